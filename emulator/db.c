@@ -1,0 +1,153 @@
+#include "db.h"
+
+#include <string.h>
+
+#include "mem.h"
+#include "object.h"
+#include "reply.h"
+#include "errors.h"
+
+void rl_db_init(rl_db *db, int id)
+{
+    db->id = id;
+    db->dict = NULL;
+    db->next_seq = 1;
+}
+
+static void free_entry(rl_dbentry *e)
+{
+    rl_obj_free(e->val);
+    rl_free(e->key);
+    rl_free(e);
+}
+
+void rl_db_empty(rl_db *db)
+{
+    rl_dbentry *e, *tmp;
+    HASH_ITER(hh, db->dict, e, tmp) {
+        HASH_DEL(db->dict, e);
+        free_entry(e);
+    }
+    db->dict = NULL;
+}
+
+long long rl_db_size(const rl_db *db)
+{
+    return (long long)HASH_COUNT(db->dict);
+}
+
+rl_db *rl_client_db(rl_client *c)
+{
+    return &c->emu->db[c->db];
+}
+
+int rl_db_entry_expired(const rl_emu *emu, const rl_dbentry *e)
+{
+    return e->expire_ms >= 0 && e->expire_ms <= rl_emu_expiry_now(emu);
+}
+
+void rl_db_delete_entry(rl_db *db, rl_dbentry *e)
+{
+    HASH_DEL(db->dict, e);
+    free_entry(e);
+}
+
+rl_dbentry *rl_db_find(rl_emu *emu, rl_db *db, const char *key, size_t len)
+{
+    rl_dbentry *e = NULL;
+    HASH_FIND(hh, db->dict, key, len, e);
+    if (e && rl_db_entry_expired(emu, e)) {
+        rl_db_delete_entry(db, e);
+        return NULL;
+    }
+    return e;
+}
+
+rl_obj *rl_db_lookup(rl_emu *emu, rl_db *db, const char *key, size_t len)
+{
+    rl_dbentry *e = rl_db_find(emu, db, key, len);
+    return e ? e->val : NULL;
+}
+
+rl_obj *rl_lookup_key_read(rl_client *c, const rl_arg *key)
+{
+    return rl_db_lookup(c->emu, rl_client_db(c), key->ptr, key->len);
+}
+
+rl_obj *rl_lookup_key_write(rl_client *c, const rl_arg *key)
+{
+    return rl_db_lookup(c->emu, rl_client_db(c), key->ptr, key->len);
+}
+
+rl_obj *rl_lookup_key_read_or_reply(rl_client *c, const rl_arg *key, rl_reply *missing)
+{
+    rl_obj *o = rl_lookup_key_read(c, key);
+    if (!o) {
+        rl_add_reply_take(c, missing);
+    } else {
+        rl_reply_free(missing);
+    }
+    return o;
+}
+
+int rl_check_type(rl_client *c, const rl_obj *o, rl_type t)
+{
+    if (o->type != t) {
+        rl_add_reply_error(c, RL_ERR_WRONGTYPE);
+        return 1;
+    }
+    return 0;
+}
+
+rl_dbentry *rl_db_add(rl_db *db, const char *key, size_t len, rl_obj *val)
+{
+    rl_dbentry *e = rl_calloc(1, sizeof(*e));
+    e->key = rl_memdup(key, len);
+    e->keylen = len;
+    e->val = val;
+    e->expire_ms = -1;
+    e->seq = db->next_seq++;
+    HASH_ADD_KEYPTR(hh, db->dict, e->key, e->keylen, e);
+    return e;
+}
+
+rl_dbentry *rl_db_set(rl_emu *emu, rl_db *db, const char *key, size_t len, rl_obj *val,
+                      int keepttl)
+{
+    rl_dbentry *e = rl_db_find(emu, db, key, len);
+    if (!e) return rl_db_add(db, key, len, val);
+    rl_obj_free(e->val);
+    e->val = val;
+    if (!keepttl) e->expire_ms = -1;
+    return e;
+}
+
+int rl_db_delete(rl_emu *emu, rl_db *db, const char *key, size_t len)
+{
+    rl_dbentry *e = rl_db_find(emu, db, key, len);
+    if (!e) return 0;
+    rl_db_delete_entry(db, e);
+    return 1;
+}
+
+int64_t rl_db_get_expire(rl_emu *emu, rl_db *db, const char *key, size_t len)
+{
+    rl_dbentry *e = rl_db_find(emu, db, key, len);
+    return e ? e->expire_ms : -1;
+}
+
+void rl_db_set_expire(rl_dbentry *e, int64_t when_ms)
+{
+    e->expire_ms = when_ms;
+}
+
+void rl_db_active_expire(rl_emu *emu)
+{
+    for (int i = 0; i < RL_NUM_DBS; i++) {
+        rl_db *db = &emu->db[i];
+        rl_dbentry *e, *tmp;
+        HASH_ITER(hh, db->dict, e, tmp) {
+            if (rl_db_entry_expired(emu, e)) rl_db_delete_entry(db, e);
+        }
+    }
+}

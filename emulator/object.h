@@ -1,0 +1,30 @@
+/* Value objects and the binary-safe string type. */
+#ifndef REDLUA_EMULATOR_OBJECT_H
+#define REDLUA_EMULATOR_OBJECT_H
+
+#include "server.h"
+
+/* rl_str: buf is always NUL-terminated at buf[len]. */
+rl_str *rl_str_new(const char *p, size_t len);
+void rl_str_free(rl_str *s);
+/* Makes room for at least total bytes (plus the NUL). */
+void rl_str_reserve(rl_str *s, size_t total);
+void rl_str_append(rl_str *s, const char *p, size_t len);
+/* Grows with zero bytes, or truncates, to exactly len. */
+void rl_str_resize(rl_str *s, size_t len);
+
+/* Objects own their ptr. rl_obj_free/rl_obj_dup dispatch on the type. */
+rl_obj *rl_obj_new(rl_type type, void *ptr);
+rl_obj *rl_obj_new_string(const char *p, size_t len);
+void rl_obj_free(rl_obj *o);
+rl_obj *rl_obj_dup(const rl_obj *o);
+/* "string", "list", "set", "zset", "hash", "stream" */
+const char *rl_type_name(rl_type type);
+
+/* Registration of per-type free/dup functions for the non-string types, so
+ * each type module owns its representation. */
+typedef void rl_obj_free_fn(void *ptr);
+typedef void *rl_obj_dup_fn(const void *ptr);
+void rl_obj_register_type(rl_type type, rl_obj_free_fn *free_fn, rl_obj_dup_fn *dup_fn);
+
+#endif

@@ -1,0 +1,54 @@
+/* redlua: the public C API of the emulator. The harness and the tests use
+ * only this header, reply.h and errors.h.
+ *
+ * An rl_emu is a whole fake Redis server with one built-in client: sixteen
+ * databases, a virtual clock that moves only when told, the script cache and
+ * the Lua VM. It is not thread safe; use one per thread. */
+#ifndef REDLUA_EMULATOR_REDLUA_H
+#define REDLUA_EMULATOR_REDLUA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "reply.h"
+
+typedef struct rl_emu rl_emu;
+
+/* The clock a new emulator starts at: 2023-11-14T22:13:20Z, in Unix ms. */
+#define RL_DEFAULT_CLOCK_MS 1700000000000LL
+
+rl_emu *rl_emu_new(void);
+void rl_emu_free(rl_emu *emu);
+
+/* Runs one command as the built-in client would send it. argv[i] holds
+ * argvlen[i] bytes (binary safe). Returns the reply; the caller frees it
+ * with rl_reply_free. Never returns NULL. */
+rl_reply *rl_emu_call(rl_emu *emu, int argc, const char *const *argv, const size_t *argvlen);
+/* Convenience for C strings (tests): rl_emu_callv(emu, "SET", "k", "v", NULL). */
+rl_reply *rl_emu_callv(rl_emu *emu, ...);
+
+/* The protocol the built-in client speaks (2 or 3); default 2. */
+void rl_emu_set_resp(rl_emu *emu, int proto);
+int rl_emu_resp(const rl_emu *emu);
+
+/* The virtual clock, in Unix milliseconds. */
+void rl_emu_set_clock_ms(rl_emu *emu, int64_t ms);
+void rl_emu_advance_ms(rl_emu *emu, int64_t ms);
+int64_t rl_emu_clock_ms(const rl_emu *emu);
+
+/* Script time limit in ms (default 5000; 0 = none). A script running longer
+ * is stopped with an error. */
+void rl_emu_set_script_timeout_ms(rl_emu *emu, int64_t ms);
+
+/* After a script error: the Lua traceback of the failing script (chunk names
+ * and lines as Lua reports them, e.g. "user_script:3"), or NULL. Valid until
+ * the next call. */
+const char *rl_emu_last_traceback(const rl_emu *emu);
+
+/* Lines logged with redis.log by the last script, joined with '\n', or NULL. */
+const char *rl_emu_last_log(const rl_emu *emu);
+
+/* "lua51" or "luajit": the engine this emulator library was built with. */
+const char *rl_emu_engine(void);
+
+#endif

@@ -1,0 +1,181 @@
+#include "server.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "commands.h"
+#include "db.h"
+#include "errors.h"
+#include "mem.h"
+#include "reply.h"
+#include "util.h"
+
+/* --- Server lifecycle --------------------------------------------------------- */
+
+rl_emu *rl_emu_new(void)
+{
+    rl_emu *emu = rl_calloc(1, sizeof(*emu));
+    for (int i = 0; i < RL_NUM_DBS; i++) rl_db_init(&emu->db[i], i);
+    emu->clock_ms = RL_DEFAULT_CLOCK_MS;
+    emu->script_start_ms = -1;
+    emu->script_timeout_ms = 5000;
+    emu->rand_state = 0x5DEECE66DULL;
+    emu->client = rl_client_new(emu);
+    return emu;
+}
+
+void rl_emu_free(rl_emu *emu)
+{
+    if (!emu) return;
+    rl_scripting_free(emu);
+    for (int i = 0; i < RL_NUM_DBS; i++) rl_db_empty(&emu->db[i]);
+    rl_client_free(emu->client);
+    rl_free(emu);
+}
+
+int64_t rl_emu_expiry_now(const rl_emu *emu)
+{
+    return emu->script_start_ms >= 0 ? emu->script_start_ms : emu->clock_ms;
+}
+
+uint64_t rl_emu_random(rl_emu *emu)
+{
+    uint64_t z = (emu->rand_state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+void rl_emu_set_clock_ms(rl_emu *emu, int64_t ms)
+{
+    emu->clock_ms = ms;
+    rl_db_active_expire(emu);
+}
+
+void rl_emu_advance_ms(rl_emu *emu, int64_t ms)
+{
+    if (ms > 0) rl_emu_set_clock_ms(emu, emu->clock_ms + ms);
+}
+
+int64_t rl_emu_clock_ms(const rl_emu *emu)
+{
+    return emu->clock_ms;
+}
+
+void rl_emu_set_script_timeout_ms(rl_emu *emu, int64_t ms)
+{
+    emu->script_timeout_ms = ms;
+}
+
+void rl_emu_set_resp(rl_emu *emu, int proto)
+{
+    emu->client->resp = proto == 3 ? 3 : 2;
+}
+
+int rl_emu_resp(const rl_emu *emu)
+{
+    return emu->client->resp;
+}
+
+/* --- Clients and dispatch -------------------------------------------------------- */
+
+rl_client *rl_client_new(rl_emu *emu)
+{
+    rl_client *c = rl_calloc(1, sizeof(*c));
+    c->emu = emu;
+    c->resp = 2;
+    return c;
+}
+
+void rl_client_free(rl_client *c)
+{
+    if (!c) return;
+    rl_reply_free(c->rb.root);
+    rl_free(c);
+}
+
+rl_reply *rl_client_call(rl_client *c, int argc, const rl_arg *argv)
+{
+    const rl_command *cmd = rl_command_lookup(argc, argv);
+    if (!cmd) {
+        rl_command_reply_unknown(c, argc, argv);
+    } else if (!rl_command_arity_ok(cmd, argc)) {
+        rl_add_reply_errorf(c, RL_ERRF_WRONG_ARITY, cmd->fullname);
+    } else {
+        rl_command_exec(c, cmd, argc, argv);
+    }
+    return rl_client_take_reply(c);
+}
+
+rl_reply *rl_emu_call(rl_emu *emu, int argc, const char *const *argv, const size_t *argvlen)
+{
+    static const rl_arg empty = {"", 0};
+    if (argc < 1) return rl_client_call(emu->client, 1, &empty);
+    rl_arg stackv[16];
+    rl_arg *args = argc <= 16 ? stackv : rl_malloc(sizeof(rl_arg) * (size_t)argc);
+    for (int i = 0; i < argc; i++) {
+        args[i].ptr = argv[i];
+        args[i].len = argvlen[i];
+    }
+    rl_reply *r = rl_client_call(emu->client, argc, args);
+    if (args != stackv) rl_free(args);
+    return r;
+}
+
+rl_reply *rl_emu_callv(rl_emu *emu, ...)
+{
+    const char *argv[64];
+    size_t lens[64];
+    int argc = 0;
+    va_list ap;
+    va_start(ap, emu);
+    const char *s;
+    while (argc < 64 && (s = va_arg(ap, const char *)) != NULL) {
+        argv[argc] = s;
+        lens[argc] = strlen(s);
+        argc++;
+    }
+    va_end(ap);
+    return rl_emu_call(emu, argc, argv, lens);
+}
+
+/* --- Connection and server commands ---------------------------------------------- */
+
+void rl_cmd_ping(rl_client *c)
+{
+    if (c->argc > 2) {
+        rl_add_reply_errorf(c, RL_ERRF_WRONG_ARITY, c->cmd->fullname);
+    } else if (c->argc == 2) {
+        rl_add_reply_bulk(c, c->argv[1].ptr, c->argv[1].len);
+    } else {
+        rl_add_reply_status(c, "PONG");
+    }
+}
+
+void rl_cmd_echo(rl_client *c)
+{
+    rl_add_reply_bulk(c, c->argv[1].ptr, c->argv[1].len);
+}
+
+void rl_cmd_time(rl_client *c)
+{
+    int64_t ms = c->emu->clock_ms;
+    rl_add_reply_array_len(c, 2);
+    rl_add_reply_bulk_long_long(c, ms / 1000);
+    rl_add_reply_bulk_long_long(c, (ms % 1000) * 1000);
+}
+
+void rl_cmd_select(rl_client *c)
+{
+    long long id;
+    if (!rl_string2ll(c->argv[1].ptr, c->argv[1].len, &id) || id < INT32_MIN || id > INT32_MAX) {
+        rl_add_reply_error(c, RL_ERR_NOT_INTEGER);
+        return;
+    }
+    if (id < 0 || id >= RL_NUM_DBS) {
+        rl_add_reply_error(c, RL_ERR_DB_INDEX);
+        return;
+    }
+    c->db = (int)id;
+    rl_add_reply_ok(c);
+}

@@ -1,0 +1,133 @@
+/* Internal structures shared by the emulator's modules: the server, its
+ * databases, the client a command runs for, and the value objects. */
+#ifndef REDLUA_EMULATOR_SERVER_H
+#define REDLUA_EMULATOR_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "redlua.h"
+#include "reply.h"
+
+#define RL_OK 0
+#define RL_ERR (-1)
+
+#define RL_NUM_DBS 16
+/* proto-max-bulk-len: the largest string value. */
+#define RL_MAX_STRING_SIZE (512LL * 1024 * 1024)
+
+/* --- Values -------------------------------------------------------------- */
+
+typedef enum rl_type {
+    RL_TYPE_STRING = 0,
+    RL_TYPE_LIST,
+    RL_TYPE_SET,
+    RL_TYPE_ZSET,
+    RL_TYPE_HASH,
+    RL_TYPE_STREAM
+} rl_type;
+
+/* A binary-safe growable string; buf is always NUL-terminated at buf[len]. */
+typedef struct rl_str {
+    size_t len;
+    size_t cap;
+    char *buf;
+} rl_str;
+
+/* A value stored under a key. ptr's type depends on type:
+ * RL_TYPE_STRING -> rl_str*. Other types add their own structure. */
+typedef struct rl_obj {
+    rl_type type;
+    void *ptr;
+} rl_obj;
+
+/* --- Command arguments ----------------------------------------------------- */
+
+typedef struct rl_arg {
+    const char *ptr; /* not necessarily NUL-terminated */
+    size_t len;
+} rl_arg;
+
+/* --- Databases --------------------------------------------------------------- */
+
+typedef struct rl_dbentry rl_dbentry; /* defined in db.c */
+
+typedef struct rl_db {
+    int id;
+    rl_dbentry *dict;  /* uthash head; insertion order */
+    uint64_t next_seq; /* insertion sequence, gives SCAN a stable cursor */
+} rl_db;
+
+/* --- Commands ---------------------------------------------------------------- */
+
+typedef void rl_command_proc(rl_client *c);
+
+typedef struct rl_command {
+    const char *name;     /* lowercase, e.g. "get", "load" */
+    const char *fullname; /* "get", "script|load" */
+    rl_command_proc *proc;/* NULL for containers */
+    int arity;            /* N exact, -N at least N (counting the name) */
+    uint64_t flags;       /* RL_CMD_* */
+    int firstkey, lastkey, keystep; /* legacy key spec (0 = no keys) */
+    const struct rl_command *parent; /* subcommands: their container */
+} rl_command;
+
+/* --- Server and client ---------------------------------------------------------- */
+
+#define RL_REPLY_STACK_MAX 64
+
+typedef struct rl_reply_builder {
+    rl_reply *root;
+    int sp;
+    struct {
+        rl_reply *node;
+        long expected; /* elements (2n for maps); -1 while deferred */
+    } stack[RL_REPLY_STACK_MAX];
+} rl_reply_builder;
+
+/* Client flags. */
+#define RL_CLIENT_SCRIPT (1 << 0)         /* the fake client of a running script */
+#define RL_CLIENT_DENY_BLOCKING (1 << 1)
+#define RL_CLIENT_READONLY_SCRIPT (1 << 2) /* EVAL_RO, no-writes */
+
+struct rl_client {
+    rl_emu *emu;
+    int db;        /* selected database index */
+    int resp;      /* 2 or 3 */
+    int flags;     /* RL_CLIENT_* */
+    int argc;
+    const rl_arg *argv; /* borrowed for the length of one command */
+    const rl_command *cmd;
+    rl_reply_builder rb;
+};
+
+struct rl_scripting; /* owned by scripts.c */
+
+struct rl_emu {
+    rl_db db[RL_NUM_DBS];
+    int64_t clock_ms;
+    /* While a script runs, key expiry is judged against the time the script
+     * started (Redis freezes it for the script's length); -1 otherwise. */
+    int64_t script_start_ms;
+    int64_t script_timeout_ms;
+    uint64_t rand_state;     /* deterministic PRNG for RANDOMKEY and friends */
+    rl_client *client;       /* the built-in client used by rl_emu_call */
+    struct rl_scripting *scripting;
+};
+
+/* Milliseconds against which key expiry is judged right now. */
+int64_t rl_emu_expiry_now(const rl_emu *emu);
+
+/* A deterministic pseudo-random number (splitmix64 on emu->rand_state). */
+uint64_t rl_emu_random(rl_emu *emu);
+
+/* Client lifecycle (scripts create their own fake client). */
+rl_client *rl_client_new(rl_emu *emu);
+void rl_client_free(rl_client *c);
+/* Runs argv on c, as the dispatcher would, and returns the reply tree. */
+rl_reply *rl_client_call(rl_client *c, int argc, const rl_arg *argv);
+
+/* Hooks implemented by scripts.c. */
+void rl_scripting_free(rl_emu *emu);
+
+#endif

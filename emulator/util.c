@@ -1,0 +1,282 @@
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int rl_string2ll(const char *s, size_t slen, long long *value)
+{
+    const char *p = s;
+    size_t plen = 0;
+    int negative = 0;
+    unsigned long long v;
+
+    if (slen == 0 || slen >= RL_LONG_STR_SIZE) return 0;
+    if (slen == 1 && p[0] == '0') {
+        if (value) *value = 0;
+        return 1;
+    }
+    if (p[0] == '-') {
+        negative = 1;
+        p++;
+        plen++;
+        if (plen == slen) return 0;
+    }
+    if (p[0] >= '1' && p[0] <= '9') {
+        v = (unsigned long long)(p[0] - '0');
+        p++;
+        plen++;
+    } else {
+        return 0;
+    }
+    while (plen < slen && p[0] >= '0' && p[0] <= '9') {
+        if (v > (ULLONG_MAX / 10)) return 0;
+        v *= 10;
+        if (v > (ULLONG_MAX - (unsigned long long)(p[0] - '0'))) return 0;
+        v += (unsigned long long)(p[0] - '0');
+        p++;
+        plen++;
+    }
+    if (plen < slen) return 0;
+    if (negative) {
+        if (v > ((unsigned long long)(-(LLONG_MIN + 1)) + 1)) return 0;
+        if (value) *value = (long long)(0ULL - v);
+    } else {
+        if (v > LLONG_MAX) return 0;
+        if (value) *value = (long long)v;
+    }
+    return 1;
+}
+
+int rl_string2l(const char *s, size_t len, long *value)
+{
+    long long ll;
+    if (!rl_string2ll(s, len, &ll)) return 0;
+    if (ll < LONG_MIN || ll > LONG_MAX) return 0;
+    if (value) *value = (long)ll;
+    return 1;
+}
+
+int rl_ll2string(char *buf, size_t size, long long v)
+{
+    int n = snprintf(buf, size, "%lld", v);
+    return (n < 0 || (size_t)n >= size) ? 0 : n;
+}
+
+int rl_string2d(const char *s, size_t len, double *value)
+{
+    char buf[RL_MAX_LONG_DOUBLE_CHARS];
+    char *eptr;
+    if (len == 0 || len >= sizeof(buf)) return 0;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    errno = 0;
+    double v = strtod(buf, &eptr);
+    if (isspace((unsigned char)buf[0]) || (size_t)(eptr - buf) != len ||
+        (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || fpclassify(v) == FP_ZERO)) ||
+        isnan(v))
+        return 0;
+    if (value) *value = v;
+    return 1;
+}
+
+int rl_string2ld(const char *s, size_t len, long double *value)
+{
+    char buf[RL_MAX_LONG_DOUBLE_CHARS];
+    char *eptr;
+    if (len == 0 || len >= sizeof(buf)) return 0;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    errno = 0;
+    long double v = strtold(buf, &eptr);
+    if (isspace((unsigned char)buf[0]) || eptr[0] != '\0' || (size_t)(eptr - buf) != len ||
+        (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || fpclassify(v) == FP_ZERO)) ||
+        errno == EINVAL || isnan(v))
+        return 0;
+    if (value) *value = v;
+    return 1;
+}
+
+int rl_ld2string(char *buf, size_t size, long double value, rl_ld2string_mode mode)
+{
+    size_t l = 0;
+    int n;
+    if (isinf(value)) {
+        if (size < 5) return 0;
+        if (value > 0) {
+            memcpy(buf, "inf", 3);
+            l = 3;
+        } else {
+            memcpy(buf, "-inf", 4);
+            l = 4;
+        }
+    } else {
+        switch (mode) {
+        case RL_LD_STR_AUTO:
+            n = snprintf(buf, size, "%.17Lg", value);
+            if (n < 0 || (size_t)n + 1 > size) return 0;
+            l = (size_t)n;
+            break;
+        case RL_LD_STR_HEX:
+            n = snprintf(buf, size, "%La", value);
+            if (n < 0 || (size_t)n + 1 > size) return 0;
+            l = (size_t)n;
+            break;
+        case RL_LD_STR_HUMAN:
+            /* Fixed point with 17 digits, trailing zeros (and a bare '.')
+             * removed, and "-0" written as "0". */
+            n = snprintf(buf, size, "%.17Lf", value);
+            if (n < 0 || (size_t)n + 1 > size) return 0;
+            l = (size_t)n;
+            if (strchr(buf, '.') != NULL) {
+                char *p = buf + l - 1;
+                while (*p == '0') {
+                    p--;
+                    l--;
+                }
+                if (*p == '.') l--;
+            }
+            if (l == 2 && buf[0] == '-' && buf[1] == '0') {
+                buf[0] = '0';
+                l = 1;
+            }
+            break;
+        }
+    }
+    buf[l] = '\0';
+    return (int)l;
+}
+
+int rl_d2string(char *buf, size_t size, double value)
+{
+    int n;
+    if (isinf(value))
+        n = snprintf(buf, size, "%s", value > 0 ? "inf" : "-inf");
+    else
+        n = snprintf(buf, size, "%.17g", value);
+    return (n < 0 || (size_t)n >= size) ? 0 : n;
+}
+
+static int match_impl(const char *pattern, size_t patlen, const char *string, size_t strlen_,
+                      int nocase, int *skip_longer, int nesting)
+{
+    /* Protection against abusive patterns, as Redis has it. */
+    if (nesting > 1000) return 0;
+
+    while (patlen && strlen_) {
+        switch (pattern[0]) {
+        case '*':
+            while (patlen && pattern[1] == '*') {
+                pattern++;
+                patlen--;
+            }
+            if (patlen == 1) return 1; /* match */
+            while (strlen_) {
+                if (match_impl(pattern + 1, patlen - 1, string, strlen_, nocase, skip_longer,
+                               nesting + 1))
+                    return 1;
+                if (*skip_longer) return 0;
+                string++;
+                strlen_--;
+            }
+            *skip_longer = 1;
+            return 0;
+        case '?':
+            string++;
+            strlen_--;
+            break;
+        case '[': {
+            int not_, match = 0;
+            pattern++;
+            patlen--;
+            not_ = patlen && pattern[0] == '^';
+            if (not_) {
+                pattern++;
+                patlen--;
+            }
+            for (;;) {
+                if (patlen && pattern[0] == '\\' && patlen >= 2) {
+                    pattern++;
+                    patlen--;
+                    if (pattern[0] == string[0]) match = 1;
+                } else if (!patlen || pattern[0] == ']') {
+                    break;
+                } else if (patlen >= 3 && pattern[1] == '-') {
+                    int start = (unsigned char)pattern[0];
+                    int end = (unsigned char)pattern[2];
+                    int c = (unsigned char)string[0];
+                    if (start > end) {
+                        int t = start;
+                        start = end;
+                        end = t;
+                    }
+                    if (nocase) {
+                        start = tolower(start);
+                        end = tolower(end);
+                        c = tolower(c);
+                    }
+                    pattern += 2;
+                    patlen -= 2;
+                    if (c >= start && c <= end) match = 1;
+                } else {
+                    if (!nocase) {
+                        if (pattern[0] == string[0]) match = 1;
+                    } else {
+                        if (tolower((unsigned char)pattern[0]) ==
+                            tolower((unsigned char)string[0]))
+                            match = 1;
+                    }
+                }
+                pattern++;
+                patlen--;
+            }
+            if (!patlen) {
+                /* Redis steps back so the closing ']' is consumed below. */
+                pattern--;
+                patlen++;
+            }
+            if (not_) match = !match;
+            if (!match) return 0;
+            string++;
+            strlen_--;
+            break;
+        }
+        case '\\':
+            if (patlen >= 2) {
+                pattern++;
+                patlen--;
+            }
+            /* fall through */
+        default:
+            if (!nocase) {
+                if (pattern[0] != string[0]) return 0;
+            } else {
+                if (tolower((unsigned char)pattern[0]) != tolower((unsigned char)string[0]))
+                    return 0;
+            }
+            string++;
+            strlen_--;
+            break;
+        }
+        pattern++;
+        patlen--;
+        if (strlen_ == 0) {
+            while (patlen && *pattern == '*') {
+                pattern++;
+                patlen--;
+            }
+            break;
+        }
+    }
+    return patlen == 0 && strlen_ == 0;
+}
+
+int rl_stringmatchlen(const char *pattern, size_t patlen, const char *s, size_t slen, int nocase)
+{
+    int skip_longer = 0;
+    return match_impl(pattern, patlen, s, slen, nocase, &skip_longer, 0);
+}

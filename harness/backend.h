@@ -1,0 +1,42 @@
+/* A backend is something fixture steps run on: the in-process emulator, or
+ * a real redis-server reached over a socket (tests/diff, --against). The
+ * runner sees only this interface, so the same fixture runs on both.
+ *
+ * Errors that are not Redis replies (a lost connection, say) are reported
+ * through the return value and errstr, as hiredis does. */
+#ifndef REDLUA_HARNESS_BACKEND_H
+#define REDLUA_HARNESS_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "reply.h"
+
+typedef struct rl_backend rl_backend;
+
+struct rl_backend {
+    const char *name;   /* "emulator", "redis" */
+    int has_clock;      /* 1 if set_clock_ms/advance_ms work (the emulator) */
+    char errstr[256];   /* set when a function returns -1 */
+    void *ctx;
+
+    /* Makes the backend a fresh, empty server: every database empty, no
+     * scripts, no functions, database 0 selected, default clock. 0 or -1. */
+    int (*reset)(rl_backend *b);
+    /* Runs one command; returns the reply (caller frees it with
+     * rl_reply_free) or NULL with errstr set when no reply could be had. */
+    rl_reply *(*call)(rl_backend *b, int argc, const char *const *argv, const size_t *argvlen);
+    /* Clock control; -1 with errstr set where the backend has no clock. */
+    int (*set_clock_ms)(rl_backend *b, int64_t ms);
+    int (*advance_ms)(rl_backend *b, int64_t ms);
+    /* After a script error: the Lua traceback and the redis.log lines of the
+     * last script, or NULL where the backend cannot tell. */
+    const char *(*last_traceback)(rl_backend *b);
+    const char *(*last_log)(rl_backend *b);
+    void (*free)(rl_backend *b);
+};
+
+/* The emulator backend (harness/backend_emu.c). */
+rl_backend *rl_backend_emu_new(void);
+
+#endif

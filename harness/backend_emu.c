@@ -1,0 +1,61 @@
+#include <stdlib.h>
+
+#include "backend.h"
+#include "mem.h"
+#include "redlua.h"
+
+static int emu_reset(rl_backend *b)
+{
+    rl_emu_free(b->ctx);
+    b->ctx = rl_emu_new();
+    return 0;
+}
+
+static rl_reply *emu_call(rl_backend *b, int argc, const char *const *argv, const size_t *argvlen)
+{
+    return rl_emu_call(b->ctx, argc, argv, argvlen);
+}
+
+static int emu_set_clock(rl_backend *b, int64_t ms)
+{
+    rl_emu_set_clock_ms(b->ctx, ms);
+    return 0;
+}
+
+static int emu_advance(rl_backend *b, int64_t ms)
+{
+    rl_emu_advance_ms(b->ctx, ms);
+    return 0;
+}
+
+static const char *emu_traceback(rl_backend *b)
+{
+    return rl_emu_last_traceback(b->ctx);
+}
+
+static const char *emu_log(rl_backend *b)
+{
+    return rl_emu_last_log(b->ctx);
+}
+
+static void emu_free(rl_backend *b)
+{
+    rl_emu_free(b->ctx);
+    rl_free(b);
+}
+
+rl_backend *rl_backend_emu_new(void)
+{
+    rl_backend *b = rl_calloc(1, sizeof(*b));
+    b->name = "emulator";
+    b->has_clock = 1;
+    b->ctx = rl_emu_new();
+    b->reset = emu_reset;
+    b->call = emu_call;
+    b->set_clock_ms = emu_set_clock;
+    b->advance_ms = emu_advance;
+    b->last_traceback = emu_traceback;
+    b->last_log = emu_log;
+    b->free = emu_free;
+    return b;
+}
