@@ -1,0 +1,40 @@
+/* Helpers shared by the cmocka unit tests. */
+#ifndef REDLUA_TESTS_UNIT_TEST_COMMON_H
+#define REDLUA_TESTS_UNIT_TEST_COMMON_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mem.h"
+#include "redlua.h"
+#include "reply.h"
+
+/* Asserts that r serializes (RESP2) to exactly the expected bytes, then
+ * frees r. */
+static inline void rl_assert_resp_len(rl_reply *r, const char *expected, size_t explen)
+{
+    size_t len;
+    char *got = rl_reply_to_resp(r, 2, &len);
+    if (len != explen || memcmp(got, expected, len) != 0) {
+        print_error("expected RESP: %.*s\n     got RESP: %.*s\n", (int)explen, expected, (int)len,
+                    got);
+        rl_free(got);
+        rl_reply_free(r);
+        fail();
+    }
+    rl_free(got);
+    rl_reply_free(r);
+}
+
+#define rl_assert_resp(r, expected) rl_assert_resp_len((r), (expected), sizeof(expected) - 1)
+
+/* Runs a command given as C strings and checks its RESP2 reply. */
+#define rl_assert_cmd(emu, expected, ...) \
+    rl_assert_resp(rl_emu_callv((emu), __VA_ARGS__, (const char *)NULL), expected)
+
+#endif

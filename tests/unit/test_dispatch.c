@@ -1,0 +1,75 @@
+/* The dispatcher: lookup, unknown command and arity errors. Expected bytes
+ * were read from redis-server 7.0.15. */
+#include "test_common.h"
+
+#include "commands.h"
+
+static void dispatch_should_report_unknown_commands_like_redis(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_assert_cmd(emu, "-ERR unknown command 'foo', with args beginning with: 'a' 'b' \r\n",
+                  "foo", "a", "b");
+    rl_assert_cmd(emu, "-ERR unknown command 'foo', with args beginning with: \r\n", "foo");
+    /* NUL cuts the name and arguments; CR and LF become spaces. */
+    const char *argv[] = {"fOo\0bar", "a\r\nb", "xxxxx"};
+    size_t lens[] = {7, 4, 5};
+    rl_assert_resp(rl_emu_call(emu, 3, argv, lens),
+                   "-ERR unknown command 'fOo', with args beginning with: 'a  b' 'xxxxx' \r\n");
+    /* The argument text stops once it reaches 128 bytes. */
+    char a126[127], b[131];
+    memset(a126, 'a', 126);
+    a126[126] = '\0';
+    memset(b, 'b', 130);
+    b[130] = '\0';
+    rl_assert_resp(rl_emu_callv(emu, "x", a126, "b", NULL),
+                   "-ERR unknown command 'x', with args beginning with: 'aaaaaaaaaaaaaaaaaaaaaaaa"
+                   "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                   "aaaaaaaaaaaaaaaaaaaaaaaaa' \r\n");
+    rl_assert_resp(rl_emu_callv(emu, "x", "a", b, "c", NULL),
+                   "-ERR unknown command 'x', with args beginning with: 'a' 'bbbbbbbbbbbbbbbbbbbbbb"
+                   "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+                   "bbbbbbbbbbbbbbbbbbbbbbb' \r\n");
+    rl_emu_free(emu);
+    assert_int_equal(rl_mem_used(), 0);
+}
+
+static void dispatch_should_check_arity(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_assert_cmd(emu, "-ERR wrong number of arguments for 'echo' command\r\n", "echo");
+    rl_assert_cmd(emu, "-ERR wrong number of arguments for 'time' command\r\n", "TIME", "x");
+    rl_assert_cmd(emu, "$1\r\nx\r\n", "EcHo", "x");
+    rl_emu_free(emu);
+    assert_int_equal(rl_mem_used(), 0);
+}
+
+static void lookup_should_be_case_insensitive_and_binary_safe(void **state)
+{
+    (void)state;
+    rl_arg a[] = {{"PiNg", 4}};
+    const rl_command *cmd = rl_command_lookup(1, a);
+    assert_non_null(cmd);
+    assert_string_equal(cmd->fullname, "ping");
+    rl_arg z[] = {{"ping\0", 5}};
+    assert_null(rl_command_lookup(1, z));
+    rl_arg e[] = {{"", 0}};
+    assert_null(rl_command_lookup(1, e));
+    for (size_t i = 0; rl_command_at(i); i++) {
+        const rl_command *c = rl_command_at(i);
+        if (c->flags & RL_CMD_CONTAINER) continue;
+        assert_non_null(c->proc);
+        if (strchr(c->fullname, '|')) assert_non_null(c->parent);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(dispatch_should_report_unknown_commands_like_redis),
+        cmocka_unit_test(dispatch_should_check_arity),
+        cmocka_unit_test(lookup_should_be_case_insensitive_and_binary_safe),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,118 @@
+/* Number conversions and glob matching: the results are Redis's (util.c),
+ * checked against redis-server where a command shows them. */
+#include "test_common.h"
+
+#include <math.h>
+
+#include "util.h"
+
+static void string2ll_should_accept_only_canonical_integers(void **state)
+{
+    (void)state;
+    long long v = 0;
+    assert_true(rl_string2ll("0", 1, &v));
+    assert_int_equal(v, 0);
+    assert_true(rl_string2ll("-9223372036854775808", 20, &v));
+    assert_true(v == INT64_MIN);
+    assert_true(rl_string2ll("9223372036854775807", 19, &v));
+    assert_true(v == INT64_MAX);
+    assert_false(rl_string2ll("9223372036854775808", 19, &v));
+    assert_false(rl_string2ll("-9223372036854775809", 20, &v));
+    assert_false(rl_string2ll("", 0, &v));
+    assert_false(rl_string2ll("-", 1, &v));
+    assert_false(rl_string2ll("-0", 2, &v));
+    assert_false(rl_string2ll("01", 2, &v));
+    assert_false(rl_string2ll("+1", 2, &v));
+    assert_false(rl_string2ll(" 1", 2, &v));
+    assert_false(rl_string2ll("1 ", 2, &v));
+    assert_false(rl_string2ll("1.0", 3, &v));
+    assert_false(rl_string2ll("1\0", 2, &v));
+    assert_false(rl_string2ll("123456789012345678901", 21, &v));
+}
+
+static void ld2string_should_format_like_incrbyfloat(void **state)
+{
+    (void)state;
+    char buf[RL_MAX_LONG_DOUBLE_CHARS];
+    struct {
+        long double v;
+        const char *want;
+    } cases[] = {
+        {10.5L, "10.5"},   {3.0L, "3"},        {-0.0L, "0"},         {0.1L, "0.1"},
+        {-2.5L, "-2.5"},   {5.0e3L, "5000"},   {1.0L / 0.0L, "inf"}, {-1.0L / 0.0L, "-inf"},
+        {1e-18L, "0"},     {1e20L, "100000000000000000000"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int n = rl_ld2string(buf, sizeof(buf), cases[i].v, RL_LD_STR_HUMAN);
+        assert_int_equal(n, (int)strlen(cases[i].want));
+        assert_string_equal(buf, cases[i].want);
+    }
+}
+
+static void d2string_should_use_17_significant_digits(void **state)
+{
+    (void)state;
+    char buf[64];
+    rl_d2string(buf, sizeof(buf), 0.1);
+    assert_string_equal(buf, "0.10000000000000001");
+    rl_d2string(buf, sizeof(buf), 1.5);
+    assert_string_equal(buf, "1.5");
+    rl_d2string(buf, sizeof(buf), 1e20);
+    assert_string_equal(buf, "1e+20");
+    rl_d2string(buf, sizeof(buf), -INFINITY);
+    assert_string_equal(buf, "-inf");
+}
+
+static void string2d_should_reject_spaces_nan_and_overflow(void **state)
+{
+    (void)state;
+    double d;
+    assert_true(rl_string2d("1.5", 3, &d));
+    assert_true(d == 1.5);
+    assert_true(rl_string2d("inf", 3, &d));
+    assert_true(isinf(d));
+    assert_false(rl_string2d(" 1", 2, &d));
+    assert_false(rl_string2d("1 ", 2, &d));
+    assert_false(rl_string2d("nan", 3, &d));
+    assert_false(rl_string2d("1e400", 5, &d));
+    assert_false(rl_string2d("", 0, &d));
+    assert_false(rl_string2d("1\0", 2, &d));
+}
+
+static void stringmatchlen_should_follow_redis_globs(void **state)
+{
+    (void)state;
+#define M(p, s) rl_stringmatchlen(p, sizeof(p) - 1, s, sizeof(s) - 1, 0)
+    /* Redis's matcher never matches an empty string (KEYS '**' skips the key "";
+     * only a lone '*' is special-cased by KEYS and SCAN themselves). */
+    assert_false(M("*", ""));
+    assert_false(M("**", ""));
+    assert_true(M("*", "a"));
+    assert_true(M("h?llo", "hello"));
+    assert_true(M("h*llo", "heeeello"));
+    assert_true(M("h[ae]llo", "hallo"));
+    assert_false(M("h[ae]llo", "hillo"));
+    assert_true(M("h[^e]llo", "hallo"));
+    assert_false(M("h[^e]llo", "hello"));
+    assert_true(M("h[a-b]llo", "hbllo"));
+    assert_true(M("h[b-a]llo", "hallo"));
+    assert_true(M("h\\*llo", "h*llo"));
+    assert_false(M("h\\*llo", "hello"));
+    assert_true(M("a\0b*", "a\0bc"));
+    assert_false(M("a*b", "a\0c"));
+    assert_true(rl_stringmatchlen("H*", 2, "hello", 5, 1));
+    assert_false(rl_stringmatchlen("H*", 2, "hello", 5, 0));
+#undef M
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(string2ll_should_accept_only_canonical_integers),
+        cmocka_unit_test(ld2string_should_format_like_incrbyfloat),
+        cmocka_unit_test(d2string_should_use_17_significant_digits),
+        cmocka_unit_test(string2d_should_reject_spaces_nan_and_overflow),
+        cmocka_unit_test(stringmatchlen_should_follow_redis_globs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
