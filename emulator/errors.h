@@ -22,4 +22,28 @@
 #define RL_ERR_NO_SUCH_KEY "ERR no such key"
 #define RL_ERR_DB_INDEX "ERR DB index is out of range"
 
+/* Strings (t_string.c). */
+/* The argument is the command's full name, e.g. "set", "getex". */
+#define RL_ERRF_STRING_EXPIRE_TIME "ERR invalid expire time in '%s' command"
+#define RL_ERR_STRING_TOO_LONG "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
+#define RL_ERR_STRING_OFFSET_RANGE "ERR offset is out of range"
+#define RL_ERR_STRING_DECR_OVERFLOW "ERR decrement would overflow"
+#define RL_ERR_STRING_INCR_NAN "ERR increment would produce NaN or Infinity"
+#define RL_ERR_LCS_NOT_STRINGS "ERR The specified keys must contain string values"
+#define RL_ERR_LCS_LEN_AND_IDX "ERR If you want both the length and indexes, please just use IDX."
+#define RL_ERR_LCS_TOO_LONG "ERR String too long for LCS"
+#define RL_ERR_LCS_MEMORY \
+    "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len"
+
+/* Bitmaps (bitops.c). */
+#define RL_ERR_BIT_OFFSET "ERR bit offset is not an integer or out of range"
+#define RL_ERR_BIT_VALUE "ERR bit is not an integer or out of range"
+#define RL_ERR_BITPOS_BIT "ERR The bit argument must be 1 or 0."
+#define RL_ERR_BITOP_NOT "ERR BITOP NOT must be called with a single source key."
+#define RL_ERR_BITFIELD_TYPE                                   \
+    "ERR Invalid bitfield type. Use something like i16 u8. " \
+    "Note that u64 is not supported but i64 is."
+#define RL_ERR_BITFIELD_OVERFLOW "ERR Invalid OVERFLOW type specified"
+#define RL_ERR_BITFIELD_RO "ERR BITFIELD_RO only supports the GET subcommand"
+
 #endif
