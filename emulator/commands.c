@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +201,19 @@ int rl_arg_ll_range_or_reply(rl_client *c, const rl_arg *a, long long min, long 
         return RL_ERR;
     }
     *out = v;
+    return RL_OK;
+}
+
+int rl_arg_int_or_reply(rl_client *c, const rl_arg *a, int *out, const char *msg)
+{
+    long long v;
+    if (rl_arg_ll_or_reply(c, a, &v, msg) != RL_OK) return RL_ERR;
+    if (v < INT_MIN || v > INT_MAX) {
+        if (msg) rl_add_reply_error(c, msg);
+        else rl_add_reply_errorf(c, RL_ERRF_INT_RANGE, (long)INT_MIN, (long)INT_MAX);
+        return RL_ERR;
+    }
+    *out = (int)v;
     return RL_OK;
 }
 

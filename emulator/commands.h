@@ -74,6 +74,10 @@ int rl_arg_ll_or_reply(rl_client *c, const rl_arg *a, long long *out, const char
 /* Redis's getLongLongFromObjectOrReply with a range check. */
 int rl_arg_ll_range_or_reply(rl_client *c, const rl_arg *a, long long min, long long max,
                              long long *out, const char *msg);
+/* Redis's getIntFromObjectOrReply: a strict integer within int's range. A
+ * non-integer replies msg (NULL: RL_ERR_NOT_INTEGER); one outside int's range
+ * replies msg too, or RL_ERRF_INT_RANGE when msg is NULL. */
+int rl_arg_int_or_reply(rl_client *c, const rl_arg *a, int *out, const char *msg);
 /* Double parse as Redis's getDoubleFromObjectOrReply; msg NULL means RL_ERR_NOT_FLOAT. */
 int rl_arg_double_or_reply(rl_client *c, const rl_arg *a, double *out, const char *msg);
 /* Long double parse as Redis's getLongDoubleFromObjectOrReply. */

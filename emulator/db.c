@@ -43,7 +43,8 @@ rl_db *rl_client_db(rl_client *c)
 
 int rl_db_entry_expired(const rl_emu *emu, const rl_dbentry *e)
 {
-    return e->expire_ms >= 0 && e->expire_ms <= rl_emu_expiry_now(emu);
+    /* Redis's keyIsExpired: a key is still alive during its expiry millisecond. */
+    return e->expire_ms >= 0 && e->expire_ms < rl_emu_expiry_now(emu);
 }
 
 void rl_db_delete_entry(rl_db *db, rl_dbentry *e)

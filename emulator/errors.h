@@ -46,4 +46,78 @@
 #define RL_ERR_BITFIELD_OVERFLOW "ERR Invalid OVERFLOW type specified"
 #define RL_ERR_BITFIELD_RO "ERR BITFIELD_RO only supports the GET subcommand"
 
+/* Keys and server (t_keys.c, SELECT in server.c, rl_arg_int_or_reply). */
+/* getIntFromObjectOrReply's range error; the arguments are INT_MIN, INT_MAX as long. */
+#define RL_ERRF_INT_RANGE "ERR value is out of range, value must between %ld and %ld"
+#define RL_ERR_SAME_OBJECT "ERR source and destination objects are the same"
+#define RL_ERR_INVALID_CURSOR "ERR invalid cursor"
+#define RL_ERR_SWAPDB_FIRST "ERR invalid first DB index"
+#define RL_ERR_SWAPDB_SECOND "ERR invalid second DB index"
+/* The argument is the command's full name, e.g. "expire", "pexpireat". */
+#define RL_ERRF_KEYS_EXPIRE_TIME "ERR invalid expire time in '%s' command"
+/* The option is passed as (int length, pointer), cut at its first NUL. */
+#define RL_ERRF_EXPIRE_OPTION "ERR Unsupported option %.*s"
+#define RL_ERR_EXPIRE_NX_COMBO "ERR NX and XX, GT or LT options at the same time are not compatible"
+#define RL_ERR_EXPIRE_GT_LT "ERR GT and LT options at the same time are not compatible"
+
+/* Scripting (scripts.c: EVAL, EVALSHA, SCRIPT). */
+#define RL_ERR_NOSCRIPT "NOSCRIPT No matching script. Please use EVAL."
+#define RL_ERR_NUMKEYS_TOO_BIG "ERR Number of keys can't be greater than number of args"
+#define RL_ERR_NUMKEYS_NEGATIVE "ERR Number of keys can't be negative"
+/* The argument is Lua's compiler message, e.g. "user_script:1: unexpected symbol near '+'". */
+#define RL_ERRF_SCRIPT_COMPILE "ERR Error compiling script (new function): %s"
+#define RL_ERR_SHEBANG_INVALID "ERR Invalid script shebang"
+#define RL_ERR_SHEBANG_NO_ENGINE "ERR Invalid engine in script shebang"
+#define RL_ERRF_SHEBANG_ENGINE "ERR Unexpected engine in script shebang: %s"
+#define RL_ERRF_SHEBANG_OPTION "ERR Unknown lua shebang option: %s"
+#define RL_ERRF_SHEBANG_FLAG "ERR Unexpected flag in script shebang: %s"
+#define RL_ERR_SCRIPT_RO_WRITE_FLAG "ERR Can not execute a script with write flag using *_ro command."
+#define RL_ERR_SCRIPT_FLUSH_OPTION "ERR SCRIPT FLUSH only support SYNC|ASYNC option"
+#define RL_ERR_SCRIPT_NOTBUSY "NOTBUSY No scripts in execution right now."
+/* Appended to a runtime error: script name (sha), source ("@user_script"), line. */
+#define RL_ERRF_SCRIPT_ERROR_SUFFIX " script: %s, on %s:%s."
+/* A script failed with an error object the error handler could not turn into
+ * a table (e.g. "error in error handling"): sha, then the message (<= 100 bytes). */
+#define RL_ERRF_SCRIPT_RUN "ERR Error running script %s, %.100s"
+/* redlua's own text: error() with a table lacking a string 'err' field
+ * crashes Redis 7.0 (SIGSEGV); the emulator answers this error instead,
+ * followed by the usual " script: <sha>, on @user_script:<line>." suffix. */
+#define RL_ERR_SCRIPT_ERROR_TABLE "ERR Script raised an error table without a string 'err' field"
+/* redlua's own text: the script ran longer than rl_emu_set_script_timeout_ms
+ * allows (Redis never stops a script by itself; it answers BUSY to others).
+ * The argument is the limit in ms. */
+#define RL_ERRF_SCRIPT_TIMEOUT "ERR Script killed by redlua: it exceeded the time limit of %lld ms"
+
+/* Scripting: error tables raised or returned by the redis.* Lua API
+ * (lua_redis.c), as {err="<text>"}, shown with their code. */
+#define RL_ERR_LUA_UNKNOWN_COMMAND "ERR Unknown Redis command called from script"
+#define RL_ERR_LUA_WRONG_ARITY "ERR Wrong number of args calling Redis command from script"
+#define RL_ERR_LUA_NOSCRIPT_COMMAND "ERR This Redis command is not allowed from script"
+#define RL_ERR_LUA_READONLY_WRITE "ERR Write commands are not allowed from read-only scripts."
+#define RL_ERR_LUA_NO_ARGS "ERR Please specify at least one argument for this redis lib call"
+#define RL_ERR_LUA_BAD_ARG "ERR Lua redis lib command arguments must be strings or integers"
+#define RL_ERR_LUA_ARGS_NUMBER_OR_TYPE "ERR wrong number or type of arguments"
+#define RL_ERR_LUA_ARGS_NUMBER "ERR wrong number of arguments"
+#define RL_ERR_LUA_LOG_ARGC "ERR redis.log() requires two arguments or more."
+#define RL_ERR_LUA_LOG_LEVEL_TYPE "ERR First argument must be a number (log level)."
+#define RL_ERR_LUA_LOG_LEVEL "ERR Invalid debug level."
+#define RL_ERR_LUA_SETRESP_ARGC "ERR redis.setresp() requires one argument."
+#define RL_ERR_LUA_SETRESP_VERSION "ERR RESP version must be 2 or 3."
+#define RL_ERR_LUA_SET_REPL_ARGC "ERR redis.set_repl() requires two arguments."
+#define RL_ERR_LUA_SET_REPL_FLAGS \
+    "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE."
+#define RL_ERR_LUA_ACL_CHECK_CMD "ERR Invalid command passed to redis.acl_check_cmd()"
+/* Raised when redis.* is used while no script runs (unreachable from scripts). */
+#define RL_ERR_LUA_OUTSIDE_SCRIPT \
+    "ERR redis.call/pcall can only be called inside a script invocation"
+/* An element of a script's reply nested deeper than the Lua stack allows. */
+#define RL_ERR_LUA_STACK_LIMIT "ERR reached lua stack limit"
+
+/* Scripting: Lua error messages raised as strings (Lua adds the position
+ * "user_script:N: " where it applies, the error handler adds "ERR "). */
+#define RL_ERRF_LUA_NONEXISTENT_GLOBAL "Script attempted to access nonexistent global variable '%s'"
+#define RL_ERR_LUA_READONLY_TABLE "Attempt to modify a readonly table"
+#define RL_ERR_LUA_RANDOM_ARGS "wrong number of arguments"
+#define RL_ERR_LUA_RANDOM_INTERVAL "interval is empty"
+
 #endif

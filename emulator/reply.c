@@ -169,7 +169,9 @@ void rl_add_reply_errorf(rl_client *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    /* As addReplyErrorFormat: newlines would corrupt the protocol. */
+    /* As addReplyErrorFormat: trailing newlines are trimmed, and the others
+     * become spaces since they would corrupt the protocol. */
+    while (n > 0 && (buf[n - 1] == '\r' || buf[n - 1] == '\n')) buf[--n] = '\0';
     for (int i = 0; i < n; i++)
         if (buf[i] == '\r' || buf[i] == '\n') buf[i] = ' ';
     rl_reply *r = rl_reply_new(RL_REPLY_ERROR);

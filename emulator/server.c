@@ -159,23 +159,23 @@ void rl_cmd_echo(rl_client *c)
 
 void rl_cmd_time(rl_client *c)
 {
+    /* Floor division keeps the microseconds in [0, 999000] before 1970 too,
+     * as gettimeofday's tv_usec would be. */
     int64_t ms = c->emu->clock_ms;
+    int64_t sec = ms / 1000 - (ms % 1000 < 0);
     rl_add_reply_array_len(c, 2);
-    rl_add_reply_bulk_long_long(c, ms / 1000);
-    rl_add_reply_bulk_long_long(c, (ms % 1000) * 1000);
+    rl_add_reply_bulk_long_long(c, sec);
+    rl_add_reply_bulk_long_long(c, (ms - sec * 1000) * 1000);
 }
 
 void rl_cmd_select(rl_client *c)
 {
-    long long id;
-    if (!rl_string2ll(c->argv[1].ptr, c->argv[1].len, &id) || id < INT32_MIN || id > INT32_MAX) {
-        rl_add_reply_error(c, RL_ERR_NOT_INTEGER);
-        return;
-    }
+    int id;
+    if (rl_arg_int_or_reply(c, &c->argv[1], &id, NULL) != RL_OK) return;
     if (id < 0 || id >= RL_NUM_DBS) {
         rl_add_reply_error(c, RL_ERR_DB_INDEX);
         return;
     }
-    c->db = (int)id;
+    c->db = id;
     rl_add_reply_ok(c);
 }
