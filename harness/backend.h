@@ -34,6 +34,11 @@ struct rl_backend {
     const char *(*last_traceback)(rl_backend *b);
     const char *(*last_log)(rl_backend *b);
     void (*free)(rl_backend *b);
+    /* Optional, NULL where unsupported: sets the script time limit in ms
+     * (0 = none), kept across reset in script_timeout_ms. 0 or -1. */
+    int (*set_script_timeout_ms)(rl_backend *b, int64_t ms);
+    int64_t script_timeout_ms; /* the limit last set, if has_script_timeout */
+    int has_script_timeout;    /* 1 once set_script_timeout_ms succeeded */
 };
 
 /* The emulator backend (harness/backend_emu.c). */

@@ -8,6 +8,16 @@ static int emu_reset(rl_backend *b)
 {
     rl_emu_free(b->ctx);
     b->ctx = rl_emu_new();
+    if (b->has_script_timeout)
+        rl_emu_set_script_timeout_ms(b->ctx, b->script_timeout_ms);
+    return 0;
+}
+
+static int emu_set_script_timeout(rl_backend *b, int64_t ms)
+{
+    b->script_timeout_ms = ms;
+    b->has_script_timeout = 1;
+    rl_emu_set_script_timeout_ms(b->ctx, ms);
     return 0;
 }
 
@@ -57,5 +67,6 @@ rl_backend *rl_backend_emu_new(void)
     b->last_traceback = emu_traceback;
     b->last_log = emu_log;
     b->free = emu_free;
+    b->set_script_timeout_ms = emu_set_script_timeout;
     return b;
 }

@@ -1,0 +1,252 @@
+#include "report.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "mem.h"
+
+/* Values longer than this are cut in messages: a person cannot compare two
+ * screens of JSON anyway, and the start usually shows the difference. */
+#define RL_REPORT_VALUE_MAX 4000
+
+void rl_buf_put(rl_buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 128;
+        while (b->len + n + 1 > cap)
+            cap *= 2;
+        b->p = rl_realloc(b->p, cap);
+        b->cap = cap;
+    }
+    if (n > 0)
+        memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+void rl_buf_puts(rl_buf *b, const char *s)
+{
+    rl_buf_put(b, s, strlen(s));
+}
+
+void rl_buf_printf(rl_buf *b, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof(small), fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof(small)) {
+        rl_buf_put(b, small, (size_t)n);
+        return;
+    }
+    char *big = rl_malloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    rl_buf_put(b, big, (size_t)n);
+    rl_free(big);
+}
+
+char *rl_buf_take(rl_buf *b)
+{
+    if (b->p == NULL)
+        rl_buf_put(b, "", 0);
+    char *p = b->p;
+    memset(b, 0, sizeof(*b));
+    return p;
+}
+
+void rl_buf_free(rl_buf *b)
+{
+    rl_free(b->p);
+    memset(b, 0, sizeof(*b));
+}
+
+static void put_json_string(rl_buf *b, const char *s, size_t len)
+{
+    rl_buf_put(b, "\"", 1);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        switch (ch) {
+        case '"': rl_buf_put(b, "\\\"", 2); break;
+        case '\\': rl_buf_put(b, "\\\\", 2); break;
+        case '\n': rl_buf_put(b, "\\n", 2); break;
+        case '\r': rl_buf_put(b, "\\r", 2); break;
+        case '\t': rl_buf_put(b, "\\t", 2); break;
+        case '\b': rl_buf_put(b, "\\b", 2); break;
+        case '\f': rl_buf_put(b, "\\f", 2); break;
+        default:
+            if (ch < 0x20 || ch == 0x7f)
+                rl_buf_printf(b, "\\u%04x", ch);
+            else
+                rl_buf_put(b, (const char *)&ch, 1);
+        }
+    }
+    rl_buf_put(b, "\"", 1);
+}
+
+void rl_report_string(rl_buf *b, const char *s, size_t len)
+{
+    if (rl_utf8_valid(s, len)) {
+        put_json_string(b, s, len);
+        return;
+    }
+    static const char digits[] = "0123456789abcdef";
+    rl_buf_puts(b, "{\"hex\": \"");
+    for (size_t i = 0; i < len; i++) {
+        char two[2] = {digits[(unsigned char)s[i] >> 4], digits[(unsigned char)s[i] & 15]};
+        rl_buf_put(b, two, 2);
+    }
+    rl_buf_puts(b, "\"}");
+}
+
+static void put_tagged_string(rl_buf *b, const char *tag, const char *s, size_t len)
+{
+    rl_buf_printf(b, "{\"%s\": ", tag);
+    put_json_string(b, s, len);
+    rl_buf_puts(b, "}");
+}
+
+static void put_elements(rl_buf *b, const rl_reply *r, size_t step)
+{
+    rl_buf_puts(b, "[");
+    for (size_t i = 0; i < r->elements; i += step) {
+        if (i > 0)
+            rl_buf_puts(b, ", ");
+        if (step == 2) {
+            rl_buf_puts(b, "[");
+            rl_report_reply(b, r->element[i]);
+            rl_buf_puts(b, ", ");
+            if (i + 1 < r->elements)
+                rl_report_reply(b, r->element[i + 1]);
+            rl_buf_puts(b, "]");
+        } else {
+            rl_report_reply(b, r->element[i]);
+        }
+    }
+    rl_buf_puts(b, "]");
+}
+
+void rl_report_reply(rl_buf *b, const rl_reply *r)
+{
+    switch (r->type) {
+    case RL_REPLY_STATUS: put_tagged_string(b, "status", r->str, r->len); break;
+    case RL_REPLY_ERROR: put_tagged_string(b, "error", r->str, r->len); break;
+    case RL_REPLY_INTEGER: rl_buf_printf(b, "%lld", r->integer); break;
+    case RL_REPLY_BULK:
+    case RL_REPLY_VERB: rl_report_string(b, r->str, r->len); break;
+    case RL_REPLY_NIL:
+    case RL_REPLY_NIL_ARRAY: rl_buf_puts(b, "null"); break;
+    case RL_REPLY_ARRAY:
+    case RL_REPLY_PUSH: put_elements(b, r, 1); break;
+    case RL_REPLY_SET:
+        rl_buf_puts(b, "{\"set\": ");
+        put_elements(b, r, 1);
+        rl_buf_puts(b, "}");
+        break;
+    case RL_REPLY_MAP:
+    case RL_REPLY_ATTR:
+        rl_buf_puts(b, r->type == RL_REPLY_MAP ? "{\"map\": " : "{\"attribute\": ");
+        put_elements(b, r, 2);
+        rl_buf_puts(b, "}");
+        break;
+    case RL_REPLY_DOUBLE:
+        if (isnan(r->dval))
+            rl_buf_puts(b, "{\"double\": \"nan\"}");
+        else if (isinf(r->dval))
+            rl_buf_puts(b, r->dval > 0 ? "{\"double\": \"inf\"}" : "{\"double\": \"-inf\"}");
+        else
+            rl_buf_printf(b, "{\"double\": %.17g}", r->dval);
+        break;
+    case RL_REPLY_BOOL: rl_buf_puts(b, r->integer ? "true" : "false"); break;
+    case RL_REPLY_BIGNUM: put_tagged_string(b, "bignum", r->str, r->len); break;
+    }
+}
+
+void rl_report_json(rl_buf *b, const rl_json *v)
+{
+    switch (v->type) {
+    case RL_JSON_NULL: rl_buf_puts(b, "null"); break;
+    case RL_JSON_BOOL: rl_buf_puts(b, v->boolean ? "true" : "false"); break;
+    case RL_JSON_NUMBER: rl_buf_put(b, v->str, v->len); break;
+    case RL_JSON_STRING: put_json_string(b, v->str, v->len); break;
+    case RL_JSON_ARRAY:
+        rl_buf_puts(b, "[");
+        for (size_t i = 0; i < v->count; i++) {
+            if (i > 0)
+                rl_buf_puts(b, ", ");
+            rl_report_json(b, v->items[i]);
+        }
+        rl_buf_puts(b, "]");
+        break;
+    case RL_JSON_OBJECT:
+        rl_buf_puts(b, "{");
+        for (size_t i = 0; i < v->count; i++) {
+            if (i > 0)
+                rl_buf_puts(b, ", ");
+            put_json_string(b, v->keys[i]->str, v->keys[i]->len);
+            rl_buf_puts(b, ": ");
+            rl_report_json(b, v->items[i]);
+        }
+        rl_buf_puts(b, "}");
+        break;
+    }
+}
+
+/* Prints msg with every line indented, cutting overlong lines. */
+static void print_indented(FILE *out, const char *msg, const char *indent)
+{
+    const char *p = msg;
+    while (*p != '\0') {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (n > RL_REPORT_VALUE_MAX)
+            fprintf(out, "%s%.*s ... (%zu more bytes)\n", indent, RL_REPORT_VALUE_MAX, p,
+                    n - RL_REPORT_VALUE_MAX);
+        else
+            fprintf(out, "%s%.*s\n", indent, (int)n, p);
+        p += n;
+        if (*p == '\n')
+            p++;
+    }
+}
+
+void rl_report_case(rl_report *rep, const rl_fixture *f, size_t case_index,
+                    const rl_case_result *res)
+{
+    rl_buf name = {0};
+    const char *cname = rl_fixture_case_name(f, case_index);
+    put_json_string(&name, cname, strlen(cname));
+    switch (res->status) {
+    case RL_CASE_PASS:
+        rep->passed++;
+        if (rep->verbose)
+            fprintf(rep->out, "ok   %s: case %s\n", f->path, name.p);
+        break;
+    case RL_CASE_SKIP:
+        rep->skipped++;
+        fprintf(rep->out, "SKIP %s: case %s: %s\n", f->path, name.p,
+                res->message ? res->message : "skipped");
+        break;
+    case RL_CASE_FAIL:
+        rep->failed++;
+        fprintf(rep->out, "FAIL %s: case %s\n", f->path, name.p);
+        if (res->message != NULL)
+            print_indented(rep->out, res->message, "  ");
+        break;
+    }
+    rl_buf_free(&name);
+}
+
+void rl_report_summary(rl_report *rep)
+{
+    if (rep->skipped > 0)
+        fprintf(rep->out, "%zu passed, %zu failed, %zu skipped\n", rep->passed, rep->failed,
+                rep->skipped);
+    else
+        fprintf(rep->out, "%zu passed, %zu failed\n", rep->passed, rep->failed);
+}

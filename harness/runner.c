@@ -1,0 +1,709 @@
+/* The runner. It only sends commands through the backend vtable, and the
+ * keyspace check reads the database through ordinary commands, so a case
+ * runs the same way on the emulator and on a real redis-server. */
+#include "runner.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "match.h"
+#include "mem.h"
+#include "redlua.h"
+#include "report.h"
+
+/* Bounds the SCAN loop, in case a backend never returns cursor 0. */
+#define RL_SCAN_MAX_ROUNDS 1000000
+
+typedef struct run {
+    rl_backend *b;
+    const rl_fixture *f;
+    const rl_case *cs;
+    size_t case_index;
+    rl_command_hook hook;
+    void *ud;
+    int backend_failed;
+    rl_buf msg;
+} run;
+
+/* Sends one command; NULL (with the failure recorded) if the backend could
+ * give no reply at all. */
+static rl_reply *send_cmd(run *r, int step, int argc, const char *const *argv,
+                          const size_t *argvlen)
+{
+    rl_reply *reply = r->b->call(r->b, argc, argv, argvlen);
+    if (reply == NULL) {
+        r->backend_failed = 1;
+        rl_buf_printf(&r->msg, "backend %s failed: %s\n", r->b->name, r->b->errstr);
+        return NULL;
+    }
+    if (r->hook != NULL)
+        r->hook(r->ud, r->case_index, step, argc, argv, argvlen, reply);
+    return reply;
+}
+
+/* Convenience for commands made of C strings plus one binary-safe key. */
+static rl_reply *send_key_cmd(run *r, const char *cmd, const char *key, size_t keylen,
+                              const char *a1, const char *a2, const char *a3)
+{
+    const char *argv[5] = {cmd, key, a1, a2, a3};
+    size_t argvlen[5] = {strlen(cmd), keylen, a1 ? strlen(a1) : 0, a2 ? strlen(a2) : 0,
+                         a3 ? strlen(a3) : 0};
+    int argc = a3 ? 5 : a2 ? 4 : a1 ? 3 : 2;
+    return send_cmd(r, -1, argc, argv, argvlen);
+}
+
+/* Sends name [extra] numkeys keys... args... for EVALSHA and FCALL. */
+static rl_reply *send_script_cmd(run *r, int step, const char *cmd, const char *name,
+                                 size_t namelen, const rl_step *st)
+{
+    int argc = 3 + st->argc;
+    const char **argv = rl_malloc((size_t)argc * sizeof(char *));
+    size_t *argvlen = rl_malloc((size_t)argc * sizeof(size_t));
+    char numkeys[24];
+    snprintf(numkeys, sizeof(numkeys), "%d", st->numkeys);
+    argv[0] = cmd;
+    argvlen[0] = strlen(cmd);
+    argv[1] = name;
+    argvlen[1] = namelen;
+    argv[2] = numkeys;
+    argvlen[2] = strlen(numkeys);
+    for (int i = 0; i < st->argc; i++) {
+        argv[3 + i] = st->argv[i];
+        argvlen[3 + i] = st->argvlen[i];
+    }
+    rl_reply *reply = send_cmd(r, step, argc, argv, argvlen);
+    rl_free(argv);
+    rl_free(argvlen);
+    return reply;
+}
+
+/* --- Failure messages ------------------------------------------------------ */
+
+static void describe_args(rl_buf *m, const rl_step *st, int from, int to)
+{
+    rl_buf_puts(m, "[");
+    for (int i = from; i < to; i++) {
+        if (i > from)
+            rl_buf_puts(m, ", ");
+        rl_report_string(m, st->argv[i], st->argvlen[i]);
+    }
+    rl_buf_puts(m, "]");
+}
+
+static void describe_step(run *r, size_t idx)
+{
+    const rl_step *st = &r->cs->steps[idx];
+    rl_buf *m = &r->msg;
+    rl_buf_printf(m, "step %zu (%s:%d): ", idx + 1, r->f->path, st->line);
+    switch (st->kind) {
+    case RL_STEP_CALL:
+        rl_buf_puts(m, "call ");
+        describe_args(m, st, 0, st->argc);
+        break;
+    case RL_STEP_EVAL:
+    case RL_STEP_FCALL:
+        if (st->kind == RL_STEP_EVAL) {
+            const char *n = r->f->scripts[st->script].name;
+            rl_buf_puts(m, "eval ");
+            rl_report_string(m, n, strlen(n));
+        } else {
+            rl_buf_puts(m, "fcall ");
+            rl_report_string(m, st->function, st->function_len);
+        }
+        rl_buf_puts(m, " keys ");
+        describe_args(m, st, 0, st->numkeys);
+        rl_buf_puts(m, " args ");
+        describe_args(m, st, st->numkeys, st->argc);
+        break;
+    case RL_STEP_ADVANCE:
+        rl_buf_printf(m, "advance_ms %lld", (long long)st->advance_ms);
+        break;
+    }
+    rl_buf_puts(m, "\n");
+}
+
+/* Rewrites "user_script:N" in text to the original file and line, through
+ * the loader's line map. Inline scripts keep the chunk name. */
+static void put_mapped(rl_buf *m, const char *text, const rl_script *sc)
+{
+    static const char tag[] = "user_script:";
+    const char *p = text;
+    for (;;) {
+        const char *hit = sc != NULL && sc->code.file != NULL ? strstr(p, tag) : NULL;
+        if (hit == NULL) {
+            rl_buf_puts(m, p);
+            return;
+        }
+        const char *num = hit + sizeof(tag) - 1;
+        char *end;
+        long line = strtol(num, &end, 10);
+        const char *file;
+        int fline;
+        if (end == num || line <= 0 || line > 0x7fffffff ||
+            rl_loader_map_line(&sc->code, (int)line, &file, &fline) != 0) {
+            rl_buf_put(m, p, (size_t)(num - p));
+            p = num;
+            continue;
+        }
+        rl_buf_put(m, p, (size_t)(hit - p));
+        rl_buf_printf(m, "%s:%d", file, fline);
+        p = end;
+    }
+}
+
+static void put_block(rl_buf *m, const char *title, const char *text, const rl_script *sc)
+{
+    rl_buf_printf(m, "  %s:\n", title);
+    const char *p = text;
+    while (*p != '\0') {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        char *line = rl_memdup(p, n);
+        rl_buf_puts(m, "    ");
+        put_mapped(m, line, sc);
+        rl_buf_puts(m, "\n");
+        rl_free(line);
+        p += n;
+        if (*p == '\n')
+            p++;
+    }
+}
+
+static void describe_failure(run *r, size_t idx, const rl_reply *reply, const char *tb,
+                             const char *log)
+{
+    const rl_step *st = &r->cs->steps[idx];
+    const rl_script *sc = st->kind == RL_STEP_EVAL ? &r->f->scripts[st->script] : NULL;
+    rl_buf *m = &r->msg;
+    describe_step(r, idx);
+    switch (st->expect) {
+    case RL_EXPECT_REPLY:
+        rl_buf_puts(m, "  expected reply: ");
+        rl_report_json(m, st->reply);
+        break;
+    case RL_EXPECT_ERROR:
+        rl_buf_puts(m, "  expected error: ");
+        rl_report_string(m, st->error, st->error_len);
+        rl_buf_puts(m, " (glob)");
+        break;
+    case RL_EXPECT_NONE:
+        rl_buf_puts(m, "  expected:       any reply but an error");
+        break;
+    }
+    if (reply->type == RL_REPLY_ERROR) {
+        rl_buf_puts(m, "\n  actual error:   ");
+        rl_report_string(m, reply->str, reply->len);
+    } else {
+        rl_buf_puts(m, "\n  actual reply:   ");
+        rl_report_reply(m, reply);
+    }
+    rl_buf_puts(m, "\n");
+    if (sc != NULL && reply->type == RL_REPLY_ERROR && sc->code.file != NULL &&
+        strstr(reply->str, "user_script:") != NULL) {
+        rl_buf_puts(m, "  at:             ");
+        put_mapped(m, strstr(reply->str, "user_script:"), sc);
+        rl_buf_puts(m, "\n");
+    }
+    if (reply->type == RL_REPLY_ERROR && tb != NULL && tb[0] != '\0')
+        put_block(m, "traceback", tb, sc);
+    if (log != NULL && log[0] != '\0')
+        put_block(m, "redis.log", log, NULL);
+}
+
+static int judge(const rl_step *st, const rl_reply *reply)
+{
+    switch (st->expect) {
+    case RL_EXPECT_NONE:
+        return reply->type != RL_REPLY_ERROR;
+    case RL_EXPECT_ERROR:
+        return reply->type == RL_REPLY_ERROR &&
+               rl_glob_match(st->error, st->error_len, reply->str, reply->len);
+    case RL_EXPECT_REPLY:
+        return rl_match_reply(st->reply, reply);
+    }
+    return 0;
+}
+
+/* --- Steps ----------------------------------------------------------------- */
+
+/* Returns 1 if the step passed, 0 if it failed, -1 on backend failure. */
+static int run_step(run *r, size_t idx, char **shas)
+{
+    const rl_step *st = &r->cs->steps[idx];
+    int step = (int)idx;
+    rl_reply *reply = NULL;
+    switch (st->kind) {
+    case RL_STEP_ADVANCE:
+        if (r->b->advance_ms(r->b, st->advance_ms) != 0) {
+            r->backend_failed = 1;
+            rl_buf_printf(&r->msg, "backend %s cannot advance its clock: %s\n", r->b->name,
+                          r->b->errstr);
+            return -1;
+        }
+        return 1;
+    case RL_STEP_CALL:
+        reply = send_cmd(r, step, st->argc, (const char *const *)st->argv, st->argvlen);
+        break;
+    case RL_STEP_FCALL:
+        reply = send_script_cmd(r, step, "FCALL", st->function, st->function_len, st);
+        break;
+    case RL_STEP_EVAL: {
+        const rl_script *sc = &r->f->scripts[st->script];
+        if (shas[st->script] == NULL) {
+            const char *argv[3] = {"SCRIPT", "LOAD", sc->code.text};
+            size_t argvlen[3] = {6, 4, sc->code.len};
+            reply = send_cmd(r, step, 3, argv, argvlen);
+            if (reply == NULL)
+                return -1;
+            /* A script that does not compile: EVAL would have answered the
+             * same error, so the step's expectation judges it. */
+            if (reply->type == RL_REPLY_ERROR)
+                break;
+            if (reply->type != RL_REPLY_BULK) {
+                describe_step(r, idx);
+                rl_buf_puts(&r->msg, "  SCRIPT LOAD answered ");
+                rl_report_reply(&r->msg, reply);
+                rl_buf_puts(&r->msg, " instead of a SHA1\n");
+                rl_reply_free(reply);
+                return 0;
+            }
+            shas[st->script] = rl_memdup(reply->str, reply->len);
+            rl_reply_free(reply);
+        }
+        const char *sha = shas[st->script];
+        reply = send_script_cmd(r, step, "EVALSHA", sha, strlen(sha), st);
+        break;
+    }
+    }
+    if (reply == NULL)
+        return -1;
+    /* Read the traceback and log now: they describe the last script only. */
+    const char *tb = NULL, *log = NULL;
+    if (st->kind != RL_STEP_CALL || reply->type == RL_REPLY_ERROR) {
+        tb = r->b->last_traceback ? r->b->last_traceback(r->b) : NULL;
+        log = r->b->last_log ? r->b->last_log(r->b) : NULL;
+    }
+    int ok = judge(st, reply);
+    if (!ok)
+        describe_failure(r, idx, reply, tb, log);
+    rl_reply_free(reply);
+    return ok;
+}
+
+/* --- Keyspace check -------------------------------------------------------- */
+
+typedef struct actual_key {
+    char *name;
+    size_t len;
+    char type[32];
+    rl_reply *value;   /* canonical shape, see match.h */
+    long long pttl;    /* -1: no expiry */
+    int matched;
+} actual_key;
+
+static int cmp_keys(const void *a, const void *b)
+{
+    const actual_key *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->name, y->name, n);
+    if (c != 0)
+        return c;
+    return x->len < y->len ? -1 : x->len > y->len;
+}
+
+static void keyspace_error(run *r, const char *what, const rl_reply *reply)
+{
+    rl_buf_printf(&r->msg, "keyspace check: %s answered ", what);
+    rl_report_reply(&r->msg, reply);
+    rl_buf_puts(&r->msg, "\n");
+}
+
+static int add_keys(actual_key **keys, size_t *n, size_t *cap, const rl_reply *arr)
+{
+    for (size_t i = 0; i < arr->elements; i++) {
+        const rl_reply *k = arr->element[i];
+        if (k->type != RL_REPLY_BULK)
+            return -1;
+        int dup = 0;
+        /* SCAN may return a key more than once. */
+        for (size_t j = 0; j < *n && !dup; j++)
+            dup = (*keys)[j].len == k->len && memcmp((*keys)[j].name, k->str, k->len) == 0;
+        if (dup)
+            continue;
+        if (*n == *cap) {
+            *cap = *cap ? *cap * 2 : 16;
+            *keys = rl_realloc(*keys, *cap * sizeof(actual_key));
+        }
+        memset(&(*keys)[*n], 0, sizeof(actual_key));
+        (*keys)[*n].name = rl_memdup(k->str, k->len);
+        (*keys)[*n].len = k->len;
+        (*n)++;
+    }
+    return 0;
+}
+
+/* Lists database 0 with SCAN, or KEYS * where SCAN is refused. Returns 0, or
+ * -1 with the reason in the message (or a backend failure). */
+static int list_keys(run *r, actual_key **keys, size_t *n)
+{
+    size_t cap = 0;
+    char cursor[32] = "0";
+    for (long round = 0; round < RL_SCAN_MAX_ROUNDS; round++) {
+        const char *argv[4] = {"SCAN", cursor, "COUNT", "1000"};
+        size_t argvlen[4] = {4, strlen(cursor), 5, 4};
+        rl_reply *rep = send_cmd(r, -1, 4, argv, argvlen);
+        if (rep == NULL)
+            return -1;
+        if (rep->type == RL_REPLY_ERROR && round == 0) {
+            rl_reply_free(rep);
+            const char *kargv[2] = {"KEYS", "*"};
+            size_t kargvlen[2] = {4, 1};
+            rep = send_cmd(r, -1, 2, kargv, kargvlen);
+            if (rep == NULL)
+                return -1;
+            if (rep->type != RL_REPLY_ARRAY || add_keys(keys, n, &cap, rep) != 0) {
+                keyspace_error(r, "KEYS *", rep);
+                rl_reply_free(rep);
+                return -1;
+            }
+            rl_reply_free(rep);
+            return 0;
+        }
+        if (rep->type != RL_REPLY_ARRAY || rep->elements != 2 ||
+            rep->element[0]->type != RL_REPLY_BULK || rep->element[0]->len >= sizeof(cursor) ||
+            rep->element[1]->type != RL_REPLY_ARRAY ||
+            add_keys(keys, n, &cap, rep->element[1]) != 0) {
+            keyspace_error(r, "SCAN", rep);
+            rl_reply_free(rep);
+            return -1;
+        }
+        memcpy(cursor, rep->element[0]->str, rep->element[0]->len);
+        cursor[rep->element[0]->len] = '\0';
+        rl_reply_free(rep);
+        if (strcmp(cursor, "0") == 0)
+            return 0;
+    }
+    rl_buf_puts(&r->msg, "keyspace check: SCAN never finished\n");
+    return -1;
+}
+
+/* Turns a HGETALL reply (RESP2 array or RESP3 map) into a flat array. */
+static rl_reply *flatten_pairs(rl_reply *rep)
+{
+    if (rep->type == RL_REPLY_MAP)
+        rep->type = RL_REPLY_ARRAY;
+    return rep;
+}
+
+/* ZRANGE WITHSCORES answers m, s, m, s in RESP2 and [m, s] pairs with
+ * doubles in RESP3; both become [[m, "s"], ...] with the score as Redis
+ * formats it. */
+static rl_reply *zset_pairs(rl_reply *rep)
+{
+    rl_reply *out = rl_reply_new(RL_REPLY_ARRAY);
+    int nested = rep->elements > 0 && rep->element[0]->type == RL_REPLY_ARRAY;
+    size_t step = nested ? 1 : 2;
+    for (size_t i = 0; i + step - 1 < rep->elements; i += step) {
+        const rl_reply *m = nested ? rep->element[i]->element[0] : rep->element[i];
+        const rl_reply *s = nested ? rep->element[i]->element[1] : rep->element[i + 1];
+        if (nested && rep->element[i]->elements != 2)
+            continue;
+        rl_reply *pair = rl_reply_new(RL_REPLY_ARRAY);
+        rl_reply_append_take(pair, rl_reply_dup(m));
+        if (s->type == RL_REPLY_DOUBLE) {
+            char buf[64];
+            int len;
+            if (isinf(s->dval))
+                len = snprintf(buf, sizeof(buf), "%s", s->dval > 0 ? "inf" : "-inf");
+            else if (s->str != NULL && s->len > 0)
+                len = snprintf(buf, sizeof(buf), "%s", s->str);
+            else
+                len = snprintf(buf, sizeof(buf), "%.17g", s->dval);
+            rl_reply_append_take(pair, rl_reply_new_str(RL_REPLY_BULK, buf, (size_t)len));
+        } else {
+            rl_reply_append_take(pair, rl_reply_dup(s));
+        }
+        rl_reply_append_take(out, pair);
+    }
+    rl_reply_free(rep);
+    return out;
+}
+
+/* Reads one key's type, value and PTTL. Returns 0, 1 if the key is gone,
+ * or -1 on failure. */
+static int read_key(run *r, actual_key *k)
+{
+    rl_reply *t = send_key_cmd(r, "TYPE", k->name, k->len, NULL, NULL, NULL);
+    if (t == NULL)
+        return -1;
+    if (t->type != RL_REPLY_STATUS || t->len >= sizeof(k->type)) {
+        keyspace_error(r, "TYPE", t);
+        rl_reply_free(t);
+        return -1;
+    }
+    memcpy(k->type, t->str, t->len + 1);
+    rl_reply_free(t);
+    if (strcmp(k->type, "none") == 0)
+        return 1;
+    const char *what;
+    rl_reply *v;
+    if (strcmp(k->type, "string") == 0) {
+        what = "GET";
+        v = send_key_cmd(r, "GET", k->name, k->len, NULL, NULL, NULL);
+    } else if (strcmp(k->type, "hash") == 0) {
+        what = "HGETALL";
+        v = send_key_cmd(r, "HGETALL", k->name, k->len, NULL, NULL, NULL);
+    } else if (strcmp(k->type, "list") == 0) {
+        what = "LRANGE";
+        v = send_key_cmd(r, "LRANGE", k->name, k->len, "0", "-1", NULL);
+    } else if (strcmp(k->type, "set") == 0) {
+        what = "SMEMBERS";
+        v = send_key_cmd(r, "SMEMBERS", k->name, k->len, NULL, NULL, NULL);
+    } else if (strcmp(k->type, "zset") == 0) {
+        what = "ZRANGE";
+        v = send_key_cmd(r, "ZRANGE", k->name, k->len, "0", "-1", "WITHSCORES");
+    } else if (strcmp(k->type, "stream") == 0) {
+        what = "XRANGE";
+        v = send_key_cmd(r, "XRANGE", k->name, k->len, "-", "+", NULL);
+    } else {
+        rl_buf_puts(&r->msg, "keyspace check: key ");
+        rl_report_string(&r->msg, k->name, k->len);
+        rl_buf_printf(&r->msg, " has type \"%s\", which fixtures cannot describe\n", k->type);
+        return -1;
+    }
+    if (v == NULL)
+        return -1;
+    int want_array = strcmp(k->type, "string") != 0;
+    if (v->type == RL_REPLY_SET)
+        v->type = RL_REPLY_ARRAY;
+    if (v->type == RL_REPLY_MAP)
+        v = flatten_pairs(v);
+    if ((want_array && v->type != RL_REPLY_ARRAY) || (!want_array && v->type != RL_REPLY_BULK)) {
+        if (v->type == RL_REPLY_NIL || v->type == RL_REPLY_NIL_ARRAY) {
+            rl_reply_free(v);
+            return 1; /* expired between SCAN and now */
+        }
+        keyspace_error(r, what, v);
+        rl_reply_free(v);
+        return -1;
+    }
+    if (strcmp(k->type, "zset") == 0)
+        v = zset_pairs(v);
+    k->value = v;
+    rl_reply *p = send_key_cmd(r, "PTTL", k->name, k->len, NULL, NULL, NULL);
+    if (p == NULL)
+        return -1;
+    if (p->type != RL_REPLY_INTEGER) {
+        keyspace_error(r, "PTTL", p);
+        rl_reply_free(p);
+        return -1;
+    }
+    k->pttl = p->integer;
+    rl_reply_free(p);
+    return k->pttl == -2 ? 1 : 0;
+}
+
+/* TTL's rounding of a PTTL, so that "actual" reads like TTL output. */
+static long long ttl_of(long long pttl)
+{
+    return (pttl + 500) / 1000;
+}
+
+static void put_actual_value(rl_buf *m, const actual_key *k)
+{
+    if (strcmp(k->type, "hash") == 0) {
+        rl_buf_puts(m, "{");
+        for (size_t i = 0; i + 1 < k->value->elements; i += 2) {
+            if (i > 0)
+                rl_buf_puts(m, ", ");
+            rl_report_reply(m, k->value->element[i]);
+            rl_buf_puts(m, ": ");
+            rl_report_reply(m, k->value->element[i + 1]);
+        }
+        rl_buf_puts(m, "}");
+    } else {
+        rl_report_reply(m, k->value);
+    }
+}
+
+static void put_actual_entry(rl_buf *m, const actual_key *k)
+{
+    rl_buf_printf(m, "{\"type\": \"%s\", \"value\": ", k->type);
+    put_actual_value(m, k);
+    if (k->pttl >= 0)
+        rl_buf_printf(m, ", \"ttl\": %lld", ttl_of(k->pttl));
+    rl_buf_puts(m, "}");
+}
+
+static int check_keyspace(run *r)
+{
+    const rl_json *ks = r->cs->keyspace;
+    rl_buf *m = &r->msg;
+    const char *argv[2] = {"SELECT", "0"};
+    size_t argvlen[2] = {6, 1};
+    rl_reply *sel = send_cmd(r, -1, 2, argv, argvlen);
+    if (sel == NULL)
+        return -1;
+    if (sel->type == RL_REPLY_ERROR) {
+        keyspace_error(r, "SELECT 0", sel);
+        rl_reply_free(sel);
+        return 0;
+    }
+    rl_reply_free(sel);
+
+    actual_key *keys = NULL;
+    size_t n = 0;
+    int ok = 1;
+    if (list_keys(r, &keys, &n) != 0) {
+        ok = r->backend_failed ? -1 : 0;
+        goto done;
+    }
+    qsort(keys, n, sizeof(*keys), cmp_keys);
+    size_t live = 0;
+    for (size_t i = 0; i < n; i++) {
+        int rc = read_key(r, &keys[i]);
+        if (rc < 0) {
+            ok = r->backend_failed ? -1 : 0;
+            goto done;
+        }
+        /* Each slot is moved or freed, then cleared, so that the cleanup
+         * below frees every name exactly once even after a failure. */
+        if (rc == 0) {
+            actual_key tmp = keys[i];
+            memset(&keys[i], 0, sizeof(keys[i]));
+            keys[live++] = tmp;
+        } else {
+            rl_free(keys[i].name);
+            rl_reply_free(keys[i].value);
+            memset(&keys[i], 0, sizeof(keys[i]));
+        }
+    }
+    n = live;
+
+    rl_buf diff = {0};
+    for (size_t i = 0; i < ks->count; i++) {
+        const rl_json *name = ks->keys[i], *e = ks->items[i];
+        const rl_json *type = rl_json_get(e, "type"), *value = rl_json_get(e, "value");
+        const rl_json *ttl = rl_json_get(e, "ttl");
+        actual_key *k = NULL;
+        for (size_t j = 0; j < n && k == NULL; j++) {
+            if (keys[j].len == name->len && memcmp(keys[j].name, name->str, name->len) == 0)
+                k = &keys[j];
+        }
+        if (k == NULL) {
+            rl_buf_puts(&diff, "  missing key ");
+            rl_report_string(&diff, name->str, name->len);
+            rl_buf_printf(&diff, " (%s:%d): expected ", r->f->path, name->line);
+            rl_report_json(&diff, e);
+            rl_buf_puts(&diff, "\n");
+            continue;
+        }
+        k->matched = 1;
+        int same = strcmp(k->type, type->str) == 0 && rl_match_key_value(k->type, value, k->value);
+        if (same) {
+            if (ttl == NULL)
+                same = k->pttl == -1;
+            else
+                same = k->pttl >= 0 && fabs((double)k->pttl / 1000.0 - ttl->number) <= 1.0;
+        }
+        if (!same) {
+            rl_buf_puts(&diff, "  key ");
+            rl_report_string(&diff, name->str, name->len);
+            rl_buf_printf(&diff, " (%s:%d):\n    expected ", r->f->path, name->line);
+            rl_report_json(&diff, e);
+            rl_buf_puts(&diff, "\n    actual   ");
+            put_actual_entry(&diff, k);
+            if (ttl != NULL && k->pttl >= 0)
+                rl_buf_printf(&diff, " (PTTL %lld)", k->pttl);
+            rl_buf_puts(&diff, "\n");
+        }
+    }
+    for (size_t j = 0; j < n; j++) {
+        if (keys[j].matched)
+            continue;
+        rl_buf_puts(&diff, "  unexpected key ");
+        rl_report_string(&diff, keys[j].name, keys[j].len);
+        rl_buf_puts(&diff, ": ");
+        put_actual_entry(&diff, &keys[j]);
+        rl_buf_puts(&diff, "\n");
+    }
+    if (diff.len > 0) {
+        ok = 0;
+        rl_buf_printf(m, "keyspace (%s:%d) differs from database 0:\n", r->f->path, ks->line);
+        rl_buf_put(m, diff.p, diff.len);
+    }
+    rl_buf_free(&diff);
+
+done:
+    for (size_t i = 0; i < n; i++) {
+        rl_free(keys[i].name);
+        rl_reply_free(keys[i].value);
+    }
+    rl_free(keys);
+    return ok;
+}
+
+/* --- Cases ----------------------------------------------------------------- */
+
+static char *strip_newline(char *s)
+{
+    size_t n = strlen(s);
+    if (n > 0 && s[n - 1] == '\n')
+        s[n - 1] = '\0';
+    return s;
+}
+
+int rl_run_case(rl_backend *b, const rl_fixture *f, size_t case_index, rl_command_hook hook,
+                void *ud, rl_case_result *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (case_index >= f->ncases) {
+        out->status = RL_CASE_FAIL;
+        out->message = rl_strdup("no such case");
+        return -1;
+    }
+    const rl_case *cs = &f->cases[case_index];
+    if (cs->uses_clock && !b->has_clock) {
+        rl_buf m = {0};
+        rl_buf_printf(&m, "the %s backend has no clock and the case uses %s", b->name,
+                      cs->has_clock_ms ? "clock_ms" : "advance_ms");
+        out->status = RL_CASE_SKIP;
+        out->message = rl_buf_take(&m);
+        return 0;
+    }
+    run r = {b, f, cs, case_index, hook, ud, 0, {0}};
+    int result = 1;
+    if (b->reset(b) != 0) {
+        rl_buf_printf(&r.msg, "backend %s cannot reset: %s\n", b->name, b->errstr);
+        r.backend_failed = 1;
+        result = -1;
+    } else if (b->has_clock &&
+               b->set_clock_ms(b, cs->has_clock_ms ? cs->clock_ms : RL_DEFAULT_CLOCK_MS) != 0) {
+        rl_buf_printf(&r.msg, "backend %s cannot set its clock: %s\n", b->name, b->errstr);
+        r.backend_failed = 1;
+        result = -1;
+    }
+    char **shas = rl_calloc(f->nscripts ? f->nscripts : 1, sizeof(char *));
+    for (size_t i = 0; i < cs->nsteps && result == 1; i++)
+        result = run_step(&r, i, shas);
+    if (result == 1 && cs->keyspace != NULL)
+        result = check_keyspace(&r);
+    for (size_t i = 0; i < f->nscripts; i++)
+        rl_free(shas[i]);
+    rl_free(shas);
+
+    out->status = result == 1 ? RL_CASE_PASS : RL_CASE_FAIL;
+    if (r.msg.len > 0)
+        out->message = strip_newline(rl_buf_take(&r.msg));
+    rl_buf_free(&r.msg);
+    return r.backend_failed ? -1 : 0;
+}
+
+void rl_case_result_clear(rl_case_result *r)
+{
+    rl_free(r->message);
+    r->message = NULL;
+    r->status = RL_CASE_PASS;
+}
