@@ -44,4 +44,15 @@ struct rl_backend {
 /* The emulator backend (harness/backend_emu.c). */
 rl_backend *rl_backend_emu_new(void);
 
+/* The redis-server backend (harness/backend_redis.c): a RESP2 connection to
+ * host:port. has_clock is 0. Returns NULL with err set when it cannot
+ * connect; free with b->free. */
+rl_backend *rl_backend_redis_new(const char *host, int port, char *err, size_t errlen);
+/* Pipelining on a redis backend only: send queues one command (0 or -1),
+ * recv returns the reply of the oldest command sent and not yet received
+ * (caller frees it), or NULL with errstr set. */
+int rl_backend_redis_send(rl_backend *b, int argc, const char *const *argv,
+                          const size_t *argvlen);
+rl_reply *rl_backend_redis_recv(rl_backend *b);
+
 #endif
