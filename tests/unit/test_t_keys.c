@@ -339,6 +339,27 @@ static void scan_should_filter_by_match_and_type(void **state)
     free_emu(emu);
 }
 
+static void scan_should_return_expired_keys_for_type_none_like_redis(void **state)
+{
+    (void)state;
+    rl_emu *emu = new_emu();
+    /* Redis 7.0.15 (keys given a 1 ms PEXPIRE, scanned before the active
+     * cycle ran): SCAN 0 TYPE none returns the expired keys, deleting them,
+     * because the type lookup deletes them before the expiry filter runs. */
+    rl_db_set_expire(put(emu, 0, "e0", "v"), T0);
+    rl_db_set_expire(put(emu, 0, "e1", "v"), T0);
+    put(emu, 0, "live", "v");
+    emu->clock_ms = T0 + 1; /* moved without the sweep */
+    rl_assert_cmd(emu, "*2\r\n$1\r\n0\r\n*2\r\n$2\r\ne0\r\n$2\r\ne1\r\n", "scan", "0", "type",
+                  "none", "count", "100");
+    rl_assert_cmd(emu, ":1\r\n", "dbsize");
+    /* Without TYPE, expired keys are deleted and left out. */
+    rl_db_set_expire(put(emu, 0, "e2", "v"), T0);
+    rl_assert_cmd(emu, "*2\r\n$1\r\n0\r\n*1\r\n$4\r\nlive\r\n", "scan", "0", "count", "100");
+    rl_assert_cmd(emu, ":1\r\n", "dbsize");
+    free_emu(emu);
+}
+
 /* Runs SCAN with cursor and COUNT count; returns the next cursor and marks
  * every returned key "k<n>" in seen[n]. */
 static unsigned long long scan_page(rl_emu *emu, unsigned long long cursor, int *seen, int max)
@@ -667,6 +688,7 @@ int main(void)
         cmocka_unit_test(keys_should_glob_binary_names_and_skip_expired),
         cmocka_unit_test(scan_should_parse_cursor_and_options_like_redis),
         cmocka_unit_test(scan_should_filter_by_match_and_type),
+        cmocka_unit_test(scan_should_return_expired_keys_for_type_none_like_redis),
         cmocka_unit_test(scan_should_return_stable_keys_once_under_concurrent_changes),
         cmocka_unit_test(randomkey_should_be_deterministic_and_skip_expired),
         cmocka_unit_test(dbsize_and_flush_should_cover_the_right_databases),
