@@ -402,6 +402,11 @@ static rl_json *jr_array(jreader *r)
         if (r->s[r->pos] == ',') {
             r->pos++;
             jr_skip_ws(r);
+            if (r->pos < r->len && r->s[r->pos] == ']') {
+                rl_json_free(v);
+                return jr_fail(r, r->pos, "unexpected ']' after ',' (JSON has no trailing "
+                                          "commas)");
+            }
             continue;
         }
         if (r->s[r->pos] == ']') {
@@ -429,6 +434,10 @@ static rl_json *jr_object(jreader *r)
         if (r->pos >= r->len) {
             rl_json_free(v);
             return jr_fail(r, r->pos, "unexpected end of input, expected a key");
+        }
+        if (r->s[r->pos] == '}' && v->count > 0) {
+            rl_json_free(v);
+            return jr_fail(r, r->pos, "unexpected '}' after ',' (JSON has no trailing commas)");
         }
         if (r->s[r->pos] != '"') {
             char d[24];

@@ -171,8 +171,28 @@ static void put_block(rl_buf *m, const char *title, const char *text, const rl_s
     }
 }
 
-static void describe_failure(run *r, size_t idx, const rl_reply *reply, const char *tb,
-                             const char *log)
+/* For a script error, the first "user_script:N" of the message as the
+ * original file and line, the place a person opens in an editor. */
+static void put_location(rl_buf *m, const rl_reply *reply, const rl_script *sc)
+{
+    if (sc == NULL || sc->code.file == NULL || reply->type != RL_REPLY_ERROR)
+        return;
+    const char *hit = strstr(reply->str, "user_script:");
+    if (hit == NULL)
+        return;
+    const char *num = hit + strlen("user_script:");
+    char *end;
+    long line = strtol(num, &end, 10);
+    const char *file;
+    int fline;
+    if (end == num || line <= 0 || line > 0x7fffffff ||
+        rl_loader_map_line(&sc->code, (int)line, &file, &fline) != 0)
+        return;
+    rl_buf_printf(m, "  at:             %s:%d\n", file, fline);
+}
+
+static void describe_failure(run *r, size_t idx, const rl_reply *reply, int from_load,
+                             const char *tb, const char *log)
 {
     const rl_step *st = &r->cs->steps[idx];
     const rl_script *sc = st->kind == RL_STEP_EVAL ? &r->f->scripts[st->script] : NULL;
@@ -200,12 +220,9 @@ static void describe_failure(run *r, size_t idx, const rl_reply *reply, const ch
         rl_report_reply(m, reply);
     }
     rl_buf_puts(m, "\n");
-    if (sc != NULL && reply->type == RL_REPLY_ERROR && sc->code.file != NULL &&
-        strstr(reply->str, "user_script:") != NULL) {
-        rl_buf_puts(m, "  at:             ");
-        put_mapped(m, strstr(reply->str, "user_script:"), sc);
-        rl_buf_puts(m, "\n");
-    }
+    if (from_load)
+        rl_buf_puts(m, "  (the error is SCRIPT LOAD's: the script did not load)\n");
+    put_location(m, reply, sc);
     if (reply->type == RL_REPLY_ERROR && tb != NULL && tb[0] != '\0')
         put_block(m, "traceback", tb, sc);
     if (log != NULL && log[0] != '\0')
@@ -234,6 +251,7 @@ static int run_step(run *r, size_t idx, char **shas)
     const rl_step *st = &r->cs->steps[idx];
     int step = (int)idx;
     rl_reply *reply = NULL;
+    int from_load = 0;
     switch (st->kind) {
     case RL_STEP_ADVANCE:
         if (r->b->advance_ms(r->b, st->advance_ms) != 0) {
@@ -259,8 +277,10 @@ static int run_step(run *r, size_t idx, char **shas)
                 return -1;
             /* A script that does not compile: EVAL would have answered the
              * same error, so the step's expectation judges it. */
-            if (reply->type == RL_REPLY_ERROR)
+            if (reply->type == RL_REPLY_ERROR) {
+                from_load = 1;
                 break;
+            }
             if (reply->type != RL_REPLY_BULK) {
                 describe_step(r, idx);
                 rl_buf_puts(&r->msg, "  SCRIPT LOAD answered ");
@@ -287,7 +307,7 @@ static int run_step(run *r, size_t idx, char **shas)
     }
     int ok = judge(st, reply);
     if (!ok)
-        describe_failure(r, idx, reply, tb, log);
+        describe_failure(r, idx, reply, from_load, tb, log);
     rl_reply_free(reply);
     return ok;
 }

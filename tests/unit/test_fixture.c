@@ -116,7 +116,9 @@ static void json_should_reject_malformed_text_with_position(void **state)
     static const struct {
         const char *text, *err;
     } cases[] = {
-        {"{\"a\": 1,}", "1:9: expected a string key but found '}'"},
+        {"{\"a\": 1,}", "1:9: unexpected '}' after ',' (JSON has no trailing commas)"},
+        {"{,}", "1:2: expected a string key but found ','"},
+        {"[1,\n ]", "2:2: unexpected ']' after ','"},
         {"[1 2]", "1:4: expected ',' or ']' but found '2'"},
         {"{\"a\" 1}", "1:6: expected ':' after the key"},
         {"\n  [01]", "2:4: invalid number (leading zero)"},
