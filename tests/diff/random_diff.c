@@ -174,8 +174,17 @@ static void val(cmd *c)
     unsigned r = rn(100);
     if (r < 55) {
         pick(c, edge_vals, COUNT(edge_vals));
-    } else if (r < 75) {
+    } else if (r < 72) {
         argf(c, "%lld", rrange(-100, 100));
+    } else if (r < 77) {
+        /* Long runs of one byte, then noise: bit scans and counts take
+         * word-at-a-time paths over such strings. */
+        static const char fill[] = {'\0', '\xff', 'a', '\x01'};
+        char buf[300];
+        size_t run = rn(260), n = run + rn(8);
+        memset(buf, fill[rn(sizeof(fill))], run);
+        for (size_t i = run; i < n; i++) buf[i] = (char)rn(256);
+        arg(c, buf, n);
     } else {
         static const char alphabet[] = "ab01\xff-. \0";
         char buf[24];
@@ -216,7 +225,8 @@ static const lit edge_floats[] = {
 static void floatarg(cmd *c)
 {
     if (chance(60)) pick(c, edge_floats, COUNT(edge_floats));
-    else if (chance(50)) argf(c, "%lld.%02u", rrange(-50, 50), rn(100));
+    else if (chance(40)) argf(c, "%lld.%02u", rrange(-50, 50), rn(100));
+    else if (chance(30)) argf(c, "%u.%ue%lld", rn(10), rn(1000), rrange(-30, 30));
     else intarg(c);
 }
 
@@ -815,6 +825,9 @@ static spec specs[] = {
     {"BITOP", 3, g_bitop, CMP_EXACT, 0, 0, 0, 0},
     {"BITFIELD", 5, g_bitfield, CMP_EXACT, 0, 0, 0, 0},
     {"BITFIELD_RO", 3, g_bitfield, CMP_EXACT, 0, 0, 0, 0},
+    /* not generated: the periodic whole-keyspace comparison (see
+     * state_check), counted here */
+    {"(state)", 0, g_noargs, CMP_EXACT, 0, 0, 0, 0},
     /* other types, to provoke WRONGTYPE */
     {"RPUSH", 2, g_rpush, CMP_EXACT, 1, 0, 0, 0},
     {"HSET", 2, g_hset, CMP_EXACT, 1, 0, 0, 0},
@@ -865,6 +878,7 @@ typedef struct run {
 #define HISTORY 12
     cmd history[HISTORY]; /* the last commands, for context */
     unsigned long hist_count;
+    int cur_db; /* the db SELECTed on both sides */
 } run;
 
 static void print_cmd(FILE *f, const cmd *c)
@@ -995,6 +1009,7 @@ static int resync(run *R)
 {
     rl_emu_free(R->emu);
     R->emu = rl_emu_new();
+    R->cur_db = 0;
     sync_clock(R);
     static const char *const flush[] = {"FLUSHALL"}, *const sel[] = {"SELECT", "0"};
     static const size_t flen[] = {8}, slen[] = {6, 1};
@@ -1083,6 +1098,8 @@ static int check(run *R, const cmd *c, rl_reply *e, rl_reply *r)
     s->compared++;
     trace(R, c, e, r);
     int ok = s->cmp == CMP_RANDOM ? randomkey_ok(R, e, r) : compare(s->cmp, e, r);
+    if (ok && !strcmp(s->name, "SELECT") && e->type == RL_REPLY_STATUS)
+        R->cur_db = (int)strtol(c->argv[1], NULL, 10);
     if (ok) return 0;
     report_mismatch(R, c, e, r, s->cmp == CMP_SCAN ? "SCAN unions differ" : NULL);
     return 1;
@@ -1119,6 +1136,74 @@ static int run_special(run *R, const cmd *c)
     rl_reply_free(e);
     rl_reply_free(r);
     return after_mismatch(R, rc);
+}
+
+/* --- Whole-keyspace comparison ----------------------------------------------- */
+
+static size_t state_spec;
+
+/* Runs a C-string command on both sides and compares; 1 on a mismatch.
+ * With out set, the emulator's reply is handed back instead of freed. */
+static int state_cmd(run *R, int how, const char *what, rl_reply **out, int argc, ...)
+{
+    cmd c = {0};
+    va_list ap;
+    va_start(ap, argc);
+    for (int i = 0; i < argc; i++) {
+        const char *p = va_arg(ap, const char *);
+        size_t n = va_arg(ap, size_t);
+        arg(&c, p, n);
+    }
+    va_end(ap);
+    c.spec = (int)state_spec;
+    rl_reply *e = emu_call(R, &c);
+    rl_reply *r = R->redis->call(R->redis, c.argc, (const char *const *)c.argv, c.len);
+    int bad = 0;
+    if (!r) {
+        bad = -1;
+    } else {
+        specs[state_spec].compared++;
+        trace(R, &c, e, r);
+        if (!compare(how, e, r)) {
+            report_mismatch(R, &c, e, r, what);
+            bad = 1;
+        }
+    }
+    if (out && bad == 0) *out = e;
+    else rl_reply_free(e);
+    rl_reply_free(r);
+    cmd_clear(&c);
+    return bad;
+}
+
+/* Compares every key, value and TTL in the databases the generator can
+ * reach, to catch a divergence that no command happened to show. Returns as
+ * after_mismatch. */
+static int state_check(run *R)
+{
+    static const char *const dbs[] = {"0", "1", "2", "15"};
+    char what[64];
+    int bad = 0;
+    sync_clock(R);
+    for (size_t d = 0; d < COUNT(dbs) && !bad; d++) {
+        snprintf(what, sizeof(what), "keyspace check of db %s", dbs[d]);
+        bad = state_cmd(R, CMP_EXACT, what, NULL, 2, "SELECT", (size_t)6, dbs[d], strlen(dbs[d]));
+        rl_reply *keys = NULL;
+        if (!bad) bad = state_cmd(R, CMP_SORTED, what, &keys, 2, "KEYS", (size_t)4, "*", (size_t)1);
+        for (size_t i = 0; keys && i < keys->elements && !bad; i++) {
+            const rl_reply *k = keys->element[i];
+            bad = state_cmd(R, CMP_EXACT, what, NULL, 2, "GET", (size_t)3, k->str, k->len);
+            if (!bad)
+                bad = state_cmd(R, CMP_TTL_MS, what, NULL, 2, "PTTL", (size_t)4, k->str, k->len);
+        }
+        rl_reply_free(keys);
+    }
+    if (bad < 0) return -1;
+    char db[16];
+    int n = snprintf(db, sizeof(db), "%d", R->cur_db);
+    if (!bad) bad = state_cmd(R, CMP_EXACT, "restoring the db", NULL, 2, "SELECT", (size_t)6, db,
+                              (size_t)n);
+    return bad < 0 ? -1 : after_mismatch(R, bad);
 }
 
 /* Runs a pipelined batch: every command already went to redis; run them on
@@ -1251,6 +1336,11 @@ int main(int argc, char **argv)
     R.emu = rl_emu_new();
     for (size_t i = 0; i < NSPECS; i++) {
         spec *s = &specs[i];
+        if (s->weight == 0) {
+            state_spec = i;
+            s->enabled = 1;
+            continue;
+        }
         s->enabled = (!only || !*only || in_list(only, s->name)) && !in_list(exclude, s->name);
         if (s->aux && s->enabled) s->enabled = emu_has(R.emu, s->name);
         if (s->enabled) total_weight += s->weight;
@@ -1298,7 +1388,7 @@ int main(int argc, char **argv)
     fflush(stdout);
 
     rnd_state = R.seed;
-    enum { BATCH = 512 };
+    enum { BATCH = 512, STATE_EVERY = 5000 };
     cmd batch[BATCH];
     memset(batch, 0, sizeof(batch));
     size_t nb = 0;
@@ -1307,30 +1397,33 @@ int main(int argc, char **argv)
     for (unsigned long i = 0; i < R.ncommands && rc == 0; i++) {
         cmd c = {0};
         generate(&c);
-        if (specs[c.spec].cmp == CMP_SCAN || specs[c.spec].cmp == CMP_RANDOM) {
+        int check_state = (i + 1) % STATE_EVERY == 0 || i + 1 == R.ncommands;
+        int special = specs[c.spec].cmp == CMP_SCAN || specs[c.spec].cmp == CMP_RANDOM;
+        if (!special) {
+            if (nb == 0) first = i;
+            if (rl_backend_redis_send(R.redis, c.argc, (const char *const *)c.argv, c.len) != 0) {
+                cmd_clear(&c);
+                rc = -1;
+                break;
+            }
+            batch[nb++] = c;
+        }
+        /* SCAN and RANDOMKEY need their own round trips, and the state
+         * check must see every earlier command: both drain the pipeline. */
+        if (nb == BATCH || special || check_state) {
             rc = run_batch(&R, batch, nb, first);
             for (size_t j = 0; j < nb; j++) cmd_clear(&batch[j]);
             nb = 0;
+        }
+        if (special) {
             if (rc == 0) {
                 R.index = i;
                 remember(&R, &c);
                 rc = run_special(&R, &c);
             }
             cmd_clear(&c);
-            continue;
         }
-        if (nb == 0) first = i;
-        if (rl_backend_redis_send(R.redis, c.argc, (const char *const *)c.argv, c.len) != 0) {
-            cmd_clear(&c);
-            rc = -1;
-            break;
-        }
-        batch[nb++] = c;
-        if (nb == BATCH || i + 1 == R.ncommands) {
-            rc = run_batch(&R, batch, nb, first);
-            for (size_t j = 0; j < nb; j++) cmd_clear(&batch[j]);
-            nb = 0;
-        }
+        if (rc == 0 && check_state) rc = state_check(&R);
     }
     for (size_t j = 0; j < nb; j++) cmd_clear(&batch[j]);
     if (rc < 0) fprintf(stderr, "random_diff: redis connection: %s\n", R.redis->errstr);
