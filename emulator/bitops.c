@@ -7,7 +7,6 @@
  * proto-max-bulk-len (512 MB), as in Redis. */
 #include "t_string.h"
 
-#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 

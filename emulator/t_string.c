@@ -183,7 +183,7 @@ static void set_generic(rl_client *c, int flags, const rl_arg *val, const rl_arg
     }
 
     rl_dbentry *e = rl_db_set(c->emu, rl_client_db(c), key->ptr, key->len,
-                              rl_obj_new_string(val->ptr, val->len), flags & SET_KEEPTTL);
+                              rl_obj_new_string(val->ptr, val->len), (flags & SET_KEEPTTL) != 0);
     /* A time already past is stored as is: the key then expires at its
      * next lookup, as with Redis's SET ... EXAT. */
     if (expire) rl_db_set_expire(e, when);
@@ -245,18 +245,19 @@ void rl_cmd_getex(rl_client *c)
     rl_db *db = rl_client_db(c);
 
     if (parse_options(c, OPTS_GETEX, &flags, &expire) != RL_OK) return;
-    rl_dbentry *e = rl_db_find(c->emu, db, c->argv[1].ptr, c->argv[1].len);
-    if (!e) {
+    rl_obj *o = rl_lookup_key_read(c, &c->argv[1]);
+    if (!o) {
         rl_add_reply_null(c);
         return;
     }
-    if (rl_check_type(c, e->val, RL_TYPE_STRING)) return;
+    if (rl_check_type(c, o, RL_TYPE_STRING)) return;
     /* The expire time is validated only once the key is known to exist. */
     if (expire && expire_ms_or_reply(c, expire, flags, &when) != RL_OK) return;
 
-    const rl_str *s = e->val->ptr;
+    const rl_str *s = o->ptr;
     rl_add_reply_bulk(c, s->buf, s->len);
 
+    rl_dbentry *e = rl_db_find(c->emu, db, c->argv[1].ptr, c->argv[1].len);
     if ((flags & (SET_EXAT | SET_PXAT)) && when <= c->emu->clock_ms) {
         /* An absolute time already past deletes the key at once. */
         rl_db_delete_entry(db, e);
