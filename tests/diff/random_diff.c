@@ -760,7 +760,7 @@ typedef struct spec {
     unsigned weight;
     gen_fn *gen;
     int cmp;
-    int aux; /* 1: only if the emulator has it (type seeding) */
+    int aux; /* 1: only if the emulator has it (type seeding); 2: it has not */
     int enabled;
     unsigned long compared, mismatched;
 } spec;
@@ -1297,7 +1297,7 @@ static void summary(const run *R)
     printf("\n");
     int any = 0;
     for (size_t i = 0; i < NSPECS; i++) {
-        if (specs[i].enabled || !specs[i].aux) continue;
+        if (specs[i].aux != 2) continue;
         printf("%s %s", any ? "," : "not generated (emulator lacks them):", specs[i].name);
         any = 1;
     }
@@ -1342,7 +1342,10 @@ int main(int argc, char **argv)
             continue;
         }
         s->enabled = (!only || !*only || in_list(only, s->name)) && !in_list(exclude, s->name);
-        if (s->aux && s->enabled) s->enabled = emu_has(R.emu, s->name);
+        if (s->aux && s->enabled && !emu_has(R.emu, s->name)) {
+            s->enabled = 0;
+            s->aux = 2; /* wanted, but the emulator lacks it */
+        }
         if (s->enabled) total_weight += s->weight;
     }
     if (!total_weight) {
