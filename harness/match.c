@@ -58,7 +58,8 @@ int rl_glob_match(const char *pat, size_t plen, const char *s, size_t slen)
 
 static int is_key(const rl_json *obj, size_t i, const char *key)
 {
-    return obj->keys[i]->len == strlen(key) && memcmp(obj->keys[i]->str, key, obj->keys[i]->len) == 0;
+    const rl_json *k = obj->keys[i];
+    return k->len == strlen(key) && memcmp(k->str, key, k->len) == 0;
 }
 
 /* The single key of a one-member object, or NULL. */

@@ -245,6 +245,24 @@ static int judge(const rl_step *st, const rl_reply *reply)
 
 /* --- Steps ----------------------------------------------------------------- */
 
+/* 1 if a call step runs a script or function (EVAL, FCALL and variants). */
+static int runs_script(const rl_step *st)
+{
+    static const char *const names[] = {"EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL",
+                                        "FCALL_RO", NULL};
+    for (size_t i = 0; names[i] != NULL; i++) {
+        size_t n = strlen(names[i]);
+        if (st->argvlen[0] != n)
+            continue;
+        size_t j = 0;
+        while (j < n && (st->argv[0][j] & ~0x20) == names[i][j])
+            j++;
+        if (j == n)
+            return 1;
+    }
+    return 0;
+}
+
 /* Returns 1 if the step passed, 0 if it failed, -1 on backend failure. */
 static int run_step(run *r, size_t idx, char **shas)
 {
@@ -299,9 +317,10 @@ static int run_step(run *r, size_t idx, char **shas)
     }
     if (reply == NULL)
         return -1;
-    /* Read the traceback and log now: they describe the last script only. */
+    /* Read the traceback and log now: they describe the last script only,
+     * so they are asked for only after a step that ran one. */
     const char *tb = NULL, *log = NULL;
-    if (st->kind != RL_STEP_CALL || reply->type == RL_REPLY_ERROR) {
+    if (st->kind != RL_STEP_CALL || runs_script(st)) {
         tb = r->b->last_traceback ? r->b->last_traceback(r->b) : NULL;
         log = r->b->last_log ? r->b->last_log(r->b) : NULL;
     }

@@ -184,7 +184,8 @@ static void fixture_should_load_the_contract_example_shape(void **state)
     rl_fixture *f = load_ok("{\n"
                             "  \"redlua\": 1,\n"
                             "  \"name\": \"demo\",\n"
-                            "  \"scripts\": {\"file\": \"s.lua\", \"inl\": {\"source\": \"return 2\"}},\n"
+                            "  \"scripts\": {\"file\": \"s.lua\", "
+                            "\"inl\": {\"source\": \"return 2\"}},\n"
                             "  \"cases\": [\n"
                             "    {\"name\": \"one\", \"clock_ms\": 1700000000001,\n"
                             "     \"steps\": [\n"
@@ -316,9 +317,11 @@ static void fixture_should_reject_numbers_and_wrong_types_as_arguments(void **st
 static void fixture_should_check_hex_strings(void **state)
 {
     (void)state;
-    assert_load_error("{\"redlua\": 1, \"cases\": [{\"steps\": [{\"call\": [{\"hex\": \"abc\"}]}]}]}",
+    assert_load_error("{\"redlua\": 1, \"cases\": [{\"steps\": [{\"call\": "
+                      "[{\"hex\": \"abc\"}]}]}]}",
                       "1:54: \"hex\" must be an even number of hex digits");
-    assert_load_error("{\"redlua\": 1, \"cases\": [{\"steps\": [{\"call\": [{\"hex\": \"zz\"}]}]}]}",
+    assert_load_error("{\"redlua\": 1, \"cases\": [{\"steps\": [{\"call\": "
+                      "[{\"hex\": \"zz\"}]}]}]}",
                       "1:54: \"hex\" must be an even number of hex digits");
     assert_load_error("{\"redlua\": 1, \"cases\": [{\"steps\": [{\"call\": [{\"hex\": \"00\", "
                       "\"x\": 1}]}]}]}",

@@ -205,7 +205,8 @@ static void runner_should_judge_a_script_that_does_not_load_by_its_error(void **
     fake fk;
     fake_init(&b, &fk, answers, 1);
     rl_fixture *f = load("{\"redlua\": 1, \"scripts\": {\"s\": {\"source\": \"return +\"}},"
-                         "\"cases\": [{\"steps\": [{\"eval\": \"s\", \"error\": \"ERR Error comp*\"}]},"
+                         "\"cases\": [{\"steps\": [{\"eval\": \"s\", "
+                         "\"error\": \"ERR Error comp*\"}]},"
                          "{\"steps\": [{\"eval\": \"s\"}]}]}");
     rl_case_result res;
     assert_int_equal(rl_run_case(&b, f, 0, NULL, NULL, &res), 0);
