@@ -19,8 +19,10 @@
  *   except its SCAN pages (their order is the table's); the keys it then
  *   reads come in sorted order on both backends.
  *
- * Usage: fixture_diff [--server HOST:PORT] PATH... (files or directories,
- * walked recursively for *.test.json in name order). */
+ * Usage: fixture_diff [--server HOST:PORT] [--oracle-only] PATH... (files or
+ * directories, walked recursively for *.test.json in name order).
+ * --oracle-only runs the cases on redis-server alone: a quick way to check a
+ * new fixture's expectations against the oracle. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -350,7 +352,8 @@ static int diff_case(rl_backend *emu, rl_backend *redis, const rl_fixture *f, si
     rl_case_result ee = {0}, er = {0};
     int rc = 0;
 
-    rl_run_case(emu, f, ci, record, &re, &ee);
+    if (emu) rl_run_case(emu, f, ci, record, &re, &ee);
+    else ee.status = RL_CASE_SKIP;
     if (rl_fixture_case_uses_clock(f, ci)) {
         printf("SKIP on redis  %s: the case sets clock_ms or uses advance_ms, and "
                "redis-server has no virtual clock (emulator: %s)\n",
@@ -366,6 +369,17 @@ static int diff_case(rl_backend *emu, rl_backend *redis, const rl_fixture *f, si
         printf("FAIL %s: redis backend: %s\n", where, redis->errstr);
         t->failed++;
         rc = -1;
+        goto done;
+    }
+    if (!emu) {
+        /* --oracle-only: is the fixture right about redis-server? */
+        printf("%s %s (redis only)\n", er.status == RL_CASE_PASS ? "ok  " : "FAIL", where);
+        if (er.status != RL_CASE_PASS) {
+            printf("    redis: %s\n", er.message ? er.message : "");
+            t->failed++;
+        } else {
+            t->same++;
+        }
         goto done;
     }
     t->commands += re.n;
@@ -405,10 +419,12 @@ int main(int argc, char **argv)
 {
     const char *server = NULL;
     paths files = {0};
-    int bad_args = 0;
+    int bad_args = 0, oracle_only = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--server") && i + 1 < argc) {
             server = argv[++i];
+        } else if (!strcmp(argv[i], "--oracle-only")) {
+            oracle_only = 1;
         } else if (walk(&files, argv[i]) != 0) {
             fprintf(stderr, "fixture_diff: %s: no such file or directory\n", argv[i]);
             bad_args = 1;
@@ -416,7 +432,7 @@ int main(int argc, char **argv)
     }
     if (bad_args || files.n == 0) {
         if (!bad_args) fprintf(stderr, "fixture_diff: no *.test.json fixtures found\n");
-        fprintf(stderr, "usage: fixture_diff [--server HOST:PORT] PATH...\n");
+        fprintf(stderr, "usage: fixture_diff [--server HOST:PORT] [--oracle-only] PATH...\n");
         for (size_t i = 0; i < files.n; i++) free(files.v[i]);
         free(files.v);
         return 2;
@@ -452,7 +468,7 @@ int main(int argc, char **argv)
     }
     totals t = {0};
     if (rc == 0) {
-        emu = rl_backend_emu_new();
+        if (!oracle_only) emu = rl_backend_emu_new();
         printf("fixture_diff: %zu fixture files, engine %s, redis %s:%d\n", files.n,
                rl_emu_engine(), host, port);
         for (size_t i = 0; i < files.n && rc == 0; i++) {
@@ -466,9 +482,10 @@ int main(int argc, char **argv)
                 if (diff_case(emu, redis, f, c, &t) != 0) rc = 1;
             rl_fixture_free(f);
         }
-        printf("fixture_diff: %lu cases: %lu identical on both, %lu skipped on redis (clock), "
+        printf("fixture_diff: %lu cases: %lu %s, %lu skipped on redis (clock), "
                "%lu failed; %lu commands compared, %lu scan pages not comparable\n",
-               t.cases, t.same, t.skipped, t.failed, t.commands, t.notes);
+               t.cases, t.same, oracle_only ? "passed on redis" : "identical on both", t.skipped,
+               t.failed, t.commands, t.notes);
         if (t.failed) rc = 1;
     }
     if (emu) emu->free(emu);
