@@ -25,10 +25,16 @@
  * iteration on each side and the unions are compared; RANDOMKEY only as
  * null vs a key that exists (checked with EXISTS on its own side).
  *
+ * Scripts: by default 5% of commands (not KEYS/SCAN/RANDOMKEY) are sent as
+ * EVAL "return redis.pcall(unpack(ARGV))" 0 <command...>, which checks the
+ * reply conversion to Lua and back and the script-only refusals with the
+ * same argument domains.
+ *
  * Usage: random_diff [--seed N] [--commands N] [--only A,B] [--exclude A,B]
- *                    [--keep-going] [--trace] [--server HOST:PORT]
+ *                    [--eval-percent P] [--keep-going] [--trace]
+ *                    [--server HOST:PORT]
  * Environment: RL_DIFF_SEED, RL_DIFF_COMMANDS, RL_DIFF_ONLY, RL_DIFF_EXCLUDE,
- * RL_DIFF_KEEP_GOING=1. Without --server a throwaway redis-server is
+ * RL_DIFF_EVAL_PERCENT, RL_DIFF_KEEP_GOING=1. Without --server a throwaway redis-server is
  * started (see diff_server.h for skipping when there is none). */
 #include <stdarg.h>
 #include <stdint.h>
@@ -838,6 +844,8 @@ static spec specs[] = {
 #define NSPECS COUNT(specs)
 
 static unsigned total_weight;
+static unsigned eval_percent;   /* share of commands sent through EVAL */
+static unsigned long evals;     /* how many were */
 
 static void generate(cmd *c)
 {
@@ -857,14 +865,8 @@ static void generate(cmd *c)
         if (specs[other].enabled && specs[other].weight && specs[other].cmp == CMP_EXACT &&
             specs[i].cmp == CMP_EXACT) {
             free(c->argv[0]);
-            c->argv[0] = NULL;
-            c->len[0] = 0;
-            cmd tmp = {0};
-            args(&tmp, specs[other].name);
-            c->argv[0] = tmp.argv[0];
-            c->len[0] = tmp.len[0];
-            tmp.argc = 0;
-            cmd_clear(&tmp);
+            c->argv[0] = strdup(specs[other].name);
+            c->len[0] = strlen(specs[other].name);
         }
     }
     /* Mutations for arity and syntax errors. */
@@ -878,6 +880,14 @@ static void generate(cmd *c)
             const lit *j = &junk[rn(COUNT(junk))];
             arg_insert(c, 1 + (int)rn((unsigned)c->argc), j->p, j->n);
         }
+    }
+    /* Through a script: the same command from redis.pcall, its reply
+     * converted to Lua and back, and script-only refusals. */
+    if (eval_percent && specs[i].cmp != CMP_SORTED && specs[i].cmp != CMP_SCAN &&
+        specs[i].cmp != CMP_RANDOM && chance(eval_percent)) {
+        static const lit wrapper[] = {L("EVAL"), L("return redis.pcall(unpack(ARGV))"), L("0")};
+        for (int k = 0; k < 3; k++) arg_insert(c, k, wrapper[k].p, wrapper[k].n);
+        evals++;
     }
 }
 
@@ -1290,7 +1300,8 @@ static int parse_hostport(const char *s, char *host, size_t hostlen, int *port)
 static void usage(void)
 {
     fprintf(stderr, "usage: random_diff [--seed N] [--commands N] [--only A,B] "
-                    "[--exclude A,B] [--keep-going] [--trace] [--server HOST:PORT]\n");
+                    "[--exclude A,B] [--eval-percent P] [--keep-going] [--trace] "
+                    "[--server HOST:PORT]\n");
 }
 
 static void summary(const run *R)
@@ -1321,8 +1332,8 @@ static void summary(const run *R)
     if (any) printf("\n");
     unsigned long total = 0;
     for (size_t i = 0; i < NSPECS; i++) total += specs[i].compared;
-    printf("seed %llu: %lu commands compared, %lu mismatches\n", (unsigned long long)R->seed,
-           total, R->mismatches);
+    printf("seed %llu: %lu commands compared (%lu through EVAL), %lu mismatches\n",
+           (unsigned long long)R->seed, total, evals, R->mismatches);
 }
 
 int main(int argc, char **argv)
@@ -1334,6 +1345,7 @@ int main(int argc, char **argv)
     R.ncommands = (env = getenv("RL_DIFF_COMMANDS")) && *env ? strtoul(env, NULL, 10) : 100000;
     const char *only = getenv("RL_DIFF_ONLY"), *exclude = getenv("RL_DIFF_EXCLUDE");
     R.keep_going = (env = getenv("RL_DIFF_KEEP_GOING")) && !strcmp(env, "1");
+    eval_percent = (env = getenv("RL_DIFF_EVAL_PERCENT")) && *env ? (unsigned)atoi(env) : 5;
     const char *server = NULL;
     for (int i = 1; i < argc; i++) {
         int more = i + 1 < argc;
@@ -1342,6 +1354,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--only") && more) only = argv[++i];
         else if (!strcmp(argv[i], "--exclude") && more) exclude = argv[++i];
         else if (!strcmp(argv[i], "--server") && more) server = argv[++i];
+        else if (!strcmp(argv[i], "--eval-percent") && more) eval_percent = (unsigned)atoi(argv[++i]);
         else if (!strcmp(argv[i], "--keep-going")) R.keep_going = 1;
         else if (!strcmp(argv[i], "--trace")) R.trace = 1;
         else {
