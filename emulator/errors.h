@@ -113,10 +113,17 @@
 /* An element of a script's reply nested deeper than the Lua stack allows. */
 #define RL_ERR_LUA_STACK_LIMIT "ERR reached lua stack limit"
 
+/* The code the error handler puts before an error value that is not a
+ * table ({err = 'ERR ' .. tostring(value)}). */
+#define RL_ERR_LUA_VALUE_PREFIX "ERR "
+
 /* Scripting: Lua error messages raised as strings (Lua adds the position
  * "user_script:N: " where it applies, the error handler adds "ERR "). */
 #define RL_ERRF_LUA_NONEXISTENT_GLOBAL "Script attempted to access nonexistent global variable '%s'"
 #define RL_ERR_LUA_READONLY_TABLE "Attempt to modify a readonly table"
+/* Reading _G with a key that is neither a string nor a number. */
+#define RL_ERR_LUA_GLOBAL_KEY_TYPE \
+    "Second argument to luaProtectedTableError must be a string or number"
 #define RL_ERR_LUA_RANDOM_ARGS "wrong number of arguments"
 #define RL_ERR_LUA_RANDOM_INTERVAL "interval is empty"
 

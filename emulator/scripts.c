@@ -1,19 +1,621 @@
-/* Placeholder until the scripting module lands: no scripting state yet. */
+/* EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT, following Redis 7.0's
+ * eval.c and script.c.
+ *
+ * Each emulator has one scripting state, created on first use: the Lua
+ * environment (lua_env.c), the script cache (sha -> compiled function, the
+ * function itself kept in the Lua registry under "f_<sha>" as Redis does),
+ * the fake client scripts run their commands on, and the rand48 state of
+ * math.random, which survives SCRIPT FLUSH as Redis's process-wide one does.
+ *
+ * A run: the error handler and the function are pushed, the run is begun
+ * (expiry frozen, time limit armed), KEYS and ARGV are set, lua_pcall runs
+ * the chunk, and the first result is converted into the caller's reply; on
+ * error the handler's table becomes "-<err> script: <sha>, on <source>:<line>.". */
 #include "server.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <lauxlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "errors.h"
+#include "lua_env.h"
+#include "lua_redis.h"
+#include "mem.h"
+#include "rl_uthash.h"
+#include "sha1.h"
+
+/* Script flags (the shebang's flags=...). */
+#define SCRIPT_FLAG_NO_WRITES (1 << 0)
+#define SCRIPT_FLAG_ALLOW_OOM (1 << 1)
+#define SCRIPT_FLAG_ALLOW_STALE (1 << 2)
+#define SCRIPT_FLAG_NO_CLUSTER (1 << 3)
+#define SCRIPT_FLAG_ALLOW_CROSS_SLOT (1 << 4)
+#define SCRIPT_FLAG_EVAL_COMPAT_MODE (1 << 5) /* no shebang */
+
+static const struct {
+    const char *name;
+    int flag;
+} script_flag_names[] = {
+    {"no-writes", SCRIPT_FLAG_NO_WRITES},
+    {"allow-oom", SCRIPT_FLAG_ALLOW_OOM},
+    {"allow-stale", SCRIPT_FLAG_ALLOW_STALE},
+    {"no-cluster", SCRIPT_FLAG_NO_CLUSTER},
+    {"allow-cross-slot-keys", SCRIPT_FLAG_ALLOW_CROSS_SLOT},
+    {NULL, 0},
+};
+
+/* Redis runs a Lua GC step of this size every this many script calls. */
+#define GC_CYCLE_PERIOD 50
+
+typedef struct script_entry {
+    char sha[RL_SHA1_HEX_SIZE]; /* lowercase; the hash key */
+    int flags;
+    UT_hash_handle hh;
+} script_entry;
+
+typedef struct rl_scripting {
+    rl_lua_env *env;
+    script_entry *scripts;
+    rl_client *client;  /* the scripts' fake client */
+    uint64_t rand48;    /* math.random state; survives SCRIPT FLUSH */
+    int gc_count;
+    char *last_traceback;
+    char *last_log;
+} rl_scripting;
+
+/* --- Scripting state ------------------------------------------------------------ */
+
+static void free_scripts(rl_scripting *s)
+{
+    script_entry *e, *tmp;
+    HASH_ITER(hh, s->scripts, e, tmp) {
+        HASH_DEL(s->scripts, e);
+        rl_free(e);
+    }
+}
+
+static rl_scripting *get_scripting(rl_emu *emu)
+{
+    if (!emu->scripting) {
+        rl_scripting *s = rl_calloc(1, sizeof(*s));
+        s->rand48 = RL_RAND48_INITIAL;
+        s->env = rl_lua_env_new(emu, &s->rand48);
+        s->client = rl_client_new(emu);
+        s->client->flags = RL_CLIENT_SCRIPT | RL_CLIENT_DENY_BLOCKING;
+        emu->scripting = s;
+    }
+    return emu->scripting;
+}
 
 void rl_scripting_free(rl_emu *emu)
 {
-    (void)emu;
+    rl_scripting *s = emu->scripting;
+    if (!s) return;
+    free_scripts(s);
+    rl_lua_env_free(s->env);
+    rl_client_free(s->client);
+    rl_free(s->last_traceback);
+    rl_free(s->last_log);
+    rl_free(s);
+    emu->scripting = NULL;
+}
+
+/* SCRIPT FLUSH: a new Lua VM and an empty cache (Redis's scriptingReset). */
+static void scripting_reset(rl_scripting *s, rl_emu *emu)
+{
+    free_scripts(s);
+    rl_lua_env_free(s->env);
+    s->env = rl_lua_env_new(emu, &s->rand48);
 }
 
 const char *rl_emu_last_traceback(const rl_emu *emu)
 {
-    (void)emu;
-    return NULL;
+    return emu->scripting ? emu->scripting->last_traceback : NULL;
 }
 
 const char *rl_emu_last_log(const rl_emu *emu)
 {
-    (void)emu;
-    return NULL;
+    return emu->scripting ? emu->scripting->last_log : NULL;
+}
+
+/* --- Error replies ------------------------------------------------------------------ */
+
+static int is_crlf(char ch)
+{
+    return ch == '\r' || ch == '\n';
+}
+
+/* Redis's addReplyErrorFormat: the text is trimmed of CR/LF at both ends,
+ * inner ones become spaces, and without a leading '-' the code ERR is
+ * expected to be in the format already. */
+static void reply_error_format(rl_client *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void reply_error_format(rl_client *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *buf = rl_malloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(buf, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    size_t start = 0, end = (size_t)n;
+    while (start < end && is_crlf(buf[start])) start++;
+    while (end > start && is_crlf(buf[end - 1])) end--;
+    for (size_t i = start; i < end; i++)
+        if (is_crlf(buf[i])) buf[i] = ' ';
+    rl_add_reply_error_len(c, buf + start, end - start);
+    rl_free(buf);
+}
+
+/* --- Shebang --------------------------------------------------------------------------- */
+
+typedef struct split_args {
+    int count;
+    char **argv; /* each NUL-terminated (they may hold NULs from \x00) */
+} split_args;
+
+static void split_args_free(split_args *a)
+{
+    for (int i = 0; i < a->count; i++) rl_free(a->argv[i]);
+    rl_free(a->argv);
+    a->argv = NULL;
+    a->count = 0;
+}
+
+static int hex_value(char ch)
+{
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    return -1;
+}
+
+/* Splits a line like redis-cli (Redis's sdssplitargs): words separated by
+ * white space, "double quotes" with \n \r \t \b \a \xHH escapes, 'single
+ * quotes' with \' only; a closing quote must be followed by a space or the
+ * end. Returns 0 on unbalanced quotes. */
+static int split_line(const char *p, split_args *out)
+{
+    rl_lua_text cur = {0};
+    out->count = 0;
+    out->argv = NULL;
+    for (;;) {
+        while (*p && isspace((unsigned char)*p)) p++;
+        if (!*p) {
+            rl_lua_text_free(&cur);
+            return 1;
+        }
+        int inq = 0, insq = 0, done = 0;
+        cur.len = 0;
+        rl_lua_text_append(&cur, "", 0);
+        while (!done) {
+            char ch = *p;
+            if (inq) {
+                if (ch == '\\' && p[1] == 'x' && hex_value(p[2]) >= 0 && hex_value(p[3]) >= 0) {
+                    char byte = (char)(hex_value(p[2]) * 16 + hex_value(p[3]));
+                    rl_lua_text_append(&cur, &byte, 1);
+                    p += 3;
+                } else if (ch == '\\' && p[1]) {
+                    p++;
+                    char e = *p;
+                    e = e == 'n' ? '\n' : e == 'r' ? '\r' : e == 't' ? '\t'
+                      : e == 'b' ? '\b' : e == 'a' ? '\a' : e;
+                    rl_lua_text_append(&cur, &e, 1);
+                } else if (ch == '"') {
+                    if (p[1] && !isspace((unsigned char)p[1])) goto fail;
+                    done = 1;
+                } else if (!ch) {
+                    goto fail;
+                } else {
+                    rl_lua_text_append(&cur, &ch, 1);
+                }
+            } else if (insq) {
+                if (ch == '\\' && p[1] == '\'') {
+                    p++;
+                    rl_lua_text_append(&cur, "'", 1);
+                } else if (ch == '\'') {
+                    if (p[1] && !isspace((unsigned char)p[1])) goto fail;
+                    done = 1;
+                } else if (!ch) {
+                    goto fail;
+                } else {
+                    rl_lua_text_append(&cur, &ch, 1);
+                }
+            } else if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t' || ch == '\0') {
+                done = 1;
+            } else if (ch == '"') {
+                inq = 1;
+            } else if (ch == '\'') {
+                insq = 1;
+            } else {
+                rl_lua_text_append(&cur, &ch, 1);
+            }
+            if (*p) p++;
+        }
+        out->argv = rl_realloc(out->argv, sizeof(char *) * (size_t)(out->count + 1));
+        out->argv[out->count++] = rl_memdup(cur.buf, cur.len);
+    }
+fail:
+    rl_lua_text_free(&cur);
+    split_args_free(out);
+    return 0;
+}
+
+/* Parses the shebang of body (evalExtractShebangFlags). On success sets
+ * *flags and *shebang_len (0 without a shebang) and returns RL_OK; on error
+ * replies and returns RL_ERR. Like Redis it reads body as a C string. */
+static int parse_shebang(rl_client *c, const char *body, int *flags, size_t *shebang_len)
+{
+    *flags = SCRIPT_FLAG_EVAL_COMPAT_MODE;
+    *shebang_len = 0;
+    if (strncmp(body, "#!", 2) != 0) return RL_OK;
+    const char *nl = strchr(body, '\n');
+    if (!nl) {
+        rl_add_reply_error(c, RL_ERR_SHEBANG_INVALID);
+        return RL_ERR;
+    }
+    char *line = rl_memdup(body, (size_t)(nl - body));
+    split_args parts;
+    int ok = split_line(line, &parts);
+    rl_free(line);
+    if (!ok || parts.count == 0) {
+        split_args_free(&parts);
+        rl_add_reply_error(c, RL_ERR_SHEBANG_NO_ENGINE);
+        return RL_ERR;
+    }
+    int rc = RL_OK;
+    if (strcmp(parts.argv[0], "#!lua") != 0) {
+        reply_error_format(c, RL_ERRF_SHEBANG_ENGINE, parts.argv[0]);
+        rc = RL_ERR;
+    }
+    int f = 0;
+    for (int j = 1; rc == RL_OK && j < parts.count; j++) {
+        if (strncmp(parts.argv[j], "flags=", 6) != 0) {
+            reply_error_format(c, RL_ERRF_SHEBANG_OPTION, parts.argv[j]);
+            rc = RL_ERR;
+            break;
+        }
+        /* Comma-separated, empty list allowed, empty names are not. */
+        const char *p = parts.argv[j] + 6;
+        while (*p) {
+            const char *comma = strchr(p, ',');
+            size_t n = comma ? (size_t)(comma - p) : strlen(p);
+            int k;
+            for (k = 0; script_flag_names[k].name; k++)
+                if (strlen(script_flag_names[k].name) == n &&
+                    memcmp(script_flag_names[k].name, p, n) == 0)
+                    break;
+            if (!script_flag_names[k].name) {
+                char *name = rl_memdup(p, n);
+                reply_error_format(c, RL_ERRF_SHEBANG_FLAG, name);
+                rl_free(name);
+                rc = RL_ERR;
+                break;
+            }
+            f |= script_flag_names[k].flag;
+            if (!comma) break;
+            p = comma + 1;
+            if (!*p) {
+                /* A trailing comma leaves an empty flag name. */
+                reply_error_format(c, RL_ERRF_SHEBANG_FLAG, "");
+                rc = RL_ERR;
+                break;
+            }
+        }
+    }
+    split_args_free(&parts);
+    if (rc != RL_OK) return rc;
+    *flags = f;
+    *shebang_len = (size_t)(nl - body);
+    return RL_OK;
+}
+
+/* --- Compilation and the cache ----------------------------------------------------------- */
+
+/* Feeds the chunk to lua_load, with one space in front when it starts with
+ * ESC, '#' or a UTF-8 BOM: Redis's Lua only ever parses text, while stock
+ * lua_load would take ESC as precompiled bytecode and LuaJIT would also
+ * skip a '#' first line or a BOM. The space changes no line number. */
+typedef struct chunk_reader {
+    const char *prefix;
+    const char *p;
+    size_t len;
+} chunk_reader;
+
+static const char *read_chunk(lua_State *L, void *ud, size_t *size)
+{
+    chunk_reader *r = ud;
+    (void)L;
+    if (r->prefix) {
+        const char *pre = r->prefix;
+        r->prefix = NULL;
+        *size = 1;
+        return pre;
+    }
+    if (!r->len) return NULL;
+    *size = r->len;
+    r->len = 0;
+    return r->p;
+}
+
+static int load_chunk(lua_State *L, const char *p, size_t len, const char *chunkname)
+{
+    chunk_reader r = {NULL, p, len};
+    if (len && (p[0] == '\x1b' || p[0] == '#' || (unsigned char)p[0] == 0xEF)) r.prefix = " ";
+    return lua_load(L, read_chunk, &r, chunkname);
+}
+
+static void function_name(char out[43], const char *sha)
+{
+    out[0] = 'f';
+    out[1] = '_';
+    memcpy(out + 2, sha, 41);
+}
+
+/* Compiles and caches body (luaCreateFunction). Returns the cache entry, or
+ * NULL after replying with the shebang or compile error. */
+static script_entry *create_function(rl_scripting *s, rl_client *c, const rl_arg *body)
+{
+    char sha[RL_SHA1_HEX_SIZE];
+    rl_sha1_hex(sha, body->ptr, body->len);
+    script_entry *e;
+    HASH_FIND_STR(s->scripts, sha, e);
+    if (e) return e;
+
+    /* The shebang is read as a C string, as Redis reads the sds body. */
+    char *cbody = rl_memdup(body->ptr, body->len);
+    int flags;
+    size_t shebang_len;
+    int rc = parse_shebang(c, cbody, &flags, &shebang_len);
+    rl_free(cbody);
+    if (rc != RL_OK) return NULL;
+
+    lua_State *L = s->env->L;
+    if (load_chunk(L, body->ptr + shebang_len, body->len - shebang_len, RL_LUA_CHUNK_SOURCE)) {
+        const char *msg = lua_tostring(L, -1);
+        reply_error_format(c, RL_ERRF_SCRIPT_COMPILE, msg ? msg : "");
+        lua_pop(L, 1);
+        return NULL;
+    }
+    char fname[43];
+    function_name(fname, sha);
+    lua_setfield(L, LUA_REGISTRYINDEX, fname);
+
+    e = rl_calloc(1, sizeof(*e));
+    memcpy(e->sha, sha, sizeof(sha));
+    e->flags = flags;
+    HASH_ADD_STR(s->scripts, sha, e);
+    return e;
+}
+
+/* Lowercases a 40-char SHA argument (ASCII letters only, as Redis does). */
+static void sha_from_arg(char out[RL_SHA1_HEX_SIZE], const rl_arg *a)
+{
+    for (size_t i = 0; i < 40; i++) {
+        char ch = a->ptr[i];
+        out[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+    }
+    out[40] = '\0';
+}
+
+/* --- Running --------------------------------------------------------------------------- */
+
+static void push_string_array(lua_State *L, const rl_arg *v, long long n)
+{
+    lua_newtable(L);
+    for (long long j = 0; j < n; j++) {
+        lua_pushlstring(L, v[j].ptr, v[j].len);
+        lua_rawseti(L, -2, (int)(j + 1));
+    }
+}
+
+/* Replies with the error on top of the stack (luaCallFunction's error path). */
+static void reply_script_error(rl_client *c, lua_State *L, const char *sha)
+{
+    if (!lua_istable(L, -1)) {
+        const char *msg = lua_isstring(L, -1) ? lua_tostring(L, -1) : "execution failure";
+        reply_error_format(c, RL_ERRF_SCRIPT_RUN, sha, msg);
+        return;
+    }
+    rl_lua_text out = {0};
+    rl_lua_text_append(&out, "-", 1);
+    lua_getfield(L, -1, "err");
+    if (lua_isstring(L, -1)) {
+        const char *msg = lua_tostring(L, -1);
+        rl_lua_text_append(&out, msg, strlen(msg));
+    } else {
+        rl_lua_text_append(&out, RL_ERR_SCRIPT_ERROR_TABLE, strlen(RL_ERR_SCRIPT_ERROR_TABLE));
+    }
+    lua_getfield(L, -2, "source");
+    lua_getfield(L, -3, "line");
+    if (lua_isstring(L, -1) && lua_isstring(L, -2)) {
+        const char *source = lua_tostring(L, -2);
+        const char *line = lua_tostring(L, -1);
+        int n = snprintf(NULL, 0, RL_ERRF_SCRIPT_ERROR_SUFFIX, sha, source, line);
+        char *suffix = rl_malloc((size_t)n + 1);
+        snprintf(suffix, (size_t)n + 1, RL_ERRF_SCRIPT_ERROR_SUFFIX, sha, source, line);
+        rl_lua_text_append(&out, suffix, (size_t)n);
+        rl_free(suffix);
+    }
+    lua_pop(L, 3);
+    /* Debian's redis-server maps CR/LF to spaces here (upstream 7.0.15 sends
+     * them raw and breaks the protocol). */
+    for (size_t i = 0; i < out.len; i++)
+        if (is_crlf(out.buf[i])) out.buf[i] = ' ';
+    rl_add_reply_error_len(c, out.buf + 1, out.len - 1);
+    rl_lua_text_free(&out);
+}
+
+static void eval_generic(rl_client *c, int evalsha, int ro)
+{
+    if (evalsha && c->argv[1].len != 40) {
+        rl_add_reply_error(c, RL_ERR_NOSCRIPT);
+        return;
+    }
+    long long numkeys;
+    if (rl_arg_ll_or_reply(c, &c->argv[2], &numkeys, NULL) != RL_OK) return;
+    if (numkeys > c->argc - 3) {
+        rl_add_reply_error(c, RL_ERR_NUMKEYS_TOO_BIG);
+        return;
+    }
+    if (numkeys < 0) {
+        rl_add_reply_error(c, RL_ERR_NUMKEYS_NEGATIVE);
+        return;
+    }
+
+    rl_scripting *s = get_scripting(c->emu);
+    lua_State *L = s->env->L;
+    char sha[RL_SHA1_HEX_SIZE], fname[43];
+    if (evalsha) sha_from_arg(sha, &c->argv[1]);
+    else rl_sha1_hex(sha, c->argv[1].ptr, c->argv[1].len);
+    function_name(fname, sha);
+
+    rl_lua_env_push_error_handler(L);
+    lua_getfield(L, LUA_REGISTRYINDEX, fname);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 2);
+        if (evalsha) {
+            rl_add_reply_error(c, RL_ERR_NOSCRIPT);
+            return;
+        }
+        if (!create_function(s, c, &c->argv[1])) return;
+        rl_lua_env_push_error_handler(L);
+        lua_getfield(L, LUA_REGISTRYINDEX, fname);
+    }
+    script_entry *e;
+    HASH_FIND_STR(s->scripts, sha, e);
+    int compat = e->flags & SCRIPT_FLAG_EVAL_COMPAT_MODE;
+    if (!compat && !(e->flags & SCRIPT_FLAG_NO_WRITES) && ro) {
+        lua_pop(L, 2);
+        rl_add_reply_error(c, RL_ERR_SCRIPT_RO_WRITE_FLAG);
+        return;
+    }
+
+    rl_client *sc = s->client;
+    sc->db = c->db;
+    sc->resp = 2;
+    rl_lua_run run = {0};
+    run.caller = c;
+    run.client = sc;
+    run.readonly = ro || (!compat && (e->flags & SCRIPT_FLAG_NO_WRITES));
+    run.timeout_ms = c->emu->script_timeout_ms;
+    rl_free(s->last_traceback);
+    rl_free(s->last_log);
+    s->last_traceback = s->last_log = NULL;
+
+    rl_lua_env_begin_run(s->env, &run);
+    push_string_array(L, c->argv + 3, numkeys);
+    rl_lua_env_set_global(L, "KEYS");
+    push_string_array(L, c->argv + 3 + numkeys, c->argc - 3 - numkeys);
+    rl_lua_env_set_global(L, "ARGV");
+    int err = lua_pcall(L, 0, 1, -2);
+    if (++s->gc_count == GC_CYCLE_PERIOD) {
+        lua_gc(L, LUA_GCSTEP, GC_CYCLE_PERIOD);
+        s->gc_count = 0;
+    }
+    if (err) {
+        reply_script_error(c, L, sha);
+        lua_pop(L, 1);
+        s->last_traceback = rl_lua_text_take(&run.traceback);
+    } else {
+        rl_add_reply_take(c, rl_lua_to_reply(L, sc->resp, c->resp));
+    }
+    rl_lua_env_end_run(s->env);
+    lua_pop(L, 1); /* the error handler */
+    s->last_log = rl_lua_text_take(&run.log);
+    rl_lua_text_free(&run.traceback);
+}
+
+/* --- Commands ------------------------------------------------------------------------ */
+
+void rl_cmd_eval(rl_client *c)
+{
+    eval_generic(c, 0, 0);
+}
+
+void rl_cmd_eval_ro(rl_client *c)
+{
+    eval_generic(c, 0, 1);
+}
+
+void rl_cmd_evalsha(rl_client *c)
+{
+    eval_generic(c, 1, 0);
+}
+
+void rl_cmd_evalsha_ro(rl_client *c)
+{
+    eval_generic(c, 1, 1);
+}
+
+void rl_cmd_script_load(rl_client *c)
+{
+    rl_scripting *s = get_scripting(c->emu);
+    script_entry *e = create_function(s, c, &c->argv[2]);
+    if (e) rl_add_reply_bulk(c, e->sha, 40);
+}
+
+void rl_cmd_script_exists(rl_client *c)
+{
+    rl_scripting *s = get_scripting(c->emu);
+    rl_add_reply_array_len(c, c->argc - 2);
+    for (int j = 2; j < c->argc; j++) {
+        script_entry *e = NULL;
+        if (c->argv[j].len == 40) {
+            char sha[RL_SHA1_HEX_SIZE];
+            sha_from_arg(sha, &c->argv[j]);
+            HASH_FIND_STR(s->scripts, sha, e);
+        }
+        rl_add_reply_long_long(c, e ? 1 : 0);
+    }
+}
+
+void rl_cmd_script_flush(rl_client *c)
+{
+    if (c->argc > 3 ||
+        (c->argc == 3 && !rl_arg_is(&c->argv[2], "sync") && !rl_arg_is(&c->argv[2], "async"))) {
+        rl_add_reply_error(c, RL_ERR_SCRIPT_FLUSH_OPTION);
+        return;
+    }
+    if (c->emu->scripting) scripting_reset(c->emu->scripting, c->emu);
+    rl_add_reply_ok(c);
+}
+
+/* Nothing can be running while a command is processed: scripts run to the
+ * end (or their time limit) inside the EVAL that started them. */
+void rl_cmd_script_kill(rl_client *c)
+{
+    rl_add_reply_error(c, RL_ERR_SCRIPT_NOTBUSY);
+}
+
+void rl_cmd_script_help(rl_client *c)
+{
+    static const char *const help[] = {
+        "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "DEBUG (YES|SYNC|NO)",
+        "    Set the debug mode for subsequent scripts executed.",
+        "EXISTS <sha1> [<sha1> ...]",
+        "    Return information about the existence of the scripts in the script cache.",
+        "FLUSH [ASYNC|SYNC]",
+        "    Flush the Lua scripts cache. Very dangerous on replicas.",
+        "    When called without the optional mode argument, the behavior is determined by the",
+        "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+        "    * ASYNC: Asynchronously flush the scripts cache.",
+        "    * SYNC: Synchronously flush the scripts cache.",
+        "KILL",
+        "    Kill the currently executing Lua script.",
+        "LOAD <script>",
+        "    Load a script into the scripts cache without executing it.",
+        "HELP",
+        "    Prints this help.",
+    };
+    long n = (long)(sizeof(help) / sizeof(help[0]));
+    rl_add_reply_array_len(c, n);
+    for (long i = 0; i < n; i++) rl_add_reply_status(c, help[i]);
 }

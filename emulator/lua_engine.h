@@ -1,0 +1,27 @@
+/* The small interface behind which the two Lua engines differ. The emulator
+ * is compiled twice from the same sources, once against PUC Lua 5.1.5 (the
+ * interpreter Redis embeds) and once against LuaJIT 2.1; everything that
+ * must differ between the two lives in engine_lua51.c or engine_luajit.c,
+ * which implement this header. Everything else uses only the Lua 5.1 C API
+ * that both engines provide. */
+#ifndef REDLUA_EMULATOR_LUA_ENGINE_H
+#define REDLUA_EMULATOR_LUA_ENGINE_H
+
+#include <lua.h>
+
+/* Creates a state whose every allocation goes through alloc(ud, ...), so the
+ * emulator's memory counter sees all of Lua's memory. NULL on failure. */
+lua_State *rl_engine_new_state(lua_Alloc alloc, void *ud);
+
+/* 1 when a C function called in tail position (return redis.call(...))
+ * replaces the frame of its Lua caller, as LuaJIT does: the error handler
+ * then cannot see the line that called it, so a line hook records the last
+ * line run for it to fall back on. PUC Lua keeps the caller's frame. */
+extern const int rl_engine_tail_call_drops_caller;
+
+/* Called once the standard libraries (base, table, string, math) are open
+ * and before the sandbox is sealed: the place for engine-specific settings
+ * and fix-ups. */
+void rl_engine_prepare(lua_State *L);
+
+#endif

@@ -1,0 +1,93 @@
+/* The Lua environment scripts run in: one Lua state per emulator (rebuilt
+ * by SCRIPT FLUSH), set up as Redis 7.0 sets up its EVAL VM.
+ *
+ * - Memory: every allocation goes through rl_realloc/rl_free.
+ * - Libraries: base (with coroutine), table, string and math; no io, os,
+ *   package or debug. Only the globals on Redis's allow list survive (so
+ *   print, dofile, loadfile are absent), minus getfenv, setfenv and newproxy,
+ *   which Debian's redis-server (our oracle) removes.
+ * - Globals protection: scripts see an empty proxy as their globals table;
+ *   reading a missing name raises "Script attempted to access nonexistent
+ *   global variable 'x'", assigning any global raises "Attempt to modify a
+ *   readonly table". rawset and setmetatable refuse read-only tables the same
+ *   way. KEYS and ARGV are stored behind the proxy before every run.
+ * - pcall is Redis's wrapper (an error table with a string err field is
+ *   returned as that string); math.random/randomseed are Redis's rand48.
+ * - __redis__err__handler is the message handler of every run: it turns the
+ *   error into {err=..., source=..., line=...} and records a traceback.
+ * - A count hook enforces the script time limit.
+ *
+ * What a later issue adds slots in here: read-only library tables (the
+ * readonly set below is the single place that decides), cjson, cmsgpack,
+ * struct and bit (opened next to the standard libraries in rl_lua_env_new). */
+#ifndef REDLUA_EMULATOR_LUA_ENV_H
+#define REDLUA_EMULATOR_LUA_ENV_H
+
+#include <lua.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "server.h"
+
+/* A growable byte buffer for logs and tracebacks (NUL-terminated when set). */
+typedef struct rl_lua_text {
+    char *buf;
+    size_t len, cap;
+} rl_lua_text;
+
+void rl_lua_text_append(rl_lua_text *t, const char *p, size_t len);
+/* Gives the buffer away (NULL when empty) and resets t. */
+char *rl_lua_text_take(rl_lua_text *t);
+void rl_lua_text_free(rl_lua_text *t);
+
+/* One script run: what the redis.* functions, the hook and the error handler
+ * need while a script executes. Owned by the caller of rl_lua_env_begin_run. */
+typedef struct rl_lua_run {
+    rl_client *caller;  /* the client that sent EVAL */
+    rl_client *client;  /* the script's own client; its resp is the script's */
+    int readonly;       /* EVAL_RO / no-writes: write commands are refused */
+    uint64_t start_ns;  /* monotonic clock at start */
+    int64_t timeout_ms; /* 0 = no limit */
+    int timed_out;
+    int last_line;      /* last line run, where the engine needs it (lua_engine.h) */
+    rl_lua_text log;       /* redis.log lines, '\n'-separated */
+    rl_lua_text traceback; /* set by the error handler */
+} rl_lua_run;
+
+typedef struct rl_lua_env {
+    lua_State *L;
+    rl_emu *emu;
+    uint64_t *rand48; /* the rand48 state, owned by the emulator's scripting */
+    rl_lua_run *run;  /* non-NULL while a script runs */
+} rl_lua_env;
+
+/* Builds a fresh environment. rand48 must outlive it. Never returns NULL
+ * (aborts when Lua cannot be created, like every allocation failure). */
+rl_lua_env *rl_lua_env_new(rl_emu *emu, uint64_t *rand48);
+void rl_lua_env_free(rl_lua_env *env);
+
+/* The environment a state belongs to. */
+rl_lua_env *rl_lua_env_get(lua_State *L);
+
+/* Pushes the message handler (__redis__err__handler) for lua_pcall. */
+void rl_lua_env_push_error_handler(lua_State *L);
+
+/* Sets a global behind the protection (KEYS, ARGV); pops the value. */
+void rl_lua_env_set_global(lua_State *L, const char *name);
+
+/* Start and end of a run: installs run as the current one, freezes key
+ * expiry at the current clock and arms the time limit; end undoes all. */
+void rl_lua_env_begin_run(rl_lua_env *env, rl_lua_run *run);
+void rl_lua_env_end_run(rl_lua_env *env);
+
+/* Marks the table at idx read-only for rawset, setmetatable and the globals
+ * proxy. */
+void rl_lua_env_set_readonly(lua_State *L, int idx);
+
+/* The chunk name scripts are compiled with (Lua shows it as "user_script"). */
+#define RL_LUA_CHUNK_SOURCE "@user_script"
+
+/* The initial state of Redis's rand48 generator (libc's default seed). */
+#define RL_RAND48_INITIAL 0x1234ABCD330EULL
+
+#endif
