@@ -214,7 +214,9 @@ int main(void)
      * and the launcher has removed its temp dir. */
     rl_diff_server_stop(&srv);
     CHECK(stat(dir, &st) != 0);
-    rl_reply *r = callv(b, 1, "PING", NULL, NULL);
+    const char *ping[] = {"PING"};
+    size_t pinglen[] = {4};
+    rl_reply *r = b->call(b, 1, ping, pinglen);
     CHECK(r == NULL && b->errstr[0] != '\0');
     rl_reply_free(r);
     CHECK(b->reset(b) == -1);

@@ -1204,8 +1204,8 @@ static int state_cmd(run *R, int how, const char *what, rl_reply **out, int argc
     return bad;
 }
 
-/* Compares every key, value and TTL in all sixteen databases, to catch a divergence that no command happened to show. Returns as
- * after_mismatch. */
+/* Compares every key, value and TTL in all sixteen databases, to catch a
+ * divergence that no command happened to show. Returns as after_mismatch. */
 static int state_check(run *R)
 {
     char what[64], dbname[4];
@@ -1354,7 +1354,8 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--only") && more) only = argv[++i];
         else if (!strcmp(argv[i], "--exclude") && more) exclude = argv[++i];
         else if (!strcmp(argv[i], "--server") && more) server = argv[++i];
-        else if (!strcmp(argv[i], "--eval-percent") && more) eval_percent = (unsigned)atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--eval-percent") && more)
+            eval_percent = (unsigned)atoi(argv[++i]);
         else if (!strcmp(argv[i], "--keep-going")) R.keep_going = 1;
         else if (!strcmp(argv[i], "--trace")) R.trace = 1;
         else {
