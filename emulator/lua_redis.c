@@ -236,6 +236,18 @@ static rl_reply *error_node(const char *err)
     return r;
 }
 
+/* addReplyDouble: "%.17g" text (inf, -inf spelled out), as a bulk string
+ * for a RESP2 client. Kept out of the recursive functions so their frames
+ * stay small: replies nest up to 8000 levels deep. */
+static __attribute__((noinline)) rl_reply *double_node(double d, int cresp)
+{
+    char buf[64];
+    int n = rl_d2string(buf, sizeof(buf), d);
+    rl_reply *r = str_node(cresp >= 3 ? RL_REPLY_DOUBLE : RL_REPLY_BULK, buf, (size_t)n);
+    r->dval = d;
+    return r;
+}
+
 static rl_reply *to_reply(lua_State *L, int sresp, int cresp);
 
 /* The table on top (left there) as a reply: err, ok, double, big_number,
@@ -268,11 +280,7 @@ static rl_reply *table_to_reply(lua_State *L, int sresp, int cresp)
     lua_pushstring(L, "double");
     lua_rawget(L, -2);
     if (lua_type(L, -1) == LUA_TNUMBER) {
-        double d = lua_tonumber(L, -1);
-        char buf[RL_MAX_LONG_DOUBLE_CHARS];
-        int n = rl_d2string(buf, sizeof(buf), d);
-        r = str_node(cresp >= 3 ? RL_REPLY_DOUBLE : RL_REPLY_BULK, buf, (size_t)n);
-        r->dval = d;
+        r = double_node(lua_tonumber(L, -1), cresp);
         lua_pop(L, 1);
         return r;
     }

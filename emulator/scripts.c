@@ -454,6 +454,10 @@ static void reply_script_error(rl_client *c, lua_State *L, const char *sha)
 
 static void eval_generic(rl_client *c, int evalsha, int ro)
 {
+    rl_scripting *s = get_scripting(c->emu);
+    rl_free(s->last_traceback);
+    rl_free(s->last_log);
+    s->last_traceback = s->last_log = NULL;
     if (evalsha && c->argv[1].len != 40) {
         rl_add_reply_error(c, RL_ERR_NOSCRIPT);
         return;
@@ -469,7 +473,6 @@ static void eval_generic(rl_client *c, int evalsha, int ro)
         return;
     }
 
-    rl_scripting *s = get_scripting(c->emu);
     lua_State *L = s->env->L;
     char sha[RL_SHA1_HEX_SIZE], fname[43];
     if (evalsha) sha_from_arg(sha, &c->argv[1]);
@@ -505,9 +508,6 @@ static void eval_generic(rl_client *c, int evalsha, int ro)
     run.client = sc;
     run.readonly = ro || (!compat && (e->flags & SCRIPT_FLAG_NO_WRITES));
     run.timeout_ms = c->emu->script_timeout_ms;
-    rl_free(s->last_traceback);
-    rl_free(s->last_log);
-    s->last_traceback = s->last_log = NULL;
 
     rl_lua_env_begin_run(s->env, &run);
     push_string_array(L, c->argv + 3, numkeys);
