@@ -757,6 +757,7 @@ enum {
     CMP_TTL_S,   /* integers >= 0 within 1 */
     CMP_TTL_MS,  /* integers >= 0 within 1000 */
     CMP_SORTED,  /* an array compared as a sorted list (KEYS) */
+    CMP_PAIRS,   /* an array of field/value pairs compared sorted (HGETALL) */
     CMP_SCAN,    /* full iteration on each side, unions compared */
     CMP_RANDOM,  /* null vs existing key */
 };
@@ -952,14 +953,22 @@ static int cmp_bulk(const void *pa, const void *pb)
     return a->len < b->len ? -1 : a->len > b->len;
 }
 
-/* Sorts an array of bulk strings in place; 0 if r is not such an array. */
-static int sort_bulks(rl_reply *r)
+/* Sorts an array of bulk strings in place, as single strings or as pairs
+ * ordered by their first string (hash fields are unique); 0 if r is not
+ * such an array. */
+static int sort_bulks_by(rl_reply *r, size_t width)
 {
-    if (r->type != RL_REPLY_ARRAY) return 0;
+    if (r->type != RL_REPLY_ARRAY || r->elements % width) return 0;
     for (size_t i = 0; i < r->elements; i++)
         if (r->element[i]->type != RL_REPLY_BULK) return 0;
-    if (r->elements > 1) qsort(r->element, r->elements, sizeof(r->element[0]), cmp_bulk);
+    if (r->elements > width)
+        qsort(r->element, r->elements / width, sizeof(r->element[0]) * width, cmp_bulk);
     return 1;
+}
+
+static int sort_bulks(rl_reply *r)
+{
+    return sort_bulks_by(r, 1);
 }
 
 static int compare(int how, rl_reply *e, rl_reply *r)
@@ -970,9 +979,10 @@ static int compare(int how, rl_reply *e, rl_reply *r)
         long long d = e->integer - r->integer;
         return d >= -tol && d <= tol;
     }
-    if (how == CMP_SORTED && e->type == RL_REPLY_ARRAY && r->type == RL_REPLY_ARRAY) {
-        sort_bulks(e);
-        sort_bulks(r);
+    if ((how == CMP_SORTED || how == CMP_PAIRS) && e->type == RL_REPLY_ARRAY &&
+        r->type == RL_REPLY_ARRAY) {
+        sort_bulks_by(e, how == CMP_PAIRS ? 2 : 1);
+        sort_bulks_by(r, how == CMP_PAIRS ? 2 : 1);
     }
     return resp_equal(e, r);
 }
@@ -1204,8 +1214,25 @@ static int state_cmd(run *R, int how, const char *what, rl_reply **out, int argc
     return bad;
 }
 
-/* Compares every key, value and TTL in all sixteen databases, to catch a
- * divergence that no command happened to show. Returns as after_mismatch. */
+/* Compares one key's value, read with the command for its type. */
+static int state_value(run *R, const char *what, const rl_reply *k, const char *type)
+{
+    if (!strcmp(type, "list"))
+        return state_cmd(R, CMP_EXACT, what, NULL, 4, "LRANGE", (size_t)6, k->str, k->len, "0",
+                         (size_t)1, "-1", (size_t)2);
+    if (!strcmp(type, "hash"))
+        return state_cmd(R, CMP_PAIRS, what, NULL, 2, "HGETALL", (size_t)7, k->str, k->len);
+    if (!strcmp(type, "set"))
+        return state_cmd(R, CMP_SORTED, what, NULL, 2, "SMEMBERS", (size_t)8, k->str, k->len);
+    if (!strcmp(type, "zset"))
+        return state_cmd(R, CMP_EXACT, what, NULL, 5, "ZRANGE", (size_t)6, k->str, k->len, "0",
+                         (size_t)1, "-1", (size_t)2, "WITHSCORES", (size_t)10);
+    return state_cmd(R, CMP_EXACT, what, NULL, 2, "GET", (size_t)3, k->str, k->len);
+}
+
+/* Compares every key, its type, value and TTL in all sixteen databases, to
+ * catch a divergence that no command happened to show (hash fields and set
+ * members unordered). Returns as after_mismatch. */
 static int state_check(run *R)
 {
     char what[64], dbname[4];
@@ -1219,7 +1246,11 @@ static int state_check(run *R)
         if (!bad) bad = state_cmd(R, CMP_SORTED, what, &keys, 2, "KEYS", (size_t)4, "*", (size_t)1);
         for (size_t i = 0; keys && i < keys->elements && !bad; i++) {
             const rl_reply *k = keys->element[i];
-            bad = state_cmd(R, CMP_EXACT, what, NULL, 2, "GET", (size_t)3, k->str, k->len);
+            rl_reply *type = NULL;
+            bad = state_cmd(R, CMP_EXACT, what, &type, 2, "TYPE", (size_t)4, k->str, k->len);
+            const char *t = !bad && type->type == RL_REPLY_STATUS ? type->str : "";
+            if (!bad) bad = state_value(R, what, k, t);
+            rl_reply_free(type);
             if (!bad)
                 bad = state_cmd(R, CMP_TTL_MS, what, NULL, 2, "PTTL", (size_t)4, k->str, k->len);
         }
