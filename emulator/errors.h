@@ -61,6 +61,12 @@
 #define RL_ERR_TIMEOUT_NOT_FLOAT "ERR timeout is not a float or out of range"
 #define RL_ERR_TIMEOUT_NEGATIVE "ERR timeout is negative"
 
+/* Sets (t_set.c). */
+/* SPOP's count: any non-integer or negative value. */
+#define RL_ERR_SET_NOT_POSITIVE "ERR value is out of range, must be positive"
+#define RL_ERR_SET_NUMKEYS "ERR numkeys should be greater than 0"
+#define RL_ERR_SET_LIMIT_NEGATIVE "ERR LIMIT can't be negative"
+
 /* Keys and server (t_keys.c, SELECT in server.c, rl_arg_int_or_reply). */
 /* getIntFromObjectOrReply's range error; the arguments are INT_MIN, INT_MAX as long. */
 #define RL_ERRF_INT_RANGE "ERR value is out of range, value must between %ld and %ld"
