@@ -79,12 +79,6 @@ static void push_error_dashed(lua_State *L, const char *err)
     else push_error_code_msg(L, err, (size_t)(sp - err), sp + 1);
 }
 
-void rl_lua_push_error_reply(lua_State *L, const char *err)
-{
-    if (err[0] == '-') push_error_dashed(L, err + 1);
-    else push_error_code_msg(L, "ERR", 3, err);
-}
-
 /* Marks the error table on top as already counted in the error stats, as
  * Redis does for errors coming from a command or its checks. */
 static void set_ignore_stats(lua_State *L)

@@ -16,11 +16,6 @@ void rl_lua_redis_open(lua_State *L);
 /* Pushes {err = text}, text taken verbatim ("ERR ..." with its code). */
 void rl_lua_push_error_table(lua_State *L, const char *text);
 
-/* Pushes an error table built as Redis's luaPushErrorBuff does from err (a
- * C string): "-CODE msg" keeps CODE, any other text gets the code ERR, and
- * CR/LF at both ends of the message are trimmed. */
-void rl_lua_push_error_reply(lua_State *L, const char *err);
-
 /* Pops the value on top of the stack and converts it into a reply for a
  * client speaking client_resp, the script having selected script_resp (2 or
  * 3, see redis.setresp). The caller owns the result (rl_reply_free). */

@@ -415,7 +415,17 @@ static void push_string_array(lua_State *L, const rl_arg *v, long long n)
     }
 }
 
-/* Replies with the error on top of the stack (luaCallFunction's error path). */
+/* Pushes t[name] without metamethods, t being the table on top. */
+static void raw_field(lua_State *L, int t, const char *name)
+{
+    lua_pushstring(L, name);
+    lua_rawget(L, t < 0 ? t - 1 : t);
+}
+
+/* Replies with the error on top of the stack (luaCallFunction's error path).
+ * The fields are read raw: this runs outside any pcall, where a metamethod
+ * that raised would abort the process (Redis reads them with lua_getfield
+ * and would crash the same way). */
 static void reply_script_error(rl_client *c, lua_State *L, const char *sha)
 {
     if (!lua_istable(L, -1)) {
@@ -425,15 +435,15 @@ static void reply_script_error(rl_client *c, lua_State *L, const char *sha)
     }
     rl_lua_text out = {0};
     rl_lua_text_append(&out, "-", 1);
-    lua_getfield(L, -1, "err");
+    raw_field(L, -1, "err");
     if (lua_isstring(L, -1)) {
         const char *msg = lua_tostring(L, -1);
         rl_lua_text_append(&out, msg, strlen(msg));
     } else {
         rl_lua_text_append(&out, RL_ERR_SCRIPT_ERROR_TABLE, strlen(RL_ERR_SCRIPT_ERROR_TABLE));
     }
-    lua_getfield(L, -2, "source");
-    lua_getfield(L, -3, "line");
+    raw_field(L, -2, "source");
+    raw_field(L, -3, "line");
     if (lua_isstring(L, -1) && lua_isstring(L, -2)) {
         const char *source = lua_tostring(L, -2);
         const char *line = lua_tostring(L, -1);
@@ -501,12 +511,14 @@ static void eval_generic(rl_client *c, int evalsha, int ro)
     }
 
     rl_client *sc = s->client;
-    sc->db = c->db;
-    sc->resp = 2;
     rl_lua_run run = {0};
     run.caller = c;
     run.client = sc;
     run.readonly = ro || (!compat && (e->flags & SCRIPT_FLAG_NO_WRITES));
+    sc->db = c->db;
+    sc->resp = 2;
+    sc->flags = RL_CLIENT_SCRIPT | RL_CLIENT_DENY_BLOCKING |
+                (run.readonly ? RL_CLIENT_READONLY_SCRIPT : 0);
     run.timeout_ms = c->emu->script_timeout_ms;
 
     rl_lua_env_begin_run(s->env, &run);
