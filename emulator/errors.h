@@ -61,6 +61,14 @@
 #define RL_ERR_TIMEOUT_NOT_FLOAT "ERR timeout is not a float or out of range"
 #define RL_ERR_TIMEOUT_NEGATIVE "ERR timeout is negative"
 
+/* Hashes (t_hash.c). */
+#define RL_ERR_HASH_NOT_INTEGER "ERR hash value is not an integer"
+#define RL_ERR_HASH_NOT_FLOAT "ERR hash value is not a float"
+#define RL_ERR_HASH_INCR_NOT_FINITE "ERR value is NaN or Infinity"
+#define RL_ERR_HASH_INCR_NAN "ERR increment would produce NaN or Infinity"
+/* HRANDFIELD WITHVALUES with a count beyond +-LONG_MAX/2. */
+#define RL_ERR_HASH_RANDFIELD_RANGE "ERR value is out of range"
+
 /* Sets (t_set.c). */
 /* SPOP's count: any non-integer or negative value. */
 #define RL_ERR_SET_NOT_POSITIVE "ERR value is out of range, must be positive"
