@@ -110,8 +110,8 @@ static void sadd_should_keep_integer_sets_ascending(void **state)
     (void)state;
     rl_emu *emu = rl_emu_new();
     rl_assert_cmd(emu, ":5\r\n", "sadd", "s", "3", "1", "2", "10", "-5");
-    rl_assert_cmd(emu, "*5\r\n$2\r\n-5\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$2\r\n10\r\n", "smembers",
-                  "s");
+    rl_assert_cmd(emu, "*5\r\n$2\r\n-5\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$2\r\n10\r\n",
+                  "smembers", "s");
     rl_assert_cmd(emu, ":1\r\n", "sadd", "s", "3", "4");
     rl_assert_cmd(emu,
                   "*6\r\n$2\r\n-5\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n$2\r\n10\r\n",
@@ -374,7 +374,8 @@ static void spop_should_follow_redis_strategies(void **state)
     assert_int_equal(r->type, RL_REPLY_ARRAY);
     assert_int_equal(r->elements, 9);
     assert_true(ascending_ints(r));
-    for (size_t i = 0; i < r->elements; i++) assert_int_equal(is_member(emu, "i3", r->element[i]->str), 0);
+    for (size_t i = 0; i < r->elements; i++)
+        assert_int_equal(is_member(emu, "i3", r->element[i]->str), 0);
     rl_reply_free(r);
     rl_assert_cmd(emu, ":1\r\n", "scard", "i3");
 
@@ -398,7 +399,8 @@ static void spop_should_follow_redis_strategies(void **state)
         assert_int_equal(is_member(emu, "p", r->element[i]->str), 0);
         long v = atol(r->element[i]->str);
         assert_true(v >= 1 && v <= 20);
-        for (size_t j = 0; j < i; j++) assert_string_not_equal(r->element[i]->str, r->element[j]->str);
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(r->element[i]->str, r->element[j]->str);
     }
     rl_reply_free(r);
     rl_assert_cmd(emu, ":17\r\n", "scard", "p");
@@ -528,8 +530,8 @@ static void sscan_should_return_intsets_at_once_and_every_member_once(void **sta
     rl_emu *emu = rl_emu_new();
     rl_assert_cmd(emu, ":5\r\n", "sadd", "ints", "9223372036854775807", "-9223372036854775808",
                   "0", "-1", "1");
-    rl_assert_cmd(emu, "*2\r\n$1\r\n0\r\n*2\r\n$20\r\n-9223372036854775808\r\n$2\r\n-1\r\n", "sscan",
-                  "ints", "0", "match", "-*");
+    rl_assert_cmd(emu, "*2\r\n$1\r\n0\r\n*2\r\n$20\r\n-9223372036854775808\r\n$2\r\n-1\r\n",
+                  "sscan", "ints", "0", "match", "-*");
     rl_assert_cmd(emu,
                   "*2\r\n$1\r\n0\r\n*5\r\n$20\r\n-9223372036854775808\r\n$2\r\n-1\r\n$1\r\n0\r\n"
                   "$1\r\n1\r\n$19\r\n9223372036854775807\r\n",
