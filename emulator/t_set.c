@@ -1038,8 +1038,8 @@ void rl_cmd_sscan(rl_client *c)
             while (m && m->seq < cursor) m = m->hh.next;
         }
     }
-    const set_member **batch = rl_malloc((size_t)(count < 1024 ? count : 1024) * sizeof(*batch));
     size_t cap = (size_t)(count < 1024 ? count : 1024), n = 0;
+    const set_member **batch = rl_malloc(cap * sizeof(*batch));
     for (; m && (long long)n < count; m = m->hh.next) {
         if (n == cap) {
             cap *= 2;
