@@ -49,10 +49,12 @@ rl_backend *rl_backend_emu_new(void);
  * connect; free with b->free. */
 rl_backend *rl_backend_redis_new(const char *host, int port, char *err, size_t errlen);
 /* Pipelining on a redis backend only: send queues one command (0 or -1),
- * recv returns the reply of the oldest command sent and not yet received
- * (caller frees it), or NULL with errstr set. */
+ * flush writes the queued commands now (0 or -1; recv also does it), recv
+ * returns the reply of the oldest command sent and not yet received (caller
+ * frees it), or NULL with errstr set. */
 int rl_backend_redis_send(rl_backend *b, int argc, const char *const *argv,
                           const size_t *argvlen);
+int rl_backend_redis_flush(rl_backend *b);
 rl_reply *rl_backend_redis_recv(rl_backend *b);
 
 #endif

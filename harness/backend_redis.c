@@ -162,6 +162,17 @@ int rl_backend_redis_send(rl_backend *b, int argc, const char *const *argv,
 }
 
 /* Exported for pipelining (see backend.h). */
+int rl_backend_redis_flush(rl_backend *b)
+{
+    redis_ctx *x = b->ctx;
+    if (x->fd < 0) {
+        set_err(b->errstr, sizeof(b->errstr), "not connected to %s:%d", x->host, x->port);
+        return -1;
+    }
+    return x->wlen ? conn_flush(b) : 0;
+}
+
+/* Exported for pipelining (see backend.h). */
 rl_reply *rl_backend_redis_recv(rl_backend *b)
 {
     redis_ctx *x = b->ctx;

@@ -103,7 +103,7 @@ static int answers_ping(int port)
     if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
         static const char ping[] = "*1\r\n$4\r\nPING\r\n";
         char buf[64];
-        if (write(fd, ping, sizeof(ping) - 1) == (ssize_t)(sizeof(ping) - 1)) {
+        if (send(fd, ping, sizeof(ping) - 1, MSG_NOSIGNAL) == (ssize_t)(sizeof(ping) - 1)) {
             ssize_t n = read(fd, buf, sizeof(buf));
             ok = n >= 7 && memcmp(buf, "+PONG\r\n", 7) == 0;
         }
@@ -133,12 +133,10 @@ static void remove_dir(char *dir)
 /* Prints the tail of the server log, to explain a failed start. */
 static void dump_log(const rl_diff_server *s)
 {
-    char path[512];
-    snprintf(path, sizeof(path), "%s/redis.log", s->dir);
-    FILE *f = fopen(path, "r");
+    FILE *f = fopen(s->log, "r");
     if (!f) return;
     char line[512];
-    fprintf(stderr, "--- %s ---\n", path);
+    fprintf(stderr, "--- %s ---\n", s->log);
     while (fgets(line, sizeof(line), f)) fputs(line, stderr);
     fclose(f);
 }
@@ -177,27 +175,36 @@ static void stop_at_exit(void)
     rl_diff_server_stop(live_server);
 }
 
-/* On SIGINT/SIGTERM only async-signal-safe calls: kill the child and leave.
- * The temp dir stays behind in that case (it holds only a log). */
+/* On a fatal signal (Ctrl-C, SIGTERM, SIGPIPE when the output goes to a
+ * closed pipe) only async-signal-safe calls: kill and reap the child, remove
+ * its log and the temp dir by their precomputed paths, and die of the same
+ * signal. */
 static void on_signal(int sig)
 {
-    if (live_server && live_server->pid > 0) kill(live_server->pid, SIGKILL);
+    rl_diff_server *s = live_server;
+    if (s && s->pid > 0) {
+        kill(s->pid, SIGKILL);
+        waitpid(s->pid, NULL, 0);
+    }
+    if (s && s->dir[0]) {
+        unlink(s->log);
+        rmdir(s->dir);
+    }
     signal(sig, SIG_DFL);
     raise(sig);
 }
 
 static pid_t spawn(const rl_diff_server *s)
 {
-    char port[16], logpath[512];
+    char port[16];
     snprintf(port, sizeof(port), "%d", s->port);
-    snprintf(logpath, sizeof(logpath), "%s/redis.log", s->dir);
     fflush(NULL);
     pid_t pid = fork();
     if (pid != 0) return pid;
 #ifdef __linux__
     prctl(PR_SET_PDEATHSIG, SIGTERM);
 #endif
-    int fd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int fd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd >= 0) {
         dup2(fd, STDOUT_FILENO);
         dup2(fd, STDERR_FILENO);
@@ -231,11 +238,14 @@ int rl_diff_server_start(rl_diff_server *s, const char *exe, char *err, size_t e
         s->dir[0] = '\0';
         return -1;
     }
+    snprintf(s->log, sizeof(s->log), "%s/redis.log", s->dir);
     static int hooks_installed;
     if (!hooks_installed) {
         atexit(stop_at_exit);
         signal(SIGINT, on_signal);
         signal(SIGTERM, on_signal);
+        signal(SIGHUP, on_signal);
+        signal(SIGPIPE, on_signal);
         hooks_installed = 1;
     }
     live_server = s;

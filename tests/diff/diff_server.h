@@ -17,6 +17,7 @@ typedef struct rl_diff_server {
     pid_t pid;      /* 0 when not running */
     int port;
     char dir[256];  /* the temp dir, "" once removed */
+    char log[300];  /* dir/redis.log, the only file the server writes there */
     char exe[1024]; /* the redis-server binary */
 } rl_diff_server;
 

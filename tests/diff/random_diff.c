@@ -920,6 +920,8 @@ typedef struct run {
     cmd history[HISTORY]; /* the last commands, for context */
     unsigned long hist_count;
     int cur_db; /* the db SELECTed on both sides */
+    int64_t slowest_ms; /* the slowest emulator command of the pipelined ones */
+    cmd slowest;
 } run;
 
 static void print_cmd(FILE *f, const cmd *c)
@@ -1033,12 +1035,17 @@ static void report_mismatch(run *R, const cmd *c, const rl_reply *e, const rl_re
             (unsigned long long)R->seed, R->index + 1);
 }
 
-/* Keeps the emulator's clock on the wall clock (never backwards). */
-static void sync_clock(run *R)
+static int64_t wall_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Keeps the emulator's clock on the wall clock (never backwards). */
+static void sync_clock(run *R)
+{
+    int64_t now = wall_ms();
     if (now > R->last_clock) R->last_clock = now;
     rl_emu_set_clock_ms(R->emu, R->last_clock);
 }
@@ -1280,9 +1287,22 @@ static int state_check(run *R)
  * the emulator, then read and compare redis's replies in order. */
 static int run_batch(run *R, cmd *batch, size_t n, unsigned long first_index)
 {
+    /* Redis runs the batch as soon as it is written, within a millisecond
+     * or so of this clock reading, while the emulator works through it. */
     sync_clock(R);
+    if (n && rl_backend_redis_flush(R->redis) != 0) return -1;
     rl_reply **e = malloc(sizeof(*e) * (n ? n : 1));
-    for (size_t i = 0; i < n; i++) e[i] = emu_call(R, &batch[i]);
+    for (size_t i = 0; i < n; i++) {
+        int64_t t0 = wall_ms();
+        e[i] = emu_call(R, &batch[i]);
+        int64_t took = wall_ms() - t0;
+        if (took > R->slowest_ms) {
+            R->slowest_ms = took;
+            cmd_clear(&R->slowest);
+            for (int k = 0; k < batch[i].argc; k++)
+                arg(&R->slowest, batch[i].argv[k], batch[i].len[k]);
+        }
+    }
     int mismatch = 0;
     for (size_t i = 0; i < n; i++) {
         rl_reply *r = rl_backend_redis_recv(R->redis);
@@ -1375,6 +1395,11 @@ static void summary(const run *R)
     if (any) printf("\n");
     unsigned long total = 0;
     for (size_t i = 0; i < NSPECS; i++) total += specs[i].compared;
+    if (R->slowest.argc) {
+        printf("slowest emulator command: %lld ms: ", (long long)R->slowest_ms);
+        print_cmd(stdout, &R->slowest);
+        printf("\n");
+    }
     printf("seed %llu: %lu commands compared (%lu through EVAL), %lu mismatches\n",
            (unsigned long long)R->seed, total, evals, R->mismatches);
 }
@@ -1507,6 +1532,7 @@ int main(int argc, char **argv)
 
     summary(&R);
     for (int i = 0; i < HISTORY; i++) cmd_clear(&R.history[i]);
+    cmd_clear(&R.slowest);
     R.redis->free(R.redis);
     rl_emu_free(R.emu);
     rl_diff_server_stop(&srv);
