@@ -487,7 +487,7 @@ static void repair_tail_call_message(lua_State *L, int line)
     if (!keep) {
         const char *msg = lua_tostring(L, 1);
         const char *q = strstr(msg, " to '?'");
-        lua_pushfstring(L, "%s:%d: ", RL_LUA_CHUNK_SOURCE + 1, line);
+        lua_pushfstring(L, "%s:%d: ", &RL_LUA_CHUNK_SOURCE[1], line);
         if (strncmp(msg, "bad argument #", 14) == 0 && q && push_function_name(L, f)) {
             lua_pushlstring(L, msg, (size_t)(q - msg) + 5); /* up to " to '" */
             lua_insert(L, -2);
@@ -541,7 +541,7 @@ static int env_error_handler(lua_State *L)
         if (tail_call && !run->traceback.len) {
             char frame[64];
             int n = snprintf(frame, sizeof(frame), "%s:%d: in ? (tail call)",
-                             RL_LUA_CHUNK_SOURCE + 1, line);
+                             &RL_LUA_CHUNK_SOURCE[1], line);
             rl_lua_text_append(&run->traceback, frame, (size_t)n);
         }
     }
