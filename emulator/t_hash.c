@@ -323,14 +323,21 @@ void rl_cmd_hsetnx(rl_client *c)
     rl_add_reply_long_long(c, 1);
 }
 
+/* Replies the value of field in h (NULL: a missing key), or a null. */
+static void reply_value(rl_client *c, const rl_hash *h, const rl_arg *field)
+{
+    const char *v;
+    size_t vlen;
+    if (h && rl_hash_get(h, field->ptr, field->len, &v, &vlen)) rl_add_reply_bulk(c, v, vlen);
+    else rl_add_reply_null(c);
+}
+
 void rl_cmd_hget(rl_client *c)
 {
     int wrongtype;
     rl_hash *h = hash_lookup_read(c, &c->argv[1], &wrongtype);
     if (wrongtype) return;
-    const hfield *e = h ? field_find(h, c->argv[2].ptr, c->argv[2].len) : NULL;
-    if (e) rl_add_reply_bulk(c, e->val, e->vlen);
-    else rl_add_reply_null(c);
+    reply_value(c, h, &c->argv[2]);
 }
 
 /* A missing key reads as an empty hash: one null per field. */
@@ -340,11 +347,7 @@ void rl_cmd_hmget(rl_client *c)
     rl_hash *h = hash_lookup_read(c, &c->argv[1], &wrongtype);
     if (wrongtype) return;
     rl_add_reply_array_len(c, c->argc - 2);
-    for (int i = 2; i < c->argc; i++) {
-        const hfield *e = h ? field_find(h, c->argv[i].ptr, c->argv[i].len) : NULL;
-        if (e) rl_add_reply_bulk(c, e->val, e->vlen);
-        else rl_add_reply_null(c);
-    }
+    for (int i = 2; i < c->argc; i++) reply_value(c, h, &c->argv[i]);
 }
 
 void rl_cmd_hdel(rl_client *c)
