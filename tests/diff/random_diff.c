@@ -19,8 +19,11 @@
  * - SET ... EXAT/PXAT uses only future or invalid times: Redis keeps a key
  *   set with a past EXAT until its random active-expiry cycle finds it, so
  *   DBSIZE would depend on timing;
- * - TTL/EXPIRETIME are compared within 1 s, PTTL/PEXPIRETIME within
- *   1000 ms, when both are >= 0 (-1/-2 must match exactly).
+ * - TTL/EXPIRETIME and PTTL/PEXPIRETIME, when both are >= 0, are compared
+ *   within the longest "clock window" seen so far: the time from reading
+ *   the clock for a batch to having all its replies, which bounds how far
+ *   apart the two sides' clocks can be (usually a few ms; see drift_ms).
+ *   -1/-2 must match exactly.
  * Unordered results: KEYS is compared as a sorted list; SCAN runs a full
  * iteration on each side and the unions are compared; RANDOMKEY only as
  * null vs a key that exists (checked with EXISTS on its own side).
@@ -920,6 +923,7 @@ typedef struct run {
     cmd history[HISTORY]; /* the last commands, for context */
     unsigned long hist_count;
     int cur_db; /* the db SELECTed on both sides */
+    int64_t window_start, max_window_ms; /* see sync_clock, drift_ms */
     int64_t slowest_ms; /* the slowest emulator command of the pipelined ones */
     cmd slowest;
 } run;
@@ -985,9 +989,11 @@ static int sort_bulks(rl_reply *r)
     return sort_bulks_by(r, 1);
 }
 
-static int compare(int how, rl_reply *e, rl_reply *r)
+/* Compares two replies by rule how. drift_ms bounds how far apart the two
+ * sides' clocks were when they set and read the expiry (see drift_ms()). */
+static int compare(int how, int64_t drift_ms, rl_reply *e, rl_reply *r)
 {
-    long long tol = how == CMP_TTL_S ? 1 : how == CMP_TTL_MS ? 1000 : -1;
+    long long tol = how == CMP_TTL_S ? drift_ms / 1000 + 1 : how == CMP_TTL_MS ? drift_ms + 2 : -1;
     if (tol >= 0 && e->type == RL_REPLY_INTEGER && r->type == RL_REPLY_INTEGER &&
         e->integer >= 0 && r->integer >= 0) {
         long long d = e->integer - r->integer;
@@ -1042,12 +1048,34 @@ static int64_t wall_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Keeps the emulator's clock on the wall clock (never backwards). */
+/* Keeps the emulator's clock on the wall clock (never backwards), and
+ * opens a timing window: redis runs the commands that follow at some moment
+ * between now and when their replies are in. */
 static void sync_clock(run *R)
 {
     int64_t now = wall_ms();
+    R->window_start = now;
     if (now > R->last_clock) R->last_clock = now;
     rl_emu_set_clock_ms(R->emu, R->last_clock);
+}
+
+/* Closes the timing window opened by sync_clock. */
+static void window_end(run *R)
+{
+    int64_t took = wall_ms() - R->window_start;
+    if (took > R->max_window_ms) R->max_window_ms = took;
+}
+
+/* The most the two clocks can disagree by about an expiry: the emulator
+ * reads its clock at the start of a window and redis somewhere inside it,
+ * both when the expiry was set and when it is read, so the difference is
+ * bounded by the longest window so far (the current one included). With
+ * pipelining a window is normally a millisecond or two; a stalled host
+ * widens it, and the tolerance follows instead of failing. */
+static int64_t drift_ms(const run *R)
+{
+    int64_t cur = wall_ms() - R->window_start;
+    return cur > R->max_window_ms ? cur : R->max_window_ms;
 }
 
 static void trace(const run *R, const cmd *c, const rl_reply *e, const rl_reply *r)
@@ -1154,7 +1182,7 @@ static int check(run *R, const cmd *c, rl_reply *e, rl_reply *r)
     spec *s = &specs[c->spec];
     s->compared++;
     trace(R, c, e, r);
-    int ok = s->cmp == CMP_RANDOM ? randomkey_ok(R, e, r) : compare(s->cmp, e, r);
+    int ok = s->cmp == CMP_RANDOM ? randomkey_ok(R, e, r) : compare(s->cmp, drift_ms(R), e, r);
     if (ok && c->argc == 2 && !strcasecmp(c->argv[0], "SELECT") && e->type == RL_REPLY_STATUS)
         R->cur_db = (int)strtol(c->argv[1], NULL, 10);
     if (ok) return 0;
@@ -1189,6 +1217,7 @@ static int run_special(run *R, const cmd *c)
         rl_reply_free(e);
         return -1;
     }
+    window_end(R);
     int rc = check(R, c, e, r);
     rl_reply_free(e);
     rl_reply_free(r);
@@ -1221,7 +1250,7 @@ static int state_cmd(run *R, int how, const char *what, rl_reply **out, int argc
     } else {
         specs[state_spec].compared++;
         trace(R, &c, e, r);
-        if (!compare(how, e, r)) {
+        if (!compare(how, drift_ms(R), e, r)) {
             report_mismatch(R, &c, e, r, what);
             bad = 1;
         }
@@ -1275,6 +1304,7 @@ static int state_check(run *R)
         }
         rl_reply_free(keys);
     }
+    window_end(R);
     if (bad < 0) return -1;
     char db[16];
     int n = snprintf(db, sizeof(db), "%d", R->cur_db);
@@ -1322,6 +1352,7 @@ static int run_batch(run *R, cmd *batch, size_t n, unsigned long first_index)
         rl_reply_free(r);
     }
     free(e);
+    window_end(R);
     return after_mismatch(R, mismatch);
 }
 
@@ -1395,6 +1426,7 @@ static void summary(const run *R)
     if (any) printf("\n");
     unsigned long total = 0;
     for (size_t i = 0; i < NSPECS; i++) total += specs[i].compared;
+    printf("longest clock window %lld ms (the TTL tolerance)\n", (long long)R->max_window_ms);
     if (R->slowest.argc) {
         printf("slowest emulator command: %lld ms: ", (long long)R->slowest_ms);
         print_cmd(stdout, &R->slowest);
