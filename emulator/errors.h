@@ -69,6 +69,74 @@
 /* HRANDFIELD WITHVALUES with a count beyond +-LONG_MAX/2. */
 #define RL_ERR_HASH_RANDFIELD_RANGE "ERR value is out of range"
 
+/* Streams (t_stream.c). */
+#define RL_ERR_STREAM_ID_INVALID "ERR Invalid stream ID specified as stream command argument"
+#define RL_ERR_XADD_ID_SMALL \
+    "ERR The ID specified in XADD is equal or smaller than the target stream top item"
+#define RL_ERR_XADD_ID_ZERO "ERR The ID specified in XADD must be greater than 0-0"
+#define RL_ERR_STREAM_EXHAUSTED \
+    "ERR The stream has exhausted the last possible ID, unable to add more items"
+#define RL_ERR_STREAM_TOO_LARGE "ERR Elements are too large to be stored"
+#define RL_ERR_STREAM_MAXLEN_MINID \
+    "ERR syntax error, MAXLEN and MINID options at the same time are not compatible"
+#define RL_ERR_STREAM_MAXLEN_NEGATIVE "ERR The MAXLEN argument must be >= 0."
+#define RL_ERR_STREAM_LIMIT_NEGATIVE "ERR The LIMIT argument must be >= 0."
+#define RL_ERR_STREAM_LIMIT_NO_STRATEGY \
+    "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy"
+#define RL_ERR_XTRIM_NO_STRATEGY "ERR syntax error, XTRIM must be called with a trimming strategy"
+#define RL_ERR_STREAM_LIMIT_NO_APPROX \
+    "ERR syntax error, LIMIT cannot be used without the special ~ option"
+#define RL_ERR_STREAM_START_ID "ERR invalid start ID for the interval"
+#define RL_ERR_STREAM_END_ID "ERR invalid end ID for the interval"
+/* The argument is the command name as typed (argv[0]). */
+#define RL_ERRF_STREAM_BLOCK_IN_SCRIPT \
+    "ERR %s command is not allowed with BLOCK option from scripts"
+#define RL_ERR_STREAM_TIMEOUT_NOT_INTEGER "ERR timeout is not an integer or out of range"
+#define RL_ERR_XREAD_UNBALANCED                                                            \
+    "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be " \
+    "specified."
+#define RL_ERR_XREAD_GROUP_OPTION \
+    "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead."
+#define RL_ERR_XREAD_NOACK_OPTION \
+    "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead."
+#define RL_ERR_XREADGROUP_NO_GROUP "ERR Missing GROUP option for XREADGROUP"
+/* Key name, group name. */
+#define RL_ERRF_XREADGROUP_NOGROUP \
+    "NOGROUP No such key '%s' or consumer group '%s' in XREADGROUP with GROUP option"
+#define RL_ERR_XREADGROUP_DOLLAR                                                            \
+    "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the " \
+    "history of this consumer by specifying a proper ID, or use the > ID to get new "  \
+    "messages. The $ ID would just return an empty result set."
+#define RL_ERR_XREAD_GT_ID                                                              \
+    "ERR The > ID can be specified only when calling XREADGROUP using the GROUP " \
+    "<group> <consumer> option."
+#define RL_ERR_XGROUP_ENTRIESREAD "ERR value for ENTRIESREAD must be positive or -1"
+/* The subcommand as typed (at most 128 bytes), the command name in capitals. */
+#define RL_ERRF_STREAM_SUBCOMMAND_SYNTAX \
+    "ERR unknown subcommand or wrong number of arguments for '%.128s'. Try %s HELP."
+#define RL_ERR_XGROUP_NO_KEY                                                          \
+    "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you " \
+    "may want to use the MKSTREAM option to create an empty stream automatically."
+/* Group name, key name (XGROUP and XINFO CONSUMERS). */
+#define RL_ERRF_XGROUP_NOGROUP "NOGROUP No such consumer group '%s' for key name '%s'"
+#define RL_ERR_BUSYGROUP "BUSYGROUP Consumer Group name already exists"
+/* Key name, group name (XPENDING, XCLAIM, XAUTOCLAIM). */
+#define RL_ERRF_STREAM_NOGROUP "NOGROUP No such key '%s' or consumer group '%s'"
+#define RL_ERR_XSETID_ENTRIES_ADDED "ERR entries_added must be positive"
+#define RL_ERR_XSETID_SMALLER_THAN_MAXDEL \
+    "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id"
+#define RL_ERR_XSETID_SMALLER_THAN_TOP \
+    "ERR The ID specified in XSETID is smaller than the target stream top item"
+#define RL_ERR_XSETID_ENTRIES_ADDED_SMALL \
+    "ERR The entries_added specified in XSETID is smaller than the target stream length"
+#define RL_ERR_XCLAIM_MIN_IDLE "ERR Invalid min-idle-time argument for XCLAIM"
+#define RL_ERR_XCLAIM_IDLE "ERR Invalid IDLE option argument for XCLAIM"
+#define RL_ERR_XCLAIM_TIME "ERR Invalid TIME option argument for XCLAIM"
+#define RL_ERR_XCLAIM_RETRYCOUNT "ERR Invalid RETRYCOUNT option argument for XCLAIM"
+#define RL_ERRF_XCLAIM_OPTION "ERR Unrecognized XCLAIM option '%s'"
+#define RL_ERR_XAUTOCLAIM_MIN_IDLE "ERR Invalid min-idle-time argument for XAUTOCLAIM"
+#define RL_ERR_XAUTOCLAIM_COUNT "ERR COUNT must be > 0"
+
 /* Sets (t_set.c). */
 /* SPOP's count: any non-integer or negative value. */
 #define RL_ERR_SET_NOT_POSITIVE "ERR value is out of range, must be positive"

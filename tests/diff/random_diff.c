@@ -251,9 +251,18 @@ static void ttl_s(cmd *c)
     else argf(c, "%lld", rrange(1000, 10000000));
 }
 
+/* In milliseconds 9223372036854775 and ...776 are valid TTLs, and a fixed
+ * valid TTL given twice makes GT/LT depend on whether a millisecond passed
+ * in between; the huge ones are drawn at random instead. */
+static const lit bad_ttls_ms[] = {
+    L("0"), L("-1"), L("-100"), L("abc"), L(""), L("1.5"), L("9223372036854775807"),
+    L("-9223372036854775808"), L("-9223372036854776"),
+};
+
 static void ttl_ms(cmd *c)
 {
-    if (chance(40)) pick(c, bad_ttls, COUNT(bad_ttls));
+    if (chance(40)) pick(c, bad_ttls_ms, COUNT(bad_ttls_ms));
+    else if (chance(5)) argf(c, "%lld", rrange(9000000000000000LL, 9223372036854775LL));
     else argf(c, "%lld", rrange(1000000, 10000000000LL));
 }
 
@@ -926,6 +935,7 @@ typedef struct run {
     int64_t window_start, max_window_ms; /* see sync_clock, drift_ms */
     int64_t slowest_ms; /* the slowest emulator command of the pipelined ones */
     cmd slowest;
+    unsigned long slowest_index;
 } run;
 
 static void print_cmd(FILE *f, const cmd *c)
@@ -1328,6 +1338,7 @@ static int run_batch(run *R, cmd *batch, size_t n, unsigned long first_index)
         int64_t took = wall_ms() - t0;
         if (took > R->slowest_ms) {
             R->slowest_ms = took;
+            R->slowest_index = first_index + i;
             cmd_clear(&R->slowest);
             for (int k = 0; k < batch[i].argc; k++)
                 arg(&R->slowest, batch[i].argv[k], batch[i].len[k]);
@@ -1428,7 +1439,8 @@ static void summary(const run *R)
     for (size_t i = 0; i < NSPECS; i++) total += specs[i].compared;
     printf("longest clock window %lld ms (the TTL tolerance)\n", (long long)R->max_window_ms);
     if (R->slowest.argc) {
-        printf("slowest emulator command: %lld ms: ", (long long)R->slowest_ms);
+        printf("slowest emulator command: %lld ms, #%lu ", (long long)R->slowest_ms,
+               R->slowest_index);
         print_cmd(stdout, &R->slowest);
         printf("\n");
     }
