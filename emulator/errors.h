@@ -136,6 +136,8 @@
 #define RL_ERRF_XCLAIM_OPTION "ERR Unrecognized XCLAIM option '%s'"
 #define RL_ERR_XAUTOCLAIM_MIN_IDLE "ERR Invalid min-idle-time argument for XAUTOCLAIM"
 #define RL_ERR_XAUTOCLAIM_COUNT "ERR COUNT must be > 0"
+#define RL_ERR_XAUTOCLAIM_MEMORY \
+    "ERR Insufficient memory, failed allocating transient memory, COUNT too high."
 
 /* Sets (t_set.c). */
 /* SPOP's count: any non-integer or negative value. */
@@ -223,5 +225,61 @@
     "Second argument to luaProtectedTableError must be a string or number"
 #define RL_ERR_LUA_RANDOM_ARGS "wrong number of arguments"
 #define RL_ERR_LUA_RANDOM_INTERVAL "interval is empty"
+
+/* Lua libraries (lua_cjson.c, lua_cmsgpack.c, lua_struct.c, lua_bit.c,
+ * lua_libs.c): Lua error messages, raised as strings. luaL_error adds the
+ * position ("user_script:N: ") and the error handler the "ERR " code;
+ * argument checks become "bad argument #n to 'f' (<text>)". */
+/* An encoder's buffer cannot grow (redlua's own text; needs > SIZE_MAX/2). */
+#define RL_ERR_LUALIB_BUFFER_SIZE "not enough memory"
+/* luaL_checkstack's text when growing an encoder's buffer (redlua's own). */
+#define RL_ERR_LUALIB_BUFFER_STACK "string buffer"
+/* cjson: the arguments are a Lua type name and one of the reasons below. */
+#define RL_ERRF_CJSON_SERIALISE "Cannot serialise %s: %s"
+#define RL_ERR_CJSON_SPARSE "excessively sparse array"
+#define RL_ERR_CJSON_NAN_INF "must not be NaN or Inf"
+#define RL_ERR_CJSON_KEY_TYPE "table key must be a number or string"
+#define RL_ERR_CJSON_TYPE "type not supported"
+#define RL_ERRF_CJSON_NESTING "Cannot serialise, excessive nesting (%d)"
+/* What was expected, what was found (a token name or a tokenizer error),
+ * the 1-based byte position. */
+#define RL_ERRF_CJSON_EXPECTED "Expected %s but found %s at character %d"
+#define RL_ERRF_CJSON_DEPTH "Found too many nested data structures (%d) at character %d"
+#define RL_ERR_CJSON_UTF16 "JSON parser does not support UTF-16 or UTF-32"
+#define RL_ERR_CJSON_ONE_ARG "expected 1 argument"
+#define RL_ERR_CJSON_TOO_MANY_ARGS "found too many arguments"
+#define RL_ERRF_CJSON_INT_RANGE "expected integer between %d and %d"
+/* cmsgpack. */
+#define RL_ERR_CMSGPACK_NO_INPUT "MessagePack pack needs input."
+#define RL_ERR_CMSGPACK_TOO_MANY_ARGS "Too many arguments for MessagePack pack."
+#define RL_ERR_CMSGPACK_MISSING_BYTES "Missing bytes in input."
+#define RL_ERR_CMSGPACK_BAD_FORMAT "Bad data format in input."
+/* Offset, then (as lua-cmsgpack prints it) the input length, not the limit. */
+#define RL_ERRF_CMSGPACK_BAD_REQUEST \
+    "Invalid request to unpack with offset of %d and limit of %d."
+#define RL_ERRF_CMSGPACK_OFFSET "Start offset %d greater than input length %d."
+#define RL_ERR_CMSGPACK_RESULTS \
+    "too many return values at once; use unpack_one or unpack_limit instead."
+#define RL_ERR_CMSGPACK_STACK_ARRAY "in function mp_decode_to_lua_array"
+#define RL_ERR_CMSGPACK_STACK_ENC_ARRAY "in function mp_encode_lua_table_as_array"
+#define RL_ERR_CMSGPACK_STACK_ENC_MAP "in function mp_encode_lua_table_as_map"
+#define RL_ERR_CMSGPACK_STACK_IS_ARRAY "in function table_is_an_array"
+#define RL_ERR_CMSGPACK_STACK_PACK "in function mp_check"
+#define RL_ERR_CMSGPACK_STACK_UNPACK "in function mp_unpack_full"
+/* struct. */
+#define RL_ERR_STRUCT_SIZE_OVERFLOW "integral size overflow"
+#define RL_ERRF_STRUCT_INT_SIZE "integral size %d is larger than limit of %d"
+#define RL_ERRF_STRUCT_ALIGN "alignment %d is not a power of 2"
+#define RL_ERRF_STRUCT_OPTION "invalid format option '%c'"
+#define RL_ERR_STRUCT_STRING_SHORT "string too short"
+#define RL_ERR_STRUCT_OFFSET "offset must be 1 or greater"
+#define RL_ERR_STRUCT_DATA_SHORT "data string too short"
+#define RL_ERR_STRUCT_RESULTS "too many results"
+#define RL_ERR_STRUCT_C0 "format 'c0' needs a previous size"
+#define RL_ERR_STRUCT_UNFINISHED "unfinished string in data"
+#define RL_ERR_STRUCT_S_SIZE "option 's' has no fixed size"
+#define RL_ERR_STRUCT_C0_SIZE "option 'c0' has no fixed size"
+/* bit: luaL_typerror's expected type. */
+#define RL_ERR_BIT_TYPE "number"
 
 #endif

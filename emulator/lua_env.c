@@ -10,6 +10,7 @@
 
 #include "errors.h"
 #include "lua_engine.h"
+#include "lua_libs.h"
 #include "lua_redis.h"
 #include "mem.h"
 
@@ -434,7 +435,8 @@ static void push_error_text(lua_State *L, int idx)
 }
 
 /* Library tables searched for the name of a function (see below). */
-static const char *const library_tables[] = {"string", "table", "math", "coroutine", "redis", NULL};
+static const char *const library_tables[] = {"string", "table", "math",  "coroutine", "redis",
+                                              "cjson",  "struct", "cmsgpack", "bit",   NULL};
 
 /* Pushes the name under which the function at fidx is found, raw, in the
  * real globals or in a library table; returns 0, pushing nothing, when it is
@@ -662,6 +664,21 @@ rl_lua_env *rl_lua_env_new(rl_emu *emu, uint64_t *rand48)
     open_lib(L, LUA_TABLIBNAME, luaopen_table);
     open_lib(L, LUA_STRLIBNAME, luaopen_string);
     open_lib(L, LUA_MATHLIBNAME, luaopen_math);
+    /* Redis's bundled libraries, in its order (lua_libs.h). Their tables are
+     * read-only for rawset and setmetatable; plain assignment still works. */
+    static const struct {
+        const char *name;
+        lua_CFunction open;
+    } bundled[] = {{"cjson", rl_open_cjson},
+                   {"struct", rl_open_struct},
+                   {"cmsgpack", rl_open_cmsgpack},
+                   {"bit", rl_open_bit}};
+    for (size_t i = 0; i < sizeof(bundled) / sizeof(bundled[0]); i++) {
+        open_lib(L, bundled[i].name, bundled[i].open);
+        lua_getglobal(L, bundled[i].name);
+        rl_lua_env_set_readonly(L, -1);
+        lua_pop(L, 1);
+    }
     rl_engine_prepare(L);
     drop_unlisted_globals(L);
 
