@@ -599,7 +599,7 @@ static int check_keyspace(run *r)
         ok = r->backend_failed ? -1 : 0;
         goto done;
     }
-    qsort(keys, n, sizeof(*keys), cmp_keys);
+    if (n > 1) qsort(keys, n, sizeof(*keys), cmp_keys); /* keys is NULL when n == 0 */
     size_t live = 0;
     for (size_t i = 0; i < n; i++) {
         int rc = read_key(r, &keys[i]);
