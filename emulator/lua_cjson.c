@@ -20,7 +20,12 @@
  *
  * Configuration lives in a userdata that every function of a module table
  * holds as upvalue, so it lasts as long as the Lua state (until SCRIPT FLUSH)
- * and cjson.new() makes an independent copy with the defaults. Where the
+ * and cjson.new() makes an independent copy with the defaults. As in
+ * lua-cjson, the userdata also owns the encoder's output buffer and the
+ * decoder's string buffer (rl_malloc memory freed by its __gc), so neither
+ * takes a Lua stack slot: the depth at which a deep structure runs out of
+ * stack ("excessive nesting (7998)") is then the same as in Redis, and an
+ * error raised halfway leaves the memory with its owner. Where the
  * original converts a huge array index to int with a plain C cast, the value
  * x86-64 produces (INT_MIN) is used, so {[2^40]=1} is an object as in Redis. */
 #include "lua_libs.h"
@@ -35,6 +40,10 @@
 #include <strings.h>
 
 #include "errors.h"
+#include "mem.h"
+
+/* The registry name of the configuration userdata's metatable. */
+#define CONFIG_MT "redlua.cjson.config"
 
 typedef struct cjson_config {
     int sparse_convert;
@@ -44,8 +53,12 @@ typedef struct cjson_config {
     int decode_max_depth;
     int encode_invalid_numbers; /* 0 off, 1 on, 2 "null" */
     int encode_number_precision;
-    int encode_keep_buffer; /* reported only: the buffer is always Lua's */
+    int encode_keep_buffer; /* keep the output buffer between calls */
     int decode_invalid_numbers;
+    char *out; /* encode's output */
+    size_t outlen, outcap;
+    char *tmp; /* decode's strings: as long as the input at most */
+    size_t tmpcap;
 } cjson_config;
 
 static cjson_config *get_config(lua_State *L)
@@ -149,8 +162,30 @@ static int cjson_decode_invalid_numbers(lua_State *L)
 typedef struct encoder {
     lua_State *L;
     cjson_config *cfg;
-    rl_lua_buf buf;
 } encoder;
+
+static char *out_reserve(cjson_config *cfg, size_t n)
+{
+    if (cfg->outcap - cfg->outlen < n) {
+        size_t cap = cfg->outcap ? cfg->outcap : 256;
+        while (cap - cfg->outlen < n) cap *= 2;
+        cfg->out = rl_realloc(cfg->out, cap);
+        cfg->outcap = cap;
+    }
+    return cfg->out + cfg->outlen;
+}
+
+static void out_add(encoder *e, const char *s, size_t n)
+{
+    memcpy(out_reserve(e->cfg, n), s, n);
+    e->cfg->outlen += n;
+}
+
+static void out_addc(encoder *e, char c)
+{
+    *out_reserve(e->cfg, 1) = c;
+    e->cfg->outlen++;
+}
 
 static void encode_error(encoder *e, int idx, const char *reason)
 {
@@ -162,7 +197,7 @@ static void encode_string(encoder *e, int idx)
     static const char hex[] = "0123456789abcdef";
     size_t len;
     const char *s = lua_tolstring(e->L, idx, &len);
-    rl_lua_buf_addc(&e->buf, '"');
+    out_addc(e, '"');
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         const char *esc = NULL;
@@ -195,15 +230,15 @@ static void encode_string(encoder *e, int idx)
             break;
         }
         if (esc) {
-            rl_lua_buf_add(&e->buf, esc, 2);
+            out_add(e, esc, 2);
         } else if (c < 0x20 || c == 0x7f) {
             char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            rl_lua_buf_add(&e->buf, u, sizeof(u));
+            out_add(e, u, sizeof(u));
         } else {
-            rl_lua_buf_addc(&e->buf, (char)c);
+            out_addc(e, (char)c);
         }
     }
-    rl_lua_buf_addc(&e->buf, '"');
+    out_addc(e, '"');
 }
 
 static void encode_number(encoder *e, int idx)
@@ -215,16 +250,16 @@ static void encode_number(encoder *e, int idx)
     } else if (e->cfg->encode_invalid_numbers == 1) {
         /* "nan" whatever its sign, where printf could say "-nan". */
         if (isnan(num)) {
-            rl_lua_buf_add(&e->buf, "nan", 3);
+            out_add(e, "nan", 3);
             return;
         }
     } else if (invalid) {
-        rl_lua_buf_add(&e->buf, "null", 4);
+        out_add(e, "null", 4);
         return;
     }
     char tmp[32];
     int n = snprintf(tmp, sizeof(tmp), "%.*g", e->cfg->encode_number_precision, num);
-    rl_lua_buf_add(&e->buf, tmp, (size_t)n);
+    out_add(e, tmp, (size_t)n);
 }
 
 /* The largest key when the table on top is an array (0 when empty), or -1
@@ -260,40 +295,40 @@ static void encode_value(encoder *e, int depth);
 
 static void encode_array(encoder *e, int depth, int len)
 {
-    rl_lua_buf_addc(&e->buf, '[');
+    out_addc(e, '[');
     for (int i = 1; i <= len; i++) {
-        if (i > 1) rl_lua_buf_addc(&e->buf, ',');
+        if (i > 1) out_addc(e, ',');
         lua_rawgeti(e->L, -1, i);
         encode_value(e, depth);
         lua_pop(e->L, 1);
     }
-    rl_lua_buf_addc(&e->buf, ']');
+    out_addc(e, ']');
 }
 
 static void encode_object(encoder *e, int depth)
 {
     lua_State *L = e->L;
     int comma = 0;
-    rl_lua_buf_addc(&e->buf, '{');
+    out_addc(e, '{');
     lua_pushnil(L);
     while (lua_next(L, -2)) {
-        if (comma) rl_lua_buf_addc(&e->buf, ',');
+        if (comma) out_addc(e, ',');
         comma = 1;
         int keytype = lua_type(L, -2);
         if (keytype == LUA_TNUMBER) {
-            rl_lua_buf_addc(&e->buf, '"');
+            out_addc(e, '"');
             encode_number(e, -2);
-            rl_lua_buf_add(&e->buf, "\":", 2);
+            out_add(e, "\":", 2);
         } else if (keytype == LUA_TSTRING) {
             encode_string(e, -2);
-            rl_lua_buf_addc(&e->buf, ':');
+            out_addc(e, ':');
         } else {
             encode_error(e, -2, RL_ERR_CJSON_KEY_TYPE);
         }
         encode_value(e, depth);
         lua_pop(L, 1);
     }
-    rl_lua_buf_addc(&e->buf, '}');
+    out_addc(e, '}');
 }
 
 /* Encodes the value on top of the stack (left there). */
@@ -308,8 +343,8 @@ static void encode_value(encoder *e, int depth)
         encode_number(e, -1);
         break;
     case LUA_TBOOLEAN:
-        if (lua_toboolean(L, -1)) rl_lua_buf_add(&e->buf, "true", 4);
-        else rl_lua_buf_add(&e->buf, "false", 5);
+        if (lua_toboolean(L, -1)) out_add(e, "true", 4);
+        else out_add(e, "false", 5);
         break;
     case LUA_TTABLE: {
         depth++;
@@ -322,11 +357,11 @@ static void encode_value(encoder *e, int depth)
         break;
     }
     case LUA_TNIL:
-        rl_lua_buf_add(&e->buf, "null", 4);
+        out_add(e, "null", 4);
         break;
     case LUA_TLIGHTUSERDATA:
         if (lua_touserdata(L, -1) == NULL) {
-            rl_lua_buf_add(&e->buf, "null", 4);
+            out_add(e, "null", 4);
             break;
         }
         encode_error(e, -1, RL_ERR_CJSON_TYPE);
@@ -343,10 +378,16 @@ static int cjson_encode(lua_State *L)
     luaL_argcheck(L, lua_gettop(L) == 1, 1, RL_ERR_CJSON_ONE_ARG);
     e.L = L;
     e.cfg = get_config(L);
-    rl_lua_buf_init(&e.buf, L);
-    lua_pushvalue(L, 1);
+    e.cfg->outlen = 0;
     encode_value(&e, 0);
-    rl_lua_buf_push(&e.buf);
+    lua_pushlstring(L, e.cfg->out, e.cfg->outlen);
+    /* Without encode_keep_buffer the buffer goes after each call (after a
+     * failed one, at the next call or with the configuration). */
+    if (!e.cfg->encode_keep_buffer) {
+        rl_free(e.cfg->out);
+        e.cfg->out = NULL;
+        e.cfg->outcap = 0;
+    }
     return 1;
 }
 
@@ -734,8 +775,12 @@ static int cjson_decode(lua_State *L)
     /* JSON text starts with an ASCII byte, so a NUL among the first two
      * means UTF-16 or UTF-32 (RFC 4627, section 3). */
     if (len >= 2 && (!d.data[0] || !d.data[1])) luaL_error(L, RL_ERR_CJSON_UTF16);
-    /* Decoded strings are never longer than the input. Lua owns the room. */
-    d.tmp = lua_newuserdata(L, len + 1);
+    /* Decoded strings are never longer than the input. */
+    if (d.cfg->tmpcap < len + 1) {
+        d.cfg->tmp = rl_realloc(d.cfg->tmp, len + 1);
+        d.cfg->tmpcap = len + 1;
+    }
+    d.tmp = d.cfg->tmp;
     next_token(&d, &t);
     parse_value(&d, &t);
     next_token(&d, &t);
@@ -762,13 +807,26 @@ static const luaL_Reg cjson_funcs[] = {
     {NULL, NULL},
 };
 
-/* Pushes a new module table with its own configuration. lua-cjson gives its
- * configuration userdata a metatable with __gc (to free its buffer); this
- * one owns no memory of its own, so it has none. */
+static int config_gc(lua_State *L)
+{
+    cjson_config *cfg = lua_touserdata(L, 1);
+    rl_free(cfg->out);
+    rl_free(cfg->tmp);
+    cfg->out = cfg->tmp = NULL;
+    return 0;
+}
+
+/* Pushes a new module table with its own configuration. */
 static int cjson_new(lua_State *L)
 {
     lua_newtable(L);
     cjson_config *cfg = lua_newuserdata(L, sizeof(*cfg));
+    memset(cfg, 0, sizeof(*cfg));
+    if (luaL_newmetatable(L, CONFIG_MT)) {
+        lua_pushcfunction(L, config_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
     cfg->sparse_convert = 0;
     cfg->sparse_ratio = 2;
     cfg->sparse_safe = 10;

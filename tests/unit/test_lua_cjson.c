@@ -1243,6 +1243,47 @@ static void cjson_decode_invalid_numbers_off_should_be_strict(void **state)
     free_emu(emu);
 }
 
+/* Raised limits leave the Lua stack (8000 slots) as the limit; lua-cjson keeps its buffers off the
+ * stack. */
+static void cjson_should_run_out_of_stack_where_redis_does(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_assert_cmd(emu,
+        "*2\r\n$5\r\nfalse\r\n$42\r\nCannot serialise, excessive nesting (7998)\r\n",
+        "EVAL",
+        "cjson.encode_max_depth(100000) local t = {} local c = t for i = 1, 9000 do c[1] = {} c "
+        "= c[1] end local ok, e = pcall(cjson.encode, t) return {tostring(ok), e}",
+        "0");
+    rl_assert_cmd(emu,
+        "*2\r\n$5\r\nfalse\r\n:42\r\n",
+        "EVAL",
+        "local t = {} local c = t for i = 1, 5000 do c.k = {} c = c.k end local ok, e = "
+        "pcall(cjson.encode, t) return {tostring(ok), type(e) == 'string' and #e or e}",
+        "0");
+    rl_assert_cmd(emu,
+        "*2\r\n$5\r\nfalse\r\n$62\r\nFound too many nested data structures (7999) at character "
+        "7999\r\n",
+        "EVAL",
+        "cjson.decode_max_depth(100000) local ok, e = pcall(cjson.decode, string.rep('[', 9000) "
+        ".. string.rep(']', 9000)) return {tostring(ok), e}",
+        "0");
+    rl_assert_cmd(emu,
+        "*2\r\n$5\r\nfalse\r\n$63\r\nFound too many nested data structures (4000) at character "
+        "19996\r\n",
+        "EVAL",
+        "local ok, e = pcall(cjson.decode, string.rep('{\"a\":', 5000) .. '1' .. string.rep('}', "
+        "5000)) return {tostring(ok), e}",
+        "0");
+    rl_assert_cmd(emu,
+        "*2\r\n$4\r\ntrue\r\n$5\r\ntable\r\n",
+        "EVAL",
+        "local ok, e = pcall(cjson.decode, string.rep('{\"a\":', 2600) .. '1' .. string.rep('}', "
+        "2600)) return {tostring(ok), type(e)}",
+        "0");
+    free_emu(emu);
+}
+
 static void cjson_table_should_hold_redis_fields(void **state)
 {
     (void)state;
@@ -1302,6 +1343,7 @@ int main(void)
         cmocka_unit_test(cjson_decode_should_report_lua_cjson_errors),
         cmocka_unit_test(cjson_decode_should_limit_nesting),
         cmocka_unit_test(cjson_decode_invalid_numbers_off_should_be_strict),
+        cmocka_unit_test(cjson_should_run_out_of_stack_where_redis_does),
         cmocka_unit_test(cjson_table_should_hold_redis_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -909,6 +909,30 @@ static void cmsgpack_unpack_should_report_bad_input(void **state)
         "EVAL",
         "local ok, e = pcall(cmsgpack.unpack, string.rep('\\1', 10000)) return {tostring(ok), e}",
         "0");
+    rl_assert_cmd(emu,
+        "*2\r\n$4\r\ntrue\r\n$5\r\ntable\r\n",
+        "EVAL",
+        "local ok, e = pcall(cmsgpack.unpack, string.rep('\\145', 3990) .. '\\1') return "
+        "{tostring(ok), type(e)}",
+        "0");
+    rl_assert_cmd(emu,
+        "*2\r\n$4\r\ntrue\r\n$5\r\ntable\r\n",
+        "EVAL",
+        "local ok, e = pcall(cmsgpack.unpack, string.rep('\\129\\1', 2700) .. '\\1') return "
+        "{tostring(ok), type(e)}",
+        "0");
+    rl_assert_cmd(emu,
+        "*2\r\n$5\r\nfalse\r\n$6\r\nstring\r\n",
+        "EVAL",
+        "local ok, e = pcall(cmsgpack.unpack, string.rep('\\129\\1', 4000) .. '\\1') return "
+        "{tostring(ok), type(e)}",
+        "0");
+    rl_assert_cmd(emu,
+        "*3\r\n$4\r\ntrue\r\n:7996\r\n:1\r\n",
+        "EVAL",
+        "local r = {pcall(cmsgpack.unpack, string.rep('\\1', 7995))} return {tostring(r[1]), #r, "
+        "r[2]}",
+        "0");
     free_emu(emu);
 }
 
