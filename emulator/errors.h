@@ -245,6 +245,19 @@
  * the 1-based byte position. */
 #define RL_ERRF_CJSON_EXPECTED "Expected %s but found %s at character %d"
 #define RL_ERRF_CJSON_DEPTH "Found too many nested data structures (%d) at character %d"
+/* What the decoder expected, by context. */
+#define RL_ERR_CJSON_EXPECT_VALUE "value"
+#define RL_ERR_CJSON_EXPECT_KEY "object key string"
+#define RL_ERR_CJSON_EXPECT_COLON "colon"
+#define RL_ERR_CJSON_EXPECT_OBJECT_NEXT "comma or object end"
+#define RL_ERR_CJSON_EXPECT_ARRAY_NEXT "comma or array end"
+#define RL_ERR_CJSON_EXPECT_END "the end"
+/* What it found instead, when that is not a token (token names are T_*). */
+#define RL_ERR_CJSON_BAD_TOKEN "invalid token"
+#define RL_ERR_CJSON_BAD_NUMBER "invalid number"
+#define RL_ERR_CJSON_STRING_END "unexpected end of string"
+#define RL_ERR_CJSON_BAD_ESCAPE "invalid escape code"
+#define RL_ERR_CJSON_BAD_UNICODE "invalid unicode escape code"
 #define RL_ERR_CJSON_UTF16 "JSON parser does not support UTF-16 or UTF-32"
 #define RL_ERR_CJSON_ONE_ARG "expected 1 argument"
 #define RL_ERR_CJSON_TOO_MANY_ARGS "found too many arguments"

@@ -412,9 +412,8 @@ typedef enum {
 } token_type;
 
 static const char *const token_names[] = {
-    "T_OBJ_BEGIN", "T_OBJ_END", "T_ARR_BEGIN", "T_ARR_END", "T_STRING",
-    "T_NUMBER",    "T_BOOLEAN", "T_NULL",      "T_COLON",   "T_COMMA",
-    "T_END",       "T_WHITESPACE", "T_ERROR",  "T_UNKNOWN",
+    "T_OBJ_BEGIN", "T_OBJ_END", "T_ARR_BEGIN", "T_ARR_END", "T_STRING", "T_NUMBER", "T_BOOLEAN",
+    "T_NULL", "T_COLON", "T_COMMA", "T_END", "T_WHITESPACE", "T_ERROR", "T_UNKNOWN",
 };
 
 typedef struct token {
@@ -575,18 +574,18 @@ static void next_string_token(decoder *d, token *t)
     d->ptr++;
     while ((ch = *d->ptr) != '"') {
         if (!ch) {
-            set_token_error(d, t, "unexpected end of string");
+            set_token_error(d, t, RL_ERR_CJSON_STRING_END);
             return;
         }
         if (ch == '\\') {
             ch = escape_char(d->ptr[1]);
             if (ch == 'u') {
                 if (unicode_escape(d, d->tmp, &len) == 0) continue;
-                set_token_error(d, t, "invalid unicode escape code");
+                set_token_error(d, t, RL_ERR_CJSON_BAD_UNICODE);
                 return;
             }
             if (!ch) {
-                set_token_error(d, t, "invalid escape code");
+                set_token_error(d, t, RL_ERR_CJSON_BAD_ESCAPE);
                 return;
             }
             d->ptr++;
@@ -619,7 +618,7 @@ static void next_number_token(decoder *d, token *t)
     char *end;
     t->type = T_NUMBER;
     t->number = strtod(d->ptr, &end);
-    if (end == d->ptr) set_token_error(d, t, "invalid number");
+    if (end == d->ptr) set_token_error(d, t, RL_ERR_CJSON_BAD_NUMBER);
     else d->ptr = end;
 }
 
@@ -634,7 +633,7 @@ static void next_token(decoder *d, token *t)
     }
     t->index = (size_t)(d->ptr - d->data);
     if (t->type == T_ERROR) {
-        set_token_error(d, t, "invalid token");
+        set_token_error(d, t, RL_ERR_CJSON_BAD_TOKEN);
         return;
     }
     if (t->type == T_END) return;
@@ -646,7 +645,7 @@ static void next_token(decoder *d, token *t)
         next_string_token(d, t);
     } else if (ch == '-' || (ch >= '0' && ch <= '9')) {
         if (!d->cfg->decode_invalid_numbers && is_invalid_number(d->ptr))
-            set_token_error(d, t, "invalid number");
+            set_token_error(d, t, RL_ERR_CJSON_BAD_NUMBER);
         else next_number_token(d, t);
     } else if (strncmp(d->ptr, "true", 4) == 0) {
         t->type = T_BOOLEAN;
@@ -662,7 +661,7 @@ static void next_token(decoder *d, token *t)
     } else if (d->cfg->decode_invalid_numbers && is_invalid_number(d->ptr)) {
         next_number_token(d, t);
     } else {
-        set_token_error(d, t, "invalid token");
+        set_token_error(d, t, RL_ERR_CJSON_BAD_TOKEN);
     }
 }
 
@@ -694,10 +693,10 @@ static void parse_object(decoder *d)
         return;
     }
     for (;;) {
-        if (t.type != T_STRING) parse_error(d, "object key string", &t);
+        if (t.type != T_STRING) parse_error(d, RL_ERR_CJSON_EXPECT_KEY, &t);
         lua_pushlstring(L, t.string, t.string_len);
         next_token(d, &t);
-        if (t.type != T_COLON) parse_error(d, "colon", &t);
+        if (t.type != T_COLON) parse_error(d, RL_ERR_CJSON_EXPECT_COLON, &t);
         next_token(d, &t);
         parse_value(d, &t);
         lua_rawset(L, -3);
@@ -706,7 +705,7 @@ static void parse_object(decoder *d)
             d->depth--;
             return;
         }
-        if (t.type != T_COMMA) parse_error(d, "comma or object end", &t);
+        if (t.type != T_COMMA) parse_error(d, RL_ERR_CJSON_EXPECT_OBJECT_NEXT, &t);
         next_token(d, &t);
     }
 }
@@ -730,7 +729,7 @@ static void parse_array(decoder *d)
             d->depth--;
             return;
         }
-        if (t.type != T_COMMA) parse_error(d, "comma or array end", &t);
+        if (t.type != T_COMMA) parse_error(d, RL_ERR_CJSON_EXPECT_ARRAY_NEXT, &t);
         next_token(d, &t);
     }
 }
@@ -757,7 +756,7 @@ static void parse_value(decoder *d, token *t)
         lua_pushlightuserdata(d->L, NULL);
         break;
     default:
-        parse_error(d, "value", t);
+        parse_error(d, RL_ERR_CJSON_EXPECT_VALUE, t);
     }
 }
 
@@ -784,7 +783,7 @@ static int cjson_decode(lua_State *L)
     next_token(&d, &t);
     parse_value(&d, &t);
     next_token(&d, &t);
-    if (t.type != T_END) parse_error(&d, "the end", &t);
+    if (t.type != T_END) parse_error(&d, RL_ERR_CJSON_EXPECT_END, &t);
     return 1;
 }
 
