@@ -387,26 +387,26 @@ static void incrbyfloat_should_format_like_redis(void **state)
 {
     (void)state;
     rl_emu *emu = rl_emu_new();
-    rl_assert_cmd(emu, "$4\r\n10.5\r\n", "incrbyfloat", "f", "10.5");
-    rl_assert_cmd(emu, "$4\r\n10.6\r\n", "incrbyfloat", "f", "0.1");
-    rl_assert_cmd(emu, "$3\r\n5.6\r\n", "incrbyfloat", "f", "-5");
-    rl_assert_cmd(emu, "$22\r\n5005.60000000000000009\r\n", "incrbyfloat", "f", "5.0e3");
-    rl_assert_cmd(emu, "$1\r\n0\r\n", "incrbyfloat", "f", "-5005.6");
-    rl_assert_cmd(emu, "$2\r\n16\r\n", "incrbyfloat", "f", "0x10");
-    rl_assert_cmd(emu, "$2\r\n16\r\n", "incrbyfloat", "f", "1e-20");
-    rl_assert_cmd(emu, "$4\r\n16.5\r\n", "incrbyfloat", "f", ".5");
-    rl_assert_cmd(emu, "$21\r\n100000000000000000000\r\n", "incrbyfloat", "g", "1e20");
-    rl_assert_cmd(emu, "-ERR value is not an integer or out of range\r\n", "incr", "g");
-    rl_assert_cmd(emu, "$19\r\n1.23456789012345679\r\n", "incrbyfloat", "h",
+    rl_assert_cmd_ld(emu, "$4\r\n10.5\r\n", "incrbyfloat", "f", "10.5");
+    rl_assert_cmd_ld(emu, "$4\r\n10.6\r\n", "incrbyfloat", "f", "0.1");
+    rl_assert_cmd_ld(emu, "$3\r\n5.6\r\n", "incrbyfloat", "f", "-5");
+    rl_assert_cmd_ld(emu, "$22\r\n5005.60000000000000009\r\n", "incrbyfloat", "f", "5.0e3");
+    rl_assert_cmd_ld(emu, "$1\r\n0\r\n", "incrbyfloat", "f", "-5005.6");
+    rl_assert_cmd_ld(emu, "$2\r\n16\r\n", "incrbyfloat", "f", "0x10");
+    rl_assert_cmd_ld(emu, "$2\r\n16\r\n", "incrbyfloat", "f", "1e-20");
+    rl_assert_cmd_ld(emu, "$4\r\n16.5\r\n", "incrbyfloat", "f", ".5");
+    rl_assert_cmd_ld(emu, "$21\r\n100000000000000000000\r\n", "incrbyfloat", "g", "1e20");
+    rl_assert_cmd_ld(emu, "-ERR value is not an integer or out of range\r\n", "incr", "g");
+    rl_assert_cmd_ld(emu, "$19\r\n1.23456789012345679\r\n", "incrbyfloat", "h",
                   "1.23456789012345678901234");
-    rl_assert_cmd(emu, "$3\r\n0.1\r\n", "incrbyfloat", "i", "0.1");
-    rl_assert_cmd(emu, "$3\r\n0.3\r\n", "incrbyfloat", "i", "0.2");
-    rl_assert_cmd(emu, "+OK\r\n", "set", "f", "3.0");
-    rl_assert_cmd(emu, "$1\r\n3\r\n", "incrbyfloat", "f", "0");
-    rl_assert_cmd(emu, "+OK\r\n", "set", "f", "-0.0");
-    rl_assert_cmd(emu, "$1\r\n0\r\n", "incrbyfloat", "f", "0");
-    rl_assert_cmd(emu, "+OK\r\n", "set", "f", "1e400");
-    rl_assert_cmd(
+    rl_assert_cmd_ld(emu, "$3\r\n0.1\r\n", "incrbyfloat", "i", "0.1");
+    rl_assert_cmd_ld(emu, "$3\r\n0.3\r\n", "incrbyfloat", "i", "0.2");
+    rl_assert_cmd_ld(emu, "+OK\r\n", "set", "f", "3.0");
+    rl_assert_cmd_ld(emu, "$1\r\n3\r\n", "incrbyfloat", "f", "0");
+    rl_assert_cmd_ld(emu, "+OK\r\n", "set", "f", "-0.0");
+    rl_assert_cmd_ld(emu, "$1\r\n0\r\n", "incrbyfloat", "f", "0");
+    rl_assert_cmd_ld(emu, "+OK\r\n", "set", "f", "1e400");
+    rl_assert_cmd_ld(
         emu,
         "$401\r\n1000000000000000000028188068394758651458645343362905203862591069353968553400862986"
         "203936399484832416052209405392731761620029582277725925573402382897659334066101779744743454"
@@ -414,23 +414,23 @@ static void incrbyfloat_should_format_like_redis(void **state)
         "524495596497902182503828009106841494740245689865304095101751265809261582758892018347251164"
         "3316591362664138176309734806343732497430221946880\r\n",
         "incrbyfloat", "f", "1");
-    rl_assert_cmd(emu, "+OK\r\n", "set", "f", "1.5");
-    rl_assert_cmd(emu, "-ERR value is not an integer or out of range\r\n", "incr", "f");
-    rl_assert_cmd(emu, "-ERR value is not a valid float\r\n", "incrbyfloat", "f", " 1");
-    rl_assert_cmd(emu, "-ERR value is not a valid float\r\n", "incrbyfloat", "f", "1 ");
-    rl_assert_cmd(emu, "-ERR value is not a valid float\r\n", "incrbyfloat", "f", "");
-    rl_assert_cmd(emu, "-ERR value is not a valid float\r\n", "incrbyfloat", "f", "abc");
-    rl_assert_cmd(emu, "-ERR value is not a valid float\r\n", "incrbyfloat", "f", "nan");
-    rl_assert_cmd(emu, "-ERR increment would produce NaN or Infinity\r\n", "incrbyfloat", "f",
+    rl_assert_cmd_ld(emu, "+OK\r\n", "set", "f", "1.5");
+    rl_assert_cmd_ld(emu, "-ERR value is not an integer or out of range\r\n", "incr", "f");
+    rl_assert_cmd_ld(emu, "-ERR value is not a valid float\r\n", "incrbyfloat", "f", " 1");
+    rl_assert_cmd_ld(emu, "-ERR value is not a valid float\r\n", "incrbyfloat", "f", "1 ");
+    rl_assert_cmd_ld(emu, "-ERR value is not a valid float\r\n", "incrbyfloat", "f", "");
+    rl_assert_cmd_ld(emu, "-ERR value is not a valid float\r\n", "incrbyfloat", "f", "abc");
+    rl_assert_cmd_ld(emu, "-ERR value is not a valid float\r\n", "incrbyfloat", "f", "nan");
+    rl_assert_cmd_ld(emu, "-ERR increment would produce NaN or Infinity\r\n", "incrbyfloat", "f",
                   "inf");
-    rl_assert_cmd(emu, "-ERR increment would produce NaN or Infinity\r\n", "incrbyfloat", "f",
+    rl_assert_cmd_ld(emu, "-ERR increment would produce NaN or Infinity\r\n", "incrbyfloat", "f",
                   "-inf");
-    rl_assert_cmd(emu, "-ERR value is not a valid float\r\n", "incrbyfloat", "f", "1e5000");
-    rl_assert_cmd(emu, "$3\r\n1.5\r\n", "get", "f");
-    rl_assert_cmd(emu, "+OK\r\n", "set", "f", "abc");
-    rl_assert_cmd(emu, "-ERR value is not a valid float\r\n", "incrbyfloat", "f", "1");
-    rl_assert_cmd(emu, "+OK\r\n", "set", "big", "1e308");
-    rl_assert_cmd(
+    rl_assert_cmd_ld(emu, "-ERR value is not a valid float\r\n", "incrbyfloat", "f", "1e5000");
+    rl_assert_cmd_ld(emu, "$3\r\n1.5\r\n", "get", "f");
+    rl_assert_cmd_ld(emu, "+OK\r\n", "set", "f", "abc");
+    rl_assert_cmd_ld(emu, "-ERR value is not a valid float\r\n", "incrbyfloat", "f", "1");
+    rl_assert_cmd_ld(emu, "+OK\r\n", "set", "big", "1e308");
+    rl_assert_cmd_ld(
         emu,
         "$309\r\n1999999999999999999933717593116912913211201996948311344155940959898434697376761237"
         "442002538437770786408934944501080264463042694991879211671948416288603928375359182000392063"

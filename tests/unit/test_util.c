@@ -34,6 +34,10 @@ static void ld2string_should_format_like_incrbyfloat(void **state)
 {
     (void)state;
     char buf[RL_MAX_LONG_DOUBLE_CHARS];
+    if (!rl_test_long_double_exact()) {
+        print_message("long doubles are computed as doubles here (valgrind): skipped\n");
+        return;
+    }
     struct {
         long double v;
         const char *want;
