@@ -145,6 +145,30 @@
 #define RL_ERR_SET_NUMKEYS "ERR numkeys should be greater than 0"
 #define RL_ERR_SET_LIMIT_NEGATIVE "ERR LIMIT can't be negative"
 
+/* Sorted sets (t_zset.c). The blocking pops use RL_ERR_TIMEOUT_* above. */
+#define RL_ERR_ZSET_XX_NX "ERR XX and NX options at the same time are not compatible"
+#define RL_ERR_ZSET_GT_LT_NX "ERR GT, LT, and/or NX options at the same time are not compatible"
+#define RL_ERR_ZSET_INCR_PAIR "ERR INCR option supports a single increment-element pair"
+#define RL_ERR_ZSET_NAN "ERR resulting score is not a number (NaN)"
+#define RL_ERR_ZSET_MINMAX_FLOAT "ERR min or max is not a float"
+#define RL_ERR_ZSET_MINMAX_LEX "ERR min or max not valid string range item"
+#define RL_ERR_ZSET_LIMIT_RANK \
+    "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"
+#define RL_ERR_ZSET_WITHSCORES_LEX \
+    "ERR syntax error, WITHSCORES not supported in combination with BYLEX"
+/* The argument is the command's full name, e.g. "zunionstore". */
+#define RL_ERRF_ZSET_NUMKEYS "ERR at least 1 input key is needed for '%s' command"
+#define RL_ERR_ZSET_WEIGHT_FLOAT "ERR weight value is not a float"
+/* ZINTERCARD's LIMIT: any non-integer or negative value. */
+#define RL_ERR_ZSET_LIMIT_NEGATIVE "ERR LIMIT can't be negative"
+/* ZPOPMIN/ZPOPMAX's count: any non-integer or negative value. */
+#define RL_ERR_ZSET_MUST_BE_POSITIVE "ERR value is out of range, must be positive"
+/* ZMPOP/BZMPOP's numkeys and COUNT: any non-integer or value below 1. */
+#define RL_ERR_ZSET_NUMKEYS_POSITIVE "ERR numkeys should be greater than 0"
+#define RL_ERR_ZSET_COUNT_POSITIVE "ERR count should be greater than 0"
+/* ZRANDMEMBER WITHSCORES with a count beyond +-LONG_MAX/2. */
+#define RL_ERR_ZSET_VALUE_OUT_OF_RANGE "ERR value is out of range"
+
 /* Keys and server (t_keys.c, SELECT in server.c, rl_arg_int_or_reply). */
 /* getIntFromObjectOrReply's range error; the arguments are INT_MIN, INT_MAX as long. */
 #define RL_ERRF_INT_RANGE "ERR value is out of range, value must between %ld and %ld"

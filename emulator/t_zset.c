@@ -1,0 +1,1950 @@
+/* The sorted set type: ZADD and friends, ranges by rank, score and lex,
+ * pops (blocking ones answer at once), ZRANDMEMBER, the union, intersection
+ * and difference family, and ZSCAN.
+ *
+ * Representation. A skiplist whose forward links carry spans (so a node's
+ * rank is found on the way down, O(log n)), plus a member -> node index
+ * (uthash). Each node is one allocation holding its levels and a copy of its
+ * member. Redis keeps small sorted sets as listpacks, in the same
+ * score-then-member order, so one representation serves every command; the
+ * encoding Redis would use is still tracked (rl_zset.listpack) because it
+ * shows in three places:
+ *   - ZSCAN on a listpack returns everything in one call with cursor 0, and
+ *     writes integral scores as integers ("1e17" reads "100000000000000000");
+ *   - a listpack stores a score of -0 as the integer 0, so ZSCORE reads "0";
+ *   - COPY keeps the encoding.
+ * The rules are Redis's (zset-max-listpack-entries 128, -value 64): a new key
+ * is a listpack unless ZADD's first member is longer than 64 bytes; adding a
+ * 129th member or one longer than 64 bytes converts it for good; the results
+ * of ZUNIONSTORE and friends are listpacks when they fit; ZRANGESTORE starts
+ * from the result's length.
+ *
+ * ZSCAN on a skiplist-encoded set. Redis walks a randomly seeded hash table;
+ * here every node carries its insertion sequence number, the index iterates
+ * in that order, and the cursor is the number of the next node to visit
+ * (0 starts, a reply of 0 ends). A member present for the whole iteration is
+ * returned exactly once. A resume hint (the node the last reply's cursor
+ * named) makes a full iteration O(n). */
+#include "t_zset.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "commands.h"
+#include "db.h"
+#include "errors.h"
+#include "mem.h"
+#include "object.h"
+#include "reply.h"
+#include "rl_uthash.h"
+#include "util.h"
+
+/* ==========================================================================
+ * Sorted set API
+ * ========================================================================== */
+
+#define ZSL_MAXLEVEL 32
+#define ZSET_MAX_LISTPACK_ENTRIES 128
+#define ZSET_MAX_LISTPACK_VALUE 64
+
+typedef struct zs_node zs_node;
+
+typedef struct zs_level {
+    zs_node *forward;
+    unsigned long span; /* nodes crossed by this link (the target included) */
+} zs_level;
+
+struct zs_node {
+    double score;
+    size_t len;
+    char *ele;          /* points into this allocation, NUL-terminated */
+    uint64_t seq;       /* insertion number, for ZSCAN */
+    zs_node *backward;  /* NULL for the first node */
+    UT_hash_handle hh;  /* member index, in insertion order */
+    int nlevel;
+    zs_level level[];
+};
+
+struct rl_zset {
+    zs_node *header; /* sentinel with ZSL_MAXLEVEL levels, not in the index */
+    zs_node *tail;
+    unsigned long length;
+    int level;
+    zs_node *index; /* uthash head */
+    uint64_t next_seq;
+    uint64_t rng; /* xorshift state for node levels: fixed seed, repeatable */
+    int listpack;
+    /* ZSCAN resume hint: scan_node is the first node whose seq is at least
+     * scan_cursor (kept right when that node is deleted); 0 means none. */
+    uint64_t scan_cursor;
+    zs_node *scan_node;
+};
+
+/* A score range (Redis's zrangespec). */
+typedef struct {
+    double min, max;
+    int minex, maxex;
+} zs_range;
+
+/* One end of a lex range: "-", "+", or a member with its exclusivity. */
+typedef enum { LEX_MINUS = -1, LEX_VALUE = 0, LEX_PLUS = 1 } lex_kind;
+
+typedef struct {
+    lex_kind kind;
+    const char *p;
+    size_t len;
+    int ex;
+} lex_bound;
+
+typedef struct {
+    lex_bound min, max;
+} zs_lexrange;
+
+static int memb_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+    size_t n = alen < blen ? alen : blen;
+    int r = n ? memcmp(a, b, n) : 0;
+    if (r) return r;
+    return alen < blen ? -1 : (alen > blen ? 1 : 0);
+}
+
+/* 1 when node n sorts before (score, ele). */
+static int node_before(const zs_node *n, double score, const char *ele, size_t len)
+{
+    return n->score < score || (n->score == score && memb_cmp(n->ele, n->len, ele, len) < 0);
+}
+
+static zs_node *node_alloc(int nlevel, double score, const char *ele, size_t len)
+{
+    size_t lv = (size_t)nlevel * sizeof(zs_level);
+    zs_node *n = rl_malloc(sizeof(zs_node) + lv + len + 1);
+    memset(n, 0, sizeof(zs_node) + lv);
+    n->nlevel = nlevel;
+    n->score = score;
+    n->len = len;
+    n->ele = (char *)n + sizeof(zs_node) + lv;
+    if (len) memcpy(n->ele, ele, len);
+    n->ele[len] = '\0';
+    return n;
+}
+
+static rl_zset *zset_new(int listpack)
+{
+    rl_zset *z = rl_calloc(1, sizeof(*z));
+    z->header = node_alloc(ZSL_MAXLEVEL, 0, NULL, 0);
+    z->level = 1;
+    z->next_seq = 1;
+    z->rng = 0x2545F4914F6CDD1DULL;
+    z->listpack = listpack;
+    return z;
+}
+
+static void zset_free(void *ptr)
+{
+    rl_zset *z = ptr;
+    if (!z) return;
+    HASH_CLEAR(hh, z->index);
+    zs_node *n = z->header->level[0].forward;
+    while (n) {
+        zs_node *next = n->level[0].forward;
+        rl_free(n);
+        n = next;
+    }
+    rl_free(z->header);
+    rl_free(z);
+}
+
+/* A level in 1..ZSL_MAXLEVEL, each further level with probability 1/4. */
+static int random_level(rl_zset *z)
+{
+    int lvl = 1;
+    for (;;) {
+        uint64_t x = z->rng;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        z->rng = x;
+        for (int b = 0; b < 32; b++) {
+            if (((x >> (2 * b)) & 3) != 0 || lvl >= ZSL_MAXLEVEL) return lvl;
+            lvl++;
+        }
+    }
+}
+
+/* Links node x (not in the list) at its place by (score, ele). */
+static void zsl_link(rl_zset *z, zs_node *x)
+{
+    zs_node *update[ZSL_MAXLEVEL];
+    unsigned long rank[ZSL_MAXLEVEL];
+    zs_node *p = z->header;
+    for (int i = z->level - 1; i >= 0; i--) {
+        rank[i] = i == z->level - 1 ? 0 : rank[i + 1];
+        while (p->level[i].forward && node_before(p->level[i].forward, x->score, x->ele, x->len)) {
+            rank[i] += p->level[i].span;
+            p = p->level[i].forward;
+        }
+        update[i] = p;
+    }
+    if (x->nlevel > z->level) {
+        for (int i = z->level; i < x->nlevel; i++) {
+            rank[i] = 0;
+            update[i] = z->header;
+            update[i]->level[i].span = z->length;
+        }
+        z->level = x->nlevel;
+    }
+    for (int i = 0; i < x->nlevel; i++) {
+        x->level[i].forward = update[i]->level[i].forward;
+        update[i]->level[i].forward = x;
+        x->level[i].span = update[i]->level[i].span - (rank[0] - rank[i]);
+        update[i]->level[i].span = (rank[0] - rank[i]) + 1;
+    }
+    for (int i = x->nlevel; i < z->level; i++) update[i]->level[i].span++;
+    x->backward = update[0] == z->header ? NULL : update[0];
+    if (x->level[0].forward) x->level[0].forward->backward = x;
+    else z->tail = x;
+    z->length++;
+}
+
+/* Unlinks node x from the skiplist (the index is left alone). */
+static void zsl_unlink(rl_zset *z, zs_node *x)
+{
+    zs_node *update[ZSL_MAXLEVEL];
+    zs_node *p = z->header;
+    for (int i = z->level - 1; i >= 0; i--) {
+        while (p->level[i].forward && p->level[i].forward != x &&
+               node_before(p->level[i].forward, x->score, x->ele, x->len))
+            p = p->level[i].forward;
+        update[i] = p;
+    }
+    for (int i = 0; i < z->level; i++) {
+        if (update[i]->level[i].forward == x) {
+            update[i]->level[i].span += x->level[i].span - 1;
+            update[i]->level[i].forward = x->level[i].forward;
+        } else {
+            update[i]->level[i].span -= 1;
+        }
+    }
+    if (x->level[0].forward) x->level[0].forward->backward = x->backward;
+    else z->tail = x->backward;
+    while (z->level > 1 && z->header->level[z->level - 1].forward == NULL) z->level--;
+    z->length--;
+}
+
+static zs_node *zset_find(const rl_zset *z, const char *ele, size_t len)
+{
+    zs_node *n = NULL;
+    HASH_FIND(hh, z->index, ele, len, n);
+    return n;
+}
+
+/* Stores a score the way the current encoding would: a listpack keeps an
+ * integral score as an integer, so -0 comes back as 0. */
+static double stored_score(const rl_zset *z, double score)
+{
+    return (z->listpack && score == 0) ? 0.0 : score;
+}
+
+/* Inserts a member known to be absent; returns its node. */
+static zs_node *zset_insert(rl_zset *z, double score, const char *ele, size_t len)
+{
+    zs_node *n = node_alloc(random_level(z), stored_score(z, score), ele, len);
+    n->seq = z->next_seq++;
+    zsl_link(z, n);
+    HASH_ADD_KEYPTR(hh, z->index, n->ele, n->len, n);
+    return n;
+}
+
+static void zset_delete_node(rl_zset *z, zs_node *n)
+{
+    if (z->scan_node == n) {
+        z->scan_node = n->hh.next;
+        if (!z->scan_node) z->scan_cursor = 0;
+    }
+    zsl_unlink(z, n);
+    HASH_DELETE(hh, z->index, n);
+    rl_free(n);
+}
+
+/* 1 if the member existed and was removed. */
+static int zset_delete(rl_zset *z, const char *ele, size_t len)
+{
+    zs_node *n = zset_find(z, ele, len);
+    if (!n) return 0;
+    zset_delete_node(z, n);
+    return 1;
+}
+
+static void zset_update_score(rl_zset *z, zs_node *n, double score)
+{
+    score = stored_score(z, score);
+    /* When the node keeps its place, only the score changes. */
+    zs_node *next = n->level[0].forward;
+    if ((n->backward == NULL || n->backward->score < score) &&
+        (next == NULL || next->score > score)) {
+        n->score = score;
+        return;
+    }
+    zsl_unlink(z, n);
+    n->score = score;
+    zsl_link(z, n);
+}
+
+/* The 1-based rank of node n. */
+static unsigned long zset_node_rank(const rl_zset *z, const zs_node *n)
+{
+    unsigned long rank = 0;
+    const zs_node *p = z->header;
+    for (int i = z->level - 1; i >= 0; i--) {
+        while (p->level[i].forward &&
+               (p->level[i].forward == n ||
+                node_before(p->level[i].forward, n->score, n->ele, n->len))) {
+            rank += p->level[i].span;
+            p = p->level[i].forward;
+            if (p == n) return rank;
+        }
+    }
+    return rank;
+}
+
+/* The node of 1-based rank, or NULL. */
+static zs_node *zset_by_rank(const rl_zset *z, unsigned long rank)
+{
+    unsigned long traversed = 0;
+    zs_node *p = z->header;
+    for (int i = z->level - 1; i >= 0; i--) {
+        while (p->level[i].forward && traversed + p->level[i].span <= rank) {
+            traversed += p->level[i].span;
+            p = p->level[i].forward;
+        }
+        if (traversed == rank) return p == z->header ? NULL : p;
+    }
+    return NULL;
+}
+
+static zs_node *zset_first(const rl_zset *z)
+{
+    return z->header->level[0].forward;
+}
+
+/* Redis's conversion to a skiplist encoding; nothing moves here. */
+static void zset_to_skiplist(rl_zset *z)
+{
+    z->listpack = 0;
+}
+
+/* Converts to a listpack, as zsetConvertToListpackIfNeeded does for the
+ * results of ZUNIONSTORE and friends, rewriting -0 scores as 0. */
+static void zset_to_listpack_if_fits(rl_zset *z, size_t maxelelen)
+{
+    if (z->listpack) return;
+    if (z->length > ZSET_MAX_LISTPACK_ENTRIES || maxelelen > ZSET_MAX_LISTPACK_VALUE) return;
+    z->listpack = 1;
+    for (zs_node *n = zset_first(z); n; n = n->level[0].forward)
+        if (n->score == 0) n->score = 0.0;
+}
+
+/* --- Adding (Redis's zsetAdd) ------------------------------------------- */
+
+#define ZADD_IN_INCR (1 << 0)
+#define ZADD_IN_NX (1 << 1)
+#define ZADD_IN_XX (1 << 2)
+#define ZADD_IN_GT (1 << 3)
+#define ZADD_IN_LT (1 << 4)
+
+#define ZADD_OUT_NOP (1 << 0)
+#define ZADD_OUT_NAN (1 << 1)
+#define ZADD_OUT_ADDED (1 << 2)
+#define ZADD_OUT_UPDATED (1 << 3)
+
+/* Adds or updates a member under the ZADD flags. Returns 0 (with
+ * ZADD_OUT_NAN) when the resulting score would be NaN, else 1 with the
+ * outcome in *out and, unless nothing was done, the new score in *newscore
+ * (as computed: a listpack may store -0 as 0). */
+static int zset_add(rl_zset *z, double score, const char *ele, size_t len, int in, int *out,
+                    double *newscore)
+{
+    *out = 0;
+    if (isnan(score)) {
+        *out = ZADD_OUT_NAN;
+        return 0;
+    }
+    zs_node *n = zset_find(z, ele, len);
+    if (n) {
+        if (in & ZADD_IN_NX) {
+            *out |= ZADD_OUT_NOP;
+            return 1;
+        }
+        double cur = n->score;
+        if (in & ZADD_IN_INCR) {
+            score += cur;
+            if (isnan(score)) {
+                *out |= ZADD_OUT_NAN;
+                return 0;
+            }
+        }
+        if (((in & ZADD_IN_LT) && score >= cur) || ((in & ZADD_IN_GT) && score <= cur)) {
+            *out |= ZADD_OUT_NOP;
+            return 1;
+        }
+        if (newscore) *newscore = score;
+        if (score != cur) {
+            zset_update_score(z, n, score);
+            *out |= ZADD_OUT_UPDATED;
+        }
+        return 1;
+    }
+    if (in & ZADD_IN_XX) {
+        *out |= ZADD_OUT_NOP;
+        return 1;
+    }
+    if (z->listpack &&
+        (z->length + 1 > ZSET_MAX_LISTPACK_ENTRIES || len > ZSET_MAX_LISTPACK_VALUE))
+        zset_to_skiplist(z);
+    zset_insert(z, score, ele, len);
+    if (newscore) *newscore = score;
+    *out |= ZADD_OUT_ADDED;
+    return 1;
+}
+
+/* --- Ranges ------------------------------------------------------------- */
+
+static int value_gte_min(double v, const zs_range *r)
+{
+    return r->minex ? v > r->min : v >= r->min;
+}
+
+static int value_lte_max(double v, const zs_range *r)
+{
+    return r->maxex ? v < r->max : v <= r->max;
+}
+
+/* 1 if some part of the set can be in the range. */
+static int zset_in_range(const rl_zset *z, const zs_range *r)
+{
+    if (r->min > r->max || (r->min == r->max && (r->minex || r->maxex))) return 0;
+    if (!z->tail || !value_gte_min(z->tail->score, r)) return 0;
+    if (!value_lte_max(zset_first(z)->score, r)) return 0;
+    return 1;
+}
+
+static zs_node *zset_first_in_range(const rl_zset *z, const zs_range *r)
+{
+    if (!zset_in_range(z, r)) return NULL;
+    zs_node *p = z->header;
+    for (int i = z->level - 1; i >= 0; i--)
+        while (p->level[i].forward && !value_gte_min(p->level[i].forward->score, r))
+            p = p->level[i].forward;
+    p = p->level[0].forward;
+    return (p && value_lte_max(p->score, r)) ? p : NULL;
+}
+
+static zs_node *zset_last_in_range(const rl_zset *z, const zs_range *r)
+{
+    if (!zset_in_range(z, r)) return NULL;
+    zs_node *p = z->header;
+    for (int i = z->level - 1; i >= 0; i--)
+        while (p->level[i].forward && value_lte_max(p->level[i].forward->score, r))
+            p = p->level[i].forward;
+    return (p != z->header && value_gte_min(p->score, r)) ? p : NULL;
+}
+
+/* Compares two lex bounds' strings, "-" and "+" being the extremes. */
+static int lex_cmp_bounds(const lex_bound *a, const lex_bound *b)
+{
+    if (a->kind != LEX_VALUE || b->kind != LEX_VALUE) {
+        if (a->kind == b->kind) return 0;
+        if (a->kind == LEX_MINUS || b->kind == LEX_PLUS) return -1;
+        return 1;
+    }
+    return memb_cmp(a->p, a->len, b->p, b->len);
+}
+
+/* Compares a member with a bound. */
+static int lex_cmp(const char *p, size_t len, const lex_bound *b)
+{
+    if (b->kind == LEX_MINUS) return 1;
+    if (b->kind == LEX_PLUS) return -1;
+    return memb_cmp(p, len, b->p, b->len);
+}
+
+static int lex_gte_min(const zs_node *n, const zs_lexrange *r)
+{
+    int c = lex_cmp(n->ele, n->len, &r->min);
+    return r->min.ex ? c > 0 : c >= 0;
+}
+
+static int lex_lte_max(const zs_node *n, const zs_lexrange *r)
+{
+    int c = lex_cmp(n->ele, n->len, &r->max);
+    return r->max.ex ? c < 0 : c <= 0;
+}
+
+static int zset_in_lex_range(const rl_zset *z, const zs_lexrange *r)
+{
+    int c = lex_cmp_bounds(&r->min, &r->max);
+    if (c > 0 || (c == 0 && (r->min.ex || r->max.ex))) return 0;
+    if (!z->tail || !lex_gte_min(z->tail, r)) return 0;
+    if (!lex_lte_max(zset_first(z), r)) return 0;
+    return 1;
+}
+
+static zs_node *zset_first_in_lex_range(const rl_zset *z, const zs_lexrange *r)
+{
+    if (!zset_in_lex_range(z, r)) return NULL;
+    zs_node *p = z->header;
+    for (int i = z->level - 1; i >= 0; i--)
+        while (p->level[i].forward && !lex_gte_min(p->level[i].forward, r))
+            p = p->level[i].forward;
+    p = p->level[0].forward;
+    return (p && lex_lte_max(p, r)) ? p : NULL;
+}
+
+static zs_node *zset_last_in_lex_range(const rl_zset *z, const zs_lexrange *r)
+{
+    if (!zset_in_lex_range(z, r)) return NULL;
+    zs_node *p = z->header;
+    for (int i = z->level - 1; i >= 0; i--)
+        while (p->level[i].forward && lex_lte_max(p->level[i].forward, r))
+            p = p->level[i].forward;
+    return (p != z->header && lex_gte_min(p, r)) ? p : NULL;
+}
+
+/* --- Objects ------------------------------------------------------------ */
+
+/* COPY keeps the encoding, the order and the scores. */
+static void *zset_dup(const void *ptr)
+{
+    const rl_zset *s = ptr;
+    rl_zset *d = zset_new(s->listpack);
+    for (const zs_node *n = s->index; n; n = n->hh.next) zset_insert(d, n->score, n->ele, n->len);
+    return d;
+}
+
+static pthread_once_t zset_type_once = PTHREAD_ONCE_INIT;
+
+static void zset_register_type(void)
+{
+    rl_obj_register_type(RL_TYPE_ZSET, zset_free, zset_dup);
+}
+
+/* Wraps z (taken) in an object, registering the type first. */
+static rl_obj *zset_obj_new(rl_zset *z)
+{
+    pthread_once(&zset_type_once, zset_register_type);
+    return rl_obj_new(RL_TYPE_ZSET, z);
+}
+
+rl_obj *rl_zset_obj_new(void)
+{
+    return zset_obj_new(zset_new(1));
+}
+
+unsigned long rl_zset_length(const rl_zset *z)
+{
+    return z->length;
+}
+
+int rl_zset_add(rl_zset *z, double score, const char *ele, size_t len)
+{
+    int out;
+    double ns;
+    zset_add(z, score, ele, len, 0, &out, &ns);
+    return (out & ZADD_OUT_ADDED) != 0;
+}
+
+int rl_zset_score(const rl_zset *z, const char *ele, size_t len, double *score)
+{
+    zs_node *n = zset_find(z, ele, len);
+    if (!n) return 0;
+    *score = n->score;
+    return 1;
+}
+
+long rl_zset_rank(const rl_zset *z, const char *ele, size_t len, int reverse)
+{
+    zs_node *n = zset_find(z, ele, len);
+    if (!n) return -1;
+    unsigned long r = zset_node_rank(z, n);
+    return reverse ? (long)(z->length - r) : (long)(r - 1);
+}
+
+int rl_zset_is_listpack(const rl_zset *z)
+{
+    return z->listpack;
+}
+
+/* ==========================================================================
+ * Sorted set commands
+ * ========================================================================== */
+
+/* Redis compares option names with strcasecmp on the NUL-terminated
+ * argument, so anything after an embedded NUL is ignored. */
+static int opt_is(const rl_arg *a, const char *s)
+{
+    size_t n = strlen(s);
+    const char *nul = memchr(a->ptr, '\0', a->len);
+    size_t alen = nul ? (size_t)(nul - a->ptr) : a->len;
+    return alen == n && strncasecmp(a->ptr, s, n) == 0;
+}
+
+/* The sorted set under key for reading: NULL when missing (nothing replied)
+ * or of another type (*err set after replying WRONGTYPE). */
+static rl_zset *lookup_zset(rl_client *c, const rl_arg *key, int write, int *err)
+{
+    rl_obj *o = write ? rl_lookup_key_write(c, key) : rl_lookup_key_read(c, key);
+    *err = 0;
+    if (!o) return NULL;
+    if (rl_check_type(c, o, RL_TYPE_ZSET)) {
+        *err = 1;
+        return NULL;
+    }
+    return o->ptr;
+}
+
+static void delete_key(rl_client *c, const rl_arg *key)
+{
+    rl_db_delete(c->emu, rl_client_db(c), key->ptr, key->len);
+}
+
+/* Deletes key when its sorted set became empty. */
+static void delete_if_empty(rl_client *c, const rl_arg *key, const rl_zset *z)
+{
+    if (z->length == 0) delete_key(c, key);
+}
+
+static void reply_member(rl_client *c, const zs_node *n)
+{
+    rl_add_reply_bulk(c, n->ele, n->len);
+}
+
+/* One end of a score range as zslParseRange reads it: strtod on the
+ * NUL-terminated argument, so leading spaces, hex and "" (0) pass, anything
+ * after an embedded NUL is ignored, and only NaN or trailing bytes fail. */
+static int parse_score_bound(const rl_arg *a, double *v, int *ex)
+{
+    char *s = rl_memdup(a->ptr, a->len);
+    char *p = s, *end;
+    *ex = 0;
+    if (p[0] == '(') {
+        p++;
+        *ex = 1;
+    }
+    *v = strtod(p, &end);
+    int ok = end[0] == '\0' && !isnan(*v);
+    rl_free(s);
+    return ok;
+}
+
+static int parse_range_or_reply(rl_client *c, const rl_arg *min, const rl_arg *max, zs_range *r)
+{
+    if (!parse_score_bound(min, &r->min, &r->minex) || !parse_score_bound(max, &r->max, &r->maxex)) {
+        rl_add_reply_error(c, RL_ERR_ZSET_MINMAX_FLOAT);
+        return RL_ERR;
+    }
+    return RL_OK;
+}
+
+/* "-", "+", "(member" or "[member"; a lone sign may be followed by a NUL
+ * and anything, as Redis checks only the byte after it. */
+static int parse_lex_bound(const rl_arg *a, lex_bound *b)
+{
+    if (a->len == 0) return 0;
+    b->p = a->ptr + 1;
+    b->len = a->len - 1;
+    switch (a->ptr[0]) {
+    case '+':
+    case '-':
+        if (a->len > 1 && a->ptr[1] != '\0') return 0;
+        b->kind = a->ptr[0] == '+' ? LEX_PLUS : LEX_MINUS;
+        b->ex = 1;
+        return 1;
+    case '(':
+        b->kind = LEX_VALUE;
+        b->ex = 1;
+        return 1;
+    case '[':
+        b->kind = LEX_VALUE;
+        b->ex = 0;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int parse_lex_range_or_reply(rl_client *c, const rl_arg *min, const rl_arg *max,
+                                    zs_lexrange *r)
+{
+    if (!parse_lex_bound(min, &r->min) || !parse_lex_bound(max, &r->max)) {
+        rl_add_reply_error(c, RL_ERR_ZSET_MINMAX_LEX);
+        return RL_ERR;
+    }
+    return RL_OK;
+}
+
+/* --- ZADD, ZINCRBY, ZREM ---------------------------------------------------- */
+
+static void zadd_generic(rl_client *c, int flags)
+{
+    const rl_arg *key = &c->argv[1];
+    int scoreidx = 2, ch = 0;
+    while (scoreidx < c->argc) {
+        const rl_arg *o = &c->argv[scoreidx];
+        if (opt_is(o, "nx")) flags |= ZADD_IN_NX;
+        else if (opt_is(o, "xx")) flags |= ZADD_IN_XX;
+        else if (opt_is(o, "ch")) ch = 1;
+        else if (opt_is(o, "incr")) flags |= ZADD_IN_INCR;
+        else if (opt_is(o, "gt")) flags |= ZADD_IN_GT;
+        else if (opt_is(o, "lt")) flags |= ZADD_IN_LT;
+        else break;
+        scoreidx++;
+    }
+    int incr = (flags & ZADD_IN_INCR) != 0, nx = (flags & ZADD_IN_NX) != 0;
+    int xx = (flags & ZADD_IN_XX) != 0, gt = (flags & ZADD_IN_GT) != 0;
+    int lt = (flags & ZADD_IN_LT) != 0;
+
+    int elements = c->argc - scoreidx;
+    if (elements % 2 || !elements) {
+        rl_add_reply_error(c, RL_ERR_SYNTAX);
+        return;
+    }
+    elements /= 2;
+    if (nx && xx) {
+        rl_add_reply_error(c, RL_ERR_ZSET_XX_NX);
+        return;
+    }
+    if ((gt && nx) || (lt && nx) || (gt && lt)) {
+        rl_add_reply_error(c, RL_ERR_ZSET_GT_LT_NX);
+        return;
+    }
+    if (incr && elements > 1) {
+        rl_add_reply_error(c, RL_ERR_ZSET_INCR_PAIR);
+        return;
+    }
+
+    /* Every score is parsed before anything changes: all or nothing. */
+    double *scores = rl_malloc((size_t)elements * sizeof(double));
+    for (int j = 0; j < elements; j++) {
+        const rl_arg *a = &c->argv[scoreidx + j * 2];
+        if (!rl_string2d(a->ptr, a->len, &scores[j])) {
+            rl_add_reply_error(c, RL_ERR_NOT_FLOAT);
+            rl_free(scores);
+            return;
+        }
+    }
+
+    int err;
+    rl_zset *z = lookup_zset(c, key, 1, &err);
+    if (err) {
+        rl_free(scores);
+        return;
+    }
+    int added = 0, updated = 0, processed = 0;
+    double score = 0;
+    if (!z) {
+        if (xx) goto reply;
+        z = zset_new(c->argv[scoreidx + 1].len <= ZSET_MAX_LISTPACK_VALUE);
+        rl_db_add(rl_client_db(c), key->ptr, key->len, zset_obj_new(z));
+    }
+    for (int j = 0; j < elements; j++) {
+        const rl_arg *ele = &c->argv[scoreidx + 1 + j * 2];
+        int out;
+        double newscore = 0;
+        if (!zset_add(z, scores[j], ele->ptr, ele->len, flags, &out, &newscore)) {
+            rl_add_reply_error(c, RL_ERR_ZSET_NAN);
+            rl_free(scores);
+            return;
+        }
+        if (out & ZADD_OUT_ADDED) added++;
+        if (out & ZADD_OUT_UPDATED) updated++;
+        if (!(out & ZADD_OUT_NOP)) processed++;
+        score = newscore;
+    }
+reply:
+    rl_free(scores);
+    if (incr) {
+        if (processed) rl_add_reply_double(c, score);
+        else rl_add_reply_null(c);
+    } else {
+        rl_add_reply_long_long(c, ch ? added + updated : added);
+    }
+}
+
+/* ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...] */
+void rl_cmd_zadd(rl_client *c)
+{
+    zadd_generic(c, 0);
+}
+
+/* ZINCRBY key increment member */
+void rl_cmd_zincrby(rl_client *c)
+{
+    zadd_generic(c, ZADD_IN_INCR);
+}
+
+/* ZREM key member [member ...] */
+void rl_cmd_zrem(rl_client *c)
+{
+    int err;
+    rl_zset *z = lookup_zset(c, &c->argv[1], 1, &err);
+    if (err) return;
+    if (!z) {
+        rl_add_reply_long_long(c, 0);
+        return;
+    }
+    long long deleted = 0;
+    for (int j = 2; j < c->argc; j++) {
+        deleted += zset_delete(z, c->argv[j].ptr, c->argv[j].len);
+        if (z->length == 0) {
+            delete_key(c, &c->argv[1]);
+            break;
+        }
+    }
+    rl_add_reply_long_long(c, deleted);
+}
+
+/* --- Reading single members ---------------------------------------------- */
+
+/* ZCARD key */
+void rl_cmd_zcard(rl_client *c)
+{
+    int err;
+    rl_zset *z = lookup_zset(c, &c->argv[1], 0, &err);
+    if (err) return;
+    rl_add_reply_long_long(c, z ? (long long)z->length : 0);
+}
+
+/* ZSCORE key member */
+void rl_cmd_zscore(rl_client *c)
+{
+    int err;
+    rl_zset *z = lookup_zset(c, &c->argv[1], 0, &err);
+    if (err) return;
+    zs_node *n = z ? zset_find(z, c->argv[2].ptr, c->argv[2].len) : NULL;
+    if (n) rl_add_reply_double(c, n->score);
+    else rl_add_reply_null(c);
+}
+
+/* ZMSCORE key member [member ...] */
+void rl_cmd_zmscore(rl_client *c)
+{
+    int err;
+    rl_zset *z = lookup_zset(c, &c->argv[1], 0, &err);
+    if (err) return;
+    rl_add_reply_array_len(c, c->argc - 2);
+    for (int j = 2; j < c->argc; j++) {
+        zs_node *n = z ? zset_find(z, c->argv[j].ptr, c->argv[j].len) : NULL;
+        if (n) rl_add_reply_double(c, n->score);
+        else rl_add_reply_null(c);
+    }
+}
+
+static void zrank_generic(rl_client *c, int reverse)
+{
+    int err;
+    rl_zset *z = lookup_zset(c, &c->argv[1], 0, &err);
+    if (err) return;
+    long rank = z ? rl_zset_rank(z, c->argv[2].ptr, c->argv[2].len, reverse) : -1;
+    if (rank >= 0) rl_add_reply_long_long(c, rank);
+    else rl_add_reply_null(c);
+}
+
+/* ZRANK key member */
+void rl_cmd_zrank(rl_client *c)
+{
+    zrank_generic(c, 0);
+}
+
+/* ZREVRANK key member */
+void rl_cmd_zrevrank(rl_client *c)
+{
+    zrank_generic(c, 1);
+}
+
+/* ZCOUNT key min max */
+void rl_cmd_zcount(rl_client *c)
+{
+    zs_range r;
+    if (parse_range_or_reply(c, &c->argv[2], &c->argv[3], &r) != RL_OK) return;
+    int err;
+    rl_zset *z = lookup_zset(c, &c->argv[1], 0, &err);
+    if (err) return;
+    unsigned long count = 0;
+    zs_node *first = z ? zset_first_in_range(z, &r) : NULL;
+    if (first) {
+        zs_node *last = zset_last_in_range(z, &r);
+        count = zset_node_rank(z, last) - zset_node_rank(z, first) + 1;
+    }
+    rl_add_reply_long_long(c, (long long)count);
+}
+
+/* ZLEXCOUNT key min max */
+void rl_cmd_zlexcount(rl_client *c)
+{
+    zs_lexrange r;
+    if (parse_lex_range_or_reply(c, &c->argv[2], &c->argv[3], &r) != RL_OK) return;
+    int err;
+    rl_zset *z = lookup_zset(c, &c->argv[1], 0, &err);
+    if (err) return;
+    unsigned long count = 0;
+    zs_node *first = z ? zset_first_in_lex_range(z, &r) : NULL;
+    if (first) {
+        zs_node *last = zset_last_in_lex_range(z, &r);
+        count = zset_node_rank(z, last) - zset_node_rank(z, first) + 1;
+    }
+    rl_add_reply_long_long(c, (long long)count);
+}
+
+/* --- ZRANGE and its variants ------------------------------------------------ */
+
+typedef enum { RANGE_AUTO, RANGE_RANK, RANGE_SCORE, RANGE_LEX } range_type;
+typedef enum { DIR_AUTO, DIR_FORWARD, DIR_REVERSE } range_dir;
+
+/* Where a range goes: the client's reply, or (ZRANGESTORE) a new set. */
+typedef struct {
+    rl_client *c;
+    const rl_arg *dstkey; /* non-NULL: store */
+    int withscores;
+    rl_zset *dst;
+    void *deferred;
+    long count;
+} range_sink;
+
+/* length is the result's length when known, -1 otherwise; ZRANGESTORE
+ * picks the result's encoding from it as Redis does. */
+static void sink_begin(range_sink *s, long length)
+{
+    s->count = 0;
+    if (s->dstkey) s->dst = zset_new(length <= ZSET_MAX_LISTPACK_ENTRIES);
+    else s->deferred = rl_add_reply_deferred_len(s->c);
+}
+
+static void sink_emit(range_sink *s, const zs_node *n)
+{
+    s->count++;
+    if (s->dstkey) {
+        int out;
+        double ns;
+        zset_add(s->dst, n->score, n->ele, n->len, 0, &out, &ns);
+        return;
+    }
+    if (s->withscores && s->c->resp > 2) rl_add_reply_array_len(s->c, 2);
+    reply_member(s->c, n);
+    if (s->withscores) rl_add_reply_double(s->c, n->score);
+}
+
+static void sink_finish(range_sink *s)
+{
+    rl_client *c = s->c;
+    if (!s->dstkey) {
+        rl_set_deferred_array_len(c, s->deferred,
+                                  s->withscores && c->resp == 2 ? s->count * 2 : s->count);
+        return;
+    }
+    if (s->count) {
+        rl_db_set(c->emu, rl_client_db(c), s->dstkey->ptr, s->dstkey->len, zset_obj_new(s->dst),
+                  0);
+        rl_add_reply_long_long(c, s->count);
+    } else {
+        zset_free(s->dst);
+        rl_add_reply_long_long(c, 0);
+        delete_key(c, s->dstkey);
+    }
+    s->dst = NULL;
+}
+
+static zs_node *step(const zs_node *n, int reverse)
+{
+    return reverse ? n->backward : n->level[0].forward;
+}
+
+static void range_by_rank(range_sink *s, const rl_zset *z, long long start, long long end,
+                          int reverse)
+{
+    long long llen = (long long)z->length;
+    if (start < 0) start += llen;
+    if (end < 0) end += llen;
+    if (start < 0) start = 0;
+    if (start > end || start >= llen) {
+        sink_begin(s, 0);
+        sink_finish(s);
+        return;
+    }
+    if (end >= llen) end = llen - 1;
+    long long n = end - start + 1;
+    sink_begin(s, (long)n);
+    zs_node *x = zset_by_rank(z, (unsigned long)(reverse ? llen - start : start + 1));
+    while (n-- && x) {
+        sink_emit(s, x);
+        x = step(x, reverse);
+    }
+    sink_finish(s);
+}
+
+/* A negative offset walks past the end (Redis's "while (ln && offset--)"),
+ * and a negative limit means no limit. */
+static zs_node *skip_offset(zs_node *x, long long offset, int reverse)
+{
+    if (offset < 0) return NULL;
+    while (x && offset--) x = step(x, reverse);
+    return x;
+}
+
+static void range_by_score(range_sink *s, const rl_zset *z, const zs_range *r,
+                           long long offset, long long limit, int reverse)
+{
+    sink_begin(s, -1);
+    if (offset > 0 && offset >= (long long)z->length) {
+        sink_finish(s);
+        return;
+    }
+    zs_node *x = reverse ? zset_last_in_range(z, r) : zset_first_in_range(z, r);
+    x = skip_offset(x, offset, reverse);
+    while (x && limit != 0) {
+        if (limit > 0) limit--;
+        if (reverse ? !value_gte_min(x->score, r) : !value_lte_max(x->score, r)) break;
+        sink_emit(s, x);
+        x = step(x, reverse);
+    }
+    sink_finish(s);
+}
+
+static void range_by_lex(range_sink *s, const rl_zset *z, const zs_lexrange *r,
+                         long long offset, long long limit, int reverse)
+{
+    sink_begin(s, -1);
+    zs_node *x = reverse ? zset_last_in_lex_range(z, r) : zset_first_in_lex_range(z, r);
+    x = skip_offset(x, offset, reverse);
+    while (x && limit != 0) {
+        if (limit > 0) limit--;
+        if (reverse ? !lex_gte_min(x, r) : !lex_lte_max(x, r)) break;
+        sink_emit(s, x);
+        x = step(x, reverse);
+    }
+    sink_finish(s);
+}
+
+/* ZRANGE, ZRANGESTORE and the older Z[REV]RANGE[BYSCORE|BYLEX]. keyidx is
+ * the source key's position; <min> <max> follow, then the options. */
+static void zrange_generic(rl_client *c, int keyidx, const rl_arg *dstkey, range_type type,
+                           range_dir dir)
+{
+    int minidx = keyidx + 1, maxidx = keyidx + 2;
+    long long start = 0, end = 0, offset = 0, limit = -1;
+    int withscores = 0;
+
+    for (int j = keyidx + 3; j < c->argc; j++) {
+        int left = c->argc - j - 1;
+        const rl_arg *a = &c->argv[j];
+        if (!dstkey && opt_is(a, "withscores")) {
+            withscores = 1;
+        } else if (opt_is(a, "limit") && left >= 2) {
+            if (rl_arg_ll_or_reply(c, &c->argv[j + 1], &offset, NULL) != RL_OK ||
+                rl_arg_ll_or_reply(c, &c->argv[j + 2], &limit, NULL) != RL_OK)
+                return;
+            j += 2;
+        } else if (dir == DIR_AUTO && opt_is(a, "rev")) {
+            dir = DIR_REVERSE;
+        } else if (type == RANGE_AUTO && opt_is(a, "bylex")) {
+            type = RANGE_LEX;
+        } else if (type == RANGE_AUTO && opt_is(a, "byscore")) {
+            type = RANGE_SCORE;
+        } else {
+            rl_add_reply_error(c, RL_ERR_SYNTAX);
+            return;
+        }
+    }
+    if (dir == DIR_AUTO) dir = DIR_FORWARD;
+    if (type == RANGE_AUTO) type = RANGE_RANK;
+
+    if (limit != -1 && type == RANGE_RANK) {
+        rl_add_reply_error(c, RL_ERR_ZSET_LIMIT_RANK);
+        return;
+    }
+    if (withscores && type == RANGE_LEX) {
+        rl_add_reply_error(c, RL_ERR_ZSET_WITHSCORES_LEX);
+        return;
+    }
+    int reverse = dir == DIR_REVERSE;
+    if (reverse && type != RANGE_RANK) {
+        /* The range is given as max then min. */
+        int tmp = maxidx;
+        maxidx = minidx;
+        minidx = tmp;
+    }
+
+    zs_range sr;
+    zs_lexrange lr;
+    if (type == RANGE_RANK) {
+        if (rl_arg_ll_or_reply(c, &c->argv[minidx], &start, NULL) != RL_OK ||
+            rl_arg_ll_or_reply(c, &c->argv[maxidx], &end, NULL) != RL_OK)
+            return;
+    } else if (type == RANGE_SCORE) {
+        if (parse_range_or_reply(c, &c->argv[minidx], &c->argv[maxidx], &sr) != RL_OK) return;
+    } else {
+        if (parse_lex_range_or_reply(c, &c->argv[minidx], &c->argv[maxidx], &lr) != RL_OK)
+            return;
+    }
+
+    range_sink s = {c, dstkey, withscores || dstkey != NULL, NULL, NULL, 0};
+    rl_obj *o = rl_lookup_key_read(c, &c->argv[keyidx]);
+    if (!o) {
+        if (dstkey) {
+            sink_begin(&s, -1);
+            sink_finish(&s);
+        } else {
+            rl_add_reply_array_len(c, 0);
+        }
+        return;
+    }
+    if (rl_check_type(c, o, RL_TYPE_ZSET)) return;
+    const rl_zset *z = o->ptr;
+    if (type == RANGE_RANK) range_by_rank(&s, z, start, end, reverse);
+    else if (type == RANGE_SCORE) range_by_score(&s, z, &sr, offset, limit, reverse);
+    else range_by_lex(&s, z, &lr, offset, limit, reverse);
+}
+
+/* ZRANGE key min max [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES] */
+void rl_cmd_zrange(rl_client *c)
+{
+    zrange_generic(c, 1, NULL, RANGE_AUTO, DIR_AUTO);
+}
+
+/* ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count] */
+void rl_cmd_zrangestore(rl_client *c)
+{
+    zrange_generic(c, 2, &c->argv[1], RANGE_AUTO, DIR_AUTO);
+}
+
+/* ZREVRANGE key start stop [WITHSCORES] */
+void rl_cmd_zrevrange(rl_client *c)
+{
+    zrange_generic(c, 1, NULL, RANGE_RANK, DIR_REVERSE);
+}
+
+/* ZRANGEBYSCORE key min max [WITHSCORES] [LIMIT offset count] */
+void rl_cmd_zrangebyscore(rl_client *c)
+{
+    zrange_generic(c, 1, NULL, RANGE_SCORE, DIR_FORWARD);
+}
+
+/* ZREVRANGEBYSCORE key max min [WITHSCORES] [LIMIT offset count] */
+void rl_cmd_zrevrangebyscore(rl_client *c)
+{
+    zrange_generic(c, 1, NULL, RANGE_SCORE, DIR_REVERSE);
+}
+
+/* ZRANGEBYLEX key min max [LIMIT offset count] */
+void rl_cmd_zrangebylex(rl_client *c)
+{
+    zrange_generic(c, 1, NULL, RANGE_LEX, DIR_FORWARD);
+}
+
+/* ZREVRANGEBYLEX key max min [LIMIT offset count] */
+void rl_cmd_zrevrangebylex(rl_client *c)
+{
+    zrange_generic(c, 1, NULL, RANGE_LEX, DIR_REVERSE);
+}
+
+/* --- ZREMRANGEBY* ----------------------------------------------------------- */
+
+static void zremrange_generic(rl_client *c, range_type type)
+{
+    long long start = 0, end = 0;
+    zs_range sr;
+    zs_lexrange lr;
+    if (type == RANGE_RANK) {
+        if (rl_arg_ll_or_reply(c, &c->argv[2], &start, NULL) != RL_OK ||
+            rl_arg_ll_or_reply(c, &c->argv[3], &end, NULL) != RL_OK)
+            return;
+    } else if (type == RANGE_SCORE) {
+        if (parse_range_or_reply(c, &c->argv[2], &c->argv[3], &sr) != RL_OK) return;
+    } else {
+        if (parse_lex_range_or_reply(c, &c->argv[2], &c->argv[3], &lr) != RL_OK) return;
+    }
+    int err;
+    rl_zset *z = lookup_zset(c, &c->argv[1], 1, &err);
+    if (err) return;
+    if (!z) {
+        rl_add_reply_long_long(c, 0);
+        return;
+    }
+    long long deleted = 0;
+    zs_node *x;
+    if (type == RANGE_RANK) {
+        long long llen = (long long)z->length;
+        if (start < 0) start += llen;
+        if (end < 0) end += llen;
+        if (start < 0) start = 0;
+        if (start > end || start >= llen) {
+            rl_add_reply_long_long(c, 0);
+            return;
+        }
+        if (end >= llen) end = llen - 1;
+        x = zset_by_rank(z, (unsigned long)start + 1);
+        for (long long n = end - start + 1; n > 0 && x; n--) {
+            zs_node *next = x->level[0].forward;
+            zset_delete_node(z, x);
+            deleted++;
+            x = next;
+        }
+    } else if (type == RANGE_SCORE) {
+        x = zset_first_in_range(z, &sr);
+        while (x && value_lte_max(x->score, &sr)) {
+            zs_node *next = x->level[0].forward;
+            zset_delete_node(z, x);
+            deleted++;
+            x = next;
+        }
+    } else {
+        x = zset_first_in_lex_range(z, &lr);
+        while (x && lex_lte_max(x, &lr)) {
+            zs_node *next = x->level[0].forward;
+            zset_delete_node(z, x);
+            deleted++;
+            x = next;
+        }
+    }
+    delete_if_empty(c, &c->argv[1], z);
+    rl_add_reply_long_long(c, deleted);
+}
+
+/* ZREMRANGEBYRANK key start stop */
+void rl_cmd_zremrangebyrank(rl_client *c)
+{
+    zremrange_generic(c, RANGE_RANK);
+}
+
+/* ZREMRANGEBYSCORE key min max */
+void rl_cmd_zremrangebyscore(rl_client *c)
+{
+    zremrange_generic(c, RANGE_SCORE);
+}
+
+/* ZREMRANGEBYLEX key min max */
+void rl_cmd_zremrangebylex(rl_client *c)
+{
+    zremrange_generic(c, RANGE_LEX);
+}
+
+/* --- Pops ------------------------------------------------------------------- */
+
+/* Redis's genericZpopCommand. Pops up to count members (-1: one, in the
+ * flat single-pop shape) from the first existing key of keys. emitkey puts
+ * the key name in the reply, nested gives [member, score] pairs their own
+ * arrays, and nil_when_empty answers a null array (not an empty one) when no
+ * key exists. */
+static void zpop_generic(rl_client *c, const rl_arg *keys, long keyc, int max, int emitkey,
+                         long long count, int nested, int nil_when_empty)
+{
+    rl_obj *o = NULL;
+    const rl_arg *key = NULL;
+    for (long i = 0; i < keyc; i++) {
+        key = &keys[i];
+        o = rl_lookup_key_write(c, key);
+        if (!o) continue;
+        if (rl_check_type(c, o, RL_TYPE_ZSET)) return;
+        break;
+    }
+    if (!o) {
+        if (nil_when_empty) rl_add_reply_null_array(c);
+        else rl_add_reply_array_len(c, 0);
+        return;
+    }
+    if (count == 0) {
+        rl_add_reply_array_len(c, 0);
+        return;
+    }
+    if (count == -1) count = 1;
+    rl_zset *z = o->ptr;
+    long long n = count > (long long)z->length ? (long long)z->length : count;
+    if (!nested && !emitkey) {
+        rl_add_reply_array_len(c, n * 2);
+    } else if (nested && !emitkey) {
+        rl_add_reply_array_len(c, n);
+    } else if (!nested) {
+        rl_add_reply_array_len(c, n * 2 + 1);
+        rl_add_reply_bulk(c, key->ptr, key->len);
+    } else {
+        rl_add_reply_array_len(c, 2);
+        rl_add_reply_bulk(c, key->ptr, key->len);
+        rl_add_reply_array_len(c, n);
+    }
+    while (n-- > 0) {
+        zs_node *x = max ? z->tail : zset_first(z);
+        if (nested) rl_add_reply_array_len(c, 2);
+        reply_member(c, x);
+        rl_add_reply_double(c, x->score);
+        zset_delete_node(z, x);
+    }
+    delete_if_empty(c, key, z);
+}
+
+static void zpop_minmax(rl_client *c, int max)
+{
+    if (c->argc > 3) {
+        rl_add_reply_error(c, RL_ERR_SYNTAX);
+        return;
+    }
+    long long count = -1;
+    if (c->argc == 3 && rl_arg_ll_range_or_reply(c, &c->argv[2], 0, LLONG_MAX, &count,
+                                                 RL_ERR_ZSET_MUST_BE_POSITIVE) != RL_OK)
+        return;
+    /* RESP3 nests the pairs when a count was given. */
+    int nested = c->resp > 2 && count != -1;
+    zpop_generic(c, &c->argv[1], 1, max, 0, count, nested, 0);
+}
+
+/* ZPOPMIN key [count] */
+void rl_cmd_zpopmin(rl_client *c)
+{
+    zpop_minmax(c, 0);
+}
+
+/* ZPOPMAX key [count] */
+void rl_cmd_zpopmax(rl_client *c)
+{
+    zpop_minmax(c, 1);
+}
+
+/* A blocking command's timeout in seconds, as getTimeoutFromObjectOrReply
+ * reads it: a long double turned into whole milliseconds (rounded up), where
+ * a value outside long long's range becomes LLONG_MIN on x86-64 and so reads
+ * as negative. The value itself is not needed: the emulator never blocks. */
+static int timeout_or_reply(rl_client *c, const rl_arg *a)
+{
+    long double secs;
+    if (!rl_string2ld(a->ptr, a->len, &secs)) {
+        rl_add_reply_error(c, RL_ERR_TIMEOUT_NOT_FLOAT);
+        return RL_ERR;
+    }
+    long double ms = ceill(secs * 1000.0L);
+    if (!(ms >= -9223372036854775808.0L && ms < 9223372036854775808.0L) || ms < 0) {
+        rl_add_reply_error(c, RL_ERR_TIMEOUT_NEGATIVE);
+        return RL_ERR;
+    }
+    return RL_OK;
+}
+
+/* The blocking pops: the first non-empty key is popped like ZPOP*; with no
+ * such key there is no other client that could ever push, so the reply is
+ * the one a timeout gives (Redis gives it at once too when the client may
+ * not block, as inside a script). */
+static void bzpop_generic(rl_client *c, const rl_arg *keys, long keyc, const rl_arg *timeout,
+                          int max, long long count, int nested)
+{
+    if (timeout_or_reply(c, timeout) != RL_OK) return;
+    for (long j = 0; j < keyc; j++) {
+        rl_obj *o = rl_lookup_key_write(c, &keys[j]);
+        if (!o) continue;
+        if (rl_check_type(c, o, RL_TYPE_ZSET)) return;
+        zpop_generic(c, &keys[j], 1, max, 1, count, nested, nested);
+        return;
+    }
+    rl_add_reply_null_array(c);
+}
+
+/* BZPOPMIN key [key ...] timeout */
+void rl_cmd_bzpopmin(rl_client *c)
+{
+    bzpop_generic(c, &c->argv[1], c->argc - 2, &c->argv[c->argc - 1], 0, -1, 0);
+}
+
+/* BZPOPMAX key [key ...] timeout */
+void rl_cmd_bzpopmax(rl_client *c)
+{
+    bzpop_generic(c, &c->argv[1], c->argc - 2, &c->argv[c->argc - 1], 1, -1, 0);
+}
+
+/* ZMPOP numkeys key [key ...] MIN|MAX [COUNT count], and BZMPOP with the
+ * timeout before numkeys. */
+static void zmpop_generic(rl_client *c, int numkeys_idx, int blocking)
+{
+    long long numkeys, count = -1;
+    int max;
+    if (rl_arg_ll_range_or_reply(c, &c->argv[numkeys_idx], 1, LLONG_MAX, &numkeys,
+                                 RL_ERR_ZSET_NUMKEYS_POSITIVE) != RL_OK)
+        return;
+    if (numkeys > (long long)c->argc - numkeys_idx - 2) {
+        rl_add_reply_error(c, RL_ERR_SYNTAX);
+        return;
+    }
+    int where_idx = numkeys_idx + (int)numkeys + 1;
+    if (opt_is(&c->argv[where_idx], "min")) {
+        max = 0;
+    } else if (opt_is(&c->argv[where_idx], "max")) {
+        max = 1;
+    } else {
+        rl_add_reply_error(c, RL_ERR_SYNTAX);
+        return;
+    }
+    for (int j = where_idx + 1; j < c->argc; j++) {
+        int more = c->argc - 1 - j;
+        if (count == -1 && opt_is(&c->argv[j], "count") && more) {
+            j++;
+            if (rl_arg_ll_range_or_reply(c, &c->argv[j], 1, LLONG_MAX, &count,
+                                         RL_ERR_ZSET_COUNT_POSITIVE) != RL_OK)
+                return;
+        } else {
+            rl_add_reply_error(c, RL_ERR_SYNTAX);
+            return;
+        }
+    }
+    if (count == -1) count = 1;
+    const rl_arg *keys = &c->argv[numkeys_idx + 1];
+    if (blocking) bzpop_generic(c, keys, (long)numkeys, &c->argv[1], max, count, 1);
+    else zpop_generic(c, keys, (long)numkeys, max, 1, count, 1, 1);
+}
+
+/* ZMPOP numkeys key [key ...] MIN|MAX [COUNT count] */
+void rl_cmd_zmpop(rl_client *c)
+{
+    zmpop_generic(c, 1, 0);
+}
+
+/* BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count] */
+void rl_cmd_bzmpop(rl_client *c)
+{
+    zmpop_generic(c, 2, 1);
+}
+
+/* --- ZRANDMEMBER -------------------------------------------------------------- */
+
+static zs_node *random_node(rl_client *c, const rl_zset *z)
+{
+    return zset_by_rank(z, (unsigned long)(rl_emu_random(c->emu) % z->length) + 1);
+}
+
+static void reply_pair(rl_client *c, const zs_node *n, int withscores)
+{
+    if (withscores && c->resp > 2) rl_add_reply_array_len(c, 2);
+    reply_member(c, n);
+    if (withscores) rl_add_reply_double(c, n->score);
+}
+
+/* Redis's reply shapes and rules with the emulator's generator: a negative
+ * count may repeat members (in draw order); a positive one gives distinct
+ * members: the whole set from the highest score down when count reaches its
+ * size (as Redis), else (where Redis uses hash order) the drawn members in
+ * set order when more than a third of the set is asked for, and in draw
+ * order otherwise. */
+static void zrandmember_count(rl_client *c, long long l, int withscores)
+{
+    int err;
+    rl_zset *z = lookup_zset(c, &c->argv[1], 0, &err);
+    if (err) return;
+    if (!z || l == 0) {
+        rl_add_reply_array_len(c, 0);
+        return;
+    }
+    unsigned long size = z->length;
+    unsigned long long count = l < 0 ? (unsigned long long)(-l) : (unsigned long long)l;
+    int pairs_flat = withscores && c->resp == 2;
+    if (l < 0 || count == 1) {
+        rl_add_reply_array_len(c, (long)(pairs_flat ? count * 2 : count));
+        while (count--) reply_pair(c, random_node(c, z), withscores);
+        return;
+    }
+    unsigned long n = count < size ? (unsigned long)count : size;
+    rl_add_reply_array_len(c, (long)(pairs_flat ? n * 2 : n));
+    if (count >= size) {
+        /* Redis's set-operation iterator runs from the highest score down. */
+        for (zs_node *x = z->tail; x; x = x->backward) reply_pair(c, x, withscores);
+        return;
+    }
+    unsigned char *picked = rl_calloc(size / 8 + 1, 1);
+    if (count * 3 > size) {
+        /* Drop random members until count are left. */
+        unsigned long left = size;
+        while (left > count) {
+            unsigned long r = (unsigned long)(rl_emu_random(c->emu) % size);
+            if (picked[r / 8] & (1u << (r % 8))) continue;
+            picked[r / 8] |= (unsigned char)(1u << (r % 8));
+            left--;
+        }
+        unsigned long r = 0;
+        for (zs_node *x = zset_first(z); x; x = x->level[0].forward, r++)
+            if (!(picked[r / 8] & (1u << (r % 8)))) reply_pair(c, x, withscores);
+    } else {
+        unsigned long added = 0;
+        while (added < count) {
+            unsigned long r = (unsigned long)(rl_emu_random(c->emu) % size);
+            if (picked[r / 8] & (1u << (r % 8))) continue;
+            picked[r / 8] |= (unsigned char)(1u << (r % 8));
+            reply_pair(c, zset_by_rank(z, r + 1), withscores);
+            added++;
+        }
+    }
+    rl_free(picked);
+}
+
+/* ZRANDMEMBER key [count [WITHSCORES]] */
+void rl_cmd_zrandmember(rl_client *c)
+{
+    if (c->argc >= 3) {
+        long long l;
+        if (rl_arg_ll_or_reply(c, &c->argv[2], &l, NULL) != RL_OK) return;
+        if (l < -LLONG_MAX) {
+            rl_add_reply_errorf(c, RL_ERRF_INT_RANGE, -LONG_MAX, LONG_MAX);
+            return;
+        }
+        int withscores = 0;
+        if (c->argc > 4 || (c->argc == 4 && !opt_is(&c->argv[3], "withscores"))) {
+            rl_add_reply_error(c, RL_ERR_SYNTAX);
+            return;
+        } else if (c->argc == 4) {
+            withscores = 1;
+            if (l < -LLONG_MAX / 2 || l > LLONG_MAX / 2) {
+                rl_add_reply_error(c, RL_ERR_ZSET_VALUE_OUT_OF_RANGE);
+                return;
+            }
+        }
+        zrandmember_count(c, l, withscores);
+        return;
+    }
+    int err;
+    rl_zset *z = lookup_zset(c, &c->argv[1], 0, &err);
+    if (err) return;
+    if (!z) rl_add_reply_null(c);
+    else reply_member(c, random_node(c, z));
+}
+
+/* --- ZUNION, ZINTER, ZDIFF and their STORE forms, ZINTERCARD ------------------ */
+
+#define SETOP_UNION 0
+#define SETOP_INTER 1
+#define SETOP_DIFF 2
+
+#define AGGR_SUM 0
+#define AGGR_MIN 1
+#define AGGR_MAX 2
+
+/* An input: a sorted set, a plain set (every member scores 1) or a missing
+ * key (empty). */
+typedef struct {
+    const rl_obj *obj;
+    double weight;
+    unsigned long len;
+    long idx; /* position among the keys, to sort stably */
+} zsrc;
+
+/* One member of an input, as its bytes and score. */
+typedef struct {
+    const char *p;
+    size_t len;
+    double score;
+} zsrc_elem;
+
+static unsigned long src_len(const rl_obj *o)
+{
+    if (!o) return 0;
+    return ((const rl_zset *)o->ptr)->length;
+}
+
+/* Calls fn on every member of src in its order until fn returns 0. */
+typedef int src_visit_fn(const zsrc_elem *e, void *ctx);
+
+static void src_foreach(const zsrc *s, src_visit_fn *fn, void *ctx)
+{
+    if (!s->obj) return;
+    const rl_zset *z = s->obj->ptr;
+    for (const zs_node *x = zset_first(z); x; x = x->level[0].forward) {
+        zsrc_elem e = {x->ele, x->len, x->score};
+        if (!fn(&e, ctx)) return;
+    }
+}
+
+/* 1 and *score when src holds the member. */
+static int src_find(const zsrc *s, const zsrc_elem *e, double *score)
+{
+    if (!s->obj) return 0;
+    zs_node *n = zset_find(s->obj->ptr, e->p, e->len);
+    if (!n) return 0;
+    *score = n->score;
+    return 1;
+}
+
+/* Ascending size; equal sizes keep their key order (glibc's qsort, a merge
+ * sort, is stable, and the order of aggregation can show in the scores). */
+static int cmp_src_len(const void *a, const void *b)
+{
+    const zsrc *x = a, *y = b;
+    if (x->len != y->len) return x->len < y->len ? -1 : 1;
+    return x->idx < y->idx ? -1 : (x->idx > y->idx);
+}
+
+static void aggregate(double *target, double val, int aggr)
+{
+    if (aggr == AGGR_SUM) {
+        *target = *target + val;
+        /* inf + -inf is NaN; Redis makes it 0. */
+        if (isnan(*target)) *target = 0.0;
+    } else if (aggr == AGGR_MIN) {
+        *target = val < *target ? val : *target;
+    } else {
+        *target = val > *target ? val : *target;
+    }
+}
+
+typedef struct {
+    zsrc *src;
+    long setnum;
+    int aggr;
+    rl_zset *dst;
+    int card_only;
+    unsigned long long cardinality;
+    long long limit;
+    long cur; /* the input being visited (union) */
+} setop_ctx;
+
+static int inter_visit(const zsrc_elem *e, void *ctx)
+{
+    setop_ctx *k = ctx;
+    double score = k->src[0].weight * e->score;
+    if (isnan(score)) score = 0;
+    long j;
+    for (j = 1; j < k->setnum; j++) {
+        double value;
+        if (k->src[j].obj == k->src[0].obj) {
+            value = e->score * k->src[j].weight;
+            aggregate(&score, value, k->aggr);
+        } else if (src_find(&k->src[j], e, &value)) {
+            value *= k->src[j].weight;
+            aggregate(&score, value, k->aggr);
+        } else {
+            break;
+        }
+    }
+    if (j < k->setnum) return 1;
+    if (k->card_only) {
+        k->cardinality++;
+        return !(k->limit && k->cardinality >= (unsigned long long)k->limit);
+    }
+    zset_insert(k->dst, score, e->p, e->len);
+    return 1;
+}
+
+static int union_visit(const zsrc_elem *e, void *ctx)
+{
+    setop_ctx *k = ctx;
+    double score = k->src[k->cur].weight * e->score;
+    if (isnan(score)) score = 0;
+    zs_node *n = zset_find(k->dst, e->p, e->len);
+    if (!n) {
+        zset_insert(k->dst, score, e->p, e->len);
+        return 1;
+    }
+    double t = n->score;
+    aggregate(&t, score, k->aggr);
+    if (t != n->score) zset_update_score(k->dst, n, t);
+    else n->score = t; /* 0 and -0 compare equal but read differently */
+    return 1;
+}
+
+static int diff_visit(const zsrc_elem *e, void *ctx)
+{
+    setop_ctx *k = ctx;
+    for (long j = 1; j < k->setnum; j++) {
+        double value;
+        if (src_find(&k->src[j], e, &value)) return 1;
+    }
+    zset_insert(k->dst, e->score, e->p, e->len);
+    return 1;
+}
+
+/* Redis's zunionInterDiffGenericCommand: numkeys at numkeys_idx, then the
+ * keys, then the options. dstkey is the STORE forms' destination. */
+static void setop_generic(rl_client *c, const rl_arg *dstkey, int numkeys_idx, int op,
+                          int card_only)
+{
+    long long setnum;
+    if (rl_arg_ll_or_reply(c, &c->argv[numkeys_idx], &setnum, NULL) != RL_OK) return;
+    if (setnum < 1) {
+        rl_add_reply_errorf(c, RL_ERRF_ZSET_NUMKEYS, c->cmd->fullname);
+        return;
+    }
+    if (setnum > (long long)c->argc - (numkeys_idx + 1)) {
+        rl_add_reply_error(c, RL_ERR_SYNTAX);
+        return;
+    }
+
+    zsrc *src = rl_calloc((size_t)setnum, sizeof(*src));
+    int j = numkeys_idx + 1;
+    for (long i = 0; i < setnum; i++, j++) {
+        rl_obj *o = rl_lookup_key_read(c, &c->argv[j]);
+        if (o && o->type != RL_TYPE_ZSET) {
+            rl_free(src);
+            rl_add_reply_error(c, RL_ERR_WRONGTYPE);
+            return;
+        }
+        src[i].obj = o;
+        src[i].weight = 1.0;
+        src[i].len = src_len(o);
+        src[i].idx = i;
+    }
+
+    int aggr = AGGR_SUM, withscores = 0;
+    long long limit = 0;
+    int remaining = c->argc - j;
+    while (remaining) {
+        const rl_arg *a = &c->argv[j];
+        if (op != SETOP_DIFF && !card_only && remaining >= setnum + 1 && opt_is(a, "weights")) {
+            j++;
+            remaining--;
+            for (long i = 0; i < setnum; i++, j++, remaining--) {
+                if (!rl_string2d(c->argv[j].ptr, c->argv[j].len, &src[i].weight)) {
+                    rl_free(src);
+                    rl_add_reply_error(c, RL_ERR_ZSET_WEIGHT_FLOAT);
+                    return;
+                }
+            }
+        } else if (op != SETOP_DIFF && !card_only && remaining >= 2 &&
+                   opt_is(a, "aggregate")) {
+            const rl_arg *v = &c->argv[j + 1];
+            if (opt_is(v, "sum")) {
+                aggr = AGGR_SUM;
+            } else if (opt_is(v, "min")) {
+                aggr = AGGR_MIN;
+            } else if (opt_is(v, "max")) {
+                aggr = AGGR_MAX;
+            } else {
+                rl_free(src);
+                rl_add_reply_error(c, RL_ERR_SYNTAX);
+                return;
+            }
+            j += 2;
+            remaining -= 2;
+        } else if (remaining >= 1 && !dstkey && !card_only && opt_is(a, "withscores")) {
+            j++;
+            remaining--;
+            withscores = 1;
+        } else if (card_only && remaining >= 2 && opt_is(a, "limit")) {
+            if (rl_arg_ll_range_or_reply(c, &c->argv[j + 1], 0, LLONG_MAX, &limit,
+                                         RL_ERR_ZSET_LIMIT_NEGATIVE) != RL_OK) {
+                rl_free(src);
+                return;
+            }
+            j += 2;
+            remaining -= 2;
+        } else {
+            rl_free(src);
+            rl_add_reply_error(c, RL_ERR_SYNTAX);
+            return;
+        }
+    }
+
+    if (op != SETOP_DIFF) qsort(src, (size_t)setnum, sizeof(*src), cmp_src_len);
+
+    setop_ctx k = {src, (long)setnum, aggr, zset_new(0), card_only, 0, limit, 0};
+    if (op == SETOP_INTER) {
+        if (src[0].len > 0) src_foreach(&src[0], inter_visit, &k);
+    } else if (op == SETOP_UNION) {
+        for (k.cur = 0; k.cur < setnum; k.cur++) src_foreach(&src[k.cur], union_visit, &k);
+    } else if (src[0].len > 0) {
+        /* The first key given again leaves nothing. */
+        int same = 0;
+        for (long i = 1; i < setnum; i++) same |= src[i].obj == src[0].obj;
+        if (!same) src_foreach(&src[0], diff_visit, &k);
+    }
+    rl_free(src);
+
+    rl_zset *dst = k.dst;
+    if (dstkey) {
+        if (dst->length) {
+            size_t maxlen = 0;
+            if (dst->length <= ZSET_MAX_LISTPACK_ENTRIES)
+                for (zs_node *x = zset_first(dst); x; x = x->level[0].forward)
+                    if (x->len > maxlen) maxlen = x->len;
+            zset_to_listpack_if_fits(dst, maxlen);
+            long long n = (long long)dst->length;
+            rl_db_set(c->emu, rl_client_db(c), dstkey->ptr, dstkey->len, zset_obj_new(dst), 0);
+            rl_add_reply_long_long(c, n);
+        } else {
+            zset_free(dst);
+            rl_add_reply_long_long(c, 0);
+            delete_key(c, dstkey);
+        }
+        return;
+    }
+    if (card_only) {
+        rl_add_reply_long_long(c, (long long)k.cardinality);
+    } else {
+        long n = (long)dst->length;
+        rl_add_reply_array_len(c, withscores && c->resp == 2 ? n * 2 : n);
+        for (zs_node *x = zset_first(dst); x; x = x->level[0].forward)
+            reply_pair(c, x, withscores);
+    }
+    zset_free(dst);
+}
+
+/* ZUNIONSTORE dst numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE SUM|MIN|MAX] */
+void rl_cmd_zunionstore(rl_client *c)
+{
+    setop_generic(c, &c->argv[1], 2, SETOP_UNION, 0);
+}
+
+/* ZINTERSTORE dst numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE SUM|MIN|MAX] */
+void rl_cmd_zinterstore(rl_client *c)
+{
+    setop_generic(c, &c->argv[1], 2, SETOP_INTER, 0);
+}
+
+/* ZDIFFSTORE dst numkeys key [key ...] */
+void rl_cmd_zdiffstore(rl_client *c)
+{
+    setop_generic(c, &c->argv[1], 2, SETOP_DIFF, 0);
+}
+
+/* ZUNION numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE ...] [WITHSCORES] */
+void rl_cmd_zunion(rl_client *c)
+{
+    setop_generic(c, NULL, 1, SETOP_UNION, 0);
+}
+
+/* ZINTER numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE ...] [WITHSCORES] */
+void rl_cmd_zinter(rl_client *c)
+{
+    setop_generic(c, NULL, 1, SETOP_INTER, 0);
+}
+
+/* ZDIFF numkeys key [key ...] [WITHSCORES] */
+void rl_cmd_zdiff(rl_client *c)
+{
+    setop_generic(c, NULL, 1, SETOP_DIFF, 0);
+}
+
+/* ZINTERCARD numkeys key [key ...] [LIMIT limit] */
+void rl_cmd_zintercard(rl_client *c)
+{
+    setop_generic(c, NULL, 1, SETOP_INTER, 1);
+}
+
+/* --- ZSCAN ------------------------------------------------------------------ */
+
+/* Redis parses the cursor with strtoul on the NUL-terminated argument: a
+ * leading space, trailing bytes or overflow is an error, while "", "+5" and
+ * "-1" (ULONG_MAX) are accepted. */
+static int scan_cursor_or_reply(rl_client *c, const rl_arg *a, unsigned long *cursor)
+{
+    char *s = rl_memdup(a->ptr, a->len);
+    char *end;
+    errno = 0;
+    *cursor = strtoul(s, &end, 10);
+    int bad = (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r')) || *end != '\0' || errno == ERANGE;
+    rl_free(s);
+    if (bad) {
+        rl_add_reply_error(c, RL_ERR_INVALID_CURSOR);
+        return RL_ERR;
+    }
+    return RL_OK;
+}
+
+/* A listpack's score text: integral values within +-2^62 as integers,
+ * anything else as "%.17g" (inf as "inf"). */
+static int listpack_score_text(char *buf, size_t size, double score)
+{
+    if (score >= (double)(-LLONG_MAX / 2) && score <= (double)(LLONG_MAX / 2) &&
+        (double)(long long)score == score)
+        return rl_ll2string(buf, size, (long long)score);
+    return rl_d2string(buf, size, score);
+}
+
+static int scan_match(const rl_arg *pat, const zs_node *n)
+{
+    return !pat || rl_stringmatchlen(pat->ptr, pat->len, n->ele, n->len, 0);
+}
+
+/* ZSCAN key cursor [MATCH pattern] [COUNT count] */
+void rl_cmd_zscan(rl_client *c)
+{
+    unsigned long cursor;
+    if (scan_cursor_or_reply(c, &c->argv[2], &cursor) != RL_OK) return;
+    int err;
+    rl_zset *z = lookup_zset(c, &c->argv[1], 0, &err);
+    if (err) return;
+    if (!z) {
+        rl_add_reply_array_len(c, 2);
+        rl_add_reply_bulk(c, "0", 1);
+        rl_add_reply_array_len(c, 0);
+        return;
+    }
+    long long count = 10;
+    const rl_arg *pat = NULL;
+    for (int i = 3; i < c->argc; i += 2) {
+        int more = c->argc - i >= 2;
+        if (opt_is(&c->argv[i], "count") && more) {
+            if (rl_arg_ll_or_reply(c, &c->argv[i + 1], &count, NULL) != RL_OK) return;
+            if (count < 1) {
+                rl_add_reply_error(c, RL_ERR_SYNTAX);
+                return;
+            }
+        } else if (opt_is(&c->argv[i], "match") && more) {
+            pat = &c->argv[i + 1];
+            /* "*" matches everything: the same as no pattern. */
+            if (pat->len == 1 && pat->ptr[0] == '*') pat = NULL;
+        } else {
+            rl_add_reply_error(c, RL_ERR_SYNTAX);
+            return;
+        }
+    }
+
+    char buf[RL_MAX_LONG_DOUBLE_CHARS];
+    rl_add_reply_array_len(c, 2);
+    if (z->listpack) {
+        /* Small sets come whole, in order, and end the iteration. */
+        rl_add_reply_bulk(c, "0", 1);
+        void *len = rl_add_reply_deferred_len(c);
+        long n = 0;
+        for (zs_node *x = zset_first(z); x; x = x->level[0].forward) {
+            if (!scan_match(pat, x)) continue;
+            reply_member(c, x);
+            int l = listpack_score_text(buf, sizeof(buf), x->score);
+            rl_add_reply_bulk(c, buf, (size_t)l);
+            n += 2;
+        }
+        rl_set_deferred_array_len(c, len, n);
+        return;
+    }
+
+    zs_node *x;
+    if (cursor == 0) {
+        x = z->index;
+    } else if (cursor == z->scan_cursor && z->scan_node) {
+        x = z->scan_node;
+    } else {
+        x = z->index;
+        while (x && x->seq < cursor) x = x->hh.next;
+    }
+    /* Visit count members, then reply: the pattern filters afterwards. */
+    zs_node **batch = rl_malloc((size_t)(count < 1024 ? count : 1024) * sizeof(*batch));
+    size_t cap = (size_t)(count < 1024 ? count : 1024), nb = 0;
+    for (; x && (long long)nb < count; x = x->hh.next) {
+        if (nb == cap) {
+            cap *= 2;
+            batch = rl_realloc(batch, cap * sizeof(*batch));
+        }
+        batch[nb++] = x;
+    }
+    uint64_t next = x ? x->seq : 0;
+    z->scan_cursor = next;
+    z->scan_node = x;
+    rl_add_reply_bulk_long_long(c, (long long)next);
+    void *len = rl_add_reply_deferred_len(c);
+    long n = 0;
+    for (size_t i = 0; i < nb; i++) {
+        if (!scan_match(pat, batch[i])) continue;
+        reply_member(c, batch[i]);
+        int l = rl_ld2string(buf, sizeof(buf), (long double)batch[i]->score, RL_LD_STR_AUTO);
+        rl_add_reply_bulk(c, buf, (size_t)l);
+        n += 2;
+    }
+    rl_set_deferred_array_len(c, len, n);
+    rl_free(batch);
+}
