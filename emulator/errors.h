@@ -169,6 +169,9 @@
 /* ZRANDMEMBER WITHSCORES with a count beyond +-LONG_MAX/2. */
 #define RL_ERR_ZSET_VALUE_OUT_OF_RANGE "ERR value is out of range"
 
+/* Sort (t_sort.c). A numeric weight strtod cannot read whole, or NaN / out of range. */
+#define RL_ERR_SORT_SCORES "ERR One or more scores can't be converted into double"
+
 /* Keys and server (t_keys.c, SELECT in server.c, rl_arg_int_or_reply). */
 /* getIntFromObjectOrReply's range error; the arguments are INT_MIN, INT_MAX as long. */
 #define RL_ERRF_INT_RANGE "ERR value is out of range, value must between %ld and %ld"
