@@ -40,6 +40,7 @@
 #include "server.h"
 #include "t_hash.h"
 #include "t_list.h"
+#include "t_zset.h"
 
 /* One element being sorted. */
 typedef struct sort_item {
@@ -281,18 +282,9 @@ static void partial_qsort(sort_item *v, long lo, long n, long left, long right,
  * Loading the elements
  * ========================================================================== */
 
-/* Runs a read command on a private client of c's database; returns its
- * reply (the caller frees it with rl_reply_free). */
-static rl_reply *read_with(rl_client *c, int argc, const rl_arg *argv)
-{
-    rl_client *tmp = rl_client_new(c->emu);
-    tmp->db = c->db;
-    rl_reply *r = rl_client_call(tmp, argc, argv);
-    rl_client_free(tmp);
-    return r;
-}
-
-/* Members of a set or a sorted set from SMEMBERS or ZRANGE key from to [REV]. */
+/* The members of a set or a sorted set, read with SMEMBERS or with ZRANGE
+ * key from to [REV] on a private client of c's database. The caller frees
+ * the reply with rl_reply_free. */
 static rl_reply *read_members(rl_client *c, const rl_arg *key, rl_type type, long from, long to,
                               int rev)
 {
@@ -309,7 +301,11 @@ static rl_reply *read_members(rl_client *c, const rl_arg *key, rl_type type, lon
         argc = 4;
         if (rev) argv[argc++] = (rl_arg){"REV", 3};
     }
-    return read_with(c, argc, argv);
+    rl_client *tmp = rl_client_new(c->emu);
+    tmp->db = c->db;
+    rl_reply *r = rl_client_call(tmp, argc, argv);
+    rl_client_free(tmp);
+    return r;
 }
 
 static void items_from_reply(sort_item *v, const rl_reply *r)
@@ -472,6 +468,10 @@ static void sort_generic(rl_client *c, int readonly)
         sortby = NULL;
     }
 
+    /* Like Redis, SORT leaves a sorted set with the skiplist encoding,
+     * which shows later in ZSCAN and in scores of -0. */
+    if (type == RL_TYPE_ZSET) rl_zset_convert_to_skiplist(o->ptr);
+
     /* The members of a set, or of a sorted set that is sorted, are read
      * first: their count is the vector's length. */
     rl_reply *members = NULL;
@@ -482,10 +482,7 @@ static void sort_generic(rl_client *c, int readonly)
         members = read_members(c, key, type, 0, -1, 0);
         vectorlen = (long)members->elements;
     } else {
-        rl_arg argv[2] = {{"ZCARD", 5}, *key};
-        rl_reply *card = read_with(c, 2, argv);
-        vectorlen = (long)card->integer;
-        rl_reply_free(card);
+        vectorlen = (long)rl_zset_length(o->ptr);
     }
 
     /* Redis's LIMIT sanity checks, clamping to the object's size. */

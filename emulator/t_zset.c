@@ -581,6 +581,11 @@ int rl_zset_is_listpack(const rl_zset *z)
     return z->listpack;
 }
 
+void rl_zset_convert_to_skiplist(rl_zset *z)
+{
+    zset_to_skiplist(z);
+}
+
 /* ==========================================================================
  * Sorted set commands
  * ========================================================================== */

@@ -33,5 +33,8 @@ long rl_zset_rank(const rl_zset *z, const char *ele, size_t len, int reverse);
  * members), 0 for its skiplist encoding. ZSCAN's paging and score text
  * depend on it, as in Redis. */
 int rl_zset_is_listpack(const rl_zset *z);
+/* Gives the sorted set the skiplist encoding for good, as SORT does to any
+ * sorted set it reads (Redis's zsetConvert). */
+void rl_zset_convert_to_skiplist(rl_zset *z);
 
 #endif
