@@ -826,7 +826,7 @@ static void node_push(snode *n, sentry *e)
 }
 
 int rl_stream_append(rl_stream *s, const rl_arg *fv, int64_t nfields, const rl_stream_id *use_id,
-                     int seq_given, int64_t now_ms, rl_stream_id *added)
+                     int seq_given, int64_t clock_ms, rl_stream_id *added)
 {
     rl_stream_id id;
     if (use_id) {
@@ -840,7 +840,7 @@ int rl_stream_append(rl_stream *s, const rl_arg *fv, int64_t nfields, const rl_s
             id = *use_id;
         }
     } else {
-        uint64_t ms = now_ms < 0 ? 0 : (uint64_t)now_ms;
+        uint64_t ms = clock_ms < 0 ? 0 : (uint64_t)clock_ms;
         if (ms > s->last_id.ms) {
             id.ms = ms;
             id.seq = 0;
@@ -1412,9 +1412,9 @@ void rl_cmd_xadd(rl_client *c)
     } else if (a.id_given && !a.seq_given && s->last_id.ms == a.id.ms &&
                s->last_id.seq == ID_MAX) {
         /* "<ms>-*" with no sequence left: Redis fails without setting
-         * errno, so its reply depends on the errno left by earlier code,
-         * which is ERANGE-like ("too large") unless the previous failure in
-         * the same batch was an EDOM one. The emulator gives the usual one. */
+         * errno, so its text depends on a stale errno. A real server says
+         * "too large" unless an "equal or smaller" failure came just before
+         * in the same batch of commands; the emulator always says the former. */
         rl_add_reply_error(c, RL_ERR_STREAM_TOO_LARGE);
     } else if (rl_stream_append(s, &c->argv[field_pos], nfields, a.id_given ? &a.id : NULL,
                                 a.seq_given, now_ms(c), &id) != RL_OK) {

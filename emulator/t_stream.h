@@ -41,10 +41,10 @@ rl_stream_id rl_stream_last_id(const rl_stream *s);
 
 /* Appends an entry of nfields field-value pairs (fv holds 2 * nfields
  * arguments: field, value, ...). With id NULL the ID is generated from
- * now_ms as XADD "*" does; with seq_given 0 only id->ms is used (XADD
+ * clock_ms as XADD "*" does; with seq_given 0 only id->ms is used (XADD
  * "<ms>-*"). Returns RL_OK and the new ID in *added, or RL_ERR when the ID
  * is not greater than the last one. */
 int rl_stream_append(rl_stream *s, const rl_arg *fv, int64_t nfields, const rl_stream_id *id,
-                     int seq_given, int64_t now_ms, rl_stream_id *added);
+                     int seq_given, int64_t clock_ms, rl_stream_id *added);
 
 #endif
