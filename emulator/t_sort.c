@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "commands.h"
 #include "db.h"
@@ -42,12 +43,14 @@
 #include "t_list.h"
 #include "t_zset.h"
 
-/* One element being sorted. */
+/* One element being sorted. ele is NUL-terminated at ele[len] and borrowed
+ * from the list or from the members reply; cmp, for ALPHA with BY, is a
+ * NUL-terminated copy of the weight, NULL when the weight is missing. */
 typedef struct sort_item {
-    const char *ele; /* NUL-terminated at ele[len]; borrowed from the list or the members reply */
+    const char *ele;
     size_t len;
-    double score;    /* numeric weight */
-    char *cmp;       /* ALPHA with BY: a NUL-terminated copy of the weight, NULL if missing */
+    double score; /* numeric weight */
+    char *cmp;
     size_t cmplen;
 } sort_item;
 
@@ -64,11 +67,11 @@ typedef struct sort_order {
  * while the lengths count the whole argument. */
 typedef struct sort_pattern {
     const rl_arg *arg;
-    int self;         /* "#": the element itself */
-    int has_star;     /* 0: no key is looked up */
-    size_t prefixlen; /* bytes before the '*' */
-    size_t postfixlen;/* bytes after the '*' that belong to the key name */
-    const char *field;/* hash field after "->", or NULL */
+    int self;          /* "#": the element itself */
+    int has_star;      /* 0: no key is looked up */
+    size_t prefixlen;  /* bytes before the '*' */
+    size_t postfixlen; /* bytes after the '*' that belong to the key name */
+    const char *field; /* hash field after "->", or NULL */
     size_t fieldlen;
 } sort_pattern;
 
@@ -87,6 +90,14 @@ static size_t cstr_len(const rl_arg *a)
 static int has_star(const rl_arg *a)
 {
     return memchr(a->ptr, '*', cstr_len(a)) != NULL;
+}
+
+/* Redis compares option names with strcasecmp on the NUL-terminated
+ * argument, so anything after an embedded NUL is ignored. */
+static int opt_is(const rl_arg *a, const char *name)
+{
+    size_t n = strlen(name);
+    return cstr_len(a) == n && strncasecmp(a->ptr, name, n) == 0;
 }
 
 static void pattern_init(sort_pattern *p, const rl_arg *a)
@@ -338,13 +349,13 @@ static int parse_args(rl_client *c, int readonly, sort_args *a)
     for (int j = 2; j < c->argc; j++) {
         int left = c->argc - j - 1;
         const rl_arg *opt = &c->argv[j];
-        if (rl_arg_is(opt, "asc")) {
+        if (opt_is(opt, "asc")) {
             a->desc = 0;
-        } else if (rl_arg_is(opt, "desc")) {
+        } else if (opt_is(opt, "desc")) {
             a->desc = 1;
-        } else if (rl_arg_is(opt, "alpha")) {
+        } else if (opt_is(opt, "alpha")) {
             a->alpha = 1;
-        } else if (rl_arg_is(opt, "limit") && left >= 2) {
+        } else if (opt_is(opt, "limit") && left >= 2) {
             long long s, n;
             if (rl_arg_ll_or_reply(c, &c->argv[j + 1], &s, NULL) != RL_OK ||
                 rl_arg_ll_or_reply(c, &c->argv[j + 2], &n, NULL) != RL_OK)
@@ -352,13 +363,13 @@ static int parse_args(rl_client *c, int readonly, sort_args *a)
             a->limit_start = (long)s;
             a->limit_count = (long)n;
             j += 2;
-        } else if (!readonly && rl_arg_is(opt, "store") && left >= 1) {
+        } else if (!readonly && opt_is(opt, "store") && left >= 1) {
             a->storekey = &c->argv[++j];
-        } else if (rl_arg_is(opt, "by") && left >= 1) {
+        } else if (opt_is(opt, "by") && left >= 1) {
             a->sortby = &c->argv[++j];
             /* A BY pattern without '*' names no weights: nothing to sort. */
             a->dontsort = !has_star(a->sortby);
-        } else if (rl_arg_is(opt, "get") && left >= 1) {
+        } else if (opt_is(opt, "get") && left >= 1) {
             pattern_init(&a->gets[a->ngets++], &c->argv[++j]);
         } else {
             rl_add_reply_error(c, RL_ERR_SYNTAX);
