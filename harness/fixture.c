@@ -14,6 +14,7 @@
 
 #include "match.h"
 #include "mem.h"
+#include "params.h"
 
 /* Deep enough for any fixture, shallow enough for the C stack. */
 #define JSON_MAX_DEPTH 256
@@ -612,6 +613,8 @@ typedef struct fctx {
     char *err;
     size_t errlen;
     rl_fixture *f;
+    char **include_dirs;      /* the fixture's "include", resolved */
+    size_t ninclude_dirs;
 } fctx;
 
 static int ferr_at(fctx *c, int line, int col, const char *fmt, ...)
@@ -758,7 +761,7 @@ static const char *const step_expects[] = {"reply", "error", NULL};
 static int parse_step(fctx *c, rl_case *cs, size_t idx, const rl_json *v)
 {
     static const char *const allowed[] = {"call", "eval", "fcall", "advance_ms", "keys",
-                                          "args", "reply", "error", NULL};
+                                          "args", "params", "reply", "error", NULL};
     rl_step *st = &cs->steps[idx];
     st->node = v;
     st->line = v->line;
@@ -766,7 +769,7 @@ static int parse_step(fctx *c, rl_case *cs, size_t idx, const rl_json *v)
     if (v->type != RL_JSON_OBJECT)
         return ferr(c, v, "a step must be an object, not %s", json_type_name(v));
     if (check_fields(c, v, "step", allowed,
-                     "call, eval, fcall, advance_ms, keys, args, reply, error") != 0)
+                     "call, eval, fcall, advance_ms, keys, args, params, reply, error") != 0)
         return -1;
 
     const rl_json *action_key = NULL;
@@ -801,6 +804,13 @@ static int parse_step(fctx *c, rl_case *cs, size_t idx, const rl_json *v)
     const rl_json *keys = rl_json_get(v, "keys"), *args = rl_json_get(v, "args");
     const char *action = action_key->str;
     const rl_json *a = rl_json_get(v, action);
+    const rl_json *params = rl_json_get(v, "params");
+    if (params != NULL && strcmp(action, "eval") != 0)
+        return ferr(c, member_key(v, "params"), "\"params\" belongs to eval steps, not to %s",
+                    action);
+    if (params != NULL && (keys != NULL || args != NULL))
+        return ferr(c, member_key(v, keys != NULL ? "keys" : "args"),
+                    "a step gives \"params\" or \"keys\"/\"args\", not both");
     if (strcmp(action, "call") == 0 || strcmp(action, "advance_ms") == 0) {
         const rl_json *extra = keys != NULL ? member_key(v, "keys")
                                : args != NULL ? member_key(v, "args") : NULL;
@@ -830,9 +840,18 @@ static int parse_step(fctx *c, rl_case *cs, size_t idx, const rl_json *v)
             st->function = rl_memdup(a->str, a->len);
             st->function_len = a->len;
         }
+        if (params != NULL) {
+            const rl_script *sc = &c->f->scripts[st->script];
+            const rl_json *bad;
+            char msg[512];
+            if (rl_params_bind(&sc->code, params, &st->argc, &st->argv, &st->argvlen,
+                               &st->numkeys, &bad, msg, sizeof(msg)) != 0)
+                return ferr(c, bad, "script \"%s\": %s", sc->name ? sc->name : a->str, msg);
+        }
         if (keys != NULL && append_args(c, st, keys, "keys") != 0)
             return -1;
-        st->numkeys = st->argc;
+        if (params == NULL)
+            st->numkeys = st->argc;
         if (args != NULL && append_args(c, st, args, "args") != 0)
             return -1;
     } else {
@@ -995,8 +1014,9 @@ static int parse_scripts(fctx *c, const rl_json *v)
             if (s->len == 0 || memchr(s->str, '\0', s->len) != NULL)
                 return ferr(c, s, "script \"%s\": invalid file name", k->str);
             char *path = resolve_path(c->path, s->str);
-            char msg[512];
-            int rc = rl_loader_load(path, &sc->code, msg, sizeof(msg));
+            char msg[1024];
+            rl_loader_opts opts = {(const char *const *)c->include_dirs, c->ninclude_dirs};
+            int rc = rl_loader_load_script(path, &opts, &sc->code, msg, sizeof(msg));
             rl_free(path);
             if (rc != 0)
                 return ferr(c, s, "script \"%s\": %s", k->str, msg);
@@ -1023,13 +1043,32 @@ static int parse_scripts(fctx *c, const rl_json *v)
     return 0;
 }
 
+/* "include": directories searched for %include / --- @include files,
+ * relative to the fixture file (an extension, see docs/fixture-format.md). */
+static int parse_include(fctx *c, const rl_json *v)
+{
+    if (v->type != RL_JSON_ARRAY)
+        return ferr(c, v, "\"include\" must be an array of directories, not %s",
+                    json_type_name(v));
+    c->include_dirs = rl_calloc(v->count ? v->count : 1, sizeof(char *));
+    for (size_t i = 0; i < v->count; i++) {
+        const rl_json *d = v->items[i];
+        if (d->type != RL_JSON_STRING || d->len == 0 || memchr(d->str, '\0', d->len) != NULL)
+            return ferr(c, d, "an \"include\" directory must be a non-empty string");
+        c->include_dirs[c->ninclude_dirs++] = resolve_path(c->path, d->str);
+    }
+    return 0;
+}
+
 static int parse_fixture(fctx *c, const rl_json *root)
 {
-    static const char *const allowed[] = {"redlua", "name", "scripts", "cases", NULL};
+    static const char *const allowed[] = {"redlua", "name", "include", "scripts", "cases",
+                                          NULL};
     rl_fixture *f = c->f;
     if (root->type != RL_JSON_OBJECT)
         return ferr(c, root, "a fixture must be a JSON object, not %s", json_type_name(root));
-    if (check_fields(c, root, "top-level", allowed, "redlua, name, scripts, cases") != 0)
+    if (check_fields(c, root, "top-level", allowed, "redlua, name, include, scripts, cases") !=
+        0)
         return -1;
     const rl_json *ver = rl_json_get(root, "redlua");
     if (ver == NULL)
@@ -1046,6 +1085,9 @@ static int parse_fixture(fctx *c, const rl_json *root)
             return -1;
         f->name = rl_memdup(name->str, name->len);
     }
+    const rl_json *include = rl_json_get(root, "include");
+    if (include != NULL && parse_include(c, include) != 0)
+        return -1;
     const rl_json *scripts = rl_json_get(root, "scripts");
     if (scripts != NULL && parse_scripts(c, scripts) != 0)
         return -1;
@@ -1100,8 +1142,12 @@ rl_fixture *rl_fixture_load(const char *path, char *err, size_t errlen)
     rl_fixture *f = rl_calloc(1, sizeof(*f));
     f->path = rl_strdup(path);
     f->root = root;
-    fctx c = {path, err, errlen, f};
-    if (parse_fixture(&c, root) != 0) {
+    fctx c = {path, err, errlen, f, NULL, 0};
+    int rc = parse_fixture(&c, root);
+    for (size_t i = 0; i < c.ninclude_dirs; i++)
+        rl_free(c.include_dirs[i]);
+    rl_free(c.include_dirs);
+    if (rc != 0) {
         rl_fixture_free(f);
         return NULL;
     }

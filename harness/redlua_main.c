@@ -20,6 +20,7 @@
 #include "params.h"
 #include "redlua.h"
 #include "report.h"
+#include "sha1.h"
 #include "srcmap.h"
 
 #define EXIT_SCRIPT_ERROR 1
@@ -152,7 +153,9 @@ static int cmd_bundle(int argc, char **argv)
     } else if (rc == 0) {
         if (map != NULL) {
             rl_buf json = {0};
-            rl_srcmap_to_json(&s, &json);
+            char sha[RL_SHA1_HEX_SIZE];
+            rl_sha1_hex(sha, s.text, s.len);
+            rl_srcmap_to_json(&s, sha, &json);
             FILE *fp = fopen(map, "wb");
             if (fp == NULL || fwrite(json.p, 1, json.len, fp) != json.len || fclose(fp) != 0) {
                 fprintf(stderr, "%s: %s\n", map, strerror(errno));

@@ -10,8 +10,10 @@
 
 #include "match.h"
 #include "mem.h"
+#include "params.h"
 #include "redlua.h"
 #include "report.h"
+#include "srcmap.h"
 
 /* Bounds the SCAN loop, in case a backend never returns cursor 0. */
 #define RL_SCAN_MAX_ROUNDS 1000000
@@ -124,47 +126,16 @@ static void describe_step(run *r, size_t idx)
     rl_buf_puts(m, "\n");
 }
 
-/* Rewrites "user_script:N" in text to the original file and line, through
- * the loader's line map. Inline scripts keep the chunk name. */
-static void put_mapped(rl_buf *m, const char *text, const rl_script *sc)
-{
-    static const char tag[] = "user_script:";
-    const char *p = text;
-    for (;;) {
-        const char *hit = sc != NULL && sc->code.file != NULL ? strstr(p, tag) : NULL;
-        if (hit == NULL) {
-            rl_buf_puts(m, p);
-            return;
-        }
-        const char *num = hit + sizeof(tag) - 1;
-        char *end;
-        long line = strtol(num, &end, 10);
-        const char *file;
-        int fline;
-        if (end == num || line <= 0 || line > 0x7fffffff ||
-            rl_loader_map_line(&sc->code, (int)line, &file, &fline) != 0) {
-            rl_buf_put(m, p, (size_t)(num - p));
-            p = num;
-            continue;
-        }
-        rl_buf_put(m, p, (size_t)(hit - p));
-        rl_buf_printf(m, "%s:%d", file, fline);
-        p = end;
-    }
-}
-
-static void put_block(rl_buf *m, const char *title, const char *text, const rl_script *sc)
+static void put_block(rl_buf *m, const char *title, const char *text)
 {
     rl_buf_printf(m, "  %s:\n", title);
     const char *p = text;
     while (*p != '\0') {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        char *line = rl_memdup(p, n);
         rl_buf_puts(m, "    ");
-        put_mapped(m, line, sc);
+        rl_buf_put(m, p, n);
         rl_buf_puts(m, "\n");
-        rl_free(line);
         p += n;
         if (*p == '\n')
             p++;
@@ -172,23 +143,16 @@ static void put_block(rl_buf *m, const char *title, const char *text, const rl_s
 }
 
 /* For a script error, the first "user_script:N" of the message as the
- * original file and line, the place a person opens in an editor. */
+ * original file, line and source line: the place a person opens in an
+ * editor. */
 static void put_location(rl_buf *m, const rl_reply *reply, const rl_script *sc)
 {
     if (sc == NULL || sc->code.file == NULL || reply->type != RL_REPLY_ERROR)
         return;
-    const char *hit = strstr(reply->str, "user_script:");
-    if (hit == NULL)
-        return;
-    const char *num = hit + strlen("user_script:");
-    char *end;
-    long line = strtol(num, &end, 10);
-    const char *file;
-    int fline;
-    if (end == num || line <= 0 || line > 0x7fffffff ||
-        rl_loader_map_line(&sc->code, (int)line, &file, &fline) != 0)
-        return;
-    rl_buf_printf(m, "  at:             %s:%d\n", file, fline);
+    rl_buf loc = {0};
+    if (rl_srcmap_error_location(&sc->code, reply->str, reply->len, &loc) == 0)
+        rl_buf_printf(m, "  at:             %s\n", loc.p);
+    rl_buf_free(&loc);
 }
 
 static void describe_failure(run *r, size_t idx, const rl_reply *reply, int from_load,
@@ -223,14 +187,25 @@ static void describe_failure(run *r, size_t idx, const rl_reply *reply, int from
     if (from_load)
         rl_buf_puts(m, "  (the error is SCRIPT LOAD's: the script did not load)\n");
     put_location(m, reply, sc);
-    if (reply->type == RL_REPLY_ERROR && tb != NULL && tb[0] != '\0')
-        put_block(m, "traceback", tb, sc);
+    if (reply->type == RL_REPLY_ERROR && tb != NULL && tb[0] != '\0') {
+        static const rl_loaded_script no_script;
+        rl_buf_puts(m, "  traceback (most recent call last):\n");
+        rl_srcmap_traceback(sc != NULL ? &sc->code : &no_script, tb, "    ", m);
+    }
     if (log != NULL && log[0] != '\0')
-        put_block(m, "redis.log", log, NULL);
+        put_block(m, "redis.log", log);
 }
 
-static int judge(const rl_step *st, const rl_reply *reply)
+static int judge(const rl_fixture *f, const rl_step *st, const rl_reply *reply)
 {
+    /* A %return dict|list script replies JSON text; "reply" is its decoded
+     * value (docs/fixture-format.md, "Named parameters"). */
+    if (st->expect == RL_EXPECT_REPLY && st->kind == RL_STEP_EVAL &&
+        rl_params_returns_json(&f->scripts[st->script].code)) {
+        char why[300];
+        return reply->type == RL_REPLY_BULK &&
+               rl_params_json_matches(st->reply, reply->str, reply->len, why, sizeof(why));
+    }
     switch (st->expect) {
     case RL_EXPECT_NONE:
         return reply->type != RL_REPLY_ERROR;
@@ -324,7 +299,7 @@ static int run_step(run *r, size_t idx, char **shas)
         tb = r->b->last_traceback ? r->b->last_traceback(r->b) : NULL;
         log = r->b->last_log ? r->b->last_log(r->b) : NULL;
     }
-    int ok = judge(st, reply);
+    int ok = judge(r->f, st, reply);
     if (!ok)
         describe_failure(r, idx, reply, from_load, tb, log);
     rl_reply_free(reply);

@@ -5,7 +5,6 @@
 
 #include "fixture.h"
 #include "mem.h"
-#include "sha1.h"
 
 /* The chunk name Redis gives EVAL scripts, as Lua prints it. */
 static const char chunk_tag[] = "user_script:";
@@ -203,10 +202,8 @@ void rl_srcmap_traceback(const rl_loaded_script *s, const char *tb, const char *
 
 /* --- Map files ------------------------------------------------------------------ */
 
-void rl_srcmap_to_json(const rl_loaded_script *s, rl_buf *out)
+void rl_srcmap_to_json(const rl_loaded_script *s, const char *sha, rl_buf *out)
 {
-    char sha[RL_SHA1_HEX_SIZE];
-    rl_sha1_hex(sha, s->text ? s->text : "", s->len);
     int lines = 0;
     if (s->nranges > 0)
         lines = s->ranges[s->nranges - 1].first + s->ranges[s->nranges - 1].count - 1;

@@ -40,8 +40,9 @@ void rl_srcmap_traceback(const rl_loaded_script *s, const char *tb, const char *
 
 /* Appends the map of s as JSON: {"redlua_map": 1, "script", "sha1",
  * "lines", "files": [{"path", "source"}], "ranges": [[first, count, file,
- * file_first], ...]}. */
-void rl_srcmap_to_json(const rl_loaded_script *s, rl_buf *out);
+ * file_first], ...]}. sha is the SHA1 of s->text in hex (the harness
+ * library does not hash: it links to no emulator). */
+void rl_srcmap_to_json(const rl_loaded_script *s, const char *sha, rl_buf *out);
 
 /* Reads a map written by rl_srcmap_to_json into *out (text stays NULL;
  * files carry their sources when the map has them) and its SHA1 into
