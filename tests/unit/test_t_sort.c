@@ -325,6 +325,24 @@ static void sort_should_leave_sorted_sets_skiplist_encoded(void **state)
     free_emu(emu);
 }
 
+/* Redis reads option names and patterns as C strings: an option ends at a
+ * NUL byte, a '*' after a NUL does not count (so BY does not sort) and
+ * "#\0x" is "#". */
+static void sort_should_read_options_and_patterns_up_to_a_nul(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_assert_cmd(emu, ":3\r\n", "rpush", "l", "b", "a", "c");
+    const char *alpha[] = {"sort", "l", "alpha\0x", "limit", "1", "5"};
+    const size_t alpha_lens[] = {4, 1, 7, 5, 1, 1};
+    rl_assert_resp(rl_emu_call(emu, 6, alpha, alpha_lens), "*2\r\n$1\r\nb\r\n$1\r\nc\r\n");
+    const char *by[] = {"sort", "l", "by", "w_\0*", "get", "#\0x"};
+    const size_t by_lens[] = {4, 1, 2, 4, 3, 3};
+    rl_assert_resp(rl_emu_call(emu, 6, by, by_lens),
+                   "*3\r\n$1\r\nb\r\n$1\r\na\r\n$1\r\nc\r\n");
+    free_emu(emu);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -338,6 +356,7 @@ int main(void)
         cmocka_unit_test(sort_should_order_equal_weights_as_redis_partial_quicksort),
         cmocka_unit_test(sort_should_report_errors_in_redis_order),
         cmocka_unit_test(sort_should_leave_sorted_sets_skiplist_encoded),
+        cmocka_unit_test(sort_should_read_options_and_patterns_up_to_a_nul),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
