@@ -870,7 +870,10 @@ static int parse_step(fctx *c, rl_case *cs, size_t idx, const rl_json *v)
         char msg[256];
         st->expect = RL_EXPECT_REPLY;
         st->reply = rl_json_get(v, "reply");
-        const rl_json *bad = rl_match_check(st->reply, msg, sizeof(msg));
+        /* A %return dict|list script's reply is any JSON value. */
+        int decoded = st->kind == RL_STEP_EVAL &&
+                      rl_params_returns_json(&c->f->scripts[st->script].code);
+        const rl_json *bad = decoded ? NULL : rl_match_check(st->reply, msg, sizeof(msg));
         if (bad != NULL)
             return ferr(c, bad, "%s", msg);
     } else {
