@@ -173,8 +173,10 @@ int rl_params_bind(const rl_loaded_script *s, const rl_json *params, int *argc, 
         const rl_json *v = rl_json_get(params, d->name);
         int at = d->is_key ? d->slot - 1 : s->nkeys + d->slot - 1;
         if (v == NULL) {
-            snprintf(msg, msglen, "missing param \"%s\" (%s %s, declared at %s:%d)", d->name,
-                     d->is_key ? "%key" : "%arg", d->name, s->files[d->file].path, d->line);
+            snprintf(msg, msglen, "missing param \"%s\" (%s %s%s%s, declared at %s:%d)",
+                     d->name, d->is_key ? "%key" : "%arg", d->name, d->is_key ? "" : " ",
+                     d->is_key ? "" : rl_param_type_name(d->type), s->files[d->file].path,
+                     d->line);
             rc = -1;
         } else if (convert(d, v, &av[at], &al[at], msg, msglen) != 0) {
             *bad = v;
