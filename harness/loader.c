@@ -366,9 +366,10 @@ static int declare(lctx *c, size_t file, int line, const word *name, int is_key,
     rl_loaded_script *s = c->out;
     const rl_param_decl *prev = rl_loader_find_param(s, name->p, name->n);
     if (prev != NULL)
-        return lerr(c, file, line, name->col, "duplicate name '%.*s': already declared by %s at %s:%d",
-                    (int)name->n, name->p, prev->is_key ? "%key" : "%arg",
-                    s->files[prev->file].path, prev->line);
+        return lerr(c, file, line, name->col,
+                    "duplicate name '%.*s': already declared by %s at %s:%d", (int)name->n,
+                    name->p, prev->is_key ? "%key" : "%arg", s->files[prev->file].path,
+                    prev->line);
     s->params = rl_realloc(s->params, (s->nparams + 1) * sizeof(*s->params));
     rl_param_decl *d = &s->params[s->nparams++];
     d->name = rl_memdup(name->p, name->n);

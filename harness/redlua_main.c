@@ -433,6 +433,11 @@ static int print_result(const rl_loaded_script *s, rl_emu *emu, const rl_reply *
         rl_buf loc = {0};
         if (rl_srcmap_error_location(s, r->str, r->len, &loc) == 0)
             rl_buf_printf(&out, "at: %s\n", loc.p);
+        if (strstr(r->str, "Error compiling script") != NULL) {
+            rl_buf_free(&loc);
+            rl_srcmap_rewrite(s, r->str, r->len, &loc);
+            rl_buf_printf(&out, "mapped: %s\n", loc.p);
+        }
         rl_buf_free(&loc);
         const char *tb = rl_emu_last_traceback(emu);
         if (tb != NULL && tb[0] != '\0') {

@@ -152,6 +152,13 @@ static void put_location(rl_buf *m, const rl_reply *reply, const rl_script *sc)
     rl_buf loc = {0};
     if (rl_srcmap_error_location(&sc->code, reply->str, reply->len, &loc) == 0)
         rl_buf_printf(m, "  at:             %s\n", loc.p);
+    /* A compile error names a second line ("to close 'function' at line
+     * N"): the whole message, mapped, shows both. */
+    if (strstr(reply->str, "Error compiling script") != NULL) {
+        rl_buf_free(&loc);
+        rl_srcmap_rewrite(&sc->code, reply->str, reply->len, &loc);
+        rl_buf_printf(m, "  mapped:         %s\n", loc.p);
+    }
     rl_buf_free(&loc);
 }
 
