@@ -496,25 +496,51 @@ static int zset_in_lex_range(const rl_zset *z, const zs_lexrange *r)
     return 1;
 }
 
+/* With members of different scores the lex order is not the set's order and
+ * the answer depends on the walk. A listpack is walked linearly (the first
+ * member, from the head, at or above min; the last, from the tail, at or
+ * below max), exactly as Redis does; a skiplist is walked down its levels,
+ * which in Redis depends on random node levels, so it cannot match there. */
 static zs_node *zset_first_in_lex_range(const rl_zset *z, const zs_lexrange *r)
 {
     if (!zset_in_lex_range(z, r)) return NULL;
-    zs_node *p = z->header;
-    for (int i = z->level - 1; i >= 0; i--)
-        while (p->level[i].forward && !lex_gte_min(p->level[i].forward, r))
-            p = p->level[i].forward;
-    p = p->level[0].forward;
+    zs_node *p;
+    if (z->listpack) {
+        for (p = zset_first(z); p && !lex_gte_min(p, r);) p = p->level[0].forward;
+    } else {
+        p = z->header;
+        for (int i = z->level - 1; i >= 0; i--)
+            while (p->level[i].forward && !lex_gte_min(p->level[i].forward, r))
+                p = p->level[i].forward;
+        p = p->level[0].forward;
+    }
     return (p && lex_lte_max(p, r)) ? p : NULL;
 }
 
 static zs_node *zset_last_in_lex_range(const rl_zset *z, const zs_lexrange *r)
 {
     if (!zset_in_lex_range(z, r)) return NULL;
-    zs_node *p = z->header;
+    zs_node *p;
+    if (z->listpack) {
+        for (p = z->tail; p && !lex_lte_max(p, r);) p = p->backward;
+        return (p && lex_gte_min(p, r)) ? p : NULL;
+    }
+    p = z->header;
     for (int i = z->level - 1; i >= 0; i--)
         while (p->level[i].forward && lex_lte_max(p->level[i].forward, r))
             p = p->level[i].forward;
     return (p != z->header && lex_gte_min(p, r)) ? p : NULL;
+}
+
+/* ZREMRANGEBYLEX's start on a skiplist: the first member at or above min
+ * found walking down, without the emptiness checks (zslDeleteRangeByLex). */
+static zs_node *zset_seek_lex_min(const rl_zset *z, const zs_lexrange *r)
+{
+    zs_node *p = z->header;
+    for (int i = z->level - 1; i >= 0; i--)
+        while (p->level[i].forward && !lex_gte_min(p->level[i].forward, r))
+            p = p->level[i].forward;
+    return p->level[0].forward;
 }
 
 /* --- Objects ------------------------------------------------------------ */
@@ -650,7 +676,8 @@ static int parse_score_bound(const rl_arg *a, double *v, int *ex)
 
 static int parse_range_or_reply(rl_client *c, const rl_arg *min, const rl_arg *max, zs_range *r)
 {
-    if (!parse_score_bound(min, &r->min, &r->minex) || !parse_score_bound(max, &r->max, &r->maxex)) {
+    if (!parse_score_bound(min, &r->min, &r->minex) ||
+        !parse_score_bound(max, &r->max, &r->maxex)) {
         rl_add_reply_error(c, RL_ERR_ZSET_MINMAX_FLOAT);
         return RL_ERR;
     }
@@ -900,9 +927,14 @@ void rl_cmd_zlexcount(rl_client *c)
     if (err) return;
     unsigned long count = 0;
     zs_node *first = z ? zset_first_in_lex_range(z, &r) : NULL;
-    if (first) {
+    if (first && z->listpack) {
+        /* A listpack counts from the first match while members stay below max. */
+        for (zs_node *x = first; x && lex_lte_max(x, &r); x = x->level[0].forward) count++;
+    } else if (first) {
+        /* Redis's arithmetic, unsigned, whatever the members' scores. */
+        count = z->length - (zset_node_rank(z, first) - 1);
         zs_node *last = zset_last_in_lex_range(z, &r);
-        count = zset_node_rank(z, last) - zset_node_rank(z, first) + 1;
+        if (last) count -= z->length - zset_node_rank(z, last);
     }
     rl_add_reply_long_long(c, (long long)count);
 }
@@ -1209,7 +1241,7 @@ static void zremrange_generic(rl_client *c, range_type type)
             x = next;
         }
     } else {
-        x = zset_first_in_lex_range(z, &lr);
+        x = z->listpack ? zset_first_in_lex_range(z, &lr) : zset_seek_lex_min(z, &lr);
         while (x && lex_lte_max(x, &lr)) {
             zs_node *next = x->level[0].forward;
             zset_delete_node(z, x);
