@@ -83,6 +83,7 @@ static rl_json *jr_node(jreader *r, rl_json_type type)
     v->type = type;
     v->line = r->line;
     v->col = jr_col(r, r->pos);
+    v->start = r->pos;
     return v;
 }
 
@@ -304,6 +305,7 @@ static rl_json *jr_string(jreader *r)
     out[n] = '\0';
     v->str = out;
     v->len = n;
+    v->end = r->pos;
     return v;
 }
 
@@ -543,6 +545,8 @@ static rl_json *jr_value(jreader *r)
         break;
     }
     r->depth--;
+    if (v != NULL)
+        v->end = r->pos;
     return v;
 }
 

@@ -47,6 +47,7 @@ typedef struct rl_json rl_json;
 struct rl_json {
     rl_json_type type;
     int line, col;    /* 1-based position of the value's first character */
+    size_t start, end; /* byte offsets of the value's source text: [start, end) */
     int boolean;      /* BOOL */
     int is_int;       /* NUMBER: written without fraction or exponent and fits int64 */
     int64_t integer;  /* NUMBER with is_int */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diff.h"
 #include "match.h"
 #include "mem.h"
 #include "params.h"
@@ -27,7 +28,20 @@ typedef struct run {
     void *ud;
     int backend_failed;
     rl_buf msg;
+    rl_case_capture *cap; /* NULL unless rl_run_case_capture was given one */
+    int fail_step, fail_line; /* the first failure, for rl_case_result */
+    int fail_recorded;
 } run;
+
+/* Remembers where the case first failed (step 0: the keyspace check). */
+static void record_failure(run *r, int step, int line)
+{
+    if (r->fail_recorded)
+        return;
+    r->fail_recorded = 1;
+    r->fail_step = step;
+    r->fail_line = line;
+}
 
 /* Sends one command; NULL (with the failure recorded) if the backend could
  * give no reply at all. */
@@ -98,6 +112,7 @@ static void describe_step(run *r, size_t idx)
 {
     const rl_step *st = &r->cs->steps[idx];
     rl_buf *m = &r->msg;
+    record_failure(r, (int)idx + 1, st->line);
     rl_buf_printf(m, "step %zu (%s:%d): ", idx + 1, r->f->path, st->line);
     switch (st->kind) {
     case RL_STEP_CALL:
@@ -191,6 +206,9 @@ static void describe_failure(run *r, size_t idx, const rl_reply *reply, int from
         rl_report_reply(m, reply);
     }
     rl_buf_puts(m, "\n");
+    if (st->expect == RL_EXPECT_REPLY && reply->type != RL_REPLY_ERROR &&
+        !(st->kind == RL_STEP_EVAL && rl_params_returns_json(&sc->code)))
+        rl_diff_reply(m, st->reply, reply, "  ");
     if (from_load)
         rl_buf_puts(m, "  (the error is SCRIPT LOAD's: the script did not load)\n");
     put_location(m, reply, sc);
@@ -309,20 +327,19 @@ static int run_step(run *r, size_t idx, char **shas)
     int ok = judge(r->f, st, reply);
     if (!ok)
         describe_failure(r, idx, reply, from_load, tb, log);
-    rl_reply_free(reply);
+    if (r->cap != NULL) {
+        r->cap->replies[idx] = reply;
+        r->cap->step_ok[idx] = ok;
+    } else {
+        rl_reply_free(reply);
+    }
     return ok;
 }
 
 /* --- Keyspace check -------------------------------------------------------- */
 
-typedef struct actual_key {
-    char *name;
-    size_t len;
-    char type[32];
-    rl_reply *value;   /* canonical shape, see match.h */
-    long long pttl;    /* -1: no expiry */
-    int matched;
-} actual_key;
+/* value in the canonical shape of match.h, pttl -1 for no expiry. */
+typedef rl_actual_key actual_key;
 
 static int cmp_keys(const void *a, const void *b)
 {
@@ -336,6 +353,7 @@ static int cmp_keys(const void *a, const void *b)
 
 static void keyspace_error(run *r, const char *what, const rl_reply *reply)
 {
+    record_failure(r, 0, r->cs->keyspace->line);
     rl_buf_printf(&r->msg, "keyspace check: %s answered ", what);
     rl_report_reply(&r->msg, reply);
     rl_buf_puts(&r->msg, "\n");
@@ -604,6 +622,10 @@ static int check_keyspace(run *r)
     n = live;
 
     rl_buf diff = {0};
+    if (r->cap != NULL) {
+        r->cap->keyspace_read = 1;
+        r->cap->entry_ok = rl_calloc(ks->count ? ks->count : 1, sizeof(int));
+    }
     for (size_t i = 0; i < ks->count; i++) {
         const rl_json *name = ks->keys[i], *e = ks->items[i];
         const rl_json *type = rl_json_get(e, "type"), *value = rl_json_get(e, "value");
@@ -629,6 +651,8 @@ static int check_keyspace(run *r)
             else
                 same = k->pttl >= 0 && fabs((double)k->pttl / 1000.0 - ttl->number) <= 1.0;
         }
+        if (same && r->cap != NULL)
+            r->cap->entry_ok[i] = 1;
         if (!same) {
             rl_buf_puts(&diff, "  key ");
             rl_report_string(&diff, name->str, name->len);
@@ -639,6 +663,8 @@ static int check_keyspace(run *r)
             if (ttl != NULL && k->pttl >= 0)
                 rl_buf_printf(&diff, " (PTTL %lld)", k->pttl);
             rl_buf_puts(&diff, "\n");
+            if (strcmp(k->type, type->str) == 0)
+                rl_diff_key_value(&diff, k->type, value, k->value, "    ");
         }
     }
     for (size_t j = 0; j < n; j++) {
@@ -652,10 +678,18 @@ static int check_keyspace(run *r)
     }
     if (diff.len > 0) {
         ok = 0;
+        record_failure(r, 0, ks->line);
         rl_buf_printf(m, "keyspace (%s:%d) differs from database 0:\n", r->f->path, ks->line);
         rl_buf_put(m, diff.p, diff.len);
     }
     rl_buf_free(&diff);
+    if (r->cap != NULL) {
+        /* The capture takes the keys; the cleanup below then has none. */
+        r->cap->keys = keys;
+        r->cap->nkeys = n;
+        keys = NULL;
+        n = 0;
+    }
 
 done:
     for (size_t i = 0; i < n; i++) {
@@ -679,6 +713,13 @@ static char *strip_newline(char *s)
 int rl_run_case(rl_backend *b, const rl_fixture *f, size_t case_index, rl_command_hook hook,
                 void *ud, rl_case_result *out)
 {
+    return rl_run_case_capture(b, f, case_index, hook, ud, NULL, out);
+}
+
+int rl_run_case_capture(rl_backend *b, const rl_fixture *f, size_t case_index,
+                        rl_command_hook hook, void *ud, rl_case_capture *cap,
+                        rl_case_result *out)
+{
     memset(out, 0, sizeof(*out));
     if (case_index >= f->ncases) {
         out->status = RL_CASE_FAIL;
@@ -694,7 +735,15 @@ int rl_run_case(rl_backend *b, const rl_fixture *f, size_t case_index, rl_comman
         out->message = rl_buf_take(&m);
         return 0;
     }
-    run r = {b, f, cs, case_index, hook, ud, 0, {0}};
+    run r = {b, f, cs, case_index, hook, ud, 0, {0}, cap, 0, 0, 0};
+    int keep_going = cap != NULL && cap->keep_going;
+    if (cap != NULL) {
+        cap->nsteps = cs->nsteps;
+        cap->replies = rl_calloc(cs->nsteps ? cs->nsteps : 1, sizeof(rl_reply *));
+        cap->step_ok = rl_malloc((cs->nsteps ? cs->nsteps : 1) * sizeof(int));
+        for (size_t i = 0; i < cs->nsteps; i++)
+            cap->step_ok[i] = -1;
+    }
     int result = 1;
     if (b->reset(b) != 0) {
         rl_buf_printf(&r.msg, "backend %s cannot reset: %s\n", b->name, b->errstr);
@@ -707,15 +756,25 @@ int rl_run_case(rl_backend *b, const rl_fixture *f, size_t case_index, rl_comman
         result = -1;
     }
     char **shas = rl_calloc(f->nscripts ? f->nscripts : 1, sizeof(char *));
-    for (size_t i = 0; i < cs->nsteps && result == 1; i++)
-        result = run_step(&r, i, shas);
-    if (result == 1 && cs->keyspace != NULL)
-        result = check_keyspace(&r);
+    /* keep_going runs on past failing steps (never past a backend failure),
+     * so a capture sees every step's reply. */
+    for (size_t i = 0; i < cs->nsteps && (result == 1 || (result == 0 && keep_going)); i++) {
+        int rc = run_step(&r, i, shas);
+        if (rc < result)
+            result = rc;
+    }
+    if ((result == 1 || (result == 0 && keep_going)) && cs->keyspace != NULL) {
+        int rc = check_keyspace(&r);
+        if (rc < result)
+            result = rc;
+    }
     for (size_t i = 0; i < f->nscripts; i++)
         rl_free(shas[i]);
     rl_free(shas);
 
     out->status = result == 1 ? RL_CASE_PASS : RL_CASE_FAIL;
+    out->fail_step = r.fail_step;
+    out->fail_line = r.fail_line;
     if (r.msg.len > 0)
         out->message = strip_newline(rl_buf_take(&r.msg));
     rl_buf_free(&r.msg);
@@ -727,4 +786,23 @@ void rl_case_result_clear(rl_case_result *r)
     rl_free(r->message);
     r->message = NULL;
     r->status = RL_CASE_PASS;
+    r->fail_step = 0;
+    r->fail_line = 0;
+}
+
+void rl_case_capture_clear(rl_case_capture *cap)
+{
+    for (size_t i = 0; i < cap->nsteps && cap->replies != NULL; i++)
+        rl_reply_free(cap->replies[i]);
+    rl_free(cap->replies);
+    rl_free(cap->step_ok);
+    rl_free(cap->entry_ok);
+    for (size_t i = 0; i < cap->nkeys; i++) {
+        rl_free(cap->keys[i].name);
+        rl_reply_free(cap->keys[i].value);
+    }
+    rl_free(cap->keys);
+    int keep_going = cap->keep_going;
+    memset(cap, 0, sizeof(*cap));
+    cap->keep_going = keep_going;
 }

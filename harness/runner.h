@@ -27,6 +27,8 @@ typedef enum { RL_CASE_PASS, RL_CASE_FAIL, RL_CASE_SKIP } rl_case_status;
 typedef struct rl_case_result {
     rl_case_status status;
     char *message; /* failure or skip reason, rl_malloc'd, may be NULL */
+    int fail_step; /* FAIL: the first failing step, 1-based; 0 for the keyspace check */
+    int fail_line; /* FAIL: that step's (or the keyspace's) line in the fixture, or 0 */
 } rl_case_result;
 
 /* Runs case case_index of f on b. hook may be NULL. Fills *out (clear it
@@ -35,5 +37,37 @@ typedef struct rl_case_result {
 int rl_run_case(rl_backend *b, const rl_fixture *f, size_t case_index, rl_command_hook hook,
                 void *ud, rl_case_result *out);
 void rl_case_result_clear(rl_case_result *r);
+
+/* One key of database 0 as the keyspace check read it: value in the shape
+ * rl_match_key_value takes, pttl -1 when the key has no expiry. */
+typedef struct rl_actual_key {
+    char *name;
+    size_t len;
+    char type[32];
+    rl_reply *value;
+    long long pttl;
+    int matched; /* 1 if the keyspace section names the key */
+} rl_actual_key;
+
+/* What a case did, for rewriting its expectations (redlua-test --update and
+ * --record). Zero-initialize it, set keep_going, pass it to
+ * rl_run_case_capture, free what it holds with rl_case_capture_clear. */
+typedef struct rl_case_capture {
+    int keep_going;       /* in: run every step, and check the keyspace, after a failure */
+    size_t nsteps;        /* out: the case's step count */
+    rl_reply **replies;   /* out: each step's reply (the SCRIPT LOAD error when the
+                           * script did not load); NULL for advance_ms or a step not run */
+    int *step_ok;         /* out: 1 the step met its expectation, 0 it did not, -1 not run */
+    int keyspace_read;    /* out: 1 when the keyspace section was checked */
+    int *entry_ok;        /* out: per keyspace section entry, 1 if the key matched it */
+    rl_actual_key *keys;  /* out: database 0, sorted by name */
+    size_t nkeys;
+} rl_case_capture;
+
+/* rl_run_case that also fills *cap (may be NULL: then it is rl_run_case). */
+int rl_run_case_capture(rl_backend *b, const rl_fixture *f, size_t case_index,
+                        rl_command_hook hook, void *ud, rl_case_capture *cap,
+                        rl_case_result *out);
+void rl_case_capture_clear(rl_case_capture *cap);
 
 #endif
