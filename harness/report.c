@@ -197,22 +197,89 @@ void rl_report_json(rl_buf *b, const rl_json *v)
     }
 }
 
+#define C_RED "\033[31m"
+#define C_GREEN "\033[32m"
+#define C_YELLOW "\033[33m"
+#define C_BOLD_RED "\033[1;31m"
+#define C_BOLD_GREEN "\033[1;32m"
+#define C_BOLD_YELLOW "\033[1;33m"
+#define C_RESET "\033[0m"
+
+/* The colour of a message line: what was expected in green, what came in
+ * red, so the eye finds the two values at once. */
+static const char *line_color(const char *p, size_t n)
+{
+    while (n > 0 && *p == ' ') {
+        p++;
+        n--;
+    }
+    if (n >= 8 && memcmp(p, "expected", 8) == 0)
+        return C_GREEN;
+    if (n >= 6 && memcmp(p, "actual", 6) == 0)
+        return C_RED;
+    if (n >= 7 && memcmp(p, "missing", 7) == 0)
+        return C_GREEN;
+    if (n >= 10 && memcmp(p, "unexpected", 10) == 0)
+        return C_RED;
+    return NULL;
+}
+
 /* Prints msg with every line indented, cutting overlong lines. */
-static void print_indented(FILE *out, const char *msg, const char *indent)
+static void print_indented_color(FILE *out, const char *msg, const char *indent, int color)
 {
     const char *p = msg;
     while (*p != '\0') {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        const char *c = color ? line_color(p, n) : NULL;
         if (n > RL_REPORT_VALUE_MAX)
-            fprintf(out, "%s%.*s ... (%zu more bytes)\n", indent, RL_REPORT_VALUE_MAX, p,
-                    n - RL_REPORT_VALUE_MAX);
+            fprintf(out, "%s%s%.*s ... (%zu more bytes)%s\n", indent, c ? c : "",
+                    RL_REPORT_VALUE_MAX, p, n - RL_REPORT_VALUE_MAX, c ? C_RESET : "");
         else
-            fprintf(out, "%s%.*s\n", indent, (int)n, p);
+            fprintf(out, "%s%s%.*s%s\n", indent, c ? c : "", (int)n, p, c ? C_RESET : "");
         p += n;
         if (*p == '\n')
             p++;
     }
+}
+
+static void print_time(FILE *out, double ms)
+{
+    if (ms >= 0)
+        fprintf(out, " (%.2f ms)", ms);
+}
+
+void rl_report_case_ms(rl_report *rep, const rl_fixture *f, size_t case_index,
+                       const rl_case_result *res, double ms)
+{
+    if (!rep->verbose) {
+        rl_report_case(rep, f, case_index, res);
+        return;
+    }
+    rl_buf name = {0};
+    const char *cname = rl_fixture_case_name(f, case_index);
+    put_json_string(&name, cname, strlen(cname));
+    static const char *const labels[] = {"PASS", "FAIL", "SKIP"};
+    static const char *const colors[] = {C_BOLD_GREEN, C_BOLD_RED, C_BOLD_YELLOW};
+    int s = res->status == RL_CASE_PASS ? 0 : res->status == RL_CASE_FAIL ? 1 : 2;
+    if (rep->color)
+        fprintf(rep->out, "%s%s%s", colors[s], labels[s], C_RESET);
+    else
+        fputs(labels[s], rep->out);
+    fprintf(rep->out, " %s: case %s", f->path, name.p);
+    if (res->status == RL_CASE_SKIP)
+        fprintf(rep->out, ": %s", res->message ? res->message : "skipped");
+    print_time(rep->out, ms);
+    fputc('\n', rep->out);
+    if (res->status == RL_CASE_FAIL && res->message != NULL)
+        print_indented_color(rep->out, res->message, "  ", rep->color);
+    if (res->status == RL_CASE_PASS)
+        rep->passed++;
+    else if (res->status == RL_CASE_FAIL)
+        rep->failed++;
+    else
+        rep->skipped++;
+    rl_buf_free(&name);
 }
 
 void rl_report_case(rl_report *rep, const rl_fixture *f, size_t case_index,
@@ -229,14 +296,16 @@ void rl_report_case(rl_report *rep, const rl_fixture *f, size_t case_index,
         break;
     case RL_CASE_SKIP:
         rep->skipped++;
-        fprintf(rep->out, "SKIP %s: case %s: %s\n", f->path, name.p,
+        fprintf(rep->out, "%s %s: case %s: %s\n",
+                rep->color ? C_BOLD_YELLOW "SKIP" C_RESET : "SKIP", f->path, name.p,
                 res->message ? res->message : "skipped");
         break;
     case RL_CASE_FAIL:
         rep->failed++;
-        fprintf(rep->out, "FAIL %s: case %s\n", f->path, name.p);
+        fprintf(rep->out, "%s %s: case %s\n", rep->color ? C_BOLD_RED "FAIL" C_RESET : "FAIL",
+                f->path, name.p);
         if (res->message != NULL)
-            print_indented(rep->out, res->message, "  ");
+            print_indented_color(rep->out, res->message, "  ", rep->color);
         break;
     }
     rl_buf_free(&name);
@@ -244,9 +313,14 @@ void rl_report_case(rl_report *rep, const rl_fixture *f, size_t case_index,
 
 void rl_report_summary(rl_report *rep)
 {
+    char line[128];
     if (rep->skipped > 0)
-        fprintf(rep->out, "%zu passed, %zu failed, %zu skipped\n", rep->passed, rep->failed,
-                rep->skipped);
+        snprintf(line, sizeof(line), "%zu passed, %zu failed, %zu skipped", rep->passed,
+                 rep->failed, rep->skipped);
     else
-        fprintf(rep->out, "%zu passed, %zu failed\n", rep->passed, rep->failed);
+        snprintf(line, sizeof(line), "%zu passed, %zu failed", rep->passed, rep->failed);
+    if (rep->color)
+        fprintf(rep->out, "%s%s%s\n", rep->failed > 0 ? C_BOLD_RED : C_BOLD_GREEN, line, C_RESET);
+    else
+        fprintf(rep->out, "%s\n", line);
 }

@@ -39,12 +39,17 @@ typedef struct rl_report {
     FILE *out;
     int verbose;
     size_t passed, failed, skipped;
+    int color; /* 1: ANSI colours (labels, expected/actual lines, the summary) */
 } rl_report;
 
 /* Prints one case's result (failures and skips always, passes if verbose)
  * and counts it. */
 void rl_report_case(rl_report *rep, const rl_fixture *f, size_t case_index,
                     const rl_case_result *res);
+/* The same, with the case's run time: verbose output then prints one line
+ * per case, "PASS|FAIL|SKIP file: case "name" (T ms)". ms < 0: no time. */
+void rl_report_case_ms(rl_report *rep, const rl_fixture *f, size_t case_index,
+                       const rl_case_result *res, double ms);
 /* Prints the closing line: "N passed, M failed" plus ", K skipped" when any
  * case was skipped. */
 void rl_report_summary(rl_report *rep);
