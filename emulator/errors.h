@@ -253,6 +253,79 @@
 #define RL_ERR_LUA_RANDOM_ARGS "wrong number of arguments"
 #define RL_ERR_LUA_RANDOM_INTERVAL "interval is empty"
 
+/* Functions (functions.c: FUNCTION, FCALL, FCALL_RO). Wrong subcommand
+ * arity (FLUSH, RESTORE) uses RL_ERRF_STREAM_SUBCOMMAND_SYNTAX. */
+#define RL_ERRF_FN_UNKNOWN_OPTION "ERR Unknown option given: %s"
+#define RL_ERR_FN_CODE_MISSING "ERR Function code is missing"
+#define RL_ERR_FN_MISSING_METADATA "ERR Missing library metadata"
+#define RL_ERR_FN_INVALID_METADATA "ERR Invalid library metadata"
+#define RL_ERR_FN_NAME_TWICE "ERR Invalid metadata value, name argument was given multiple times"
+/* The metadata word as a C string. */
+#define RL_ERRF_FN_METADATA_VALUE "ERR Invalid metadata value given: %s"
+#define RL_ERR_FN_NO_LIBRARY_NAME "ERR Library name was not given"
+/* Bad library names and bad function names alike. */
+#define RL_ERR_FN_BAD_NAME                                                                 \
+    "ERR Library names can only contain letters, numbers, or underscores(_) and must be " \
+    "at least one character long"
+/* The engine as (int length, pointer). */
+#define RL_ERRF_FN_ENGINE_NOT_FOUND "ERR Engine '%.*s' not found"
+/* FUNCTION LOAD quotes the library name, FUNCTION RESTORE does not. */
+#define RL_ERRF_FN_LIBRARY_EXISTS "ERR Library '%s' already exists"
+#define RL_ERRF_FN_RESTORE_LIBRARY_EXISTS "ERR Library %s already exists"
+#define RL_ERR_FN_NO_FUNCTIONS "ERR No functions registered"
+#define RL_ERRF_FN_FUNCTION_EXISTS "ERR Function %s already exists"
+/* Lua's compiler message, e.g. "user_function:2: unexpected symbol near '+'". */
+#define RL_ERRF_FN_COMPILE "ERR Error compiling function: %s"
+/* The error raised by the library's code: "ERR " + a Lua error string, or
+ * the err field of an error table. */
+#define RL_ERRF_FN_REGISTER "ERR Error registering functions: %s"
+/* Raised (as an error table) when the library's code runs over 500 ms. */
+#define RL_ERR_FN_LOAD_TIMEOUT "ERR FUNCTION LOAD timeout"
+#define RL_ERR_FN_NOT_FOUND "ERR Function not found"
+#define RL_ERR_FN_BAD_NUMKEYS "ERR Bad number of keys provided"
+#define RL_ERR_FN_LIBRARY_NOT_FOUND "ERR Library not found"
+#define RL_ERR_FN_FLUSH_OPTION "ERR FUNCTION FLUSH only supports SYNC|ASYNC option"
+#define RL_ERR_FN_LIST_NO_PATTERN "ERR library name argument was not given"
+/* The argument as a C string. */
+#define RL_ERRF_FN_LIST_ARGUMENT "ERR Unknown argument %s"
+#define RL_ERR_FN_RESTORE_POLICY \
+    "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE."
+#define RL_ERR_FN_RESTORE_CHECKSUM "ERR DUMP payload version or checksum are wrong"
+#define RL_ERR_FN_RESTORE_TYPE "ERR given type is not a function"
+#define RL_ERR_FN_RESTORE_PAYLOAD "ERR Failed loading library payload"
+/* The fields of the pre-GA record (RDB opcode 0xF6, Redis 7.0 rc1/rc2). */
+#define RL_ERR_FN_RESTORE_NAME "ERR Failed loading library name"
+#define RL_ERR_FN_RESTORE_ENGINE "ERR Failed loading engine name"
+#define RL_ERR_FN_RESTORE_DESC_FLAG "ERR Failed loading library description indicator"
+#define RL_ERR_FN_RESTORE_DESC "ERR Failed loading library description"
+#define RL_ERR_FN_RESTORE_BLOB "ERR Failed loading library blob"
+/* redis.register_function: error tables raised at FUNCTION LOAD (shown after
+ * "Error registering functions: ") or, the last one, when called later. */
+#define RL_ERR_FN_REG_ARGC "ERR wrong number of arguments to redis.register_function"
+#define RL_ERR_FN_REG_SINGLE                                                     \
+    "ERR calling redis.register_function with a single argument is only " \
+    "applicable to Lua table (representing named arguments)."
+#define RL_ERR_FN_REG_NAME "ERR first argument to redis.register_function must be a string"
+#define RL_ERR_FN_REG_CALLBACK \
+    "ERR second argument to redis.register_function must be a function"
+#define RL_ERR_FN_REG_KEY \
+    "ERR named argument key given to redis.register_function is not a string"
+#define RL_ERR_FN_REG_NAMED_NAME \
+    "ERR function_name argument given to redis.register_function must be a string"
+#define RL_ERR_FN_REG_NAMED_DESC \
+    "ERR description argument given to redis.register_function must be a string"
+#define RL_ERR_FN_REG_NAMED_CALLBACK \
+    "ERR callback argument given to redis.register_function must be a function"
+#define RL_ERR_FN_REG_FLAGS \
+    "ERR flags argument to redis.register_function must be a table representing function flags"
+#define RL_ERR_FN_REG_UNKNOWN_FLAG "ERR unknown flag given"
+#define RL_ERR_FN_REG_UNKNOWN_ARG "ERR unknown argument given to redis.register_function"
+#define RL_ERR_FN_REG_NO_NAME "ERR redis.register_function must get a function name argument"
+#define RL_ERR_FN_REG_NO_CALLBACK "ERR redis.register_function must get a callback argument"
+#define RL_ERR_FN_REG_DUPLICATE "ERR Function already exists in the library"
+#define RL_ERR_FN_REG_AFTER_LOAD \
+    "ERR redis.register_function can only be called on FUNCTION LOAD command"
+
 /* Lua libraries (lua_cjson.c, lua_cmsgpack.c, lua_struct.c, lua_bit.c,
  * lua_libs.c): Lua error messages, raised as strings. luaL_error adds the
  * position ("user_script:N: ") and the error handler the "ERR " code;

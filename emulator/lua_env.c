@@ -20,6 +20,8 @@ static char readonly_key; /* weak-keyed set of read-only tables */
 static char globals_key;  /* the real globals table, behind the proxy */
 static char tostring_key; /* the original tostring, used by the error handler */
 static char error_key;    /* the original error, recognised by the error handler */
+static char proxy_mt_key; /* the metatable of the globals proxy */
+static char handler_key;  /* the error handler (__redis__err__handler) */
 
 /* Redis checks for a busy script every 100000 VM instructions. */
 #define HOOK_COUNT 100000
@@ -165,7 +167,7 @@ static int env_setmetatable(lua_State *L)
 /* --- Globals protection ----------------------------------------------------------- */
 
 /* __index of the real globals table: a missing global is an error. */
-static int global_missing(lua_State *L)
+int rl_lua_env_missing_global(lua_State *L)
 {
     if (!lua_isstring(L, 2)) return luaL_error(L, RL_ERR_LUA_GLOBAL_KEY_TYPE);
     return luaL_error(L, RL_ERRF_LUA_NONEXISTENT_GLOBAL, lua_tostring(L, 2));
@@ -173,7 +175,7 @@ static int global_missing(lua_State *L)
 
 /* __newindex of the proxy: no global may be assigned. luaL_error adds the
  * position of the assigning Lua code ("user_script:1: "), as the VM does. */
-static int global_assign(lua_State *L)
+int rl_lua_env_readonly_assign(lua_State *L)
 {
     return luaL_error(L, RL_ERR_LUA_READONLY_TABLE);
 }
@@ -229,13 +231,13 @@ static void seal_globals(lua_State *L)
     set_registry(L, &globals_key);
 
     lua_newtable(L); /* the real table's metatable */
-    lua_pushcfunction(L, global_missing);
+    lua_pushcfunction(L, rl_lua_env_missing_global);
     lua_setfield(L, -2, "__index");
     lua_setmetatable(L, real);
 
     lua_newtable(L); /* the decoy, shaped like Redis's globals metatable */
     int decoy = lua_gettop(L);
-    lua_pushcfunction(L, global_missing);
+    lua_pushcfunction(L, rl_lua_env_missing_global);
     lua_setfield(L, -2, "__index");
 
     lua_newtable(L); /* the proxy */
@@ -244,12 +246,14 @@ static void seal_globals(lua_State *L)
     int mt = lua_gettop(L);
     lua_pushvalue(L, real);
     lua_setfield(L, mt, "__index");
-    lua_pushcfunction(L, global_assign);
+    lua_pushcfunction(L, rl_lua_env_readonly_assign);
     lua_setfield(L, mt, "__newindex");
     lua_pushvalue(L, decoy);
     lua_setfield(L, mt, "__metatable");
     lua_pushvalue(L, mt);
     lua_setmetatable(L, proxy);
+    lua_pushvalue(L, mt);
+    set_registry(L, &proxy_mt_key);
 
     lua_pushvalue(L, proxy);
     lua_setfield(L, real, "_G");
@@ -262,6 +266,18 @@ static void seal_globals(lua_State *L)
     lua_pushvalue(L, proxy);
     lua_replace(L, LUA_GLOBALSINDEX);
     lua_settop(L, real - 1);
+}
+
+void rl_lua_env_set_globals_fallback(lua_State *L)
+{
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        push_registry(L, &globals_key);
+    }
+    push_registry(L, &proxy_mt_key);
+    lua_insert(L, -2);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
 }
 
 void rl_lua_env_set_global(lua_State *L, const char *name)
@@ -478,7 +494,7 @@ static int push_function_name(lua_State *L, int fidx)
  * function is stored, as PUC Lua would have written them. Left alone are
  * error(), whose position depends on its level argument, and the read-only
  * error of rawset and setmetatable, which never has one. */
-static void repair_tail_call_message(lua_State *L, int line)
+static void repair_tail_call_message(lua_State *L, const char *chunk, int line)
 {
     lua_Debug ar;
     if (!lua_getstack(L, 1, &ar) || !lua_getinfo(L, "f", &ar)) return;
@@ -489,7 +505,7 @@ static void repair_tail_call_message(lua_State *L, int line)
     if (!keep) {
         const char *msg = lua_tostring(L, 1);
         const char *q = strstr(msg, " to '?'");
-        lua_pushfstring(L, "%s:%d: ", &RL_LUA_CHUNK_SOURCE[1], line);
+        lua_pushfstring(L, "%s:%d: ", &chunk[1], line);
         if (strncmp(msg, "bad argument #", 14) == 0 && q && push_function_name(L, f)) {
             lua_pushlstring(L, msg, (size_t)(q - msg) + 5); /* up to " to '" */
             lua_insert(L, -2);
@@ -530,7 +546,7 @@ static int env_error_handler(lua_State *L)
                 line = ar.currentline;
             } else if (rl_engine_tail_call_drops_caller && run && run->last_line > 0) {
                 tail_call = 1;
-                source = RL_LUA_CHUNK_SOURCE;
+                source = env->chunk_source;
                 line = run->last_line;
             }
         } else {
@@ -543,11 +559,11 @@ static int env_error_handler(lua_State *L)
         if (tail_call && !run->traceback.len) {
             char frame[64];
             int n = snprintf(frame, sizeof(frame), "%s:%d: in ? (tail call)",
-                             &RL_LUA_CHUNK_SOURCE[1], line);
+                             &source[1], line);
             rl_lua_text_append(&run->traceback, frame, (size_t)n);
         }
     }
-    if (tail_call && lua_type(L, 1) == LUA_TSTRING) repair_tail_call_message(L, line);
+    if (tail_call && lua_type(L, 1) == LUA_TSTRING) repair_tail_call_message(L, source, line);
 
     if (!lua_istable(L, 1)) {
         lua_pushstring(L, RL_ERR_LUA_VALUE_PREFIX);
@@ -569,9 +585,7 @@ static int env_error_handler(lua_State *L)
 
 void rl_lua_env_push_error_handler(lua_State *L)
 {
-    push_registry(L, &globals_key);
-    lua_getfield(L, -1, "__redis__err__handler");
-    lua_remove(L, -2);
+    push_registry(L, &handler_key);
 }
 
 /* --- Time limit ------------------------------------------------------------------------ */
@@ -638,11 +652,15 @@ static void set_field_cfunction(lua_State *L, int idx, const char *name, lua_CFu
     lua_setfield(L, idx, name);
 }
 
-rl_lua_env *rl_lua_env_new(rl_emu *emu, uint64_t *rand48)
+/* The EVAL VM, or (functions) the VM of FUNCTION / FCALL: no
+ * __redis__err__handler global, no EVAL-only redis.* functions, chunks named
+ * "@user_function". */
+static rl_lua_env *env_new(rl_emu *emu, uint64_t *rand48, int functions)
 {
     rl_lua_env *env = rl_calloc(1, sizeof(*env));
     env->emu = emu;
     env->rand48 = rand48;
+    env->chunk_source = functions ? RL_LUA_FUNCTION_CHUNK_SOURCE : RL_LUA_CHUNK_SOURCE;
     lua_State *L = rl_engine_new_state(env_alloc, env);
     if (!L) {
         fprintf(stderr, "redlua: cannot create a Lua state\n");
@@ -695,12 +713,27 @@ rl_lua_env *rl_lua_env_new(rl_emu *emu, uint64_t *rand48)
     set_field_cfunction(L, -1, "random", env_math_random);
     set_field_cfunction(L, -1, "randomseed", env_math_randomseed);
     lua_pop(L, 1);
-    rl_lua_redis_open(L);
-    set_field_cfunction(L, g, "__redis__err__handler", env_error_handler);
+    rl_lua_redis_open(L, !functions);
+    lua_pushcfunction(L, env_error_handler);
+    if (!functions) {
+        lua_pushvalue(L, -1);
+        lua_setfield(L, g, "__redis__err__handler");
+    }
+    set_registry(L, &handler_key);
     lua_pop(L, 1);
 
     seal_globals(L);
     return env;
+}
+
+rl_lua_env *rl_lua_env_new(rl_emu *emu, uint64_t *rand48)
+{
+    return env_new(emu, rand48, 0);
+}
+
+rl_lua_env *rl_lua_env_new_functions(rl_emu *emu, uint64_t *rand48)
+{
+    return env_new(emu, rand48, 1);
 }
 
 void rl_lua_env_free(rl_lua_env *env)

@@ -59,11 +59,16 @@ typedef struct rl_lua_env {
     rl_emu *emu;
     uint64_t *rand48; /* the rand48 state, owned by the emulator's scripting */
     rl_lua_run *run;  /* non-NULL while a script runs */
+    const char *chunk_source; /* RL_LUA_CHUNK_SOURCE or RL_LUA_FUNCTION_CHUNK_SOURCE */
 } rl_lua_env;
 
 /* Builds a fresh environment. rand48 must outlive it. Never returns NULL
  * (aborts when Lua cannot be created, like every allocation failure). */
 rl_lua_env *rl_lua_env_new(rl_emu *emu, uint64_t *rand48);
+/* The same for the functions VM (Redis's function_lua.c): the globals of a
+ * function run lack __redis__err__handler, its redis table lacks breakpoint,
+ * debug and replicate_commands, and its chunks are "@user_function". */
+rl_lua_env *rl_lua_env_new_functions(rl_emu *emu, uint64_t *rand48);
 void rl_lua_env_free(rl_lua_env *env);
 
 /* The environment a state belongs to. */
@@ -71,6 +76,17 @@ rl_lua_env *rl_lua_env_get(lua_State *L);
 
 /* Pushes the message handler (__redis__err__handler) for lua_pcall. */
 void rl_lua_env_push_error_handler(lua_State *L);
+
+/* Pops a table and makes it what reading a global falls through to (FUNCTION
+ * LOAD's restricted globals); nil restores the real globals. */
+void rl_lua_env_set_globals_fallback(lua_State *L);
+
+/* The protection's metamethods, for other protected tables: __index raising
+ * "Script attempted to access nonexistent global variable 'k'" and
+ * __newindex raising "Attempt to modify a readonly table", both with the
+ * position of the Lua code that did it. */
+int rl_lua_env_missing_global(lua_State *L);
+int rl_lua_env_readonly_assign(lua_State *L);
 
 /* Sets a global behind the protection (KEYS, ARGV); pops the value. */
 void rl_lua_env_set_global(lua_State *L, const char *name);
@@ -86,6 +102,8 @@ void rl_lua_env_set_readonly(lua_State *L, int idx);
 
 /* The chunk name scripts are compiled with (Lua shows it as "user_script"). */
 #define RL_LUA_CHUNK_SOURCE "@user_script"
+/* The chunk name of function libraries ("user_function"). */
+#define RL_LUA_FUNCTION_CHUNK_SOURCE "@user_function"
 
 /* The initial state of Redis's rand48 generator (libc's default seed). */
 #define RL_RAND48_INITIAL 0x1234ABCD330EULL

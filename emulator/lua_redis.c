@@ -666,7 +666,7 @@ static void set_number(lua_State *L, const char *name, lua_Number v)
     lua_settable(L, -3);
 }
 
-void rl_lua_redis_open(lua_State *L)
+void rl_lua_redis_open(lua_State *L, int eval_vm)
 {
     /* Same fields in the same order as luaRegisterRedisAPI + scriptingInit. */
     lua_newtable(L);
@@ -692,8 +692,10 @@ void rl_lua_redis_open(lua_State *L)
     set_number(L, "REPL_REPLICA", REPL_REPLICA);
     set_number(L, "REPL_ALL", REPL_AOF | REPL_REPLICA);
     set_function(L, "acl_check_cmd", redis_acl_check_cmd);
-    set_function(L, "breakpoint", redis_breakpoint);
-    set_function(L, "debug", redis_debug);
-    set_function(L, "replicate_commands", redis_replicate_commands);
+    if (eval_vm) {
+        set_function(L, "breakpoint", redis_breakpoint);
+        set_function(L, "debug", redis_debug);
+        set_function(L, "replicate_commands", redis_replicate_commands);
+    }
     lua_setglobal(L, "redis");
 }

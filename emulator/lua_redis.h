@@ -10,8 +10,9 @@
 #include "reply.h"
 
 /* Creates the redis table as the global `redis` (before the globals are
- * sealed). */
-void rl_lua_redis_open(lua_State *L);
+ * sealed). eval_vm adds the functions only the EVAL VM has (breakpoint,
+ * debug, replicate_commands); the functions VM passes 0. */
+void rl_lua_redis_open(lua_State *L, int eval_vm);
 
 /* Pushes {err = text}, text taken verbatim ("ERR ..." with its code). */
 void rl_lua_push_error_table(lua_State *L, const char *text);

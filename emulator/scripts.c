@@ -10,8 +10,9 @@
  * A run: the error handler and the function are pushed, the run is begun
  * (expiry frozen, time limit armed), KEYS and ARGV are set, lua_pcall runs
  * the chunk, and the first result is converted into the caller's reply; on
- * error the handler's table becomes "-<err> script: <sha>, on <source>:<line>.". */
-#include "server.h"
+ * error the handler's table becomes "-<err> script: <sha>, on <source>:<line>.".
+ * That run is rl_script_run (scripts.h), which FCALL (functions.c) shares. */
+#include "scripts.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -21,29 +22,19 @@
 
 #include "commands.h"
 #include "errors.h"
+#include "functions.h"
 #include "lua_env.h"
 #include "lua_redis.h"
 #include "mem.h"
 #include "rl_uthash.h"
 #include "sha1.h"
 
-/* Script flags (the shebang's flags=...). */
-#define SCRIPT_FLAG_NO_WRITES (1 << 0)
-#define SCRIPT_FLAG_ALLOW_OOM (1 << 1)
-#define SCRIPT_FLAG_ALLOW_STALE (1 << 2)
-#define SCRIPT_FLAG_NO_CLUSTER (1 << 3)
-#define SCRIPT_FLAG_ALLOW_CROSS_SLOT (1 << 4)
-#define SCRIPT_FLAG_EVAL_COMPAT_MODE (1 << 5) /* no shebang */
-
-static const struct {
-    const char *name;
-    int flag;
-} script_flag_names[] = {
-    {"no-writes", SCRIPT_FLAG_NO_WRITES},
-    {"allow-oom", SCRIPT_FLAG_ALLOW_OOM},
-    {"allow-stale", SCRIPT_FLAG_ALLOW_STALE},
-    {"no-cluster", SCRIPT_FLAG_NO_CLUSTER},
-    {"allow-cross-slot-keys", SCRIPT_FLAG_ALLOW_CROSS_SLOT},
+const rl_script_flag rl_script_flags[] = {
+    {"no-writes", RL_SCRIPT_FLAG_NO_WRITES},
+    {"allow-oom", RL_SCRIPT_FLAG_ALLOW_OOM},
+    {"allow-stale", RL_SCRIPT_FLAG_ALLOW_STALE},
+    {"no-cluster", RL_SCRIPT_FLAG_NO_CLUSTER},
+    {"allow-cross-slot-keys", RL_SCRIPT_FLAG_ALLOW_CROSS_SLOT},
     {NULL, 0},
 };
 
@@ -94,6 +85,7 @@ void rl_scripting_free(rl_emu *emu)
 {
     rl_scripting *s = emu->scripting;
     if (!s) return;
+    rl_functions_free(emu);
     free_scripts(s);
     rl_lua_env_free(s->env);
     rl_client_free(s->client);
@@ -155,16 +147,13 @@ static void reply_error_format(rl_client *c, const char *fmt, ...)
 
 /* --- Shebang --------------------------------------------------------------------------- */
 
-typedef struct split_args {
-    int count;
-    char **argv; /* each NUL-terminated (they may hold NULs from \x00) */
-} split_args;
-
-static void split_args_free(split_args *a)
+void rl_split_args_free(rl_split_args *a)
 {
     for (int i = 0; i < a->count; i++) rl_free(a->argv[i]);
     rl_free(a->argv);
+    rl_free(a->lens);
     a->argv = NULL;
+    a->lens = NULL;
     a->count = 0;
 }
 
@@ -176,15 +165,12 @@ static int hex_value(char ch)
     return -1;
 }
 
-/* Splits a line like redis-cli (Redis's sdssplitargs): words separated by
- * white space, "double quotes" with \n \r \t \b \a \xHH escapes, 'single
- * quotes' with \' only; a closing quote must be followed by a space or the
- * end. Returns 0 on unbalanced quotes. */
-static int split_line(const char *p, split_args *out)
+int rl_split_args_parse(const char *p, rl_split_args *out)
 {
     rl_lua_text cur = {0};
     out->count = 0;
     out->argv = NULL;
+    out->lens = NULL;
     for (;;) {
         while (*p && isspace((unsigned char)*p)) p++;
         if (!*p) {
@@ -239,11 +225,13 @@ static int split_line(const char *p, split_args *out)
             if (*p) p++;
         }
         out->argv = rl_realloc(out->argv, sizeof(char *) * (size_t)(out->count + 1));
+        out->lens = rl_realloc(out->lens, sizeof(size_t) * (size_t)(out->count + 1));
+        out->lens[out->count] = cur.len;
         out->argv[out->count++] = rl_memdup(cur.buf, cur.len);
     }
 fail:
     rl_lua_text_free(&cur);
-    split_args_free(out);
+    rl_split_args_free(out);
     return 0;
 }
 
@@ -252,7 +240,7 @@ fail:
  * replies and returns RL_ERR. Like Redis it reads body as a C string. */
 static int parse_shebang(rl_client *c, const char *body, int *flags, size_t *shebang_len)
 {
-    *flags = SCRIPT_FLAG_EVAL_COMPAT_MODE;
+    *flags = RL_SCRIPT_FLAG_EVAL_COMPAT_MODE;
     *shebang_len = 0;
     if (strncmp(body, "#!", 2) != 0) return RL_OK;
     const char *nl = strchr(body, '\n');
@@ -261,11 +249,11 @@ static int parse_shebang(rl_client *c, const char *body, int *flags, size_t *she
         return RL_ERR;
     }
     char *line = rl_memdup(body, (size_t)(nl - body));
-    split_args parts;
-    int ok = split_line(line, &parts);
+    rl_split_args parts;
+    int ok = rl_split_args_parse(line, &parts);
     rl_free(line);
     if (!ok || parts.count == 0) {
-        split_args_free(&parts);
+        rl_split_args_free(&parts);
         rl_add_reply_error(c, RL_ERR_SHEBANG_NO_ENGINE);
         return RL_ERR;
     }
@@ -287,18 +275,18 @@ static int parse_shebang(rl_client *c, const char *body, int *flags, size_t *she
             const char *comma = strchr(p, ',');
             size_t n = comma ? (size_t)(comma - p) : strlen(p);
             int k;
-            for (k = 0; script_flag_names[k].name; k++)
-                if (strlen(script_flag_names[k].name) == n &&
-                    memcmp(script_flag_names[k].name, p, n) == 0)
+            for (k = 0; rl_script_flags[k].name; k++)
+                if (strlen(rl_script_flags[k].name) == n &&
+                    memcmp(rl_script_flags[k].name, p, n) == 0)
                     break;
-            if (!script_flag_names[k].name) {
+            if (!rl_script_flags[k].name) {
                 char *name = rl_memdup(p, n);
                 reply_error_format(c, RL_ERRF_SHEBANG_FLAG, name);
                 rl_free(name);
                 rc = RL_ERR;
                 break;
             }
-            f |= script_flag_names[k].flag;
+            f |= rl_script_flags[k].flag;
             if (!comma) break;
             p = comma + 1;
             if (!*p) {
@@ -309,7 +297,7 @@ static int parse_shebang(rl_client *c, const char *body, int *flags, size_t *she
             }
         }
     }
-    split_args_free(&parts);
+    rl_split_args_free(&parts);
     if (rc != RL_OK) return rc;
     *flags = f;
     *shebang_len = (size_t)(nl - body);
@@ -462,12 +450,66 @@ static void reply_script_error(rl_client *c, lua_State *L, const char *sha)
     rl_lua_text_free(&out);
 }
 
-static void eval_generic(rl_client *c, int evalsha, int ro)
+static void clear_last(rl_scripting *s)
 {
-    rl_scripting *s = get_scripting(c->emu);
     rl_free(s->last_traceback);
     rl_free(s->last_log);
     s->last_traceback = s->last_log = NULL;
+}
+
+void rl_script_reset_last(rl_emu *emu)
+{
+    if (emu->scripting) clear_last(emu->scripting);
+}
+
+uint64_t *rl_script_rand48(rl_emu *emu)
+{
+    return &get_scripting(emu)->rand48;
+}
+
+void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *name, int readonly,
+                   long long numkeys, int keys_as_arguments)
+{
+    rl_scripting *s = get_scripting(c->emu);
+    lua_State *L = env->L;
+    rl_lua_run run = {0};
+    run.caller = c;
+    run.client = sc;
+    run.readonly = readonly;
+    sc->db = c->db;
+    sc->resp = 2;
+    sc->flags = RL_CLIENT_SCRIPT | RL_CLIENT_DENY_BLOCKING |
+                (run.readonly ? RL_CLIENT_READONLY_SCRIPT : 0);
+    run.timeout_ms = c->emu->script_timeout_ms;
+
+    rl_lua_env_begin_run(env, &run);
+    push_string_array(L, c->argv + 3, numkeys);
+    if (!keys_as_arguments) rl_lua_env_set_global(L, "KEYS");
+    push_string_array(L, c->argv + 3 + numkeys, c->argc - 3 - numkeys);
+    if (!keys_as_arguments) rl_lua_env_set_global(L, "ARGV");
+    int nargs = keys_as_arguments ? 2 : 0;
+    int err = lua_pcall(L, nargs, 1, -(nargs + 2));
+    if (++s->gc_count == GC_CYCLE_PERIOD) {
+        lua_gc(L, LUA_GCSTEP, GC_CYCLE_PERIOD);
+        s->gc_count = 0;
+    }
+    if (err) {
+        reply_script_error(c, L, name);
+        lua_pop(L, 1);
+        s->last_traceback = rl_lua_text_take(&run.traceback);
+    } else {
+        rl_add_reply_take(c, rl_lua_to_reply(L, sc->resp, c->resp));
+    }
+    rl_lua_env_end_run(env);
+    lua_pop(L, 1); /* the error handler */
+    s->last_log = rl_lua_text_take(&run.log);
+    rl_lua_text_free(&run.traceback);
+}
+
+static void eval_generic(rl_client *c, int evalsha, int ro)
+{
+    rl_scripting *s = get_scripting(c->emu);
+    clear_last(s);
     if (evalsha && c->argv[1].len != 40) {
         rl_add_reply_error(c, RL_ERR_NOSCRIPT);
         return;
@@ -503,45 +545,15 @@ static void eval_generic(rl_client *c, int evalsha, int ro)
     }
     script_entry *e;
     HASH_FIND_STR(s->scripts, sha, e);
-    int compat = e->flags & SCRIPT_FLAG_EVAL_COMPAT_MODE;
-    if (!compat && !(e->flags & SCRIPT_FLAG_NO_WRITES) && ro) {
+    int compat = e->flags & RL_SCRIPT_FLAG_EVAL_COMPAT_MODE;
+    if (!compat && !(e->flags & RL_SCRIPT_FLAG_NO_WRITES) && ro) {
         lua_pop(L, 2);
         rl_add_reply_error(c, RL_ERR_SCRIPT_RO_WRITE_FLAG);
         return;
     }
 
-    rl_client *sc = s->client;
-    rl_lua_run run = {0};
-    run.caller = c;
-    run.client = sc;
-    run.readonly = ro || (!compat && (e->flags & SCRIPT_FLAG_NO_WRITES));
-    sc->db = c->db;
-    sc->resp = 2;
-    sc->flags = RL_CLIENT_SCRIPT | RL_CLIENT_DENY_BLOCKING |
-                (run.readonly ? RL_CLIENT_READONLY_SCRIPT : 0);
-    run.timeout_ms = c->emu->script_timeout_ms;
-
-    rl_lua_env_begin_run(s->env, &run);
-    push_string_array(L, c->argv + 3, numkeys);
-    rl_lua_env_set_global(L, "KEYS");
-    push_string_array(L, c->argv + 3 + numkeys, c->argc - 3 - numkeys);
-    rl_lua_env_set_global(L, "ARGV");
-    int err = lua_pcall(L, 0, 1, -2);
-    if (++s->gc_count == GC_CYCLE_PERIOD) {
-        lua_gc(L, LUA_GCSTEP, GC_CYCLE_PERIOD);
-        s->gc_count = 0;
-    }
-    if (err) {
-        reply_script_error(c, L, sha);
-        lua_pop(L, 1);
-        s->last_traceback = rl_lua_text_take(&run.traceback);
-    } else {
-        rl_add_reply_take(c, rl_lua_to_reply(L, sc->resp, c->resp));
-    }
-    rl_lua_env_end_run(s->env);
-    lua_pop(L, 1); /* the error handler */
-    s->last_log = rl_lua_text_take(&run.log);
-    rl_lua_text_free(&run.traceback);
+    int readonly = ro || (!compat && (e->flags & RL_SCRIPT_FLAG_NO_WRITES));
+    rl_script_run(c, s->env, s->client, sha, readonly, numkeys, 0);
 }
 
 /* --- Commands ------------------------------------------------------------------------ */

@@ -102,6 +102,7 @@ struct rl_client {
 };
 
 struct rl_scripting; /* owned by scripts.c */
+struct rl_functions; /* owned by functions.c */
 
 struct rl_emu {
     rl_db db[RL_NUM_DBS];
@@ -113,6 +114,7 @@ struct rl_emu {
     uint64_t rand_state;     /* deterministic PRNG for RANDOMKEY and friends */
     rl_client *client;       /* the built-in client used by rl_emu_call */
     struct rl_scripting *scripting;
+    struct rl_functions *functions; /* FUNCTION libraries and their Lua VM */
 };
 
 /* Milliseconds against which key expiry is judged right now. */
