@@ -1564,9 +1564,11 @@ void rl_cmd_zrandmember(rl_client *c)
 #define AGGR_MAX 2
 
 /* An input: a sorted set, a plain set (every member scores 1) or a missing
- * key (empty). */
+ * key (empty). A plain set is read once into a scratch sorted set. */
 typedef struct {
     const rl_obj *obj;
+    const rl_zset *z; /* the sorted set to read, NULL when the key is missing */
+    rl_zset *scratch; /* owned: a plain set's members */
     double weight;
     unsigned long len;
     long idx; /* position among the keys, to sort stably */
@@ -1579,10 +1581,24 @@ typedef struct {
     double score;
 } zsrc_elem;
 
-static unsigned long src_len(const rl_obj *o)
+/* A plain set's members with score 1. The set type (t_set.c) keeps its
+ * representation private, so they are read through SMEMBERS on an internal
+ * client of the same database. */
+static rl_zset *set_members_as_zset(rl_client *c, const rl_arg *key)
 {
-    if (!o) return 0;
-    return ((const rl_zset *)o->ptr)->length;
+    rl_client *tc = rl_client_new(c->emu);
+    tc->db = c->db;
+    tc->flags = c->flags;
+    rl_arg argv[2] = {{"smembers", 8}, *key};
+    rl_reply *r = rl_client_call(tc, 2, argv);
+    rl_zset *z = zset_new(0);
+    if (r->type == RL_REPLY_ARRAY || r->type == RL_REPLY_SET)
+        for (size_t i = 0; i < r->elements; i++)
+            if (!zset_find(z, r->element[i]->str, r->element[i]->len))
+                zset_insert(z, 1.0, r->element[i]->str, r->element[i]->len);
+    rl_reply_free(r);
+    rl_client_free(tc);
+    return z;
 }
 
 /* Calls fn on every member of src in its order until fn returns 0. */
@@ -1590,9 +1606,8 @@ typedef int src_visit_fn(const zsrc_elem *e, void *ctx);
 
 static void src_foreach(const zsrc *s, src_visit_fn *fn, void *ctx)
 {
-    if (!s->obj) return;
-    const rl_zset *z = s->obj->ptr;
-    for (const zs_node *x = zset_first(z); x; x = x->level[0].forward) {
+    if (!s->z) return;
+    for (const zs_node *x = zset_first(s->z); x; x = x->level[0].forward) {
         zsrc_elem e = {x->ele, x->len, x->score};
         if (!fn(&e, ctx)) return;
     }
@@ -1601,11 +1616,17 @@ static void src_foreach(const zsrc *s, src_visit_fn *fn, void *ctx)
 /* 1 and *score when src holds the member. */
 static int src_find(const zsrc *s, const zsrc_elem *e, double *score)
 {
-    if (!s->obj) return 0;
-    zs_node *n = zset_find(s->obj->ptr, e->p, e->len);
+    if (!s->z) return 0;
+    zs_node *n = zset_find(s->z, e->p, e->len);
     if (!n) return 0;
     *score = n->score;
     return 1;
+}
+
+static void free_srcs(zsrc *src, long n)
+{
+    for (long i = 0; i < n; i++) zset_free(src[i].scratch);
+    rl_free(src);
 }
 
 /* Ascending size; equal sizes keep their key order (glibc's qsort, a merge
@@ -1716,14 +1737,20 @@ static void setop_generic(rl_client *c, const rl_arg *dstkey, int numkeys_idx, i
     int j = numkeys_idx + 1;
     for (long i = 0; i < setnum; i++, j++) {
         rl_obj *o = rl_lookup_key_read(c, &c->argv[j]);
-        if (o && o->type != RL_TYPE_ZSET) {
-            rl_free(src);
+        if (o && o->type != RL_TYPE_ZSET && o->type != RL_TYPE_SET) {
+            free_srcs(src, setnum);
             rl_add_reply_error(c, RL_ERR_WRONGTYPE);
             return;
         }
         src[i].obj = o;
+        if (o && o->type == RL_TYPE_SET) {
+            src[i].scratch = set_members_as_zset(c, &c->argv[j]);
+            src[i].z = src[i].scratch;
+        } else if (o) {
+            src[i].z = o->ptr;
+        }
         src[i].weight = 1.0;
-        src[i].len = src_len(o);
+        src[i].len = src[i].z ? src[i].z->length : 0;
         src[i].idx = i;
     }
 
@@ -1737,7 +1764,7 @@ static void setop_generic(rl_client *c, const rl_arg *dstkey, int numkeys_idx, i
             remaining--;
             for (long i = 0; i < setnum; i++, j++, remaining--) {
                 if (!rl_string2d(c->argv[j].ptr, c->argv[j].len, &src[i].weight)) {
-                    rl_free(src);
+                    free_srcs(src, (long)setnum);
                     rl_add_reply_error(c, RL_ERR_ZSET_WEIGHT_FLOAT);
                     return;
                 }
@@ -1752,7 +1779,7 @@ static void setop_generic(rl_client *c, const rl_arg *dstkey, int numkeys_idx, i
             } else if (opt_is(v, "max")) {
                 aggr = AGGR_MAX;
             } else {
-                rl_free(src);
+                free_srcs(src, (long)setnum);
                 rl_add_reply_error(c, RL_ERR_SYNTAX);
                 return;
             }
@@ -1765,13 +1792,13 @@ static void setop_generic(rl_client *c, const rl_arg *dstkey, int numkeys_idx, i
         } else if (card_only && remaining >= 2 && opt_is(a, "limit")) {
             if (rl_arg_ll_range_or_reply(c, &c->argv[j + 1], 0, LLONG_MAX, &limit,
                                          RL_ERR_ZSET_LIMIT_NEGATIVE) != RL_OK) {
-                rl_free(src);
+                free_srcs(src, (long)setnum);
                 return;
             }
             j += 2;
             remaining -= 2;
         } else {
-            rl_free(src);
+            free_srcs(src, (long)setnum);
             rl_add_reply_error(c, RL_ERR_SYNTAX);
             return;
         }
@@ -1790,7 +1817,7 @@ static void setop_generic(rl_client *c, const rl_arg *dstkey, int numkeys_idx, i
         for (long i = 1; i < setnum; i++) same |= src[i].obj == src[0].obj;
         if (!same) src_foreach(&src[0], diff_visit, &k);
     }
-    rl_free(src);
+    free_srcs(src, (long)setnum);
 
     rl_zset *dst = k.dst;
     if (dstkey) {

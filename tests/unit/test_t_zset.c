@@ -779,6 +779,36 @@ static void scripts_should_refuse_bzpop_but_run_bzmpop(void **state)
     free_emu(emu);
 }
 
+/* Plain sets (intset and hashtable) are inputs whose members score 1. */
+static void zunion_should_read_plain_sets_with_score_one(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_assert_cmd(emu, ":4\r\n", "sadd", "is", "1", "2", "3", "10");
+    rl_assert_cmd(emu, ":4\r\n", "sadd", "hs", "a", "b", "2", "c");
+    rl_assert_cmd(emu, ":3\r\n", "zadd", "z", "5", "a", "6", "2", "7", "x");
+    rl_assert_cmd(emu,
+        "*16\r\n$1\r\n1\r\n$1\r\n1\r\n$2\r\n10\r\n$1\r\n1\r\n$1\r\n3\r\n$1\r\n1\r\n$1"
+        "\r\nb\r\n$1\r\n1\r\n$1\r\nc\r\n$1\r\n1\r\n$1\r\na\r\n$1\r\n6\r\n$1\r\nx\r\n$1"
+        "\r\n7\r\n$1\r\n2\r\n$1\r\n8\r\n",
+        "zunion", "3", "is", "hs", "z", "withscores");
+    rl_assert_cmd(emu,
+        "*4\r\n$1\r\na\r\n$2\r\n15\r\n$1\r\n2\r\n$2\r\n18\r\n",
+        "zinter", "2", "hs", "z", "weights", "2", "3", "aggregate", "max", "withscores");
+    rl_assert_cmd(emu,
+        "*6\r\n$1\r\n1\r\n$1\r\n1\r\n$2\r\n10\r\n$1\r\n1\r\n$1\r\n3\r\n$1\r\n1\r\n",
+        "zdiff", "2", "is", "z", "withscores");
+    rl_assert_cmd(emu, ":4\r\n", "zunionstore", "d", "2", "hs", "hs");
+    rl_assert_cmd(emu,
+        "*8\r\n$1\r\n2\r\n$1\r\n2\r\n$1\r\na\r\n$1\r\n2\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc"
+        "\r\n$1\r\n2\r\n",
+        "zrange", "d", "0", "-1", "withscores");
+    rl_assert_cmd(emu, ":1\r\n", "zintercard", "3", "is", "hs", "z");
+    rl_assert_cmd(emu, ":0\r\n", "zinterstore", "d", "2", "is", "nokey");
+    rl_assert_cmd(emu, ":0\r\n", "exists", "d");
+    free_emu(emu);
+}
+
 /* Runs a command built from printf-style pieces and returns its reply. */
 static rl_reply *call(rl_emu *emu, const char *a0, const char *a1, const char *a2, const char *a3)
 {
@@ -985,6 +1015,7 @@ int main(void)
         cmocka_unit_test(zrangestore_should_store_ranges),
         cmocka_unit_test(zscan_should_return_small_sets_whole),
         cmocka_unit_test(scripts_should_refuse_bzpop_but_run_bzmpop),
+        cmocka_unit_test(zunion_should_read_plain_sets_with_score_one),
         cmocka_unit_test(zscan_should_page_a_skiplist_and_return_each_member_once),
         cmocka_unit_test(zset_should_keep_ranks_right_on_a_large_set),
         cmocka_unit_test(copy_should_keep_the_encoding),
