@@ -489,6 +489,7 @@ typedef struct ctx {
     size_t nplans;
     char *host; /* --record / --against */
     int port;
+    rl_fixture **fixtures; /* every file loaded, owned by run() */
 } ctx;
 
 static double now_ms(void)
@@ -806,13 +807,15 @@ static int pool_start(pool *pl, const ctx *x, size_t n)
     return 0;
 }
 
-/* Stops the workers (they may be still running after -x or an error) and
- * reaps them. */
-static void pool_stop(pool *pl)
+/* Reaps the workers; early (after -x or an error) stops them first, as
+ * they may still be running. Otherwise each has sent its last result and
+ * is exiting by itself. */
+static void pool_stop(pool *pl, int early)
 {
     for (size_t w = 0; w < pl->n; w++) {
         close(pl->fds[w]);
-        kill(pl->pids[w], SIGTERM);
+        if (early)
+            kill(pl->pids[w], SIGTERM);
     }
     for (size_t w = 0; w < pl->n; w++) {
         int st;
@@ -920,7 +923,7 @@ static int run(const opts *o, strlist *files, int status)
         }
     }
 
-    ctx x = {o, NULL, 0, NULL, 0};
+    ctx x = {o, NULL, 0, NULL, 0, fixtures};
     const char *server = o->record ? o->record : o->against;
     if (server != NULL)
         parse_hostport(server, &x.host, &x.port);
@@ -993,7 +996,7 @@ static int run(const opts *o, strlist *files, int status)
                 break;
         }
         if (pl.n > 0)
-            pool_stop(&pl);
+            pool_stop(&pl, done < x.nplans);
         if (b != NULL)
             b->free(b);
         char backend_name[300];
