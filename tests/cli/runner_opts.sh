@@ -67,6 +67,25 @@ verbose)
     run -v --color=never runner
     check "-v" $? 1 "$tmp/out" "$expected/verbose.out"
     ;;
+color)
+    # --color=auto colours on a terminal unless NO_COLOR is set; script(1)
+    # (util-linux) gives the run a pseudo-terminal.
+    if ! command -v script >/dev/null 2>&1; then
+        echo "no script(1): skipped"
+        exit 77
+    fi
+    esc=$(printf '\033')
+    script -qec "$bin -k 'beta fails on a' runner" /dev/null >"$tmp/tty" 2>&1
+    grep -q "${esc}\[1;31mFAIL" "$tmp/tty" || { echo "no colour on a terminal"; cat -v "$tmp/tty"; failures=$((failures + 1)); }
+    NO_COLOR=1 script -qec "$bin -k 'beta fails on a' runner" /dev/null >"$tmp/tty" 2>&1
+    grep -q "$esc" "$tmp/tty" && { echo "colour despite NO_COLOR"; cat -v "$tmp/tty"; failures=$((failures + 1)); }
+    NO_COLOR=1 script -qec "$bin --color=always -k 'beta fails on a' runner" /dev/null >"$tmp/tty" 2>&1
+    grep -q "$esc" "$tmp/tty" || { echo "--color=always did not win over NO_COLOR"; failures=$((failures + 1)); }
+    script -qec "$bin --color=never -k 'beta fails on a' runner" /dev/null >"$tmp/tty" 2>&1
+    grep -q "$esc" "$tmp/tty" && { echo "colour despite --color=never"; failures=$((failures + 1)); }
+    "$bin" -k 'beta fails on a' runner >"$tmp/out" 2>&1
+    grep -q "$esc" "$tmp/out" && { echo "colour in a file"; failures=$((failures + 1)); }
+    ;;
 jobs)
     # The same output (and status) whatever the number of workers, also
     # when -x stops the run early.
