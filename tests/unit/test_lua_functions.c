@@ -843,10 +843,10 @@ static void function_dump_and_restore_should_use_redis_payload(void **state)
         static const char *const argv[] = {
             "FUNCTION",
             "RESTORE",
-            "\365@H#!lua name=l1\nredis.register_function(\"f1x\", function()"
-            " return \"l1\" end)\365@G#!lua name=l2\n"
-            "redis.register_function(\"f2\", function() return \"l2\" end)\n"
-            "\000\363\021\357\014\\f\021\256",
+            ("\365@H#!lua name=l1\nredis.register_function(\"f1x\", function()"
+             " return \"l1\" end)\365@G#!lua name=l2\n"
+             "redis.register_function(\"f2\", function() return \"l2\" end)\n"
+             "\000\363\021\357\014\\f\021\256"),
         };
         static const size_t lens[] = {8, 7, 159};
         static const char expected[] = "-ERR Library l1 already exists\r\n";
@@ -856,10 +856,10 @@ static void function_dump_and_restore_should_use_redis_payload(void **state)
         static const char *const argv[] = {
             "FUNCTION",
             "RESTORE",
-            "\365@H#!lua name=l1\nredis.register_function(\"f1x\", function()"
-            " return \"l1\" end)\365@G#!lua name=l2\n"
-            "redis.register_function(\"f2\", function() return \"l2\" end)\n"
-            "\000\363\021\357\014\\f\021\256",
+            ("\365@H#!lua name=l1\nredis.register_function(\"f1x\", function()"
+             " return \"l1\" end)\365@G#!lua name=l2\n"
+             "redis.register_function(\"f2\", function() return \"l2\" end)\n"
+             "\000\363\021\357\014\\f\021\256"),
             "append",
         };
         static const size_t lens[] = {8, 7, 159, 6};
@@ -870,10 +870,10 @@ static void function_dump_and_restore_should_use_redis_payload(void **state)
         static const char *const argv[] = {
             "FUNCTION",
             "RESTORE",
-            "\365@H#!lua name=l1\nredis.register_function(\"f1x\", function()"
-            " return \"l1\" end)\365@G#!lua name=l2\n"
-            "redis.register_function(\"f2\", function() return \"l2\" end)\n"
-            "\000\363\021\357\014\\f\021\256",
+            ("\365@H#!lua name=l1\nredis.register_function(\"f1x\", function()"
+             " return \"l1\" end)\365@G#!lua name=l2\n"
+             "redis.register_function(\"f2\", function() return \"l2\" end)\n"
+             "\000\363\021\357\014\\f\021\256"),
             "REPLACE",
         };
         static const size_t lens[] = {8, 7, 159, 7};
@@ -894,8 +894,8 @@ static void function_dump_and_restore_should_use_redis_payload(void **state)
         static const char *const argv[] = {
             "FUNCTION",
             "RESTORE",
-            "\365@H#!lua name=l3\nredis.register_function(\"f1x\", function()"
-            " return \"l3\" end)\n\000)\347\253\320\346.AW",
+            ("\365@H#!lua name=l3\nredis.register_function(\"f1x\", function()"
+             " return \"l3\" end)\n\000)\347\253\320\346.AW"),
         };
         static const size_t lens[] = {8, 7, 85};
         static const char expected[] = "-ERR Function f1x already exists\r\n";
@@ -905,8 +905,8 @@ static void function_dump_and_restore_should_use_redis_payload(void **state)
         static const char *const argv[] = {
             "FUNCTION",
             "RESTORE",
-            "\365@H#!lua name=l3\nredis.register_function(\"F1X\", function()"
-            " return \"l3\" end)\n\000|*\001\356Xr\340M",
+            ("\365@H#!lua name=l3\nredis.register_function(\"F1X\", function()"
+             " return \"l3\" end)\n\000|*\001\356Xr\340M"),
             "REPLACE",
         };
         static const size_t lens[] = {8, 7, 85, 7};
@@ -917,10 +917,10 @@ static void function_dump_and_restore_should_use_redis_payload(void **state)
         static const char *const argv[] = {
             "FUNCTION",
             "RESTORE",
-            "\365@G#!lua name=l3\nredis.register_function(\"f3\", function() "
-            "return \"l3\" end)\365@G#!lua name=l3\n"
-            "redis.register_function(\"f4\", function() return \"l3\" end)\n"
-            "\000\001V\303;\273\tK\372",
+            ("\365@G#!lua name=l3\nredis.register_function(\"f3\", function() "
+             "return \"l3\" end)\365@G#!lua name=l3\n"
+             "redis.register_function(\"f4\", function() return \"l3\" end)\n"
+             "\000\001V\303;\273\tK\372"),
         };
         static const size_t lens[] = {8, 7, 158};
         static const char expected[] = "-ERR Library 'l3' already exists\r\n";
@@ -930,10 +930,10 @@ static void function_dump_and_restore_should_use_redis_payload(void **state)
         static const char *const argv[] = {
             "FUNCTION",
             "RESTORE",
-            "\365@G#!lua name=l3\nredis.register_function(\"f3\", function() "
-            "return \"l3\" end)\365@G#!lua name=l4\n"
-            "redis.register_function(\"f3\", function() return \"l4\" end)\n"
-            "\000\300\240\377\307\246\301\337?",
+            ("\365@G#!lua name=l3\nredis.register_function(\"f3\", function() "
+             "return \"l3\" end)\365@G#!lua name=l4\n"
+             "redis.register_function(\"f3\", function() return \"l4\" end)\n"
+             "\000\300\240\377\307\246\301\337?"),
         };
         static const size_t lens[] = {8, 7, 158};
         static const char expected[] = "-ERR Function f3 already exists\r\n";
@@ -943,8 +943,8 @@ static void function_dump_and_restore_should_use_redis_payload(void **state)
         static const char *const argv[] = {
             "FUNCTION",
             "RESTORE",
-            "\367@G#!lua name=l3\nredis.register_function(\"f3\", function() "
-            "return \"l3\" end)\n\000\250d\307&\356)\213\200",
+            ("\367@G#!lua name=l3\nredis.register_function(\"f3\", function() "
+             "return \"l3\" end)\n\000\250d\307&\356)\213\200"),
         };
         static const size_t lens[] = {8, 7, 84};
         static const char expected[] = "-ERR given type is not a function\r\n";
@@ -954,8 +954,8 @@ static void function_dump_and_restore_should_use_redis_payload(void **state)
         static const char *const argv[] = {
             "FUNCTION",
             "RESTORE",
-            "\365\026#!lua name=l5\nreturn +\n"
-            "\000\374\030\344eI\0001\353",
+            ("\365\026#!lua name=l5\nreturn +\n"
+             "\000\374\030\344eI\0001\353"),
         };
         static const size_t lens[] = {8, 7, 34};
         static const char expected[] =
@@ -987,8 +987,8 @@ static void function_dump_and_restore_should_use_redis_payload(void **state)
         static const char *const argv[] = {
             "FUNCTION",
             "RESTORE",
-            "\365\300\005\n\000\025\n"
-            "t\356\362w\2576",
+            ("\365\300\005\n\000\025\n"
+             "t\356\362w\2576"),
         };
         static const size_t lens[] = {8, 7, 13};
         static const char expected[] = "-ERR Missing library metadata\r\n";
@@ -1008,8 +1008,8 @@ static void function_dump_and_restore_should_use_redis_payload(void **state)
         static const char *const argv[] = {
             "FUNCTION",
             "RESTORE",
-            "\365\303\003\005\001ab\n"
-            "\000\235\342V\232~\351\2517",
+            ("\365\303\003\005\001ab\n"
+             "\000\235\342V\232~\351\2517"),
         };
         static const size_t lens[] = {8, 7, 17};
         static const char expected[] = "-ERR Failed loading library payload\r\n";
@@ -1019,8 +1019,8 @@ static void function_dump_and_restore_should_use_redis_payload(void **state)
         static const char *const argv[] = {
             "FUNCTION",
             "RESTORE",
-            "\365\303\003\002\001ab\n"
-            "\000\347<;\322d\337\310\313",
+            ("\365\303\003\002\001ab\n"
+             "\000\347<;\322d\337\310\313"),
         };
         static const size_t lens[] = {8, 7, 17};
         static const char expected[] = "-ERR Missing library metadata\r\n";
@@ -1030,8 +1030,8 @@ static void function_dump_and_restore_should_use_redis_payload(void **state)
         static const char *const argv[] = {
             "FUNCTION",
             "RESTORE",
-            "\366\004plib\003LUA\0006redis.register_function(\"pg\", function"
-            "() return 1 end)\n\000\022\301\352\013\300\320M\237",
+            ("\366\004plib\003LUA\0006redis.register_function(\"pg\", function"
+             "() return 1 end)\n\000\022\301\352\013\300\320M\237"),
         };
         static const size_t lens[] = {8, 7, 76};
         static const char expected[] = "+OK\r\n";
@@ -1081,8 +1081,8 @@ static void function_dump_and_restore_should_use_redis_payload(void **state)
         static const char *const argv[] = {
             "FUNCTION",
             "RESTORE",
-            "\365@G#!lua name=l6\nredis.register_function(\"f6\", function() "
-            "return \"l6\" end)\n\000z\327PCD\346\210\366",
+            ("\365@G#!lua name=l6\nredis.register_function(\"f6\", function() "
+             "return \"l6\" end)\n\000z\327PCD\346\210\366"),
             "FLUSH",
         };
         static const size_t lens[] = {8, 7, 84, 5};
