@@ -25,7 +25,7 @@
 
 /* The ports colleagues use for their own servers; never take them. */
 #define RESERVED_LO 6401
-#define RESERVED_HI 6406
+#define RESERVED_HI 6420
 
 static rl_diff_server *live_server; /* the one to stop at exit */
 
