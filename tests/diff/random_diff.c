@@ -2662,8 +2662,8 @@ static int xtime_equal(const rl_reply *a, const rl_reply *b, long long tol)
 
 /* SORT and SORT_RO. A BY pattern without '*' anywhere (a later BY does not
  * undo it) skips sorting: a list or sorted set keeps its order, a set its
- * iteration order, which for a hashtable is random in Redis (outside
- * scripts and without STORE, where Redis sorts it ALPHA). A real sort
+ * iteration order, which for a hashtable is random in Redis (in scripts
+ * and with STORE Redis sorts it ALPHA, see below). A real sort
  * starts from a hashtable set's or a sorted set's dict order, random in
  * Redis, and ALPHA leaves ties in that order (equal BY weights, missing
  * ones, elements equal up to a NUL byte, which strcoll does not see);
@@ -2698,8 +2698,9 @@ static sort_opts sort_parse(const cmd *c, const rl_reply *enc)
             so.get = 1;
         }
     }
-    int script = c->off > 0;
-    if (nosort) so.random = hset && !so.store && !script;
+    /* In a script or with STORE a no-sort set is sorted ALPHA instead,
+     * which leaves elements equal up to a NUL byte in dict order too. */
+    if (nosort) so.random = hset;
     else so.random = alpha && (hset || zset);
     return so;
 }
