@@ -3481,9 +3481,14 @@ int main(int argc, char **argv)
         if (s->enabled) total_weight += s->weight;
     }
     if (focus && *focus && apply_focus(focus) != 0) {
-        fprintf(stderr, "random_diff: --focus %s: no such type among the commands run\n", focus);
+        int lacking = 0;
+        for (size_t i = 0; i < NSPECS; i++)
+            if (specs[i].aux == 2 && in_list(focus, specs[i].group)) lacking = 1;
+        fprintf(stderr, "random_diff: --focus %s: %s\n", focus,
+                lacking ? "the emulator has none of these commands yet (skipped)"
+                        : "no such type among the commands run");
         rl_emu_free(R.emu);
-        return 2;
+        return lacking ? RL_DIFF_SKIP : 2;
     }
     if (!total_weight) {
         fprintf(stderr, "random_diff: no command selected\n");
