@@ -5,58 +5,11 @@
 #include <string.h>
 
 #include "mem.h"
-
-static void put_json_str(rl_buf *b, const char *s, size_t len)
-{
-    rl_buf_put(b, "\"", 1);
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        switch (ch) {
-        case '"': rl_buf_put(b, "\\\"", 2); break;
-        case '\\': rl_buf_put(b, "\\\\", 2); break;
-        case '\n': rl_buf_put(b, "\\n", 2); break;
-        case '\r': rl_buf_put(b, "\\r", 2); break;
-        case '\t': rl_buf_put(b, "\\t", 2); break;
-        case '\b': rl_buf_put(b, "\\b", 2); break;
-        case '\f': rl_buf_put(b, "\\f", 2); break;
-        default:
-            if (ch < 0x20)
-                rl_buf_printf(b, "\\u%04x", ch);
-            else
-                rl_buf_put(b, (const char *)&ch, 1);
-        }
-    }
-    rl_buf_put(b, "\"", 1);
-}
+#include "report.h"
 
 void rl_params_json_encode(rl_buf *out, const rl_json *v)
 {
-    switch (v->type) {
-    case RL_JSON_NULL: rl_buf_puts(out, "null"); break;
-    case RL_JSON_BOOL: rl_buf_puts(out, v->boolean ? "true" : "false"); break;
-    case RL_JSON_NUMBER: rl_buf_put(out, v->str, v->len); break;
-    case RL_JSON_STRING: put_json_str(out, v->str, v->len); break;
-    case RL_JSON_ARRAY:
-        rl_buf_puts(out, "[");
-        for (size_t i = 0; i < v->count; i++) {
-            if (i > 0)
-                rl_buf_puts(out, ",");
-            rl_params_json_encode(out, v->items[i]);
-        }
-        rl_buf_puts(out, "]");
-        break;
-    case RL_JSON_OBJECT:
-        rl_buf_puts(out, "{");
-        for (size_t i = 0; i < v->count; i++) {
-            if (i > 0)
-                rl_buf_puts(out, ",");
-            put_json_str(out, v->keys[i]->str, v->keys[i]->len);
-            rl_buf_puts(out, ":");
-            rl_params_json_encode(out, v->items[i]);
-        }
-        rl_buf_puts(out, "}");
-        break;
-    }
+    rl_report_json_write(out, v, 1);
 }
 
 static const char *type_name(const rl_json *v)

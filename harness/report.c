@@ -66,7 +66,9 @@ void rl_buf_free(rl_buf *b)
     memset(b, 0, sizeof(*b));
 }
 
-static void put_json_string(rl_buf *b, const char *s, size_t len)
+/* A JSON string literal. escape_del also writes DEL (0x7f) as \u007f, as the
+ * human output does; machine input (compact JSON) keeps it raw. */
+static void put_json_string_esc(rl_buf *b, const char *s, size_t len, int escape_del)
 {
     rl_buf_put(b, "\"", 1);
     for (size_t i = 0; i < len; i++) {
@@ -80,13 +82,18 @@ static void put_json_string(rl_buf *b, const char *s, size_t len)
         case '\b': rl_buf_put(b, "\\b", 2); break;
         case '\f': rl_buf_put(b, "\\f", 2); break;
         default:
-            if (ch < 0x20 || ch == 0x7f)
+            if (ch < 0x20 || (escape_del && ch == 0x7f))
                 rl_buf_printf(b, "\\u%04x", ch);
             else
                 rl_buf_put(b, (const char *)&ch, 1);
         }
     }
     rl_buf_put(b, "\"", 1);
+}
+
+static void put_json_string(rl_buf *b, const char *s, size_t len)
+{
+    put_json_string_esc(b, s, len, 1);
 }
 
 void rl_report_string(rl_buf *b, const char *s, size_t len)
@@ -167,19 +174,21 @@ void rl_report_reply(rl_buf *b, const rl_reply *r)
     }
 }
 
-void rl_report_json(rl_buf *b, const rl_json *v)
+void rl_report_json_write(rl_buf *b, const rl_json *v, int compact)
 {
+    const char *comma = compact ? "," : ", ";
+    const char *colon = compact ? ":" : ": ";
     switch (v->type) {
     case RL_JSON_NULL: rl_buf_puts(b, "null"); break;
     case RL_JSON_BOOL: rl_buf_puts(b, v->boolean ? "true" : "false"); break;
     case RL_JSON_NUMBER: rl_buf_put(b, v->str, v->len); break;
-    case RL_JSON_STRING: put_json_string(b, v->str, v->len); break;
+    case RL_JSON_STRING: put_json_string_esc(b, v->str, v->len, !compact); break;
     case RL_JSON_ARRAY:
         rl_buf_puts(b, "[");
         for (size_t i = 0; i < v->count; i++) {
             if (i > 0)
-                rl_buf_puts(b, ", ");
-            rl_report_json(b, v->items[i]);
+                rl_buf_puts(b, comma);
+            rl_report_json_write(b, v->items[i], compact);
         }
         rl_buf_puts(b, "]");
         break;
@@ -187,14 +196,19 @@ void rl_report_json(rl_buf *b, const rl_json *v)
         rl_buf_puts(b, "{");
         for (size_t i = 0; i < v->count; i++) {
             if (i > 0)
-                rl_buf_puts(b, ", ");
-            put_json_string(b, v->keys[i]->str, v->keys[i]->len);
-            rl_buf_puts(b, ": ");
-            rl_report_json(b, v->items[i]);
+                rl_buf_puts(b, comma);
+            put_json_string_esc(b, v->keys[i]->str, v->keys[i]->len, !compact);
+            rl_buf_puts(b, colon);
+            rl_report_json_write(b, v->items[i], compact);
         }
         rl_buf_puts(b, "}");
         break;
     }
+}
+
+void rl_report_json(rl_buf *b, const rl_json *v)
+{
+    rl_report_json_write(b, v, 0);
 }
 
 #define C_RED "\033[31m"

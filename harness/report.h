@@ -33,6 +33,9 @@ void rl_report_string(rl_buf *b, const char *s, size_t len);
 void rl_report_reply(rl_buf *b, const rl_reply *r);
 /* Appends a fixture JSON value, compactly. */
 void rl_report_json(rl_buf *b, const rl_json *v);
+/* v as JSON text; compact drops the spaces after ',' and ':' (and leaves
+ * DEL unescaped), for machine input such as script arguments. */
+void rl_report_json_write(rl_buf *b, const rl_json *v, int compact);
 
 /* Counts kept by the printer. */
 typedef struct rl_report {
