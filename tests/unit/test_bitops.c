@@ -7,12 +7,6 @@
 #include "object.h"
 #include "server.h"
 
-static void free_emu(rl_emu *emu)
-{
-    rl_emu_free(emu);
-    assert_int_equal(rl_mem_used(), 0);
-}
-
 /* A value of a type the bit commands must refuse: a dummy stream type owned
  * by the test, since the real other types live in other modules. */
 static void free_foreign(void *ptr)
@@ -56,7 +50,7 @@ static void setbit_should_grow_the_string_and_reply_the_old_bit(void **state)
     rl_assert_cmd(emu, ":1\r\n", "setbit", "num", "7", "1");
     rl_assert_cmd(emu, "$3\r\n123\r\n", "get", "num");
     rl_assert_cmd(emu, ":0\r\n", "setbit", "num", "0", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void setbit_should_reject_bad_offsets_and_values(void **state)
@@ -89,7 +83,7 @@ static void setbit_should_reject_bad_offsets_and_values(void **state)
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'getbit' command\r\n", "getbit", "b");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'setbit' command\r\n", "setbit", "b",
                   "1");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void bitcount_should_count_byte_and_bit_ranges(void **state)
@@ -118,7 +112,7 @@ static void bitcount_should_count_byte_and_bit_ranges(void **state)
     rl_assert_cmd(emu, "+OK\r\n", "set", "e", "");
     rl_assert_cmd(emu, ":0\r\n", "bitcount", "e");
     rl_assert_cmd(emu, ":0\r\n", "bitcount", "e", "0", "-1", "bit");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void bitcount_should_check_arguments_after_the_key(void **state)
@@ -139,7 +133,7 @@ static void bitcount_should_check_arguments_after_the_key(void **state)
     rl_assert_cmd(emu, ":0\r\n", "bitcount", "nokey", "0");
     rl_assert_cmd(emu, ":0\r\n", "bitcount", "nokey", "a", "b");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'bitcount' command\r\n", "bitcount");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void bitpos_should_find_bits_in_byte_and_bit_ranges(void **state)
@@ -215,7 +209,7 @@ static void bitpos_should_find_bits_in_byte_and_bit_ranges(void **state)
     rl_assert_cmd(emu, ":327\r\n", "bitpos", "big", "1", "3", "330", "bit");
     rl_assert_cmd(emu, "-ERR value is not an integer or out of range\r\n", "bitpos", "big", "0",
                   "328", "bit");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void bitpos_should_check_arguments_like_redis(void **state)
@@ -239,7 +233,7 @@ static void bitpos_should_check_arguments_like_redis(void **state)
                   "a", "bit");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "bitpos", "z", "0", "0", "1", "bit", "x");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'bitpos' command\r\n", "bitpos", "z");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void bitop_should_combine_pad_and_delete_empty_results(void **state)
@@ -278,7 +272,7 @@ static void bitop_should_combine_pad_and_delete_empty_results(void **state)
     }
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'bitop' command\r\n", "bitop", "or",
                   "dest");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void bitfield_should_get_set_and_incrby_with_overflow(void **state)
@@ -351,7 +345,7 @@ static void bitfield_should_get_set_and_incrby_with_overflow(void **state)
     rl_assert_cmd(emu, "+OK\r\n", "set", "num", "123");
     rl_assert_cmd(emu, "*4\r\n:49\r\n:50\r\n:51\r\n:0\r\n", "bitfield", "num", "get", "u8", "0",
                   "get", "u8", "8", "get", "u8", "16", "get", "u8", "24");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void bitfield_should_parse_types_and_offsets_like_redis(void **state)
@@ -432,7 +426,7 @@ static void bitfield_should_parse_types_and_offsets_like_redis(void **state)
                   "supported but i64 is.\r\n",
                   "bitfield", "bf", "set", "x8", "0", "1", "overflow", "bad");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'bitfield' command\r\n", "bitfield");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void bitfield_ro_should_only_run_get(void **state)
@@ -455,7 +449,7 @@ static void bitfield_ro_should_only_run_get(void **state)
     rl_assert_cmd(emu, "*1\r\n:0\r\n", "bitfield_ro", "nokey", "get", "i8", "0");
     rl_assert_cmd(emu, ":0\r\n", "exists", "nokey");
     rl_assert_cmd(emu, "$3\r\nabc\r\n", "get", "bf");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void bit_commands_should_reject_other_types(void **state)
@@ -495,7 +489,7 @@ static void bit_commands_should_reject_other_types(void **state)
                   "set", "i8", "0", "1");
     rl_assert_cmd(emu, ":0\r\n", "bitop", "or", "w", "k");
     rl_assert_cmd(emu, ":0\r\n", "exists", "w");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void bitop_should_keep_no_ttl_on_the_destination(void **state)
@@ -511,7 +505,7 @@ static void bitop_should_keep_no_ttl_on_the_destination(void **state)
     rl_assert_cmd(emu, ":0\r\n", "setbit", "src", "100", "1");
     rl_assert_cmd(emu, "*1\r\n:0\r\n", "bitfield", "src", "set", "u8", "200", "7");
     assert_int_equal(rl_db_get_expire(emu, &emu->db[0], "src", 3), rl_emu_clock_ms(emu) + 100000);
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void bit_commands_should_have_redis_table_rows(void **state)

@@ -37,6 +37,42 @@ static inline void rl_assert_resp_len(rl_reply *r, const char *expected, size_t 
 #define rl_assert_cmd(emu, expected, ...) \
     rl_assert_resp(rl_emu_callv((emu), __VA_ARGS__, (const char *)NULL), expected)
 
+/* Frees emu and checks that everything the test allocated was freed. */
+static inline void rl_test_free_emu(rl_emu *emu)
+{
+    rl_emu_free(emu);
+    assert_int_equal(rl_mem_used(), 0);
+}
+
+/* Checks a reply built in pairs() order: byte for byte on PUC Lua, which
+ * walks tables in Redis's order; on LuaJIT, whose order differs, as the same
+ * bytes in some order (same length, same count of every byte value). */
+static inline void rl_assert_resp_pairs_len(rl_reply *r, const char *expected, size_t explen)
+{
+    if (strcmp(rl_emu_engine(), "lua51") == 0) {
+        rl_assert_resp_len(r, expected, explen);
+        return;
+    }
+    size_t len, counts[256] = {0};
+    char *got = rl_reply_to_resp(r, 2, &len);
+    int same = len == explen;
+    for (size_t i = 0; same && i < len; i++) {
+        counts[(unsigned char)expected[i]]++;
+        counts[(unsigned char)got[i]]--;
+    }
+    for (size_t i = 0; same && i < 256; i++) same = counts[i] == 0;
+    if (!same)
+        print_error("expected (any order): %.*s\n  got: %.*s\n", (int)explen, expected, (int)len,
+                    got);
+    rl_free(got);
+    rl_reply_free(r);
+    assert_true(same);
+}
+
+#define rl_assert_cmd_pairs(emu, expected, ...)                                              \
+    rl_assert_resp_pairs_len(rl_emu_callv((emu), __VA_ARGS__, (const char *)NULL), (expected), \
+                             sizeof(expected) - 1)
+
 /* 1 where long double arithmetic has its full x87 precision. Valgrind
  * computes long doubles at double precision (and its strtold("inf") is
  * finite), so replies that depend on long double results (INCRBYFLOAT,

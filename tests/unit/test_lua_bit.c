@@ -6,40 +6,6 @@
 
 #include <string.h>
 
-static void free_emu(rl_emu *emu)
-{
-    rl_emu_free(emu);
-    assert_int_equal(rl_mem_used(), 0);
-}
-
-/* Checks a reply built in pairs() order: byte for byte on PUC Lua, which
- * walks tables in Redis's order; on LuaJIT, whose order differs, as the same
- * bytes in some order (same length, same count of every byte value). */
-static void assert_resp_pairs_len(rl_reply *r, const char *expected, size_t explen)
-{
-    if (strcmp(rl_emu_engine(), "lua51") == 0) {
-        rl_assert_resp_len(r, expected, explen);
-        return;
-    }
-    size_t len, counts[256] = {0};
-    char *got = rl_reply_to_resp(r, 2, &len);
-    int same = len == explen;
-    for (size_t i = 0; same && i < len; i++) {
-        counts[(unsigned char)expected[i]]++;
-        counts[(unsigned char)got[i]]--;
-    }
-    for (size_t i = 0; same && i < 256; i++) same = counts[i] == 0;
-    if (!same) print_error("expected (any order): %.*s\n  got: %.*s\n", (int)explen, expected,
-                           (int)len, got);
-    rl_free(got);
-    rl_reply_free(r);
-    assert_true(same);
-}
-
-#define assert_cmd_pairs(emu, expected, ...)                                               \
-    assert_resp_pairs_len(rl_emu_callv((emu), __VA_ARGS__, (const char *)NULL), (expected), \
-                          sizeof(expected) - 1)
-
 static void bit_should_round_to_nearest_even_and_wrap(void **state)
 {
     (void)state;
@@ -83,7 +49,7 @@ static void bit_should_round_to_nearest_even_and_wrap(void **state)
         "0");
     rl_assert_cmd(emu, "$11\r\n-2147483648\r\n", "EVAL", "return tostring(bit.tobit(2^31))", "0");
     rl_assert_cmd(emu, "$6\r\nnumber\r\n", "EVAL", "return type(bit.tobit(1))", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void bit_should_combine_and_negate(void **state)
@@ -115,7 +81,7 @@ static void bit_should_combine_and_negate(void **state)
         "EVAL",
         "return {bit.bswap(0x12345678), bit.bswap(-1), bit.bswap(0xff), bit.bswap(0x80)}",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void bit_should_shift_by_the_low_five_bits(void **state)
@@ -155,7 +121,7 @@ static void bit_should_shift_by_the_low_five_bits(void **state)
         "EVAL",
         "return {bit.lshift(0x12345678, 2^32 + 3), bit.rshift(0x12345678, 0/0)}",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Debian's redis-server treats tohex(x, -2^31) as n = -2^31 + 1 (upstream crashes). */
@@ -195,7 +161,7 @@ static void bit_tohex_should_follow_width_and_case(void **state)
         "EVAL",
         "return {bit.tohex(2^31), bit.tohex(-1, -8), bit.tohex(bit.bnot(0))}",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void bit_should_raise_lua_bitop_argument_errors(void **state)
@@ -302,7 +268,7 @@ static void bit_should_raise_lua_bitop_argument_errors(void **state)
         "EVAL",
         "local r = bit.bswap() return r",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void bit_table_should_hold_the_twelve_functions(void **state)
@@ -318,7 +284,7 @@ static void bit_table_should_hold_the_twelve_functions(void **state)
         "local t = {} for k, v in pairs(bit) do t[#t + 1] = k .. '=' .. type(v) end "
         "table.sort(t) return t",
         "0");
-    assert_cmd_pairs(emu,
+    rl_assert_cmd_pairs(emu,
         "*12\r\n$4\r\nband\r\n$6\r\nrshift\r\n$3\r\nbor\r\n$4\r\nbnot\r\n$5\r\nbswap\r\n$4\r\nbxo"
         "r\r\n$5\r\ntobit\r\n$3\r\nror\r\n$6\r\nlshift\r\n$5\r\ntohex\r\n$3\r\nrol\r\n$7\r\narshi"
         "ft\r\n",
@@ -337,7 +303,7 @@ static void bit_table_should_hold_the_twelve_functions(void **state)
         "EVAL",
         "setmetatable(bit, {})",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 int main(void)

@@ -8,40 +8,6 @@
 
 #include <string.h>
 
-static void free_emu(rl_emu *emu)
-{
-    rl_emu_free(emu);
-    assert_int_equal(rl_mem_used(), 0);
-}
-
-/* Checks a reply built in pairs() order: byte for byte on PUC Lua, which
- * walks tables in Redis's order; on LuaJIT, whose order differs, as the same
- * bytes in some order (same length, same count of every byte value). */
-static void assert_resp_pairs_len(rl_reply *r, const char *expected, size_t explen)
-{
-    if (strcmp(rl_emu_engine(), "lua51") == 0) {
-        rl_assert_resp_len(r, expected, explen);
-        return;
-    }
-    size_t len, counts[256] = {0};
-    char *got = rl_reply_to_resp(r, 2, &len);
-    int same = len == explen;
-    for (size_t i = 0; same && i < len; i++) {
-        counts[(unsigned char)expected[i]]++;
-        counts[(unsigned char)got[i]]--;
-    }
-    for (size_t i = 0; same && i < 256; i++) same = counts[i] == 0;
-    if (!same) print_error("expected (any order): %.*s\n  got: %.*s\n", (int)explen, expected,
-                           (int)len, got);
-    rl_free(got);
-    rl_reply_free(r);
-    assert_true(same);
-}
-
-#define assert_cmd_pairs(emu, expected, ...)                                               \
-    assert_resp_pairs_len(rl_emu_callv((emu), __VA_ARGS__, (const char *)NULL), (expected), \
-                          sizeof(expected) - 1)
-
 static void cjson_encode_should_write_numbers_with_14_digits(void **state)
 {
     (void)state;
@@ -92,7 +58,7 @@ static void cjson_encode_should_write_numbers_with_14_digits(void **state)
         "EVAL",
         "return cjson.encode({['x'] = 0/0})",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void cjson_encode_should_escape_like_lua_cjson(void **state)
@@ -135,7 +101,7 @@ static void cjson_encode_should_escape_like_lua_cjson(void **state)
         "EVAL",
         "return cjson.encode({string.rep('\\\\', 3)})",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void cjson_encode_should_tell_arrays_from_objects(void **state)
@@ -206,12 +172,12 @@ static void cjson_encode_should_tell_arrays_from_objects(void **state)
         "EVAL",
         "return cjson.encode(setmetatable({1, 2}, {__len = function() return 5 end}))",
         "0");
-    assert_cmd_pairs(emu,
+    rl_assert_cmd_pairs(emu,
         "$25\r\n{\"1\":1,\"2\":2,\"1\":4,\"3\":3}\r\n",
         "EVAL",
         "return cjson.encode({[1] = 1, [2] = 2, [3] = 3, ['1'] = 4})",
         "0");
-    assert_cmd_pairs(emu,
+    rl_assert_cmd_pairs(emu,
         "$19\r\n{\"1\":1,\"2\":2,\"a\":3}\r\n",
         "EVAL",
         "return cjson.encode({1, 2, a = 3})",
@@ -235,7 +201,7 @@ static void cjson_encode_should_tell_arrays_from_objects(void **state)
         "return cjson.encode({[21] = 1, [1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1, [6] = 1, "
         "[7] = 1, [8] = 1, [9] = 1})",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void cjson_encode_should_refuse_what_json_cannot_hold(void **state)
@@ -340,7 +306,7 @@ static void cjson_encode_should_refuse_what_json_cannot_hold(void **state)
         "EVAL",
         "local ok, e = pcall(cjson.encode, {a = print}) return e",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* A failing setter may have changed the settings before the failing argument. */
@@ -482,7 +448,7 @@ static void cjson_settings_should_have_redis_defaults_and_checks(void **state)
         "tostring(cjson.encode_keep_buffer()), tostring(cjson.encode_invalid_numbers()), "
         "tostring(cjson.decode_invalid_numbers())}",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void cjson_settings_should_persist_until_script_flush(void **state)
@@ -527,7 +493,7 @@ static void cjson_settings_should_persist_until_script_flush(void **state)
         "EVAL",
         "return {cjson.encode_max_depth(), cjson.decode_max_depth(), cjson.encode({{{1}}})}",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void cjson_encode_invalid_numbers_should_choose_error_text_or_null(void **state)
@@ -561,7 +527,7 @@ static void cjson_encode_invalid_numbers_should_choose_error_text_or_null(void *
         "EVAL",
         "return cjson.encode(1/0)",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void cjson_encode_sparse_array_should_convert_or_allow(void **state)
@@ -573,7 +539,7 @@ static void cjson_encode_sparse_array_should_convert_or_allow(void **state)
         "EVAL",
         "return {cjson.encode_sparse_array(true)}",
         "0");
-    assert_cmd_pairs(emu,
+    rl_assert_cmd_pairs(emu,
         "$14\r\n{\"1\":1,\"11\":2}\r\n",
         "EVAL",
         "return cjson.encode({[1] = 1, [11] = 2})",
@@ -672,7 +638,7 @@ static void cjson_encode_sparse_array_should_convert_or_allow(void **state)
         "EVAL",
         "return cjson.encode({[1] = 1, [5] = 2})",
         "0");
-    assert_cmd_pairs(emu,
+    rl_assert_cmd_pairs(emu,
         "$13\r\n{\"1\":1,\"7\":2}\r\n",
         "EVAL",
         "return cjson.encode({[1] = 1, [7] = 2})",
@@ -688,7 +654,7 @@ static void cjson_encode_sparse_array_should_convert_or_allow(void **state)
         "return {cjson.encode_keep_buffer(false), cjson.encode({1, 2}), "
         "cjson.encode_keep_buffer(true), cjson.encode({3})}",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void cjson_new_should_make_an_independent_module(void **state)
@@ -722,7 +688,7 @@ static void cjson_new_should_make_an_independent_module(void **state)
         "local c = cjson.new() local c2 = c.new() c.encode_max_depth(5) return "
         "{c.encode_max_depth(), c2.encode_max_depth(), cjson.encode_max_depth()}",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void cjson_decode_should_read_json_values(void **state)
@@ -815,7 +781,7 @@ static void cjson_decode_should_read_json_values(void **state)
         "EVAL",
         "return cjson.encode(cjson.decode([==[[{\"a\":[{\"b\":null}]}]]==]))",
         "0");
-    assert_cmd_pairs(emu,
+    rl_assert_cmd_pairs(emu,
         "$7\r\n{\"a\":2}\r\n",
         "EVAL",
         "return cjson.encode(cjson.decode([==[{\"a\":1,\"a\":2}]==]))",
@@ -871,7 +837,7 @@ static void cjson_decode_should_read_json_values(void **state)
         "return tostring(cjson.decode('null') == cjson.null)",
         "0");
     rl_assert_cmd(emu, "*1\r\n:1\r\n", "EVAL", "return cjson.decode('[1]\\0x')", "0");
-    assert_cmd_pairs(emu,
+    rl_assert_cmd_pairs(emu,
         "$13\r\n{\"1\":1,\"2\":2}\r\n",
         "EVAL",
         "return cjson.encode(cjson.decode('{\"1\":1,\"2\":2}'))",
@@ -881,7 +847,7 @@ static void cjson_decode_should_read_json_values(void **state)
         "EVAL",
         "local t = cjson.decode('[1,2]') t[3] = 3 return t",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void cjson_decode_should_report_lua_cjson_errors(void **state)
@@ -1164,7 +1130,7 @@ static void cjson_decode_should_report_lua_cjson_errors(void **state)
         "EVAL",
         "return cjson.decode({})",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void cjson_decode_should_limit_nesting(void **state)
@@ -1208,7 +1174,7 @@ static void cjson_decode_should_limit_nesting(void **state)
         "pcall(cjson.decode, '[[1]]') cjson.decode_max_depth(1000) return {tostring(ok), e, "
         "tostring(ok2)}",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void cjson_decode_invalid_numbers_off_should_be_strict(void **state)
@@ -1240,7 +1206,7 @@ static void cjson_decode_invalid_numbers_off_should_be_strict(void **state)
     rl_assert_cmd(emu, "$-1\r\n", "EVAL", "return cjson.decode_invalid_numbers()", "0");
     rl_assert_cmd(emu, ":1\r\n", "EVAL", "return cjson.decode_invalid_numbers('on')", "0");
     rl_assert_cmd(emu, ":-9223372036854775808\r\n", "EVAL", "return cjson.decode('Infinity')", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Raised limits leave the Lua stack (8000 slots) as the limit; lua-cjson keeps its buffers off the
@@ -1281,7 +1247,7 @@ static void cjson_should_run_out_of_stack_where_redis_does(void **state)
         "local ok, e = pcall(cjson.decode, string.rep('{\"a\":', 2600) .. '1' .. string.rep('}', "
         "2600)) return {tostring(ok), type(e)}",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void cjson_table_should_hold_redis_fields(void **state)
@@ -1304,7 +1270,7 @@ static void cjson_table_should_hold_redis_fields(void **state)
         "return {cjson._NAME, cjson._VERSION, type(cjson.null)}",
         "0");
     rl_assert_cmd(emu, "$-1\r\n", "EVAL", "return cjson.null", "0");
-    assert_cmd_pairs(emu,
+    rl_assert_cmd_pairs(emu,
         "*13\r\n$5\r\n_NAME\r\n$6\r\nencode\r\n$16\r\ndecode_max_depth\r\n$8\r\n_VERSION\r\n$22\r"
         "\ndecode_invalid_numbers\r\n$18\r\nencode_keep_buffer\r\n$4\r\nnull\r\n$23\r\nencode_num"
         "ber_precision\r\n$3\r\nnew\r\n$16\r\nencode_max_depth\r\n$22\r\nencode_invalid_numbers\r"
@@ -1324,7 +1290,7 @@ static void cjson_table_should_hold_redis_fields(void **state)
         "EVAL",
         "setmetatable(cjson, {})",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 int main(void)

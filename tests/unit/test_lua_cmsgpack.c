@@ -7,40 +7,6 @@
 
 #include <string.h>
 
-static void free_emu(rl_emu *emu)
-{
-    rl_emu_free(emu);
-    assert_int_equal(rl_mem_used(), 0);
-}
-
-/* Checks a reply built in pairs() order: byte for byte on PUC Lua, which
- * walks tables in Redis's order; on LuaJIT, whose order differs, as the same
- * bytes in some order (same length, same count of every byte value). */
-static void assert_resp_pairs_len(rl_reply *r, const char *expected, size_t explen)
-{
-    if (strcmp(rl_emu_engine(), "lua51") == 0) {
-        rl_assert_resp_len(r, expected, explen);
-        return;
-    }
-    size_t len, counts[256] = {0};
-    char *got = rl_reply_to_resp(r, 2, &len);
-    int same = len == explen;
-    for (size_t i = 0; same && i < len; i++) {
-        counts[(unsigned char)expected[i]]++;
-        counts[(unsigned char)got[i]]--;
-    }
-    for (size_t i = 0; same && i < 256; i++) same = counts[i] == 0;
-    if (!same) print_error("expected (any order): %.*s\n  got: %.*s\n", (int)explen, expected,
-                           (int)len, got);
-    rl_free(got);
-    rl_reply_free(r);
-    assert_true(same);
-}
-
-#define assert_cmd_pairs(emu, expected, ...)                                               \
-    assert_resp_pairs_len(rl_emu_callv((emu), __VA_ARGS__, (const char *)NULL), (expected), \
-                          sizeof(expected) - 1)
-
 static void cmsgpack_pack_should_pick_the_smallest_integer_form(void **state)
 {
     (void)state;
@@ -177,7 +143,7 @@ static void cmsgpack_pack_should_pick_the_smallest_integer_form(void **state)
         "local s = cmsgpack.pack(-0.0) return (s:gsub('.', function(c) return "
         "string.format('%02x', c:byte()) end))",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void cmsgpack_pack_should_use_float32_only_when_exact(void **state)
@@ -286,7 +252,7 @@ static void cmsgpack_pack_should_use_float32_only_when_exact(void **state)
         "local s = cmsgpack.pack(2^31 + 0.5) return (s:gsub('.', function(c) return "
         "string.format('%02x', c:byte()) end))",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void cmsgpack_pack_should_encode_strings_booleans_and_nil(void **state)
@@ -391,7 +357,7 @@ static void cmsgpack_pack_should_encode_strings_booleans_and_nil(void **state)
         "local s = cmsgpack.pack(string.rep('x', 65536)) return {#s, (s:sub(1, 6):gsub('.', "
         "function(c) return string.format('%02x', c:byte()) end))}",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void cmsgpack_pack_should_tell_arrays_from_maps(void **state)
@@ -489,19 +455,19 @@ static void cmsgpack_pack_should_tell_arrays_from_maps(void **state)
         "local s = cmsgpack.pack({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}) return "
         "(s:gsub('.', function(c) return string.format('%02x', c:byte()) end))",
         "0");
-    assert_cmd_pairs(emu,
+    rl_assert_cmd_pairs(emu,
         "$10\r\n8201010303\r\n",
         "EVAL",
         "local s = cmsgpack.pack({[1] = 1, [3] = 3}) return (s:gsub('.', function(c) return "
         "string.format('%02x', c:byte()) end))",
         "0");
-    assert_cmd_pairs(emu,
+    rl_assert_cmd_pairs(emu,
         "$12\r\n820101a13102\r\n",
         "EVAL",
         "local s = cmsgpack.pack({[1] = 1, ['1'] = 2}) return (s:gsub('.', function(c) return "
         "string.format('%02x', c:byte()) end))",
         "0");
-    assert_cmd_pairs(emu,
+    rl_assert_cmd_pairs(emu,
         "$16\r\n8301010202a16e01\r\n",
         "EVAL",
         "local s = cmsgpack.pack({n = 1, 1, 2}) return (s:gsub('.', function(c) return "
@@ -519,7 +485,7 @@ static void cmsgpack_pack_should_tell_arrays_from_maps(void **state)
         "local t = {} for i = 1, 16 do t['k' .. i] = 1 end local s = cmsgpack.pack(t) return "
         "{#s, (s:sub(1, 3):gsub('.', function(c) return string.format('%02x', c:byte()) end))}",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void cmsgpack_pack_should_cut_nesting_at_sixteen(void **state)
@@ -570,7 +536,7 @@ static void cmsgpack_pack_should_cut_nesting_at_sixteen(void **state)
         "local ok, e = pcall(cmsgpack.pack, unpack((function() local t = {} for i = 1, 5000 do "
         "t[i] = i end return t end)())) return {tostring(ok), e}",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void cmsgpack_unpack_should_return_every_value(void **state)
@@ -671,7 +637,7 @@ static void cmsgpack_unpack_should_return_every_value(void **state)
         "EVAL",
         "local r = {cmsgpack.unpack(string.rep('\\1', 7000))} return #r",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void cmsgpack_unpack_one_and_limit_should_return_the_offset_first(void **state)
@@ -741,7 +707,7 @@ static void cmsgpack_unpack_one_and_limit_should_return_the_offset_first(void **
         "cmsgpack.unpack_one(s, o) local o3, v3 = cmsgpack.unpack_one(s, o2) return {o, v, o2, "
         "v2, o3, v3}",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void cmsgpack_unpack_should_report_bad_input(void **state)
@@ -933,7 +899,7 @@ static void cmsgpack_unpack_should_report_bad_input(void **state)
         "local r = {pcall(cmsgpack.unpack, string.rep('\\1', 7995))} return {tostring(r[1]), #r, "
         "r[2]}",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void cmsgpack_table_should_hold_functions_and_metadata(void **state)
@@ -954,7 +920,7 @@ static void cmsgpack_table_should_hold_functions_and_metadata(void **state)
         "EVAL",
         "return {cmsgpack._NAME, cmsgpack._VERSION, cmsgpack._COPYRIGHT, cmsgpack._DESCRIPTION}",
         "0");
-    assert_cmd_pairs(emu,
+    rl_assert_cmd_pairs(emu,
         "*8\r\n$12\r\n_DESCRIPTION\r\n$4\r\npack\r\n$5\r\n_NAME\r\n$6\r\nunpack\r\n$10\r\n_COPYRI"
         "GHT\r\n$8\r\n_VERSION\r\n$10\r\nunpack_one\r\n$12\r\nunpack_limit\r\n",
         "EVAL",
@@ -966,7 +932,7 @@ static void cmsgpack_table_should_hold_functions_and_metadata(void **state)
         "EVAL",
         "rawset(cmsgpack, 'x', 1)",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 int main(void)

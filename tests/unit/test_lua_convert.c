@@ -7,12 +7,6 @@
  * depends on the engine's table iteration. */
 #include "test_common.h"
 
-static void free_emu(rl_emu *emu)
-{
-    rl_emu_free(emu);
-    assert_int_equal(rl_mem_used(), 0);
-}
-
 /* Like rl_assert_cmd, for a client that speaks RESP3. */
 static void assert_resp3_len(rl_reply *r, const char *expected, size_t explen)
 {
@@ -58,7 +52,7 @@ static void numbers_should_become_integers_by_c_cast(void **state)
                       "0");
     rl_assert_cmd(emu, "$5\r\n1e+15\r\n", "EVAL", "return tostring(1e15)", "0");
     rl_assert_cmd(emu, ":1000000000000000\r\n", "EVAL", "return 1e15", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void tables_should_convert_by_their_special_fields(void **state)
@@ -138,7 +132,7 @@ static void tables_should_convert_by_their_special_fields(void **state)
     rl_assert_cmd(emu, "*2\r\n$-1\r\n:2\r\n", "EVAL", "return {function() end, 2}", "0");
     rl_assert_cmd(emu, "$-1\r\n", "EVAL", "return coroutine.create(function() end)", "0");
     rl_assert_cmd(emu, "*3\r\n:1\r\n$-1\r\n:1\r\n", "EVAL", "return {true, false, 1}", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void redis_pcall_errors_should_convert_inside_replies(void **state)
@@ -199,7 +193,7 @@ static void redis_pcall_errors_should_convert_inside_replies(void **state)
                       "local t = redis.error_reply('E x') local n = 0 for k in pairs(t) do n = n +"
                       " 1 end return {n, t.err}",
                       "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void command_replies_should_become_lua_values(void **state)
@@ -231,7 +225,7 @@ static void command_replies_should_become_lua_values(void **state)
     rl_assert_cmd(emu, "$-1\r\n", "EVAL", "return redis.call('time')[3]", "0");
     rl_assert_cmd(emu, "$3\r\na\000b\r\n", "EVAL", "return redis.call('echo','a\\0b')", "0");
     rl_assert_cmd(emu, ":1\r\n", "EVAL", "return redis.call('exists','k','nokey')", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void resp3_scripts_and_clients_should_follow_the_matrix(void **state)
@@ -295,7 +289,7 @@ static void resp3_scripts_and_clients_should_follow_the_matrix(void **state)
     assert_cmd3(emu, "-e\r\n", "EVAL", "return {err='e'}", "0");
     assert_cmd3(emu, "+s\r\n", "EVAL", "return {ok='s'}", "0");
     assert_cmd3(emu, ":1\r\n", "EVAL", "return 1.5", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* --- Nesting and iteration order ---------------------------------------------- */
@@ -343,7 +337,7 @@ static void deep_replies_should_hit_the_lua_stack_limit(void **state)
     assert_eval_resp(emu, "local t = {} local c = t for i=1,2500 do c[1] = {} c = c[1] end return t",
                      exp, len);
     rl_free(exp);
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Map and set replies, and anything built with pairs(), follow the Lua
@@ -384,7 +378,7 @@ static void map_replies_should_follow_lua_iteration_order(void **state)
         assert_int_equal(seen, 0xff);
         rl_reply_free(r);
     }
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 int main(void)

@@ -7,12 +7,6 @@
  * emulator's own choices and the cases where the engines differ. */
 #include "test_common.h"
 
-static void free_emu(rl_emu *emu)
-{
-    rl_emu_free(emu);
-    assert_int_equal(rl_mem_used(), 0);
-}
-
 /* --- Replies recorded from redis-server ------------------------------------- */
 
 static void runtime_errors_should_name_script_and_line(void **state)
@@ -150,7 +144,7 @@ static void runtime_errors_should_name_script_and_line(void **state)
                       "return setmetatable()",
                       "0");
     rl_assert_cmd(emu, ":1\r\n", "EVAL", "return 1", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void error_tables_should_keep_their_code(void **state)
@@ -205,7 +199,7 @@ static void error_tables_should_keep_their_code(void **state)
                       "EVAL",
                       "error(redis.error_reply('nospace'))",
                       "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void error_texts_should_lose_cr_lf_and_stop_at_nul(void **state)
@@ -254,7 +248,7 @@ static void error_texts_should_lose_cr_lf_and_stop_at_nul(void **state)
                       "error({err='n\\0ul'})",
                       "0");
     rl_assert_cmd(emu, "-a b\r\n", "EVAL", "return {err='a\\nb\\n'}", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void redis_call_errors_should_raise_error_tables(void **state)
@@ -394,7 +388,7 @@ static void redis_call_errors_should_raise_error_tables(void **state)
                       "\nlocal ok = redis.call('set', 'k', 'v')\n"
                       "return redis.call('nosuch', 'k')",
                       "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void lua_pcall_should_unwrap_error_tables(void **state)
@@ -463,7 +457,7 @@ static void lua_pcall_should_unwrap_error_tables(void **state)
                       "EVAL",
                       "return {redis.pcall('incr','str')}",
                       "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void error_handler_should_be_a_callable_global(void **state)
@@ -494,7 +488,7 @@ static void error_handler_should_be_a_callable_global(void **state)
                       "EVAL",
                       "\nlocal t = __redis__err__handler(12) return {t.err, t.line}",
                       "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void recursion_should_end_in_stack_overflow(void **state)
@@ -524,7 +518,7 @@ static void recursion_should_end_in_stack_overflow(void **state)
                       "EVAL",
                       "return unpack({},1,8000)",
                       "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* --- The emulator's own choices and engine-specific cases -------------------- */
@@ -542,7 +536,7 @@ static void error_table_without_err_should_not_crash(void **state)
                   "EVAL", "error({foo='bar'})", "0");
     rl_assert_cmd(emu, "*2\r\n$-1\r\n$3\r\nbar\r\n", "EVAL",
                   "local ok, e = pcall(error, {foo='bar'}) return {ok, e.foo}", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Recursion through a metamethod: PUC Lua counts C calls (LUAI_MAXCCALLS) and
@@ -567,7 +561,7 @@ static void metamethod_recursion_should_end_in_an_error(void **state)
                       "EVAL", script, "0");
     }
     rl_assert_cmd(emu, ":1\r\n", "EVAL", "return 1", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void assert_traceback(rl_emu *emu, const char *script, const char *expected)
@@ -620,7 +614,7 @@ static void failed_script_should_leave_a_traceback(void **state)
     assert_null(rl_emu_last_traceback(emu));
     rl_assert_cmd(emu, "-x\r\n", "EVAL", "return {err='x'}", "0");
     assert_null(rl_emu_last_traceback(emu));
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* "return redis.call(...)" is a tail call. PUC Lua keeps the calling frame;
@@ -642,7 +636,7 @@ static void tail_called_errors_should_keep_their_line(void **state)
                   "-ERR user_script:2: bad argument #1 to 'rep' (string expected, got no value) "
                   "script: a244a95d21925b44d2c62a0255b003d57d00cad3, on @user_script:2.\r\n",
                   "EVAL", "local a = 1\nreturn string.rep()", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 int main(void)

@@ -10,12 +10,6 @@
 
 #include "server.h"
 
-static void free_emu(rl_emu *emu)
-{
-    rl_emu_free(emu);
-    assert_int_equal(rl_mem_used(), 0);
-}
-
 /* --- Replies recorded from redis-server ------------------------------------- */
 
 static void eval_should_reply_with_the_first_result_converted(void **state)
@@ -39,7 +33,7 @@ static void eval_should_reply_with_the_first_result_converted(void **state)
     rl_assert_cmd(emu, "*0\r\n", "EVAL", "return _G", "0");
     rl_assert_cmd(emu, "$3\r\na\000b\r\n", "EVAL", "return 'a\\0b'", "0");
     rl_assert_cmd(emu, "$3\r\na\000b\r\n", "EVAL", "return redis.call('echo','a\\0b')", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void eval_should_set_fresh_keys_and_argv_globals(void **state)
@@ -59,7 +53,7 @@ static void eval_should_set_fresh_keys_and_argv_globals(void **state)
     rl_assert_cmd(emu, "$1\r\nx\r\n", "EVAL", "KEYS[1]='x' return KEYS[1]", "1", "k");
     rl_assert_cmd(emu, "$1\r\nk\r\n", "EVAL", "return KEYS[1]", "1", "k");
     rl_assert_cmd(emu, "$-1\r\n", "EVAL", "return KEYS[1]", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void eval_should_check_arguments_in_redis_order(void **state)
@@ -117,7 +111,7 @@ static void eval_should_check_arguments_in_redis_order(void **state)
                       "EVALSHA_RO",
                       "abc",
                       "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void evalsha_should_find_cached_scripts_case_insensitively(void **state)
@@ -146,7 +140,7 @@ static void evalsha_should_find_cached_scripts_case_insensitively(void **state)
                       "EVALSHA",
                       "e0e1f9fabfc9d4800c877a703b823ac0578ff8db",
                       "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void script_load_should_cache_and_compile_errors_should_not(void **state)
@@ -209,7 +203,7 @@ static void script_load_should_cache_and_compile_errors_should_not(void **state)
                       "EVAL",
                       "\033Lua",
                       "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void script_should_answer_its_subcommands_and_errors(void **state)
@@ -275,7 +269,7 @@ static void script_should_answer_its_subcommands_and_errors(void **state)
                       "script",
                       "help",
                       "x");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void eval_should_parse_the_shebang(void **state)
@@ -363,7 +357,7 @@ static void eval_should_parse_the_shebang(void **state)
                       "EVAL",
                       "#!lua flags=no-writes\nreturn redis.call('get','a')",
                       "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void eval_ro_should_refuse_writes(void **state)
@@ -406,7 +400,7 @@ static void eval_ro_should_refuse_writes(void **state)
                       "28e650f60f252340a185b0754612ac7c00965a3e",
                       "0");
     rl_assert_cmd(emu, "$1\r\n1\r\n", "EVAL", "return redis.call('get','a')", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void select_inside_a_script_should_not_leak_to_the_caller(void **state)
@@ -438,7 +432,7 @@ static void select_inside_a_script_should_not_leak_to_the_caller(void **state)
                       "EVAL",
                       "return redis.call('select','99')",
                       "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void redis_call_should_convert_arguments(void **state)
@@ -480,7 +474,7 @@ static void redis_call_should_convert_arguments(void **state)
                       "EVAL",
                       "return redis.call('expire','k',1.5)",
                       "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void redis_functions_should_behave_as_in_redis(void **state)
@@ -636,7 +630,7 @@ static void redis_functions_should_behave_as_in_redis(void **state)
                       "CA, redis.REPL_ALL}",
                       "0");
     rl_assert_cmd(emu, "$-1\r\n", "EVAL", "return redis.nosuch", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void setresp_should_change_the_script_protocol(void **state)
@@ -685,7 +679,7 @@ static void setresp_should_change_the_script_protocol(void **state)
     rl_assert_cmd(emu, "$-1\r\n", "EVAL", "redis.setresp(3) redis.setresp(2) return false", "0");
     rl_assert_cmd(emu, "*0\r\n", "EVAL", "redis.setresp(3) return redis.call('mget','a','b')", "0");
     rl_assert_cmd(emu, "*2\r\n$-1\r\n$-1\r\n", "EVAL", "return redis.call('mget','a','b')", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void globals_should_be_protected(void **state)
@@ -888,7 +882,7 @@ static void globals_should_be_protected(void **state)
                       "EVAL",
                       "return nosuchfunction()",
                       "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void math_random_should_follow_redis_rand48(void **state)
@@ -954,7 +948,7 @@ static void math_random_should_follow_redis_rand48(void **state)
                       "EVAL",
                       "math.randomseed(1.9) return tostring(math.random())",
                       "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* --- The emulator's own behaviour --------------------------------------------- */
@@ -977,7 +971,7 @@ static void math_random_should_start_like_a_fresh_server(void **state)
     rl_assert_cmd(emu, "+OK\r\n", "SCRIPT", "FLUSH");
     rl_assert_cmd(emu, "$16\r\n0.88642843341754\r\n", "EVAL", "return tostring(math.random())",
                   "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static double elapsed_s(const struct timespec *t0)
@@ -1023,7 +1017,7 @@ static void runaway_script_should_stop_at_the_time_limit(void **state)
     rl_emu_set_script_timeout_ms(emu, 0);
     rl_assert_cmd(emu, ":3000000\r\n", "EVAL", "local n = 0 for i = 1, 3000000 do n = n + 1 end return n",
                   "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* The exact reply of a timed-out script, including the line it was on. */
@@ -1037,7 +1031,7 @@ static void timed_out_script_should_name_its_line(void **state)
                   "dbed7847d9e64da22f8396679221009f855a5057, on @user_script:3.\r\n",
                   "EVAL", "local x = 1\n\nwhile true do end", "0");
     assert_string_equal(rl_emu_last_traceback(emu), "user_script:3: in main chunk");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* redis.log lines at or above Redis's default verbosity (notice) are kept,
@@ -1063,7 +1057,7 @@ static void redis_log_should_be_captured(void **state)
                   "@user_script:1.\r\n",
                   "EVAL", "redis.log(redis.LOG_WARNING, 'before') error('boom')", "0");
     assert_string_equal(rl_emu_last_log(emu), "before");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Key expiry is judged at the script's start time while it runs, and the
@@ -1081,7 +1075,7 @@ static void script_should_freeze_expiry_only_while_it_runs(void **state)
     rl_emu_advance_ms(emu, 101);
     rl_assert_cmd(emu, "$-1\r\n", "EVAL", "return redis.call('get', KEYS[1])", "1", "k");
     assert_int_equal(rl_emu_expiry_now(emu), rl_emu_clock_ms(emu));
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* The scripting state, once created, is released with the emulator, also
@@ -1095,7 +1089,7 @@ static void scripting_memory_should_all_be_released(void **state)
     rl_assert_cmd(emu, "+OK\r\n", "SCRIPT", "FLUSH");
     rl_assert_cmd(emu, "*3\r\n:1\r\n:2\r\n:3\r\n", "EVAL", "local t = {} for i = 1, 3 do t[i] = i end return t",
                   "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
     assert_int_equal(rl_mem_used(), 0);
 }
 

@@ -8,12 +8,6 @@
  * out: redlua sorts them by name. */
 #include "test_common.h"
 
-static void free_emu(rl_emu *emu)
-{
-    rl_emu_free(emu);
-    assert_int_equal(rl_mem_used(), 0);
-}
-
 /* Runs a binary-safe command and checks its reply serialized for a client
  * speaking proto. */
 static void assert_call(rl_emu *emu, int proto, const char *expected, size_t explen, int argc,
@@ -48,7 +42,7 @@ static void functions_should_share_math_random_with_eval(void **state)
         "$16\r\n0.84048536971234\r\n",
         "EVAL", "return tostring(math.random())", "0");
     rl_assert_cmd(emu, "$16\r\n0.35333609737146\r\n", "FCALL", "rnd", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* The metadata line and its errors, in Redis's order. */
@@ -136,7 +130,7 @@ static void function_load_should_parse_the_metadata_line(void **state)
         "FUNCTION", "LOAD", "replace", "REPLACE",
         "#!lua name=lib1\nredis.register_function(\"f1\", function(keys, "
         "args) return 1 end)");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Compile errors, errors of the library code and what its globals hold at load time. */
@@ -202,7 +196,7 @@ static void function_load_should_report_compile_and_load_errors(void **state)
         "$2\r\nf1\r\n$11\r\ndescription\r\n"
         "$-1\r\n$5\r\nflags\r\n*0\r\n",
         "FUNCTION", "LIST");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Both forms of redis.register_function and every error they give. */
@@ -378,7 +372,7 @@ static void register_function_should_check_its_arguments(void **state)
         "e\", callback = function() end, flags = {\"no-writes\", nil, \"b"
         "ogus\"}}\r\n",
         "FUNCTION", "LIST", "WITHCODE");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* FCALL: keys and arguments as parameters, the runtime globals and redis table, error replies
@@ -497,7 +491,7 @@ static void fcall_should_run_functions_as_redis_does(void **state)
     rl_assert_cmd(emu,
         "-ERR This Redis command is not allowed from script\r\n",
         "EVAL", "return redis.pcall(\"function\", \"stats\")", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Function lookup first, then numkeys; FCALL_RO and no-writes. */
@@ -547,7 +541,7 @@ static void fcall_should_check_arguments_and_flags_in_redis_order(void **state)
     rl_assert_cmd(emu,
         "-ERR wrong number of arguments for 'fcall_ro' command\r\n",
         "FCALL_RO", "w");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* DELETE, FLUSH, LIST, STATS, KILL, HELP and their errors; FLUSHALL and SCRIPT FLUSH keep
@@ -694,7 +688,7 @@ static void function_subcommands_should_answer_as_redis(void **state)
     rl_assert_cmd(emu,
         "-ERR wrong number of arguments for 'function|restore' command\r\n",
         "FUNCTION", "RESTORE");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Maps, sets and the null of RESP3. */
@@ -751,7 +745,7 @@ static void function_list_and_stats_should_have_resp3_shapes(void **state)
         assert_call(emu, 3, expected, sizeof(expected) - 1, 3, argv, lens);
     }
     rl_emu_set_resp(emu, 2);
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* cjson settings live as long as the functions VM: FUNCTION FLUSH does not rebuild it, SCRIPT
@@ -790,7 +784,7 @@ static void function_flush_should_keep_the_functions_vm(void **state)
         "redis.register_function('enc', function() return cjson.encode({1"
         "/3}) end)\n");
     rl_assert_cmd(emu, "$7\r\n[0.333]\r\n", "FCALL", "enc", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* DUMP writes Redis's bytes (LZF-compressed code, RDB version, CRC-64); RESTORE reads them, all
@@ -1145,7 +1139,7 @@ static void function_dump_and_restore_should_use_redis_payload(void **state)
         assert_call(emu, 2, expected, sizeof(expected) - 1, 4, argv, lens);
     }
     rl_assert_cmd(emu, "*0\r\n", "FUNCTION", "LIST");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* A library whose code runs over 500 ms fails with Redis's load timeout. */
@@ -1157,7 +1151,7 @@ static void function_load_should_stop_at_500_ms(void **state)
         "-ERR Error registering functions: ERR FUNCTION LOAD timeout\r\n",
         "FUNCTION", "LOAD", "#!lua name=t\nlocal i = 0 while true do i = i + 1 end");
     rl_assert_cmd(emu, "*0\r\n", "FUNCTION", "LIST");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 int main(void)

@@ -6,40 +6,6 @@
 
 #include <string.h>
 
-static void free_emu(rl_emu *emu)
-{
-    rl_emu_free(emu);
-    assert_int_equal(rl_mem_used(), 0);
-}
-
-/* Checks a reply built in pairs() order: byte for byte on PUC Lua, which
- * walks tables in Redis's order; on LuaJIT, whose order differs, as the same
- * bytes in some order (same length, same count of every byte value). */
-static void assert_resp_pairs_len(rl_reply *r, const char *expected, size_t explen)
-{
-    if (strcmp(rl_emu_engine(), "lua51") == 0) {
-        rl_assert_resp_len(r, expected, explen);
-        return;
-    }
-    size_t len, counts[256] = {0};
-    char *got = rl_reply_to_resp(r, 2, &len);
-    int same = len == explen;
-    for (size_t i = 0; same && i < len; i++) {
-        counts[(unsigned char)expected[i]]++;
-        counts[(unsigned char)got[i]]--;
-    }
-    for (size_t i = 0; same && i < 256; i++) same = counts[i] == 0;
-    if (!same) print_error("expected (any order): %.*s\n  got: %.*s\n", (int)explen, expected,
-                           (int)len, got);
-    rl_free(got);
-    rl_reply_free(r);
-    assert_true(same);
-}
-
-#define assert_cmd_pairs(emu, expected, ...)                                               \
-    assert_resp_pairs_len(rl_emu_callv((emu), __VA_ARGS__, (const char *)NULL), (expected), \
-                          sizeof(expected) - 1)
-
 static void struct_pack_should_write_integers_in_either_order(void **state)
 {
     (void)state;
@@ -164,7 +130,7 @@ static void struct_pack_should_write_integers_in_either_order(void **state)
         "local s = struct.pack('<I2>I2', 1, 1) return (s:gsub('.', function(c) return "
         "string.format('%02x', c:byte()) end))",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void struct_pack_should_wrap_out_of_range_numbers_as_x86_64(void **state)
@@ -225,7 +191,7 @@ static void struct_pack_should_wrap_out_of_range_numbers_as_x86_64(void **state)
         "local s = struct.pack('>I1', 300) return (s:gsub('.', function(c) return "
         "string.format('%02x', c:byte()) end))",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void struct_pack_should_write_floats_strings_and_padding(void **state)
@@ -352,7 +318,7 @@ static void struct_pack_should_write_floats_strings_and_padding(void **state)
         "local s = struct.pack('b c', 1, 'x') return (s:gsub('.', function(c) return "
         "string.format('%02x', c:byte()) end))",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void struct_pack_should_align_with_bang(void **state)
@@ -431,7 +397,7 @@ static void struct_pack_should_align_with_bang(void **state)
         "local s = struct.pack('c1x!2i2', 'a', 7) return (s:gsub('.', function(c) return "
         "string.format('%02x', c:byte()) end))",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void struct_pack_should_report_format_and_argument_errors(void **state)
@@ -561,7 +527,7 @@ static void struct_pack_should_report_format_and_argument_errors(void **state)
         "EVAL",
         "return struct.pack({})",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void struct_unpack_should_read_values_and_the_next_position(void **state)
@@ -714,7 +680,7 @@ static void struct_unpack_should_read_values_and_the_next_position(void **state)
         "local s = struct.pack('>bhiId', -1, 300, -70000, 70000, 1.25) return "
         "{struct.unpack('>bhiId', s)}",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void struct_unpack_should_report_short_data_and_bad_formats(void **state)
@@ -841,7 +807,7 @@ static void struct_unpack_should_report_short_data_and_bad_formats(void **state)
         "EVAL",
         "local r = {struct.unpack(string.rep('b', 7990), string.rep('x', 7990))} return #r",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Unknown letters and digits are sized 0 by size(), as in Redis. */
@@ -905,7 +871,7 @@ static void struct_size_should_add_sizes_and_alignment(void **state)
         "EVAL",
         "return struct.size(nil)",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void struct_table_should_hold_pack_unpack_size(void **state)
@@ -918,7 +884,7 @@ static void struct_table_should_hold_pack_unpack_size(void **state)
         "local t = {} for k, v in pairs(struct) do t[#t + 1] = k .. '=' .. type(v) end "
         "table.sort(t) return t",
         "0");
-    assert_cmd_pairs(emu,
+    rl_assert_cmd_pairs(emu,
         "*3\r\n$4\r\npack\r\n$4\r\nsize\r\n$6\r\nunpack\r\n",
         "EVAL",
         "local t = {} for k in pairs(struct) do t[#t + 1] = k end return t",
@@ -929,7 +895,7 @@ static void struct_table_should_hold_pack_unpack_size(void **state)
         "EVAL",
         "rawset(struct, 'x', 1)",
         "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 int main(void)

@@ -18,12 +18,6 @@
 #include "server.h"
 #include "t_hash.h"
 
-static void free_emu(rl_emu *emu)
-{
-    rl_emu_free(emu);
-    assert_int_equal(rl_mem_used(), 0);
-}
-
 /* Runs a command and checks its reply serialized as RESP3. */
 static void assert_resp3_len(rl_reply *r, const char *expected, size_t explen)
 {
@@ -92,7 +86,7 @@ static void hset_should_keep_insertion_order_like_a_listpack(void **state)
                   "*8\r\n$1\r\nb\r\n$1\r\nx\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n4\r\n$1\r\na\r\n"
                   "$3\r\nnew\r\n",
                   "hgetall", "h");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void hset_should_check_pairs_and_hmset_should_reply_ok(void **state)
@@ -120,7 +114,7 @@ static void hset_should_check_pairs_and_hmset_should_reply_ok(void **state)
         size_t lens[] = {4, 1, 6};
         rl_assert_resp(rl_emu_call(emu, 3, argv, lens), "$2\r\n\377\000\r\n");
     }
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void hget_family_should_treat_missing_keys_as_empty(void **state)
@@ -144,7 +138,7 @@ static void hget_family_should_treat_missing_keys_as_empty(void **state)
     rl_assert_cmd(emu, "*0\r\n", "hkeys", "nokey");
     rl_assert_cmd(emu, "*0\r\n", "hvals", "nokey");
     rl_assert_cmd(emu, ":0\r\n", "hdel", "nokey", "a");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void hdel_should_delete_the_key_with_its_last_field(void **state)
@@ -157,7 +151,7 @@ static void hdel_should_delete_the_key_with_its_last_field(void **state)
     rl_assert_cmd(emu, ":1\r\n", "hdel", "h", "a", "zz");
     rl_assert_cmd(emu, ":0\r\n", "exists", "h");
     rl_assert_cmd(emu, "+none\r\n", "type", "h");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void commands_should_refuse_other_types(void **state)
@@ -185,7 +179,7 @@ static void commands_should_refuse_other_types(void **state)
     rl_assert_cmd(emu, "-ERR invalid cursor\r\n", "hscan", "s", "x");
     /* HSCAN reads its options only after the type check. */
     rl_assert_resp_len(rl_emu_callv(emu, "hscan", "s", "0", "count", "0", NULL), wt, strlen(wt));
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void hincrby_should_refuse_non_integers_and_overflow(void **state)
@@ -212,7 +206,7 @@ static void hincrby_should_refuse_non_integers_and_overflow(void **state)
     rl_assert_cmd(emu, "-ERR value is not an integer or out of range\r\n", "hincrby", "nk", "f",
                   "x");
     rl_assert_cmd(emu, ":0\r\n", "exists", "nk");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void hincrbyfloat_should_format_like_incrbyfloat(void **state)
@@ -230,7 +224,7 @@ static void hincrbyfloat_should_format_like_incrbyfloat(void **state)
     rl_assert_cmd(emu, "-ERR hash value is not a float\r\n", "hincrbyfloat", "h", "s", "1");
     rl_assert_cmd(emu, "-ERR value is not a valid float\r\n", "hincrbyfloat", "h", "f", "nan");
     rl_assert_cmd(emu, "-ERR value is not a valid float\r\n", "hincrbyfloat", "h", "f", "abc");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Valgrind emulates x87 long doubles with 64-bit ones, and there strtold("inf")
@@ -253,7 +247,7 @@ static void hincrbyfloat_should_refuse_infinities(void **state)
     rl_assert_cmd(emu, "-ERR increment would produce NaN or Infinity\r\n", "hincrbyfloat", "h",
                   "inf", "1");
     rl_assert_cmd(emu, "$3\r\ninf\r\n", "hget", "h", "inf");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void hash_should_convert_encoding_when_redis_does(void **state)
@@ -300,7 +294,7 @@ static void hash_should_convert_encoding_when_redis_does(void **state)
     assert_true(rl_reply_equal(x, y));
     rl_reply_free(x);
     rl_reply_free(y);
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void hrandfield_should_check_count_and_option(void **state)
@@ -334,7 +328,7 @@ static void hrandfield_should_check_count_and_option(void **state)
                   "withvalues");
     rl_assert_cmd(emu, "-ERR value is out of range\r\n", "hrandfield", "h",
                   "-4611686018427387904", "withvalues");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 #define RL_TEST_MAX_FIELDS 600
@@ -410,7 +404,7 @@ static void hrandfield_should_follow_redis_count_rules(void **state)
     rl_reply_free(r2);
     rl_emu_free(again);
     rl_emu_free(third);
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void hash_replies_should_use_resp3_types(void **state)
@@ -441,7 +435,7 @@ static void hash_replies_should_use_resp3_types(void **state)
         assert_int_equal(r->element[i]->elements, 2);
     }
     rl_reply_free(r);
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void hscan_should_return_a_listpack_hash_whole(void **state)
@@ -470,7 +464,7 @@ static void hscan_should_return_a_listpack_hash_whole(void **state)
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "hscan", "h", "0", "type", "hash");
     rl_assert_cmd(emu, "-ERR invalid cursor\r\n", "hscan", "h", " 0");
     rl_assert_cmd(emu, "-ERR invalid cursor\r\n", "hscan", "h", "18446744073709551616");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void hscan_should_page_a_hashtable_hash_once_per_field(void **state)
@@ -517,7 +511,7 @@ static void hscan_should_page_a_hashtable_hash_once_per_field(void **state)
     /* MATCH filters the visited page. */
     rl_assert_cmd(emu, "*2\r\n$1\r\n0\r\n*0\r\n", "hscan", "h", "0", "match", "zz*",
                   "count", "100000");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 int main(void)

@@ -20,12 +20,6 @@ static rl_emu *new_emu(void)
     return emu;
 }
 
-static void free_emu(rl_emu *emu)
-{
-    rl_emu_free(emu);
-    assert_int_equal(rl_mem_used(), 0);
-}
-
 /* Stores a string value under a (binary) key of database dbid. */
 static rl_dbentry *put_len(rl_emu *emu, int dbid, const char *key, size_t klen, const char *val)
 {
@@ -64,7 +58,7 @@ static void ping_should_reply_pong_or_echo_and_check_arity(void **state)
     const char *argv[] = {"ECHO", "a\0b"};
     size_t lens[] = {4, 3};
     rl_assert_resp(call_bin(emu, 2, argv, lens), "$3\r\na\0b\r\n");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void time_should_follow_the_virtual_clock(void **state)
@@ -79,7 +73,7 @@ static void time_should_follow_the_virtual_clock(void **state)
     rl_emu_set_clock_ms(emu, -1);
     rl_assert_cmd(emu, "*2\r\n$2\r\n-1\r\n$6\r\n999000\r\n", "time");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'time' command\r\n", "time", "x");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void select_should_check_the_index_like_redis(void **state)
@@ -100,7 +94,7 @@ static void select_should_check_the_index_like_redis(void **state)
     rl_assert_cmd(emu, ":0\r\n", "exists", "k");
     rl_assert_cmd(emu, "+OK\r\n", "select", "3");
     rl_assert_cmd(emu, ":1\r\n", "exists", "k");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* --- DEL UNLINK EXISTS TOUCH TYPE ------------------------------------------ */
@@ -121,7 +115,7 @@ static void del_should_count_each_deleted_key_once(void **state)
     emu->clock_ms = T0 + 1; /* moved without the sweep: only lazy expiry applies */
     rl_assert_cmd(emu, ":0\r\n", "del", "e");
     assert_int_equal(rl_db_size(&emu->db[0]), 0);
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void exists_should_count_repeated_keys_and_binary_names(void **state)
@@ -136,7 +130,7 @@ static void exists_should_count_repeated_keys_and_binary_names(void **state)
     size_t lens[] = {6, 3, 1, 3};
     rl_assert_resp(call_bin(emu, 4, argv, lens), ":1\r\n");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'touch' command\r\n", "touch");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void type_should_reply_a_status(void **state)
@@ -146,7 +140,7 @@ static void type_should_reply_a_status(void **state)
     rl_assert_cmd(emu, "+none\r\n", "type", "x");
     put(emu, 0, "x", "1");
     rl_assert_cmd(emu, "+string\r\n", "TYPE", "x");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* --- RENAME RENAMENX MOVE COPY ---------------------------------------------- */
@@ -175,7 +169,7 @@ static void rename_should_report_missing_keys_and_keep_ttl(void **state)
     rl_assert_cmd(emu, ":4000000000000\r\n", "pexpiretime", "d");
     assert_int_equal(rl_db_size(&emu->db[0]), 1);
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'rename' command\r\n", "rename", "d");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void move_should_check_the_db_and_keep_ttl(void **state)
@@ -204,7 +198,7 @@ static void move_should_check_the_db_and_keep_ttl(void **state)
     rl_assert_cmd(emu, ":0\r\n", "move", "e", "0");
     assert_string_equal(value_of(emu, 0, "e"), "x");
     assert_string_equal(value_of(emu, 1, "e"), "y");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void copy_should_parse_options_and_duplicate_the_value(void **state)
@@ -251,7 +245,7 @@ static void copy_should_parse_options_and_duplicate_the_value(void **state)
     rl_assert_cmd(emu, ":1\r\n", "pexpireat", "b", "4000000000000");
     rl_assert_cmd(emu, ":1\r\n", "copy", "b", "z");
     rl_assert_cmd(emu, ":4000000000000\r\n", "pexpiretime", "z");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* --- KEYS SCAN RANDOMKEY DBSIZE --------------------------------------------- */
@@ -278,7 +272,7 @@ static void keys_should_glob_binary_names_and_skip_expired(void **state)
     emu->clock_ms = T0 + 1;
     rl_assert_cmd(emu, "*1\r\n$1\r\na\r\n", "keys", "?");
     assert_int_equal(rl_db_size(&emu->db[0]), 3);
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void scan_should_parse_cursor_and_options_like_redis(void **state)
@@ -307,7 +301,7 @@ static void scan_should_parse_cursor_and_options_like_redis(void **state)
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "scan", "0", "type");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "scan", "0", "foo", "bar");
     rl_assert_cmd(emu, "*2\r\n$1\r\n0\r\n*0\r\n", "scan", "0", "type", "foo");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void scan_should_filter_by_match_and_type(void **state)
@@ -336,7 +330,7 @@ static void scan_should_filter_by_match_and_type(void **state)
     rl_assert_cmd(emu, "*2\r\n$1\r\n2\r\n*0\r\n", "scan", "0", "count", "1", "match", "b");
     rl_assert_cmd(emu, "*2\r\n$1\r\n3\r\n*1\r\n$1\r\nb\r\n", "scan", "2", "count", "1", "match",
                   "b");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void scan_should_return_expired_keys_for_type_none_like_redis(void **state)
@@ -357,7 +351,7 @@ static void scan_should_return_expired_keys_for_type_none_like_redis(void **stat
     rl_db_set_expire(put(emu, 0, "e2", "v"), T0);
     rl_assert_cmd(emu, "*2\r\n$1\r\n0\r\n*1\r\n$4\r\nlive\r\n", "scan", "0", "count", "100");
     rl_assert_cmd(emu, ":1\r\n", "dbsize");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Runs SCAN with cursor and COUNT count; returns the next cursor and marks
@@ -421,7 +415,7 @@ static void scan_should_return_stable_keys_once_under_concurrent_changes(void **
     for (int i = 0; i < STABLE; i++) assert_int_equal(seen[i], 1);
     /* No key, volatile or new, came back twice. */
     for (int i = 0; i < MAX; i++) assert_true(seen[i] <= 1);
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void randomkey_should_be_deterministic_and_skip_expired(void **state)
@@ -457,7 +451,7 @@ static void randomkey_should_be_deterministic_and_skip_expired(void **state)
     for (int i = 0; i < 5; i++) rl_assert_cmd(a, "$4\r\nlive\r\n", "randomkey");
     assert_true(rl_db_size(db) < 21);
     rl_emu_free(a);
-    free_emu(b);
+    rl_test_free_emu(b);
 }
 
 static void dbsize_and_flush_should_cover_the_right_databases(void **state)
@@ -482,7 +476,7 @@ static void dbsize_and_flush_should_cover_the_right_databases(void **state)
     for (int i = 0; i < RL_NUM_DBS; i++) assert_int_equal(rl_db_size(&emu->db[i]), 0);
     rl_assert_cmd(emu, "+OK\r\n", "flushall");
     rl_assert_cmd(emu, "+OK\r\n", "flushdb", "sync");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void swapdb_should_check_indexes_and_swap_contents(void **state)
@@ -505,7 +499,7 @@ static void swapdb_should_check_indexes_and_swap_contents(void **state)
     /* New keys still go after the swapped-in ones, so SCAN stays complete. */
     put(emu, 0, "new", "n");
     rl_assert_cmd(emu, "*2\r\n$1\r\n0\r\n*2\r\n$4\r\nfive\r\n$3\r\nnew\r\n", "scan", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* --- EXPIRE family, TTL family, PERSIST ------------------------------------- */
@@ -538,7 +532,7 @@ static void expire_should_reject_bad_options_like_redis(void **state)
     const char *nulnx[] = {"expire", "k", "10", "nx\0zz"};
     size_t nullens[] = {6, 1, 2, 5};
     rl_assert_resp(call_bin(emu, 4, nulnx, nullens), ":1\r\n");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void expire_should_reject_overflowing_times(void **state)
@@ -564,7 +558,7 @@ static void expire_should_reject_overflowing_times(void **state)
     rl_assert_cmd(emu, ":9223372036854775807\r\n", "pexpiretime", "k");
     /* Rounding near LLONG_MAX gives what redis-server returns. */
     rl_assert_cmd(emu, ":9223372036854776\r\n", "expiretime", "k");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void expire_should_delete_the_key_when_the_time_has_passed(void **state)
@@ -588,7 +582,7 @@ static void expire_should_delete_the_key_when_the_time_has_passed(void **state)
     put(emu, 0, "k", "v");
     rl_assert_cmd(emu, ":1\r\n", "pexpireat", "k", "1700000000000");
     rl_assert_cmd(emu, ":0\r\n", "exists", "k");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void expire_should_apply_nx_xx_gt_lt(void **state)
@@ -617,7 +611,7 @@ static void expire_should_apply_nx_xx_gt_lt(void **state)
     put(emu, 0, "p", "v");
     rl_assert_cmd(emu, ":1\r\n", "expire", "p", "50", "LT");
     rl_assert_cmd(emu, ":50\r\n", "ttl", "p");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void ttl_should_round_and_follow_the_clock(void **state)
@@ -653,7 +647,7 @@ static void ttl_should_round_and_follow_the_clock(void **state)
     rl_emu_advance_ms(emu, 1);
     rl_assert_cmd(emu, ":-2\r\n", "pttl", "k");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'ttl' command\r\n", "ttl");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void persist_should_remove_only_an_existing_expiry(void **state)
@@ -670,7 +664,7 @@ static void persist_should_remove_only_an_existing_expiry(void **state)
     rl_assert_cmd(emu, ":0\r\n", "persist", "k");
     rl_emu_advance_ms(emu, 20000);
     rl_assert_cmd(emu, ":1\r\n", "exists", "k");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 int main(void)

@@ -11,12 +11,6 @@
 
 #include "errors.h"
 
-static void free_emu(rl_emu *emu)
-{
-    rl_emu_free(emu);
-    assert_int_equal(rl_mem_used(), 0);
-}
-
 static void push_should_create_lists_and_reply_lengths(void **state)
 {
     (void)state;
@@ -42,7 +36,7 @@ static void push_should_create_lists_and_reply_lengths(void **state)
         rl_assert_resp(rl_emu_call(emu, 4, argv, lens), ":2\r\n");
     }
     rl_assert_cmd(emu, "*2\r\n$2\r\n\000\377\r\n$0\r\n\r\n", "lrange", "b", "0", "-1");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void pop_should_follow_the_count_rules(void **state)
@@ -71,7 +65,7 @@ static void pop_should_follow_the_count_rules(void **state)
     rl_assert_cmd(emu, "+OK\r\n", "set", "s", "v");
     rl_assert_cmd(emu, "-" RL_ERR_WRONGTYPE "\r\n", "lpop", "s");
     rl_assert_cmd(emu, "-" RL_ERR_LIST_NOT_POSITIVE "\r\n", "lpop", "s", "-1");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void lrange_and_ltrim_should_clamp_indexes(void **state)
@@ -99,7 +93,7 @@ static void lrange_and_ltrim_should_clamp_indexes(void **state)
     rl_assert_cmd(emu, "-" RL_ERR_WRONGTYPE "\r\n", "lrange", "s", "0", "1");
     rl_assert_cmd(emu, "-" RL_ERR_NOT_INTEGER "\r\n", "lrange", "s", "0", "x");
     rl_assert_cmd(emu, "-" RL_ERR_WRONGTYPE "\r\n", "ltrim", "s", "0", "1");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void lindex_lset_llen_should_check_key_then_index(void **state)
@@ -128,7 +122,7 @@ static void lindex_lset_llen_should_check_key_then_index(void **state)
     rl_assert_cmd(emu, "-" RL_ERR_WRONGTYPE "\r\n", "llen", "s");
     rl_assert_cmd(emu, "-" RL_ERR_WRONGTYPE "\r\n", "lindex", "s", "x");
     rl_assert_cmd(emu, "-" RL_ERR_WRONGTYPE "\r\n", "lset", "s", "x", "v");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void linsert_should_find_the_first_pivot(void **state)
@@ -152,7 +146,7 @@ static void linsert_should_find_the_first_pivot(void **state)
     rl_assert_cmd(emu, "$1\r\nc\r\n", "lindex", "l", "4");
     rl_assert_cmd(emu, "+OK\r\n", "set", "s", "v");
     rl_assert_cmd(emu, "-" RL_ERR_WRONGTYPE "\r\n", "linsert", "s", "before", "a", "b");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void lrem_should_remove_from_either_end(void **state)
@@ -174,7 +168,7 @@ static void lrem_should_remove_from_either_end(void **state)
     rl_assert_cmd(emu, ":0\r\n", "exists", "l");
     rl_assert_cmd(emu, "+OK\r\n", "set", "s", "v");
     rl_assert_cmd(emu, "-" RL_ERR_WRONGTYPE "\r\n", "lrem", "s", "0", "a");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void lpos_should_honour_rank_count_and_maxlen(void **state)
@@ -214,7 +208,7 @@ static void lpos_should_honour_rank_count_and_maxlen(void **state)
     rl_assert_cmd(emu, "+OK\r\n", "set", "s", "v");
     rl_assert_cmd(emu, "-" RL_ERR_WRONGTYPE "\r\n", "lpos", "s", "a");
     rl_assert_cmd(emu, "-" RL_ERR_SYNTAX "\r\n", "lpos", "s", "a", "BAR");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void lmove_should_pop_push_and_rotate(void **state)
@@ -240,7 +234,7 @@ static void lmove_should_pop_push_and_rotate(void **state)
     rl_assert_cmd(emu, "-" RL_ERR_WRONGTYPE "\r\n", "rpoplpush", "s", "d");
     rl_assert_cmd(emu, "$-1\r\n", "rpoplpush", "nokey", "s");
     rl_assert_cmd(emu, ":3\r\n", "llen", "d");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void lmpop_should_pop_from_the_first_non_empty_key(void **state)
@@ -269,7 +263,7 @@ static void lmpop_should_pop_from_the_first_non_empty_key(void **state)
     rl_assert_cmd(emu, "-" RL_ERR_WRONGTYPE "\r\n", "lmpop", "3", "k1", "s", "k3", "left");
     rl_assert_cmd(emu, "*2\r\n$2\r\nk3\r\n*1\r\n$1\r\nz\r\n", "lmpop", "3", "k1", "k3", "s",
                   "left");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void blocking_pops_should_act_at_once_or_answer_as_the_timeout(void **state)
@@ -314,7 +308,7 @@ static void blocking_pops_should_act_at_once_or_answer_as_the_timeout(void **sta
     rl_assert_cmd(emu, "-" RL_ERR_WRONGTYPE "\r\n", "blpop", "nokey", "s", "0");
     rl_assert_cmd(emu, "-" RL_ERR_WRONGTYPE "\r\n", "blmove", "s", "d", "left", "right", "0");
     rl_assert_cmd(emu, "*-1\r\n", "blmove", "nokey", "s", "left", "right", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void scripts_should_refuse_blocking_forms_but_run_blmpop(void **state)
@@ -334,7 +328,7 @@ static void scripts_should_refuse_blocking_forms_but_run_blmpop(void **state)
     rl_assert_cmd(emu, "-" RL_ERR_LUA_READONLY_WRITE "\r\n", "eval_ro",
                   "return redis.pcall('rpush','k','x')", "0");
     rl_assert_cmd(emu, "*0\r\n", "eval_ro", "return redis.call('lrange','k','0','-1')", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void copy_should_duplicate_a_list(void **state)
@@ -348,7 +342,7 @@ static void copy_should_duplicate_a_list(void **state)
     rl_assert_cmd(emu, "*4\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nz\r\n", "lrange", "k2", "0",
                   "-1");
     rl_assert_cmd(emu, "+list\r\n", "type", "k2");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* --- Model checks ---------------------------------------------------------------
@@ -462,7 +456,7 @@ static void list_should_match_an_array_model_under_random_edits(void **state)
     }
     check_model(emu, &m);
     assert_true(longest > 1000);
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void list_should_keep_constant_time_ends_on_long_lists(void **state)
@@ -483,7 +477,7 @@ static void list_should_keep_constant_time_ends_on_long_lists(void **state)
         rl_reply_free(rl_emu_callv(emu, "lpop", "l", (const char *)NULL));
     }
     rl_assert_cmd(emu, ":0\r\n", "exists", "l");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 int main(void)

@@ -9,12 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static void free_emu(rl_emu *emu)
-{
-    rl_emu_free(emu);
-    assert_int_equal(rl_mem_used(), 0);
-}
-
 /* Checks the RESP3 serialization of r, then frees it. */
 static void assert_resp3_len(rl_reply *r, const char *expected, size_t explen)
 {
@@ -138,7 +132,7 @@ static void sadd_should_keep_integer_sets_ascending(void **state)
     rl_assert_cmd(emu, ":1\r\n", "srem", "one", "m", "n");
     rl_assert_cmd(emu, ":0\r\n", "exists", "one");
     rl_assert_cmd(emu, "+set\r\n", "type", "s");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void set_commands_should_refuse_wrong_types_and_arity(void **state)
@@ -174,7 +168,7 @@ static void set_commands_should_refuse_wrong_types_and_arity(void **state)
                   "a", "b");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "spop", "s", "1", "2");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "srandmember", "s", "1", "2");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void set_commands_should_reject_bad_counts_and_options(void **state)
@@ -204,7 +198,7 @@ static void set_commands_should_reject_bad_counts_and_options(void **state)
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "sscan", "s", "0", "type", "set");
     /* A missing key answers the empty scan before the options are read. */
     rl_assert_cmd(emu, "*2\r\n$1\r\n0\r\n*0\r\n", "sscan", "nokey", "0", "count", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void set_should_convert_to_hashtable_after_512_members(void **state)
@@ -224,7 +218,7 @@ static void set_should_convert_to_hashtable_after_512_members(void **state)
     /* Emulator's documented order (Redis: random): insertion order. */
     rl_assert_cmd(emu, "*2\r\n$4\r\n1000\r\n$1\r\n5\r\n", "smembers", "big");
     assert_false(scans_as_intset(emu, "big", 2));
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Redis iterates these hashtables in a random order; the members are
@@ -246,7 +240,7 @@ static void hashtable_sets_should_iterate_in_insertion_order(void **state)
     /* Redis: still "hashtable" after the non-integer goes. */
     rl_assert_cmd(emu, ":1\r\n", "srem", "m", "x");
     assert_false(scans_as_intset(emu, "m", 3));
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void set_algebra_should_match_redis_order(void **state)
@@ -281,7 +275,7 @@ static void set_algebra_should_match_redis_order(void **state)
     assert_true(scans_as_intset(emu, "dst2", 3));
     rl_assert_cmd(emu, "*3\r\n$1\r\n1\r\n$1\r\n3\r\n$1\r\n5\r\n", "spop", "h", "10");
     rl_assert_cmd(emu, ":0\r\n", "exists", "h");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void store_commands_should_clear_ttl_and_delete_empty_results(void **state)
@@ -308,7 +302,7 @@ static void store_commands_should_clear_ttl_and_delete_empty_results(void **stat
     /* The destination may be a source. */
     rl_assert_cmd(emu, ":6\r\n", "sunionstore", "i1", "i1", "i2");
     rl_assert_cmd(emu, ":6\r\n", "scard", "i1");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* SDIFF's first algorithm never adds the non-integer "x" to the result,
@@ -326,7 +320,7 @@ static void sdiff_should_choose_redis_algorithm(void **state)
     rl_assert_cmd(emu, ":3\r\n", "sdiffstore", "dst", "d1", "e1", "e1", "e1");
     rl_assert_cmd(emu, ":3\r\n", "scard", "dst");
     assert_false(scans_as_intset(emu, "dst", 3));
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void smove_should_move_create_and_delete_keys(void **state)
@@ -348,7 +342,7 @@ static void smove_should_move_create_and_delete_keys(void **state)
     rl_assert_cmd(emu, ":1\r\n", "smove", "one", "i1", "m");
     rl_assert_cmd(emu, ":0\r\n", "exists", "one");
     rl_assert_cmd(emu, ":1\r\n", "sismember", "i1", "m");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void spop_should_follow_redis_strategies(void **state)
@@ -415,7 +409,7 @@ static void spop_should_follow_redis_strategies(void **state)
     rl_reply_free(r);
     rl_assert_cmd(emu, ":0\r\n", "exists", "pe");
     rl_assert_cmd(emu, "$-1\r\n", "spop", "pe");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* The same commands on two fresh emulators give the same replies. */
@@ -483,7 +477,7 @@ static void srandmember_should_follow_redis_shapes(void **state)
     assert_int_equal(is_member(emu, "big", r->str), 1);
     rl_reply_free(r);
     rl_assert_cmd(emu, ":20\r\n", "scard", "big");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void replies_should_use_resp3_shapes(void **state)
@@ -521,7 +515,7 @@ static void replies_should_use_resp3_shapes(void **state)
     assert_cmd3(emu, "~5\r\n$20\r\n-9223372036854775808\r\n$2\r\n-1\r\n$1\r\n0\r\n$1\r\n1\r\n"
                      "$19\r\n9223372036854775807\r\n",
                 "spop", "ints", "10");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void sscan_should_return_intsets_at_once_and_every_member_once(void **state)
@@ -581,7 +575,7 @@ static void sscan_should_return_intsets_at_once_and_every_member_once(void **sta
     }
     rl_assert_cmd(emu, "*2\r\n$1\r\n0\r\n*1\r\n$4\r\ne299\r\n", "sscan", "h", "0", "match",
                   "e299", "count", "1000");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void copy_should_duplicate_sets(void **state)
@@ -598,7 +592,7 @@ static void copy_should_duplicate_sets(void **state)
     /* Emulator's documented order (Redis: random). */
     rl_assert_cmd(emu, "*3\r\n$1\r\nb\r\n$1\r\na\r\n$1\r\nc\r\n", "smembers", "h2");
     rl_assert_cmd(emu, "+set\r\n", "type", "h2");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* O(1) membership and random picks: 200,000 members stay fast. */
@@ -617,7 +611,7 @@ static void large_sets_should_stay_fast(void **state)
     assert_int_equal(r->elements, 99990);
     rl_reply_free(r);
     rl_assert_cmd(emu, ":10\r\n", "scard", "big");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 int main(void)

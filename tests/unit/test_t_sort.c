@@ -4,12 +4,6 @@
  * Redis's order is deterministic. */
 #include "test_common.h"
 
-static void free_emu(rl_emu *emu)
-{
-    rl_emu_free(emu);
-    assert_int_equal(rl_mem_used(), 0);
-}
-
 static const char SCRIPT_1[] =
     "return redis.call('sort',KEYS[1],'by','nosort')";
 static const char SCRIPT_2[] =
@@ -47,7 +41,7 @@ static void sort_should_order_numerically_and_clamp_limit(void **state)
                        "sort", "l", "limit", "2", "0");
     rl_assert_cmd(emu, "*4\r\n$1\r\n3\r\n$3\r\n010\r\n$2\r\n10\r\n$3\r\n1e1\r\n",
                        "sort", "l", "limit", "2", "-7");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* A weight strtod cannot read whole, or NaN, fails the whole sort (nothing is
@@ -72,7 +66,7 @@ static void sort_should_reject_weights_strtod_cannot_read(void **state)
                        "rpush", "n", "1", "", " 2", "0x10", "inf");
     rl_assert_cmd(emu, "*5\r\n$0\r\n\r\n$1\r\n1\r\n$2\r\n 2\r\n$4\r\n0x10\r\n$3\r\ninf\r\n",
                        "sort", "n");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* ALPHA collates with strcoll (C locale: stops at a NUL, so "e\0b", "e\0a"
@@ -96,7 +90,7 @@ static void sort_should_collate_alpha_as_c_strings_unless_storing(void **state)
     rl_assert_cmd(emu, "*7\r\n$1\r\nB\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\ne\r\n$3\r\ne\x00""a\r\n$3\r\n"
                        "e\x00""b\r\n$1\r\n\xff\r\n",
                        "lrange", "d", "0", "-1");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* BY and GET patterns: "*" replaced by the element, "->field" reading a hash,
@@ -136,7 +130,7 @@ static void sort_should_resolve_by_and_get_patterns(void **state)
                        "sort", "l", "get", "h_*->g", "alpha", "store", "d");
     rl_assert_cmd(emu, "*3\r\n$1\r\n1\r\n$0\r\n\r\n$1\r\n3\r\n",
                        "lrange", "d", "0", "-1");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* BY without '*' does not sort: lists and sorted sets keep their order,
@@ -172,7 +166,7 @@ static void sort_should_keep_list_and_zset_order_without_sorting(void **state)
                        "sadd", "s", "5", "-1", "3");
     rl_assert_cmd(emu, "*2\r\n$1\r\n3\r\n$1\r\n5\r\n",
                        "sort", "s", "by", "nosort", "desc", "limit", "1", "5");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* STORE replaces the destination (clearing its TTL) and replies the count;
@@ -203,7 +197,7 @@ static void sort_should_store_a_list_or_delete_the_destination(void **state)
                        "exists", "l");
     rl_assert_cmd(emu, "*0\r\n",
                        "sort", "nokey");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Inside a script, or with STORE, BY nosort on a set becomes an ALPHA sort
@@ -230,7 +224,7 @@ static void sort_should_sort_sets_alpha_under_nosort_in_scripts_and_store(void *
     rl_assert_cmd(emu, "-ERR One or more scores can't be converted into double script: "
                        "a07548b52546d21d1d8794960de3e83c3f97179c, on @user_script:1.\r\n",
                        "eval", "return redis.call('sort',KEYS[1])", "1", "s");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Equal weights: a full sort is stable, while BY with a LIMIT that narrows
@@ -265,7 +259,7 @@ static void sort_should_order_equal_weights_as_redis_partial_quicksort(void **st
     rl_assert_cmd(emu, "*7\r\n$2\r\na1\r\n$2\r\na2\r\n$2\r\na3\r\n$2\r\na4\r\n$2\r\na5\r\n$2\r\n"
                        "a6\r\n$2\r\na7\r\n",
                        "sort", "m", "by", "nokey_*", "alpha");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Option errors come before the key's type is checked; SORT_RO has no STORE. */
@@ -299,7 +293,7 @@ static void sort_should_report_errors_in_redis_order(void **state)
                        "hset", "h", "a", "b");
     rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
                        "sort_ro", "h");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* A sorted set read by SORT becomes a skiplist, which keeps a -0 score (a
@@ -322,7 +316,7 @@ static void sort_should_leave_sorted_sets_skiplist_encoded(void **state)
                        "zadd", "y", "-0", "n");
     rl_assert_cmd(emu, "$1\r\n0\r\n",
                        "zscore", "y", "n");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Redis reads option names and patterns as C strings: an option ends at a
@@ -340,7 +334,7 @@ static void sort_should_read_options_and_patterns_up_to_a_nul(void **state)
     const size_t by_lens[] = {4, 1, 2, 4, 3, 3};
     rl_assert_resp(rl_emu_call(emu, 6, by, by_lens),
                    "*3\r\n$1\r\nb\r\n$1\r\na\r\n$1\r\nc\r\n");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 int main(void)

@@ -13,12 +13,6 @@
 #include "errors.h"
 #include "server.h"
 
-static void free_emu(rl_emu *emu)
-{
-    rl_emu_free(emu);
-    assert_int_equal(rl_mem_used(), 0);
-}
-
 /* Checks a reply serialized as RESP3. */
 static void assert_resp3_len(rl_reply *r, const char *expected, size_t explen)
 {
@@ -71,7 +65,7 @@ static void xadd_should_generate_ids_from_the_virtual_clock(void **state)
     rl_assert_cmd(emu, "$6\r\n3000-0\r\n", "XADD", "s", "3000-*", "f", "v");
     rl_assert_cmd(emu, "$6\r\n3000-1\r\n", "XADD", "s", "*", "f", "v");
     rl_assert_cmd(emu, ":7\r\n", "XLEN", "s");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void xpending_should_measure_idle_times_on_the_virtual_clock(void **state)
@@ -114,7 +108,7 @@ static void xpending_should_measure_idle_times_on_the_virtual_clock(void **state
                   "*6\r\n$4\r\nname\r\n$2\r\nc2\r\n$7\r\npending\r\n:2\r\n$4\r\nidle\r\n:5\r\n"
                   "*6\r\n$4\r\nname\r\n$2\r\nc3\r\n$7\r\npending\r\n:1\r\n$4\r\nidle\r\n:5\r\n",
                   "XINFO", "CONSUMERS", "s", "g");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void xread_block_should_not_wait(void **state)
@@ -139,7 +133,7 @@ static void xread_block_should_not_wait(void **state)
     rl_assert_cmd(emu,
                   "*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\n1\r\n",
                   "EVAL", "return redis.call('XREAD','STREAMS','s','0')", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void copy_should_duplicate_a_stream_with_its_groups(void **state)
@@ -167,7 +161,7 @@ static void copy_should_duplicate_a_stream_with_its_groups(void **state)
     rl_reply_free(b);
     rl_assert_cmd(emu, ":1\r\n", "DEL", "s");
     rl_assert_cmd(emu, ":149\r\n", "XLEN", "d");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* IDs given in full, as <ms>-* or <ms>, and every ID error. */
@@ -217,7 +211,7 @@ static void xadd_should_accept_explicit_and_partial_ids(void **state)
         "\n*2\r\n$3\r\n9-0\r\n*2\r\n$1\r\nx\r\n$1\r\ny\r\n*2\r\n$4\r\n10-0\r\n*2\r\n$1\r\nx\r"
         "\n$1\r\ny\r\n",
         "XRANGE", "s", "-", "+");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* MAXLEN and MINID trimming on XADD, and their option errors. */
@@ -266,7 +260,7 @@ static void xadd_should_trim_with_maxlen_and_minid(void **state)
     rl_assert_cmd(emu,
         "-ERR Invalid stream ID specified as stream command argument\r\n",
         "XADD", "s", "MINID", "-", "14-1", "f", "v");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* XRANGE and XREVRANGE: inclusive and exclusive bounds, COUNT, errors. */
@@ -325,7 +319,7 @@ static void xrange_should_select_by_bounds_and_count(void **state)
         "*2\r\n*2\r\n$3\r\n4-1\r\n*2\r\n$1\r\nf\r\n$1\r\n4\r\n*2\r\n$3\r\n5-1\r\n*2\r\n$1\r\n"
         "f\r\n$1\r\n5\r\n",
         "XRANGE", "s", "4", "+");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Nodes hold 100 entries: ~ trims whole nodes, = trims exactly. */
@@ -373,7 +367,7 @@ static void xtrim_approx_should_remove_whole_nodes_only(void **state)
         "\n0-0\r\n$6\r\ngroups\r\n:0\r\n$11\r\nfirst-entry\r\n$-1\r\n$10\r\nlast-entry\r\n$-1"
         "\r\n",
         "XINFO", "STREAM", "s");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Nodes split at 4096 bytes; XDEL leaves tombstones and the stream key. */
@@ -496,7 +490,7 @@ static void xinfo_stream_should_report_nodes_and_tombstones(void **state)
         "\r\n$6\r\ngroups\r\n:0\r\n$11\r\nfirst-entry\r\n*2\r\n$3\r\n4-1\r\n*2\r\n$1\r\nf\r\n"
         "$1\r\nv\r\n$10\r\nlast-entry\r\n*2\r\n$3\r\n4-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n",
         "XINFO", "STREAM", "s");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* XGROUP CREATE/SETID/DESTROY/CREATECONSUMER/DELCONSUMER/HELP. */
@@ -572,7 +566,7 @@ static void xgroup_should_manage_groups_and_consumers(void **state)
         "ow the stream consumer groups.\r\n+STREAM <key> [FULL [COUNT <count>]\r\n+    Show i"
         "nformation about the stream.\r\n+HELP\r\n+    Prints this help.\r\n",
         "XINFO", "HELP");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* New entries, history, NOACK, the PEL and XACK; a map in RESP3. */
@@ -653,7 +647,7 @@ static void xreadgroup_should_deliver_and_track_the_pel(void **state)
         "\n$17\r\nlast-delivered-id\r\n$3\r\n6-1\r\n$12\r\nentries-read\r\n:6\r\n$3\r\nlag\r"
         "\n:0\r\n",
         "XINFO", "GROUPS", "s");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Ownership changes, FORCE, JUSTID, deleted entries, errors. */
@@ -731,7 +725,7 @@ static void xclaim_and_xautoclaim_should_move_pending_entries(void **state)
     rl_assert_cmd(emu,
         "*4\r\n:3\r\n$3\r\n1-1\r\n$3\r\n5-1\r\n*1\r\n*2\r\n$2\r\nc4\r\n$1\r\n3\r\n",
         "XPENDING", "s", "g");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* XREAD: several streams, COUNT, $, BLOCK with nothing new, errors. */
@@ -787,7 +781,7 @@ static void xread_should_serve_every_stream_with_new_entries(void **state)
         "\r\n$1\r\n6\r\n",
         "XREAD", "STREAMS", "s", "t", "2-1", "0");
     assert_cmd3(emu, "_\r\n", "XREAD", "STREAMS", "s", "$");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* XSETID and the exhausted-stream error. */
@@ -833,7 +827,7 @@ static void xsetid_should_set_the_last_id_and_counters(void **state)
     rl_assert_cmd(emu,
         "-ERR The stream has exhausted the last possible ID, unable to add more items\r\n",
         "XADD", "e", "*", "f", "v");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* WRONGTYPE and missing-key replies. */
@@ -886,7 +880,7 @@ static void stream_commands_should_reject_other_types(void **state)
         "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
         "XINFO", "STREAM", "str", "FULL", "FOO");
     rl_assert_cmd(emu, "+string\r\n", "TYPE", "str");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 int main(void)

@@ -11,12 +11,6 @@
 #include "object.h"
 #include "server.h"
 
-static void free_emu(rl_emu *emu)
-{
-    rl_emu_free(emu);
-    assert_int_equal(rl_mem_used(), 0);
-}
-
 /* The emulator's other types live in other modules; a value of a type the
  * string commands must refuse is enough here, so this registers a dummy
  * stream type owned by the test. */
@@ -65,7 +59,7 @@ static void get_should_reply_values_nil_and_arity_errors(void **state)
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'get' command\r\n", "get");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'get' command\r\n", "get", "a", "b");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'set' command\r\n", "set", "k");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void set_should_honour_nx_xx_and_get(void **state)
@@ -97,7 +91,7 @@ static void set_should_honour_nx_xx_and_get(void **state)
         rl_assert_resp(rl_emu_call(emu, 4, argv, lens), "+OK\r\n");
     }
     rl_assert_cmd(emu, "$2\r\nv6\r\n", "get", "k");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void set_should_reject_conflicting_options(void **state)
@@ -118,7 +112,7 @@ static void set_should_reject_conflicting_options(void **state)
     rl_assert_cmd(emu, "+OK\r\n", "set", "k", "v", "ex", "10", "ex", "20");
     rl_assert_cmd(emu, "+OK\r\n", "set", "k", "v", "keepttl", "keepttl");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "set", "k", "v", "ex", "10", "bogus", "get");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void set_should_reject_invalid_expire_times(void **state)
@@ -163,7 +157,7 @@ static void set_should_reject_invalid_expire_times(void **state)
                   "abc");
     rl_assert_cmd(emu, "-ERR invalid expire time in 'getex' command\r\n", "getex", "k", "exat",
                   "9223372036854776");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void getex_should_parse_its_own_options(void **state)
@@ -183,7 +177,7 @@ static void getex_should_parse_its_own_options(void **state)
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "getex", "missing", "bogus");
     rl_assert_cmd(emu, "$-1\r\n", "getex", "missing");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'getex' command\r\n", "getex");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void setnx_setex_psetex_getset_getdel_should_reply_like_redis(void **state)
@@ -206,7 +200,7 @@ static void setnx_setex_psetex_getset_getdel_should_reply_like_redis(void **stat
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'setex' command\r\n", "setex", "k",
                   "10");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'setnx' command\r\n", "setnx", "k");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void mget_mset_msetnx_should_handle_many_keys(void **state)
@@ -230,7 +224,7 @@ static void mget_mset_msetnx_should_handle_many_keys(void **state)
     rl_assert_cmd(emu, ":1\r\n", "msetnx", "m", "1", "m", "2");
     rl_assert_cmd(emu, "$1\r\n2\r\n", "get", "m");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'mget' command\r\n", "mget");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void append_should_create_and_extend_values(void **state)
@@ -266,7 +260,7 @@ static void append_should_create_and_extend_values(void **state)
     rl_assert_cmd(emu, ":11\r\n", "strlen", "ap");
     rl_assert_cmd(emu, ":0\r\n", "strlen", "nokey");
     rl_assert_cmd(emu, ":0\r\n", "strlen", "new");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void getrange_should_clamp_negative_and_large_indexes(void **state)
@@ -296,7 +290,7 @@ static void getrange_should_clamp_negative_and_large_indexes(void **state)
     rl_assert_cmd(emu, "+OK\r\n", "set", "e", "");
     rl_assert_cmd(emu, "$0\r\n\r\n", "getrange", "e", "0", "-1");
     rl_assert_cmd(emu, "$0\r\n\r\n", "getrange", "e", "-1", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void setrange_should_pad_with_zeros_and_check_limits(void **state)
@@ -329,7 +323,7 @@ static void setrange_should_pad_with_zeros_and_check_limits(void **state)
         rl_assert_resp(rl_emu_call(emu, 4, argv, lens), ":8\r\n");
     }
     rl_assert_cmd(emu, "$8\r\nXY\000\000\001abc\r\n", "get", "sr");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void incr_should_parse_strictly_and_detect_overflow(void **state)
@@ -380,7 +374,7 @@ static void incr_should_parse_strictly_and_detect_overflow(void **state)
     rl_assert_cmd(emu, "+OK\r\n", "set", "n", "123");
     rl_assert_cmd(emu, ":0\r\n", "incrby", "n", "-123");
     rl_assert_cmd(emu, "$1\r\n0\r\n", "get", "n");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void incrbyfloat_should_format_like_redis(void **state)
@@ -437,7 +431,7 @@ static void incrbyfloat_should_format_like_redis(void **state)
         "815573262192090142133358783067915778778291210871261225367298032372604341731785068897632475"
         "82601711514636284849020905456510092687857156096\r\n",
         "incrbyfloat", "big", "1e308");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void lcs_should_reply_subsequence_length_and_ranges(void **state)
@@ -493,7 +487,7 @@ static void lcs_should_reply_subsequence_length_and_ranges(void **state)
                   "*4\r\n$7\r\nmatches\r\n*1\r\n*2\r\n*2\r\n:2\r\n:3\r\n*2\r\n:1\r\n:2\r\n$"
                   "3\r\nlen\r\n:2\r\n",
                   "lcs", "b1", "b2", "idx");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void lcs_should_reject_bad_options(void **state)
@@ -517,7 +511,7 @@ static void lcs_should_reject_bad_options(void **state)
         size_t lens[] = {3, 2, 2, 5};
         rl_assert_resp(rl_emu_call(emu, 4, argv, lens), ":6\r\n");
     }
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void string_commands_should_reject_other_types(void **state)
@@ -566,7 +560,7 @@ static void string_commands_should_reject_other_types(void **state)
                   "bogus");
     rl_assert_cmd(emu, "+OK\r\n", "set", "w", "v", "xx");
     rl_assert_cmd(emu, "$1\r\nv\r\n", "get", "w");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void set_should_compute_expiry_from_the_virtual_clock(void **state)
@@ -604,7 +598,7 @@ static void set_should_compute_expiry_from_the_virtual_clock(void **state)
     assert_int_equal(expire_of(emu, "k"), INT64_MAX);
     rl_assert_cmd(emu, "-ERR invalid expire time in 'set' command\r\n", "set", "k", "v", "px",
                   "9223372036854774808");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void ttl_should_be_kept_only_where_redis_keeps_it(void **state)
@@ -632,7 +626,7 @@ static void ttl_should_be_kept_only_where_redis_keeps_it(void **state)
     rl_assert_cmd(emu, "$1\r\nv\r\n", "set", "g", "w", "get");
     for (int i = 0; i < 4; i++)
         assert_int_equal(expire_of(emu, keys[i]), -1);
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void getex_should_set_remove_or_expire_at_once(void **state)
@@ -657,7 +651,7 @@ static void getex_should_set_remove_or_expire_at_once(void **state)
     rl_assert_cmd(emu, "+OK\r\n", "set", "k", "v");
     rl_assert_cmd(emu, "$1\r\nv\r\n", "getex", "k", "exat", "1");
     rl_assert_cmd(emu, "$-1\r\n", "getex", "k");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 static void string_commands_should_have_redis_table_rows(void **state)

@@ -12,12 +12,6 @@
 #include "object.h"
 #include "t_zset.h"
 
-static void free_emu(rl_emu *emu)
-{
-    rl_emu_free(emu);
-    assert_int_equal(rl_mem_used(), 0);
-}
-
 /* As rl_assert_resp, for a client speaking RESP3. */
 static void assert_resp3_len(rl_reply *r, const char *expected, size_t explen)
 {
@@ -86,7 +80,7 @@ static void zadd_should_parse_options_and_reject_conflicts(void **state)
         "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
         "zadd", "s", "1", "a");
     rl_assert_cmd(emu, "-ERR value is not a valid float\r\n", "zadd", "s", "x", "a");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* INCR reaching NaN is refused; inf scores are fine. */
@@ -110,7 +104,7 @@ static void zadd_should_reply_nan_errors_and_keep_scores(void **state)
     rl_assert_cmd(emu, "$18\r\n2.6000000000000001\r\n", "zscore", "z", "new");
     rl_assert_cmd(emu, "$6\r\n1e+308\r\n", "zadd", "z", "incr", "1e308", "big");
     rl_assert_cmd(emu, "$3\r\ninf\r\n", "zadd", "z", "incr", "1e308", "big");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* A listpack keeps -0 as 0, a skiplist keeps -0; the INCR reply is the computed score. */
@@ -142,7 +136,7 @@ static void zadd_should_store_negative_zero_like_the_encoding(void **state)
         "*4\r\n$1\r\nm\r\n$2\r\n-0\r\n$65\r\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
         "xxxxxxxxxxxxxxxxxxxxx\r\n$1\r\n1\r\n",
         "zunion", "1", "sl", "withscores");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Single-member reads, deletes and the empty key's removal. */
@@ -185,7 +179,7 @@ static void zrem_zcard_zscore_should_read_and_delete_members(void **state)
     rl_assert_cmd(emu,
         "-ERR wrong number of arguments for 'zrank' command\r\n",
         "zrank", "z", "a", "withscore");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Members are binary safe and ordered by memcmp, shorter first. */
@@ -234,7 +228,7 @@ static void zadd_should_keep_binary_members_in_byte_order(void **state)
         rl_assert_resp(rl_emu_call(emu, 3, argv, lens),
             ":5\r\n");
     }
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* ZRANGE by rank and its option errors. */
@@ -288,7 +282,7 @@ static void zrange_should_handle_ranks_and_options(void **state)
     rl_assert_cmd(emu,
         "-ERR value is not an integer or out of range\r\n",
         "zrange", "s", "x", "-1");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Score ranges: exclusive bounds, infinities, strtod quirks and LIMIT. */
@@ -346,7 +340,7 @@ static void zrange_should_select_score_ranges(void **state)
     rl_assert_cmd(emu, "-ERR min or max is not a float\r\n", "zcount", "z", "x", "1");
     rl_assert_cmd(emu, ":0\r\n", "zcount", "nokey", "1", "2");
     rl_assert_cmd(emu, "-ERR min or max is not a float\r\n", "zcount", "nokey", "x", "2");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Lex ranges, their parse errors, and listpack walks over mixed scores. */
@@ -398,7 +392,7 @@ static void zrange_should_select_lex_ranges(void **state)
     rl_assert_cmd(emu,
         "*4\r\n$1\r\nd\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\na\r\n",
         "zrange", "m", "0", "-1");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* ZREMRANGEBY{RANK,SCORE,LEX} and the empty key's removal. */
@@ -427,7 +421,7 @@ static void zremrange_should_delete_ranges(void **state)
         "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
         "zremrangebyscore", "s", "0", "1");
     rl_assert_cmd(emu, "-ERR min or max is not a float\r\n", "zremrangebyscore", "s", "x", "1");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* ZPOPMIN/ZPOPMAX, ZMPOP and the blocking pops (which answer at once). */
@@ -499,7 +493,7 @@ static void zpop_should_pop_in_every_shape(void **state)
     rl_assert_cmd(emu,
         "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
         "bzmpop", "0", "1", "s", "min");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* RESP3: doubles, nested pairs with a count, flat single pops. */
@@ -536,7 +530,7 @@ static void zpop_should_nest_pairs_in_resp3(void **state)
     assert_cmd3(emu,
         "*2\r\n*2\r\n$1\r\na\r\n,1\r\n*2\r\n$1\r\nb\r\n,2\r\n",
         "zunion", "1", "r", "withscores");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* ZRANDMEMBER's errors and its deterministic shapes. */
@@ -579,7 +573,7 @@ static void zrandmember_should_follow_redis_shapes(void **state)
     rl_assert_cmd(emu,
         "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
         "zrandmember", "s", "1");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Set operations with weights, aggregates, NaN rules and stores. */
@@ -665,7 +659,7 @@ static void zunion_zinter_zdiff_should_combine_sets(void **state)
     rl_assert_cmd(emu,
         "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
         "zintercard", "1", "str");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* ZRANGESTORE by rank, score and lex; an empty result deletes the destination. */
@@ -700,7 +694,7 @@ static void zrangestore_should_store_ranges(void **state)
         "zrangestore", "d", "str", "0", "-1");
     rl_assert_cmd(emu, ":1\r\n", "zrangestore", "str", "s", "0", "0");
     rl_assert_cmd(emu, "+zset\r\n", "type", "str");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* ZSCAN on listpacks: one call, cursor 0, integral scores as integers; option errors. */
@@ -751,7 +745,7 @@ static void zscan_should_return_small_sets_whole(void **state)
     rl_assert_cmd(emu,
         "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
         "zscan", "s", "0", "foo");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Inside scripts BZPOPMIN/BZPOPMAX are refused (noscript) and BZMPOP does not block. */
@@ -776,7 +770,7 @@ static void scripts_should_refuse_bzpop_but_run_bzmpop(void **state)
         "*4\r\n$1\r\nb\r\n$3\r\n1.5\r\n$1\r\nc\r\n$1\r\n2\r\n",
         "eval", "return redis.call('zrange', 'k', 0, -1, 'withscores')", "0");
     rl_assert_cmd(emu, "$3\r\n1.5\r\n", "eval", "return redis.call('zscore', 'k', 'b')", "0");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Plain sets (intset and hashtable) are inputs whose members score 1. */
@@ -806,7 +800,7 @@ static void zunion_should_read_plain_sets_with_score_one(void **state)
     rl_assert_cmd(emu, ":1\r\n", "zintercard", "3", "is", "hs", "z");
     rl_assert_cmd(emu, ":0\r\n", "zinterstore", "d", "2", "is", "nokey");
     rl_assert_cmd(emu, ":0\r\n", "exists", "d");
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Runs a command built from printf-style pieces and returns its reply. */
@@ -874,7 +868,7 @@ static void zscan_should_page_a_skiplist_and_return_each_member_once(void **stat
     assert_int_equal(r->element[1]->elements, 20);
     assert_string_equal(r->element[0]->str, "0");
     rl_reply_free(r);
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* Ranks, scores and ranges of a large set agree with a sorted model, and
@@ -954,7 +948,7 @@ static void zset_should_keep_ranks_right_on_a_large_set(void **state)
     r = call(emu, "zcard", "big", NULL, NULL);
     assert_int_equal(r->integer, N - want - 100);
     rl_reply_free(r);
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 /* COPY keeps the skiplist encoding (a -0 score survives) and the scores;
@@ -993,7 +987,7 @@ static void copy_should_keep_the_encoding(void **state)
     assert_int_equal(rl_zset_length(z), 129);
     assert_int_equal(rl_zset_is_listpack(z), 0);
     rl_obj_free(o);
-    free_emu(emu);
+    rl_test_free_emu(emu);
 }
 
 int main(void)
