@@ -688,16 +688,15 @@ static long node_index_at_or_before(const rl_stream *s, const rl_stream_id *id)
     return (long)lo - 1;
 }
 
-/* The index of the first entry of n with an ID >= id (nents if none). */
-static size_t entry_lower_bound(const snode *n, const rl_stream_id *id)
+/* The index in n of the live entry with this ID, or -1. Nodes are walked
+ * linearly, as Redis walks a listpack: once XSETID has moved the last ID
+ * back, a node can hold a tombstone with a larger ID than the live entries
+ * added after it, so a node's entries are sorted only among the live ones. */
+static long entry_find_live(const snode *n, const rl_stream_id *id)
 {
-    size_t lo = 0, hi = n->nents;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (id_cmp(&n->ents[mid]->id, id) < 0) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
+    for (size_t i = 0; i < n->nents; i++)
+        if (!n->ents[i]->deleted && id_cmp(&n->ents[i]->id, id) == 0) return (long)i;
+    return -1;
 }
 
 /* An iterator over the live entries between two IDs (both included), in
@@ -717,24 +716,16 @@ static void siter_start(siter *it, const rl_stream *s, const rl_stream_id *start
     it->rev = rev;
     it->start = start ? *start : (rl_stream_id){0, 0};
     it->end = end ? *end : (rl_stream_id){ID_MAX, ID_MAX};
+    /* Start at the edge of the node that may hold the first entry in range;
+     * siter_next walks its entries linearly (see entry_find_live). */
     if (!rev) {
         long ni = node_index_at_or_before(s, &it->start);
-        if (ni < 0) {
-            it->ni = 0;
-            it->ei = 0;
-        } else {
-            it->ni = ni;
-            it->ei = (long)entry_lower_bound(s->nodes[ni], &it->start);
-        }
+        it->ni = ni < 0 ? 0 : ni;
+        it->ei = 0;
     } else {
         long ni = node_index_at_or_before(s, &it->end);
         it->ni = ni;
-        if (ni >= 0) {
-            const snode *n = s->nodes[ni];
-            rl_stream_id after = it->end;
-            size_t ub = id_incr(&after) == RL_OK ? entry_lower_bound(n, &after) : n->nents;
-            it->ei = (long)ub - 1;
-        }
+        if (ni >= 0) it->ei = (long)s->nodes[ni]->nents - 1;
     }
 }
 
@@ -750,11 +741,14 @@ static sentry *siter_next(siter *it)
                 continue;
             }
             sentry *e = n->ents[it->ei++];
+            /* As Redis's iterator: only a live entry in range of the start
+             * can end the walk, tombstones are just skipped. */
+            if (e->deleted || id_cmp(&e->id, &it->start) < 0) continue;
             if (id_cmp(&e->id, &it->end) > 0) {
                 it->ni = (long)s->nnodes;
                 return NULL;
             }
-            if (!e->deleted && id_cmp(&e->id, &it->start) >= 0) return e;
+            return e;
         }
     } else {
         while (it->ni >= 0) {
@@ -764,11 +758,12 @@ static sentry *siter_next(siter *it)
                 continue;
             }
             sentry *e = n->ents[it->ei--];
+            if (e->deleted || id_cmp(&e->id, &it->end) > 0) continue;
             if (id_cmp(&e->id, &it->start) < 0) {
                 it->ni = -1;
                 return NULL;
             }
-            if (!e->deleted && id_cmp(&e->id, &it->end) <= 0) return e;
+            return e;
         }
     }
     return NULL;
@@ -908,8 +903,8 @@ static int stream_delete(rl_stream *s, const rl_stream_id *id)
     long ni = node_index_at_or_before(s, id);
     if (ni < 0) return 0;
     snode *n = s->nodes[ni];
-    size_t ei = entry_lower_bound(n, id);
-    if (ei >= n->nents || id_cmp(&n->ents[ei]->id, id) != 0 || n->ents[ei]->deleted) return 0;
+    long ei = entry_find_live(n, id);
+    if (ei < 0) return 0;
     if (n->live == 1) {
         stream_remove_node(s, (size_t)ni);
     } else {

@@ -14,6 +14,33 @@
 #include "server.h"
 
 /* Checks a reply serialized as RESP3. */
+/* Found by the random differential run; bytes from redis-server 7.0.15.
+ * After XSETID moves the last ID back below a tombstone, the node holds
+ * 10-2, 50-0 (deleted), 21-0: ranges and XDEL must still find 21-0. */
+static void stream_should_find_entries_added_after_xsetid_moved_back(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_assert_cmd(emu, "$4\r\n10-2\r\n", "XADD", "x", "10-2", "f", "v");
+    rl_assert_cmd(emu, "$4\r\n50-0\r\n", "XADD", "x", "50", "f", "v");
+    rl_assert_cmd(emu, ":1\r\n", "XDEL", "x", "50");
+    rl_assert_cmd(emu, "+OK\r\n", "XSETID", "x", "20-0");
+    rl_assert_cmd(emu, "$4\r\n21-0\r\n", "XADD", "x", "21-0", "f", "v");
+    rl_assert_cmd(emu, "*1\r\n*2\r\n$4\r\n21-0\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n", "XRANGE", "x",
+                  "15-0", "21-1");
+    rl_assert_cmd(emu, "*1\r\n*2\r\n$4\r\n21-0\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n", "XREVRANGE",
+                  "x", "21-1", "15-0");
+    rl_assert_cmd(emu,
+                  "*2\r\n*2\r\n$4\r\n10-2\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n"
+                  "*2\r\n$4\r\n21-0\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n",
+                  "XRANGE", "x", "-", "+");
+    rl_assert_cmd(emu, ":1\r\n", "XDEL", "x", "21-0");
+    rl_assert_cmd(emu, "*1\r\n*2\r\n$4\r\n10-2\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n", "XRANGE", "x",
+                  "-", "+");
+    rl_assert_cmd(emu, ":1\r\n", "XLEN", "x");
+    rl_test_free_emu(emu);
+}
+
 static void assert_resp3_len(rl_reply *r, const char *expected, size_t explen)
 {
     size_t len;
@@ -887,6 +914,7 @@ int main(void)
 {
     memset(big, 'x', sizeof(big) - 1);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(stream_should_find_entries_added_after_xsetid_moved_back),
         cmocka_unit_test(xadd_should_generate_ids_from_the_virtual_clock),
         cmocka_unit_test(xpending_should_measure_idle_times_on_the_virtual_clock),
         cmocka_unit_test(xread_block_should_not_wait),
