@@ -367,8 +367,9 @@ static int parse_args(rl_client *c, int readonly, sort_args *a)
             a->storekey = &c->argv[++j];
         } else if (opt_is(opt, "by") && left >= 1) {
             a->sortby = &c->argv[++j];
-            /* A BY pattern without '*' names no weights: nothing to sort. */
-            a->dontsort = !has_star(a->sortby);
+            /* A BY pattern without '*' names no weights: nothing to sort. As
+             * in Redis, a later BY with a '*' does not turn sorting back on. */
+            if (!has_star(a->sortby)) a->dontsort = 1;
         } else if (opt_is(opt, "get") && left >= 1) {
             pattern_init(&a->gets[a->ngets++], &c->argv[++j]);
         } else {

@@ -46,6 +46,21 @@ static void sort_should_order_numerically_and_clamp_limit(void **state)
 
 /* A weight strtod cannot read whole, or NaN, fails the whole sort (nothing is
  * stored); strtod's own syntax (leading blanks, hex, inf, "") is accepted. */
+/* Found by the random differential run; bytes from redis-server 7.0.15. */
+static void sort_should_keep_nosort_after_a_later_by_pattern(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_assert_cmd(emu, ":3\r\n", "RPUSH", "l", "3", "1", "2");
+    rl_assert_cmd(emu, "*3\r\n$1\r\n3\r\n$1\r\n1\r\n$1\r\n2\r\n", "SORT", "l", "BY", "nosort",
+                  "BY", "w_*");
+    rl_assert_cmd(emu, "*3\r\n$1\r\n3\r\n$1\r\n1\r\n$1\r\n2\r\n", "SORT", "l", "BY", "w_*",
+                  "BY", "nosort");
+    rl_assert_cmd(emu, "*3\r\n$1\r\n2\r\n$1\r\n1\r\n$1\r\n3\r\n", "SORT", "l", "BY", "nosort",
+                  "BY", "w_*", "DESC");
+    rl_test_free_emu(emu);
+}
+
 static void sort_should_reject_weights_strtod_cannot_read(void **state)
 {
     (void)state;
@@ -341,6 +356,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sort_should_order_numerically_and_clamp_limit),
+        cmocka_unit_test(sort_should_keep_nosort_after_a_later_by_pattern),
         cmocka_unit_test(sort_should_reject_weights_strtod_cannot_read),
         cmocka_unit_test(sort_should_collate_alpha_as_c_strings_unless_storing),
         cmocka_unit_test(sort_should_resolve_by_and_get_patterns),
