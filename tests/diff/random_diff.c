@@ -1453,9 +1453,8 @@ static void xid_new(cmd *c)
         argf(c, "%llu-%u", xback(6), rn(3));
     } else if (r < 99) {
         const lit *l = &edge_xids[rn(COUNT(edge_xids))];
-        if (!known_bugs && !strncmp(l->p, "18446744073709551615", 20)) args(c, "0-0");
-        else arg(c, l->p, l->n);
-    } else if (known_bugs) {
+        arg(c, l->p, l->n);
+    } else if (chance(50)) {
         args(c, "18446744073709551615-18446744073709551615");
     } else {
         argf(c, "%llu-%u", xms + 2, rn(3));
@@ -1759,7 +1758,7 @@ static void g_xsetid(cmd *c, const char *n)
 {
     name(c, n);
     key(c);
-    if (chance(80) || !known_bugs) {
+    if (chance(80)) {
         xms += 2 + rn(3);
         argf(c, "%llu-%u", xms, rn(3));
     } else {
@@ -1784,19 +1783,15 @@ static void g_sort(cmd *c, const char *n)
                               L("nokey"), L("k*->b"), L("h*->a")};
     static const lit gets[] = {L("#"), L("k*"), L("k*->a"), L("*"), L("w_*"), L("h*->b"),
                                L("k*->"), L("#"), L("")};
-    int ro = !strcmp(n, "SORT_RO"), nosort = 0;
+    int ro = !strcmp(n, "SORT_RO");
     name(c, n);
     key(c);
     unsigned k = rn(5);
     for (unsigned i = 0; i < k; i++) {
         switch (rn(8)) {
         case 0:
-            /* Known bug (RL_DIFF_KNOWN_BUGS): a BY pattern after a
-             * no-sort one turns sorting back on in the emulator. */
-            if (nosort && !known_bugs) break;
             args(c, chance(95) ? "BY" : "by");
             pick(c, bys, COUNT(bys));
-            nosort = !strchr(c->argv[c->argc - 1], '*');
             break;
         case 1: opt_limit2(c); break;
         case 2: case 3: args(c, "GET"); pick(c, gets, COUNT(gets)); break;
