@@ -617,8 +617,10 @@ typedef struct fctx {
     char *err;
     size_t errlen;
     rl_fixture *f;
-    char **include_dirs;      /* the fixture's "include", resolved */
+    char **include_dirs;      /* the fixture's "include", resolved, then the extra ones */
     size_t ninclude_dirs;
+    const char *const *extra_dirs; /* given by the caller (-I) */
+    size_t nextra_dirs;
 } fctx;
 
 static int ferr_at(fctx *c, int line, int col, const char *fmt, ...)
@@ -1057,7 +1059,7 @@ static int parse_include(fctx *c, const rl_json *v)
     if (v->type != RL_JSON_ARRAY)
         return ferr(c, v, "\"include\" must be an array of directories, not %s",
                     json_type_name(v));
-    c->include_dirs = rl_calloc(v->count ? v->count : 1, sizeof(char *));
+    c->include_dirs = rl_realloc(c->include_dirs, (v->count + c->nextra_dirs + 1) * sizeof(char *));
     for (size_t i = 0; i < v->count; i++) {
         const rl_json *d = v->items[i];
         if (d->type != RL_JSON_STRING || d->len == 0 || memchr(d->str, '\0', d->len) != NULL)
@@ -1065,6 +1067,17 @@ static int parse_include(fctx *c, const rl_json *v)
         c->include_dirs[c->ninclude_dirs++] = resolve_path(c->path, d->str);
     }
     return 0;
+}
+
+/* The caller's directories come after the fixture's own. */
+static void add_extra_dirs(fctx *c)
+{
+    if (c->nextra_dirs == 0)
+        return;
+    c->include_dirs =
+        rl_realloc(c->include_dirs, (c->ninclude_dirs + c->nextra_dirs + 1) * sizeof(char *));
+    for (size_t i = 0; i < c->nextra_dirs; i++)
+        c->include_dirs[c->ninclude_dirs++] = rl_strdup(c->extra_dirs[i]);
 }
 
 static int parse_fixture(fctx *c, const rl_json *root)
@@ -1095,6 +1108,7 @@ static int parse_fixture(fctx *c, const rl_json *root)
     const rl_json *include = rl_json_get(root, "include");
     if (include != NULL && parse_include(c, include) != 0)
         return -1;
+    add_extra_dirs(c);
     const rl_json *scripts = rl_json_get(root, "scripts");
     if (scripts != NULL && parse_scripts(c, scripts) != 0)
         return -1;
@@ -1129,6 +1143,12 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
 
 rl_fixture *rl_fixture_load(const char *path, char *err, size_t errlen)
 {
+    return rl_fixture_load_with(path, NULL, 0, err, errlen);
+}
+
+rl_fixture *rl_fixture_load_with(const char *path, const char *const *include_dirs,
+                                 size_t ninclude_dirs, char *err, size_t errlen)
+{
     char dummy[1];
     if (err == NULL || errlen == 0) {
         err = dummy;
@@ -1149,7 +1169,7 @@ rl_fixture *rl_fixture_load(const char *path, char *err, size_t errlen)
     rl_fixture *f = rl_calloc(1, sizeof(*f));
     f->path = rl_strdup(path);
     f->root = root;
-    fctx c = {path, err, errlen, f, NULL, 0};
+    fctx c = {path, err, errlen, f, NULL, 0, include_dirs, ninclude_dirs};
     int rc = parse_fixture(&c, root);
     for (size_t i = 0; i < c.ninclude_dirs; i++)
         rl_free(c.include_dirs[i]);

@@ -24,6 +24,10 @@ typedef struct rl_fixture rl_fixture;
  * NULL with "file:line:col: msg" (or "file: msg" when the file cannot be
  * read) written to err on any problem. */
 rl_fixture *rl_fixture_load(const char *path, char *err, size_t errlen);
+/* rl_fixture_load with extra directories for %include / --- @include,
+ * searched after the fixture's own "include" list (redlua-test -I). */
+rl_fixture *rl_fixture_load_with(const char *path, const char *const *include_dirs,
+                                 size_t ninclude_dirs, char *err, size_t errlen);
 void rl_fixture_free(rl_fixture *f);
 size_t rl_fixture_case_count(const rl_fixture *f);
 const char *rl_fixture_case_name(const rl_fixture *f, size_t i);

@@ -53,6 +53,8 @@ static const char usage_text[] =
     "                         redlua-test-luajit binary installed next to it for\n"
     "                         luajit (and redlua-test-luajit runs redlua-test for\n"
     "                         lua51), passing the same arguments.\n"
+    "  -I DIR                 also search DIR for %include and --- @include files,\n"
+    "                         after the fixture's own \"include\" list (repeatable)\n"
     "  --timeout-ms N         stop a script that runs longer than N ms with an\n"
     "                         error (default 5000; 0 = no limit)\n"
     "\n"
@@ -115,6 +117,7 @@ typedef struct opts {
     int64_t timeout_ms;
     int verbose;
     strlist patterns;
+    strlist include_dirs; /* -I */
     int fail_fast;
     long jobs;
     long shard_k, shard_n;
@@ -369,6 +372,10 @@ static int parse_args(int argc, char **argv, opts *o, strlist *paths)
                 return usage_error("--timeout-ms takes a number of milliseconds, not",
                                    v ? v : "(nothing)");
             o->has_timeout = 1;
+        } else if (opt_value(argc, argv, &i, "-I", &v)) {
+            if (v == NULL || v[0] == '\0')
+                return usage_error("-I takes a DIR", NULL);
+            strlist_push(&o->include_dirs, v);
         } else if (opt_value(argc, argv, &i, "-k", &v)) {
             if (v == NULL || v[0] == '\0')
                 return usage_error("-k takes a PATTERN", NULL);
@@ -600,7 +607,9 @@ static void update_file(const ctx *x, rl_backend *b, const plan *p, file_out *ou
     rl_buf_free(&notes);
     if (out->fatal != NULL)
         return;
-    rl_fixture *again = rl_fixture_load(f->path, err, sizeof(err));
+    const strlist *dirs = &x->o->include_dirs;
+    rl_fixture *again = rl_fixture_load_with(f->path, (const char *const *)dirs->items, dirs->n,
+                                             err, sizeof(err));
     if (again == NULL) {
         rl_buf m = {0};
         rl_buf_printf(&m, "the updated file does not load: %s", err);
@@ -916,7 +925,9 @@ static int run(const opts *o, strlist *files, int status)
     rl_fixture **fixtures = rl_calloc(files->n ? files->n : 1, sizeof(*fixtures));
     for (size_t i = 0; i < files->n; i++) {
         char err[1024];
-        fixtures[i] = rl_fixture_load(files->items[i], err, sizeof(err));
+        fixtures[i] = rl_fixture_load_with(files->items[i],
+                                           (const char *const *)o->include_dirs.items,
+                                           o->include_dirs.n, err, sizeof(err));
         if (fixtures[i] == NULL) {
             fprintf(stderr, "%s\n", err);
             status = EXIT_USAGE;
@@ -1042,6 +1053,7 @@ int main(int argc, char **argv)
     if (rc < 0 && strcmp(o.engine, rl_emu_engine()) != 0) {
         strlist_free(&paths);
         strlist_free(&o.patterns);
+        strlist_free(&o.include_dirs);
         return exec_engine(o.engine, argv);
     }
     if (rc < 0 && paths.n == 0)
@@ -1049,6 +1061,7 @@ int main(int argc, char **argv)
     if (rc >= 0) {
         strlist_free(&paths);
         strlist_free(&o.patterns);
+        strlist_free(&o.include_dirs);
         return rc;
     }
 
@@ -1062,5 +1075,6 @@ int main(int argc, char **argv)
     status = run(&o, &files, status);
     strlist_free(&files);
     strlist_free(&o.patterns);
+    strlist_free(&o.include_dirs);
     return status;
 }
