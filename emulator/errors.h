@@ -253,6 +253,23 @@
 #define RL_ERR_LUA_RANDOM_ARGS "wrong number of arguments"
 #define RL_ERR_LUA_RANDOM_INTERVAL "interval is empty"
 
+/* Lua sandbox (lua_env.c): the texts of Lua 5.1's own base and table
+ * functions, which redlua reimplements on both engines to keep read-only
+ * tables and bytecode out of reach. */
+#define RL_ERR_LUA_INSERT_ARGS "wrong number of arguments to 'insert'"
+#define RL_ERR_LUA_YIELD_BOUNDARY "attempt to yield across metamethod/C-call boundary"
+#define RL_ERR_LUA_DUMP "unable to dump given function"
+#define RL_ERR_LUA_READER_TYPE "reader function must return a string"
+#define RL_ERR_LUA_READER_NESTED "too many nested functions"
+#define RL_ERR_LUA_SETMETATABLE_ARG "nil or table expected"
+#define RL_ERR_LUA_PROTECTED_METATABLE "cannot change a protected metatable"
+#define RL_ERR_LUA_SETN "'setn' is obsolete"
+#define RL_ERR_LUA_NEXT_KEY "invalid key to 'next'"
+/* What the text parser says about a chunk starting with ESC (a precompiled
+ * chunk, which Redis's Lua never loads). The argument is the chunk's name
+ * as Lua 5.1 shows it ([string "..."]). */
+#define RL_ERRF_LUA_BYTECODE "%s:1: unexpected symbol near 'char(27)'"
+
 /* Functions (functions.c: FUNCTION, FCALL, FCALL_RO). Wrong subcommand
  * arity (FLUSH, RESTORE) uses RL_ERRF_STREAM_SUBCOMMAND_SYNTAX. */
 #define RL_ERRF_FN_UNKNOWN_OPTION "ERR Unknown option given: %s"

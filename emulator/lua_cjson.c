@@ -40,6 +40,7 @@
 #include <strings.h>
 
 #include "errors.h"
+#include "lua_env.h"
 #include "mem.h"
 
 /* The registry name of the configuration userdata's metatable. */
@@ -351,6 +352,7 @@ static void encode_value(encoder *e, int depth)
         /* Room for key, value and an error message at every level. */
         if (depth > e->cfg->encode_max_depth || !lua_checkstack(L, 3))
             luaL_error(L, RL_ERRF_CJSON_NESTING, depth);
+        rl_lua_env_unproxy(L, -1); /* a read-only library table: encode its contents */
         int len = array_length(e);
         if (len > 0) encode_array(e, depth, len);
         else encode_object(e, depth);

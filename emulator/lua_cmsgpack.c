@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "lua_env.h"
 
 #define MP_MAX_NESTING 16
 
@@ -190,6 +191,7 @@ static void mp_encode_value(lua_State *L, rl_lua_buf *b, int level)
         break;
     }
     case LUA_TTABLE:
+        rl_lua_env_unproxy(L, -1); /* a read-only library table: pack its contents */
         if (table_is_an_array(L)) mp_encode_array(L, b, level);
         else mp_encode_map(L, b, level);
         break;

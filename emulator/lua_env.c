@@ -22,6 +22,8 @@ static char tostring_key; /* the original tostring, used by the error handler */
 static char error_key;    /* the original error, recognised by the error handler */
 static char proxy_mt_key; /* the metatable of the globals proxy */
 static char handler_key;  /* the error handler (__redis__err__handler) */
+static char proxy_key;    /* read-only proxy -> the real table behind it */
+static char real_key;     /* real table -> its read-only proxy */
 
 /* Redis checks for a busy script every 100000 VM instructions. */
 #define HOOK_COUNT 100000
@@ -149,19 +151,292 @@ static int env_rawset(lua_State *L)
     return 1;
 }
 
+/* Read-only tables are proxies. Stock Lua 5.1 and LuaJIT have no read-only
+ * bit (Redis patched one into its VM), and a store to an existing key never
+ * reaches __newindex, so every table Redis makes read-only (the globals,
+ * their metatable, string, table, math, coroutine, cjson, cmsgpack, struct,
+ * bit, redis and the string metatable) stays out of the scripts' reach and
+ * they see an empty proxy instead: reads go through its metatable's __index
+ * to the real table, every store hits __newindex and raises. The real tables
+ * hold proxies wherever they hold a table, so no path from a script leads
+ * to one; the functions that look at tables raw (next, pairs, rawget,
+ * getmetatable, table.foreach) see through a proxy to its real table, so
+ * they answer as Redis does, and the ones that write raw (rawset,
+ * setmetatable, table.insert) refuse read-only tables. A proxy's own
+ * metatable is never handed out: getmetatable answers for the real table. */
+
+/* Replaces the value at idx, when it is a proxy, with its real table;
+ * returns 1 if it did. Only C code ever holds the real table. */
+static int unproxy(lua_State *L, int idx)
+{
+    if (!lua_istable(L, idx)) return 0;
+    idx = idx < 0 && idx > LUA_REGISTRYINDEX ? lua_gettop(L) + idx + 1 : idx;
+    push_registry(L, &proxy_key);
+    lua_pushvalue(L, idx);
+    lua_rawget(L, -2);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 2);
+        return 0;
+    }
+    lua_replace(L, idx);
+    lua_pop(L, 1);
+    return 1;
+}
+
+/* Replaces the real table at idx with its proxy, if it has one. */
+static void to_proxy(lua_State *L, int idx)
+{
+    if (!lua_istable(L, idx)) return;
+    idx = idx < 0 && idx > LUA_REGISTRYINDEX ? lua_gettop(L) + idx + 1 : idx;
+    push_registry(L, &real_key);
+    lua_pushvalue(L, idx);
+    lua_rawget(L, -2);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 2);
+        return;
+    }
+    lua_replace(L, idx);
+    lua_pop(L, 1);
+}
+
+/* Pushes the proxy of the real table at idx, making it on first use: an
+ * empty table whose metatable reads from the real one and refuses stores
+ * with the storing code's position (rl_lua_env_readonly_assign). */
+static void push_proxy(lua_State *L, int idx)
+{
+    idx = idx < 0 && idx > LUA_REGISTRYINDEX ? lua_gettop(L) + idx + 1 : idx;
+    push_registry(L, &real_key);
+    lua_pushvalue(L, idx);
+    lua_rawget(L, -2);
+    if (!lua_isnil(L, -1)) {
+        lua_remove(L, -2);
+        return;
+    }
+    lua_pop(L, 1);
+    lua_newtable(L); /* the proxy */
+    int proxy = lua_gettop(L);
+    lua_newtable(L);
+    lua_pushvalue(L, idx);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, rl_lua_env_readonly_assign);
+    lua_setfield(L, -2, "__newindex");
+    rl_lua_env_set_readonly(L, -1);
+    lua_setmetatable(L, proxy);
+    rl_lua_env_set_readonly(L, proxy);
+    rl_lua_env_set_readonly(L, idx);
+    lua_pushvalue(L, idx); /* real -> proxy */
+    lua_pushvalue(L, proxy);
+    lua_rawset(L, proxy - 1);
+    push_registry(L, &proxy_key); /* proxy -> real */
+    lua_pushvalue(L, proxy);
+    lua_pushvalue(L, idx);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+    lua_remove(L, proxy - 1);
+}
+
+/* Makes the real table at idx read-only as Redis's init does: the tables
+ * it holds (recursively) and its metatable get proxies, and the fields
+ * holding those tables are pointed at the proxies. Tables that already have
+ * a proxy are not walked twice, so cycles (_G._G) end. */
+static void protect_tree(lua_State *L, int idx)
+{
+    idx = idx < 0 && idx > LUA_REGISTRYINDEX ? lua_gettop(L) + idx + 1 : idx;
+    luaL_checkstack(L, 8, NULL);
+    push_proxy(L, idx);
+    lua_pop(L, 1);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        if (lua_istable(L, -1) && !unproxy(L, -1)) {
+            push_registry(L, &real_key);
+            lua_pushvalue(L, -2);
+            lua_rawget(L, -2);
+            int seen = !lua_isnil(L, -1);
+            lua_pop(L, 2);
+            if (!seen) protect_tree(L, -1);
+            push_proxy(L, -1);
+            lua_pushvalue(L, -3); /* key */
+            lua_insert(L, -2);
+            lua_rawset(L, idx); /* replacing an existing field is allowed during lua_next */
+        }
+        lua_pop(L, 1);
+    }
+    if (lua_getmetatable(L, idx)) {
+        push_registry(L, &real_key);
+        lua_pushvalue(L, -2);
+        lua_rawget(L, -2);
+        int seen = !lua_isnil(L, -1);
+        lua_pop(L, 2);
+        if (!seen) protect_tree(L, -1);
+        lua_pop(L, 1);
+    }
+}
+
 /* setmetatable(t, mt), refusing read-only tables. Redis's read-only tables
- * carry no __metatable field, so the read-only check comes first here, as
- * the proxy and the decoy metatable are the ones that carry it. */
+ * carry no __metatable field, so the read-only check comes first. A proxy
+ * given as mt is replaced by its real table, so the new metatable works as
+ * the original does in Redis (its fields are metamethods); getmetatable
+ * still answers with the proxy. */
 static int env_setmetatable(lua_State *L)
 {
     int t = lua_type(L, 2);
     luaL_checktype(L, 1, LUA_TTABLE);
-    luaL_argcheck(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table expected");
+    luaL_argcheck(L, t == LUA_TNIL || t == LUA_TTABLE, 2, RL_ERR_LUA_SETMETATABLE_ARG);
     if (is_readonly(L, 1)) return readonly_error(L);
-    if (luaL_getmetafield(L, 1, "__metatable")) luaL_error(L, "cannot change a protected metatable");
+    if (luaL_getmetafield(L, 1, "__metatable"))
+        return luaL_error(L, RL_ERR_LUA_PROTECTED_METATABLE);
     lua_settop(L, 2);
+    unproxy(L, 2);
     lua_setmetatable(L, 1);
     return 1;
+}
+
+/* getmetatable(v), answering for the real table behind a proxy and handing
+ * out proxies of protected metatables (the globals', the strings'). */
+static int env_getmetatable(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    lua_settop(L, 1);
+    unproxy(L, 1);
+    if (!lua_getmetatable(L, 1)) {
+        lua_pushnil(L);
+        return 1;
+    }
+    if (!luaL_getmetafield(L, 1, "__metatable")) to_proxy(L, -1);
+    return 1;
+}
+
+/* lua_next(t, k) for env_next, run protected. */
+static int next_protected(lua_State *L)
+{
+    if (lua_next(L, 1)) return 2;
+    lua_pushnil(L);
+    return 1;
+}
+
+/* next(t [, k]), walking the real table behind a proxy. A key that is not
+ * in the table fails with Lua 5.1's message and, as there, no position
+ * (LuaJIT would add the caller's); keys whose value is nil can still be
+ * valid (cleared during a traversal), so only those take the protected
+ * path. */
+static int env_next(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 2);
+    unproxy(L, 1);
+    if (!lua_isnil(L, 2)) {
+        lua_pushvalue(L, 2);
+        lua_rawget(L, 1);
+        int absent = lua_isnil(L, -1);
+        lua_pop(L, 1);
+        if (absent) {
+            lua_pushcfunction(L, next_protected);
+            lua_insert(L, 1);
+            if (lua_pcall(L, 2, 2, 0)) {
+                lua_pushstring(L, RL_ERR_LUA_NEXT_KEY);
+                return lua_error(L);
+            }
+            return lua_isnil(L, -2) ? 1 : 2;
+        }
+    }
+    if (lua_next(L, 1)) return 2;
+    lua_pushnil(L);
+    return 1;
+}
+
+/* pairs(t): the iterator is next, a closure of its own as in Lua 5.1
+ * (pairs({}) ~= next). */
+static int env_pairs(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    return 3;
+}
+
+/* rawget(t, k), reading the real table behind a proxy. */
+static int env_rawget(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checkany(L, 2);
+    lua_settop(L, 2);
+    unproxy(L, 1);
+    lua_rawget(L, 1);
+    return 1;
+}
+
+/* table.insert(t, [pos,] v) with Lua 5.1's semantics on both engines; the
+ * argument checks come first, then a read-only table refuses the first
+ * store, as the patched lua_rawseti does. */
+static int env_table_insert(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    int end = (int)lua_objlen(L, 1) + 1;
+    int pos = end;
+    switch (lua_gettop(L)) {
+    case 2:
+        break;
+    case 3:
+        pos = luaL_checkint(L, 2);
+        if (pos > end) end = pos;
+        break;
+    default:
+        return luaL_error(L, RL_ERR_LUA_INSERT_ARGS);
+    }
+    if (is_readonly(L, 1)) return readonly_error(L);
+    for (int i = end; i > pos; i--) {
+        lua_rawgeti(L, 1, i - 1);
+        lua_rawseti(L, 1, i);
+    }
+    lua_rawseti(L, 1, pos);
+    return 0;
+}
+
+/* table.foreach(t, f) as in Lua 5.1, walking the real table behind a
+ * proxy; f sees keys and values only. */
+static int env_table_foreach(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_settop(L, 2);
+    unproxy(L, 1);
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        lua_pushvalue(L, 2);
+        lua_pushvalue(L, -3);
+        lua_pushvalue(L, -3);
+        lua_call(L, 2, 1);
+        if (!lua_isnil(L, -1)) return 1;
+        lua_pop(L, 2);
+    }
+    return 0;
+}
+
+/* table.setn(t, n): obsolete in Lua 5.1 (LuaJIT lacks it). */
+static int env_table_setn(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    return luaL_error(L, RL_ERR_LUA_SETN);
+}
+
+/* string.rep(s, n) as in Lua 5.1, which has no separator argument (LuaJIT's
+ * would use a third one). */
+static int env_string_rep(lua_State *L)
+{
+    size_t len;
+    luaL_Buffer b;
+    const char *s = luaL_checklstring(L, 1, &len);
+    int n = luaL_checkint(L, 2);
+    luaL_buffinit(L, &b);
+    while (n-- > 0) luaL_addlstring(&b, s, len);
+    luaL_pushresult(&b);
+    return 1;
+}
+
+int rl_lua_env_unproxy(lua_State *L, int idx)
+{
+    return unproxy(L, idx);
 }
 
 /* --- Globals protection ----------------------------------------------------------- */
@@ -218,11 +493,13 @@ static void drop_unlisted_globals(lua_State *L)
     lua_pop(L, 1);
 }
 
-/* Scripts get an empty proxy as their globals table: reads fall through to
- * the real table (whose own __index raises the nonexistent-global error) and
- * writes hit __newindex, so even existing globals (redis, KEYS, type) cannot
- * be replaced. getmetatable(_G) returns a decoy so the real table stays out
- * of reach, and _G names the proxy. */
+/* Scripts get a proxy as their globals table (see "Read-only tables"):
+ * reads fall through to the real table, whose metatable (Redis's, shown to
+ * scripts as a proxy) raises the nonexistent-global error, and stores hit
+ * __newindex, so even existing globals (redis, KEYS, type) cannot be
+ * replaced. Every table reachable from the globals, and the string
+ * metatable, become read-only the same way. The proxy's metatable is kept
+ * in the registry for rl_lua_env_set_globals_fallback. */
 static void seal_globals(lua_State *L)
 {
     lua_pushvalue(L, LUA_GLOBALSINDEX);
@@ -235,35 +512,14 @@ static void seal_globals(lua_State *L)
     lua_setfield(L, -2, "__index");
     lua_setmetatable(L, real);
 
-    lua_newtable(L); /* the decoy, shaped like Redis's globals metatable */
-    int decoy = lua_gettop(L);
-    lua_pushcfunction(L, rl_lua_env_missing_global);
-    lua_setfield(L, -2, "__index");
+    protect_tree(L, real);
+    lua_pushliteral(L, "");
+    if (lua_getmetatable(L, -1)) protect_tree(L, -1);
+    lua_settop(L, real);
 
-    lua_newtable(L); /* the proxy */
-    int proxy = lua_gettop(L);
-    lua_newtable(L);
-    int mt = lua_gettop(L);
-    lua_pushvalue(L, real);
-    lua_setfield(L, mt, "__index");
-    lua_pushcfunction(L, rl_lua_env_readonly_assign);
-    lua_setfield(L, mt, "__newindex");
-    lua_pushvalue(L, decoy);
-    lua_setfield(L, mt, "__metatable");
-    lua_pushvalue(L, mt);
-    lua_setmetatable(L, proxy);
-    lua_pushvalue(L, mt);
+    push_proxy(L, real);
+    lua_getmetatable(L, -1);
     set_registry(L, &proxy_mt_key);
-
-    lua_pushvalue(L, proxy);
-    lua_setfield(L, real, "_G");
-
-    rl_lua_env_set_readonly(L, real);
-    rl_lua_env_set_readonly(L, decoy);
-    rl_lua_env_set_readonly(L, proxy);
-    rl_lua_env_set_readonly(L, mt);
-
-    lua_pushvalue(L, proxy);
     lua_replace(L, LUA_GLOBALSINDEX);
     lua_settop(L, real - 1);
 }
@@ -287,6 +543,212 @@ void rl_lua_env_set_global(lua_State *L, const char *name)
     lua_pushvalue(L, -3);
     lua_rawset(L, -3);
     lua_pop(L, 2);
+}
+
+/* --- Loading code ---------------------------------------------------------------- */
+
+/* Redis's Lua only ever runs its text parser, so bytecode is never loaded:
+ * a chunk starting with ESC fails as text, at its first character. Both
+ * stock engines would load it (LuaJIT would also skip a first line starting
+ * with '#' or a UTF-8 BOM), so loadstring and load are redlua's, on both
+ * engines, with Lua 5.1's arguments and results. */
+
+/* Lua 5.1's LUA_IDSIZE, the room for a chunk's name in messages. */
+#define CHUNK_ID_SIZE 60
+
+/* Writes the name Lua 5.1 shows for a chunk loaded as `source` (its
+ * luaO_chunkid rules): "=name" as is, "@file" as the file (keeping the end
+ * of a long one), anything else as [string "first line"]. */
+static void chunk_id(char out[CHUNK_ID_SIZE], const char *source)
+{
+    if (*source == '=') {
+        snprintf(out, CHUNK_ID_SIZE, "%s", source + 1);
+    } else if (*source == '@') {
+        size_t room = CHUNK_ID_SIZE - sizeof(" '...' "), len = strlen(source + 1);
+        if (len > room)
+            snprintf(out, CHUNK_ID_SIZE, "...%s", source + 1 + (len - room));
+        else
+            snprintf(out, CHUNK_ID_SIZE, "%s", source + 1);
+    } else {
+        size_t room = CHUNK_ID_SIZE - sizeof(" [string \"...\"] ");
+        size_t len = strcspn(source, "\n\r");
+        if (len > room) len = room;
+        snprintf(out, CHUNK_ID_SIZE, "[string \"%.*s%s\"]", (int)len, source,
+                 source[len] ? "..." : "");
+    }
+}
+
+/* Pushes the error of a chunk that starts with ESC. */
+static void push_bytecode_error(lua_State *L, const char *chunkname)
+{
+    char id[CHUNK_ID_SIZE];
+    chunk_id(id, chunkname);
+    lua_pushfstring(L, RL_ERRF_LUA_BYTECODE, id);
+}
+
+/* 1 when LuaJIT's lexer would skip the start of the text (a '#' line or a
+ * UTF-8 BOM); a space in front keeps it text for Lua 5.1's parser and
+ * changes no line number. */
+static int needs_space_in_front(const char *p, size_t len)
+{
+    return len && (p[0] == '#' || (unsigned char)p[0] == 0xEF);
+}
+
+typedef struct text_reader {
+    const char *prefix;
+    const char *p;
+    size_t len;
+} text_reader;
+
+static const char *read_text(lua_State *L, void *ud, size_t *size)
+{
+    text_reader *r = ud;
+    (void)L;
+    if (r->prefix) {
+        const char *pre = r->prefix;
+        r->prefix = NULL;
+        *size = strlen(pre);
+        return pre;
+    }
+    if (!r->len) return NULL;
+    *size = r->len;
+    r->len = 0;
+    return r->p;
+}
+
+int rl_lua_env_load_text(lua_State *L, const char *p, size_t len, const char *chunkname)
+{
+    if (len && p[0] == LUA_SIGNATURE[0]) {
+        push_bytecode_error(L, chunkname);
+        return LUA_ERRSYNTAX;
+    }
+    text_reader r = {needs_space_in_front(p, len) ? " " : NULL, p, len};
+    return lua_load(L, read_text, &r, chunkname);
+}
+
+/* The result of loadstring / load: the function, or nil and the message. */
+static int load_result(lua_State *L, int status)
+{
+    if (status == 0) return 1;
+    lua_pushnil(L);
+    lua_insert(L, -2);
+    return 2;
+}
+
+/* loadstring(s [, chunkname]). */
+static int env_loadstring(lua_State *L)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    const char *chunkname = luaL_optstring(L, 2, s);
+    return load_result(L, rl_lua_env_load_text(L, s, len, chunkname));
+}
+
+/* The reader of load(f): calls f for each piece, as Lua 5.1's does, keeping
+ * the current piece in stack slot 3. A first piece starting with ESC ends
+ * the text at once (load then reports it as bytecode); one starting with
+ * '#' or a BOM is preceded by a space. */
+typedef struct fn_reader {
+    int first;     /* no piece read yet */
+    int bytecode;  /* the first piece started with ESC */
+    int pending;   /* slot 3 holds a piece to give after the space */
+} fn_reader;
+
+static const char *read_fn(lua_State *L, void *ud, size_t *size)
+{
+    fn_reader *r = ud;
+    if (r->pending) {
+        r->pending = 0;
+        return lua_tolstring(L, 3, size);
+    }
+    luaL_checkstack(L, 2, RL_ERR_LUA_READER_NESTED);
+    lua_pushvalue(L, 1);
+    lua_call(L, 0, 1);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        *size = 0;
+        return NULL;
+    }
+    if (!lua_isstring(L, -1)) luaL_error(L, RL_ERR_LUA_READER_TYPE);
+    lua_replace(L, 3);
+    const char *p = lua_tolstring(L, 3, size);
+    if (r->first && *size) {
+        r->first = 0;
+        if (p[0] == LUA_SIGNATURE[0]) {
+            r->bytecode = 1;
+            *size = 0;
+            return NULL;
+        }
+        if (needs_space_in_front(p, *size)) {
+            r->pending = 1;
+            *size = 1;
+            return " ";
+        }
+    }
+    return p;
+}
+
+/* load(f [, chunkname]): Lua 5.1's, which takes only a function. */
+static int env_load(lua_State *L)
+{
+    const char *chunkname = luaL_optstring(L, 2, "=(load)");
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_settop(L, 3);
+    fn_reader r = {1, 0, 0};
+    int status = lua_load(L, read_fn, &r, chunkname);
+    if (status == 0 && r.bytecode) {
+        lua_pop(L, 1);
+        push_bytecode_error(L, chunkname);
+        status = LUA_ERRSYNTAX;
+    }
+    return load_result(L, status);
+}
+
+/* The header of a Lua 5.1 precompiled chunk on x86-64 (signature, version
+ * 5.1, official format, little endian, int 4, size_t 8, Instruction 4,
+ * lua_Number 8, floating point). */
+static const char lua51_dump_header[] = "\x1bLuaQ\x00\x01\x04\x08\x04\x08\x00";
+
+static int dump_writer(lua_State *L, const void *p, size_t sz, void *ud)
+{
+    (void)L;
+    luaL_addlstring(ud, p, sz);
+    return 0;
+}
+
+/* string.dump(f) as Lua 5.1's. On LuaJIT the dump (its own bytecode) is
+ * preceded by Lua 5.1's header, so a script sees the same first bytes as
+ * on Redis and loading the dump fails with the same message; no engine
+ * loads it either way. */
+static int env_string_dump(lua_State *L)
+{
+    luaL_Buffer b;
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_settop(L, 1);
+    luaL_buffinit(L, &b);
+    if (lua_dump(L, dump_writer, &b) != 0) return luaL_error(L, RL_ERR_LUA_DUMP);
+    luaL_pushresult(&b);
+    size_t len, hlen = sizeof(lua51_dump_header) - 1;
+    const char *s = lua_tolstring(L, -1, &len);
+    if (len < 5 || memcmp(s, lua51_dump_header, 5) != 0) {
+        lua_pushlstring(L, lua51_dump_header, hlen);
+        lua_insert(L, -2);
+        lua_concat(L, 2);
+    }
+    return 1;
+}
+
+/* coroutine.yield(...): the script's own code runs in the main thread,
+ * called from C, where Lua 5.1 refuses to yield (LuaJIT words it
+ * differently and adds a position). */
+static int env_coroutine_yield(lua_State *L)
+{
+    if (lua_pushthread(L)) {
+        lua_pushstring(L, RL_ERR_LUA_YIELD_BOUNDARY);
+        return lua_error(L);
+    }
+    lua_pop(L, 1);
+    return lua_yield(L, lua_gettop(L));
 }
 
 /* --- Redis's pcall ---------------------------------------------------------------- */
@@ -467,6 +929,7 @@ static int push_function_name(lua_State *L, int fidx)
         } else {
             lua_pushstring(L, library_tables[i]);
             lua_rawget(L, g);
+            unproxy(L, -1);
         }
         int t = lua_gettop(L);
         if (lua_istable(L, t)) {
@@ -492,15 +955,18 @@ static int push_function_name(lua_State *L, int fidx)
  * could neither prefix the position nor name the function in "bad argument
  * #n to '?'". Both are restored from the last line run and from where the
  * function is stored, as PUC Lua would have written them. Left alone are
- * error(), whose position depends on its level argument, and the read-only
- * error of rawset and setmetatable, which never has one. */
+ * error(), whose position depends on its level argument, and the errors
+ * raised without one (read-only tables, next's invalid key, yield). */
 static void repair_tail_call_message(lua_State *L, const char *chunk, int line)
 {
     lua_Debug ar;
     if (!lua_getstack(L, 1, &ar) || !lua_getinfo(L, "f", &ar)) return;
     int f = lua_gettop(L);
     push_registry(L, &error_key);
-    int keep = lua_rawequal(L, -1, f) || strcmp(lua_tostring(L, 1), RL_ERR_LUA_READONLY_TABLE) == 0;
+    const char *raised = lua_tostring(L, 1);
+    int keep = lua_rawequal(L, -1, f) || strcmp(raised, RL_ERR_LUA_READONLY_TABLE) == 0 ||
+               strcmp(raised, RL_ERR_LUA_NEXT_KEY) == 0 ||
+               strcmp(raised, RL_ERR_LUA_YIELD_BOUNDARY) == 0;
     lua_pop(L, 1);
     if (!keep) {
         const char *msg = lua_tostring(L, 1);
@@ -652,6 +1118,64 @@ static void set_field_cfunction(lua_State *L, int idx, const char *name, lua_CFu
     lua_setfield(L, idx, name);
 }
 
+/* The standard libraries' fields as Redis's Lua 5.1 has them (with its
+ * compat aliases string.gfind = gmatch and math.mod = fmod); engine extras
+ * such as LuaJIT's coroutine.isyieldable are dropped, missing aliases
+ * added. */
+static const char *const string_fields[] = {
+    "byte", "char", "dump", "find", "format", "gfind", "gmatch", "gsub", "len", "lower",
+    "match", "rep", "reverse", "sub", "upper", NULL};
+static const char *const table_fields[] = {
+    "concat", "foreach", "foreachi", "getn", "insert", "maxn", "remove", "setn", "sort", NULL};
+static const char *const math_fields[] = {
+    "abs", "acos", "asin", "atan", "atan2", "ceil", "cos", "cosh", "deg", "exp", "floor",
+    "fmod", "frexp", "huge", "ldexp", "log", "log10", "max", "min", "mod", "modf", "pi",
+    "pow", "rad", "random", "randomseed", "sin", "sinh", "sqrt", "tan", "tanh", NULL};
+static const char *const coroutine_fields[] = {
+    "create", "resume", "running", "status", "wrap", "yield", NULL};
+
+static int in_list(const char *const *list, const char *name)
+{
+    for (; *list; list++)
+        if (strcmp(*list, name) == 0) return 1;
+    return 0;
+}
+
+/* Keeps only the listed fields of the global library `lib`; `alias`, when
+ * missing, becomes a copy of `original`. */
+static void fix_library(lua_State *L, const char *lib, const char *const *fields,
+                        const char *alias, const char *original)
+{
+    lua_getglobal(L, lib);
+    int t = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING || !in_list(fields, lua_tostring(L, -1))) {
+            lua_pushvalue(L, -1);
+            lua_pushnil(L);
+            lua_rawset(L, t);
+        }
+    }
+    if (alias) {
+        lua_getfield(L, t, alias);
+        if (lua_isnil(L, -1)) {
+            lua_getfield(L, t, original);
+            lua_setfield(L, t, alias);
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+static void fix_std_libraries(lua_State *L)
+{
+    fix_library(L, LUA_STRLIBNAME, string_fields, "gfind", "gmatch");
+    fix_library(L, LUA_TABLIBNAME, table_fields, NULL, NULL);
+    fix_library(L, LUA_MATHLIBNAME, math_fields, "mod", "fmod");
+    fix_library(L, LUA_COLIBNAME, coroutine_fields, NULL, NULL);
+}
+
 /* The EVAL VM, or (functions) the VM of FUNCTION / FCALL: no
  * __redis__err__handler global, no EVAL-only redis.* functions, chunks named
  * "@user_function". */
@@ -677,13 +1201,16 @@ static rl_lua_env *env_new(rl_emu *emu, uint64_t *rand48, int functions)
     lua_setfield(L, -2, "__mode");
     lua_setmetatable(L, -2);
     set_registry(L, &readonly_key);
+    lua_newtable(L);
+    set_registry(L, &proxy_key);
+    lua_newtable(L);
+    set_registry(L, &real_key);
 
     open_lib(L, "", luaopen_base);
     open_lib(L, LUA_TABLIBNAME, luaopen_table);
     open_lib(L, LUA_STRLIBNAME, luaopen_string);
     open_lib(L, LUA_MATHLIBNAME, luaopen_math);
-    /* Redis's bundled libraries, in its order (lua_libs.h). Their tables are
-     * read-only for rawset and setmetatable; plain assignment still works. */
+    /* Redis's bundled libraries, in its order (lua_libs.h). */
     static const struct {
         const char *name;
         lua_CFunction open;
@@ -693,12 +1220,10 @@ static rl_lua_env *env_new(rl_emu *emu, uint64_t *rand48, int functions)
                    {"bit", rl_open_bit}};
     for (size_t i = 0; i < sizeof(bundled) / sizeof(bundled[0]); i++) {
         open_lib(L, bundled[i].name, bundled[i].open);
-        lua_getglobal(L, bundled[i].name);
-        rl_lua_env_set_readonly(L, -1);
-        lua_pop(L, 1);
     }
     rl_engine_prepare(L);
     drop_unlisted_globals(L);
+    fix_std_libraries(L);
 
     lua_getglobal(L, "tostring");
     set_registry(L, &tostring_key);
@@ -709,6 +1234,26 @@ static rl_lua_env *env_new(rl_emu *emu, uint64_t *rand48, int functions)
     set_field_cfunction(L, g, "pcall", env_pcall);
     set_field_cfunction(L, g, "rawset", env_rawset);
     set_field_cfunction(L, g, "setmetatable", env_setmetatable);
+    set_field_cfunction(L, g, "getmetatable", env_getmetatable);
+    set_field_cfunction(L, g, "rawget", env_rawget);
+    set_field_cfunction(L, g, "next", env_next);
+    lua_pushcfunction(L, env_next); /* pairs's own next, as in Lua 5.1 */
+    lua_pushcclosure(L, env_pairs, 1);
+    lua_setfield(L, g, "pairs");
+    set_field_cfunction(L, g, "loadstring", env_loadstring);
+    set_field_cfunction(L, g, "load", env_load);
+    lua_getfield(L, g, LUA_TABLIBNAME);
+    set_field_cfunction(L, -1, "insert", env_table_insert);
+    set_field_cfunction(L, -1, "foreach", env_table_foreach);
+    set_field_cfunction(L, -1, "setn", env_table_setn);
+    lua_pop(L, 1);
+    lua_getfield(L, g, LUA_STRLIBNAME);
+    set_field_cfunction(L, -1, "dump", env_string_dump);
+    set_field_cfunction(L, -1, "rep", env_string_rep);
+    lua_pop(L, 1);
+    lua_getfield(L, g, LUA_COLIBNAME);
+    set_field_cfunction(L, -1, "yield", env_coroutine_yield);
+    lua_pop(L, 1);
     lua_getfield(L, g, "math");
     set_field_cfunction(L, -1, "random", env_math_random);
     set_field_cfunction(L, -1, "randomseed", env_math_randomseed);

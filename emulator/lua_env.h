@@ -9,17 +9,21 @@
  * - Globals protection: scripts see an empty proxy as their globals table;
  *   reading a missing name raises "Script attempted to access nonexistent
  *   global variable 'x'", assigning any global raises "Attempt to modify a
- *   readonly table". rawset and setmetatable refuse read-only tables the same
- *   way. KEYS and ARGV are stored behind the proxy before every run.
+ *   readonly table". Every table reachable from the globals (the libraries,
+ *   the globals' metatable) and the string metatable are read-only the same
+ *   way, through proxies that next, pairs, rawget and getmetatable see
+ *   through; rawset, setmetatable and table.insert refuse them. KEYS and
+ *   ARGV are stored behind the proxy before every run.
+ * - Loading: loadstring, load and string.dump are Lua 5.1's on both engines
+ *   and bytecode is never loaded.
  * - pcall is Redis's wrapper (an error table with a string err field is
  *   returned as that string); math.random/randomseed are Redis's rand48.
  * - __redis__err__handler is the message handler of every run: it turns the
  *   error into {err=..., source=..., line=...} and records a traceback.
  * - A count hook enforces the script time limit.
  *
- * What a later issue adds slots in here: read-only library tables (the
- * readonly set below is the single place that decides), cjson, cmsgpack,
- * struct and bit (opened next to the standard libraries in rl_lua_env_new). */
+ * cjson, cmsgpack, struct and bit are opened next to the standard libraries
+ * in rl_lua_env_new. */
 #ifndef REDLUA_EMULATOR_LUA_ENV_H
 #define REDLUA_EMULATOR_LUA_ENV_H
 
@@ -99,6 +103,19 @@ void rl_lua_env_end_run(rl_lua_env *env);
 /* Marks the table at idx read-only for rawset, setmetatable and the globals
  * proxy. */
 void rl_lua_env_set_readonly(lua_State *L, int idx);
+
+/* Read-only tables reach scripts as empty proxies (lua_env.c, "Read-only
+ * tables"). For C code that reads a table a script gave it (cjson.encode,
+ * cmsgpack.pack): replaces the value at idx, when it is such a proxy, with
+ * the real table behind it and returns 1, else returns 0. The real table
+ * must not be given back to Lua code. */
+int rl_lua_env_unproxy(lua_State *L, int idx);
+
+/* Compiles a chunk as Redis's Lua does, on either engine: text only (a
+ * chunk starting with ESC fails as Lua 5.1's parser fails on it, never
+ * loaded as bytecode) and no first line or BOM skipped. Returns lua_load's
+ * status with the function or the message pushed. */
+int rl_lua_env_load_text(lua_State *L, const char *p, size_t len, const char *chunkname);
 
 /* The chunk name scripts are compiled with (Lua shows it as "user_script"). */
 #define RL_LUA_CHUNK_SOURCE "@user_script"
