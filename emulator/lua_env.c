@@ -553,8 +553,9 @@ void rl_lua_env_set_global(lua_State *L, const char *name)
  * with '#' or a UTF-8 BOM), so loadstring and load are redlua's, on both
  * engines, with Lua 5.1's arguments and results. */
 
-/* Lua 5.1's LUA_IDSIZE, the room for a chunk's name in messages. */
-#define CHUNK_ID_SIZE 60
+/* The room Lua 5.1's lexer gives a chunk's name in its messages (MAXSRC in
+ * llex.c; runtime messages use LUA_IDSIZE, 60). */
+#define CHUNK_ID_SIZE 80
 
 /* Writes the name Lua 5.1 shows for a chunk loaded as `source` (its
  * luaO_chunkid rules): "=name" as is, "@file" as the file (keeping the end
