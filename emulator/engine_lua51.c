@@ -19,3 +19,17 @@ void rl_engine_prepare(lua_State *L)
 {
     (void)L;
 }
+
+int rl_engine_run_begin(lua_State *L, int idx, int timed, int *tail_line)
+{
+    (void)L;
+    (void)idx;
+    (void)timed;
+    *tail_line = 0;
+    return 0;
+}
+
+void rl_engine_run_end(lua_State *L)
+{
+    (void)L;
+}

@@ -5,14 +5,32 @@
  * accepts it (checked: every byte comes back through the allocator at
  * lua_close), so rl_mem_used() stays exact on this engine too.
  *
- * The trace compiler is kept off. LuaJIT only calls count and line hooks
- * from its interpreter: a loop compiled to machine code (while true do end
- * becomes a trace with no exit) never reaches the hook, so the script time
- * limit could not stop it, and no signal or timer can safely interrupt a
- * running trace either. The JIT is enabled only by luaopen_jit (jit_init),
- * which we never call; luaJIT_setmode below states the choice explicitly.
- * Scripts therefore run in LuaJIT's interpreter, where the count hook fires
- * exactly as in PUC Lua. */
+ * The trace compiler is off while a time limit is armed. LuaJIT only calls
+ * hooks from its interpreter: a loop compiled to machine code (while true do
+ * end, or for i = 1, 1e18 do end, becomes a trace that never exits) never
+ * reaches the count hook, so the time limit could not stop it. Setting the
+ * hook asynchronously does not help: lua_sethook called from a watchdog
+ * thread while such a trace runs only changes the interpreter's dispatch
+ * table, and the trace runs on forever (tried on 2.1.0~beta3, see
+ * docs/lua.md). Nothing short of patching LuaJIT or its machine code can make
+ * such a trace exit. So a timed run uses LuaJIT's interpreter, where the
+ * count hook fires as in PUC Lua and costs one decrement per instruction,
+ * plus a call hook that does nothing: without one, the interpreter turns a
+ * Lua stack overflow into "error in error handling", skipping the message
+ * handler. A run without a time limit needs no hook, and gets the compiler
+ * for its length (rl_engine_run_begin); the machine code is dropped when it
+ * ends, so no compiled loop survives into a timed run.
+ *
+ * Tail calls: LuaJIT drops the caller's frame for "return f(...)" even when
+ * f is a C function, so the line of a failing "return redis.call(...)" is
+ * gone when the error handler runs. jit.util reads the function's bytecode
+ * before the run: when every tail call (CALLT, CALLMT) is in the function
+ * itself and on one line (the usual "return redis.call(...)" at the end),
+ * that line is the answer and no hook is needed; otherwise a line hook
+ * records the last line run, which makes the interpreter several times
+ * slower, and keeps the compiler off. */
+#include <lauxlib.h>
+#include <lualib.h>
 #include <luajit.h>
 
 #include "lua_engine.h"
@@ -21,6 +39,12 @@
 /* LuaJIT turns "return f(...)" into a tail call even when f is a C function,
  * so the frame of the Lua code that made the call is gone when f raises. */
 const int rl_engine_tail_call_drops_caller = 1;
+
+/* Registry keys: the tail-call scanner, its results per function, and
+ * whether the current run turned the compiler on. */
+static char scan_key;
+static char scanned_key;
+static char jit_on_key;
 
 const char *rl_emu_engine(void)
 {
@@ -32,7 +56,160 @@ lua_State *rl_engine_new_state(lua_Alloc alloc, void *ud)
     return lua_newstate(alloc, ud);
 }
 
+/* Builds scan(f), which answers 0 when f makes no tail call, the line of its
+ * tail calls when they are all in f itself (not in a nested function) and
+ * on one line, and -1 otherwise. The two opcodes are not hard-coded (their
+ * numbers differ between LuaJIT 2.1 releases): they are the ones
+ * "return f()" and "return f(...)" compile to and "f()" and "f(...)" do not.
+ * Should that not single out one opcode each, scan answers -1, which only
+ * costs speed. */
+static const char scanner_source[] =
+    "local funcbc, funck, funcinfo, loadstring, type = ...\n"
+    "local function ops(src)\n"
+    "  local f, set, pc = loadstring(src), {}, 0\n"
+    "  while true do\n"
+    "    local ins = funcbc(f, pc)\n"
+    "    if not ins then return set end\n"
+    "    set[ins % 256] = true\n"
+    "    pc = pc + 1\n"
+    "  end\n"
+    "end\n"
+    "local function only(a, b)\n"
+    "  local op\n"
+    "  for k in pairs(a) do\n"
+    "    if not b[k] then\n"
+    "      if op then return nil end\n"
+    "      op = k\n"
+    "    end\n"
+    "  end\n"
+    "  return op\n"
+    "end\n"
+    "local callt = only(ops('local f return f()'), ops('local f f()'))\n"
+    "local callmt = only(ops('local f return f(...)'), ops('local f f(...)'))\n"
+    "if not callt or not callmt then return function() return -1 end end\n"
+    "local function own(f)\n"
+    "  local line, pc = 0, 0\n"
+    "  while true do\n"
+    "    local ins = funcbc(f, pc)\n"
+    "    if not ins then return line end\n"
+    "    local op = ins % 256\n"
+    "    if op == callt or op == callmt then\n"
+    "      local l = funcinfo(f, pc).currentline\n"
+    "      if line ~= 0 and l ~= line then return -1 end\n"
+    "      line = l\n"
+    "    end\n"
+    "    pc = pc + 1\n"
+    "  end\n"
+    "end\n"
+    "local function nested(f)\n"
+    "  local k = -1\n"
+    "  while true do\n"
+    "    local v = funck(f, k)\n"
+    "    if v == nil then return false end\n"
+    "    if type(v) == 'proto' and (own(v) ~= 0 or nested(v)) then return true end\n"
+    "    k = k - 1\n"
+    "  end\n"
+    "end\n"
+    "return function(f)\n"
+    "  if nested(f) then return -1 end\n"
+    "  return own(f)\n"
+    "end\n";
+
+/* Stores the scanner under scan_key (nothing when jit.util cannot be had:
+ * then every function gets the line hook). luaopen_jit also turns the
+ * compiler on; rl_engine_prepare turns it off right after. */
+static void build_scanner(lua_State *L)
+{
+    int top = lua_gettop(L);
+    lua_pushcfunction(L, luaopen_jit);
+    lua_call(L, 0, 0);
+    lua_getfield(L, LUA_REGISTRYINDEX, "_PRELOAD");
+    if (lua_istable(L, -1)) lua_getfield(L, -1, "jit.util");
+    if (lua_isfunction(L, -1) && lua_pcall(L, 0, 1, 0) == 0 && lua_istable(L, -1) &&
+        luaL_loadbuffer(L, scanner_source, sizeof(scanner_source) - 1, "=redlua_scan") == 0) {
+        lua_getfield(L, -2, "funcbc");
+        lua_getfield(L, -3, "funck");
+        lua_getfield(L, -4, "funcinfo");
+        lua_getglobal(L, "loadstring");
+        lua_getglobal(L, "type");
+        if (lua_pcall(L, 5, 1, 0) == 0 && lua_isfunction(L, -1)) {
+            lua_pushlightuserdata(L, &scan_key);
+            lua_insert(L, -2);
+            lua_rawset(L, LUA_REGISTRYINDEX);
+        }
+    }
+    lua_settop(L, top);
+    /* The results, per function, weak-keyed so scripts can be collected. */
+    lua_pushlightuserdata(L, &scanned_key);
+    lua_newtable(L);
+    lua_newtable(L);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_rawset(L, LUA_REGISTRYINDEX);
+}
+
 void rl_engine_prepare(lua_State *L)
 {
+    build_scanner(L);
     luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_OFF);
+}
+
+/* What the scanner says of the Lua function at idx (0, a line, or -1),
+ * cached per function. */
+static int tail_calls(lua_State *L, int idx)
+{
+    if (idx < 0 && idx > LUA_REGISTRYINDEX) idx = lua_gettop(L) + idx + 1;
+    if (!lua_isfunction(L, idx) || lua_iscfunction(L, idx)) return 0;
+    lua_pushlightuserdata(L, &scanned_key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    lua_pushvalue(L, idx);
+    lua_rawget(L, -2);
+    if (lua_isnumber(L, -1)) {
+        int known = (int)lua_tointeger(L, -1);
+        lua_pop(L, 2);
+        return known;
+    }
+    lua_pop(L, 1);
+    int answer = -1;
+    lua_pushlightuserdata(L, &scan_key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    if (lua_isfunction(L, -1)) {
+        lua_pushvalue(L, idx);
+        if (lua_pcall(L, 1, 1, 0) == 0 && lua_isnumber(L, -1))
+            answer = (int)lua_tointeger(L, -1);
+    }
+    lua_pop(L, 1);
+    lua_pushvalue(L, idx);
+    lua_pushinteger(L, answer);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+    return answer;
+}
+
+int rl_engine_run_begin(lua_State *L, int idx, int timed, int *tail_line)
+{
+    int t = tail_calls(L, idx);
+    *tail_line = t > 0 ? t : 0;
+    if (t < 0) return LUA_MASKCALL | LUA_MASKLINE;
+    if (timed) return LUA_MASKCALL;
+    luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_ON);
+    lua_pushlightuserdata(L, &jit_on_key);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+void rl_engine_run_end(lua_State *L)
+{
+    lua_pushlightuserdata(L, &jit_on_key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    int on = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    if (!on) return;
+    luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_OFF);
+    luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_FLUSH);
+    lua_pushlightuserdata(L, &jit_on_key);
+    lua_pushnil(L);
+    lua_rawset(L, LUA_REGISTRYINDEX);
 }

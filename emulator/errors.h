@@ -214,6 +214,16 @@
  * The argument is the limit in ms. */
 #define RL_ERRF_SCRIPT_TIMEOUT "ERR Script killed by redlua: it exceeded the time limit of %lld ms"
 
+/* Limits (server.c, lua_redis.c, scripts.c): maxmemory reached, for a
+ * deny-oom command, a shebang script without allow-oom, or a script's first
+ * deny-oom call. */
+#define RL_ERR_OOM "OOM command not allowed when used memory > 'maxmemory'."
+/* A script whose Lua heap would pass the Lua memory limit fails with
+ * RL_ERRF_SCRIPT_RUN and Lua's "not enough memory", as Redis answers a
+ * failed Lua allocation. Not a reply: what rl_emu_last_traceback says then. */
+#define RL_ERRF_LUA_MEMORY_LIMIT_NOTE \
+    "(the Lua heap reached redlua's Lua memory limit of %lld bytes)"
+
 /* Scripting: error tables raised or returned by the redis.* Lua API
  * (lua_redis.c), as {err="<text>"}, shown with their code. */
 #define RL_ERR_LUA_UNKNOWN_COMMAND "ERR Unknown Redis command called from script"

@@ -421,6 +421,15 @@ static rl_functions *get_functions(rl_emu *emu)
     return emu->functions;
 }
 
+int rl_functions_flags(rl_emu *emu, const char *name, size_t len, int *flags)
+{
+    if (!emu->functions) return RL_ERR;
+    const fn_function *fn = set_find_function(&emu->functions->set, name, len, NULL);
+    if (!fn) return RL_ERR;
+    *flags = fn->flags;
+    return RL_OK;
+}
+
 void rl_functions_free(rl_emu *emu)
 {
     rl_functions *f = emu->functions;
@@ -694,7 +703,8 @@ static void fcall_generic(rl_client *c, int ro)
     lua_State *L = f->env->L;
     rl_lua_env_push_error_handler(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, fn->ref);
-    rl_script_run(c, f->env, f->client, fn->name, ro || no_writes, numkeys, 1);
+    rl_script_run(c, f->env, f->client, fn->name, ro || no_writes, numkeys, 1,
+                  (fn->flags & RL_SCRIPT_FLAG_ALLOW_OOM) != 0);
 }
 
 void rl_cmd_fcall(rl_client *c)

@@ -16,4 +16,8 @@
  * functions VM shares the scripting state's rand48). */
 void rl_functions_free(rl_emu *emu);
 
+/* The script flags (scripts.h) of the function called name (len bytes, any
+ * case) in *flags: RL_OK, or RL_ERR when there is no such function. */
+int rl_functions_flags(rl_emu *emu, const char *name, size_t len, int *flags);
+
 #endif

@@ -24,4 +24,22 @@ extern const int rl_engine_tail_call_drops_caller;
  * and fix-ups. */
 void rl_engine_prepare(lua_State *L);
 
+/* Called as a script run starts, the Lua function at idx about to run;
+ * timed is 1 when the time limit is armed. Returns the hook events
+ * (LUA_MASK*) the engine needs besides the count events of the time limit,
+ * and sets *tail_line to the line the error handler falls back on when a
+ * tail call dropped the caller's frame (0: none known).
+ * PUC Lua needs nothing. LuaJIT (engine_luajit.c): when every tail call of
+ * the function is its own and on one line, that line; otherwise line events,
+ * which record the last line run. A timed run also needs call events
+ * (without any call or line hook LuaJIT's interpreter ends a Lua stack
+ * overflow as "error in error handling", with no message handler and no
+ * line); a run without a time limit and without line events needs no hook
+ * and gets LuaJIT's trace compiler for its length. */
+int rl_engine_run_begin(lua_State *L, int idx, int timed, int *tail_line);
+/* Called as the run ends: LuaJIT turns the compiler off again and drops the
+ * machine code it made, so no compiled loop can run where a hook must
+ * fire (the next timed run, FUNCTION LOAD's time limit). */
+void rl_engine_run_end(lua_State *L);
+
 #endif

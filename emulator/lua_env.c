@@ -58,15 +58,46 @@ void rl_lua_text_free(rl_lua_text *t)
 
 /* --- State, allocator, registry ------------------------------------------------ */
 
+/* Lua's allocator. Both engines pass the exact old size of a block (0 for
+ * a new one), so the emulator's lua_heap_bytes is exact. While a script runs
+ * inside rl_lua_env_pcall, growing the heap past the emulator's Lua memory
+ * limit is refused with NULL, which both engines raise as a "not enough
+ * memory" error (LUA_ERRMEM). The refusal comes before rl_realloc, which
+ * aborts on a real allocation failure. Shrinking and freeing never fail: Lua
+ * 5.1 does not expect them to. */
 static void *env_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
-    (void)ud;
-    (void)osize;
+    rl_lua_env *env = ud;
+    rl_emu *emu = env->emu;
+    if (!ptr) osize = 0;
     if (nsize == 0) {
         rl_free(ptr);
+        emu->lua_heap_bytes -= osize;
         return NULL;
     }
-    return rl_realloc(ptr, nsize);
+    if (nsize > osize && env->mem_enforce && !env->mem_grace && emu->lua_memory_limit > 0 &&
+        emu->lua_heap_bytes + (nsize - osize) > (uint64_t)emu->lua_memory_limit)
+        return NULL;
+    void *p = rl_realloc(ptr, nsize);
+    emu->lua_heap_bytes = emu->lua_heap_bytes - osize + nsize;
+    return p;
+}
+
+int rl_lua_env_pcall(rl_lua_env *env, int nargs, int nresults, int errfunc)
+{
+    env->mem_enforce++;
+    int rc = lua_pcall(env->L, nargs, nresults, errfunc);
+    env->mem_enforce--;
+    /* What the failed script built is garbage now; Lua 5.1 has no emergency
+     * collection, and its GC debt after a heap that size would let the next
+     * script hit the limit again before a cycle ran. */
+    if (rc == LUA_ERRMEM) lua_gc(env->L, LUA_GCCOLLECT, 0);
+    return rc;
+}
+
+void rl_lua_env_mem_grace(rl_lua_env *env, int on)
+{
+    env->mem_grace += on ? 1 : -1;
 }
 
 rl_lua_env *rl_lua_env_get(lua_State *L)
@@ -1061,9 +1092,11 @@ void rl_lua_env_push_error_handler(lua_State *L)
  * over it, an error table is raised and the hook re-armed on every
  * instruction so a pcall in the script cannot swallow the stop (Redis does
  * the same for SCRIPT KILL). Line events (only where the engine needs them)
- * record the last line run for the error handler. */
+ * record the last line run for the error handler. Call events (LuaJIT,
+ * lua_engine.h) only need the hook to be there. */
 static void run_hook(lua_State *L, lua_Debug *ar)
 {
+    if (ar->event == LUA_HOOKCALL) return;
     rl_lua_env *env = rl_lua_env_get(L);
     rl_lua_run *run = env ? env->run : NULL;
     if (!run) return;
@@ -1077,11 +1110,29 @@ static void run_hook(lua_State *L, lua_Debug *ar)
         if (elapsed_ms < (uint64_t)run->timeout_ms) return;
         run->timed_out = 1;
         lua_sethook(L, run_hook, lua_gethookmask(L), 1);
+        /* PUC Lua keeps hooks per coroutine: when a coroutine ran out of
+         * time, the script's own thread must stop at its next instruction
+         * too, or coroutine.resume would swallow the stop for good. */
+        if (L != env->L) lua_sethook(env->L, run_hook, lua_gethookmask(env->L) | LUA_MASKCOUNT, 1);
     }
     char msg[128];
     snprintf(msg, sizeof(msg), RL_ERRF_SCRIPT_TIMEOUT, (long long)run->timeout_ms);
     rl_lua_push_error_table(L, msg);
     lua_error(L);
+}
+
+void rl_lua_env_push_timeout_error(rl_lua_env *env)
+{
+    lua_State *L = env->L;
+    char msg[128];
+    snprintf(msg, sizeof(msg), RL_ERRF_SCRIPT_TIMEOUT, (long long)env->run->timeout_ms);
+    rl_lua_push_error_table(L, msg);
+    if (env->run->last_line > 0) {
+        lua_pushstring(L, env->chunk_source);
+        lua_setfield(L, -2, "source");
+        lua_pushinteger(L, env->run->last_line);
+        lua_setfield(L, -2, "line");
+    }
 }
 
 void rl_lua_env_begin_run(rl_lua_env *env, rl_lua_run *run)
@@ -1092,13 +1143,14 @@ void rl_lua_env_begin_run(rl_lua_env *env, rl_lua_run *run)
     run->last_line = 0;
     env->emu->script_start_ms = env->emu->clock_ms;
     int mask = run->timeout_ms > 0 ? LUA_MASKCOUNT : 0;
-    if (rl_engine_tail_call_drops_caller) mask |= LUA_MASKLINE;
+    mask |= rl_engine_run_begin(env->L, -1, run->timeout_ms > 0, &run->last_line);
     if (mask) lua_sethook(env->L, run_hook, mask, HOOK_COUNT);
 }
 
 void rl_lua_env_end_run(rl_lua_env *env)
 {
     lua_sethook(env->L, NULL, 0, 0);
+    rl_engine_run_end(env->L);
     env->run = NULL;
     env->emu->script_start_ms = -1;
 }

@@ -50,6 +50,9 @@ typedef struct rl_lua_run {
     rl_client *caller;  /* the client that sent EVAL */
     rl_client *client;  /* the script's own client; its resp is the script's */
     int readonly;       /* EVAL_RO / no-writes: write commands are refused */
+    int allow_oom;      /* allow-oom: deny-oom commands run even over maxmemory */
+    int oom_at_start;   /* used memory was over maxmemory when the run began */
+    int write_dirty;    /* a write command passed the checks (Redis's SCRIPT_WRITE_DIRTY) */
     uint64_t start_ns;  /* monotonic clock at start */
     int64_t timeout_ms; /* 0 = no limit */
     int timed_out;
@@ -64,6 +67,8 @@ typedef struct rl_lua_env {
     uint64_t *rand48; /* the rand48 state, owned by the emulator's scripting */
     rl_lua_run *run;  /* non-NULL while a script runs */
     const char *chunk_source; /* RL_LUA_CHUNK_SOURCE or RL_LUA_FUNCTION_CHUNK_SOURCE */
+    int mem_enforce; /* > 0 inside rl_lua_env_pcall: the Lua memory limit applies */
+    int mem_grace;   /* > 0: the limit is lifted (rl_lua_env_mem_grace) */
 } rl_lua_env;
 
 /* Builds a fresh environment. rand48 must outlive it. Never returns NULL
@@ -96,9 +101,31 @@ int rl_lua_env_readonly_assign(lua_State *L);
 void rl_lua_env_set_global(lua_State *L, const char *name);
 
 /* Start and end of a run: installs run as the current one, freezes key
- * expiry at the current clock and arms the time limit; end undoes all. */
+ * expiry at the current clock and arms the time limit; end undoes all. The
+ * function about to run is on top of env's stack at begin (on LuaJIT, the
+ * line hook is installed only if that function needs it). */
 void rl_lua_env_begin_run(rl_lua_env *env, rl_lua_run *run);
 void rl_lua_env_end_run(rl_lua_env *env);
+
+/* lua_pcall on env->L under the Lua memory limit (rl_emu_set_lua_memory_limit):
+ * inside it an allocation that would grow the emulator's Lua heaps past the
+ * limit fails, and the call returns LUA_ERRMEM with "not enough memory" on
+ * the stack (no message handler runs for it); a full collection then frees
+ * what the script left. Outside it, where an error would be unprotected,
+ * Lua's allocations are never refused. */
+int rl_lua_env_pcall(rl_lua_env *env, int nargs, int nresults, int errfunc);
+
+/* Pushes the error table of a run that reached its time limit, for a run
+ * that still returned: on LuaJIT, a coroutine that ran out of time and was
+ * resumed in tail position ("return coroutine.resume(co)") leaves no
+ * instruction for the hook to stop. Its line is the last one known. */
+void rl_lua_env_push_timeout_error(rl_lua_env *env);
+
+/* Lifts the limit (on) or puts it back (off), in pairs: for C code that
+ * holds emulator memory while it pushes Lua values, such as redis.call
+ * converting a command's reply, which must not be interrupted by an error.
+ * The next allocation after it is judged against the limit again. */
+void rl_lua_env_mem_grace(rl_lua_env *env, int on);
 
 /* Marks the table at idx read-only for rawset, setmetatable and the globals
  * proxy. */

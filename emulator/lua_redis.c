@@ -6,7 +6,8 @@
  *
  * Memory discipline at the Lua boundary: the argv array and the reply tree
  * of redis.call are freed before lua_error is called (lua_error longjmps).
- * Lua's own allocations never fail (the allocator aborts on OOM). */
+ * Lua allocations can fail while a script runs (the Lua memory limit,
+ * lua_env.h), so redis.call converts a reply under rl_lua_env_mem_grace. */
 #include "lua_redis.h"
 
 #include <lauxlib.h>
@@ -460,6 +461,9 @@ static const char *check_script_command(const rl_lua_run *run, const rl_command 
     if (cmd->flags & RL_CMD_NOSCRIPT) return RL_ERR_LUA_NOSCRIPT_COMMAND;
     if (run->readonly && (cmd->flags & (RL_CMD_WRITE | RL_CMD_MAY_REPLICATE)))
         return RL_ERR_LUA_READONLY_WRITE;
+    /* scriptVerifyOOM: only before the script's first write. */
+    if (!run->allow_oom && run->oom_at_start && !run->write_dirty && (cmd->flags & RL_CMD_DENYOOM))
+        return RL_ERR_OOM;
     return NULL;
 }
 
@@ -485,13 +489,18 @@ static int redis_generic_command(lua_State *L, int raise)
         return raise ? lua_error(L) : 1;
     }
 
+    if (cmd->flags & RL_CMD_WRITE) run->write_dirty = 1;
     rl_client *sc = run->client;
     rl_command_exec(sc, cmd, argc, argv);
     rl_reply *reply = rl_client_take_reply(sc);
     free_argv(argv, argv_stack);
     lua_settop(L, 0);
     int failed = reply->type == RL_REPLY_ERROR;
+    /* A memory error raised halfway would leak the reply: the Lua memory
+     * limit waits until it is converted and freed. */
+    rl_lua_env_mem_grace(env, 1);
     if (!push_reply(L, reply, sc->resp)) lua_pushnil(L);
+    rl_lua_env_mem_grace(env, 0);
     rl_reply_free(reply);
     if (raise && failed) return lua_error(L);
     return 1;

@@ -40,6 +40,20 @@ int64_t rl_emu_clock_ms(const rl_emu *emu);
  * is stopped with an error. */
 void rl_emu_set_script_timeout_ms(rl_emu *emu, int64_t ms);
 
+/* The cap on the Lua heap, in bytes, for the emulator's two Lua VMs (EVAL
+ * and functions) together; default RL_DEFAULT_LUA_MEMORY_LIMIT, 0 = none.
+ * While a script runs, an allocation that would grow the heap past it is
+ * refused, and the script fails as Redis answers a Lua allocation failure:
+ * "ERR Error running script <sha>, not enough memory". */
+#define RL_DEFAULT_LUA_MEMORY_LIMIT (1024LL * 1024 * 1024)
+void rl_emu_set_lua_memory_limit(rl_emu *emu, int64_t bytes);
+
+/* Redis's maxmemory (policy noeviction), in bytes; default 0 = none. CONFIG
+ * SET is refused inside scripts, so this is where tests set it. Used memory
+ * is approximated (server.h, rl_emu_used_memory); 1 makes every deny-oom
+ * command fail with "OOM command not allowed when used memory > 'maxmemory'." */
+void rl_emu_set_maxmemory(rl_emu *emu, int64_t bytes);
+
 /* After a script error: the Lua traceback of the failing script (chunk names
  * and lines as Lua reports them, e.g. "user_script:3"), or NULL. Valid until
  * the next call. */

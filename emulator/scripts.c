@@ -468,7 +468,7 @@ uint64_t *rl_script_rand48(rl_emu *emu)
 }
 
 void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *name, int readonly,
-                   long long numkeys, int keys_as_arguments)
+                   long long numkeys, int keys_as_arguments, int allow_oom)
 {
     rl_scripting *s = get_scripting(c->emu);
     lua_State *L = env->L;
@@ -476,6 +476,8 @@ void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *nam
     run.caller = c;
     run.client = sc;
     run.readonly = readonly;
+    run.allow_oom = allow_oom;
+    run.oom_at_start = rl_emu_over_maxmemory(c->emu);
     sc->db = c->db;
     sc->resp = 2;
     sc->flags = RL_CLIENT_SCRIPT | RL_CLIENT_DENY_BLOCKING |
@@ -488,7 +490,12 @@ void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *nam
     push_string_array(L, c->argv + 3 + numkeys, c->argc - 3 - numkeys);
     if (!keys_as_arguments) rl_lua_env_set_global(L, "ARGV");
     int nargs = keys_as_arguments ? 2 : 0;
-    int err = lua_pcall(L, nargs, 1, -(nargs + 2));
+    int err = rl_lua_env_pcall(env, nargs, 1, -(nargs + 2));
+    if (!err && run.timed_out) {
+        lua_pop(L, 1);
+        rl_lua_env_push_timeout_error(env);
+        err = LUA_ERRRUN;
+    }
     if (++s->gc_count == GC_CYCLE_PERIOD) {
         lua_gc(L, LUA_GCSTEP, GC_CYCLE_PERIOD);
         s->gc_count = 0;
@@ -496,6 +503,14 @@ void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *nam
     if (err) {
         reply_script_error(c, L, name);
         lua_pop(L, 1);
+        if (err == LUA_ERRMEM) {
+            /* No message handler ran, so there are no frames; say why. */
+            char note[160];
+            int n = snprintf(note, sizeof(note), RL_ERRF_LUA_MEMORY_LIMIT_NOTE,
+                             (long long)c->emu->lua_memory_limit);
+            run.traceback.len = 0;
+            rl_lua_text_append(&run.traceback, note, (size_t)n);
+        }
         s->last_traceback = rl_lua_text_take(&run.traceback);
     } else {
         rl_add_reply_take(c, rl_lua_to_reply(L, sc->resp, c->resp));
@@ -553,7 +568,59 @@ static void eval_generic(rl_client *c, int evalsha, int ro)
     }
 
     int readonly = ro || (!compat && (e->flags & RL_SCRIPT_FLAG_NO_WRITES));
-    rl_script_run(c, s->env, s->client, sha, readonly, numkeys, 0);
+    int allow_oom = !compat && (e->flags & RL_SCRIPT_FLAG_ALLOW_OOM);
+    rl_script_run(c, s->env, s->client, sha, readonly, numkeys, 0, allow_oom);
+}
+
+/* scriptFlagsToCmdFlags: a script that declares flags replaces the
+ * command's stale, deny-oom, write and may-replicate flags with its own. */
+static uint64_t script_flags_to_cmd_flags(uint64_t cmd_flags, int script_flags)
+{
+    cmd_flags &= ~(RL_CMD_STALE | RL_CMD_DENYOOM | RL_CMD_WRITE | RL_CMD_MAY_REPLICATE);
+    if (!(script_flags & (RL_SCRIPT_FLAG_ALLOW_OOM | RL_SCRIPT_FLAG_NO_WRITES)))
+        cmd_flags |= RL_CMD_DENYOOM;
+    if (!(script_flags & RL_SCRIPT_FLAG_NO_WRITES)) cmd_flags |= RL_CMD_WRITE;
+    if (script_flags & RL_SCRIPT_FLAG_ALLOW_STALE) cmd_flags |= RL_CMD_STALE;
+    return cmd_flags;
+}
+
+/* evalGetCommandFlags and fcallGetCommandFlags, for the dispatcher's
+ * maxmemory gate: the flags of a cached script, or of the shebang of an
+ * EVAL body not cached yet (a shebang that does not parse leaves the
+ * command's flags, and EVAL then answers the shebang error). */
+uint64_t rl_script_command_flags(rl_client *c, const rl_command *cmd, int argc,
+                                 const rl_arg *argv)
+{
+    uint64_t flags = cmd->flags;
+    int script_flags;
+    if (cmd->proc == rl_cmd_fcall || cmd->proc == rl_cmd_fcall_ro) {
+        if (rl_functions_flags(c->emu, argv[1].ptr, argv[1].len, &script_flags) != RL_OK)
+            return flags;
+        return script_flags_to_cmd_flags(flags, script_flags);
+    }
+    int evalsha = cmd->proc == rl_cmd_evalsha || cmd->proc == rl_cmd_evalsha_ro;
+    if (!evalsha && cmd->proc != rl_cmd_eval && cmd->proc != rl_cmd_eval_ro) return flags;
+    if (argc < 2 || (evalsha && argv[1].len != 40)) return flags;
+    char sha[RL_SHA1_HEX_SIZE];
+    if (evalsha) sha_from_arg(sha, &argv[1]);
+    else rl_sha1_hex(sha, argv[1].ptr, argv[1].len);
+    script_entry *e = NULL;
+    if (c->emu->scripting) HASH_FIND_STR(c->emu->scripting->scripts, sha, e);
+    if (e) {
+        script_flags = e->flags;
+    } else {
+        if (evalsha) return flags;
+        /* parse_shebang replies on error: a scratch client takes it. */
+        rl_client *tmp = rl_client_new(c->emu);
+        char *body = rl_memdup(argv[1].ptr, argv[1].len);
+        size_t shebang_len;
+        int rc = parse_shebang(tmp, body, &script_flags, &shebang_len);
+        rl_free(body);
+        rl_client_free(tmp);
+        if (rc != RL_OK) return flags;
+    }
+    if (script_flags & RL_SCRIPT_FLAG_EVAL_COMPAT_MODE) return flags;
+    return script_flags_to_cmd_flags(flags, script_flags);
 }
 
 /* --- Commands ------------------------------------------------------------------------ */

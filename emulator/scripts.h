@@ -55,8 +55,10 @@ void rl_script_reset_last(rl_emu *emu);
  * popped. Keys and arguments are c->argv[3 .. 3+numkeys) and the rest: as the
  * KEYS and ARGV globals, or (keys_as_arguments) as the function's two
  * parameters. sc is the client the script's commands run on; name is what
- * error replies call the script (its SHA1, or the function's name). */
+ * error replies call the script (its SHA1, or the function's name).
+ * allow_oom: the script declared allow-oom, so its deny-oom commands run
+ * even when used memory was over maxmemory at the start. */
 void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *name, int readonly,
-                   long long numkeys, int keys_as_arguments);
+                   long long numkeys, int keys_as_arguments, int allow_oom);
 
 #endif

@@ -19,6 +19,7 @@ rl_emu *rl_emu_new(void)
     emu->clock_ms = RL_DEFAULT_CLOCK_MS;
     emu->script_start_ms = -1;
     emu->script_timeout_ms = 5000;
+    emu->lua_memory_limit = RL_DEFAULT_LUA_MEMORY_LIMIT;
     emu->rand_state = 0x5DEECE66DULL;
     emu->client = rl_client_new(emu);
     return emu;
@@ -67,6 +68,27 @@ void rl_emu_set_script_timeout_ms(rl_emu *emu, int64_t ms)
     emu->script_timeout_ms = ms;
 }
 
+void rl_emu_set_lua_memory_limit(rl_emu *emu, int64_t bytes)
+{
+    emu->lua_memory_limit = bytes > 0 ? bytes : 0;
+}
+
+void rl_emu_set_maxmemory(rl_emu *emu, int64_t bytes)
+{
+    emu->maxmemory = bytes > 0 ? bytes : 0;
+}
+
+size_t rl_emu_used_memory(const rl_emu *emu)
+{
+    size_t used = rl_mem_used();
+    return used > emu->lua_heap_bytes ? used - emu->lua_heap_bytes : 0;
+}
+
+int rl_emu_over_maxmemory(const rl_emu *emu)
+{
+    return emu->maxmemory > 0 && rl_emu_used_memory(emu) > (size_t)emu->maxmemory;
+}
+
 void rl_emu_set_resp(rl_emu *emu, int proto)
 {
     emu->client->resp = proto == 3 ? 3 : 2;
@@ -101,6 +123,10 @@ rl_reply *rl_client_call(rl_client *c, int argc, const rl_arg *argv)
         rl_command_reply_unknown(c, argc, argv);
     } else if (!rl_command_arity_ok(cmd, argc)) {
         rl_add_reply_errorf(c, RL_ERRF_WRONG_ARITY, cmd->fullname);
+    } else if (rl_emu_over_maxmemory(c->emu) &&
+               (rl_script_command_flags(c, cmd, argc, argv) & RL_CMD_DENYOOM)) {
+        /* processCommand's maxmemory gate (noeviction: nothing to evict). */
+        rl_add_reply_error(c, RL_ERR_OOM);
     } else {
         rl_command_exec(c, cmd, argc, argv);
     }

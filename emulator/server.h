@@ -111,6 +111,14 @@ struct rl_emu {
      * started (Redis freezes it for the script's length); -1 otherwise. */
     int64_t script_start_ms;
     int64_t script_timeout_ms;
+    /* Limits (docs/lua.md, "Limits"): the Lua heaps of both VMs together may
+     * not grow past lua_memory_limit bytes while a script runs (0 = none);
+     * lua_heap_bytes is what they hold now, counted by their allocator.
+     * maxmemory (0 = none) is Redis's setting with the noeviction policy,
+     * judged against rl_emu_used_memory. */
+    int64_t lua_memory_limit;
+    size_t lua_heap_bytes;
+    int64_t maxmemory;
     uint64_t rand_state;     /* deterministic PRNG for RANDOMKEY and friends */
     rl_client *client;       /* the built-in client used by rl_emu_call */
     struct rl_scripting *scripting;
@@ -119,6 +127,14 @@ struct rl_emu {
 
 /* Milliseconds against which key expiry is judged right now. */
 int64_t rl_emu_expiry_now(const rl_emu *emu);
+
+/* Redis's used_memory as the emulator approximates it: every byte allocated
+ * through mem.h in the process (rl_mem_used) except the Lua heaps of emu,
+ * which Redis 7.0 does not count either. */
+size_t rl_emu_used_memory(const rl_emu *emu);
+/* 1 when maxmemory is set and used memory is over it (Redis's
+ * performEvictions() == EVICT_FAIL under noeviction). */
+int rl_emu_over_maxmemory(const rl_emu *emu);
 
 /* A deterministic pseudo-random number (splitmix64 on emu->rand_state). */
 uint64_t rl_emu_random(rl_emu *emu);
@@ -131,5 +147,11 @@ rl_reply *rl_client_call(rl_client *c, int argc, const rl_arg *argv);
 
 /* Hooks implemented by scripts.c. */
 void rl_scripting_free(rl_emu *emu);
+/* Redis's getCommandFlags: cmd's flags, except that EVAL, EVALSHA (and _RO)
+ * of a script with a shebang, and FCALL (_RO) of a known function, take
+ * their flags from the script's: deny-oom and write unless allow-oom or
+ * no-writes say otherwise. */
+uint64_t rl_script_command_flags(rl_client *c, const rl_command *cmd, int argc,
+                                 const rl_arg *argv);
 
 #endif
