@@ -14,6 +14,13 @@
 
 typedef struct rl_backend rl_backend;
 
+/* Limits (docs/lua.md, "Limits"); -1 leaves a setting as it is. */
+typedef struct rl_backend_limits {
+    int64_t timeout_ms;       /* the script time limit, 0 = none */
+    int64_t lua_memory_bytes; /* the Lua heap limit, 0 = none */
+    int64_t maxmemory;        /* Redis's maxmemory, 0 = none */
+} rl_backend_limits;
+
 struct rl_backend {
     const char *name;   /* "emulator", "redis" */
     int has_clock;      /* 1 if set_clock_ms/advance_ms work (the emulator) */
@@ -39,6 +46,13 @@ struct rl_backend {
     int (*set_script_timeout_ms)(rl_backend *b, int64_t ms);
     int64_t script_timeout_ms; /* the limit last set, if has_script_timeout */
     int has_script_timeout;    /* 1 once set_script_timeout_ms succeeded */
+    /* Optional, NULL where unsupported: applies the limits that are not -1
+     * to the server as it is now (a fixture case's limits, right after
+     * reset); the next reset forgets them. 0, or -1 with errstr set. */
+    int (*set_limits)(rl_backend *b, const rl_backend_limits *l);
+    /* Applied by every reset of a backend that has set_limits (the
+     * command-line options); -1 leaves the emulator's default. */
+    rl_backend_limits defaults;
 };
 
 /* The emulator backend (harness/backend_emu.c). */

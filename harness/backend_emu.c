@@ -4,13 +4,24 @@
 #include "mem.h"
 #include "redlua.h"
 
+static int emu_set_limits(rl_backend *b, const rl_backend_limits *l)
+{
+    if (l->timeout_ms >= 0)
+        rl_emu_set_script_timeout_ms(b->ctx, l->timeout_ms);
+    if (l->lua_memory_bytes >= 0)
+        rl_emu_set_lua_memory_limit(b->ctx, l->lua_memory_bytes);
+    if (l->maxmemory >= 0)
+        rl_emu_set_maxmemory(b->ctx, l->maxmemory);
+    return 0;
+}
+
 static int emu_reset(rl_backend *b)
 {
     rl_emu_free(b->ctx);
     b->ctx = rl_emu_new();
     if (b->has_script_timeout)
         rl_emu_set_script_timeout_ms(b->ctx, b->script_timeout_ms);
-    return 0;
+    return emu_set_limits(b, &b->defaults);
 }
 
 static int emu_set_script_timeout(rl_backend *b, int64_t ms)
@@ -68,5 +79,7 @@ rl_backend *rl_backend_emu_new(void)
     b->last_log = emu_log;
     b->free = emu_free;
     b->set_script_timeout_ms = emu_set_script_timeout;
+    b->set_limits = emu_set_limits;
+    b->defaults = (rl_backend_limits){-1, -1, -1};
     return b;
 }

@@ -944,15 +944,38 @@ static int parse_keyspace(fctx *c, const rl_json *ks)
     return 0;
 }
 
+/* The limits a case may set, also at file level (docs/fixture-format.md,
+ * "Limits"): each a non-negative integer; out[i] stays -1 when absent. */
+static const char *const limit_fields[RL_CASE_LIMITS] = {"timeout_ms", "lua_memory_mb",
+                                                         "maxmemory"};
+
+static int parse_limits(fctx *c, const rl_json *obj, int64_t out[RL_CASE_LIMITS])
+{
+    for (int i = 0; i < RL_CASE_LIMITS; i++) {
+        const rl_json *v = rl_json_get(obj, limit_fields[i]);
+        out[i] = -1;
+        if (v == NULL)
+            continue;
+        if (want_int64(c, v, limit_fields[i], 0) != 0)
+            return -1;
+        out[i] = v->integer;
+    }
+    return 0;
+}
+
 static int parse_case(fctx *c, size_t idx, const rl_json *v)
 {
-    static const char *const allowed[] = {"name", "clock_ms", "steps", "keyspace", NULL};
+    static const char *const allowed[] = {"name",       "clock_ms",      "steps",     "keyspace",
+                                          "timeout_ms", "lua_memory_mb", "maxmemory", NULL};
     rl_case *cs = &c->f->cases[idx];
     cs->line = v->line;
     cs->col = v->col;
     if (v->type != RL_JSON_OBJECT)
         return ferr(c, v, "a case must be an object, not %s", json_type_name(v));
-    if (check_fields(c, v, "case", allowed, "name, clock_ms, steps, keyspace") != 0)
+    if (check_fields(c, v, "case", allowed,
+                     "name, clock_ms, steps, keyspace, timeout_ms, lua_memory_mb, maxmemory") != 0)
+        return -1;
+    if (parse_limits(c, v, cs->limits) != 0)
         return -1;
     const rl_json *name = rl_json_get(v, "name");
     if (name != NULL) {
@@ -1082,13 +1105,18 @@ static void add_extra_dirs(fctx *c)
 
 static int parse_fixture(fctx *c, const rl_json *root)
 {
-    static const char *const allowed[] = {"redlua", "name", "include", "scripts", "cases",
-                                          NULL};
+    static const char *const allowed[] = {"redlua",     "name",          "include",   "scripts",
+                                          "cases",      "timeout_ms",    "lua_memory_mb",
+                                          "maxmemory",  NULL};
     rl_fixture *f = c->f;
     if (root->type != RL_JSON_OBJECT)
         return ferr(c, root, "a fixture must be a JSON object, not %s", json_type_name(root));
-    if (check_fields(c, root, "top-level", allowed, "redlua, name, include, scripts, cases") !=
-        0)
+    if (check_fields(c, root, "top-level", allowed,
+                     "redlua, name, include, scripts, cases, timeout_ms, lua_memory_mb, "
+                     "maxmemory") != 0)
+        return -1;
+    int64_t file_limits[RL_CASE_LIMITS];
+    if (parse_limits(c, root, file_limits) != 0)
         return -1;
     const rl_json *ver = rl_json_get(root, "redlua");
     if (ver == NULL)
@@ -1122,6 +1150,9 @@ static int parse_fixture(fctx *c, const rl_json *root)
     for (size_t i = 0; i < cases->count; i++) {
         if (parse_case(c, i, cases->items[i]) != 0)
             return -1;
+        for (int j = 0; j < RL_CASE_LIMITS; j++)
+            if (f->cases[i].limits[j] < 0)
+                f->cases[i].limits[j] = file_limits[j];
     }
     return 0;
 }

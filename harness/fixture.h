@@ -117,6 +117,12 @@ typedef struct rl_step {
     size_t error_len;
 } rl_step;
 
+/* Indexes into rl_case.limits. */
+#define RL_CASE_LIMIT_TIMEOUT_MS 0
+#define RL_CASE_LIMIT_LUA_MEMORY_MB 1
+#define RL_CASE_LIMIT_MAXMEMORY 2
+#define RL_CASE_LIMITS 3
+
 typedef struct rl_case {
     char *name;
     int line, col;
@@ -126,6 +132,9 @@ typedef struct rl_case {
     size_t nsteps;
     rl_step *steps;
     const rl_json *keyspace; /* the "keyspace" object, or NULL */
+    /* timeout_ms, lua_memory_mb, maxmemory (RL_CASE_LIMIT_*), from the case
+     * or else the file; -1 where neither sets it. */
+    int64_t limits[RL_CASE_LIMITS];
 } rl_case;
 
 struct rl_fixture {

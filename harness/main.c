@@ -57,6 +57,12 @@ static const char usage_text[] =
     "                         after the fixture's own \"include\" list (repeatable)\n"
     "  --timeout-ms N         stop a script that runs longer than N ms with an\n"
     "                         error (default 5000; 0 = no limit)\n"
+    "  --lua-memory-mb N      fail a script whose Lua heap would grow past N MiB\n"
+    "                         (\"not enough memory\"; default 1024; 0 = no limit)\n"
+    "  --maxmemory BYTES      Redis's maxmemory (noeviction): deny-oom commands\n"
+    "                         answer OOM once used memory is over it (default 0,\n"
+    "                         none). A fixture's timeout_ms, lua_memory_mb and\n"
+    "                         maxmemory fields win over these options\n"
     "\n"
     "Selecting:\n"
     "  -k PATTERN             run only the cases whose name, fixture name or file\n"
@@ -115,6 +121,8 @@ typedef struct opts {
     const char *engine;
     int has_timeout;
     int64_t timeout_ms;
+    int64_t lua_memory_mb; /* -1 unless --lua-memory-mb */
+    int64_t maxmemory;     /* -1 unless --maxmemory */
     int verbose;
     strlist patterns;
     strlist include_dirs; /* -I */
@@ -372,6 +380,14 @@ static int parse_args(int argc, char **argv, opts *o, strlist *paths)
                 return usage_error("--timeout-ms takes a number of milliseconds, not",
                                    v ? v : "(nothing)");
             o->has_timeout = 1;
+        } else if (opt_value(argc, argv, &i, "--lua-memory-mb", &v)) {
+            if (v == NULL || parse_int64(v, &o->lua_memory_mb) != 0 ||
+                o->lua_memory_mb > (INT64_MAX >> 20))
+                return usage_error("--lua-memory-mb takes a number of MiB, not",
+                                   v ? v : "(nothing)");
+        } else if (opt_value(argc, argv, &i, "--maxmemory", &v)) {
+            if (v == NULL || parse_int64(v, &o->maxmemory) != 0)
+                return usage_error("--maxmemory takes a number of bytes, not", v ? v : "(nothing)");
         } else if (opt_value(argc, argv, &i, "-I", &v)) {
             if (v == NULL || v[0] == '\0')
                 return usage_error("-I takes a DIR", NULL);
@@ -516,6 +532,12 @@ static rl_backend *make_backend(const ctx *x, char *err, size_t errlen)
     }
     if (b != NULL && x->o->has_timeout && b->set_script_timeout_ms != NULL)
         b->set_script_timeout_ms(b, x->o->timeout_ms);
+    if (b != NULL && b->set_limits != NULL) {
+        if (x->o->lua_memory_mb >= 0)
+            b->defaults.lua_memory_bytes = x->o->lua_memory_mb << 20;
+        if (x->o->maxmemory >= 0)
+            b->defaults.maxmemory = x->o->maxmemory;
+    }
     return b;
 }
 
@@ -1048,6 +1070,8 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof(o));
     o.engine = rl_emu_engine();
     o.jobs = -1;
+    o.lua_memory_mb = -1;
+    o.maxmemory = -1;
     strlist paths = {0};
     int rc = parse_args(argc, argv, &o, &paths);
     if (rc < 0 && strcmp(o.engine, rl_emu_engine()) != 0) {

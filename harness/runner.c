@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "diff.h"
+#include "errors.h"
 #include "match.h"
 #include "mem.h"
 #include "params.h"
@@ -212,6 +213,13 @@ static void describe_failure(run *r, size_t idx, const rl_reply *reply, int from
     if (from_load)
         rl_buf_puts(m, "  (the error is SCRIPT LOAD's: the script did not load)\n");
     put_location(m, reply, sc);
+    /* The time limit's error, whatever the expectation: say what stopped it. */
+    size_t tlen = strcspn(RL_ERRF_SCRIPT_TIMEOUT, "%");
+    if (reply->type == RL_REPLY_ERROR && reply->len >= tlen &&
+        memcmp(reply->str, RL_ERRF_SCRIPT_TIMEOUT, tlen) == 0)
+        rl_buf_puts(m, "  timed out:      the script ran past its time limit (\"timeout_ms\" in the "
+                       "fixture or\n                  --timeout-ms) and was stopped on the last "
+                       "line of its traceback\n");
     if (reply->type == RL_REPLY_ERROR && tb != NULL && tb[0] != '\0') {
         static const rl_loaded_script no_script;
         rl_buf_puts(m, "  traceback (most recent call last):\n");
@@ -735,6 +743,17 @@ int rl_run_case_capture(rl_backend *b, const rl_fixture *f, size_t case_index,
         out->message = rl_buf_take(&m);
         return 0;
     }
+    const int64_t *lim = cs->limits;
+    int has_limits = lim[RL_CASE_LIMIT_TIMEOUT_MS] >= 0 ||
+                     lim[RL_CASE_LIMIT_LUA_MEMORY_MB] >= 0 || lim[RL_CASE_LIMIT_MAXMEMORY] >= 0;
+    if (has_limits && b->set_limits == NULL) {
+        rl_buf m = {0};
+        rl_buf_printf(&m, "the %s backend cannot apply the case's limits (timeout_ms, "
+                          "lua_memory_mb, maxmemory)", b->name);
+        out->status = RL_CASE_SKIP;
+        out->message = rl_buf_take(&m);
+        return 0;
+    }
     run r = {b, f, cs, case_index, hook, ud, 0, {0}, cap, 0, 0, 0};
     int keep_going = cap != NULL && cap->keep_going;
     if (cap != NULL) {
@@ -754,6 +773,17 @@ int rl_run_case_capture(rl_backend *b, const rl_fixture *f, size_t case_index,
         rl_buf_printf(&r.msg, "backend %s cannot set its clock: %s\n", b->name, b->errstr);
         r.backend_failed = 1;
         result = -1;
+    } else if (has_limits) {
+        int64_t mb = lim[RL_CASE_LIMIT_LUA_MEMORY_MB];
+        rl_backend_limits l = {lim[RL_CASE_LIMIT_TIMEOUT_MS],
+                               mb < 0 ? -1 : mb > (INT64_MAX >> 20) ? INT64_MAX : mb << 20,
+                               lim[RL_CASE_LIMIT_MAXMEMORY]};
+        if (b->set_limits(b, &l) != 0) {
+            rl_buf_printf(&r.msg, "backend %s cannot apply the case's limits: %s\n", b->name,
+                          b->errstr);
+            r.backend_failed = 1;
+            result = -1;
+        }
     }
     char **shas = rl_calloc(f->nscripts ? f->nscripts : 1, sizeof(char *));
     /* keep_going runs on past failing steps (never past a backend failure),
