@@ -2776,6 +2776,52 @@ static int verdict(run *R, const cmd *c, const rl_reply *e, const rl_reply *r, i
     return 1;
 }
 
+/* After a random pop the two sets hold different members. The emulator's
+ * set is rebuilt from Redis's members in Redis's encoding, keeping the key's
+ * expiry: patching members in with SADD/SREM is not enough, because a set
+ * that became a hashtable never turns back into an intset, while SPOP can
+ * leave Redis with a fresh intset (it copies the members it keeps into a
+ * new set). */
+static void mirror_set(run *R, const char *key, size_t klen)
+{
+    cmd members = {0}, enc = {0}, when = {0}, del = {0}, add = {0}, rem = {0}, exp = {0};
+    cmd_of(&members, 2, S_("SMEMBERS"), key, klen);
+    cmd_of(&enc, 3, S_("OBJECT"), S_("ENCODING"), key, klen);
+    cmd_of(&when, 2, S_("PEXPIRETIME"), key, klen);
+    cmd_of(&del, 2, S_("DEL"), key, klen);
+    rl_reply *m = redis_cmd(R, &members), *e = redis_cmd(R, &enc);
+    rl_reply *t = emu_call(R, &when);
+    rl_reply_free(emu_call(R, &del));
+    static const char sentinel[] = "\x01redlua-mirror\x01";
+    int hashtable = e && e->type == RL_REPLY_BULK && e->len == 9 && !memcmp(e->str, "hashtable", 9);
+    if (m && m->type == RL_REPLY_ARRAY && m->elements > 0) {
+        cmd_of(&add, 2, S_("SADD"), key, klen);
+        if (hashtable) arg(&add, sentinel, sizeof(sentinel) - 1); /* forces a hashtable */
+        for (size_t i = 0; i < m->elements; i++) arg(&add, m->element[i]->str, m->element[i]->len);
+        rl_reply_free(emu_call(R, &add));
+        if (hashtable) {
+            cmd_of(&rem, 3, S_("SREM"), key, klen, sentinel, sizeof(sentinel) - 1);
+            rl_reply_free(emu_call(R, &rem));
+        }
+        if (t && t->type == RL_REPLY_INTEGER && t->integer >= 0) {
+            char ms[32];
+            int n = snprintf(ms, sizeof(ms), "%lld", t->integer);
+            cmd_of(&exp, 3, S_("PEXPIREAT"), key, klen, ms, (size_t)n);
+            rl_reply_free(emu_call(R, &exp));
+        }
+    }
+    rl_reply_free(m);
+    rl_reply_free(e);
+    rl_reply_free(t);
+    cmd_clear(&members);
+    cmd_clear(&enc);
+    cmd_clear(&when);
+    cmd_clear(&del);
+    cmd_clear(&add);
+    cmd_clear(&rem);
+    cmd_clear(&exp);
+}
+
 /* SPOP: which members go is random on both sides. The reply is checked by
  * Redis's rules against each side's set read just before (the two sets
  * compared as well); a count covering the set answers all of it, in
@@ -2851,20 +2897,7 @@ static int run_spop(run *R, const cmd *c)
             }
             if (ok) {
                 /* Resynchronise: the emulator gets Redis's remaining set. */
-                cmd add = {0}, rem = {0};
-                cmd_of(&add, 2, S_("SADD"), c->argv[o + 1], c->len[o + 1]);
-                cmd_of(&rem, 2, S_("SREM"), c->argv[o + 1], c->len[o + 1]);
-                const rl_reply *ea = have_count ? NULL : e, *ra = have_count ? NULL : r;
-                size_t n = have_count ? (size_t)count : 1;
-                for (size_t i = 0; i < n; i++) {
-                    const rl_reply *x = ea ? ea : e->element[i], *y = ra ? ra : r->element[i];
-                    arg(&add, x->str, x->len);
-                    arg(&rem, y->str, y->len);
-                }
-                rl_reply_free(emu_call(R, &add));
-                rl_reply_free(emu_call(R, &rem));
-                cmd_clear(&add);
-                cmd_clear(&rem);
+                mirror_set(R, c->argv[o + 1], c->len[o + 1]);
                 R->resyncs++;
             }
         }
