@@ -636,8 +636,10 @@ static void coroutines_and_gc_should_work_as_in_redis(void **state)
                   ")", "0");
     rl_assert_cmd(emu, ":1\r\n",
                   "EVAL", "return collectgarbage('count') > 0", "0");
-    rl_assert_cmd(emu, "$-1\r\n",
-                  "EVAL", "return collectgarbage('step')", "0");
+    /* Whether a step finishes a cycle depends on the heap, so only its type
+     * is pinned (Redis's reply was false here, in another heap). */
+    rl_assert_cmd(emu, "$7\r\nboolean\r\n",
+                  "EVAL", "return type(collectgarbage('step'))", "0");
     rl_assert_cmd(emu, ":0\r\n",
                   "EVAL", "return collectgarbage('collect')", "0");
     rl_assert_cmd(emu, ":0\r\n",
