@@ -1478,6 +1478,22 @@ void rl_cmd_xrevrange(rl_client *c)
     xrange_generic(c, 1);
 }
 
+/* Parses argv[first..] as strict IDs; XDEL and XACK parse every ID before
+ * acting on any, as Redis does. Returns an rl_malloc'd array, or NULL after
+ * replying with the parse error. */
+static rl_stream_id *parse_id_args(rl_client *c, int first)
+{
+    int n = c->argc - first;
+    rl_stream_id *ids = rl_malloc((size_t)(n > 0 ? n : 1) * sizeof(*ids));
+    for (int j = 0; j < n; j++) {
+        if (parse_strict_id(c, &c->argv[first + j], &ids[j], 0, NULL) != RL_OK) {
+            rl_free(ids);
+            return NULL;
+        }
+    }
+    return ids;
+}
+
 void rl_cmd_xdel(rl_client *c)
 {
     int wrongtype;
@@ -1488,13 +1504,8 @@ void rl_cmd_xdel(rl_client *c)
         return;
     }
     int nids = c->argc - 2;
-    rl_stream_id *ids = rl_malloc((size_t)nids * sizeof(*ids));
-    for (int j = 0; j < nids; j++) {
-        if (parse_strict_id(c, &c->argv[j + 2], &ids[j], 0, NULL) != RL_OK) {
-            rl_free(ids);
-            return;
-        }
-    }
+    rl_stream_id *ids = parse_id_args(c, 2);
+    if (!ids) return;
     long long deleted = 0;
     int first_entry = 0;
     for (int j = 0; j < nids; j++) {
@@ -1908,13 +1919,8 @@ void rl_cmd_xack(rl_client *c)
         return;
     }
     int nids = c->argc - 3;
-    rl_stream_id *ids = rl_malloc((size_t)nids * sizeof(*ids));
-    for (int j = 0; j < nids; j++) {
-        if (parse_strict_id(c, &c->argv[j + 3], &ids[j], 0, NULL) != RL_OK) {
-            rl_free(ids);
-            return;
-        }
-    }
+    rl_stream_id *ids = parse_id_args(c, 3);
+    if (!ids) return;
     long long acked = 0;
     for (int j = 0; j < nids; j++) {
         snack *nack = ptree_remove(&g->pel, &ids[j]);
