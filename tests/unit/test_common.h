@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "commands.h"
 #include "mem.h"
 #include "redlua.h"
 #include "reply.h"
@@ -36,6 +37,28 @@ static inline void rl_assert_resp_len(rl_reply *r, const char *expected, size_t 
 /* Runs a command given as C strings and checks its RESP2 reply. */
 #define rl_assert_cmd(emu, expected, ...) \
     rl_assert_resp(rl_emu_callv((emu), __VA_ARGS__, (const char *)NULL), expected)
+
+/* A command table row as COMMAND INFO on redis-server shows it. */
+typedef struct rl_test_row {
+    const char *name;
+    int arity;
+    uint64_t flags;
+    int first, last, step;
+} rl_test_row;
+
+/* Checks that each command's row in the table is exactly as given. */
+static inline void rl_assert_command_rows(const rl_test_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const rl_command *cmd = rl_command_lookup_name(rows[i].name, strlen(rows[i].name));
+        assert_non_null(cmd);
+        assert_int_equal(cmd->arity, rows[i].arity);
+        assert_int_equal(cmd->flags, rows[i].flags);
+        assert_int_equal(cmd->firstkey, rows[i].first);
+        assert_int_equal(cmd->lastkey, rows[i].last);
+        assert_int_equal(cmd->keystep, rows[i].step);
+    }
+}
 
 /* Frees emu and checks that everything the test allocated was freed. */
 static inline void rl_test_free_emu(rl_emu *emu)

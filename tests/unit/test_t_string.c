@@ -657,12 +657,7 @@ static void getex_should_set_remove_or_expire_at_once(void **state)
 static void string_commands_should_have_redis_table_rows(void **state)
 {
     (void)state;
-    static const struct {
-        const char *name;
-        int arity;
-        uint64_t flags;
-        int first, last, step;
-    } rows[] = {
+    static const rl_test_row rows[] = {
         {"get", 2, RL_CMD_READONLY | RL_CMD_FAST, 1, 1, 1},
         {"set", -3, RL_CMD_WRITE | RL_CMD_DENYOOM, 1, 1, 1},
         {"setnx", 3, RL_CMD_WRITE | RL_CMD_DENYOOM | RL_CMD_FAST, 1, 1, 1},
@@ -686,15 +681,7 @@ static void string_commands_should_have_redis_table_rows(void **state)
         {"incrbyfloat", 3, RL_CMD_WRITE | RL_CMD_DENYOOM | RL_CMD_FAST, 1, 1, 1},
         {"lcs", -3, RL_CMD_READONLY, 1, 2, 1},
     };
-    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-        const rl_command *cmd = rl_command_lookup_name(rows[i].name, strlen(rows[i].name));
-        assert_non_null(cmd);
-        assert_int_equal(cmd->arity, rows[i].arity);
-        assert_int_equal(cmd->flags, rows[i].flags);
-        assert_int_equal(cmd->firstkey, rows[i].first);
-        assert_int_equal(cmd->lastkey, rows[i].last);
-        assert_int_equal(cmd->keystep, rows[i].step);
-    }
+    rl_assert_command_rows(rows, sizeof(rows) / sizeof(rows[0]));
 }
 
 int main(void)
