@@ -31,6 +31,29 @@ rl_reply *rl_emu_callv(rl_emu *emu, ...);
 void rl_emu_set_resp(rl_emu *emu, int proto);
 int rl_emu_resp(const rl_emu *emu);
 
+/* Extra clients, for what needs more than one connection (WATCH in one
+ * client, a write from another). Each client has its own selected database
+ * (0 at first), protocol (2 at first) and transaction state (MULTI queue and
+ * WATCHed keys), as a real connection has; they share the keyspace, the
+ * clock, the script cache and the functions of emu. rl_emu_call keeps using
+ * the built-in client, which is not one of these.
+ *
+ * rl_emu_client_new never returns NULL. A client is freed with
+ * rl_emu_client_free (its queued transaction is discarded and its WATCHes
+ * dropped, as when a connection closes); rl_emu_free frees any client still
+ * open, after which its pointer must not be used. */
+typedef struct rl_client rl_emu_client;
+rl_emu_client *rl_emu_client_new(rl_emu *emu);
+void rl_emu_client_free(rl_emu_client *c);
+/* Runs one command on client c; the reply is the caller's (rl_reply_free). */
+rl_reply *rl_emu_client_call(rl_emu_client *c, int argc, const char *const *argv,
+                             const size_t *argvlen);
+/* Convenience for C strings, NULL-terminated like rl_emu_callv. */
+rl_reply *rl_emu_client_callv(rl_emu_client *c, ...);
+/* The protocol client c speaks (2 or 3). */
+void rl_emu_client_set_resp(rl_emu_client *c, int proto);
+int rl_emu_client_resp(const rl_emu_client *c);
+
 /* The virtual clock, in Unix milliseconds. */
 void rl_emu_set_clock_ms(rl_emu *emu, int64_t ms);
 void rl_emu_advance_ms(rl_emu *emu, int64_t ms);

@@ -21,7 +21,7 @@ rl_emu *rl_emu_new(void)
     emu->script_timeout_ms = 5000;
     emu->lua_memory_limit = RL_DEFAULT_LUA_MEMORY_LIMIT;
     emu->rand_state = 0x5DEECE66DULL;
-    emu->client = rl_client_new(emu);
+    emu->client = rl_emu_client_new(emu);
     return emu;
 }
 
@@ -30,7 +30,7 @@ void rl_emu_free(rl_emu *emu)
     if (!emu) return;
     rl_scripting_free(emu);
     for (int i = 0; i < RL_NUM_DBS; i++) rl_db_empty(&emu->db[i]);
-    rl_client_free(emu->client);
+    while (emu->clients) rl_emu_client_free(emu->clients);
     rl_free(emu);
 }
 
@@ -91,12 +91,12 @@ int rl_emu_over_maxmemory(const rl_emu *emu)
 
 void rl_emu_set_resp(rl_emu *emu, int proto)
 {
-    emu->client->resp = proto == 3 ? 3 : 2;
+    rl_emu_client_set_resp(emu->client, proto);
 }
 
 int rl_emu_resp(const rl_emu *emu)
 {
-    return emu->client->resp;
+    return rl_emu_client_resp(emu->client);
 }
 
 /* --- Clients and dispatch -------------------------------------------------------- */
@@ -133,36 +133,86 @@ rl_reply *rl_client_call(rl_client *c, int argc, const rl_arg *argv)
     return rl_client_take_reply(c);
 }
 
+rl_emu_client *rl_emu_client_new(rl_emu *emu)
+{
+    rl_client *c = rl_client_new(emu);
+    c->next = emu->clients;
+    if (emu->clients) emu->clients->prev = c;
+    emu->clients = c;
+    return c;
+}
+
+void rl_emu_client_free(rl_emu_client *c)
+{
+    if (!c) return;
+    if (c->prev) c->prev->next = c->next;
+    else c->emu->clients = c->next;
+    if (c->next) c->next->prev = c->prev;
+    rl_client_free(c);
+}
+
+void rl_emu_client_set_resp(rl_emu_client *c, int proto)
+{
+    c->resp = proto == 3 ? 3 : 2;
+}
+
+int rl_emu_client_resp(const rl_emu_client *c)
+{
+    return c->resp;
+}
+
 rl_reply *rl_emu_call(rl_emu *emu, int argc, const char *const *argv, const size_t *argvlen)
 {
+    return rl_emu_client_call(emu->client, argc, argv, argvlen);
+}
+
+rl_reply *rl_emu_client_call(rl_emu_client *c, int argc, const char *const *argv,
+                             const size_t *argvlen)
+{
     static const rl_arg empty = {"", 0};
-    if (argc < 1) return rl_client_call(emu->client, 1, &empty);
+    if (argc < 1) return rl_client_call(c, 1, &empty);
     rl_arg stackv[16];
     rl_arg *args = argc <= 16 ? stackv : rl_malloc(sizeof(rl_arg) * (size_t)argc);
     for (int i = 0; i < argc; i++) {
         args[i].ptr = argv[i];
         args[i].len = argvlen[i];
     }
-    rl_reply *r = rl_client_call(emu->client, argc, args);
+    rl_reply *r = rl_client_call(c, argc, args);
     if (args != stackv) rl_free(args);
     return r;
 }
 
-rl_reply *rl_emu_callv(rl_emu *emu, ...)
+/* Runs the NULL-terminated C strings of ap on c. */
+static rl_reply *client_callva(rl_client *c, va_list ap)
 {
     const char *argv[64];
     size_t lens[64];
     int argc = 0;
-    va_list ap;
-    va_start(ap, emu);
     const char *s;
     while (argc < 64 && (s = va_arg(ap, const char *)) != NULL) {
         argv[argc] = s;
         lens[argc] = strlen(s);
         argc++;
     }
+    return rl_emu_client_call(c, argc, argv, lens);
+}
+
+rl_reply *rl_emu_callv(rl_emu *emu, ...)
+{
+    va_list ap;
+    va_start(ap, emu);
+    rl_reply *r = client_callva(emu->client, ap);
     va_end(ap);
-    return rl_emu_call(emu, argc, argv, lens);
+    return r;
+}
+
+rl_reply *rl_emu_client_callv(rl_emu_client *c, ...)
+{
+    va_list ap;
+    va_start(ap, c);
+    rl_reply *r = client_callva(c, ap);
+    va_end(ap);
+    return r;
 }
 
 /* --- Connection and server commands ---------------------------------------------- */

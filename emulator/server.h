@@ -99,6 +99,9 @@ struct rl_client {
     const rl_arg *argv; /* borrowed for the length of one command */
     const rl_command *cmd;
     rl_reply_builder rb;
+    /* Connection clients (the built-in one and rl_emu_client_new's) are
+     * linked on emu->clients; scripts' fake clients are not. */
+    rl_client *prev, *next;
 };
 
 struct rl_scripting; /* owned by scripts.c */
@@ -121,6 +124,7 @@ struct rl_emu {
     int64_t maxmemory;
     uint64_t rand_state;     /* deterministic PRNG for RANDOMKEY and friends */
     rl_client *client;       /* the built-in client used by rl_emu_call */
+    rl_client *clients;      /* every connection client, the built-in one too */
     struct rl_scripting *scripting;
     struct rl_functions *functions; /* FUNCTION libraries and their Lua VM */
 };
