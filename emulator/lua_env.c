@@ -13,6 +13,7 @@
 #include "lua_libs.h"
 #include "lua_redis.h"
 #include "mem.h"
+#include "metrics.h"
 
 /* Registry keys: the addresses of these statics are unique light userdata. */
 static char env_key;      /* the rl_lua_env of the state */
@@ -80,6 +81,8 @@ static void *env_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         return NULL;
     void *p = rl_realloc(ptr, nsize);
     emu->lua_heap_bytes = emu->lua_heap_bytes - osize + nsize;
+    if (emu->metrics && emu->lua_heap_bytes > emu->metrics->m.lua_heap_peak)
+        emu->metrics->m.lua_heap_peak = emu->lua_heap_bytes;
     return p;
 }
 
@@ -1094,8 +1097,26 @@ void rl_lua_env_push_error_handler(lua_State *L)
  * the same for SCRIPT KILL). Line events (only where the engine needs them)
  * record the last line run for the error handler. Call events (LuaJIT,
  * lua_engine.h) only need the hook to be there. */
+/* Under metrics the count hook fires on every instruction (count 1): counts
+ * it and answers 1, except every HOOK_COUNT instructions (or once the run
+ * timed out), when the time limit's check below is due. The environment
+ * comes from the allocator's pointer, cheaper than the registry. */
+static int count_instruction(lua_State *L)
+{
+    void *ud;
+    lua_getallocf(L, &ud);
+    rl_lua_env *env = ud;
+    rl_lua_run *run = env->run;
+    if (!run || !env->emu->metrics) return 0;
+    env->emu->metrics->m.instructions++;
+    if (!run->timed_out && ++run->since_check < HOOK_COUNT) return 1;
+    run->since_check = 0;
+    return 0;
+}
+
 static void run_hook(lua_State *L, lua_Debug *ar)
 {
+    if (ar->event == LUA_HOOKCOUNT && count_instruction(L)) return;
     if (ar->event == LUA_HOOKCALL) return;
     rl_lua_env *env = rl_lua_env_get(L);
     rl_lua_run *run = env ? env->run : NULL;
@@ -1141,16 +1162,23 @@ void rl_lua_env_begin_run(rl_lua_env *env, rl_lua_run *run)
     run->start_ns = monotonic_ns();
     run->timed_out = 0;
     run->last_line = 0;
+    run->since_check = 0;
     env->emu->script_start_ms = env->emu->clock_ms;
-    int mask = run->timeout_ms > 0 ? LUA_MASKCOUNT : 0;
-    mask |= rl_engine_run_begin(env->L, -1, run->timeout_ms > 0, &run->last_line);
-    if (mask) lua_sethook(env->L, run_hook, mask, HOOK_COUNT);
+    /* Metrics count every instruction, which needs LuaJIT's interpreter as
+     * a time limit does (engine_luajit.c). */
+    rl_metrics_state *ms = env->emu->metrics;
+    if (ms) ms->m.runs++;
+    int counted = run->timeout_ms > 0 || ms;
+    int mask = counted ? LUA_MASKCOUNT : 0;
+    mask |= rl_engine_run_begin(env->L, -1, counted, &run->last_line);
+    if (mask) lua_sethook(env->L, run_hook, mask, ms ? 1 : HOOK_COUNT);
 }
 
 void rl_lua_env_end_run(rl_lua_env *env)
 {
     lua_sethook(env->L, NULL, 0, 0);
     rl_engine_run_end(env->L);
+    if (env->emu->metrics) env->emu->metrics->m.script_ns += monotonic_ns() - env->run->start_ns;
     env->run = NULL;
     env->emu->script_start_ms = -1;
 }

@@ -57,6 +57,7 @@ typedef struct rl_lua_run {
     int64_t timeout_ms; /* 0 = no limit */
     int timed_out;
     int last_line;      /* last line run, where the engine needs it (lua_engine.h) */
+    uint32_t since_check; /* metrics: instructions since the time limit's last check */
     rl_lua_text log;       /* redis.log lines, '\n'-separated */
     rl_lua_text traceback; /* set by the error handler */
 } rl_lua_run;

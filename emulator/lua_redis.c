@@ -20,6 +20,7 @@
 #include "errors.h"
 #include "lua_env.h"
 #include "mem.h"
+#include "metrics.h"
 #include "sha1.h"
 #include "util.h"
 
@@ -493,6 +494,7 @@ static int redis_generic_command(lua_State *L, int raise)
     rl_client *sc = run->client;
     rl_command_exec(sc, cmd, argc, argv);
     rl_reply *reply = rl_client_take_reply(sc);
+    if (env->emu->metrics) rl_metrics_count_command(env->emu, sc, cmd, argc, argv, reply, !raise);
     free_argv(argv, argv_stack);
     lua_settop(L, 0);
     int failed = reply->type == RL_REPLY_ERROR;

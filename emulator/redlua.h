@@ -85,6 +85,54 @@ const char *rl_emu_last_traceback(const rl_emu *emu);
 /* Lines logged with redis.log by the last script, joined with '\n', or NULL. */
 const char *rl_emu_last_log(const rl_emu *emu);
 
+/* --- Script metrics (docs/metrics-json.md) ---------------------------------
+ * Off by default, and then they cost one pointer test per allocation, script
+ * run and redis.call. When on, the emulator counts, from the last reset: */
+
+typedef struct rl_metrics_command {
+    const char *name; /* the command's full name, lowercase: "get", "xinfo|stream" */
+    uint64_t calls;   /* run through redis.call */
+    uint64_t pcalls;  /* run through redis.pcall */
+} rl_metrics_command;
+
+#define RL_METRICS_KEY_READ 1u
+#define RL_METRICS_KEY_WRITTEN 2u
+
+/* A key a script's command named (by the command's Redis 7.0 key specs):
+ * read when the spec is RO or ACCESS, written when RW, OW or RM. */
+typedef struct rl_metrics_key {
+    int db;
+    unsigned access; /* RL_METRICS_KEY_READ | RL_METRICS_KEY_WRITTEN */
+    size_t len;
+    const char *name; /* len bytes, NUL-terminated */
+} rl_metrics_key;
+
+typedef struct rl_metrics {
+    uint64_t runs;              /* script runs: EVAL, EVALSHA, FCALL and their _RO forms */
+    uint64_t calls, pcalls;     /* commands run by redis.call / redis.pcall (sum below) */
+    size_t ncommands;
+    const rl_metrics_command *commands; /* one per command run, sorted by name */
+    size_t nkeys;
+    const rl_metrics_key *keys; /* distinct (db, name), sorted by db, then bytes */
+    uint64_t keys_read, keys_written; /* how many of keys have each flag */
+    uint64_t bytes_in;   /* the argument bytes of those commands, name included */
+    uint64_t bytes_out;  /* their replies' bytes in RESP, in the script's protocol */
+    uint64_t instructions; /* Lua VM instructions the runs executed (engine-specific) */
+    uint64_t lua_heap_peak; /* the most bytes the Lua heaps held (rl_emu_set_lua_memory_limit) */
+    uint64_t keyspace_keys; /* DBSIZE summed over the databases, now */
+    uint64_t script_ns;  /* wall time spent in script runs (the only varying field) */
+} rl_metrics;
+
+/* Turns counting on (from zero) or off. Instructions are counted by a count
+ * hook on every VM instruction, so a run under metrics is slower; on LuaJIT
+ * it also keeps the trace compiler off (compiled code fires no hooks). */
+void rl_emu_set_metrics(rl_emu *emu, int on);
+/* The counts so far, or NULL when metrics are off. Valid until the next call
+ * into emu. */
+const rl_metrics *rl_emu_metrics(rl_emu *emu);
+/* Starts counting again from zero (the heap peak from the heap's size now). */
+void rl_emu_metrics_reset(rl_emu *emu);
+
 /* "lua51" or "luajit": the engine this emulator library was built with. */
 const char *rl_emu_engine(void);
 

@@ -7,6 +7,7 @@
 #include "db.h"
 #include "errors.h"
 #include "mem.h"
+#include "metrics.h"
 #include "reply.h"
 #include "util.h"
 
@@ -29,6 +30,7 @@ void rl_emu_free(rl_emu *emu)
 {
     if (!emu) return;
     rl_scripting_free(emu);
+    rl_metrics_free(emu);
     for (int i = 0; i < RL_NUM_DBS; i++) rl_db_empty(&emu->db[i]);
     while (emu->clients) rl_emu_client_free(emu->clients);
     rl_free(emu);

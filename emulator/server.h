@@ -106,6 +106,7 @@ struct rl_client {
 
 struct rl_scripting; /* owned by scripts.c */
 struct rl_functions; /* owned by functions.c */
+struct rl_metrics_state; /* metrics.h; NULL while metrics are off */
 
 struct rl_emu {
     rl_db db[RL_NUM_DBS];
@@ -127,6 +128,7 @@ struct rl_emu {
     rl_client *clients;      /* every connection client, the built-in one too */
     struct rl_scripting *scripting;
     struct rl_functions *functions; /* FUNCTION libraries and their Lua VM */
+    struct rl_metrics_state *metrics;
 };
 
 /* Milliseconds against which key expiry is judged right now. */
