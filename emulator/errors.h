@@ -214,6 +214,44 @@
  * The argument is the limit in ms. */
 #define RL_ERRF_SCRIPT_TIMEOUT "ERR Script killed by redlua: it exceeded the time limit of %lld ms"
 
+/* A script past busy-reply-threshold (docs/lua.md, "Limits"): what other
+ * clients' commands get while an EVAL or a function runs (Redis's
+ * shared.slowevalerr and shared.slowscripterr). */
+#define RL_ERR_BUSY_SCRIPT \
+    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
+#define RL_ERR_BUSY_FUNCTION \
+    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+/* SCRIPT KILL / FUNCTION KILL of a script that already ran a write command. */
+#define RL_ERR_SCRIPT_UNKILLABLE                                                              \
+    "UNKILLABLE Sorry the script already executed write commands against the dataset. You " \
+    "can either wait the script termination or kill the server in a hard way using the "    \
+    "SHUTDOWN NOSAVE command."
+/* What the killed script's caller gets (for EVAL and FCALL alike), followed
+ * by the " script: <name>, on <source>:<line>." suffix. */
+#define RL_ERR_SCRIPT_KILLED "ERR Script killed by user with SCRIPT KILL..."
+/* redlua's own texts for SHUTDOWN, after which Redis exits and closes every
+ * connection without a reply. The emulator cannot exit: SHUTDOWN NOSAVE
+ * while a script is busy stops the script (its caller gets the first text,
+ * with the usual suffix) and answers the second; SHUTDOWN otherwise answers
+ * the third. */
+#define RL_ERR_SCRIPT_SHUTDOWN \
+    "ERR Script killed by redlua: another client sent SHUTDOWN NOSAVE (Redis would exit)"
+#define RL_ERR_SHUTDOWN_BUSY_EMULATED \
+    "ERR redlua stopped the busy script but does not exit on SHUTDOWN NOSAVE"
+#define RL_ERR_SHUTDOWN_UNSUPPORTED "ERR redlua does not exit on SHUTDOWN"
+/* A command sent, from the busy callback, by the client whose script is
+ * running: Redis reads nothing from that connection until the script ends. */
+#define RL_ERR_BUSY_CALLER \
+    "ERR redlua: this client is running the busy script; send commands from another client"
+/* SCRIPT DEBUG with an unknown mode (Redis's text), and redlua's answer to
+ * YES and SYNC: the Lua debugger needs an interactive client (redis-cli
+ * --ldb) and is not emulated. */
+#define RL_ERR_SCRIPT_DEBUG_MODE "ERR Use SCRIPT DEBUG YES/SYNC/NO"
+#define RL_ERR_SCRIPT_DEBUG_UNSUPPORTED \
+    "ERR redlua has no Lua debugger: SCRIPT DEBUG YES and SYNC are not supported"
+/* SHUTDOWN ABORT: no shutdown is ever in progress. */
+#define RL_ERR_SHUTDOWN_NOT_IN_PROGRESS "ERR No shutdown in progress."
+
 /* Limits (server.c, lua_redis.c, scripts.c): maxmemory reached, for a
  * deny-oom command, a shebang script without allow-oom, or a script's first
  * deny-oom call. */

@@ -844,10 +844,29 @@ void rl_cmd_function_list(rl_client *c)
  * inside the FCALL that started it), so running_script is always null. */
 void rl_cmd_function_stats(rl_client *c)
 {
+    /* Only another client can see a running script, and only while it is
+     * busy (rl_emu_set_busy_callback): an EVAL is not shown but refused. */
+    const rl_lua_run *run = c->emu->busy_run;
+    if (run && !run->is_function) {
+        rl_add_reply_error(c, RL_ERR_BUSY_SCRIPT);
+        return;
+    }
     rl_functions *f = get_functions(c->emu);
     rl_add_reply_map_len(c, 2);
     rl_add_reply_bulk_cstr(c, "running_script");
-    rl_add_reply_null(c);
+    if (!run) {
+        rl_add_reply_null(c);
+    } else {
+        rl_add_reply_map_len(c, 3);
+        rl_add_reply_bulk_cstr(c, "name");
+        rl_add_reply_bulk_cstr(c, run->name);
+        rl_add_reply_bulk_cstr(c, "command");
+        rl_add_reply_array_len(c, run->caller->argc);
+        for (int i = 0; i < run->caller->argc; i++)
+            rl_add_reply_bulk(c, run->caller->argv[i].ptr, run->caller->argv[i].len);
+        rl_add_reply_bulk_cstr(c, "duration_ms");
+        rl_add_reply_long_long(c, rl_lua_run_elapsed_ms(run));
+    }
     rl_add_reply_bulk_cstr(c, "engines");
     rl_add_reply_map_len(c, 1);
     rl_add_reply_bulk_cstr(c, ENGINE_NAME);
@@ -860,7 +879,7 @@ void rl_cmd_function_stats(rl_client *c)
 
 void rl_cmd_function_kill(rl_client *c)
 {
-    rl_add_reply_error(c, RL_ERR_SCRIPT_NOTBUSY);
+    rl_script_kill(c, 0);
 }
 
 void rl_cmd_function_help(rl_client *c)

@@ -1091,12 +1091,33 @@ void rl_lua_env_push_error_handler(lua_State *L)
 
 /* --- Time limit ------------------------------------------------------------------------ */
 
-/* The hook of a run. Count events enforce the time limit: once the run is
- * over it, an error table is raised and the hook re-armed on every
- * instruction so a pcall in the script cannot swallow the stop (Redis does
- * the same for SCRIPT KILL). Line events (only where the engine needs them)
- * record the last line run for the error handler. Call events (LuaJIT,
- * lua_engine.h) only need the hook to be there. */
+/* The error text of a run stopped for reason (RL_RUN_STOP_*), into buf. */
+static const char *stop_message(const rl_lua_run *run, char *buf, size_t len)
+{
+    switch (run->stop) {
+    case RL_RUN_STOP_KILLED:
+        return RL_ERR_SCRIPT_KILLED;
+    case RL_RUN_STOP_SHUTDOWN:
+        return RL_ERR_SCRIPT_SHUTDOWN;
+    default:
+        snprintf(buf, len, RL_ERRF_SCRIPT_TIMEOUT, (long long)run->timeout_ms);
+        return buf;
+    }
+}
+
+/* Past the busy threshold: the server is busy (Redis's
+ * enterScriptTimedoutMode) and lets the others in (processEventsWhileBlocked):
+ * the callback sends their commands, which the dispatcher answers as a busy
+ * Redis does, and SCRIPT KILL or SHUTDOWN NOSAVE among them sets run->kill. */
+static void run_busy(rl_lua_env *env, rl_lua_run *run)
+{
+    rl_emu *emu = env->emu;
+    if (!emu->busy_cb) return;
+    emu->busy_run = run;
+    emu->busy_cb(emu, emu->busy_ud);
+    if (run->kill) run->stop = run->kill;
+}
+
 /* Under metrics the count hook fires on every instruction (count 1): counts
  * it and answers 1, except every HOOK_COUNT instructions (or once the run
  * timed out), when the time limit's check below is due. The environment
@@ -1109,11 +1130,18 @@ static int count_instruction(lua_State *L)
     rl_lua_run *run = env->run;
     if (!run || !env->emu->metrics) return 0;
     env->emu->metrics->m.instructions++;
-    if (!run->timed_out && ++run->since_check < HOOK_COUNT) return 1;
+    if (!run->stop && ++run->since_check < HOOK_COUNT) return 1;
     run->since_check = 0;
     return 0;
 }
 
+/* The hook of a run. Count events enforce the time limit and the busy
+ * threshold: once the run is stopped (time limit, SCRIPT KILL, SHUTDOWN
+ * NOSAVE), an error table is raised and the hook re-armed on every
+ * instruction so a pcall in the script cannot swallow the stop (Redis does
+ * the same for SCRIPT KILL). Line events (only where the engine needs them)
+ * record the last line run for the error handler. Call events (LuaJIT,
+ * lua_engine.h) only need the hook to be there. */
 static void run_hook(lua_State *L, lua_Debug *ar)
 {
     if (ar->event == LUA_HOOKCOUNT && count_instruction(L)) return;
@@ -1123,31 +1151,38 @@ static void run_hook(lua_State *L, lua_Debug *ar)
     if (!run) return;
     if (ar->event == LUA_HOOKLINE) {
         run->last_line = ar->currentline;
-        if (!run->timed_out) return;
+        if (!run->stop) return;
     }
-    if (run->timeout_ms <= 0) return;
-    if (!run->timed_out) {
+    if (run->timeout_ms <= 0 && run->busy_ms <= 0) return;
+    if (!run->stop) {
         uint64_t elapsed_ms = (monotonic_ns() - run->start_ns) / 1000000ULL;
-        if (elapsed_ms < (uint64_t)run->timeout_ms) return;
-        run->timed_out = 1;
+        /* The callback first: at a check past both limits it still gets its
+         * turn, so a busy threshold equal to the time limit is useful. */
+        if (run->busy_ms > 0 && elapsed_ms >= (uint64_t)run->busy_ms) run_busy(env, run);
+        if (!run->stop && run->timeout_ms > 0 && elapsed_ms >= (uint64_t)run->timeout_ms)
+            run->stop = RL_RUN_STOP_TIMEOUT;
+        if (!run->stop) return;
         lua_sethook(L, run_hook, lua_gethookmask(L), 1);
         /* PUC Lua keeps hooks per coroutine: when a coroutine ran out of
          * time, the script's own thread must stop at its next instruction
          * too, or coroutine.resume would swallow the stop for good. */
         if (L != env->L) lua_sethook(env->L, run_hook, lua_gethookmask(env->L) | LUA_MASKCOUNT, 1);
     }
-    char msg[128];
-    snprintf(msg, sizeof(msg), RL_ERRF_SCRIPT_TIMEOUT, (long long)run->timeout_ms);
-    rl_lua_push_error_table(L, msg);
+    char buf[128];
+    rl_lua_push_error_table(L, stop_message(run, buf, sizeof(buf)));
     lua_error(L);
 }
 
-void rl_lua_env_push_timeout_error(rl_lua_env *env)
+int64_t rl_lua_run_elapsed_ms(const rl_lua_run *run)
+{
+    return (int64_t)((monotonic_ns() - run->start_ns) / 1000000ULL);
+}
+
+void rl_lua_env_push_stop_error(rl_lua_env *env)
 {
     lua_State *L = env->L;
-    char msg[128];
-    snprintf(msg, sizeof(msg), RL_ERRF_SCRIPT_TIMEOUT, (long long)env->run->timeout_ms);
-    rl_lua_push_error_table(L, msg);
+    char buf[128];
+    rl_lua_push_error_table(L, stop_message(env->run, buf, sizeof(buf)));
     if (env->run->last_line > 0) {
         lua_pushstring(L, env->chunk_source);
         lua_setfield(L, -2, "source");
@@ -1160,15 +1195,17 @@ void rl_lua_env_begin_run(rl_lua_env *env, rl_lua_run *run)
 {
     env->run = run;
     run->start_ns = monotonic_ns();
-    run->timed_out = 0;
+    run->stop = run->kill = 0;
     run->last_line = 0;
     run->since_check = 0;
+    run->busy_ms = env->emu->busy_cb ? env->emu->busy_threshold_ms : 0;
     env->emu->script_start_ms = env->emu->clock_ms;
     /* Metrics count every instruction, which needs LuaJIT's interpreter as
-     * a time limit does (engine_luajit.c). */
+     * a time limit does (engine_luajit.c); so does the busy threshold, which
+     * needs the count hook as the time limit does. */
     rl_metrics_state *ms = env->emu->metrics;
     if (ms) ms->m.runs++;
-    int counted = run->timeout_ms > 0 || ms;
+    int counted = run->timeout_ms > 0 || run->busy_ms > 0 || ms;
     int mask = counted ? LUA_MASKCOUNT : 0;
     mask |= rl_engine_run_begin(env->L, -1, counted, &run->last_line);
     if (mask) lua_sethook(env->L, run_hook, mask, ms ? 1 : HOOK_COUNT);
@@ -1176,6 +1213,7 @@ void rl_lua_env_begin_run(rl_lua_env *env, rl_lua_run *run)
 
 void rl_lua_env_end_run(rl_lua_env *env)
 {
+    if (env->emu->busy_run == env->run) env->emu->busy_run = NULL;
     lua_sethook(env->L, NULL, 0, 0);
     rl_engine_run_end(env->L);
     if (env->emu->metrics) env->emu->metrics->m.script_ns += monotonic_ns() - env->run->start_ns;

@@ -20,7 +20,8 @@
  *   returned as that string); math.random/randomseed are Redis's rand48.
  * - __redis__err__handler is the message handler of every run: it turns the
  *   error into {err=..., source=..., line=...} and records a traceback.
- * - A count hook enforces the script time limit.
+ * - A count hook enforces the script time limit and, past the busy
+ *   threshold, calls the emulator's busy callback (redlua.h).
  *
  * cjson, cmsgpack, struct and bit are opened next to the standard libraries
  * in rl_lua_env_new. */
@@ -55,12 +56,21 @@ typedef struct rl_lua_run {
     int write_dirty;    /* a write command passed the checks (Redis's SCRIPT_WRITE_DIRTY) */
     uint64_t start_ns;  /* monotonic clock at start */
     int64_t timeout_ms; /* 0 = no limit */
-    int timed_out;
+    int stop;           /* RL_RUN_STOP_*: why the run is being stopped, 0 while it goes on */
+    int kill;           /* RL_RUN_STOP_KILLED / _SHUTDOWN: asked for by another client */
+    int is_function;    /* FCALL: BUSY replies and the KILL checks name functions */
+    const char *name;   /* the script's SHA1 or the function's name */
+    int64_t busy_ms;    /* the busy threshold when a busy callback is set, else 0 */
     int last_line;      /* last line run, where the engine needs it (lua_engine.h) */
     uint32_t since_check; /* metrics: instructions since the time limit's last check */
     rl_lua_text log;       /* redis.log lines, '\n'-separated */
     rl_lua_text traceback; /* set by the error handler */
 } rl_lua_run;
+
+/* Why a run stops before its end (rl_lua_run.stop). */
+#define RL_RUN_STOP_TIMEOUT 1  /* redlua's time limit */
+#define RL_RUN_STOP_KILLED 2   /* SCRIPT KILL / FUNCTION KILL while busy */
+#define RL_RUN_STOP_SHUTDOWN 3 /* SHUTDOWN NOSAVE while busy */
 
 typedef struct rl_lua_env {
     lua_State *L;
@@ -116,11 +126,15 @@ void rl_lua_env_end_run(rl_lua_env *env);
  * Lua's allocations are never refused. */
 int rl_lua_env_pcall(rl_lua_env *env, int nargs, int nresults, int errfunc);
 
-/* Pushes the error table of a run that reached its time limit, for a run
- * that still returned: on LuaJIT, a coroutine that ran out of time and was
- * resumed in tail position ("return coroutine.resume(co)") leaves no
- * instruction for the hook to stop. Its line is the last one known. */
-void rl_lua_env_push_timeout_error(rl_lua_env *env);
+/* Pushes the error table of a run that was stopped (time limit, SCRIPT
+ * KILL, SHUTDOWN NOSAVE), for a run that still returned: on LuaJIT, a
+ * coroutine that ran out of time and was resumed in tail position ("return
+ * coroutine.resume(co)") leaves no instruction for the hook to stop. Its
+ * line is the last one known. */
+void rl_lua_env_push_stop_error(rl_lua_env *env);
+
+/* Wall-clock milliseconds since run began (FUNCTION STATS's duration_ms). */
+int64_t rl_lua_run_elapsed_ms(const rl_lua_run *run);
 
 /* Lifts the limit (on) or puts it back (off), in pairs: for C code that
  * holds emulator memory while it pushes Lua values, such as redis.call

@@ -63,6 +63,25 @@ int64_t rl_emu_clock_ms(const rl_emu *emu);
  * is stopped with an error. */
 void rl_emu_set_script_timeout_ms(rl_emu *emu, int64_t ms);
 
+/* Redis's BUSY state, in-process (docs/lua.md, "Limits"). Once a script
+ * (EVAL or FCALL) has run for the busy threshold (Redis's
+ * busy-reply-threshold, alias lua-time-limit: default 5000 ms of wall-clock
+ * time; 0 = never busy, as in Redis), the emulator calls fn(emu, ud) from
+ * inside the script, and again every 100 000 Lua instructions until the
+ * script ends, as Redis processes other clients' commands meanwhile. In fn,
+ * commands sent from other clients get Redis's replies to a busy server:
+ * BUSY for most, and SCRIPT KILL, FUNCTION KILL, FUNCTION STATS and
+ * SHUTDOWN NOSAVE act on the running script. A killed script stops when fn
+ * returns, and its caller gets Redis's "Script killed by user" error. This
+ * is independent of the time limit above, which stops a script even if no
+ * one kills it; at a check past both, fn runs first. fn NULL turns it off
+ * (the default): nothing can see a busy script then, so none is armed. */
+typedef void rl_busy_callback(rl_emu *emu, void *ud);
+void rl_emu_set_busy_callback(rl_emu *emu, rl_busy_callback *fn, void *ud);
+void rl_emu_set_busy_threshold_ms(rl_emu *emu, int64_t ms);
+/* 1 while a script is busy (past the threshold, inside the callback). */
+int rl_emu_script_busy(const rl_emu *emu);
+
 /* The cap on the Lua heap, in bytes, for the emulator's two Lua VMs (EVAL
  * and functions) together; default RL_DEFAULT_LUA_MEMORY_LIMIT, 0 = none.
  * While a script runs, an allocation that would grow the heap past it is

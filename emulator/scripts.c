@@ -483,6 +483,8 @@ void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *nam
     sc->flags = RL_CLIENT_SCRIPT | RL_CLIENT_DENY_BLOCKING |
                 (run.readonly ? RL_CLIENT_READONLY_SCRIPT : 0);
     run.timeout_ms = c->emu->script_timeout_ms;
+    run.is_function = keys_as_arguments;
+    run.name = name;
 
     rl_lua_env_begin_run(env, &run);
     push_string_array(L, c->argv + 3, numkeys);
@@ -491,9 +493,9 @@ void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *nam
     if (!keys_as_arguments) rl_lua_env_set_global(L, "ARGV");
     int nargs = keys_as_arguments ? 2 : 0;
     int err = rl_lua_env_pcall(env, nargs, 1, -(nargs + 2));
-    if (!err && run.timed_out) {
+    if (!err && run.stop) {
         lua_pop(L, 1);
-        rl_lua_env_push_timeout_error(env);
+        rl_lua_env_push_stop_error(env);
         err = LUA_ERRRUN;
     }
     if (++s->gc_count == GC_CYCLE_PERIOD) {
@@ -678,11 +680,108 @@ void rl_cmd_script_flush(rl_client *c)
     rl_add_reply_ok(c);
 }
 
-/* Nothing can be running while a command is processed: scripts run to the
- * end (or their time limit) inside the EVAL that started them. */
+/* --- A busy script: BUSY, SCRIPT KILL, FUNCTION KILL, SHUTDOWN ------------------------ */
+
+/* Other clients reach the server only while a script is busy (from the busy
+ * callback, lua_env.c), so a script that is running but not yet busy is never
+ * seen here, as in Redis, whose event loop is not running then. */
+
+int rl_script_busy_reply(rl_client *c, const rl_command *cmd)
+{
+    rl_lua_run *run = c->emu->busy_run;
+    if (!run) return 0;
+    if (c == run->caller) {
+        rl_add_reply_error(c, RL_ERR_BUSY_CALLER);
+        return 1;
+    }
+    if (cmd->flags & RL_CMD_ALLOW_BUSY) return 0;
+    rl_add_reply_error(c, run->is_function ? RL_ERR_BUSY_FUNCTION : RL_ERR_BUSY_SCRIPT);
+    return 1;
+}
+
+const char *rl_script_busy_error(const rl_emu *emu)
+{
+    const rl_lua_run *run = emu->busy_run;
+    if (!run) return NULL;
+    return run->is_function ? RL_ERR_BUSY_FUNCTION : RL_ERR_BUSY_SCRIPT;
+}
+
+void rl_script_kill(rl_client *c, int is_eval)
+{
+    rl_lua_run *run = c->emu->busy_run;
+    if (!run) {
+        rl_add_reply_error(c, RL_ERR_SCRIPT_NOTBUSY);
+    } else if (run->write_dirty) {
+        rl_add_reply_error(c, RL_ERR_SCRIPT_UNKILLABLE);
+    } else if (is_eval && run->is_function) {
+        rl_add_reply_error(c, RL_ERR_BUSY_FUNCTION);
+    } else if (!is_eval && !run->is_function) {
+        rl_add_reply_error(c, RL_ERR_BUSY_SCRIPT);
+    } else {
+        /* The script stops when the busy callback returns (lua_env.c). */
+        if (!run->kill) run->kill = RL_RUN_STOP_KILLED;
+        rl_add_reply_ok(c);
+    }
+}
+
 void rl_cmd_script_kill(rl_client *c)
 {
-    rl_add_reply_error(c, RL_ERR_SCRIPT_NOTBUSY);
+    rl_script_kill(c, 1);
+}
+
+/* SHUTDOWN's arguments as Redis 7.0 checks them. The emulator cannot exit,
+ * so what would end the process answers redlua's own error instead; while a
+ * script is busy, NOSAVE stops it (its caller gets RL_ERR_SCRIPT_SHUTDOWN),
+ * which is the one effect of SHUTDOWN NOSAVE a test can observe. */
+void rl_cmd_shutdown(rl_client *c)
+{
+    int nosave = 0, save = 0, other = 0, abort_ = 0;
+    for (int i = 1; i < c->argc; i++) {
+        if (rl_arg_is(&c->argv[i], "nosave")) {
+            nosave = 1;
+        } else if (rl_arg_is(&c->argv[i], "save")) {
+            save = 1;
+        } else if (rl_arg_is(&c->argv[i], "now") || rl_arg_is(&c->argv[i], "force")) {
+            other = 1;
+        } else if (rl_arg_is(&c->argv[i], "abort")) {
+            abort_ = 1;
+        } else {
+            rl_add_reply_error(c, RL_ERR_SYNTAX);
+            return;
+        }
+    }
+    if ((abort_ && (nosave || save || other)) || (nosave && save)) {
+        rl_add_reply_error(c, RL_ERR_SYNTAX);
+        return;
+    }
+    if (abort_) {
+        rl_add_reply_error(c, RL_ERR_SHUTDOWN_NOT_IN_PROGRESS);
+        return;
+    }
+    rl_lua_run *run = c->emu->busy_run;
+    if (run && !nosave) {
+        rl_add_reply_error(c, rl_script_busy_error(c->emu));
+    } else if (run) {
+        run->kill = RL_RUN_STOP_SHUTDOWN;
+        rl_add_reply_error(c, RL_ERR_SHUTDOWN_BUSY_EMULATED);
+    } else {
+        rl_add_reply_error(c, RL_ERR_SHUTDOWN_UNSUPPORTED);
+    }
+}
+
+/* SCRIPT DEBUG: Redis's argument handling. NO is what every client starts
+ * with; YES and SYNC would start Lua's debugger session for the next EVAL,
+ * which needs an interactive client (redis-cli --ldb): redlua says it has
+ * none rather than answer OK and then run the script without it. */
+void rl_cmd_script_debug(rl_client *c)
+{
+    if (rl_arg_is(&c->argv[2], "no")) {
+        rl_add_reply_ok(c);
+    } else if (rl_arg_is(&c->argv[2], "yes") || rl_arg_is(&c->argv[2], "sync")) {
+        rl_add_reply_error(c, RL_ERR_SCRIPT_DEBUG_UNSUPPORTED);
+    } else {
+        rl_add_reply_error(c, RL_ERR_SCRIPT_DEBUG_MODE);
+    }
 }
 
 void rl_cmd_script_help(rl_client *c)

@@ -61,4 +61,7 @@ void rl_script_reset_last(rl_emu *emu);
 void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *name, int readonly,
                    long long numkeys, int keys_as_arguments, int allow_oom);
 
+/* SCRIPT KILL (is_eval) and FUNCTION KILL: Redis's scriptKill. */
+void rl_script_kill(rl_client *c, int is_eval);
+
 #endif

@@ -20,6 +20,7 @@ rl_emu *rl_emu_new(void)
     emu->clock_ms = RL_DEFAULT_CLOCK_MS;
     emu->script_start_ms = -1;
     emu->script_timeout_ms = 5000;
+    emu->busy_threshold_ms = 5000;
     emu->lua_memory_limit = RL_DEFAULT_LUA_MEMORY_LIMIT;
     emu->rand_state = 0x5DEECE66DULL;
     emu->client = rl_emu_client_new(emu);
@@ -68,6 +69,22 @@ int64_t rl_emu_clock_ms(const rl_emu *emu)
 void rl_emu_set_script_timeout_ms(rl_emu *emu, int64_t ms)
 {
     emu->script_timeout_ms = ms;
+}
+
+void rl_emu_set_busy_callback(rl_emu *emu, rl_busy_callback *fn, void *ud)
+{
+    emu->busy_cb = fn;
+    emu->busy_ud = ud;
+}
+
+void rl_emu_set_busy_threshold_ms(rl_emu *emu, int64_t ms)
+{
+    emu->busy_threshold_ms = ms > 0 ? ms : 0;
+}
+
+int rl_emu_script_busy(const rl_emu *emu)
+{
+    return emu->busy_run != NULL;
 }
 
 void rl_emu_set_lua_memory_limit(rl_emu *emu, int64_t bytes)
@@ -125,7 +142,9 @@ rl_reply *rl_client_call(rl_client *c, int argc, const rl_arg *argv)
         rl_command_reply_unknown(c, argc, argv);
     } else if (!rl_command_arity_ok(cmd, argc)) {
         rl_add_reply_errorf(c, RL_ERRF_WRONG_ARITY, cmd->fullname);
-    } else if (rl_emu_over_maxmemory(c->emu) &&
+    } else if (rl_script_busy_reply(c, cmd)) {
+        /* processCommand's busy-script gate replied. */
+    } else if (!c->emu->busy_run && rl_emu_over_maxmemory(c->emu) &&
                (rl_script_command_flags(c, cmd, argc, argv) & RL_CMD_DENYOOM)) {
         /* processCommand's maxmemory gate (noeviction: nothing to evict). */
         rl_add_reply_error(c, RL_ERR_OOM);

@@ -107,6 +107,7 @@ struct rl_client {
 struct rl_scripting; /* owned by scripts.c */
 struct rl_functions; /* owned by functions.c */
 struct rl_metrics_state; /* metrics.h; NULL while metrics are off */
+struct rl_lua_run;   /* lua_env.h: one script run */
 
 struct rl_emu {
     rl_db db[RL_NUM_DBS];
@@ -115,6 +116,13 @@ struct rl_emu {
      * started (Redis freezes it for the script's length); -1 otherwise. */
     int64_t script_start_ms;
     int64_t script_timeout_ms;
+    /* Busy scripts (redlua.h, rl_emu_set_busy_callback): the threshold in
+     * ms (0 = never busy), the callback, and the run that is busy now
+     * (NULL when none: Redis's isInsideYieldingLongCommand). */
+    int64_t busy_threshold_ms;
+    rl_busy_callback *busy_cb;
+    void *busy_ud;
+    struct rl_lua_run *busy_run;
     /* Limits (docs/lua.md, "Limits"): the Lua heaps of both VMs together may
      * not grow past lua_memory_limit bytes while a script runs (0 = none);
      * lua_heap_bytes is what they hold now, counted by their allocator.
@@ -153,6 +161,13 @@ rl_reply *rl_client_call(rl_client *c, int argc, const rl_arg *argv);
 
 /* Hooks implemented by scripts.c. */
 void rl_scripting_free(rl_emu *emu);
+/* While a script is busy (rl_emu.busy_run): for the dispatcher, replies
+ * BUSY when c may not run cmd now (cmd lacks allow-busy), or redlua's
+ * RL_ERR_BUSY_CALLER when c is the client running the script, and returns
+ * 1; returns 0 when cmd may run. */
+int rl_script_busy_reply(rl_client *c, const rl_command *cmd);
+/* The BUSY text for the busy script (EVAL or function), or NULL. */
+const char *rl_script_busy_error(const rl_emu *emu);
 /* Redis's getCommandFlags: cmd's flags, except that EVAL, EVALSHA (and _RO)
  * of a script with a shebang, and FCALL (_RO) of a known function, take
  * their flags from the script's: deny-oom and write unless allow-oom or
