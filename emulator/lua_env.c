@@ -1165,8 +1165,14 @@ static void run_hook(lua_State *L, lua_Debug *ar)
         lua_sethook(L, run_hook, lua_gethookmask(L), 1);
         /* PUC Lua keeps hooks per coroutine: when a coroutine ran out of
          * time, the script's own thread must stop at its next instruction
-         * too, or coroutine.resume would swallow the stop for good. */
-        if (L != env->L) lua_sethook(env->L, run_hook, lua_gethookmask(env->L) | LUA_MASKCOUNT, 1);
+         * too, or coroutine.resume would swallow the stop for good. A kill
+         * is Redis's: only the thread that was running gets the hook on
+         * every instruction, the script's own thread keeps its count hook,
+         * which raises the kill again at its next count (so a script that
+         * catches it through coroutine.resume and returns at once
+         * returns normally, as in Redis). */
+        if (L != env->L && run->stop != RL_RUN_STOP_KILLED)
+            lua_sethook(env->L, run_hook, lua_gethookmask(env->L) | LUA_MASKCOUNT, 1);
     }
     char buf[128];
     rl_lua_push_error_table(L, stop_message(run, buf, sizeof(buf)));

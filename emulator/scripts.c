@@ -493,7 +493,9 @@ void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *nam
     if (!keys_as_arguments) rl_lua_env_set_global(L, "ARGV");
     int nargs = keys_as_arguments ? 2 : 0;
     int err = rl_lua_env_pcall(env, nargs, 1, -(nargs + 2));
-    if (!err && run.stop) {
+    /* A script that caught SCRIPT KILL's error in a coroutine and returned
+     * returns its value, as in Redis; redlua's own stops always fail. */
+    if (!err && run.stop && run.stop != RL_RUN_STOP_KILLED) {
         lua_pop(L, 1);
         rl_lua_env_push_stop_error(env);
         err = LUA_ERRRUN;
