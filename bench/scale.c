@@ -7,13 +7,20 @@
  * For each size N the collection is first filled to N, then OPS operations
  * are timed at that size (reads hit random existing members; writes add and
  * remove so the size stays N). A flat row means O(1), a slowly growing one
- * O(log n). */
+ * O(log n).
+ *
+ * --memory N also loads N small string keys (SET key:<i> value:<i>, what
+ * Redis's DEBUG POPULATE N writes) into a fresh emulator and reports the
+ * bytes per key the emulator's allocator counts (rl_mem_used, the figure
+ * maxmemory is judged by), for bench/run to set next to Redis's used_memory.
+ * --memory 0 skips the per-operation table. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "mem.h"
 #include "redlua.h"
 
 #define OPS 20000
@@ -143,27 +150,49 @@ static const workload workloads[] = {
     {"SADD+SISMEMBER", set_add, set_op},
 };
 
+/* Bytes per key for n keys "key:<i>" = "value:<i>", counted by mem.c. */
+static double memory_per_key(long n)
+{
+    rl_emu *emu = rl_emu_new();
+    size_t before = rl_mem_used();
+    for (long i = 0; i < n; i++) {
+        char k[32], v[32];
+        int kl = snprintf(k, sizeof(k), "key:%ld", i);
+        int vl = snprintf(v, sizeof(v), "value:%ld", i);
+        const char *argv[] = {"SET", k, v};
+        size_t lens[] = {3, (size_t)kl, (size_t)vl};
+        rl_reply_free(rl_emu_call(emu, 3, argv, lens));
+    }
+    double per_key = n > 0 ? (double)(rl_mem_used() - before) / (double)n : 0;
+    rl_emu_free(emu);
+    return per_key;
+}
+
 int main(int argc, char **argv)
 {
     long sizes[] = {1000, 10000, 100000, 1000000};
     int nsizes = 4;
+    long mem_keys = -1;
     const char *json = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--smoke") == 0) {
             nsizes = 2; /* CI: check it still works, quickly */
         } else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc) {
             json = argv[++i];
+        } else if (strcmp(argv[i], "--memory") == 0 && i + 1 < argc) {
+            mem_keys = atol(argv[++i]);
         } else {
-            fprintf(stderr, "usage: redlua-bench-scale [--smoke] [--json FILE]\n");
+            fprintf(stderr, "usage: redlua-bench-scale [--smoke] [--json FILE] [--memory N]\n");
             return 2;
         }
     }
+    if (mem_keys == 0) nsizes = 0;
     double ns[sizeof(workloads) / sizeof(workloads[0])][4];
-    printf("per-operation cost in ns (%d ops per cell, engine %s)\n", OPS, rl_emu_engine());
-    printf("%-24s", "workload");
+    if (nsizes) printf("per-operation cost in ns (%d ops per cell, engine %s)\n", OPS, rl_emu_engine());
+    if (nsizes) printf("%-24s", "workload");
     for (int s = 0; s < nsizes; s++) printf("%12ld", sizes[s]);
-    printf("\n");
-    for (size_t w = 0; w < sizeof(workloads) / sizeof(workloads[0]); w++) {
+    if (nsizes) printf("\n");
+    for (size_t w = 0; nsizes && w < sizeof(workloads) / sizeof(workloads[0]); w++) {
         printf("%-24s", workloads[w].name);
         fflush(stdout);
         rl_emu *emu = rl_emu_new();
@@ -179,6 +208,12 @@ int main(int argc, char **argv)
         printf("\n");
         rl_emu_free(emu);
     }
+    double mem_per_key = 0;
+    if (mem_keys > 0) {
+        mem_per_key = memory_per_key(mem_keys);
+        printf("memory: %ld string keys, %.1f bytes per key (rl_mem_used)\n", mem_keys,
+               mem_per_key);
+    }
     if (json) {
         FILE *f = fopen(json, "w");
         if (!f) {
@@ -193,7 +228,11 @@ int main(int argc, char **argv)
             for (int s = 0; s < nsizes; s++) fprintf(f, "%s%.1f", s ? ", " : "", ns[w][s]);
             fprintf(f, "]");
         }
-        fprintf(f, "}}\n");
+        fprintf(f, "}");
+        if (mem_keys > 0)
+            fprintf(f, ", \"memory\": {\"keys\": %ld, \"bytes_per_key\": %.1f}", mem_keys,
+                    mem_per_key);
+        fprintf(f, "}\n");
         fclose(f);
     }
     return 0;
