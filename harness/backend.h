@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "redlua.h"
 #include "reply.h"
 
 typedef struct rl_backend rl_backend;
@@ -53,6 +54,13 @@ struct rl_backend {
     /* Applied by every reset of a backend that has set_limits (the
      * command-line options); -1 leaves the emulator's default. */
     rl_backend_limits defaults;
+    /* Optional, NULL where unsupported (a real Redis): script metrics
+     * (redlua.h, rl_emu_set_metrics). While metrics_on is 1 every reset
+     * turns them on; metrics returns the counts since the last
+     * metrics_reset (valid until the next call into the backend). */
+    int metrics_on;
+    const rl_metrics *(*metrics)(rl_backend *b);
+    void (*metrics_reset)(rl_backend *b);
 };
 
 /* The emulator backend (harness/backend_emu.c). */

@@ -21,6 +21,8 @@ static int emu_reset(rl_backend *b)
     b->ctx = rl_emu_new();
     if (b->has_script_timeout)
         rl_emu_set_script_timeout_ms(b->ctx, b->script_timeout_ms);
+    if (b->metrics_on)
+        rl_emu_set_metrics(b->ctx, 1);
     return emu_set_limits(b, &b->defaults);
 }
 
@@ -59,6 +61,16 @@ static const char *emu_log(rl_backend *b)
     return rl_emu_last_log(b->ctx);
 }
 
+static const rl_metrics *emu_metrics(rl_backend *b)
+{
+    return rl_emu_metrics(b->ctx);
+}
+
+static void emu_metrics_reset(rl_backend *b)
+{
+    rl_emu_metrics_reset(b->ctx);
+}
+
 static void emu_free(rl_backend *b)
 {
     rl_emu_free(b->ctx);
@@ -81,5 +93,7 @@ rl_backend *rl_backend_emu_new(void)
     b->set_script_timeout_ms = emu_set_script_timeout;
     b->set_limits = emu_set_limits;
     b->defaults = (rl_backend_limits){-1, -1, -1};
+    b->metrics = emu_metrics;
+    b->metrics_reset = emu_metrics_reset;
     return b;
 }

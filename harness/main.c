@@ -11,7 +11,8 @@
  * for every N.
  *
  * Exit codes: 0 every case passed (or was skipped), 1 some case failed (or
- * -k selected no case), 2 usage error, malformed input or a backend that
+ * -k selected no case, or --baseline found a metric that grew too much), 2
+ * usage error, malformed input (a fixture, a baseline) or a backend that
  * failed (then nothing, or not everything, ran). */
 #include <dirent.h>
 #include <errno.h>
@@ -35,6 +36,7 @@
 #include "report.h"
 #include "results.h"
 #include "runner.h"
+#include "script_metrics.h"
 #include "update.h"
 
 #define EXIT_FAILED 1
@@ -88,6 +90,17 @@ static const char usage_text[] =
     "  --json FILE            also write the results as JSON to FILE\n"
     "                         (docs/results-json.md)\n"
     "\n"
+    "Script metrics (docs/metrics-json.md; with -v, a metrics line per case):\n"
+    "  --metrics FILE         write per-script and per-case metrics as JSON to\n"
+    "                         FILE: redis.call/pcall counts per command, keys read\n"
+    "                         and written, bytes in and out, Lua instructions,\n"
+    "                         Lua heap peak, keys after the case, run time\n"
+    "  --baseline FILE        compare the metrics with FILE (an earlier --metrics\n"
+    "                         file) and fail (exit 1) when a script's commands,\n"
+    "                         instructions or keys touched in a case grew by more\n"
+    "                         than --max-regression, printing what grew\n"
+    "  --max-regression PCT   the growth --baseline allows (default 10%)\n"
+    "\n"
     "Snapshots and real Redis:\n"
     "  --update               rewrite the expectations of the selected cases from\n"
     "                         what they actually did: the \"reply\"/\"error\" of each\n"
@@ -109,8 +122,9 @@ static const char usage_text[] =
     "skipped).\n"
     "\n"
     "Exit status: 0 all cases passed, 1 some case failed (or -k selected no\n"
-    "case), 2 usage error, malformed fixture (reported as file:line:col; then\n"
-    "nothing runs) or a failing backend.\n";
+    "case, or --baseline found a regression), 2 usage error, malformed fixture\n"
+    "or baseline (reported as file:line:col; then nothing runs) or a failing\n"
+    "backend.\n";
 
 typedef struct strlist {
     char **items;
@@ -136,6 +150,10 @@ typedef struct opts {
     int update;
     const char *record;  /* HOST:PORT */
     const char *against; /* HOST:PORT */
+    const char *metrics;  /* --metrics FILE */
+    const char *baseline; /* --baseline FILE */
+    double max_regression; /* a fraction: 0.1 for 10% */
+    int has_max_regression;
 } opts;
 
 static void strlist_push(strlist *l, const char *s)
@@ -350,6 +368,24 @@ static int parse_long(const char *s, long min, long *out)
     return 0;
 }
 
+/* "10%", "10" or "2.5%": a percentage >= 0, as a fraction in *out. */
+static int parse_percent(const char *s, double *out)
+{
+    if (s == NULL || s[0] == '\0' || s[0] == '-' || s[0] == '+' || s[0] == ' ')
+        return -1;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno != 0 || !(v >= 0 && v <= 1e9))
+        return -1;
+    if (*end == '%')
+        end++;
+    if (*end != '\0')
+        return -1;
+    *out = v / 100.0;
+    return 0;
+}
+
 /* Returns -1 to go on, or the exit status. */
 static int parse_args(int argc, char **argv, opts *o, strlist *paths)
 {
@@ -428,6 +464,19 @@ static int parse_args(int argc, char **argv, opts *o, strlist *paths)
             if (v == NULL || v[0] == '\0')
                 return usage_error("--json takes a FILE", NULL);
             o->json = v;
+        } else if (opt_value(argc, argv, &i, "--metrics", &v)) {
+            if (v == NULL || v[0] == '\0')
+                return usage_error("--metrics takes a FILE", NULL);
+            o->metrics = v;
+        } else if (opt_value(argc, argv, &i, "--baseline", &v)) {
+            if (v == NULL || v[0] == '\0')
+                return usage_error("--baseline takes a FILE", NULL);
+            o->baseline = v;
+        } else if (opt_value(argc, argv, &i, "--max-regression", &v)) {
+            if (parse_percent(v, &o->max_regression) != 0)
+                return usage_error("--max-regression takes a percentage such as 10%, not",
+                                   v ? v : "(nothing)");
+            o->has_max_regression = 1;
         } else if (opt_value(argc, argv, &i, "--record", &v) ||
                    opt_value(argc, argv, &i, "--against", &v)) {
             int rec = strncmp(a, "--record", 8) == 0;
@@ -453,6 +502,11 @@ static int parse_args(int argc, char **argv, opts *o, strlist *paths)
     if ((o->record != NULL || o->against != NULL) && o->jobs != 1 && o->jobs != -1)
         return usage_error("-j cannot be combined with --record or --against (one server "
                            "holds one keyspace)",
+                           NULL);
+    if (o->has_max_regression && o->baseline == NULL)
+        return usage_error("--max-regression needs --baseline", NULL);
+    if ((o->metrics != NULL || o->baseline != NULL) && (o->record != NULL || o->against != NULL))
+        return usage_error("--metrics and --baseline need the emulator, not --record or --against",
                            NULL);
     return -1;
 }
@@ -530,6 +584,8 @@ static rl_backend *make_backend(const ctx *x, char *err, size_t errlen)
     } else {
         b = rl_backend_emu_new();
     }
+    if (b != NULL && (x->o->metrics != NULL || x->o->baseline != NULL) && b->metrics != NULL)
+        b->metrics_on = 1;
     if (b != NULL && x->o->has_timeout && b->set_script_timeout_ms != NULL)
         b->set_script_timeout_ms(b, x->o->timeout_ms);
     if (b != NULL && b->set_limits != NULL) {
@@ -539,6 +595,28 @@ static rl_backend *make_backend(const ctx *x, char *err, size_t errlen)
             b->defaults.maxmemory = x->o->maxmemory;
     }
     return b;
+}
+
+/* The runner's command hook under --metrics: what the emulator counted
+ * during the command goes to the step's script. */
+typedef struct metrics_ctx {
+    rl_backend *b;
+    rl_case_metrics *cm;
+} metrics_ctx;
+
+static void metrics_hook(void *ud, size_t case_index, int step, int argc,
+                         const char *const *argv, const size_t *argvlen, const rl_reply *reply)
+{
+    (void)case_index;
+    (void)argc;
+    (void)argv;
+    (void)argvlen;
+    (void)reply;
+    metrics_ctx *mc = ud;
+    const rl_metrics *m = mc->b->metrics(mc->b);
+    if (m != NULL)
+        rl_case_metrics_add(mc->cm, step, m);
+    mc->b->metrics_reset(mc->b);
 }
 
 static void push_record(rl_file_record *r, size_t ci, const rl_case_result *res, double ms)
@@ -551,6 +629,7 @@ static void push_record(rl_file_record *r, size_t ci, const rl_case_result *res,
     cr->message = res->message ? rl_strdup(res->message) : NULL;
     cr->fail_step = res->fail_step;
     cr->fail_line = res->fail_line;
+    cr->metrics = NULL;
     r->ms += ms;
 }
 
@@ -568,9 +647,19 @@ static void run_cases(const ctx *x, rl_backend *b, const rl_fixture *f, const pl
     for (size_t s = 0; s < p->nsel; s++) {
         size_t c = p->sel[s];
         rl_case_result res;
+        metrics_ctx mc = {b, NULL};
+        if (b->metrics_on)
+            mc.cm = rl_case_metrics_new(f, c);
         double t0 = now_ms();
-        int rc = rl_run_case(b, f, c, NULL, NULL, &res);
-        push_record(&out->rec, c, &res, now_ms() - t0);
+        int rc = rl_run_case(b, f, c, mc.cm ? metrics_hook : NULL, &mc, &res);
+        double ms = now_ms() - t0;
+        push_record(&out->rec, c, &res, ms);
+        if (mc.cm != NULL) {
+            const rl_metrics *m = b->metrics(b);
+            out->rec.cases[out->rec.ncases - 1].metrics =
+                rl_case_metrics_json(mc.cm, res.status, ms, m ? m->keyspace_keys : 0);
+            rl_case_metrics_free(mc.cm);
+        }
         int failed = res.status == RL_CASE_FAIL;
         rl_case_result_clear(&res);
         if (rc != 0) {
@@ -690,6 +779,7 @@ static void encode(const file_out *out, rl_buf *b)
         put_bytes(b, &c->fail_step, sizeof(int));
         put_bytes(b, &c->fail_line, sizeof(int));
         put_str(b, c->message);
+        put_str(b, c->metrics);
     }
 }
 
@@ -757,6 +847,10 @@ static int decode(int fd, file_out *out)
             read_all(fd, &c.fail_step, sizeof(int)) != 0 ||
             read_all(fd, &c.fail_line, sizeof(int)) != 0 || get_str(fd, &c.message) != 0)
             return -1;
+        if (get_str(fd, &c.metrics) != 0) {
+            rl_free(c.message);
+            return -1;
+        }
         c.status = (rl_case_status)st;
         out->rec.cases = rl_realloc(out->rec.cases, (out->rec.ncases + 1) * sizeof(c));
         out->rec.cases[out->rec.ncases++] = c;
@@ -897,6 +991,13 @@ static void print_file(const opts *o, rl_report *rep, const file_out *out, size_
         const rl_case_record *cr = &out->rec.cases[c];
         rl_case_result res = {cr->status, cr->message, cr->fail_step, cr->fail_line};
         rl_report_case_ms(rep, out->rec.f, cr->case_index, &res, cr->ms);
+        if (o->verbose && cr->metrics != NULL) {
+            rl_buf line = {0};
+            rl_metrics_summary(&line, cr->metrics);
+            if (line.len > 0)
+                fputs(line.p, stdout);
+            rl_buf_free(&line);
+        }
     }
 }
 
@@ -916,6 +1017,25 @@ static int write_report(const char *path, int junit, const file_out *outs, size_
     rl_free(recs);
     if (fclose(fp) != 0 || rc != 0) {
         fprintf(stderr, "redlua-test: %s: write error\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+static int write_metrics(const opts *o, const file_out *outs, size_t n)
+{
+    FILE *fp = fopen(o->metrics, "w");
+    if (fp == NULL) {
+        fprintf(stderr, "redlua-test: %s: %s\n", o->metrics, strerror(errno));
+        return -1;
+    }
+    rl_file_record *recs = rl_calloc(n ? n : 1, sizeof(*recs));
+    for (size_t i = 0; i < n; i++)
+        recs[i] = outs[i].rec;
+    int rc = rl_metrics_write(fp, rl_emu_engine(), recs, n);
+    rl_free(recs);
+    if (fclose(fp) != 0 || rc != 0) {
+        fprintf(stderr, "redlua-test: %s: write error\n", o->metrics);
         return -1;
     }
     return 0;
@@ -952,6 +1072,17 @@ static int run(const opts *o, strlist *files, int status)
                                            o->include_dirs.n, err, sizeof(err));
         if (fixtures[i] == NULL) {
             fprintf(stderr, "%s\n", err);
+            status = EXIT_USAGE;
+        }
+    }
+
+    /* A baseline that cannot be used stops the run before it starts. */
+    rl_metrics_baseline *baseline = NULL;
+    if (o->baseline != NULL && status == 0) {
+        char err[1024];
+        baseline = rl_metrics_baseline_load(o->baseline, err, sizeof(err));
+        if (baseline == NULL) {
+            fprintf(stderr, "redlua-test: %s\n", err);
             status = EXIT_USAGE;
         }
     }
@@ -1045,6 +1176,24 @@ static int run(const opts *o, strlist *files, int status)
             status = EXIT_USAGE;
         if (o->json != NULL && write_report(o->json, 0, outs, done, &sum) != 0)
             status = EXIT_USAGE;
+        if (o->metrics != NULL && write_metrics(o, outs, done) != 0)
+            status = EXIT_USAGE;
+        if (baseline != NULL && status != EXIT_USAGE) {
+            rl_file_record *recs = rl_calloc(done ? done : 1, sizeof(*recs));
+            for (size_t i = 0; i < done; i++)
+                recs[i] = outs[i].rec;
+            rl_buf doc = {0};
+            rl_metrics_document(&doc, rl_emu_engine(), recs, done);
+            rl_free(recs);
+            /* TAP readers take every line on stdout as theirs. */
+            int grew = rl_metrics_compare(baseline, doc.p, o->has_max_regression
+                                                               ? o->max_regression
+                                                               : 0.10,
+                                          o->tap ? stderr : stdout);
+            rl_buf_free(&doc);
+            if (grew > 0 && status == 0)
+                status = EXIT_FAILED;
+        }
         if (status == 0 && rep.failed > 0)
             status = EXIT_FAILED;
         for (size_t i = 0; i < done; i++) {
@@ -1054,6 +1203,7 @@ static int run(const opts *o, strlist *files, int status)
         rl_free(outs);
     }
 
+    rl_metrics_baseline_free(baseline);
     for (size_t i = 0; i < x.nplans; i++)
         rl_free(x.plans[i].sel);
     rl_free(x.plans);

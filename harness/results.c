@@ -9,8 +9,10 @@
 
 void rl_file_record_clear(rl_file_record *r)
 {
-    for (size_t i = 0; i < r->ncases; i++)
+    for (size_t i = 0; i < r->ncases; i++) {
         rl_free(r->cases[i].message);
+        rl_free(r->cases[i].metrics);
+    }
     rl_free(r->cases);
     r->cases = NULL;
     r->ncases = 0;

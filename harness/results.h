@@ -20,6 +20,7 @@ typedef struct rl_case_record {
     char *message;      /* failure text or skip reason, or NULL */
     int fail_step;      /* see rl_case_result */
     int fail_line;
+    char *metrics;      /* the case's metrics, JSON text (script_metrics.h), or NULL */
 } rl_case_record;
 
 typedef struct rl_file_record {
