@@ -9,6 +9,7 @@
 
 #include "errors.h"
 #include "mem.h"
+#include "multi.h"
 #include "reply.h"
 #include "util.h"
 
@@ -161,7 +162,9 @@ void rl_command_exec(rl_client *c, const rl_command *cmd, int argc, const rl_arg
     c->argv = argv;
     c->argc = argc;
     c->cmd = cmd;
+    struct rl_watch_snapshot *watch = rl_multi_watch_begin(c->emu, cmd);
     cmd->proc(c);
+    rl_multi_watch_end(c->emu, watch);
     c->argv = saved_argv;
     c->argc = saved_argc;
     c->cmd = saved_cmd;

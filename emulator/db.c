@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "mem.h"
+#include "multi.h"
 #include "object.h"
 #include "reply.h"
 #include "errors.h"
@@ -59,6 +60,7 @@ rl_dbentry *rl_db_find(rl_emu *emu, rl_db *db, const char *key, size_t len)
     HASH_FIND(hh, db->dict, key, len, e);
     if (e && rl_db_entry_expired(emu, e)) {
         rl_db_delete_entry(db, e);
+        rl_multi_touch_key(emu, db->id, key, len);
         return NULL;
     }
     return e;
@@ -116,6 +118,8 @@ rl_dbentry *rl_db_set(rl_emu *emu, rl_db *db, const char *key, size_t len, rl_ob
                       int keepttl)
 {
     rl_dbentry *e = rl_db_find(emu, db, key, len);
+    /* Redis's setKey signals the key even when the value is the same. */
+    rl_multi_touch_key(emu, db->id, key, len);
     if (!e) return rl_db_add(db, key, len, val);
     rl_obj_free(e->val);
     e->val = val;
@@ -148,7 +152,9 @@ void rl_db_active_expire(rl_emu *emu)
         rl_db *db = &emu->db[i];
         rl_dbentry *e, *tmp;
         HASH_ITER(hh, db->dict, e, tmp) {
-            if (rl_db_entry_expired(emu, e)) rl_db_delete_entry(db, e);
+            if (!rl_db_entry_expired(emu, e)) continue;
+            rl_multi_touch_key(emu, i, e->key, e->keylen);
+            rl_db_delete_entry(db, e);
         }
     }
 }

@@ -22,6 +22,20 @@
 #define RL_ERR_NO_SUCH_KEY "ERR no such key"
 #define RL_ERR_DB_INDEX "ERR DB index is out of range"
 
+/* Transactions (multi.c). */
+#define RL_ERR_MULTI_NESTED "ERR MULTI calls can not be nested"
+#define RL_ERR_EXEC_WITHOUT_MULTI "ERR EXEC without MULTI"
+#define RL_ERR_DISCARD_WITHOUT_MULTI "ERR DISCARD without MULTI"
+#define RL_ERR_WATCH_IN_MULTI "ERR WATCH inside MULTI is not allowed"
+#define RL_ERR_EXECABORT "EXECABORT Transaction discarded because of previous errors."
+/* The error that rejected EXEC itself, without its '-' (e.g. the OOM text). */
+#define RL_ERRF_EXECABORT_BECAUSE "EXECABORT Transaction discarded because of: %s"
+
+/* Pub/Sub (pubsub.c). The subcommand as typed (length, pointer; at most 128
+ * bytes), then the command name in capitals. */
+#define RL_ERRF_SUBCOMMAND_SYNTAX \
+    "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try %s HELP."
+
 /* Strings (t_string.c). */
 /* The argument is the command's full name, e.g. "set", "getex". */
 #define RL_ERRF_STRING_EXPIRE_TIME "ERR invalid expire time in '%s' command"

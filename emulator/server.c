@@ -8,6 +8,7 @@
 #include "errors.h"
 #include "mem.h"
 #include "metrics.h"
+#include "multi.h"
 #include "reply.h"
 #include "util.h"
 
@@ -131,6 +132,7 @@ rl_client *rl_client_new(rl_emu *emu)
 void rl_client_free(rl_client *c)
 {
     if (!c) return;
+    rl_multi_client_free(c);
     rl_reply_free(c->rb.root);
     rl_free(c);
 }
@@ -140,14 +142,43 @@ rl_reply *rl_client_call(rl_client *c, int argc, const rl_arg *argv)
     const rl_command *cmd = rl_command_lookup(argc, argv);
     if (!cmd) {
         rl_command_reply_unknown(c, argc, argv);
-    } else if (!rl_command_arity_ok(cmd, argc)) {
+        rl_multi_flag(c);
+        return rl_client_take_reply(c);
+    }
+    if (!rl_command_arity_ok(cmd, argc)) {
         rl_add_reply_errorf(c, RL_ERRF_WRONG_ARITY, cmd->fullname);
-    } else if (rl_script_busy_reply(c, cmd)) {
-        /* processCommand's busy-script gate replied. */
-    } else if (!c->emu->busy_run && rl_emu_over_maxmemory(c->emu) &&
-               (rl_script_command_flags(c, cmd, argc, argv) & RL_CMD_DENYOOM)) {
-        /* processCommand's maxmemory gate (noeviction: nothing to evict). */
-        rl_add_reply_error(c, RL_ERR_OOM);
+        rl_multi_flag(c);
+        return rl_client_take_reply(c);
+    }
+    int is_exec = cmd->proc == rl_cmd_exec;
+    if (rl_script_busy_reply(c, cmd)) {
+        /* processCommand's busy-script gate replied; as every rejection it
+         * flags a transaction, and an EXEC it rejects ends the transaction
+         * with EXECABORT carrying the BUSY text. */
+        rl_multi_flag(c);
+        rl_reply *r = rl_client_take_reply(c);
+        const char *busy = rl_script_busy_error(c->emu);
+        if (is_exec && (c->flags & RL_CLIENT_MULTI) && busy && strcmp(r->str, busy) == 0) {
+            rl_reply_free(r);
+            rl_multi_exec_abort(c, busy);
+            return rl_client_take_reply(c);
+        }
+        return r;
+    }
+    uint64_t flags = rl_script_command_flags(c, cmd, argc, argv);
+    /* processCommand's maxmemory gate (noeviction: nothing to evict), which
+     * a busy script's callback skips. EXEC counts as deny-oom when a queued
+     * command is; inside MULTI everything but EXEC and DISCARD is, since
+     * queueing takes memory too. */
+    int denyoom = (flags & RL_CMD_DENYOOM) ||
+                  (is_exec && (rl_multi_queued_flags(c) & RL_CMD_DENYOOM)) ||
+                  ((c->flags & RL_CLIENT_MULTI) && !is_exec && cmd->proc != rl_cmd_discard);
+    if (!c->emu->busy_run && denyoom && rl_emu_over_maxmemory(c->emu)) {
+        rl_multi_flag(c);
+        if (is_exec) rl_multi_exec_abort(c, RL_ERR_OOM);
+        else rl_add_reply_error(c, RL_ERR_OOM);
+    } else if (rl_multi_should_queue(c, cmd)) {
+        rl_multi_queue(c, cmd, argc, argv, flags);
     } else {
         rl_command_exec(c, cmd, argc, argv);
     }

@@ -89,6 +89,11 @@ typedef struct rl_reply_builder {
 #define RL_CLIENT_SCRIPT (1 << 0)         /* the fake client of a running script */
 #define RL_CLIENT_DENY_BLOCKING (1 << 1)
 #define RL_CLIENT_READONLY_SCRIPT (1 << 2) /* EVAL_RO, no-writes */
+#define RL_CLIENT_MULTI (1 << 3)           /* inside MULTI: commands are queued */
+#define RL_CLIENT_DIRTY_CAS (1 << 4)       /* a WATCHed key was touched */
+#define RL_CLIENT_DIRTY_EXEC (1 << 5)      /* a command was rejected while queueing */
+
+struct rl_multi_state; /* owned by multi.c */
 
 struct rl_client {
     rl_emu *emu;
@@ -102,6 +107,7 @@ struct rl_client {
     /* Connection clients (the built-in one and rl_emu_client_new's) are
      * linked on emu->clients; scripts' fake clients are not. */
     rl_client *prev, *next;
+    struct rl_multi_state *mstate; /* MULTI queue and WATCHed keys; NULL when unused */
 };
 
 struct rl_scripting; /* owned by scripts.c */
@@ -134,6 +140,7 @@ struct rl_emu {
     uint64_t rand_state;     /* deterministic PRNG for RANDOMKEY and friends */
     rl_client *client;       /* the built-in client used by rl_emu_call */
     rl_client *clients;      /* every connection client, the built-in one too */
+    size_t watched_keys;     /* WATCHed keys of every client; 0 skips the WATCH checks */
     struct rl_scripting *scripting;
     struct rl_functions *functions; /* FUNCTION libraries and their Lua VM */
     struct rl_metrics_state *metrics;

@@ -31,6 +31,7 @@
 #include "db.h"
 #include "errors.h"
 #include "mem.h"
+#include "multi.h"
 #include "object.h"
 #include "reply.h"
 #include "util.h"
@@ -399,6 +400,7 @@ static int flush_args_ok(rl_client *c)
 void rl_cmd_flushdb(rl_client *c)
 {
     if (!flush_args_ok(c)) return;
+    rl_multi_touch_db(c->emu, c->db, -1);
     rl_db_empty(rl_client_db(c));
     rl_add_reply_ok(c);
 }
@@ -406,6 +408,7 @@ void rl_cmd_flushdb(rl_client *c)
 void rl_cmd_flushall(rl_client *c)
 {
     if (!flush_args_ok(c)) return;
+    for (int i = 0; i < RL_NUM_DBS; i++) rl_multi_touch_db(c->emu, i, -1);
     for (int i = 0; i < RL_NUM_DBS; i++) rl_db_empty(&c->emu->db[i]);
     rl_add_reply_ok(c);
 }
@@ -421,6 +424,10 @@ void rl_cmd_swapdb(rl_client *c)
     }
     /* The keys (with their sequence numbers) change places; the indexes
      * stay, so clients keep their selected index. */
+    if (id1 != id2) {
+        rl_multi_touch_db(c->emu, id1, id2);
+        rl_multi_touch_db(c->emu, id2, id1);
+    }
     rl_db *a = &c->emu->db[id1], *b = &c->emu->db[id2];
     rl_dbentry *dict = a->dict;
     uint64_t seq = a->next_seq;

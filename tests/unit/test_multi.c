@@ -101,6 +101,196 @@ static void clients_should_report_errors_like_the_builtin_one(void **state)
     rl_test_free_emu(emu);
 }
 
+/* Texts and replies below were read from redis-server 7.0.15. */
+static void multi_should_queue_and_exec(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_assert_cmd(emu, "+OK\r\n", "MULTI");
+    rl_assert_cmd(emu, "-ERR MULTI calls can not be nested\r\n", "MULTI");
+    rl_assert_cmd(emu, "-ERR WATCH inside MULTI is not allowed\r\n", "WATCH", "x");
+    rl_assert_cmd(emu, "+QUEUED\r\n", "SET", "s", "text");
+    rl_assert_cmd(emu, "+QUEUED\r\n", "INCR", "s");
+    rl_assert_cmd(emu, "+QUEUED\r\n", "GET", "s");
+    /* Nothing ran yet. */
+    rl_emu_client *other = rl_emu_client_new(emu);
+    client_cmd(other, "$-1\r\n", "GET", "s");
+    rl_assert_cmd(emu,
+                  "*3\r\n+OK\r\n-ERR value is not an integer or out of range\r\n"
+                  "$4\r\ntext\r\n",
+                  "EXEC");
+    rl_assert_cmd(emu, "-ERR EXEC without MULTI\r\n", "EXEC");
+    rl_assert_cmd(emu, "-ERR DISCARD without MULTI\r\n", "DISCARD");
+    rl_assert_cmd(emu, "+OK\r\n", "MULTI");
+    rl_assert_cmd(emu, "*0\r\n", "EXEC");
+    rl_test_free_emu(emu);
+}
+
+static void multi_should_abort_after_a_queueing_error(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_assert_cmd(emu, "+OK\r\n", "MULTI");
+    rl_assert_cmd(emu, "+QUEUED\r\n", "SET", "k", "v");
+    rl_assert_cmd(emu, "-ERR wrong number of arguments for 'get' command\r\n", "GET");
+    rl_assert_cmd(emu, "+QUEUED\r\n", "SET", "k2", "v");
+    rl_assert_cmd(emu, "-EXECABORT Transaction discarded because of previous errors.\r\n",
+                  "EXEC");
+    rl_assert_cmd(emu, "*0\r\n", "KEYS", "*");
+    /* The transaction is over: a new one runs. */
+    rl_assert_cmd(emu, "+OK\r\n", "MULTI");
+    rl_assert_cmd(emu, "-ERR unknown command 'NOPE', with args beginning with: \r\n", "NOPE");
+    rl_assert_cmd(emu, "+OK\r\n", "DISCARD");
+    rl_assert_cmd(emu, "+OK\r\n", "MULTI");
+    rl_assert_cmd(emu, "+QUEUED\r\n", "SET", "k", "v");
+    rl_assert_cmd(emu, "*1\r\n+OK\r\n", "EXEC");
+    rl_test_free_emu(emu);
+}
+
+static void multi_should_answer_oom_while_queueing(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_assert_cmd(emu, "+OK\r\n", "MULTI");
+    rl_emu_set_maxmemory(emu, 1);
+    /* Even a read is refused inside MULTI; DISCARD is not. */
+    rl_assert_cmd(emu, "-OOM command not allowed when used memory > 'maxmemory'.\r\n", "GET",
+                  "k");
+    rl_assert_cmd(emu, "+OK\r\n", "DISCARD");
+    rl_emu_set_maxmemory(emu, 0);
+    rl_assert_cmd(emu, "+OK\r\n", "MULTI");
+    rl_assert_cmd(emu, "+QUEUED\r\n", "SET", "k", "v");
+    rl_emu_set_maxmemory(emu, 1);
+    rl_assert_cmd(emu,
+                  "-EXECABORT Transaction discarded because of: OOM command not allowed when "
+                  "used memory > 'maxmemory'.\r\n",
+                  "EXEC");
+    rl_emu_set_maxmemory(emu, 0);
+    rl_assert_cmd(emu, "-ERR EXEC without MULTI\r\n", "EXEC");
+    rl_test_free_emu(emu);
+}
+
+static void multi_should_run_scripts_at_exec(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_assert_cmd(emu, "+OK\r\n", "MULTI");
+    rl_assert_cmd(emu, "+QUEUED\r\n", "EVAL", "return redis.call('incr', KEYS[1])", "1", "n");
+    rl_assert_cmd(emu, "+QUEUED\r\n", "EVALSHA", "0123456789012345678901234567890123456789",
+                  "0");
+    rl_assert_cmd(emu, "+QUEUED\r\n", "EVAL", "return redis.pcall('exec')", "0");
+    rl_assert_cmd(emu, "+QUEUED\r\n", "EVAL", "return 1", "x");
+    rl_assert_cmd(emu,
+                  "*4\r\n:1\r\n-NOSCRIPT No matching script. Please use EVAL.\r\n"
+                  "-ERR This Redis command is not allowed from script\r\n"
+                  "-ERR value is not an integer or out of range\r\n",
+                  "EXEC");
+    rl_assert_cmd(emu, "-ERR This Redis command is not allowed from script\r\n", "EVAL",
+                  "return redis.pcall('watch', 'k')", "0");
+    rl_test_free_emu(emu);
+}
+
+static void watch_should_fail_exec_when_another_client_writes(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_emu_client *a = rl_emu_client_new(emu);
+    rl_emu_client *b = rl_emu_client_new(emu);
+    client_cmd(a, "+OK\r\n", "WATCH", "k");
+    client_cmd(b, "+OK\r\n", "SET", "k", "1");
+    client_cmd(a, "+OK\r\n", "MULTI");
+    client_cmd(a, "+QUEUED\r\n", "GET", "k");
+    client_cmd(a, "*-1\r\n", "EXEC");
+    /* RESP3 gets a null. */
+    rl_emu_client_set_resp(a, 3);
+    client_cmd(a, "+OK\r\n", "WATCH", "k");
+    client_cmd(b, ":2\r\n", "INCR", "k");
+    client_cmd(a, "+OK\r\n", "MULTI");
+    assert_resp_proto(rl_emu_client_callv(a, "EXEC", (const char *)NULL), 3, "_\r\n");
+    /* A failed write does not count. */
+    client_cmd(a, "+OK\r\n", "WATCH", "k");
+    client_cmd(b, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+               "LPUSH", "k", "x");
+    client_cmd(a, "+OK\r\n", "MULTI");
+    client_cmd(a, "+QUEUED\r\n", "GET", "k");
+    assert_resp_proto(rl_emu_client_callv(a, "EXEC", (const char *)NULL), 3,
+                      "*1\r\n$1\r\n2\r\n");
+    rl_test_free_emu(emu);
+}
+
+static void watch_should_see_expiry_on_the_clock(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_assert_cmd(emu, "+OK\r\n", "SET", "k", "v", "PX", "100");
+    rl_assert_cmd(emu, "+OK\r\n", "WATCH", "k");
+    rl_emu_advance_ms(emu, 50);
+    rl_assert_cmd(emu, "+OK\r\n", "MULTI");
+    rl_assert_cmd(emu, "*0\r\n", "EXEC");
+    rl_assert_cmd(emu, "+OK\r\n", "WATCH", "k");
+    rl_emu_advance_ms(emu, 51);
+    rl_assert_cmd(emu, "+OK\r\n", "MULTI");
+    rl_assert_cmd(emu, "*-1\r\n", "EXEC");
+    rl_test_free_emu(emu);
+}
+
+static void watch_should_end_with_its_client(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_emu_client *a = rl_emu_client_new(emu);
+    client_cmd(a, "+OK\r\n", "WATCH", "k", "k2", "k");
+    client_cmd(a, "+OK\r\n", "MULTI");
+    client_cmd(a, "+QUEUED\r\n", "SET", "k", "queued");
+    rl_emu_client_free(a);
+    /* The freed client's queue never runs, and touching its keys is safe. */
+    rl_assert_cmd(emu, "+OK\r\n", "SET", "k", "v");
+    rl_assert_cmd(emu, "$1\r\nv\r\n", "GET", "k");
+    /* WATCHes left at rl_emu_free are freed with their client. */
+    rl_assert_cmd(emu, "+OK\r\n", "WATCH", "k");
+    rl_assert_cmd(emu, "+OK\r\n", "MULTI");
+    rl_assert_cmd(emu, "+QUEUED\r\n", "GET", "k");
+    rl_test_free_emu(emu);
+}
+
+static void multi_commands_should_have_redis_rows(void **state)
+{
+    (void)state;
+    /* COMMAND INFO on redis-server 7.0.15 (may-replicate from publish.json). */
+    const uint64_t tx = RL_CMD_NOSCRIPT | RL_CMD_LOADING | RL_CMD_STALE;
+    const rl_test_row rows[] = {
+        {"multi", 1, tx | RL_CMD_FAST | RL_CMD_ALLOW_BUSY, 0, 0, 0},
+        {"exec", 1, tx | RL_CMD_SKIP_SLOWLOG, 0, 0, 0},
+        {"discard", 1, tx | RL_CMD_FAST | RL_CMD_ALLOW_BUSY, 0, 0, 0},
+        {"watch", -2, tx | RL_CMD_FAST | RL_CMD_ALLOW_BUSY, 1, -1, 1},
+        {"unwatch", 1, tx | RL_CMD_FAST | RL_CMD_ALLOW_BUSY, 0, 0, 0},
+        {"publish", 3,
+         RL_CMD_PUBSUB | RL_CMD_LOADING | RL_CMD_STALE | RL_CMD_FAST | RL_CMD_MAY_REPLICATE, 0, 0,
+         0},
+        {"spublish", 3,
+         RL_CMD_PUBSUB | RL_CMD_LOADING | RL_CMD_STALE | RL_CMD_FAST | RL_CMD_MAY_REPLICATE, 1, 1,
+         1},
+    };
+    rl_assert_command_rows(rows, sizeof(rows) / sizeof(rows[0]));
+}
+
+static void publish_should_reach_nobody(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_assert_cmd(emu, ":0\r\n", "PUBLISH", "ch", "m");
+    rl_assert_cmd(emu, "*4\r\n$1\r\na\r\n:0\r\n$1\r\nb\r\n:0\r\n", "PUBSUB", "NUMSUB", "a", "b");
+    rl_assert_cmd(emu,
+                  "-ERR unknown subcommand or wrong number of arguments for 'CHANNELS'. Try "
+                  "PUBSUB HELP.\r\n",
+                  "PUBSUB", "CHANNELS", "a", "b");
+    rl_assert_cmd(emu,
+                  "-ERR Write commands are not allowed from read-only scripts. script: "
+                  "74b48facc8d88408df5ec994b50567763b69a952, on @user_script:1.\r\n",
+                  "EVAL_RO", "return redis.call('publish','ch','m')", "0");
+    rl_test_free_emu(emu);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -109,6 +299,15 @@ int main(void)
         cmocka_unit_test(clients_should_each_have_their_own_protocol),
         cmocka_unit_test(clients_should_be_freed_by_emu_free),
         cmocka_unit_test(clients_should_report_errors_like_the_builtin_one),
+        cmocka_unit_test(multi_should_queue_and_exec),
+        cmocka_unit_test(multi_should_abort_after_a_queueing_error),
+        cmocka_unit_test(multi_should_answer_oom_while_queueing),
+        cmocka_unit_test(multi_should_run_scripts_at_exec),
+        cmocka_unit_test(watch_should_fail_exec_when_another_client_writes),
+        cmocka_unit_test(watch_should_see_expiry_on_the_clock),
+        cmocka_unit_test(watch_should_end_with_its_client),
+        cmocka_unit_test(multi_commands_should_have_redis_rows),
+        cmocka_unit_test(publish_should_reach_nobody),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,682 @@
+/* multi_diff: transactions and several clients, on the emulator and on a
+ * throwaway redis-server. Each sequence below runs on up to three clients
+ * (a, b, c: emulator clients from rl_emu_client_new, separate connections to
+ * the server), once in RESP2 and once in RESP3, and every reply is compared
+ * as the RESP bytes its client receives.
+ *
+ * Steps whose first word starts with '!' are driver actions, done on both
+ * sides: "!maxmemory N" (CONFIG SET on the server, rl_emu_set_maxmemory on
+ * the emulator) and "!sleep MS" (the server's clock runs for MS ms, the
+ * emulator's is advanced by MS). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backend.h"
+#include "diff_server.h"
+#include "mem.h"
+#include "redlua.h"
+#include "reply.h"
+
+#define MAX_ARGS 12
+#define NCLIENTS 3
+
+typedef struct step {
+    char client; /* 'a', 'b', 'c'; 0 ends a sequence */
+    const char *argv[MAX_ARGS];
+} step;
+
+typedef struct sequence {
+    const char *name;
+    const step *steps;
+} sequence;
+
+#define END {0, {NULL}}
+
+/* Queueing, the errors of the transaction commands, EXECABORT. */
+static const step seq_basics[] = {
+    {'a', {"MULTI"}},
+    {'a', {"MULTI"}},
+    {'a', {"WATCH", "x"}},
+    {'a', {"SET", "k", "v"}},
+    {'a', {"GET", "k"}},
+    {'a', {"EXEC"}},
+    {'a', {"EXEC"}},
+    {'a', {"DISCARD"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    {'a', {"MULTI"}},
+    {'a', {"SET", "k", "w"}},
+    {'a', {"DISCARD"}},
+    {'a', {"GET", "k"}},
+    {'a', {"MULTI"}},
+    {'a', {"NOPE", "x"}},
+    {'a', {"SET", "k", "never"}},
+    {'a', {"EXEC"}},
+    {'a', {"GET", "k"}},
+    {'a', {"MULTI"}},
+    {'a', {"SET", "k"}},
+    {'a', {"EXEC"}},
+    {'a', {"MULTI"}},
+    {'a', {"SCRIPT", "NOPE"}},
+    {'a', {"EXEC"}},
+    {'a', {"UNWATCH"}},
+    {'a', {"WATCH"}},
+    END,
+};
+
+/* Runtime errors are elements of EXEC's array; nothing is rolled back. */
+static const step seq_runtime_errors[] = {
+    {'a', {"SET", "s", "text"}},
+    {'a', {"MULTI"}},
+    {'a', {"INCR", "s"}},
+    {'a', {"SET", "n", "1"}},
+    {'a', {"INCR", "n"}},
+    {'a', {"LPUSH", "s", "x"}},
+    {'a', {"HSET", "h", "f", "v", "g", "w"}},
+    {'a', {"HGETALL", "h"}},
+    {'a', {"ZADD", "z", "1.5", "m"}},
+    {'a', {"ZSCORE", "z", "m"}},
+    {'a', {"EXPIRE", "n", "100"}},
+    {'a', {"EXPIRE", "n", "x"}},
+    {'a', {"PING"}},
+    {'a', {"ECHO", "hi"}},
+    {'a', {"PUBLISH", "ch", "m"}},
+    {'a', {"EXEC"}},
+    {'a', {"MGET", "s", "n"}},
+    END,
+};
+
+/* SELECT inside MULTI, and the database the client keeps afterwards. */
+static const step seq_select[] = {
+    {'a', {"MULTI"}},
+    {'a', {"SELECT", "2"}},
+    {'a', {"SET", "k", "db2"}},
+    {'a', {"SELECT", "x"}},
+    {'a', {"SELECT", "99"}},
+    {'a', {"GET", "k"}},
+    {'a', {"EXEC"}},
+    {'a', {"GET", "k"}},
+    {'b', {"GET", "k"}},
+    {'b', {"SELECT", "2"}},
+    {'b', {"GET", "k"}},
+    END,
+};
+
+/* Blocking commands inside MULTI answer at once. */
+static const step seq_blocking[] = {
+    {'a', {"MULTI"}},
+    {'a', {"BLPOP", "nolist", "0"}},
+    {'a', {"BRPOP", "nolist", "0"}},
+    {'a', {"BLMOVE", "nolist", "dst", "LEFT", "RIGHT", "0"}},
+    {'a', {"BRPOPLPUSH", "nolist", "dst", "0"}},
+    {'a', {"BZPOPMIN", "nz", "0"}},
+    {'a', {"BLMPOP", "0", "1", "nolist", "LEFT"}},
+    {'a', {"XREAD", "BLOCK", "0", "STREAMS", "nos", "$"}},
+    {'a', {"RPUSH", "l", "x"}},
+    {'a', {"BLPOP", "l", "0"}},
+    {'a', {"EXEC"}},
+    END,
+};
+
+/* WATCH: a write from another client, from the same client before MULTI,
+ * writes that change nothing, UNWATCH, DISCARD, keys in other databases. */
+static const step seq_watch[] = {
+    {'a', {"SET", "k", "1"}},
+    {'a', {"WATCH", "k"}},
+    {'b', {"SET", "k", "2"}},
+    {'a', {"MULTI"}},
+    {'a', {"GET", "k"}},
+    {'a', {"EXEC"}},
+    /* Untouched: EXEC runs. */
+    {'a', {"WATCH", "k", "other"}},
+    {'b', {"GET", "k"}},
+    {'a', {"MULTI"}},
+    {'a', {"INCR", "k"}},
+    {'a', {"EXEC"}},
+    /* The same client touches its own watched key before MULTI. */
+    {'a', {"WATCH", "k"}},
+    {'a', {"SET", "k", "5"}},
+    {'a', {"MULTI"}},
+    {'a', {"GET", "k"}},
+    {'a', {"EXEC"}},
+    /* The dirty flag outlives an EXEC without MULTI and a second WATCH. */
+    {'a', {"WATCH", "k"}},
+    {'b', {"APPEND", "k", "x"}},
+    {'a', {"EXEC"}},
+    {'a', {"WATCH", "k2"}},
+    {'a', {"MULTI"}},
+    {'a', {"PING"}},
+    {'a', {"EXEC"}},
+    /* UNWATCH clears it. */
+    {'a', {"WATCH", "k"}},
+    {'b', {"SET", "k", "6"}},
+    {'a', {"UNWATCH"}},
+    {'a', {"MULTI"}},
+    {'a', {"GET", "k"}},
+    {'a', {"EXEC"}},
+    /* DISCARD unwatches too. */
+    {'a', {"WATCH", "k"}},
+    {'a', {"MULTI"}},
+    {'a', {"DISCARD"}},
+    {'b', {"SET", "k", "7"}},
+    {'a', {"MULTI"}},
+    {'a', {"GET", "k"}},
+    {'a', {"EXEC"}},
+    /* Writes that do not change the key: DEL of a missing key, SREM of a
+     * missing member, a WRONGTYPE error, SET NX on an existing key. */
+    {'a', {"WATCH", "k", "missing", "set"}},
+    {'b', {"DEL", "missing"}},
+    {'b', {"SREM", "set", "m"}},
+    {'b', {"LPUSH", "k", "x"}},
+    {'b', {"SET", "k", "8", "NX"}},
+    {'b', {"EXPIRE", "missing", "10"}},
+    {'a', {"MULTI"}},
+    {'a', {"GET", "k"}},
+    {'a', {"EXEC"}},
+    /* SET of the same value touches the key. */
+    {'a', {"WATCH", "k"}},
+    {'b', {"SET", "k", "7"}},
+    {'a', {"MULTI"}},
+    {'a', {"GET", "k"}},
+    {'a', {"EXEC"}},
+    /* A key of the same name in another database is another key. */
+    {'a', {"WATCH", "k"}},
+    {'b', {"SELECT", "1"}},
+    {'b', {"SET", "k", "in-db1"}},
+    {'a', {"MULTI"}},
+    {'a', {"GET", "k"}},
+    {'a', {"EXEC"}},
+    /* A key watched after SELECT is watched in that database. */
+    {'a', {"SELECT", "1"}},
+    {'a', {"WATCH", "k"}},
+    {'a', {"SELECT", "0"}},
+    {'b', {"SET", "k", "again"}},
+    {'a', {"MULTI"}},
+    {'a', {"GET", "k"}},
+    {'a', {"EXEC"}},
+    END,
+};
+
+/* In-place writes to every type are seen; so are deletions and creations.
+ * A stream's consumer groups and XSETID are not (Redis 7.0 does not signal
+ * them). */
+static const step seq_watch_types[] = {
+    {'a', {"RPUSH", "l", "a", "b"}},
+    {'a', {"HSET", "h", "f", "1"}},
+    {'a', {"SADD", "s", "m"}},
+    {'a', {"ZADD", "z", "1", "m"}},
+    {'a', {"XADD", "x", "1-1", "f", "v"}},
+    {'a', {"WATCH", "l"}},
+    {'b', {"LSET", "l", "0", "z"}},
+    {'a', {"MULTI"}},
+    {'a', {"LRANGE", "l", "0", "-1"}},
+    {'a', {"EXEC"}},
+    {'a', {"WATCH", "h"}},
+    {'b', {"HINCRBY", "h", "f", "1"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    {'a', {"WATCH", "s"}},
+    {'b', {"SADD", "s", "m2"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    {'a', {"WATCH", "z"}},
+    {'b', {"ZINCRBY", "z", "2", "m"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    {'a', {"WATCH", "x"}},
+    {'b', {"XGROUP", "CREATE", "x", "g", "0"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    {'a', {"WATCH", "x"}},
+    {'b', {"XREADGROUP", "GROUP", "g", "c1", "STREAMS", "x", ">"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    {'a', {"WATCH", "x"}},
+    {'b', {"XSETID", "x", "5-5"}},
+    {'b', {"XACK", "x", "g", "1-1"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    {'a', {"WATCH", "x"}},
+    {'b', {"XADD", "x", "6-1", "f", "v"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    {'a', {"WATCH", "x"}},
+    {'b', {"XDEL", "x", "1-1"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    {'a', {"WATCH", "new"}},
+    {'b', {"RPUSH", "new", "x"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    {'a', {"WATCH", "l"}},
+    {'b', {"DEL", "l"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    {'a', {"WATCH", "h"}},
+    {'b', {"RENAME", "h", "h2"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    {'a', {"WATCH", "h2"}},
+    {'b', {"MOVE", "h2", "3"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    {'a', {"WATCH", "s"}},
+    {'b', {"EXPIRE", "s", "1000"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    {'a', {"WATCH", "s"}},
+    {'b', {"PERSIST", "s"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    {'a', {"WATCH", "z"}},
+    {'b', {"ZADD", "z", "3", "m"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    /* Reads change nothing. */
+    {'a', {"WATCH", "z", "x", "s"}},
+    {'b', {"ZRANGE", "z", "0", "-1"}},
+    {'b', {"XRANGE", "x", "-", "+"}},
+    {'b', {"SISMEMBER", "s", "m"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    END,
+};
+
+/* FLUSHDB, FLUSHALL and SWAPDB touch the watched keys that exist. */
+static const step seq_watch_flush[] = {
+    {'a', {"SET", "k", "1"}},
+    {'a', {"WATCH", "k"}},
+    {'b', {"FLUSHDB"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    /* A missing key: flushing changes nothing. */
+    {'a', {"WATCH", "k"}},
+    {'b', {"FLUSHALL"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    /* FLUSHDB of another database. */
+    {'a', {"SET", "k", "1"}},
+    {'a', {"WATCH", "k"}},
+    {'b', {"SELECT", "5"}},
+    {'b', {"FLUSHDB"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    /* SWAPDB: the key exists on one side. */
+    {'a', {"WATCH", "k"}},
+    {'b', {"SWAPDB", "0", "5"}},
+    {'a', {"MULTI"}},
+    {'a', {"GET", "k"}},
+    {'a', {"EXEC"}},
+    /* SWAPDB: the key exists on both sides with the same value. */
+    {'a', {"SET", "k", "same"}},
+    {'b', {"SET", "k", "same"}},
+    {'a', {"WATCH", "k"}},
+    {'b', {"SWAPDB", "5", "0"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    /* SWAPDB: on neither side. */
+    {'a', {"WATCH", "nothere"}},
+    {'b', {"SWAPDB", "0", "5"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    /* SWAPDB of a database with itself. */
+    {'a', {"WATCH", "k"}},
+    {'b', {"SWAPDB", "0", "0"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    END,
+};
+
+/* Several watchers: one write makes every one of them fail. */
+static const step seq_watch_many[] = {
+    {'a', {"WATCH", "k"}},
+    {'b', {"WATCH", "k"}},
+    {'c', {"SET", "k", "1"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    {'b', {"MULTI"}},
+    {'b', {"EXEC"}},
+    /* A's EXEC touches the key B watches. */
+    {'a', {"WATCH", "k"}},
+    {'b', {"WATCH", "k"}},
+    {'a', {"MULTI"}},
+    {'a', {"INCR", "k"}},
+    {'a', {"EXEC"}},
+    {'b', {"MULTI"}},
+    {'b', {"INCR", "k"}},
+    {'b', {"EXEC"}},
+    {'c', {"GET", "k"}},
+    END,
+};
+
+/* Expiry of a watched key (real time on the server, the clock on the
+ * emulator). */
+static const step seq_watch_expire[] = {
+    {'a', {"SET", "k", "v", "PX", "50"}},
+    {'a', {"WATCH", "k"}},
+    {'a', {"!sleep", "150"}},
+    {'a', {"MULTI"}},
+    {'a', {"GET", "k"}},
+    {'a', {"EXEC"}},
+    /* Expired and read (deleted) before EXEC. */
+    {'a', {"SET", "k", "v", "PX", "50"}},
+    {'a', {"WATCH", "k"}},
+    {'a', {"!sleep", "150"}},
+    {'b', {"GET", "k"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    END,
+};
+
+/* Scripts in transactions. */
+static const step seq_scripts[] = {
+    {'a', {"SET", "s", "text"}},
+    {'a', {"MULTI"}},
+    {'a', {"EVAL", "return 1", "0"}},
+    {'a', {"EVAL", "return redis.call('incr', KEYS[1])", "1", "n"}},
+    {'a', {"EVAL", "return redis.call('incr', KEYS[1])", "1", "s"}},
+    {'a', {"EVAL", "error", "0"}},
+    {'a', {"EVAL", "return 1", "x"}},
+    {'a', {"EVAL", "return 1", "5"}},
+    {'a', {"EVALSHA", "0123456789012345678901234567890123456789", "0"}},
+    {'a', {"EVALSHA", "short", "0"}},
+    {'a', {"SCRIPT", "LOAD", "return 'loaded'"}},
+    {'a', {"EVALSHA", "b534286061d4b9e4026607613b95c06c06015ae8", "0"}},
+    {'a', {"EVAL", "return redis.pcall('exec')", "0"}},
+    {'a', {"EVAL", "return {redis.call('get', 'n'), redis.call('select', '3')}", "0"}},
+    {'a', {"EVAL_RO", "return redis.call('set', 'ro', '1')", "0"}},
+    {'a', {"EVAL", "#!lua flags=no-writes\nreturn redis.call('get', 'n')", "0"}},
+    {'a', {"EVAL", "return redis.call('blpop', 'nolist', 0)", "0"}},
+    {'a', {"GET", "n"}},
+    {'a', {"EXEC"}},
+    {'a', {"MULTI"}},
+    {'a', {"EVAL", "return 1"}},
+    {'a', {"EXEC"}},
+    /* A script in a transaction touches another client's watched key. */
+    {'b', {"WATCH", "n"}},
+    {'a', {"MULTI"}},
+    {'a', {"EVAL", "return redis.call('incr', 'n')", "0"}},
+    {'a', {"EXEC"}},
+    {'b', {"MULTI"}},
+    {'b', {"EXEC"}},
+    /* A script outside a transaction that changes nothing does not. */
+    {'b', {"WATCH", "n"}},
+    {'a', {"EVAL", "return redis.call('get', 'n')", "0"}},
+    {'a', {"EVAL", "return redis.pcall('lpush', 'n', 'x')", "0"}},
+    {'b', {"MULTI"}},
+    {'b', {"EXEC"}},
+    END,
+};
+
+/* The transaction commands refused inside scripts. */
+static const step seq_scripts_refuse[] = {
+    {'a', {"EVAL", "return redis.call('multi')", "0"}},
+    {'a', {"EVAL", "return redis.pcall('exec')", "0"}},
+    {'a', {"EVAL", "return redis.pcall('discard')", "0"}},
+    {'a', {"EVAL", "return redis.pcall('watch', 'k')", "0"}},
+    {'a', {"EVAL", "return redis.pcall('unwatch')", "0"}},
+    {'a', {"FUNCTION", "LOAD",
+           "#!lua name=lib\nredis.register_function('f', function() "
+           "return redis.pcall('multi') end)"}},
+    {'a', {"FCALL", "f", "0"}},
+    {'a', {"MULTI"}},
+    {'a', {"FCALL", "f", "0"}},
+    {'a', {"FCALL", "nofunc", "0"}},
+    {'a', {"EXEC"}},
+    END,
+};
+
+/* maxmemory: inside MULTI every command but EXEC and DISCARD is refused. */
+static const step seq_oom[] = {
+    {'a', {"SET", "k", "v"}},
+    {'a', {"MULTI"}},
+    {'a', {"!maxmemory", "1"}},
+    {'a', {"GET", "k"}},
+    {'a', {"EXEC"}},
+    {'a', {"MULTI"}},
+    {'a', {"DISCARD"}},
+    {'a', {"MULTI"}},
+    {'a', {"EXEC"}},
+    {'a', {"!maxmemory", "0"}},
+    /* Deny-oom commands queued, then OOM: EXEC itself is refused. */
+    {'a', {"MULTI"}},
+    {'a', {"SET", "k", "v2"}},
+    {'a', {"!maxmemory", "1"}},
+    {'a', {"EXEC"}},
+    {'a', {"!maxmemory", "0"}},
+    {'a', {"GET", "k"}},
+    /* Only reads queued: EXEC runs. */
+    {'a', {"MULTI"}},
+    {'a', {"GET", "k"}},
+    {'a', {"!maxmemory", "1"}},
+    {'a', {"EXEC"}},
+    {'a', {"!maxmemory", "0"}},
+    /* A script without a shebang is not deny-oom; with one it is. */
+    {'a', {"MULTI"}},
+    {'a', {"EVAL", "return 1", "0"}},
+    {'a', {"!maxmemory", "1"}},
+    {'a', {"EXEC"}},
+    {'a', {"!maxmemory", "0"}},
+    {'a', {"MULTI"}},
+    {'a', {"EVAL", "#!lua\nreturn 1", "0"}},
+    {'a', {"!maxmemory", "1"}},
+    {'a', {"EXEC"}},
+    {'a', {"!maxmemory", "0"}},
+    {'a', {"MULTI"}},
+    {'a', {"EVAL", "#!lua flags=no-writes\nreturn 1", "0"}},
+    {'a', {"!maxmemory", "1"}},
+    {'a', {"EXEC"}},
+    {'a', {"!maxmemory", "0"}},
+    {'a', {"MULTI"}},
+    {'a', {"EVAL", "return redis.call('set', 'k', 'x')", "0"}},
+    {'a', {"!maxmemory", "1"}},
+    {'a', {"EXEC"}},
+    {'a', {"!maxmemory", "0"}},
+    END,
+};
+
+/* PUBLISH and PUBSUB with no subscribers, also from scripts. */
+static const step seq_pubsub[] = {
+    {'a', {"PUBLISH", "ch", "msg"}},
+    {'a', {"SPUBLISH", "ch", "msg"}},
+    {'a', {"PUBLISH", "ch"}},
+    {'a', {"PUBSUB", "CHANNELS"}},
+    {'a', {"PUBSUB", "CHANNELS", "x*"}},
+    {'a', {"PUBSUB", "CHANNELS", "a", "b"}},
+    {'a', {"PUBSUB", "SHARDCHANNELS"}},
+    {'a', {"PUBSUB", "SHARDCHANNELS", "a", "b"}},
+    {'a', {"PUBSUB", "NUMSUB"}},
+    {'a', {"PUBSUB", "NUMSUB", "a", "b"}},
+    {'a', {"PUBSUB", "SHARDNUMSUB", "a"}},
+    {'a', {"PUBSUB", "NUMPAT"}},
+    {'a', {"PUBSUB", "NUMPAT", "x"}},
+    {'a', {"PUBSUB"}},
+    {'a', {"PUBSUB", "FOO"}},
+    {'a', {"PUBSUB", "HELP"}},
+    {'a', {"PUBSUB", "HELP", "x"}},
+    {'a', {"EVAL", "return redis.call('publish', 'ch', 'm')", "0"}},
+    {'a', {"EVAL", "return redis.call('spublish', 'ch', 'm')", "0"}},
+    {'a', {"EVAL", "return redis.call('pubsub', 'numsub', 'x')", "0"}},
+    {'a', {"EVAL_RO", "return redis.call('publish', 'ch', 'm')", "0"}},
+    {'a', {"EVAL_RO", "return redis.pcall('spublish', 'ch', 'm')", "0"}},
+    {'a', {"EVAL_RO", "return redis.call('pubsub', 'channels')", "0"}},
+    {'a', {"EVAL", "#!lua flags=no-writes\nreturn redis.call('publish', 'ch', 'm')", "0"}},
+    {'a', {"EVAL", "#!lua flags=no-writes\nreturn redis.pcall('spublish', 'ch', 'm')", "0"}},
+    {'a', {"FUNCTION", "LOAD",
+           "#!lua name=pub\nredis.register_function{function_name='p', callback=function() "
+           "return redis.pcall('publish', 'ch', 'm') end, flags={'no-writes'}}"}},
+    {'a', {"FCALL", "p", "0"}},
+    {'a', {"FCALL_RO", "p", "0"}},
+    {'a', {"MULTI"}},
+    {'a', {"PUBLISH", "ch", "m"}},
+    {'a', {"PUBSUB", "NUMSUB", "x"}},
+    {'a', {"EXEC"}},
+    END,
+};
+
+static const sequence sequences[] = {
+    {"basics", seq_basics},
+    {"runtime_errors", seq_runtime_errors},
+    {"select", seq_select},
+    {"blocking", seq_blocking},
+    {"watch", seq_watch},
+    {"watch_types", seq_watch_types},
+    {"watch_flush", seq_watch_flush},
+    {"watch_many", seq_watch_many},
+    {"watch_expire", seq_watch_expire},
+    {"scripts", seq_scripts},
+    {"scripts_refuse", seq_scripts_refuse},
+    {"oom", seq_oom},
+    {"pubsub", seq_pubsub},
+};
+
+static int nargs(const step *s)
+{
+    int n = 0;
+    while (n < MAX_ARGS && s->argv[n]) n++;
+    return n;
+}
+
+static void print_step(const step *s)
+{
+    fprintf(stderr, "  %c:", s->client);
+    for (int i = 0; i < nargs(s); i++) {
+        fputc(' ', stderr);
+        rl_diff_print_escaped(stderr, s->argv[i], strlen(s->argv[i]));
+    }
+    fputc('\n', stderr);
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* A reply as the bytes a client speaking proto receives. */
+static char *to_resp(const rl_reply *r, int proto, size_t *len)
+{
+    return rl_reply_to_resp(r, proto, len);
+}
+
+static rl_reply *server_call(rl_backend *b, int argc, const char *const *argv)
+{
+    size_t len[MAX_ARGS];
+    for (int i = 0; i < argc; i++) len[i] = strlen(argv[i]);
+    rl_reply *r = b->call(b, argc, argv, len);
+    if (!r) fprintf(stderr, "multi_diff: server call failed: %s\n", b->errstr);
+    return r;
+}
+
+/* Runs one sequence in protocol proto; returns the number of mismatches. */
+static int run_sequence(const sequence *seq, int proto, rl_backend *const *conns)
+{
+    /* Fresh state on the server (each connection's RESET leaves MULTI,
+     * WATCH, RESP3 and its database) and a fresh emulator. */
+    for (int i = 0; i < NCLIENTS; i++) {
+        if (conns[i]->reset(conns[i]) != 0) {
+            fprintf(stderr, "multi_diff: reset failed: %s\n", conns[i]->errstr);
+            return 1;
+        }
+        if (proto == 3) {
+            const char *hello[] = {"HELLO", "3"};
+            rl_reply_free(server_call(conns[i], 2, hello));
+        }
+    }
+    rl_emu *emu = rl_emu_new();
+    rl_emu_client *clients[NCLIENTS];
+    for (int i = 0; i < NCLIENTS; i++) {
+        clients[i] = rl_emu_client_new(emu);
+        rl_emu_client_set_resp(clients[i], proto);
+    }
+    int mismatches = 0;
+    for (const step *s = seq->steps; s->client; s++) {
+        int ci = s->client - 'a';
+        int argc = nargs(s);
+        if (strcmp(s->argv[0], "!sleep") == 0) {
+            long ms = atol(s->argv[1]);
+            sleep_ms(ms);
+            rl_emu_advance_ms(emu, ms);
+            continue;
+        }
+        if (strcmp(s->argv[0], "!maxmemory") == 0) {
+            const char *cfg[] = {"CONFIG", "SET", "maxmemory", s->argv[1]};
+            rl_reply_free(server_call(conns[NCLIENTS - 1], 4, cfg));
+            rl_emu_set_maxmemory(emu, atol(s->argv[1]));
+            continue;
+        }
+        size_t len[MAX_ARGS];
+        for (int i = 0; i < argc; i++) len[i] = strlen(s->argv[i]);
+        rl_reply *want = server_call(conns[ci], argc, s->argv);
+        rl_reply *got = rl_emu_client_call(clients[ci], argc, s->argv, len);
+        if (!want) {
+            rl_reply_free(got);
+            mismatches++;
+            break;
+        }
+        size_t wl, gl;
+        char *w = to_resp(want, proto, &wl), *g = to_resp(got, proto, &gl);
+        if (wl != gl || memcmp(w, g, wl) != 0) {
+            fprintf(stderr, "multi_diff: %s (RESP%d), step %d differs:\n", seq->name, proto,
+                    (int)(s - seq->steps) + 1);
+            print_step(s);
+            fputs("  redis:    ", stderr);
+            rl_diff_print_escaped(stderr, w, wl);
+            fputs("\n  emulator: ", stderr);
+            rl_diff_print_escaped(stderr, g, gl);
+            fputc('\n', stderr);
+            mismatches++;
+        }
+        rl_free(w);
+        rl_free(g);
+        rl_reply_free(want);
+        rl_reply_free(got);
+    }
+    /* Clients are left open on purpose: rl_emu_free frees them. */
+    rl_emu_free(emu);
+    const char *cfg[] = {"CONFIG", "SET", "maxmemory", "0"};
+    rl_reply_free(server_call(conns[NCLIENTS - 1], 4, cfg));
+    return mismatches;
+}
+
+int main(void)
+{
+    char exe[1024], err[512];
+    if (rl_diff_find_redis(exe, sizeof(exe)) != 0)
+        return rl_diff_no_server_exit("multi_diff", "redis-server not found");
+    rl_diff_server srv;
+    if (rl_diff_server_start(&srv, exe, err, sizeof(err)) != 0) {
+        fprintf(stderr, "multi_diff: cannot start %s: %s\n", exe, err);
+        return 1;
+    }
+    rl_backend *conns[NCLIENTS];
+    for (int i = 0; i < NCLIENTS; i++) {
+        conns[i] = rl_backend_redis_new("127.0.0.1", srv.port, err, sizeof(err));
+        if (!conns[i]) {
+            fprintf(stderr, "multi_diff: %s\n", err);
+            rl_diff_server_stop(&srv);
+            return 1;
+        }
+    }
+    int failed = 0, run = 0;
+    for (size_t i = 0; i < sizeof(sequences) / sizeof(sequences[0]); i++) {
+        for (int proto = 2; proto <= 3; proto++) {
+            failed += run_sequence(&sequences[i], proto, conns) != 0;
+            run++;
+        }
+    }
+    for (int i = 0; i < NCLIENTS; i++) conns[i]->free(conns[i]);
+    rl_diff_server_stop(&srv);
+    if (rl_mem_used() != 0) {
+        fprintf(stderr, "multi_diff: %zu bytes still allocated\n", rl_mem_used());
+        failed++;
+    }
+    if (failed) {
+        fprintf(stderr, "multi_diff: %d of %d sequence runs differ\n", failed, run);
+        return 1;
+    }
+    printf("multi_diff: %d sequence runs (RESP2 and RESP3) match redis-server\n", run);
+    return 0;
+}
