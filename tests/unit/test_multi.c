@@ -291,6 +291,47 @@ static void publish_should_reach_nobody(void **state)
     rl_test_free_emu(emu);
 }
 
+/* A script past the busy threshold: another client's MULTI and DISCARD run
+ * (allow-busy), a queued command is refused with BUSY and flags the
+ * transaction, UNWATCH is queued, and EXEC is refused with EXECABORT
+ * carrying the BUSY text (redis-server 7.0.15, busy-reply-threshold 100). */
+static void on_busy(rl_emu *emu, void *ud)
+{
+    int *calls = ud;
+    if ((*calls)++ > 0) return;
+    rl_emu_client *b = rl_emu_client_new(emu);
+    client_cmd(b, "+OK\r\n", "MULTI");
+    client_cmd(b,
+               "-BUSY Redis is busy running a script. You can only call SCRIPT KILL or "
+               "SHUTDOWN NOSAVE.\r\n",
+               "GET", "k");
+    client_cmd(b, "-ERR WATCH inside MULTI is not allowed\r\n", "WATCH", "x");
+    client_cmd(b, "+QUEUED\r\n", "UNWATCH");
+    client_cmd(b,
+               "-EXECABORT Transaction discarded because of: BUSY Redis is busy running a "
+               "script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n",
+               "EXEC");
+    client_cmd(b, "+OK\r\n", "MULTI");
+    client_cmd(b, "+OK\r\n", "DISCARD");
+    client_cmd(b, "+OK\r\n", "SCRIPT", "KILL");
+    rl_emu_client_free(b);
+}
+
+static void multi_should_meet_a_busy_script_as_redis(void **state)
+{
+    (void)state;
+    int calls = 0;
+    rl_emu *emu = rl_emu_new();
+    rl_emu_set_busy_threshold_ms(emu, 20);
+    rl_emu_set_busy_callback(emu, on_busy, &calls);
+    rl_assert_cmd(emu,
+                  "-ERR Script killed by user with SCRIPT KILL... script: "
+                  "694a5fe1ddb97a4c6a1bf299d9537c7d3d0f84e7, on @user_script:1.\r\n",
+                  "EVAL", "while true do end", "0");
+    assert_true(calls > 0);
+    rl_test_free_emu(emu);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -308,6 +349,7 @@ int main(void)
         cmocka_unit_test(watch_should_end_with_its_client),
         cmocka_unit_test(multi_commands_should_have_redis_rows),
         cmocka_unit_test(publish_should_reach_nobody),
+        cmocka_unit_test(multi_should_meet_a_busy_script_as_redis),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
