@@ -1,6 +1,16 @@
 /* Engine-specific pieces for the lua51 build: PUC Lua 5.1.5, the interpreter
- * Redis embeds, so nothing needs adjusting. */
+ * Redis embeds, so nothing needs adjusting.
+ *
+ * Line coverage reads the line of every instruction from the function's
+ * binary chunk (lua_dump): Lua 5.1's C API has no way to reach the
+ * prototypes of nested functions that have not been instantiated, but the
+ * dump holds them all, with their line info (Lua 5.1's ldump.c, never
+ * stripped). */
+#include <stdint.h>
+#include <string.h>
+
 #include "lua_engine.h"
+#include "mem.h"
 #include "redlua.h"
 
 const int rl_engine_tail_call_drops_caller = 0;
@@ -32,4 +42,138 @@ int rl_engine_run_begin(lua_State *L, int idx, int timed, int *tail_line)
 void rl_engine_run_end(lua_State *L)
 {
     (void)L;
+}
+
+/* --- Line coverage: reading a Lua 5.1 binary chunk ------------------------- */
+
+/* Lua 5.1's opcodes (lopcodes.h) looked at, and where the B operand sits. */
+#define OP51_JMP 22
+#define OP51_RETURN 30
+#define OP51_TFORLOOP 33
+#define OP51_B(i) (((i) >> 23) & 0x1FF)
+
+typedef struct dump_buf {
+    unsigned char *p;
+    size_t len, cap;
+} dump_buf;
+
+static int dump_writer(lua_State *L, const void *p, size_t sz, void *ud)
+{
+    dump_buf *b = ud;
+    (void)L;
+    if (b->len + sz > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 4096;
+        while (cap < b->len + sz) cap *= 2;
+        b->p = rl_realloc(b->p, cap);
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, p, sz);
+    b->len += sz;
+    return 0;
+}
+
+/* A cursor over the dump; any read past the end sets bad. The sizes come
+ * from the chunk's header (same process, so same byte order). */
+typedef struct dump_reader {
+    const unsigned char *p, *end;
+    size_t int_size, size_t_size, num_size;
+    int bad;
+} dump_reader;
+
+static const unsigned char *take(dump_reader *r, size_t n)
+{
+    if (r->bad || (size_t)(r->end - r->p) < n) {
+        r->bad = 1;
+        return NULL;
+    }
+    const unsigned char *at = r->p;
+    r->p += n;
+    return at;
+}
+
+static long long take_int(dump_reader *r, size_t size)
+{
+    const unsigned char *at = take(r, size);
+    if (!at) return 0;
+    if (size == sizeof(int)) {
+        int v;
+        memcpy(&v, at, sizeof(v));
+        return v;
+    }
+    if (size == sizeof(size_t)) {
+        size_t v;
+        memcpy(&v, at, sizeof(v));
+        return v > (size_t)INT32_MAX ? (r->bad = 1, 0) : (long long)v;
+    }
+    r->bad = 1;
+    return 0;
+}
+
+static void skip_string(dump_reader *r)
+{
+    take(r, (size_t)take_int(r, r->size_t_size));
+}
+
+/* One function (ldump.c DumpFunction), then its nested ones. */
+static void read_function(dump_reader *r, rl_engine_line_fn line, void *ud, int depth)
+{
+    if (depth > 200) r->bad = 1;
+    skip_string(r);          /* source */
+    take(r, 2 * r->int_size + 4); /* linedefined, lastlinedefined, 4 bytes */
+    long long ncode = take_int(r, r->int_size);
+    const unsigned char *code = take(r, (size_t)(ncode > 0 ? ncode : 0) * 4);
+    long long nk = take_int(r, r->int_size);
+    for (long long i = 0; i < nk && !r->bad; i++) {
+        const unsigned char *t = take(r, 1);
+        if (!t) break;
+        if (*t == LUA_TBOOLEAN) take(r, 1);
+        else if (*t == LUA_TNUMBER) take(r, r->num_size);
+        else if (*t == LUA_TSTRING) skip_string(r);
+        else if (*t != LUA_TNIL) r->bad = 1;
+    }
+    long long np = take_int(r, r->int_size);
+    for (long long i = 0; i < np && !r->bad; i++) read_function(r, line, ud, depth + 1);
+    long long nline = take_int(r, r->int_size);
+    const unsigned char *lines = take(r, (size_t)(nline > 0 ? nline : 0) * r->int_size);
+    if (r->bad || nline != ncode || r->int_size != sizeof(int)) {
+        r->bad = 1;
+        return;
+    }
+    uint32_t prev = 0;
+    int prev_line = 0;
+    for (long long pc = 0; pc < ncode; pc++) {
+        uint32_t ins;
+        int l;
+        memcpy(&ins, code + pc * 4, 4);
+        memcpy(&l, lines + pc * sizeof(int), sizeof(int));
+        /* A generic for's TFORLOOP is followed by the jump back into the
+         * loop body, which Lua 5.1 puts on the body's last line (often an
+         * inner "end"); it belongs to the for line, as LuaJIT's ITERL
+         * does. */
+        if ((ins & 0x3F) == OP51_JMP && pc > 0 && (prev & 0x3F) == OP51_TFORLOOP) l = prev_line;
+        int final_return = pc == ncode - 1 && (ins & 0x3F) == OP51_RETURN && OP51_B(ins) == 1;
+        line(ud, l, final_return);
+        prev = ins;
+        prev_line = l;
+    }
+    long long nloc = take_int(r, r->int_size);
+    for (long long i = 0; i < nloc && !r->bad; i++) {
+        skip_string(r);
+        take(r, 2 * r->int_size);
+    }
+    long long nup = take_int(r, r->int_size);
+    for (long long i = 0; i < nup && !r->bad; i++) skip_string(r);
+}
+
+void rl_engine_code_lines(lua_State *L, rl_engine_line_fn line, void *ud)
+{
+    dump_buf b = {0};
+    if (lua_dump(L, dump_writer, &b) == 0 && b.len >= 12) {
+        /* The header (lundump.c luaU_header): ESC "Lua", version, format,
+         * endianness, then the sizes of int, size_t, Instruction and
+         * lua_Number. */
+        dump_reader r = {b.p + 12, b.p + b.len, b.p[7], b.p[8], b.p[10], 0};
+        if (b.p[9] == 4) read_function(&r, line, ud, 0);
+    }
+    rl_free(b.p);
 }

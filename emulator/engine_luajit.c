@@ -40,8 +40,9 @@
  * so the frame of the Lua code that made the call is gone when f raises. */
 const int rl_engine_tail_call_drops_caller = 1;
 
-/* Registry keys: the tail-call scanner, its results per function, and
- * whether the current run turned the compiler on. */
+/* Registry keys: the tail-call scanner, its results per function, the
+ * coverage line lister, and whether the current run turned the compiler on. */
+static char lines_key;
 static char scan_key;
 static char scanned_key;
 static char jit_on_key;
@@ -115,6 +116,49 @@ static const char scanner_source[] =
     "  return own(f)\n"
     "end\n";
 
+/* Builds lines(f) for line coverage: a flat array line1, final1, line2,
+ * final2... over the instructions of f and of the functions nested in it,
+ * from pc 1 (pc 0 is the function header, which is not a line of the
+ * source). finalN is 1 for the last instruction of a function when it is
+ * RET0. Left out, to match what PUC Lua compiles (the rule is in
+ * docs/redlua-test.md, "Coverage"): LOOP, a marker for the trace compiler
+ * that PUC Lua has no counterpart for ("repeat", "while true do"), and the
+ * nil loads a function starts with, which PUC Lua omits (registers start
+ * nil there). Opcodes are found by compiling samples, as the scanner does:
+ * RET0 ends an empty chunk, KPRI nil is "local a", KNIL "local a, b",
+ * LOOP starts "repeat until x". */
+static const char lines_source[] =
+    "local funcbc, funck, funcinfo, loadstring, type = ...\n"
+    "local function first(src) return funcbc(loadstring(src), 1) end\n"
+    "local ret0, loop = first('') % 256, first('repeat until x') % 256\n"
+    "local kpri = first('local a')\n"
+    "local knil = first('local a, b') % 256\n"
+    "local function is_nil(ins)\n"
+    "  return ins % 256 == knil or (ins % 256 == kpri % 256 and\n"
+    "    (ins - ins % 65536) == (kpri - kpri % 65536))\n"
+    "end\n"
+    "local function walk(f, out)\n"
+    "  local pc, start = 1, true\n"
+    "  while true do\n"
+    "    local ins = funcbc(f, pc)\n"
+    "    if not ins then break end\n"
+    "    start = start and is_nil(ins)\n"
+    "    if not start and ins % 256 ~= loop then\n"
+    "      out[#out + 1] = funcinfo(f, pc).currentline\n"
+    "      out[#out + 1] = (ins % 256 == ret0 and not funcbc(f, pc + 1)) and 1 or 0\n"
+    "    end\n"
+    "    pc = pc + 1\n"
+    "  end\n"
+    "  local k = -1\n"
+    "  while true do\n"
+    "    local v = funck(f, k)\n"
+    "    if v == nil then return out end\n"
+    "    if type(v) == 'proto' then walk(v, out) end\n"
+    "    k = k - 1\n"
+    "  end\n"
+    "end\n"
+    "return function(f) return walk(f, {}) end\n";
+
 /* Stores the scanner under scan_key (nothing when jit.util cannot be had:
  * then every function gets the line hook). luaopen_jit also turns the
  * compiler on; rl_engine_prepare turns it off right after. */
@@ -136,6 +180,19 @@ static void build_scanner(lua_State *L)
             lua_pushlightuserdata(L, &scan_key);
             lua_insert(L, -2);
             lua_rawset(L, LUA_REGISTRYINDEX);
+        }
+        lua_settop(L, top + 2); /* _PRELOAD, jit.util */
+        if (luaL_loadbuffer(L, lines_source, sizeof(lines_source) - 1, "=redlua_lines") == 0) {
+            lua_getfield(L, -2, "funcbc");
+            lua_getfield(L, -3, "funck");
+            lua_getfield(L, -4, "funcinfo");
+            lua_getglobal(L, "loadstring");
+            lua_getglobal(L, "type");
+            if (lua_pcall(L, 5, 1, 0) == 0 && lua_isfunction(L, -1)) {
+                lua_pushlightuserdata(L, &lines_key);
+                lua_insert(L, -2);
+                lua_rawset(L, LUA_REGISTRYINDEX);
+            }
         }
     }
     lua_settop(L, top);
@@ -212,4 +269,24 @@ void rl_engine_run_end(lua_State *L)
     lua_pushlightuserdata(L, &jit_on_key);
     lua_pushnil(L);
     lua_rawset(L, LUA_REGISTRYINDEX);
+}
+
+void rl_engine_code_lines(lua_State *L, rl_engine_line_fn line, void *ud)
+{
+    int top = lua_gettop(L);
+    lua_pushlightuserdata(L, &lines_key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    if (lua_isfunction(L, -1)) {
+        lua_pushvalue(L, top);
+        if (lua_pcall(L, 1, 1, 0) == 0 && lua_istable(L, -1)) {
+            int n = (int)lua_objlen(L, -1);
+            for (int i = 1; i + 1 <= n; i += 2) {
+                lua_rawgeti(L, -1, i);
+                lua_rawgeti(L, -2, i + 1);
+                line(ud, (int)lua_tointeger(L, -2), (int)lua_tointeger(L, -1));
+                lua_pop(L, 2);
+            }
+        }
+    }
+    lua_settop(L, top);
 }

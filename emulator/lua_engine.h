@@ -25,7 +25,8 @@ extern const int rl_engine_tail_call_drops_caller;
 void rl_engine_prepare(lua_State *L);
 
 /* Called as a script run starts, the Lua function at idx about to run;
- * timed is 1 when the time limit is armed. Returns the hook events
+ * timed is 1 when hooks must fire for the whole run (the time limit is
+ * armed, or line coverage is on). Returns the hook events
  * (LUA_MASK*) the engine needs besides the count events of the time limit,
  * and sets *tail_line to the line the error handler falls back on when a
  * tail call dropped the caller's frame (0: none known).
@@ -41,5 +42,17 @@ int rl_engine_run_begin(lua_State *L, int idx, int timed, int *tail_line);
  * machine code it made, so no compiled loop can run where a hook must
  * fire (the next timed run, FUNCTION LOAD's time limit). */
 void rl_engine_run_end(lua_State *L);
+
+/* Line coverage (coverage.h): calls line(ud, n, final_return) for every
+ * bytecode instruction of the Lua function on top of the stack and of every
+ * function nested in it, n being the source line the instruction is
+ * attributed to. final_return is 1 for an instruction that is the last of
+ * its function and returns no value (the return the compiler adds at the
+ * end of every function on PUC Lua, and where control can fall off the end
+ * on LuaJIT). LuaJIT leaves out its function header, LOOP and the nil loads
+ * a function starts with, which PUC Lua does not compile (engine_luajit.c).
+ * Leaves the stack as it found it. */
+typedef void (*rl_engine_line_fn)(void *ud, int line, int final_return);
+void rl_engine_code_lines(lua_State *L, rl_engine_line_fn line, void *ud);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "coverage.h"
 #include "errors.h"
 #include "lua_engine.h"
 #include "lua_libs.h"
@@ -1139,9 +1140,10 @@ static int count_instruction(lua_State *L)
  * threshold: once the run is stopped (time limit, SCRIPT KILL, SHUTDOWN
  * NOSAVE), an error table is raised and the hook re-armed on every
  * instruction so a pcall in the script cannot swallow the stop (Redis does
- * the same for SCRIPT KILL). Line events (only where the engine needs them)
- * record the last line run for the error handler. Call events (LuaJIT,
- * lua_engine.h) only need the hook to be there. */
+ * the same for SCRIPT KILL). Line events (where the engine needs them, or
+ * under coverage) record the last line run for the error handler, and count
+ * the line for coverage. Call events (LuaJIT, lua_engine.h) only need the
+ * hook to be there. */
 static void run_hook(lua_State *L, lua_Debug *ar)
 {
     if (ar->event == LUA_HOOKCOUNT && count_instruction(L)) return;
@@ -1151,6 +1153,10 @@ static void run_hook(lua_State *L, lua_Debug *ar)
     if (!run) return;
     if (ar->event == LUA_HOOKLINE) {
         run->last_line = ar->currentline;
+        /* Coverage counts the script's own lines only, not those of a
+         * chunk it made with loadstring. */
+        if (run->cov && lua_getinfo(L, "S", ar) && strcmp(ar->source, env->chunk_source) == 0)
+            rl_cov_hit(run->cov, ar->currentline);
         if (!run->stop) return;
     }
     if (run->timeout_ms <= 0 && run->busy_ms <= 0) return;
@@ -1208,12 +1214,16 @@ void rl_lua_env_begin_run(rl_lua_env *env, rl_lua_run *run)
     env->emu->script_start_ms = env->emu->clock_ms;
     /* Metrics count every instruction, which needs LuaJIT's interpreter as
      * a time limit does (engine_luajit.c); so does the busy threshold, which
-     * needs the count hook as the time limit does. */
+     * needs the count hook as the time limit does, and coverage's line hook. */
     rl_metrics_state *ms = env->emu->metrics;
     if (ms) ms->m.runs++;
     int counted = run->timeout_ms > 0 || run->busy_ms > 0 || ms;
     int mask = counted ? LUA_MASKCOUNT : 0;
-    mask |= rl_engine_run_begin(env->L, -1, counted, &run->last_line);
+    if (run->cov) {
+        mask |= LUA_MASKLINE;
+        rl_cov_begin_run(run->cov);
+    }
+    mask |= rl_engine_run_begin(env->L, -1, counted || run->cov, &run->last_line);
     if (mask) lua_sethook(env->L, run_hook, mask, ms ? 1 : HOOK_COUNT);
 }
 

@@ -63,6 +63,7 @@ typedef struct rl_lua_run {
     int64_t busy_ms;    /* the busy threshold when a busy callback is set, else 0 */
     int last_line;      /* last line run, where the engine needs it (lua_engine.h) */
     uint32_t since_check; /* metrics: instructions since the time limit's last check */
+    struct rl_cov_chunk *cov; /* line coverage record of the script (coverage.h), or NULL */
     rl_lua_text log;       /* redis.log lines, '\n'-separated */
     rl_lua_text traceback; /* set by the error handler */
 } rl_lua_run;

@@ -152,6 +152,33 @@ const rl_metrics *rl_emu_metrics(rl_emu *emu);
 /* Starts counting again from zero (the heap peak from the heap's size now). */
 void rl_emu_metrics_reset(rl_emu *emu);
 
+/* Line coverage of EVAL scripts (redlua-test --coverage); off by default,
+ * and then it costs nothing: no hook is installed for it. While it is on,
+ * every script EVAL or SCRIPT LOAD compiles gets a record of the lines of
+ * its body that hold code, and its runs count the line events of the
+ * script's own code (the functions it defines included) per line; on
+ * LuaJIT, runs then use the interpreter (line hooks do not fire in compiled
+ * code). FUNCTION libraries are not recorded. Records are freed with the
+ * emulator; they survive SCRIPT FLUSH. */
+void rl_emu_set_coverage(rl_emu *emu, int on);
+
+/* One script's record. Arrays are indexed by line, 1 to nlines (the lines of
+ * body); code[l] is 1 when line l holds code (the rule is in
+ * docs/redlua-test.md, "Coverage"), hits[l] the line events counted there. */
+typedef struct rl_emu_coverage {
+    const char *sha; /* the SHA1 of body, lowercase hex */
+    const char *body; /* the script as sent */
+    size_t len;
+    int nlines;
+    const unsigned char *code;
+    const uint64_t *hits;
+} rl_emu_coverage;
+
+/* Fills *out with record i (0-based, in the order the scripts were first
+ * compiled) and returns 0, or returns -1 past the last one. The pointers
+ * stay valid until the next call into emu. */
+int rl_emu_coverage_get(const rl_emu *emu, size_t i, rl_emu_coverage *out);
+
 /* "lua51" or "luajit": the engine this emulator library was built with. */
 const char *rl_emu_engine(void);
 

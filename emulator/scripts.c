@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "coverage.h"
 #include "errors.h"
 #include "functions.h"
 #include "lua_env.h"
@@ -371,6 +372,7 @@ static script_entry *create_function(rl_scripting *s, rl_client *c, const rl_arg
         lua_pop(L, 1);
         return NULL;
     }
+    rl_cov_register(c->emu, sha, body->ptr, body->len, L);
     char fname[43];
     function_name(fname, sha);
     lua_setfield(L, LUA_REGISTRYINDEX, fname);
@@ -485,6 +487,8 @@ void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *nam
     run.timeout_ms = c->emu->script_timeout_ms;
     run.is_function = keys_as_arguments;
     run.name = name;
+    /* Coverage records EVAL scripts only (name is their SHA1). */
+    run.cov = keys_as_arguments ? NULL : rl_cov_find(c->emu, name);
 
     rl_lua_env_begin_run(env, &run);
     push_string_array(L, c->argv + 3, numkeys);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "coverage.h"
 #include "db.h"
 #include "errors.h"
 #include "mem.h"
@@ -35,6 +36,7 @@ void rl_emu_free(rl_emu *emu)
     rl_metrics_free(emu);
     for (int i = 0; i < RL_NUM_DBS; i++) rl_db_empty(&emu->db[i]);
     while (emu->clients) rl_emu_client_free(emu->clients);
+    rl_cov_free_all(emu);
     rl_free(emu);
 }
 

@@ -144,6 +144,8 @@ struct rl_emu {
     struct rl_scripting *scripting;
     struct rl_functions *functions; /* FUNCTION libraries and their Lua VM */
     struct rl_metrics_state *metrics;
+    struct rl_cov_state *coverage;  /* line coverage records (coverage.h), or NULL */
+    int coverage_on;                /* rl_emu_set_coverage */
 };
 
 /* Milliseconds against which key expiry is judged right now. */
