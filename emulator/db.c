@@ -13,6 +13,7 @@ void rl_db_init(rl_db *db, int id)
     db->id = id;
     db->dict = NULL;
     db->next_seq = 1;
+    db->order = (rl_order){0, 0};
 }
 
 static void free_entry(rl_dbentry *e)
@@ -111,7 +112,37 @@ rl_dbentry *rl_db_add(rl_db *db, const char *key, size_t len, rl_obj *val)
     e->expire_ms = -1;
     e->seq = db->next_seq++;
     HASH_ADD_KEYPTR(hh, db->dict, e->key, e->keylen, e);
+    db->order.stale = 1;
     return e;
+}
+
+static int cmp_by_seq(const rl_dbentry *a, const rl_dbentry *b)
+{
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int cmp_by_rank(const rl_dbentry *a, const rl_dbentry *b)
+{
+    if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
+    return cmp_by_seq(a, b);
+}
+
+void rl_db_apply_order(rl_emu *emu, rl_db *db)
+{
+    if (!rl_order_needs_sort(emu, &db->order)) return;
+    if (rl_emu_order_seed(emu) == 0) {
+        HASH_SRT(hh, db->dict, cmp_by_seq);
+    } else {
+        for (rl_dbentry *e = db->dict; e; e = e->hh.next)
+            e->rank = rl_order_rank(emu, e->key, e->keylen);
+        HASH_SRT(hh, db->dict, cmp_by_rank);
+    }
+    rl_order_sorted(emu, &db->order);
+}
+
+uint64_t rl_db_entry_pos(const rl_db *db, const rl_dbentry *e)
+{
+    return db->order.seed ? e->rank : e->seq;
 }
 
 rl_dbentry *rl_db_set(rl_emu *emu, rl_db *db, const char *key, size_t len, rl_obj *val,

@@ -7,7 +7,9 @@
  * runs, expiry is judged against the time the script started.
  *
  * Keys iterate in insertion order (uthash). Redis's own order is that of a
- * randomly seeded hash table, so nothing may rely on either. */
+ * randomly seeded hash table, so nothing may rely on either; under an order
+ * seed (rl_emu_set_order_seed) they iterate by rank instead, once
+ * rl_db_apply_order has sorted them. */
 #ifndef REDLUA_EMULATOR_DB_H
 #define REDLUA_EMULATOR_DB_H
 
@@ -20,6 +22,7 @@ struct rl_dbentry {
     rl_obj *val;
     int64_t expire_ms; /* -1 when the key has no expiry */
     uint64_t seq;      /* insertion sequence number, >= 1 */
+    uint64_t rank;     /* rl_order_rank of the key, while db->order.seed != 0 */
     UT_hash_handle hh;
 };
 
@@ -44,6 +47,12 @@ rl_obj *rl_lookup_key_write(rl_client *c, const rl_arg *key);
 rl_obj *rl_lookup_key_read_or_reply(rl_client *c, const rl_arg *key, rl_reply *missing);
 /* 1 (after replying WRONGTYPE) when o is not of type t, else 0. */
 int rl_check_type(rl_client *c, const rl_obj *o, rl_type t);
+
+/* Sorts db's keys for the emulator's order seed (server.h, rl_order);
+ * called before anything walks them in an order a client sees. The SCAN
+ * position of an entry is then rl_db_entry_pos. */
+void rl_db_apply_order(rl_emu *emu, rl_db *db);
+uint64_t rl_db_entry_pos(const rl_db *db, const rl_dbentry *e);
 
 /* Adds a key that must not exist; takes val. Returns the new entry. */
 rl_dbentry *rl_db_add(rl_db *db, const char *key, size_t len, rl_obj *val);

@@ -96,6 +96,20 @@ void rl_emu_set_lua_memory_limit(rl_emu *emu, int64_t bytes);
  * command fail with "OOM command not allowed when used memory > 'maxmemory'." */
 void rl_emu_set_maxmemory(rl_emu *emu, int64_t bytes);
 
+/* Varies the orders Redis does not promise (redlua-test --check-determinism,
+ * docs/redlua-test.md). Seed 0, the default, keeps the emulator's fixed
+ * orders: the keyspace, hashtable-encoded sets and hashtable-encoded hashes
+ * iterate in insertion order. Another seed orders each of those by a keyed
+ * hash of the member (or key, or field) bytes, a different permutation per
+ * seed, as Redis's randomly seeded dict does per process; KEYS, SCAN, SSCAN,
+ * HSCAN, SMEMBERS, HGETALL and every other walk follow it. Intsets, listpack
+ * hashes, lists and sorted sets keep their order, which Redis fixes too. The
+ * seed also restarts the generator behind SPOP, SRANDMEMBER, HRANDFIELD,
+ * ZRANDMEMBER and RANDOMKEY at a state of its own (seed 0: the default
+ * state). Lua's pairs() and math.random are untouched. */
+void rl_emu_set_order_seed(rl_emu *emu, uint64_t seed);
+uint64_t rl_emu_order_seed(const rl_emu *emu);
+
 /* After a script error: the Lua traceback of the failing script (chunk names
  * and lines as Lua reports them, e.g. "user_script:3"), or NULL. Valid until
  * the next call. */

@@ -15,6 +15,13 @@
 
 /* --- Server lifecycle --------------------------------------------------------- */
 
+/* A seed's generator state: seed 0 keeps the state every emulator has
+ * always started from, so existing runs draw the same numbers. */
+static uint64_t rand_state_for(uint64_t seed)
+{
+    return 0x5DEECE66DULL ^ (seed * 0x9E3779B97F4A7C15ULL);
+}
+
 rl_emu *rl_emu_new(void)
 {
     rl_emu *emu = rl_calloc(1, sizeof(*emu));
@@ -24,7 +31,7 @@ rl_emu *rl_emu_new(void)
     emu->script_timeout_ms = 5000;
     emu->busy_threshold_ms = 5000;
     emu->lua_memory_limit = RL_DEFAULT_LUA_MEMORY_LIMIT;
-    emu->rand_state = 0x5DEECE66DULL;
+    emu->rand_state = rand_state_for(0);
     emu->client = rl_emu_client_new(emu);
     return emu;
 }
@@ -51,6 +58,42 @@ uint64_t rl_emu_random(rl_emu *emu)
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     return z ^ (z >> 31);
+}
+
+void rl_emu_set_order_seed(rl_emu *emu, uint64_t seed)
+{
+    emu->order_seed = seed;
+    emu->rand_state = rand_state_for(seed);
+}
+
+uint64_t rl_emu_order_seed(const rl_emu *emu)
+{
+    return emu->order_seed;
+}
+
+int rl_order_needs_sort(const rl_emu *emu, const rl_order *o)
+{
+    if (emu->order_seed == 0) return o->seed != 0;
+    return o->seed != emu->order_seed || o->stale;
+}
+
+void rl_order_sorted(const rl_emu *emu, rl_order *o)
+{
+    o->seed = emu->order_seed;
+    o->stale = 0;
+}
+
+/* FNV-1a over the bytes from a seed-dependent basis, then splitmix64's
+ * finalizer, so that each seed gives an unrelated permutation. */
+uint64_t rl_order_rank(const rl_emu *emu, const char *p, size_t len)
+{
+    uint64_t h = 0xCBF29CE484222325ULL ^ (emu->order_seed * 0x9E3779B97F4A7C15ULL);
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)p[i]) * 0x100000001B3ULL;
+    h ^= emu->order_seed;
+    h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
+    h ^= h >> 31;
+    return h ? h : 1;
 }
 
 void rl_emu_set_clock_ms(rl_emu *emu, int64_t ms)

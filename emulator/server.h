@@ -52,10 +52,21 @@ typedef struct rl_arg {
 
 typedef struct rl_dbentry rl_dbentry; /* defined in db.c */
 
+/* The order of a collection Redis keeps in a hash table (the keyspace, a
+ * hashtable set or hash), whose iteration order Redis does not promise.
+ * Under order seed 0 its list is in insertion order (appending keeps it so);
+ * under another seed (rl_emu_set_order_seed) it is sorted by each member's
+ * rank, a keyed hash of its bytes, before it is iterated. */
+typedef struct rl_order {
+    uint64_t seed; /* the seed the list is sorted for */
+    int stale;     /* members were appended since it was sorted */
+} rl_order;
+
 typedef struct rl_db {
     int id;
-    rl_dbentry *dict;  /* uthash head; insertion order */
+    rl_dbentry *dict;  /* uthash head; insertion order (see rl_order) */
     uint64_t next_seq; /* insertion sequence, gives SCAN a stable cursor */
+    rl_order order;
 } rl_db;
 
 /* --- Commands ---------------------------------------------------------------- */
@@ -138,6 +149,7 @@ struct rl_emu {
     size_t lua_heap_bytes;
     int64_t maxmemory;
     uint64_t rand_state;     /* deterministic PRNG for RANDOMKEY and friends */
+    uint64_t order_seed;     /* rl_emu_set_order_seed; 0 = insertion order */
     rl_client *client;       /* the built-in client used by rl_emu_call */
     rl_client *clients;      /* every connection client, the built-in one too */
     size_t watched_keys;     /* WATCHed keys of every client; 0 skips the WATCH checks */
@@ -161,6 +173,18 @@ int rl_emu_over_maxmemory(const rl_emu *emu);
 
 /* A deterministic pseudo-random number (splitmix64 on emu->rand_state). */
 uint64_t rl_emu_random(rl_emu *emu);
+
+/* Order seeds (rl_emu_set_order_seed). rl_order_needs_sort says whether a
+ * collection whose state is o must be sorted before it is iterated: by rank
+ * when the emulator's seed is not 0, back into insertion order when it is 0
+ * and o was sorted for another seed. The caller then sorts it (by rank, ties
+ * by insertion sequence, or by sequence alone under seed 0) and calls
+ * rl_order_sorted. rl_order_rank is a member's rank under the emulator's
+ * seed: a keyed hash of its bytes, never 0 (so it can serve as a SCAN
+ * cursor, where 0 means "start" and "done"). */
+int rl_order_needs_sort(const rl_emu *emu, const rl_order *o);
+void rl_order_sorted(const rl_emu *emu, rl_order *o);
+uint64_t rl_order_rank(const rl_emu *emu, const char *p, size_t len);
 
 /* Client lifecycle (scripts create their own fake client). */
 rl_client *rl_client_new(rl_emu *emu);

@@ -13,7 +13,11 @@
  * hash to a hashtable (a randomly seeded order, never converted back) as soon
  * as it has more than 512 fields or a field or value longer than 64 bytes is
  * stored; after that the emulator keeps the same insertion order, which is
- * one of the orders Redis could produce, and repeatable.
+ * one of the orders Redis could produce, and repeatable. Under an order seed
+ * (rl_emu_set_order_seed) a hashtable hash iterates by rank instead (server.h,
+ * rl_order), sorted by hash_apply_order whenever a command looks it up, and
+ * its HSCAN cursor is the rank of the next field; a listpack hash keeps its
+ * order, which Redis fixes too.
  *
  * Encoding. The flag `listpack` follows Redis's conversions exactly, because
  * HSCAN depends on it: a listpack hash is returned whole in one call with
@@ -60,6 +64,7 @@ typedef struct hfield {
     char *val;
     size_t vlen;
     uint64_t seq;      /* insertion sequence number, >= 1 */
+    uint64_t rank;     /* rl_order_rank, while the hash's order.seed != 0 */
     size_t idx;        /* position in rl_hash.dense */
     int picked;        /* HRANDFIELD scratch mark, 0 between commands */
     UT_hash_handle hh; /* by field, insertion order */
@@ -73,6 +78,7 @@ struct rl_hash {
     size_t len, cap;
     uint64_t next_seq;
     int listpack;
+    rl_order order;
 };
 
 static void hash_obj_free(void *ptr)
@@ -136,7 +142,39 @@ static hfield *field_add(rl_hash *h, const char *field, size_t flen, const char 
     h->dense[h->len++] = e;
     HASH_ADD_KEYPTR(hh, h->by_field, e->field, e->flen, e);
     HASH_ADD(hs, h->by_seq, seq, sizeof(e->seq), e);
+    h->order.stale = 1;
     return e;
+}
+
+static int cmp_by_seq(const hfield *a, const hfield *b)
+{
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int cmp_by_rank(const hfield *a, const hfield *b)
+{
+    if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
+    return cmp_by_seq(a, b);
+}
+
+/* Sorts a hashtable hash's fields for the emulator's order seed. */
+static void hash_apply_order(rl_emu *emu, rl_hash *h)
+{
+    if (h->listpack || !rl_order_needs_sort(emu, &h->order)) return;
+    if (rl_emu_order_seed(emu) == 0) {
+        HASH_SRT(hh, h->by_field, cmp_by_seq);
+    } else {
+        for (hfield *e = h->by_field; e; e = e->hh.next)
+            e->rank = rl_order_rank(emu, e->field, e->flen);
+        HASH_SRT(hh, h->by_field, cmp_by_rank);
+    }
+    rl_order_sorted(emu, &h->order);
+}
+
+/* A field's place in the HSCAN walk. */
+static uint64_t field_pos(const rl_hash *h, const hfield *e)
+{
+    return h->order.seed ? e->rank : e->seq;
 }
 
 rl_hash *rl_hash_dup(const rl_hash *h)
@@ -146,6 +184,9 @@ rl_hash *rl_hash_dup(const rl_hash *h)
         field_add(d, e->field, e->flen, e->val, e->vlen, e->seq);
     d->next_seq = h->next_seq;
     d->listpack = h->listpack;
+    /* The copy's list is in h's order, sorted or not. */
+    d->order = h->order;
+    d->order.stale = 1;
     return d;
 }
 
@@ -221,8 +262,12 @@ static hfield *hash_random_field(rl_client *c, const rl_hash *h)
  * cursor's own field when it still exists (O(1)), else a walk. */
 static hfield *hash_seek(const rl_hash *h, uint64_t cursor)
 {
-    if (cursor >= h->next_seq) return NULL;
     hfield *e = NULL;
+    if (h->order.seed != 0) {
+        for (e = h->by_field; e && e->rank < cursor; e = e->hh.next) continue;
+        return e;
+    }
+    if (cursor >= h->next_seq) return NULL;
     HASH_FIND(hs, h->by_seq, &cursor, sizeof(cursor), e);
     if (e) return e;
     for (e = h->by_field; e && e->seq < cursor; e = e->hh.next) continue;
@@ -242,6 +287,7 @@ static rl_hash *hash_lookup_read(rl_client *c, const rl_arg *key, int *wrongtype
         *wrongtype = 1;
         return NULL;
     }
+    hash_apply_order(c->emu, o->ptr);
     return o->ptr;
 }
 
@@ -256,6 +302,7 @@ static rl_hash *hash_lookup_write(rl_client *c, const rl_arg *key, int *wrongtyp
         *wrongtype = 1;
         return NULL;
     }
+    hash_apply_order(c->emu, o->ptr);
     return o->ptr;
 }
 
@@ -662,7 +709,7 @@ void rl_cmd_hscan(rl_client *c)
     long long budget = h->listpack ? LLONG_MAX : count;
     hfield *stop = e;
     for (long long n = 0; stop && n < budget; n++) stop = stop->hh.next;
-    uint64_t next = stop ? stop->seq : 0;
+    uint64_t next = stop ? field_pos(h, stop) : 0;
 
     rl_add_reply_array_len(c, 2);
     char buf[RL_LONG_STR_SIZE];

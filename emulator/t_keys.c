@@ -6,6 +6,9 @@
  * to the end, overwriting a value keeps the key's place, and RENAME, COPY and
  * MOVE insert the destination anew. Redis's order is that of a randomly
  * seeded hash table, so KEYS and SCAN replies must be compared unordered.
+ * Under an order seed (rl_emu_set_order_seed) the keys are walked by rank,
+ * and a SCAN cursor is the rank of the next entry instead of its sequence
+ * number, with the same guarantees.
  *
  * SCAN cursor. Every entry carries the insertion sequence number it got when
  * it was added (rl_dbentry.seq), and a database's list is sorted by it. The
@@ -243,6 +246,7 @@ void rl_cmd_keys(rl_client *c)
     const rl_arg *pat = &c->argv[1];
     int allkeys = pat->len == 1 && pat->ptr[0] == '*';
     rl_db *db = rl_client_db(c);
+    rl_db_apply_order(c->emu, db);
     void *len = rl_add_reply_deferred_len(c);
     long n = 0;
     /* Expired keys are skipped but, as in Redis, not deleted here. */
@@ -304,8 +308,9 @@ void rl_cmd_scan(rl_client *c)
     /* Visit up to count entries from the cursor on, and remember where the
      * next call starts. */
     rl_db *db = rl_client_db(c);
+    rl_db_apply_order(c->emu, db);
     rl_dbentry *e = db->dict;
-    while (e && e->seq < cursor) e = e->hh.next;
+    while (e && rl_db_entry_pos(db, e) < cursor) e = e->hh.next;
     size_t cap = (size_t)(count < 1024 ? count : 1024), n = 0;
     rl_dbentry **batch = rl_malloc(cap * sizeof(*batch));
     for (; e && (long long)n < count; e = e->hh.next) {
@@ -315,7 +320,7 @@ void rl_cmd_scan(rl_client *c)
         }
         batch[n++] = e;
     }
-    uint64_t next = e ? e->seq : 0;
+    uint64_t next = e ? rl_db_entry_pos(db, e) : 0;
 
     /* Filter as Redis does, in its order: the pattern, then the type (its
      * lookup deletes an expired key, which then reads as "none"), then expiry
@@ -360,6 +365,7 @@ void rl_cmd_scan(rl_client *c)
 void rl_cmd_randomkey(rl_client *c)
 {
     rl_db *db = rl_client_db(c);
+    rl_db_apply_order(c->emu, db);
     for (;;) {
         unsigned count = HASH_COUNT(db->dict);
         if (count == 0) {
@@ -431,10 +437,13 @@ void rl_cmd_swapdb(rl_client *c)
     rl_db *a = &c->emu->db[id1], *b = &c->emu->db[id2];
     rl_dbentry *dict = a->dict;
     uint64_t seq = a->next_seq;
+    rl_order order = a->order;
     a->dict = b->dict;
     a->next_seq = b->next_seq;
+    a->order = b->order;
     b->dict = dict;
     b->next_seq = seq;
+    b->order = order;
     rl_add_reply_ok(c);
 }
 

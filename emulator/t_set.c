@@ -19,7 +19,12 @@
  * A hashtable set keeps three views of its members: a uthash by bytes
  * (O(1) membership, insertion order), a uthash by insertion sequence (an
  * SSCAN cursor resumes in O(1)) and a dense array (O(1) random picks for
- * SPOP and SRANDMEMBER, with swap-remove on deletion). */
+ * SPOP and SRANDMEMBER, with swap-remove on deletion).
+ *
+ * Under an order seed (rl_emu_set_order_seed) a hashtable iterates by rank
+ * instead (server.h, rl_order): set_apply_order sorts the member list before
+ * every walk a client sees, and an SSCAN cursor is the rank of the next
+ * member. Intsets keep their ascending order, which Redis fixes too. */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -56,6 +61,7 @@ typedef struct set_member {
     size_t len;
     size_t pos;   /* index in the set's dense array */
     uint64_t seq; /* insertion sequence, >= 1: the SSCAN cursor */
+    uint64_t rank; /* rl_order_rank, while the set's order.seed != 0 */
     UT_hash_handle hh;
     UT_hash_handle hh_seq;
 } set_member;
@@ -71,6 +77,7 @@ typedef struct rl_set {
     set_member **dense;
     size_t ndense, densecap;
     uint64_t next_seq;
+    rl_order order;
 } rl_set;
 
 /* One member as an iterator or a random pick sees it. For an intset
@@ -178,7 +185,42 @@ static int ht_add(rl_set *s, const char *p, size_t len)
     s->dense[s->ndense++] = m;
     HASH_ADD_KEYPTR(hh, s->members, m->buf, m->len, m);
     HASH_ADD(hh_seq, s->by_seq, seq, sizeof(m->seq), m);
+    s->order.stale = 1;
     return 1;
+}
+
+static int cmp_by_seq(const set_member *a, const set_member *b)
+{
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int cmp_by_rank(const set_member *a, const set_member *b)
+{
+    if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
+    return cmp_by_seq(a, b);
+}
+
+/* Sorts a hashtable's member list for the emulator's order seed. The order
+ * is not part of the set's value, so a set read through a const pointer is
+ * still sorted in place. */
+static void set_apply_order(rl_emu *emu, const rl_set *cs)
+{
+    rl_set *s = (rl_set *)cs;
+    if (s->is_intset || !rl_order_needs_sort(emu, &s->order)) return;
+    if (rl_emu_order_seed(emu) == 0) {
+        HASH_SRT(hh, s->members, cmp_by_seq);
+    } else {
+        for (set_member *m = s->members; m; m = m->hh.next)
+            m->rank = rl_order_rank(emu, m->buf, m->len);
+        HASH_SRT(hh, s->members, cmp_by_rank);
+    }
+    rl_order_sorted(emu, &s->order);
+}
+
+/* A member's place in the SSCAN walk. */
+static uint64_t member_pos(const rl_set *s, const set_member *m)
+{
+    return s->order.seed ? m->rank : m->seq;
 }
 
 static void ht_delete_member(rl_set *s, set_member *m)
@@ -270,10 +312,12 @@ static void elem_from_member(set_elem *e, const set_member *m)
     e->len = m->len;
 }
 
-/* Iteration: ascending for an intset, insertion order for a hashtable.
- * The set must not change while an iterator is in use. */
-static void set_iter_init(set_iter *it, const rl_set *s)
+/* Iteration: ascending for an intset, insertion order (or, under an order
+ * seed, rank order) for a hashtable. The set must not change while an
+ * iterator is in use. */
+static void set_iter_init(set_iter *it, rl_emu *emu, const rl_set *s)
 {
+    set_apply_order(emu, s);
     it->s = s;
     it->i = 0;
     it->m = s->members;
@@ -580,7 +624,7 @@ static void sinter_generic(rl_client *c, const rl_arg *keys, long n, const rl_ar
     unsigned long long card = 0;
     set_iter it;
     set_elem e;
-    set_iter_init(&it, sets[0]);
+    set_iter_init(&it, c->emu, sets[0]);
     while (set_iter_next(&it, &e)) {
         long j;
         for (j = 1; j < n; j++) {
@@ -693,13 +737,13 @@ static void sunion_diff_generic(rl_client *c, const rl_arg *keys, long n, const 
     if (op == SET_OP_UNION) {
         for (long j = 0; j < n; j++) {
             if (!sets[j]) continue;
-            set_iter_init(&it, sets[j]);
+            set_iter_init(&it, c->emu, sets[j]);
             while (set_iter_next(&it, &e)) card += set_add(dst, e.ptr, e.len);
         }
     } else if (sameset || !sets[0]) {
         /* A set minus itself, or nothing minus anything: empty. */
     } else if (diff_algo == 1) {
-        set_iter_init(&it, sets[0]);
+        set_iter_init(&it, c->emu, sets[0]);
         while (set_iter_next(&it, &e)) {
             long j;
             for (j = 1; j < n; j++) {
@@ -713,7 +757,7 @@ static void sunion_diff_generic(rl_client *c, const rl_arg *keys, long n, const 
     } else {
         for (long j = 0; j < n; j++) {
             if (!sets[j]) continue;
-            set_iter_init(&it, sets[j]);
+            set_iter_init(&it, c->emu, sets[j]);
             while (set_iter_next(&it, &e)) {
                 if (j == 0) card += set_add(dst, e.ptr, e.len);
                 else card -= set_remove(dst, e.ptr, e.len);
@@ -728,7 +772,7 @@ static void sunion_diff_generic(rl_client *c, const rl_arg *keys, long n, const 
         return;
     }
     rl_add_reply_set_len(c, (long)card);
-    set_iter_init(&it, dst);
+    set_iter_init(&it, c->emu, dst);
     while (set_iter_next(&it, &e)) reply_elem(c, &e);
     set_free(dst);
 }
@@ -810,7 +854,7 @@ static void spop_with_count(rl_client *c)
         set_remove(s, e.ptr, e.len);
     }
     set_iter it;
-    set_iter_init(&it, s);
+    set_iter_init(&it, c->emu, s);
     while (set_iter_next(&it, &e)) reply_elem(c, &e);
     o->ptr = keep;
     set_free(s);
@@ -888,7 +932,7 @@ static void srandmember_with_count(rl_client *c)
     if (count >= size) {
         set_iter it;
         rl_add_reply_array_len(c, (long)size);
-        set_iter_init(&it, s);
+        set_iter_init(&it, c->emu, s);
         while (set_iter_next(&it, &e)) reply_elem(c, &e);
         return;
     }
@@ -1028,8 +1072,12 @@ void rl_cmd_sscan(rl_client *c)
     /* Resume at the member whose sequence is the cursor; if it has been
      * removed since, at the first member inserted after it. */
     const set_member *m = NULL;
+    set_apply_order(c->emu, s);
     if (cursor == 0) {
         m = s->members;
+    } else if (s->order.seed != 0) {
+        m = s->members;
+        while (m && m->rank < cursor) m = m->hh.next;
     } else {
         uint64_t seq = cursor;
         HASH_FIND(hh_seq, s->by_seq, &seq, sizeof(seq), m);
@@ -1048,7 +1096,7 @@ void rl_cmd_sscan(rl_client *c)
         batch[n++] = m;
     }
     char buf[RL_LONG_STR_SIZE];
-    int blen = snprintf(buf, sizeof(buf), "%llu", m ? (unsigned long long)m->seq : 0ULL);
+    int blen = snprintf(buf, sizeof(buf), "%llu", m ? (unsigned long long)member_pos(s, m) : 0ULL);
     rl_add_reply_bulk(c, buf, (size_t)blen);
     len = rl_add_reply_deferred_len(c);
     for (size_t i = 0; i < n; i++) {
