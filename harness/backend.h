@@ -61,6 +61,10 @@ struct rl_backend {
     int metrics_on;
     const rl_metrics *(*metrics)(rl_backend *b);
     void (*metrics_reset)(rl_backend *b);
+    /* Line coverage (script_coverage.h), on the emulator only: when set,
+     * every emulator the backend makes has coverage on, and its records are
+     * added here when it is reset or freed. Borrowed; NULL = off. */
+    struct rl_coverage *coverage;
 };
 
 /* The emulator backend (harness/backend_emu.c). */

@@ -3,6 +3,7 @@
 #include "backend.h"
 #include "mem.h"
 #include "redlua.h"
+#include "script_coverage.h"
 
 static int emu_set_limits(rl_backend *b, const rl_backend_limits *l)
 {
@@ -17,8 +18,12 @@ static int emu_set_limits(rl_backend *b, const rl_backend_limits *l)
 
 static int emu_reset(rl_backend *b)
 {
+    if (b->coverage != NULL)
+        rl_coverage_add_emu(b->coverage, b->ctx);
     rl_emu_free(b->ctx);
     b->ctx = rl_emu_new();
+    if (b->coverage != NULL)
+        rl_emu_set_coverage(b->ctx, 1);
     if (b->has_script_timeout)
         rl_emu_set_script_timeout_ms(b->ctx, b->script_timeout_ms);
     if (b->metrics_on)
@@ -73,6 +78,8 @@ static void emu_metrics_reset(rl_backend *b)
 
 static void emu_free(rl_backend *b)
 {
+    if (b->coverage != NULL)
+        rl_coverage_add_emu(b->coverage, b->ctx);
     rl_emu_free(b->ctx);
     rl_free(b);
 }

@@ -36,6 +36,7 @@
 #include "report.h"
 #include "results.h"
 #include "runner.h"
+#include "script_coverage.h"
 #include "script_metrics.h"
 #include "update.h"
 
@@ -101,6 +102,12 @@ static const char usage_text[] =
     "                         than --max-regression, printing what grew\n"
     "  --max-regression PCT   the growth --baseline allows (default 10%)\n"
     "\n"
+    "Coverage (docs/redlua-test.md, \"Coverage\"):\n"
+    "  --coverage FILE        write the line coverage of the script files (included\n"
+    "                         files under their own names) to FILE as an lcov\n"
+    "                         tracefile, for genhtml, and print a table per file:\n"
+    "                         lines with code, lines run, percent, lines never run\n"
+    "\n"
     "Snapshots and real Redis:\n"
     "  --update               rewrite the expectations of the selected cases from\n"
     "                         what they actually did: the \"reply\"/\"error\" of each\n"
@@ -152,6 +159,7 @@ typedef struct opts {
     const char *against; /* HOST:PORT */
     const char *metrics;  /* --metrics FILE */
     const char *baseline; /* --baseline FILE */
+    const char *coverage; /* --coverage FILE */
     double max_regression; /* a fraction: 0.1 for 10% */
     int has_max_regression;
 } opts;
@@ -464,6 +472,10 @@ static int parse_args(int argc, char **argv, opts *o, strlist *paths)
             if (v == NULL || v[0] == '\0')
                 return usage_error("--json takes a FILE", NULL);
             o->json = v;
+        } else if (opt_value(argc, argv, &i, "--coverage", &v)) {
+            if (v == NULL || v[0] == '\0')
+                return usage_error("--coverage takes a FILE", NULL);
+            o->coverage = v;
         } else if (opt_value(argc, argv, &i, "--metrics", &v)) {
             if (v == NULL || v[0] == '\0')
                 return usage_error("--metrics takes a FILE", NULL);
@@ -508,6 +520,8 @@ static int parse_args(int argc, char **argv, opts *o, strlist *paths)
     if ((o->metrics != NULL || o->baseline != NULL) && (o->record != NULL || o->against != NULL))
         return usage_error("--metrics and --baseline need the emulator, not --record or --against",
                            NULL);
+    if (o->coverage != NULL && (o->record != NULL || o->against != NULL))
+        return usage_error("--coverage needs the emulator, not --record or --against", NULL);
     return -1;
 }
 
@@ -558,6 +572,8 @@ typedef struct file_out {
     rl_file_record rec;
     char *notes;        /* lines to show before the cases (--update), or NULL */
     char *fatal;        /* an error that stops the run (exit 2), or NULL */
+    char *cov;          /* -j: a worker's coverage (rl_coverage_encode), or NULL */
+    size_t cov_len;
 } file_out;
 
 typedef struct ctx {
@@ -567,6 +583,7 @@ typedef struct ctx {
     char *host; /* --record / --against */
     int port;
     rl_fixture **fixtures; /* every file loaded, owned by run() */
+    rl_coverage *cov;      /* --coverage: what the runs covered, or NULL */
 } ctx;
 
 static double now_ms(void)
@@ -586,6 +603,8 @@ static rl_backend *make_backend(const ctx *x, char *err, size_t errlen)
     }
     if (b != NULL && (x->o->metrics != NULL || x->o->baseline != NULL) && b->metrics != NULL)
         b->metrics_on = 1;
+    if (b != NULL && x->cov != NULL)
+        b->coverage = x->cov;
     if (b != NULL && x->o->has_timeout && b->set_script_timeout_ms != NULL)
         b->set_script_timeout_ms(b, x->o->timeout_ms);
     if (b != NULL && b->set_limits != NULL) {
@@ -745,7 +764,9 @@ static void file_out_clear(file_out *out)
 {
     rl_free(out->notes);
     rl_free(out->fatal);
-    out->notes = out->fatal = NULL;
+    rl_free(out->cov);
+    out->notes = out->fatal = out->cov = NULL;
+    out->cov_len = 0;
 }
 
 /* --- Worker processes ------------------------------------------------------- */
@@ -781,6 +802,10 @@ static void encode(const file_out *out, rl_buf *b)
         put_str(b, c->message);
         put_str(b, c->metrics);
     }
+    size_t n = out->cov ? out->cov_len : SIZE_MAX;
+    put_bytes(b, &n, sizeof(n));
+    if (out->cov != NULL)
+        put_bytes(b, out->cov, n);
 }
 
 static int write_all(int fd, const char *p, size_t n)
@@ -832,6 +857,29 @@ static int get_str(int fd, char **s)
     return 0;
 }
 
+/* get_str for bytes that may hold NULs: a length (SIZE_MAX for none), then
+ * that many bytes. */
+static int get_blob(int fd, char **p, size_t *len)
+{
+    *p = NULL;
+    *len = 0;
+    if (read_all(fd, len, sizeof(*len)) != 0)
+        return -1;
+    if (*len == SIZE_MAX) {
+        *len = 0;
+        return 0;
+    }
+    if (*len > ((size_t)1 << 30))
+        return -1;
+    *p = rl_malloc(*len ? *len : 1);
+    if (read_all(fd, *p, *len) != 0) {
+        rl_free(*p);
+        *p = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 static int decode(int fd, file_out *out)
 {
     if (get_str(fd, &out->notes) != 0 || get_str(fd, &out->fatal) != 0)
@@ -856,7 +904,7 @@ static int decode(int fd, file_out *out)
         out->rec.cases[out->rec.ncases++] = c;
         out->rec.ms += c.ms;
     }
-    return 0;
+    return get_blob(fd, &out->cov, &out->cov_len);
 }
 
 /* A worker runs files w, w + n, w + 2n ... and writes each result to fd
@@ -873,6 +921,15 @@ static void worker(const ctx *x, size_t w, size_t n, int fd)
             out.fatal = rl_strdup(err);
         } else {
             run_file(x, b, i, &out);
+        }
+        if (b != NULL && x->cov != NULL) {
+            /* The last case's emulator is collected when it is reset. */
+            b->reset(b);
+            rl_buf cov = {0};
+            rl_coverage_encode(x->cov, &cov);
+            rl_coverage_clear(x->cov);
+            out.cov_len = cov.len;
+            out.cov = rl_buf_take(&cov);
         }
         rl_buf enc = {0};
         encode(&out, &enc);
@@ -1041,6 +1098,50 @@ static int write_metrics(const opts *o, const file_out *outs, size_t n)
     return 0;
 }
 
+/* --coverage: adds the scripts no case compiled, writes the lcov file and
+ * prints the table to fp. The files are those of the scripts of the files
+ * that ran (done of x->plans). 0, or -1 when the file cannot be written. */
+static int write_coverage(const opts *o, const ctx *x, size_t done, FILE *fp)
+{
+    size_t n = 0, cap = 0;
+    const rl_loaded_script **scripts = NULL;
+    for (size_t i = 0; i < done; i++) {
+        const rl_fixture *f = x->plans[i].f;
+        for (size_t s = 0; s < f->nscripts; s++) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 16;
+                scripts = rl_realloc(scripts, cap * sizeof(*scripts));
+            }
+            scripts[n++] = &f->scripts[s].code;
+        }
+    }
+    rl_coverage_add_scripts(x->cov, scripts, n);
+    rl_coverage_report rep;
+    rl_coverage_report_build(x->cov, scripts, n, &rep);
+    rl_free(scripts);
+    rl_buf text = {0};
+    rl_coverage_write_lcov(&rep, &text);
+    int rc = 0;
+    FILE *out = fopen(o->coverage, "w");
+    if (out == NULL) {
+        fprintf(stderr, "redlua-test: %s: %s\n", o->coverage, strerror(errno));
+        rc = -1;
+    } else {
+        if (text.len > 0)
+            fwrite(text.p, 1, text.len, out);
+        if (fclose(out) != 0) {
+            fprintf(stderr, "redlua-test: %s: write error\n", o->coverage);
+            rc = -1;
+        }
+    }
+    rl_buf_free(&text);
+    rl_coverage_write_table(&rep, &text);
+    fputs(text.p, fp);
+    rl_buf_free(&text);
+    rl_coverage_report_clear(&rep);
+    return rc;
+}
+
 /* --- main ------------------------------------------------------------------------ */
 
 /* status is EXIT_USAGE when collecting the files failed: the files found
@@ -1087,7 +1188,9 @@ static int run(const opts *o, strlist *files, int status)
         }
     }
 
-    ctx x = {o, NULL, 0, NULL, 0, fixtures};
+    ctx x = {o, NULL, 0, NULL, 0, fixtures, NULL};
+    if (o->coverage != NULL)
+        x.cov = rl_coverage_new();
     const char *server = o->record ? o->record : o->against;
     if (server != NULL)
         parse_hostport(server, &x.host, &x.port);
@@ -1147,6 +1250,10 @@ static int run(const opts *o, strlist *files, int status)
                 out->rec.f = x.plans[i].f;
                 if (decode(pl.fds[i % pl.n], out) != 0 && out->fatal == NULL)
                     out->fatal = rl_strdup("a worker process died");
+                else if (x.cov != NULL && out->cov != NULL &&
+                         rl_coverage_decode(x.cov, out->cov, out->cov_len) != 0 &&
+                         out->fatal == NULL)
+                    out->fatal = rl_strdup("a worker sent malformed coverage");
             }
             done++;
             size_t failed_before = rep.failed;
@@ -1168,6 +1275,11 @@ static int run(const opts *o, strlist *files, int status)
                  server ? server : "");
         rl_run_summary sum = {o->engine, backend_name, rep.passed, rep.failed, rep.skipped,
                               now_ms() - t0};
+        /* The coverage table comes before the closing line, which stays
+         * last; TAP readers take every line on stdout as theirs. */
+        if (x.cov != NULL && status != EXIT_USAGE &&
+            write_coverage(o, &x, done, o->tap ? stderr : stdout) != 0)
+            status = EXIT_USAGE;
         if (o->tap)
             rl_results_tap_end(stdout, tap_counter, &sum);
         else
@@ -1204,6 +1316,7 @@ static int run(const opts *o, strlist *files, int status)
     }
 
     rl_metrics_baseline_free(baseline);
+    rl_coverage_free(x.cov);
     for (size_t i = 0; i < x.nplans; i++)
         rl_free(x.plans[i].sel);
     rl_free(x.plans);
