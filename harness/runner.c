@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "diff.h"
 #include "errors.h"
@@ -32,7 +33,15 @@ typedef struct run {
     rl_case_capture *cap; /* NULL unless rl_run_case_capture was given one */
     int fail_step, fail_line; /* the first failure, for rl_case_result */
     int fail_recorded;
+    int in_multi; /* a call step's MULTI answered OK; EXEC or DISCARD ends it */
 } run;
+
+/* 1 if the len bytes at p are the command name s, case-insensitively. */
+static int name_is(const char *p, size_t len, const char *s)
+{
+    size_t n = strlen(s);
+    return len == n && strncasecmp(p, s, n) == 0;
+}
 
 /* Remembers where the case first failed (step 0: the keyspace check). */
 static void record_failure(run *r, int step, int line)
@@ -289,12 +298,25 @@ static int run_step(run *r, size_t idx, char **shas)
         return 1;
     case RL_STEP_CALL:
         reply = send_cmd(r, step, st->argc, (const char *const *)st->argv, st->argvlen);
+        if (reply != NULL && st->argc > 0) {
+            const char *name = st->argv[0];
+            size_t len = st->argvlen[0];
+            if (name_is(name, len, "MULTI") && reply->type == RL_REPLY_STATUS) r->in_multi = 1;
+            else if (name_is(name, len, "EXEC") || name_is(name, len, "DISCARD")) r->in_multi = 0;
+        }
         break;
     case RL_STEP_FCALL:
         reply = send_script_cmd(r, step, "FCALL", st->function, st->function_len, st);
         break;
     case RL_STEP_EVAL: {
         const rl_script *sc = &r->f->scripts[st->script];
+        if (r->in_multi) {
+            /* Inside MULTI a SCRIPT LOAD would be queued (no SHA1 to call,
+             * and one more element in EXEC's reply): EVAL queues the script
+             * itself, which runs at EXEC as EVALSHA would. */
+            reply = send_script_cmd(r, step, "EVAL", sc->code.text, sc->code.len, st);
+            break;
+        }
         if (shas[st->script] == NULL) {
             const char *argv[3] = {"SCRIPT", "LOAD", sc->code.text};
             size_t argvlen[3] = {6, 4, sc->code.len};
@@ -754,7 +776,7 @@ int rl_run_case_capture(rl_backend *b, const rl_fixture *f, size_t case_index,
         out->message = rl_buf_take(&m);
         return 0;
     }
-    run r = {b, f, cs, case_index, hook, ud, 0, {0}, cap, 0, 0, 0};
+    run r = {b, f, cs, case_index, hook, ud, 0, {0}, cap, 0, 0, 0, 0};
     int keep_going = cap != NULL && cap->keep_going;
     if (cap != NULL) {
         cap->nsteps = cs->nsteps;
