@@ -4,7 +4,7 @@
  * (redlua-bench-emu, redlua-bench-emu-luajit). A benchmark, never a test:
  * it asserts nothing about time.
  *
- *   redlua-bench-emu [--smoke] [--runs N] [--ms MS] [--only NAME] BENCH_DIR
+ *   redlua-bench-emu [--smoke] [--runs N] [--ms MS] [--only NAME] [--count N] BENCH_DIR
  *
  * For each workload, a fresh emulator; a warm-up of about MS milliseconds
  * (default 300) that also sizes a run to about MS milliseconds; then N runs
@@ -12,6 +12,9 @@
  * per workload, for bench/run to read:
  *
  *   emu ENGINE WORKLOAD SCRIPTS_PER_S CALLS_PER_S
+ *
+ * --only NAME runs one workload; --count N runs exactly N scripts, once,
+ * without warm-up, for profilers and instruction counts.
  *
  * A script that answers an error is reported on stderr and fails the run
  * (exit 1): a broken workload must not pass for a fast one. */
@@ -185,6 +188,7 @@ int main(int argc, char **argv)
     int runs = 5;
     double run_ms = 300;
     const char *dir = NULL, *only = NULL;
+    long count = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--smoke") == 0) {
             runs = 1;
@@ -193,6 +197,8 @@ int main(int argc, char **argv)
             runs = atoi(argv[++i]);
         } else if (strcmp(argv[i], "--ms") == 0 && i + 1 < argc) {
             run_ms = atof(argv[++i]);
+        } else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc) {
+            count = atol(argv[++i]);
         } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
             only = argv[++i];
         } else if (argv[i][0] != '-' && !dir) {
@@ -203,7 +209,7 @@ int main(int argc, char **argv)
         }
     }
     if (!dir || runs < 1 || runs > 99 || run_ms <= 0) {
-        fprintf(stderr, "usage: redlua-bench-emu [--smoke] [--runs N] [--ms MS] [--only NAME] BENCH_DIR\n");
+        fprintf(stderr, "usage: redlua-bench-emu [--smoke] [--runs N] [--ms MS] [--only NAME] [--count N] BENCH_DIR\n");
         return 2;
     }
     static workload ws[MAX_WORKLOADS];
@@ -225,6 +231,16 @@ int main(int argc, char **argv)
             memcpy(w->argv[1], sha->str, 40);
         }
         rl_reply_free(sha);
+        /* --count: exactly that many scripts, once, no warm-up (for perf stat
+         * and profilers, whose counts must not depend on the timing). */
+        if (count > 0 && status == 0) {
+            double t = run(emu, w, count);
+            if (t < 0) status = 1;
+            else printf("emu %s %s %.0f %.0f\n", rl_emu_engine(), w->name, count / t,
+                        count / t * w->calls);
+            rl_emu_free(emu);
+            continue;
+        }
         /* Warm-up, doubling until a batch takes a tenth of a run. */
         long n = 16;
         double took = 0;

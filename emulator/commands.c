@@ -28,8 +28,17 @@ static rl_command command_table[] = {
 
 #define NUM_COMMANDS (sizeof(command_table) / sizeof(command_table[0]))
 
-/* Lookup index: every command sorted by full name. Built once per process. */
+/* Lookup indexes, built once per process: every command sorted by full
+ * name (for listing), and an open-addressing hash table on the lowercased
+ * full name, so that a lookup (every command, every redis.call) hashes the
+ * name once, without copying or lowercasing it first. */
 static const rl_command *sorted[NUM_COMMANDS ? NUM_COMMANDS : 1];
+#define HASH_SLOTS 2048
+_Static_assert(NUM_COMMANDS * 2 < HASH_SLOTS, "the command hash table must stay sparse");
+static struct {
+    const rl_command *cmd;
+    uint32_t hash;
+} hashed[HASH_SLOTS];
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 
 static int cmp_fullname(const void *a, const void *b)
@@ -38,6 +47,25 @@ static int cmp_fullname(const void *a, const void *b)
     const rl_command *y = *(const rl_command *const *)b;
     return strcmp(x->fullname, y->fullname);
 }
+
+/* ASCII lowercase: command names are matched as the C locale's tolower
+ * would (the emulator never sets a locale). */
+static unsigned char lower_byte(unsigned char ch)
+{
+    return ch >= 'A' && ch <= 'Z' ? (unsigned char)(ch + ('a' - 'A')) : ch;
+}
+
+/* FNV-1a over lowercased bytes. */
+static uint32_t hash_lower(uint32_t h, const char *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        h ^= lower_byte((unsigned char)p[i]);
+        h *= 16777619u;
+    }
+    return h;
+}
+
+#define HASH_SEED 2166136261u
 
 static void build_index(void)
 {
@@ -55,43 +83,48 @@ static void build_index(void)
             }
         }
         sorted[i] = cmd;
+        uint32_t h = hash_lower(HASH_SEED, cmd->fullname, strlen(cmd->fullname));
+        size_t slot = h & (HASH_SLOTS - 1);
+        while (hashed[slot].cmd) slot = (slot + 1) & (HASH_SLOTS - 1);
+        hashed[slot].cmd = cmd;
+        hashed[slot].hash = h;
     }
     qsort(sorted, NUM_COMMANDS, sizeof(sorted[0]), cmp_fullname);
 }
 
-static const rl_command *find_full(const char *name)
+#define MAX_NAME 64
+
+/* The command whose full name is prefix (already lowercase; "" for a
+ * top-level name), then '|' when there is a prefix, then name compared
+ * without case; NULL if none. A name holding NUL or '|', empty, or longer
+ * than any command name, never matches. */
+static const rl_command *find_hashed(const char *prefix, size_t plen, const char *name,
+                                     size_t len)
 {
-    size_t lo = 0, hi = NUM_COMMANDS;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(sorted[mid]->fullname, name);
-        if (c == 0) return sorted[mid];
-        if (c < 0) lo = mid + 1;
-        else hi = mid;
+    if (len == 0 || len >= MAX_NAME) return NULL;
+    uint32_t h = HASH_SEED;
+    if (plen) h = hash_lower(hash_lower(h, prefix, plen), "|", 1);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)name[i];
+        if (ch == '\0' || ch == '|') return NULL;
+        h = (h ^ lower_byte(ch)) * 16777619u;
+    }
+    for (size_t slot = h & (HASH_SLOTS - 1); hashed[slot].cmd; slot = (slot + 1) & (HASH_SLOTS - 1)) {
+        if (hashed[slot].hash != h) continue;
+        const char *full = hashed[slot].cmd->fullname;
+        if (plen) {
+            if (memcmp(full, prefix, plen) != 0 || full[plen] != '|') continue;
+            full += plen + 1;
+        }
+        if (strncasecmp(full, name, len) == 0 && full[len] == '\0') return hashed[slot].cmd;
     }
     return NULL;
 }
 
-#define MAX_NAME 64
-
-/* Lowercases a name into buf; 0 if it cannot be a command name. */
-static int lower_name(char *buf, size_t bufsize, const char *p, size_t len)
-{
-    if (len == 0 || len >= bufsize) return 0;
-    for (size_t i = 0; i < len; i++) {
-        if (p[i] == '\0' || p[i] == '|') return 0;
-        buf[i] = (char)tolower((unsigned char)p[i]);
-    }
-    buf[len] = '\0';
-    return 1;
-}
-
 const rl_command *rl_command_lookup_name(const char *name, size_t len)
 {
-    char buf[MAX_NAME];
     pthread_once(&index_once, build_index);
-    if (!lower_name(buf, sizeof(buf), name, len)) return NULL;
-    return find_full(buf);
+    return find_hashed("", 0, name, len);
 }
 
 const rl_command *rl_command_lookup(int argc, const rl_arg *argv)
@@ -99,13 +132,7 @@ const rl_command *rl_command_lookup(int argc, const rl_arg *argv)
     if (argc < 1) return NULL;
     const rl_command *base = rl_command_lookup_name(argv[0].ptr, argv[0].len);
     if (!base || !(base->flags & RL_CMD_CONTAINER) || argc == 1) return base;
-    char buf[2 * MAX_NAME + 1];
-    size_t blen = strlen(base->fullname);
-    memcpy(buf, base->fullname, blen);
-    buf[blen] = '|';
-    if (!lower_name(buf + blen + 1, sizeof(buf) - blen - 1, argv[1].ptr, argv[1].len))
-        return NULL;
-    return find_full(buf);
+    return find_hashed(base->fullname, strlen(base->fullname), argv[1].ptr, argv[1].len);
 }
 
 const rl_command *rl_command_at(size_t i)

@@ -2,6 +2,8 @@
  * were read from redis-server 7.0.15. */
 #include "test_common.h"
 
+#include <ctype.h>
+
 #include "commands.h"
 
 static void dispatch_should_report_unknown_commands_like_redis(void **state)
@@ -56,8 +58,27 @@ static void lookup_should_be_case_insensitive_and_binary_safe(void **state)
     assert_null(rl_command_lookup(1, z));
     rl_arg e[] = {{"", 0}};
     assert_null(rl_command_lookup(1, e));
+    /* A full name with '|' is no top-level command (Redis answers "unknown
+     * command 'script|load'"), nor is "LoAd|x" a subcommand. */
+    rl_arg bar[] = {{"script|load", 11}};
+    assert_null(rl_command_lookup(1, bar));
+    rl_arg sub[] = {{"ScRiPt", 6}, {"LoAd", 4}};
+    assert_string_equal(rl_command_lookup(2, sub)->fullname, "script|load");
+    rl_arg subbar[] = {{"script", 6}, {"LoAd|x", 6}};
+    assert_null(rl_command_lookup(2, subbar));
+    rl_arg subnul[] = {{"script", 6}, {"load\0", 5}};
+    assert_null(rl_command_lookup(2, subnul));
     for (size_t i = 0; rl_command_at(i); i++) {
         const rl_command *c = rl_command_at(i);
+        /* Every command is found by its own name, in upper case too. */
+        const char *bar_at = strchr(c->fullname, '|');
+        char upper[128];
+        size_t n = strlen(c->fullname);
+        for (size_t k = 0; k <= n; k++) upper[k] = (char)toupper((unsigned char)c->fullname[k]);
+        rl_arg byname[2] = {{upper, bar_at ? (size_t)(bar_at - c->fullname) : n},
+                            {bar_at ? upper + (bar_at - c->fullname) + 1 : "", 0}};
+        if (bar_at) byname[1].len = strlen(byname[1].ptr);
+        assert_ptr_equal(rl_command_lookup(bar_at ? 2 : 1, byname), c);
         if (c->flags & RL_CMD_CONTAINER) continue;
         assert_non_null(c->proc);
         if (strchr(c->fullname, '|')) assert_non_null(c->parent);
