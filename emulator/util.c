@@ -63,8 +63,29 @@ int rl_string2l(const char *s, size_t len, long *value)
 
 int rl_ll2string(char *buf, size_t size, long long v)
 {
-    int n = snprintf(buf, size, "%lld", v);
-    return (n < 0 || (size_t)n >= size) ? 0 : n;
+    /* By hand rather than snprintf, which took a fifth of a redis.call
+     * loop's time: digits into a scratch buffer from the end, the magnitude
+     * taken as unsigned so that LLONG_MIN needs no special case. */
+    char tmp[24];
+    char *p = tmp + sizeof(tmp);
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) *--p = '-';
+    size_t n = (size_t)(tmp + sizeof(tmp) - p);
+    if (n >= size) {
+        /* Too small: snprintf's truncated text, and 0. */
+        if (size) {
+            memcpy(buf, p, size - 1);
+            buf[size - 1] = '\0';
+        }
+        return 0;
+    }
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    return (int)n;
 }
 
 int rl_string2d(const char *s, size_t len, double *value)

@@ -2,6 +2,8 @@
  * checked against redis-server where a command shows them. */
 #include "test_common.h"
 
+#include <limits.h>
+
 #include <math.h>
 
 #include "util.h"
@@ -28,6 +30,26 @@ static void string2ll_should_accept_only_canonical_integers(void **state)
     assert_false(rl_string2ll("1.0", 3, &v));
     assert_false(rl_string2ll("1\0", 2, &v));
     assert_false(rl_string2ll("123456789012345678901", 21, &v));
+}
+
+static void ll2string_should_write_decimal_and_refuse_small_buffers(void **state)
+{
+    (void)state;
+    char buf[32];
+    assert_int_equal(rl_ll2string(buf, sizeof(buf), 0), 1);
+    assert_string_equal(buf, "0");
+    assert_int_equal(rl_ll2string(buf, sizeof(buf), -7), 2);
+    assert_string_equal(buf, "-7");
+    assert_int_equal(rl_ll2string(buf, sizeof(buf), 1234567890123LL), 13);
+    assert_string_equal(buf, "1234567890123");
+    assert_int_equal(rl_ll2string(buf, sizeof(buf), LLONG_MAX), 19);
+    assert_string_equal(buf, "9223372036854775807");
+    assert_int_equal(rl_ll2string(buf, sizeof(buf), LLONG_MIN), 20);
+    assert_string_equal(buf, "-9223372036854775808");
+    /* The text and its NUL must fit: 3 bytes hold "-7", not "100". */
+    assert_int_equal(rl_ll2string(buf, 3, -7), 2);
+    assert_int_equal(rl_ll2string(buf, 3, 100), 0);
+    assert_string_equal(buf, "10");
 }
 
 static void ld2string_should_format_like_incrbyfloat(void **state)
@@ -113,6 +135,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(string2ll_should_accept_only_canonical_integers),
+        cmocka_unit_test(ll2string_should_write_decimal_and_refuse_small_buffers),
         cmocka_unit_test(ld2string_should_format_like_incrbyfloat),
         cmocka_unit_test(d2string_should_use_17_significant_digits),
         cmocka_unit_test(string2d_should_reject_spaces_nan_and_overflow),
