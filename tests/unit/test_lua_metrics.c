@@ -238,7 +238,7 @@ static void time_limit_should_hold_under_metrics(void **state)
     rl_reply *r = rl_emu_callv(emu, "EVAL", "while true do end", "0", (const char *)NULL);
     assert_int_equal(r->type, RL_REPLY_ERROR);
     rl_reply_free(r);
-    assert_true(rl_emu_metrics(emu)->instructions > 100000);
+    assert_true(rl_emu_metrics(emu)->instructions >= 100000);
     /* And with no limit at all, counting still works. */
     rl_emu_set_script_timeout_ms(emu, 0);
     rl_emu_metrics_reset(emu);
