@@ -132,6 +132,13 @@ static int sort_keys(int ro, int argc, const rl_arg *argv, rl_key_visit *visit, 
     return store ? 2 : 1;
 }
 
+int rl_command_keyspec_count(const rl_command *cmd)
+{
+    size_t row = first_row(cmd->fullname), n = 0;
+    while (row + n < NUM_SPECS && strcmp(specs[row + n].cmd, cmd->fullname) == 0) n++;
+    return (int)n;
+}
+
 int rl_command_keys(const rl_command *cmd, int argc, const rl_arg *argv, rl_key_visit *visit,
                     void *ud)
 {

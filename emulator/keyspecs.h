@@ -9,7 +9,9 @@
  * (the source key, plus the last STORE destination; BY and GET patterns are
  * not keys, as in Redis). A command whose arguments do not fit its specs
  * (a numkeys past the end, say) has no keys, as GETKEYSANDFLAGS answers
- * "Invalid arguments". */
+ * "Invalid arguments". SPUBLISH's shard channel is visited with
+ * RL_KEY_NOT_KEY: GETKEYSANDFLAGS leaves it out, Redis Cluster hashes it to
+ * a slot like a key. */
 #ifndef REDLUA_EMULATOR_KEYSPECS_H
 #define REDLUA_EMULATOR_KEYSPECS_H
 
@@ -25,6 +27,7 @@
 #define RL_KEY_INSERT (1u << 6)
 #define RL_KEY_DELETE (1u << 7)
 #define RL_KEY_VARIABLE (1u << 8) /* table only: the command decides (SET, BITFIELD) */
+#define RL_KEY_NOT_KEY (1u << 9)  /* a shard channel (SPUBLISH), hashed like a key */
 
 /* Calls visit(ud, i, flags) for each key argument argv[i] of cmd (argv[0] is
  * the command name), in Redis's order; a key named by two specs is visited
@@ -33,8 +36,12 @@ typedef void rl_key_visit(void *ud, int argi, unsigned flags);
 int rl_command_keys(const rl_command *cmd, int argc, const rl_arg *argv, rl_key_visit *visit,
                     void *ud);
 
+/* The number of key specs the table has for cmd (0: a command without
+ * keys). */
+int rl_command_keyspec_count(const rl_command *cmd);
+
 /* How the metrics classify a key (docs/metrics-json.md): read when RO or
- * ACCESS, written when RW, OW or RM. */
+ * ACCESS, written when RW, OW or RM; a NOT_KEY argument is neither. */
 #define RL_KEY_IS_READ(f) (((f) & (RL_KEY_RO | RL_KEY_ACCESS)) != 0)
 #define RL_KEY_IS_WRITTEN(f) (((f) & (RL_KEY_RW | RL_KEY_OW | RL_KEY_RM)) != 0)
 

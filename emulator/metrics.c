@@ -73,6 +73,7 @@ static void add_key(void *ud, int argi, unsigned flags)
     const rl_arg *a = &k->argv[argi];
     unsigned access = (RL_KEY_IS_READ(flags) ? RL_METRICS_KEY_READ : 0) |
                       (RL_KEY_IS_WRITTEN(flags) ? RL_METRICS_KEY_WRITTEN : 0);
+    if (access == 0) return; /* a shard channel, not a key */
     size_t hlen = a->len + 1;
     char stackbuf[128];
     char *hkey = hlen <= sizeof(stackbuf) ? stackbuf : rl_malloc(hlen);

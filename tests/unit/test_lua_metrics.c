@@ -159,6 +159,20 @@ static void errors_and_databases_should_count(void **state)
     rl_test_free_emu(emu);
 }
 
+/* SPUBLISH's shard channel is hashed like a key by Redis Cluster but is no
+ * key (GETKEYSANDFLAGS leaves it out): it is not counted. */
+static void shard_channels_should_not_count_as_keys(void **state)
+{
+    (void)state;
+    rl_emu *emu = new_emu();
+    eval(emu, "return redis.call('SPUBLISH', 'ch', 'm')", NULL, NULL, NULL, NULL, NULL);
+    const rl_metrics *m = rl_emu_metrics(emu);
+    assert_int_equal(m->calls, 1);
+    assert_int_equal(m->nkeys, 0);
+    assert_int_equal(m->keys_read + m->keys_written, 0);
+    rl_test_free_emu(emu);
+}
+
 /* Bytes out are counted in the protocol the script speaks: HGETALL of one
  * field is "*2\r\n$1\r\nf\r\n$1\r\nv\r\n" (18) in RESP2 and
  * "%1\r\n$1\r\nf\r\n$1\r\nv\r\n" (18) in RESP3; HLEN is ":1\r\n" (4). */
@@ -298,6 +312,7 @@ int main(void)
         cmocka_unit_test(counts_should_be_exact_per_command),
         cmocka_unit_test(keys_should_be_split_into_read_and_written),
         cmocka_unit_test(errors_and_databases_should_count),
+        cmocka_unit_test(shard_channels_should_not_count_as_keys),
         cmocka_unit_test(bytes_out_should_follow_the_script_protocol),
         cmocka_unit_test(instructions_should_be_counted),
         cmocka_unit_test(instructions_in_coroutines_should_count),
