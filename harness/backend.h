@@ -65,6 +65,11 @@ struct rl_backend {
      * every emulator the backend makes has coverage on, and its records are
      * added here when it is reset or freed. Borrowed; NULL = off. */
     struct rl_coverage *coverage;
+    /* The emulator's order seed (redlua.h, rl_emu_set_order_seed), applied
+     * by every reset where has_order_seed is 1 (the emulator backend); 0,
+     * the default, keeps the emulator's fixed orders. */
+    int has_order_seed;
+    uint64_t order_seed;
 };
 
 /* The emulator backend (harness/backend_emu.c). */

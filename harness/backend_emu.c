@@ -28,6 +28,7 @@ static int emu_reset(rl_backend *b)
         rl_emu_set_script_timeout_ms(b->ctx, b->script_timeout_ms);
     if (b->metrics_on)
         rl_emu_set_metrics(b->ctx, 1);
+    rl_emu_set_order_seed(b->ctx, b->order_seed);
     return emu_set_limits(b, &b->defaults);
 }
 
@@ -99,6 +100,7 @@ rl_backend *rl_backend_emu_new(void)
     b->free = emu_free;
     b->set_script_timeout_ms = emu_set_script_timeout;
     b->set_limits = emu_set_limits;
+    b->has_order_seed = 1;
     b->defaults = (rl_backend_limits){-1, -1, -1};
     b->metrics = emu_metrics;
     b->metrics_reset = emu_metrics_reset;

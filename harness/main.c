@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "determinism.h"
 #include "fixture.h"
 #include "mem.h"
 #include "redlua.h"
@@ -108,6 +109,15 @@ static const char usage_text[] =
     "                         tracefile, for genhtml, and print a table per file:\n"
     "                         lines with code, lines run, percent, lines never run\n"
     "\n"
+    "Determinism (docs/redlua-test.md):\n"
+    "  --check-determinism    run each case again with the orders Redis does not\n"
+    "                         promise varied (hashtable sets and hashes, the\n"
+    "                         keyspace, SPOP/SRANDMEMBER/HRANDFIELD/ZRANDMEMBER/\n"
+    "                         RANDOMKEY picks) and fail the cases whose replies or\n"
+    "                         database change, naming the first step that differs\n"
+    "  --determinism-runs N   how many varied runs per case (default 3; implies\n"
+    "                         --check-determinism)\n"
+    "\n"
     "Snapshots and real Redis:\n"
     "  --update               rewrite the expectations of the selected cases from\n"
     "                         what they actually did: the \"reply\"/\"error\" of each\n"
@@ -160,6 +170,7 @@ typedef struct opts {
     const char *metrics;  /* --metrics FILE */
     const char *baseline; /* --baseline FILE */
     const char *coverage; /* --coverage FILE */
+    long determinism_runs; /* --check-determinism: varied runs per case, 0 = off */
     double max_regression; /* a fraction: 0.1 for 10% */
     int has_max_regression;
 } opts;
@@ -484,6 +495,14 @@ static int parse_args(int argc, char **argv, opts *o, strlist *paths)
             if (v == NULL || v[0] == '\0')
                 return usage_error("--baseline takes a FILE", NULL);
             o->baseline = v;
+        } else if (strcmp(a, "--check-determinism") == 0) {
+            if (o->determinism_runs == 0)
+                o->determinism_runs = RL_DETERMINISM_DEFAULT_RUNS;
+        } else if (opt_value(argc, argv, &i, "--determinism-runs", &v)) {
+            if (v == NULL || parse_long(v, 1, &o->determinism_runs) != 0 ||
+                o->determinism_runs > RL_DETERMINISM_MAX_RUNS)
+                return usage_error("--determinism-runs takes a number of runs from 1 to 1000, not",
+                                   v ? v : "(nothing)");
         } else if (opt_value(argc, argv, &i, "--max-regression", &v)) {
             if (parse_percent(v, &o->max_regression) != 0)
                 return usage_error("--max-regression takes a percentage such as 10%, not",
@@ -517,6 +536,10 @@ static int parse_args(int argc, char **argv, opts *o, strlist *paths)
                            NULL);
     if (o->has_max_regression && o->baseline == NULL)
         return usage_error("--max-regression needs --baseline", NULL);
+    if (o->determinism_runs > 0 && (o->record != NULL || o->against != NULL || o->update))
+        return usage_error("--check-determinism needs the emulator's order seeds: it cannot be "
+                           "combined with --update, --record or --against",
+                           NULL);
     if ((o->metrics != NULL || o->baseline != NULL) && (o->record != NULL || o->against != NULL))
         return usage_error("--metrics and --baseline need the emulator, not --record or --against",
                            NULL);
@@ -659,6 +682,35 @@ static char *backend_fatal(rl_backend *b)
     return rl_buf_take(&m);
 }
 
+/* --check-determinism on a case that ran (cr is its record): a case whose
+ * varied runs differ fails with the report after any failure it had. 0, or
+ * -1 on a backend failure. */
+static int check_determinism(const ctx *x, rl_backend *b, const rl_fixture *f, size_t c,
+                             rl_case_record *cr)
+{
+    if (x->o->determinism_runs <= 0 || cr->status == RL_CASE_SKIP || !b->has_order_seed)
+        return 0;
+    char *report;
+    int step, line;
+    if (rl_check_determinism(b, f, c, (int)x->o->determinism_runs, &report, &step, &line) != 0)
+        return -1;
+    if (report == NULL)
+        return 0;
+    if (cr->status == RL_CASE_PASS) {
+        cr->status = RL_CASE_FAIL;
+        cr->fail_step = step;
+        cr->fail_line = line;
+    }
+    rl_buf m = {0};
+    if (cr->message != NULL)
+        rl_buf_printf(&m, "%s\n", cr->message);
+    rl_buf_puts(&m, report);
+    rl_free(cr->message);
+    rl_free(report);
+    cr->message = rl_buf_take(&m);
+    return 0;
+}
+
 /* Runs the selected cases of f, filling out->rec. */
 static void run_cases(const ctx *x, rl_backend *b, const rl_fixture *f, const plan *p,
                       file_out *out)
@@ -679,8 +731,10 @@ static void run_cases(const ctx *x, rl_backend *b, const rl_fixture *f, const pl
                 rl_case_metrics_json(mc.cm, res.status, ms, m ? m->keyspace_keys : 0);
             rl_case_metrics_free(mc.cm);
         }
-        int failed = res.status == RL_CASE_FAIL;
         rl_case_result_clear(&res);
+        if (rc == 0)
+            rc = check_determinism(x, b, f, c, &out->rec.cases[out->rec.ncases - 1]);
+        int failed = out->rec.cases[out->rec.ncases - 1].status == RL_CASE_FAIL;
         if (rc != 0) {
             out->fatal = backend_fatal(b);
             return;

@@ -120,10 +120,14 @@ static void describe_args(rl_buf *m, const rl_step *st, int from, int to)
 
 static void describe_step(run *r, size_t idx)
 {
-    const rl_step *st = &r->cs->steps[idx];
-    rl_buf *m = &r->msg;
-    record_failure(r, (int)idx + 1, st->line);
-    rl_buf_printf(m, "step %zu (%s:%d): ", idx + 1, r->f->path, st->line);
+    record_failure(r, (int)idx + 1, r->cs->steps[idx].line);
+    rl_runner_describe_step(&r->msg, r->f, r->cs, idx);
+}
+
+void rl_runner_describe_step(rl_buf *m, const rl_fixture *f, const rl_case *cs, size_t idx)
+{
+    const rl_step *st = &cs->steps[idx];
+    rl_buf_printf(m, "step %zu (%s:%d): ", idx + 1, f->path, st->line);
     switch (st->kind) {
     case RL_STEP_CALL:
         rl_buf_puts(m, "call ");
@@ -132,7 +136,7 @@ static void describe_step(run *r, size_t idx)
     case RL_STEP_EVAL:
     case RL_STEP_FCALL:
         if (st->kind == RL_STEP_EVAL) {
-            const char *n = r->f->scripts[st->script].name;
+            const char *n = f->scripts[st->script].name;
             rl_buf_puts(m, "eval ");
             rl_report_string(m, n, strlen(n));
         } else {
@@ -730,6 +734,54 @@ done:
     return ok;
 }
 
+/* For a capture with read_keyspace, on a case without a keyspace section:
+ * database 0 into cap->keys, sorted by name, as check_keyspace reads it.
+ * Returns 1, 0 when it could not be read (the message says why), or -1 on
+ * a backend failure. */
+static int capture_keyspace(run *r)
+{
+    const char *argv[2] = {"SELECT", "0"};
+    size_t argvlen[2] = {6, 1};
+    rl_reply *sel = send_cmd(r, -1, 2, argv, argvlen);
+    if (sel == NULL)
+        return -1;
+    rl_reply_free(sel);
+    actual_key *keys = NULL;
+    size_t n = 0, live = 0;
+    int ok = list_keys(r, &keys, &n) == 0;
+    if (ok && n > 1)
+        qsort(keys, n, sizeof(*keys), cmp_keys);
+    for (size_t i = 0; ok && i < n; i++) {
+        int rc = read_key(r, &keys[i]);
+        if (rc < 0) {
+            ok = 0;
+        } else {
+            /* Moved down, or freed when the key is gone; each slot is then
+             * cleared, so the cleanup frees every name once. */
+            actual_key tmp = keys[i];
+            memset(&keys[i], 0, sizeof(keys[i]));
+            if (rc == 0) {
+                keys[live++] = tmp;
+            } else {
+                rl_free(tmp.name);
+                rl_reply_free(tmp.value);
+            }
+        }
+    }
+    if (ok) {
+        r->cap->keyspace_read = 1;
+        r->cap->keys = keys;
+        r->cap->nkeys = live;
+        return 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        rl_free(keys[i].name);
+        rl_reply_free(keys[i].value);
+    }
+    rl_free(keys);
+    return r->backend_failed ? -1 : 0;
+}
+
 /* --- Cases ----------------------------------------------------------------- */
 
 static char *strip_newline(char *s)
@@ -817,6 +869,11 @@ int rl_run_case_capture(rl_backend *b, const rl_fixture *f, size_t case_index,
     }
     if ((result == 1 || (result == 0 && keep_going)) && cs->keyspace != NULL) {
         int rc = check_keyspace(&r);
+        if (rc < result)
+            result = rc;
+    } else if ((result == 1 || (result == 0 && keep_going)) && cap != NULL &&
+               cap->read_keyspace) {
+        int rc = capture_keyspace(&r);
         if (rc < result)
             result = rc;
     }

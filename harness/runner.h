@@ -54,6 +54,7 @@ typedef struct rl_actual_key {
  * rl_run_case_capture, free what it holds with rl_case_capture_clear. */
 typedef struct rl_case_capture {
     int keep_going;       /* in: run every step, and check the keyspace, after a failure */
+    int read_keyspace;    /* in: read database 0 into keys even without a keyspace section */
     size_t nsteps;        /* out: the case's step count */
     rl_reply **replies;   /* out: each step's reply (the SCRIPT LOAD error when the
                            * script did not load); NULL for advance_ms or a step not run */
@@ -69,5 +70,11 @@ int rl_run_case_capture(rl_backend *b, const rl_fixture *f, size_t case_index,
                         rl_command_hook hook, void *ud, rl_case_capture *cap,
                         rl_case_result *out);
 void rl_case_capture_clear(rl_case_capture *cap);
+
+/* Appends "step N (file:line): call [...]" and a newline: step idx (0-based)
+ * of cs as failure messages name it. */
+struct rl_buf;
+void rl_runner_describe_step(struct rl_buf *m, const rl_fixture *f, const rl_case *cs,
+                             size_t idx);
 
 #endif
