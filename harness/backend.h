@@ -15,11 +15,19 @@
 
 typedef struct rl_backend rl_backend;
 
+/* One command, for call_busy. */
+typedef struct rl_backend_cmd {
+    int argc;
+    const char *const *argv;
+    const size_t *argvlen;
+} rl_backend_cmd;
+
 /* Limits (docs/lua.md, "Limits"); -1 leaves a setting as it is. */
 typedef struct rl_backend_limits {
     int64_t timeout_ms;       /* the script time limit, 0 = none */
     int64_t lua_memory_bytes; /* the Lua heap limit, 0 = none */
     int64_t maxmemory;        /* Redis's maxmemory, 0 = none */
+    int64_t busy_threshold_ms; /* Redis's busy-reply-threshold, 0 = never busy */
 } rl_backend_limits;
 
 struct rl_backend {
@@ -70,6 +78,14 @@ struct rl_backend {
      * the default, keeps the emulator's fixed orders. */
     int has_order_seed;
     uint64_t order_seed;
+    /* Optional, NULL where unsupported: runs one command (a script) like
+     * call, and once the script is busy (past busy_threshold_ms) sends the
+     * nbusy commands busy[i] from a second client, in order; busy_replies[i]
+     * gets each reply (the caller frees them), or stays NULL when the
+     * script ended before it was busy. Returns what call returns. */
+    rl_reply *(*call_busy)(rl_backend *b, int argc, const char *const *argv,
+                           const size_t *argvlen, size_t nbusy, const rl_backend_cmd *busy,
+                           rl_reply **busy_replies);
 };
 
 /* The emulator backend (harness/backend_emu.c). */

@@ -13,6 +13,8 @@ static int emu_set_limits(rl_backend *b, const rl_backend_limits *l)
         rl_emu_set_lua_memory_limit(b->ctx, l->lua_memory_bytes);
     if (l->maxmemory >= 0)
         rl_emu_set_maxmemory(b->ctx, l->maxmemory);
+    if (l->busy_threshold_ms >= 0)
+        rl_emu_set_busy_threshold_ms(b->ctx, l->busy_threshold_ms);
     return 0;
 }
 
@@ -43,6 +45,42 @@ static int emu_set_script_timeout(rl_backend *b, int64_t ms)
 static rl_reply *emu_call(rl_backend *b, int argc, const char *const *argv, const size_t *argvlen)
 {
     return rl_emu_call(b->ctx, argc, argv, argvlen);
+}
+
+/* A call_busy in progress: the commands and where their replies go. */
+typedef struct busy_call {
+    size_t n;
+    const rl_backend_cmd *cmds;
+    rl_reply **replies;
+    int sent;
+} busy_call;
+
+/* The busy callback: the first time the script is busy, sends every command
+ * from a fresh client, as a second connection would. */
+static void emu_on_busy(rl_emu *emu, void *ud)
+{
+    busy_call *bc = ud;
+    if (bc->sent)
+        return;
+    bc->sent = 1;
+    rl_emu_client *c = rl_emu_client_new(emu);
+    for (size_t i = 0; i < bc->n; i++)
+        bc->replies[i] = rl_emu_client_call(c, bc->cmds[i].argc, bc->cmds[i].argv,
+                                            bc->cmds[i].argvlen);
+    rl_emu_client_free(c);
+}
+
+static rl_reply *emu_call_busy(rl_backend *b, int argc, const char *const *argv,
+                               const size_t *argvlen, size_t nbusy, const rl_backend_cmd *busy,
+                               rl_reply **busy_replies)
+{
+    busy_call bc = {nbusy, busy, busy_replies, 0};
+    for (size_t i = 0; i < nbusy; i++)
+        busy_replies[i] = NULL;
+    rl_emu_set_busy_callback(b->ctx, emu_on_busy, &bc);
+    rl_reply *r = rl_emu_call(b->ctx, argc, argv, argvlen);
+    rl_emu_set_busy_callback(b->ctx, NULL, NULL);
+    return r;
 }
 
 static int emu_set_clock(rl_backend *b, int64_t ms)
@@ -101,8 +139,9 @@ rl_backend *rl_backend_emu_new(void)
     b->set_script_timeout_ms = emu_set_script_timeout;
     b->set_limits = emu_set_limits;
     b->has_order_seed = 1;
-    b->defaults = (rl_backend_limits){-1, -1, -1};
+    b->defaults = (rl_backend_limits){-1, -1, -1, -1};
     b->metrics = emu_metrics;
     b->metrics_reset = emu_metrics_reset;
+    b->call_busy = emu_call_busy;
     return b;
 }

@@ -764,10 +764,45 @@ static int find_script(const rl_fixture *f, const rl_json *name, size_t *idx)
 static const char *const step_actions[] = {"call", "eval", "fcall", "advance_ms", NULL};
 static const char *const step_expects[] = {"reply", "error", NULL};
 
+static int parse_step(fctx *c, rl_case *cs, size_t idx, const rl_json *v);
+
+/* "while_busy" (docs/fixture-format.md, "Extension: busy scripts"): an array
+ * of call steps, each with at most one expectation, for the step st. */
+static int parse_while_busy(fctx *c, rl_case *cs, rl_step *st, const rl_json *v)
+{
+    static const char *const allowed[] = {"call", "reply", "error", NULL};
+    if (st->kind == RL_STEP_ADVANCE)
+        return ferr(c, v, "\"while_busy\" belongs to eval, fcall and call steps, not to "
+                          "advance_ms");
+    if (v->type != RL_JSON_ARRAY)
+        return ferr(c, v, "\"while_busy\" must be an array of call steps, not %s",
+                    json_type_name(v));
+    if (v->count == 0)
+        return ferr(c, v, "\"while_busy\" needs at least one call step");
+    rl_case sub = {0};
+    sub.steps = rl_calloc(v->count, sizeof(rl_step));
+    st->busy = sub.steps;
+    st->nbusy = v->count;
+    for (size_t i = 0; i < v->count; i++) {
+        const rl_json *item = v->items[i];
+        if (item->type == RL_JSON_OBJECT &&
+            check_fields(c, item, "while_busy step", allowed, "call, reply, error") != 0)
+            return -1;
+        if (item->type == RL_JSON_OBJECT && rl_json_get(item, "call") == NULL)
+            return ferr(c, item, "a while_busy step needs \"call\" (the command to send)");
+        sub.nsteps = i + 1;
+        if (parse_step(c, &sub, i, item) != 0)
+            return -1;
+    }
+    cs->uses_busy = 1;
+    return 0;
+}
+
 static int parse_step(fctx *c, rl_case *cs, size_t idx, const rl_json *v)
 {
-    static const char *const allowed[] = {"call", "eval", "fcall", "advance_ms", "keys",
-                                          "args", "params", "reply", "error", NULL};
+    static const char *const allowed[] = {"call",  "eval",  "fcall", "advance_ms",
+                                          "keys",  "args",  "params", "reply",
+                                          "error", "while_busy", NULL};
     rl_step *st = &cs->steps[idx];
     st->node = v;
     st->line = v->line;
@@ -775,7 +810,8 @@ static int parse_step(fctx *c, rl_case *cs, size_t idx, const rl_json *v)
     if (v->type != RL_JSON_OBJECT)
         return ferr(c, v, "a step must be an object, not %s", json_type_name(v));
     if (check_fields(c, v, "step", allowed,
-                     "call, eval, fcall, advance_ms, keys, args, params, reply, error") != 0)
+                     "call, eval, fcall, advance_ms, keys, args, params, reply, error, "
+                     "while_busy") != 0)
         return -1;
 
     const rl_json *action_key = NULL;
@@ -890,6 +926,9 @@ static int parse_step(fctx *c, rl_case *cs, size_t idx, const rl_json *v)
         st->error = rl_memdup(e->str, e->len);
         st->error_len = e->len;
     }
+    const rl_json *busy = rl_json_get(v, "while_busy");
+    if (busy != NULL && parse_while_busy(c, cs, st, busy) != 0)
+        return -1;
     return 0;
 }
 
@@ -947,7 +986,7 @@ static int parse_keyspace(fctx *c, const rl_json *ks)
 /* The limits a case may set, also at file level (docs/fixture-format.md,
  * "Limits"): each a non-negative integer; out[i] stays -1 when absent. */
 static const char *const limit_fields[RL_CASE_LIMITS] = {"timeout_ms", "lua_memory_mb",
-                                                         "maxmemory"};
+                                                         "maxmemory", "busy_threshold_ms"};
 
 static int parse_limits(fctx *c, const rl_json *obj, int64_t out[RL_CASE_LIMITS])
 {
@@ -966,14 +1005,16 @@ static int parse_limits(fctx *c, const rl_json *obj, int64_t out[RL_CASE_LIMITS]
 static int parse_case(fctx *c, size_t idx, const rl_json *v)
 {
     static const char *const allowed[] = {"name",       "clock_ms",      "steps",     "keyspace",
-                                          "timeout_ms", "lua_memory_mb", "maxmemory", NULL};
+                                          "timeout_ms", "lua_memory_mb", "maxmemory",
+                                          "busy_threshold_ms", NULL};
     rl_case *cs = &c->f->cases[idx];
     cs->line = v->line;
     cs->col = v->col;
     if (v->type != RL_JSON_OBJECT)
         return ferr(c, v, "a case must be an object, not %s", json_type_name(v));
     if (check_fields(c, v, "case", allowed,
-                     "name, clock_ms, steps, keyspace, timeout_ms, lua_memory_mb, maxmemory") != 0)
+                     "name, clock_ms, steps, keyspace, timeout_ms, lua_memory_mb, maxmemory, "
+                     "busy_threshold_ms") != 0)
         return -1;
     if (parse_limits(c, v, cs->limits) != 0)
         return -1;
@@ -1107,13 +1148,13 @@ static int parse_fixture(fctx *c, const rl_json *root)
 {
     static const char *const allowed[] = {"redlua",     "name",          "include",   "scripts",
                                           "cases",      "timeout_ms",    "lua_memory_mb",
-                                          "maxmemory",  NULL};
+                                          "maxmemory",  "busy_threshold_ms", NULL};
     rl_fixture *f = c->f;
     if (root->type != RL_JSON_OBJECT)
         return ferr(c, root, "a fixture must be a JSON object, not %s", json_type_name(root));
     if (check_fields(c, root, "top-level", allowed,
                      "redlua, name, include, scripts, cases, timeout_ms, lua_memory_mb, "
-                     "maxmemory") != 0)
+                     "maxmemory, busy_threshold_ms") != 0)
         return -1;
     int64_t file_limits[RL_CASE_LIMITS];
     if (parse_limits(c, root, file_limits) != 0)
@@ -1212,22 +1253,28 @@ rl_fixture *rl_fixture_load_with(const char *path, const char *const *include_di
     return f;
 }
 
+static void free_steps(rl_step *steps, size_t n)
+{
+    for (size_t j = 0; j < n; j++) {
+        rl_step *st = &steps[j];
+        for (int k = 0; k < st->argc; k++)
+            rl_free(st->argv[k]);
+        rl_free(st->argv);
+        rl_free(st->argvlen);
+        rl_free(st->function);
+        rl_free(st->error);
+        free_steps(st->busy, st->nbusy);
+    }
+    rl_free(steps);
+}
+
 void rl_fixture_free(rl_fixture *f)
 {
     if (f == NULL)
         return;
     for (size_t i = 0; i < f->ncases; i++) {
         rl_case *cs = &f->cases[i];
-        for (size_t j = 0; j < cs->nsteps; j++) {
-            rl_step *st = &cs->steps[j];
-            for (int k = 0; k < st->argc; k++)
-                rl_free(st->argv[k]);
-            rl_free(st->argv);
-            rl_free(st->argvlen);
-            rl_free(st->function);
-            rl_free(st->error);
-        }
-        rl_free(cs->steps);
+        free_steps(cs->steps, cs->nsteps);
         rl_free(cs->name);
     }
     rl_free(f->cases);

@@ -98,7 +98,9 @@ typedef struct rl_script {
     rl_loaded_script code;  /* text is what Redis would be sent; file is NULL if inline */
 } rl_script;
 
-typedef struct rl_step {
+typedef struct rl_step rl_step;
+
+struct rl_step {
     rl_step_kind kind;
     int line, col;         /* position of the step object */
     const rl_json *node;   /* the step object itself */
@@ -115,13 +117,18 @@ typedef struct rl_step {
     const rl_json *reply;  /* REPLY */
     char *error;           /* ERROR: the glob */
     size_t error_len;
-} rl_step;
+    /* "while_busy" (docs/fixture-format.md, "Extension: busy scripts"): call
+     * steps sent from a second client once this step's script is busy. */
+    size_t nbusy;
+    rl_step *busy;
+};
 
 /* Indexes into rl_case.limits. */
 #define RL_CASE_LIMIT_TIMEOUT_MS 0
 #define RL_CASE_LIMIT_LUA_MEMORY_MB 1
 #define RL_CASE_LIMIT_MAXMEMORY 2
-#define RL_CASE_LIMITS 3
+#define RL_CASE_LIMIT_BUSY_THRESHOLD_MS 3
+#define RL_CASE_LIMITS 4
 
 typedef struct rl_case {
     char *name;
@@ -132,8 +139,10 @@ typedef struct rl_case {
     size_t nsteps;
     rl_step *steps;
     const rl_json *keyspace; /* the "keyspace" object, or NULL */
-    /* timeout_ms, lua_memory_mb, maxmemory (RL_CASE_LIMIT_*), from the case
-     * or else the file; -1 where neither sets it. */
+    int uses_busy;           /* a step has "while_busy": needs backend->call_busy */
+    /* timeout_ms, lua_memory_mb, maxmemory, busy_threshold_ms
+     * (RL_CASE_LIMIT_*), from the case or else the file; -1 where neither
+     * sets it. */
     int64_t limits[RL_CASE_LIMITS];
 } rl_case;
 

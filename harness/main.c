@@ -65,8 +65,12 @@ static const char usage_text[] =
     "                         (\"not enough memory\"; default 1024; 0 = no limit)\n"
     "  --maxmemory BYTES      Redis's maxmemory (noeviction): deny-oom commands\n"
     "                         answer OOM once used memory is over it (default 0,\n"
-    "                         none). A fixture's timeout_ms, lua_memory_mb and\n"
-    "                         maxmemory fields win over these options\n"
+    "                         none)\n"
+    "  --busy-threshold-ms N  Redis's busy-reply-threshold: a step's while_busy\n"
+    "                         commands are sent once its script has run N ms\n"
+    "                         (default 5000; 0 = never busy). A fixture's\n"
+    "                         timeout_ms, lua_memory_mb, maxmemory and\n"
+    "                         busy_threshold_ms fields win over these options\n"
     "\n"
     "Selecting:\n"
     "  -k PATTERN             run only the cases whose name, fixture name or file\n"
@@ -154,6 +158,7 @@ typedef struct opts {
     int64_t timeout_ms;
     int64_t lua_memory_mb; /* -1 unless --lua-memory-mb */
     int64_t maxmemory;     /* -1 unless --maxmemory */
+    int64_t busy_threshold_ms; /* -1 unless --busy-threshold-ms */
     int verbose;
     strlist patterns;
     strlist include_dirs; /* -I */
@@ -440,6 +445,10 @@ static int parse_args(int argc, char **argv, opts *o, strlist *paths)
                 o->lua_memory_mb > (INT64_MAX >> 20))
                 return usage_error("--lua-memory-mb takes a number of MiB, not",
                                    v ? v : "(nothing)");
+        } else if (opt_value(argc, argv, &i, "--busy-threshold-ms", &v)) {
+            if (v == NULL || parse_int64(v, &o->busy_threshold_ms) != 0)
+                return usage_error("--busy-threshold-ms takes a number of milliseconds, not",
+                                   v ? v : "(nothing)");
         } else if (opt_value(argc, argv, &i, "--maxmemory", &v)) {
             if (v == NULL || parse_int64(v, &o->maxmemory) != 0)
                 return usage_error("--maxmemory takes a number of bytes, not", v ? v : "(nothing)");
@@ -635,6 +644,8 @@ static rl_backend *make_backend(const ctx *x, char *err, size_t errlen)
             b->defaults.lua_memory_bytes = x->o->lua_memory_mb << 20;
         if (x->o->maxmemory >= 0)
             b->defaults.maxmemory = x->o->maxmemory;
+        if (x->o->busy_threshold_ms >= 0)
+            b->defaults.busy_threshold_ms = x->o->busy_threshold_ms;
     }
     return b;
 }
@@ -1397,6 +1408,7 @@ int main(int argc, char **argv)
     o.jobs = -1;
     o.lua_memory_mb = -1;
     o.maxmemory = -1;
+    o.busy_threshold_ms = -1;
     strlist paths = {0};
     int rc = parse_args(argc, argv, &o, &paths);
     if (rc < 0 && strcmp(o.engine, rl_emu_engine()) != 0) {

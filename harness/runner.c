@@ -34,6 +34,10 @@ typedef struct run {
     int fail_step, fail_line; /* the first failure, for rl_case_result */
     int fail_recorded;
     int in_multi; /* a call step's MULTI answered OK; EXEC or DISCARD ends it */
+    /* While the command of a step with "while_busy" is sent: that step, and
+     * where the replies of its busy commands go. */
+    const rl_step *busy_step;
+    rl_reply **busy_replies;
 } run;
 
 /* 1 if the len bytes at p are the command name s, case-insensitively. */
@@ -58,7 +62,18 @@ static void record_failure(run *r, int step, int line)
 static rl_reply *send_cmd(run *r, int step, int argc, const char *const *argv,
                           const size_t *argvlen)
 {
-    rl_reply *reply = r->b->call(r->b, argc, argv, argvlen);
+    rl_reply *reply;
+    if (r->busy_step != NULL) {
+        const rl_step *st = r->busy_step;
+        rl_backend_cmd *cmds = rl_malloc(st->nbusy * sizeof(*cmds));
+        for (size_t i = 0; i < st->nbusy; i++)
+            cmds[i] = (rl_backend_cmd){st->busy[i].argc, (const char *const *)st->busy[i].argv,
+                                       st->busy[i].argvlen};
+        reply = r->b->call_busy(r->b, argc, argv, argvlen, st->nbusy, cmds, r->busy_replies);
+        rl_free(cmds);
+    } else {
+        reply = r->b->call(r->b, argc, argv, argvlen);
+    }
     if (reply == NULL) {
         r->backend_failed = 1;
         rl_buf_printf(&r->msg, "backend %s failed: %s\n", r->b->name, r->b->errstr);
@@ -284,6 +299,69 @@ static int runs_script(const rl_step *st)
     return 0;
 }
 
+/* Judges the while_busy commands of step idx (their replies are in
+ * r->busy_replies); 1 if all passed. A script that ran but never became
+ * busy fails the step: its busy commands were never sent. not_run: the step
+ * sent no script (SCRIPT LOAD failed, or the backend did), which the step's
+ * own expectation judges. */
+static int judge_busy(run *r, size_t idx, int not_run)
+{
+    const rl_step *st = &r->cs->steps[idx];
+    int ok = 1;
+    for (size_t i = 0; i < st->nbusy; i++) {
+        const rl_step *sub = &st->busy[i];
+        const rl_reply *reply = r->busy_replies[i];
+        if (reply == NULL) {
+            if (not_run)
+                return 1; /* the step's own expectation judges what happened */
+            describe_step(r, idx);
+            rl_buf_printf(&r->msg,
+                          "  while_busy:     the script ended before it was busy, so its %zu "
+                          "command(s) were never sent\n"
+                          "                  (the busy threshold is \"busy_threshold_ms\" in the "
+                          "fixture or --busy-threshold-ms, 5000 ms by default)\n",
+                          st->nbusy);
+            return 0;
+        }
+        if (judge(r->f, sub, reply))
+            continue;
+        if (ok)
+            describe_step(r, idx);
+        ok = 0;
+        rl_buf_printf(&r->msg, "  while_busy %zu (%s:%d): call ", i + 1, r->f->path, sub->line);
+        describe_args(&r->msg, sub, 0, sub->argc);
+        if (sub->expect == RL_EXPECT_REPLY) {
+            rl_buf_puts(&r->msg, "\n    expected reply: ");
+            rl_report_json(&r->msg, sub->reply);
+        } else if (sub->expect == RL_EXPECT_ERROR) {
+            rl_buf_puts(&r->msg, "\n    expected error: ");
+            rl_report_string(&r->msg, sub->error, sub->error_len);
+            rl_buf_puts(&r->msg, " (glob)");
+        } else {
+            rl_buf_puts(&r->msg, "\n    expected:       any reply but an error");
+        }
+        rl_buf_puts(&r->msg, reply->type == RL_REPLY_ERROR ? "\n    actual error:   "
+                                                            : "\n    actual reply:   ");
+        if (reply->type == RL_REPLY_ERROR)
+            rl_report_string(&r->msg, reply->str, reply->len);
+        else
+            rl_report_reply(&r->msg, reply);
+        rl_buf_puts(&r->msg, "\n");
+    }
+    return ok;
+}
+
+/* Frees the replies of st's while_busy commands. */
+static void drop_busy_replies(run *r, const rl_step *st)
+{
+    if (r->busy_replies == NULL)
+        return;
+    for (size_t i = 0; i < st->nbusy; i++)
+        rl_reply_free(r->busy_replies[i]);
+    rl_free(r->busy_replies);
+    r->busy_replies = NULL;
+}
+
 /* Returns 1 if the step passed, 0 if it failed, -1 on backend failure. */
 static int run_step(run *r, size_t idx, char **shas)
 {
@@ -291,6 +369,9 @@ static int run_step(run *r, size_t idx, char **shas)
     int step = (int)idx;
     rl_reply *reply = NULL;
     int from_load = 0;
+    const rl_step *busy_step = st->nbusy > 0 ? st : NULL;
+    if (busy_step != NULL)
+        r->busy_replies = rl_calloc(st->nbusy, sizeof(rl_reply *));
     switch (st->kind) {
     case RL_STEP_ADVANCE:
         if (r->b->advance_ms(r->b, st->advance_ms) != 0) {
@@ -301,6 +382,7 @@ static int run_step(run *r, size_t idx, char **shas)
         }
         return 1;
     case RL_STEP_CALL:
+        r->busy_step = busy_step;
         reply = send_cmd(r, step, st->argc, (const char *const *)st->argv, st->argvlen);
         if (reply != NULL && st->argc > 0) {
             const char *name = st->argv[0];
@@ -310,6 +392,7 @@ static int run_step(run *r, size_t idx, char **shas)
         }
         break;
     case RL_STEP_FCALL:
+        r->busy_step = busy_step;
         reply = send_script_cmd(r, step, "FCALL", st->function, st->function_len, st);
         break;
     case RL_STEP_EVAL: {
@@ -325,8 +408,10 @@ static int run_step(run *r, size_t idx, char **shas)
             const char *argv[3] = {"SCRIPT", "LOAD", sc->code.text};
             size_t argvlen[3] = {6, 4, sc->code.len};
             reply = send_cmd(r, step, 3, argv, argvlen);
-            if (reply == NULL)
+            if (reply == NULL) {
+                drop_busy_replies(r, st);
                 return -1;
+            }
             /* A script that does not compile: EVAL would have answered the
              * same error, so the step's expectation judges it. */
             if (reply->type == RL_REPLY_ERROR) {
@@ -339,15 +424,23 @@ static int run_step(run *r, size_t idx, char **shas)
                 rl_report_reply(&r->msg, reply);
                 rl_buf_puts(&r->msg, " instead of a SHA1\n");
                 rl_reply_free(reply);
+                drop_busy_replies(r, st);
                 return 0;
             }
             shas[st->script] = rl_memdup(reply->str, reply->len);
             rl_reply_free(reply);
         }
         const char *sha = shas[st->script];
+        r->busy_step = busy_step;
         reply = send_script_cmd(r, step, "EVALSHA", sha, strlen(sha), st);
         break;
     }
+    }
+    r->busy_step = NULL;
+    int busy_ok = 1;
+    if (busy_step != NULL) {
+        busy_ok = judge_busy(r, idx, reply == NULL || from_load);
+        drop_busy_replies(r, st);
     }
     if (reply == NULL)
         return -1;
@@ -361,6 +454,7 @@ static int run_step(run *r, size_t idx, char **shas)
     int ok = judge(r->f, st, reply);
     if (!ok)
         describe_failure(r, idx, reply, from_load, tb, log);
+    ok = ok && busy_ok;
     if (r->cap != NULL) {
         r->cap->replies[idx] = reply;
         r->cap->step_ok[idx] = ok;
@@ -817,18 +911,26 @@ int rl_run_case_capture(rl_backend *b, const rl_fixture *f, size_t case_index,
         out->message = rl_buf_take(&m);
         return 0;
     }
-    const int64_t *lim = cs->limits;
-    int has_limits = lim[RL_CASE_LIMIT_TIMEOUT_MS] >= 0 ||
-                     lim[RL_CASE_LIMIT_LUA_MEMORY_MB] >= 0 || lim[RL_CASE_LIMIT_MAXMEMORY] >= 0;
-    if (has_limits && b->set_limits == NULL) {
+    if (cs->uses_busy && b->call_busy == NULL) {
         rl_buf m = {0};
-        rl_buf_printf(&m, "the %s backend cannot apply the case's limits (timeout_ms, "
-                          "lua_memory_mb, maxmemory)", b->name);
+        rl_buf_printf(&m, "the %s backend cannot send while_busy commands", b->name);
         out->status = RL_CASE_SKIP;
         out->message = rl_buf_take(&m);
         return 0;
     }
-    run r = {b, f, cs, case_index, hook, ud, 0, {0}, cap, 0, 0, 0, 0};
+    const int64_t *lim = cs->limits;
+    int has_limits = lim[RL_CASE_LIMIT_TIMEOUT_MS] >= 0 ||
+                     lim[RL_CASE_LIMIT_LUA_MEMORY_MB] >= 0 || lim[RL_CASE_LIMIT_MAXMEMORY] >= 0 ||
+                     lim[RL_CASE_LIMIT_BUSY_THRESHOLD_MS] >= 0;
+    if (has_limits && b->set_limits == NULL) {
+        rl_buf m = {0};
+        rl_buf_printf(&m, "the %s backend cannot apply the case's limits (timeout_ms, "
+                          "lua_memory_mb, maxmemory, busy_threshold_ms)", b->name);
+        out->status = RL_CASE_SKIP;
+        out->message = rl_buf_take(&m);
+        return 0;
+    }
+    run r = {b, f, cs, case_index, hook, ud, 0, {0}, cap, 0, 0, 0, 0, NULL, NULL};
     int keep_going = cap != NULL && cap->keep_going;
     if (cap != NULL) {
         cap->nsteps = cs->nsteps;
@@ -851,7 +953,8 @@ int rl_run_case_capture(rl_backend *b, const rl_fixture *f, size_t case_index,
         int64_t mb = lim[RL_CASE_LIMIT_LUA_MEMORY_MB];
         rl_backend_limits l = {lim[RL_CASE_LIMIT_TIMEOUT_MS],
                                mb < 0 ? -1 : mb > (INT64_MAX >> 20) ? INT64_MAX : mb << 20,
-                               lim[RL_CASE_LIMIT_MAXMEMORY]};
+                               lim[RL_CASE_LIMIT_MAXMEMORY],
+                               lim[RL_CASE_LIMIT_BUSY_THRESHOLD_MS]};
         if (b->set_limits(b, &l) != 0) {
             rl_buf_printf(&r.msg, "backend %s cannot apply the case's limits: %s\n", b->name,
                           b->errstr);

@@ -251,6 +251,61 @@ static void fixture_should_reject_unknown_fields_where_they_are(void **state)
                       "2:36: unknown keyspace entry field \"tll\"");
 }
 
+/* "while_busy" and "busy_threshold_ms" (docs/fixture-format.md, "Extension:
+ * busy scripts"): parsed into call steps; everything else is rejected where
+ * it is. */
+static void fixture_should_read_while_busy_steps(void **state)
+{
+    (void)state;
+    rl_fixture *f = load_ok("{\"redlua\": 1, \"busy_threshold_ms\": 50,\n"
+                            " \"scripts\": {\"s\": {\"source\": \"while true do end\"}},\n"
+                            " \"cases\": [{\"busy_threshold_ms\": 7, \"steps\": [\n"
+                            "  {\"eval\": \"s\", \"error\": \"*\", \"while_busy\": [\n"
+                            "    {\"call\": [\"GET\", \"k\"], \"error\": \"BUSY *\"},\n"
+                            "    {\"call\": [\"SCRIPT\", \"KILL\"]}]}]},\n"
+                            "  {\"steps\": [{\"call\": [\"PING\"]}]}]}");
+    const rl_case *cs = &f->cases[0];
+    assert_true(cs->uses_busy);
+    assert_false(f->cases[1].uses_busy);
+    assert_int_equal(cs->limits[RL_CASE_LIMIT_BUSY_THRESHOLD_MS], 7);
+    assert_int_equal(f->cases[1].limits[RL_CASE_LIMIT_BUSY_THRESHOLD_MS], 50);
+    const rl_step *st = &cs->steps[0];
+    assert_int_equal(st->nbusy, 2);
+    assert_int_equal(st->busy[0].kind, RL_STEP_CALL);
+    assert_int_equal(st->busy[0].line, 5);
+    assert_int_equal(st->busy[0].expect, RL_EXPECT_ERROR);
+    assert_int_equal(st->busy[1].argc, 2);
+    assert_memory_equal(st->busy[1].argv[1], "KILL", 4);
+    assert_int_equal(st->busy[1].expect, RL_EXPECT_NONE);
+    rl_fixture_free(f);
+    assert_int_equal(rl_mem_used(), 0);
+
+    static const char head[] = "{\"redlua\": 1, \"scripts\": {\"s\": {\"source\": \"\"}},\n"
+                               " \"cases\": [{\"steps\": [\n";
+    char text[512];
+    snprintf(text, sizeof(text), "%s  {\"eval\": \"s\", \"while_busy\": [{\"call\": [\"X\"], "
+                                 "\"keys\": []}]}]}]}", head);
+    assert_load_error(text, "3:48: unknown while_busy step field \"keys\"");
+    snprintf(text, sizeof(text), "%s  {\"eval\": \"s\", \"while_busy\": [{\"eval\": \"s\"}]}]}]}",
+             head);
+    assert_load_error(text, "3:33: unknown while_busy step field \"eval\"");
+    snprintf(text, sizeof(text), "%s  {\"eval\": \"s\", \"while_busy\": [{\"reply\": 1}]}]}]}", head);
+    assert_load_error(text, "3:32: a while_busy step needs \"call\"");
+    snprintf(text, sizeof(text), "%s  {\"eval\": \"s\", \"while_busy\": []}]}]}", head);
+    assert_load_error(text, "3:31: \"while_busy\" needs at least one call step");
+    snprintf(text, sizeof(text), "%s  {\"eval\": \"s\", \"while_busy\": {}}]}]}", head);
+    assert_load_error(text, "3:31: \"while_busy\" must be an array of call steps, not an object");
+    snprintf(text, sizeof(text), "%s  {\"advance_ms\": 1, \"while_busy\": [{\"call\": [\"X\"]}]}]}]}",
+             head);
+    assert_load_error(text, "3:35: \"while_busy\" belongs to eval, fcall and call steps");
+    snprintf(text, sizeof(text),
+             "%s  {\"eval\": \"s\", \"while_busy\": [{\"call\": [\"X\"], \"while_busy\": []}]}]}]}",
+             head);
+    assert_load_error(text, "3:48: unknown while_busy step field \"while_busy\"");
+    assert_load_error("{\"redlua\": 1, \"busy_threshold_ms\": -1, \"cases\": []}",
+                      "1:36: \"busy_threshold_ms\" must be >= 0");
+}
+
 static void fixture_should_reject_missing_required_fields(void **state)
 {
     (void)state;
@@ -413,6 +468,7 @@ int main(void)
         cmocka_unit_test(json_should_read_integers_exactly_as_int64),
         cmocka_unit_test(fixture_should_load_the_contract_example_shape),
         cmocka_unit_test(fixture_should_reject_unknown_fields_where_they_are),
+        cmocka_unit_test(fixture_should_read_while_busy_steps),
         cmocka_unit_test(fixture_should_reject_missing_required_fields),
         cmocka_unit_test(fixture_should_reject_two_actions_or_two_expectations),
         cmocka_unit_test(fixture_should_reject_numbers_and_wrong_types_as_arguments),
