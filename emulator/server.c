@@ -199,11 +199,12 @@ rl_reply *rl_client_call(rl_client *c, int argc, const rl_arg *argv)
     if (rl_script_busy_reply(c, cmd)) {
         /* processCommand's busy-script gate replied; as every rejection it
          * flags a transaction, and an EXEC it rejects ends the transaction
-         * with EXECABORT carrying the BUSY text. */
+         * with EXECABORT carrying the BUSY text (rejectCommand does that for
+         * every EXEC, in a transaction or not). */
         rl_multi_flag(c);
         rl_reply *r = rl_client_take_reply(c);
         const char *busy = rl_script_busy_error(c->emu);
-        if (is_exec && (c->flags & RL_CLIENT_MULTI) && busy && strcmp(r->str, busy) == 0) {
+        if (is_exec && busy && strcmp(r->str, busy) == 0) {
             rl_reply_free(r);
             rl_multi_exec_abort(c, busy);
             return rl_client_take_reply(c);

@@ -85,9 +85,10 @@ static void busy_eval_should_refuse_others_and_die_on_script_kill(void **state)
                             {"SHUTDOWN", "foo"},
                             {"SCRIPT", "DEBUG", "no"},
                             {"EVAL", "return 1", "0"},
+                            {"EXEC"},
                             {"SCRIPT", "KILL"},
                             {"PING"}},
-                   .ncmds = 13};
+                   .ncmds = 14};
     rl_emu *emu = busy_emu(&p);
     rl_assert_cmd(emu,
                   "-ERR Script killed by user with SCRIPT KILL... script: "
@@ -105,6 +106,8 @@ static void busy_eval_should_refuse_others_and_die_on_script_kill(void **state)
                           "-ERR syntax error\r\n",
                           BUSY_EVAL,
                           BUSY_EVAL,
+                          "-EXECABORT Transaction discarded because of: BUSY Redis is busy "
+                          "running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n",
                           "+OK\r\n",
                           BUSY_EVAL};
     for (int i = 0; i < p.ncmds; i++) assert_string_equal(p.replies[i], want[i]);
