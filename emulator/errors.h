@@ -30,6 +30,8 @@
 #define RL_ERR_EXECABORT "EXECABORT Transaction discarded because of previous errors."
 /* The error that rejected EXEC itself, without its '-' (e.g. the OOM text). */
 #define RL_ERRF_EXECABORT_BECAUSE "EXECABORT Transaction discarded because of: %s"
+/* A no-multi command (SHUTDOWN) sent inside MULTI. */
+#define RL_ERR_NO_MULTI_COMMAND "ERR Command not allowed inside a transaction"
 
 /* Pub/Sub (pubsub.c). The subcommand as typed (length, pointer; at most 128
  * bytes), then the command name in capitals. */

@@ -3,8 +3,8 @@
  *
  * While a client is in MULTI, the dispatcher (server.c) queues every command
  * except EXEC, DISCARD, MULTI and WATCH, and answers +QUEUED; a command
- * rejected while queueing (unknown, wrong arity, OOM) flags the transaction,
- * so that EXEC answers EXECABORT.
+ * rejected while queueing (unknown, wrong arity, no-multi such as SHUTDOWN,
+ * OOM, BUSY) flags the transaction, so that EXEC answers EXECABORT.
  *
  * WATCH. Redis marks a watching client dirty from signalModifiedKey, which
  * each write command calls after it changed a key. The emulator's commands

@@ -195,6 +195,11 @@ rl_reply *rl_client_call(rl_client *c, int argc, const rl_arg *argv)
         rl_multi_flag(c);
         return rl_client_take_reply(c);
     }
+    if ((c->flags & RL_CLIENT_MULTI) && (cmd->flags & RL_CMD_NO_MULTI)) {
+        rl_add_reply_error(c, RL_ERR_NO_MULTI_COMMAND);
+        rl_multi_flag(c);
+        return rl_client_take_reply(c);
+    }
     int is_exec = cmd->proc == rl_cmd_exec;
     if (rl_script_busy_reply(c, cmd)) {
         /* processCommand's busy-script gate replied; as every rejection it

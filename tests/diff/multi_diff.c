@@ -61,6 +61,11 @@ static const step seq_basics[] = {
     {'a', {"MULTI"}},
     {'a', {"SCRIPT", "NOPE"}},
     {'a', {"EXEC"}},
+    /* A no-multi command is refused and flags the transaction. */
+    {'a', {"MULTI"}},
+    {'a', {"SHUTDOWN", "NOSAVE"}},
+    {'a', {"SET", "k", "never"}},
+    {'a', {"EXEC"}},
     /* UNWATCH is queued like any command; it runs at EXEC. */
     {'a', {"WATCH", "k"}},
     {'a', {"MULTI"}},

@@ -139,6 +139,10 @@ static void multi_should_abort_after_a_queueing_error(void **state)
     rl_assert_cmd(emu, "*0\r\n", "KEYS", "*");
     /* The transaction is over: a new one runs. */
     rl_assert_cmd(emu, "+OK\r\n", "MULTI");
+    rl_assert_cmd(emu, "-ERR Command not allowed inside a transaction\r\n", "SHUTDOWN", "NOSAVE");
+    rl_assert_cmd(emu, "-EXECABORT Transaction discarded because of previous errors.\r\n",
+                  "EXEC");
+    rl_assert_cmd(emu, "+OK\r\n", "MULTI");
     rl_assert_cmd(emu, "-ERR unknown command 'NOPE', with args beginning with: \r\n", "NOPE");
     rl_assert_cmd(emu, "+OK\r\n", "DISCARD");
     rl_assert_cmd(emu, "+OK\r\n", "MULTI");
