@@ -20,8 +20,9 @@ const char *rl_emu_engine(void)
     return RL_ENGINE_NAME;
 }
 
-lua_State *rl_engine_new_state(lua_Alloc alloc, void *ud)
+lua_State *rl_engine_new_state(lua_Alloc alloc, void *ud, uint64_t seed)
 {
+    (void)seed;
     return lua_newstate(alloc, ud);
 }
 

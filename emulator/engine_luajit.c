@@ -29,6 +29,14 @@
  * that line is the answer and no hook is needed; otherwise a line hook
  * records the last line run, which makes the interpreter several times
  * slower, and keeps the compiler off. */
+/* RTLD_NEXT, and the SYS_getrandom number. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+
 #include <lauxlib.h>
 #include <lualib.h>
 #include <luajit.h>
@@ -52,9 +60,61 @@ const char *rl_emu_engine(void)
     return RL_ENGINE_NAME;
 }
 
-lua_State *rl_engine_new_state(lua_Alloc alloc, void *ud)
+/* String hashing, and so pairs() order. LuaJIT 2.1 (Debian's 2.1.0~beta3
+ * +git20220320 included) seeds a PRNG in lua_newstate from 32 bytes of
+ * getrandom(2), asked for through libc's syscall() (lj_prng_seed_secure,
+ * lj_prng.c), and derives from it the seed of its string hash and the
+ * string ids its tables hash strings by (lj_str.c): pairs() over string keys
+ * changes with every new state, so from run to run. Nothing else in the
+ * state is random. To make runs repeatable, and vary them on purpose under
+ * an order seed (redlua-test --check-determinism), the emulator defines
+ * syscall() itself: while rl_engine_new_state runs, SYS_getrandom gets bytes
+ * drawn from the order seed (splitmix64); any other call, or a getrandom at
+ * any other time, goes to libc's syscall(). syscall() takes at most six
+ * arguments after the number, passed in registers and on the stack as
+ * longs, so forwarding six of them is what libc itself reads. */
+long syscall(long number, ...);
+
+static _Thread_local int seeding;
+static _Thread_local uint64_t seed_state;
+
+static uint64_t next_seed_word(void)
 {
-    return lua_newstate(alloc, ud);
+    uint64_t z = (seed_state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+long syscall(long number, ...)
+{
+    long a[6];
+    va_list ap;
+    va_start(ap, number);
+    for (int i = 0; i < 6; i++) a[i] = va_arg(ap, long);
+    va_end(ap);
+    if (number == SYS_getrandom && seeding) {
+        unsigned char *buf = (unsigned char *)a[0];
+        size_t len = (size_t)a[1];
+        uint64_t w = 0;
+        for (size_t i = 0; i < len; i++) {
+            if (i % 8 == 0) w = next_seed_word();
+            buf[i] = (unsigned char)(w >> (8 * (i % 8)));
+        }
+        return (long)len;
+    }
+    long (*libc_syscall)(long, ...);
+    *(void **)&libc_syscall = dlsym(RTLD_NEXT, "syscall");
+    return libc_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+lua_State *rl_engine_new_state(lua_Alloc alloc, void *ud, uint64_t seed)
+{
+    seed_state = seed ^ 0x243F6A8885A308D3ULL;
+    seeding = 1;
+    lua_State *L = lua_newstate(alloc, ud);
+    seeding = 0;
+    return L;
 }
 
 /* Builds scan(f), which answers 0 when f makes no tail call, the line of its

@@ -7,11 +7,16 @@
 #ifndef REDLUA_EMULATOR_LUA_ENGINE_H
 #define REDLUA_EMULATOR_LUA_ENGINE_H
 
+#include <stdint.h>
+
 #include <lua.h>
 
 /* Creates a state whose every allocation goes through alloc(ud, ...), so the
- * emulator's memory counter sees all of Lua's memory. NULL on failure. */
-lua_State *rl_engine_new_state(lua_Alloc alloc, void *ud);
+ * emulator's memory counter sees all of Lua's memory. NULL on failure.
+ * seed is the emulator's order seed (rl_emu_set_order_seed): LuaJIT seeds
+ * its string hashing, and so its pairs() order, from it (engine_luajit.c);
+ * PUC Lua's hashing has no seed. */
+lua_State *rl_engine_new_state(lua_Alloc alloc, void *ud, uint64_t seed);
 
 /* 1 when a C function called in tail position (return redis.call(...))
  * replaces the frame of its Lua caller, as LuaJIT does: the error handler

@@ -1320,7 +1320,7 @@ static rl_lua_env *env_new(rl_emu *emu, uint64_t *rand48, int functions)
     env->emu = emu;
     env->rand48 = rand48;
     env->chunk_source = functions ? RL_LUA_FUNCTION_CHUNK_SOURCE : RL_LUA_CHUNK_SOURCE;
-    lua_State *L = rl_engine_new_state(env_alloc, env);
+    lua_State *L = rl_engine_new_state(env_alloc, env, rl_emu_order_seed(emu));
     if (!L) {
         fprintf(stderr, "redlua: cannot create a Lua state\n");
         abort();

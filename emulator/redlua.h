@@ -106,7 +106,10 @@ void rl_emu_set_maxmemory(rl_emu *emu, int64_t bytes);
  * hashes, lists and sorted sets keep their order, which Redis fixes too. The
  * seed also restarts the generator behind SPOP, SRANDMEMBER, HRANDFIELD,
  * ZRANDMEMBER and RANDOMKEY at a state of its own (seed 0: the default
- * state). Lua's pairs() and math.random are untouched. */
+ * state). On LuaJIT it also seeds the string hashing, and so the pairs()
+ * order, of the Lua states made afterwards (they are made on first use, so
+ * set the seed on a fresh emulator); PUC Lua's hashing has no seed, and
+ * math.random is Redis's fixed sequence on both. */
 void rl_emu_set_order_seed(rl_emu *emu, uint64_t seed);
 uint64_t rl_emu_order_seed(const rl_emu *emu);
 
