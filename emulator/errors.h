@@ -51,6 +51,19 @@
 #define RL_ERR_LCS_MEMORY \
     "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len"
 
+/* HyperLogLog (t_hll.c). */
+#define RL_ERR_HLL_NOT_HLL "WRONGTYPE Key is not a valid HyperLogLog string value."
+#define RL_ERR_HLL_INVALID "INVALIDOBJ Corrupted HLL object detected"
+#define RL_ERR_HLL_NO_KEY "ERR The specified key does not exist"
+#define RL_ERR_HLL_NOT_SPARSE "ERR HLL encoding is not sparse"
+/* The subcommand as (int length, pointer), cut at its first NUL. */
+#define RL_ERRF_HLL_PFDEBUG_UNKNOWN "ERR Unknown PFDEBUG subcommand '%.*s'"
+/* PFSELFTEST failures (only a broken build can reach them). */
+#define RL_ERRF_HLL_TEST_REGISTER "TESTFAILED Register %d should be %d but is %d"
+#define RL_ERR_HLL_TEST_SPARSE "TESTFAILED sparse encoding not used"
+#define RL_ERR_HLL_TEST_DISAGREE "TESTFAILED dense/sparse disagree"
+#define RL_ERRF_HLL_TEST_ERROR "TESTFAILED Too big error. card:%llu abserr:%llu"
+
 /* Bitmaps (bitops.c). */
 #define RL_ERR_BIT_OFFSET "ERR bit offset is not an integer or out of range"
 #define RL_ERR_BIT_VALUE "ERR bit is not an integer or out of range"

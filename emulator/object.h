@@ -4,7 +4,9 @@
 
 #include "server.h"
 
-/* rl_str: buf is always NUL-terminated at buf[len]. */
+/* rl_str: buf is NUL-terminated at buf[len], except that PFADD on a corrupt
+ * HyperLogLog may leave a byte there, as Redis does (t_hll.c, sparse_set);
+ * never read a value as a C string. */
 rl_str *rl_str_new(const char *p, size_t len);
 void rl_str_free(rl_str *s);
 /* Makes room for at least total bytes (plus the NUL). */

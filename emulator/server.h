@@ -27,7 +27,8 @@ typedef enum rl_type {
     RL_TYPE_STREAM
 } rl_type;
 
-/* A binary-safe growable string; buf is always NUL-terminated at buf[len]. */
+/* A binary-safe growable string; buf is NUL-terminated at buf[len] (but see
+ * object.h: a corrupt HyperLogLog may hold another byte there). */
 typedef struct rl_str {
     size_t len;
     size_t cap;
