@@ -43,6 +43,7 @@
 #include "db.h"
 #include "errors.h"
 #include "mem.h"
+#include "multi.h"
 #include "object.h"
 #include "reply.h"
 
@@ -684,6 +685,9 @@ void rl_cmd_pfmerge(rl_client *c)
             sparse_set(s, j, max[j]);
     }
     invalidate_cache(s);
+    /* Redis signals the destination as modified even when its bytes come
+     * out the same, which the WATCH digests would not see. */
+    rl_multi_touch_key(c->emu, rl_client_db(c)->id, key->ptr, key->len);
     rl_add_reply_ok(c);
 done:
     rl_free(max);

@@ -316,6 +316,51 @@ static void pfcount_should_be_refused_in_read_only_scripts(void **state)
     rl_test_free_emu(emu);
 }
 
+/* WATCH h on one client, cmd on another, then an empty transaction: its
+ * EXEC reply tells whether cmd counted as a change of h. */
+static void assert_watch(const char *const *setup, size_t nsetup, const char *a0, const char *a1,
+                         const char *a2, const char *expected)
+{
+    rl_emu *emu = rl_emu_new();
+    rl_emu_client *a = rl_emu_client_new(emu), *b = rl_emu_client_new(emu);
+    for (size_t i = 0; i < nsetup; i++) {
+        const char *argv[] = {"pfadd", "h", setup[i]};
+        rl_reply_free(call_bin(emu, 3, argv, strlen(setup[i])));
+    }
+    rl_assert_resp(rl_emu_client_callv(a, "watch", "h", (const char *)NULL), "+OK\r\n");
+    rl_reply_free(rl_emu_client_callv(b, a0, a1, a2, (const char *)NULL));
+    rl_assert_resp(rl_emu_client_callv(a, "multi", (const char *)NULL), "+OK\r\n");
+    rl_assert_resp(rl_emu_client_callv(a, "ping", (const char *)NULL), "+QUEUED\r\n");
+    rl_assert_resp_len(rl_emu_client_callv(a, "exec", (const char *)NULL), expected,
+                       strlen(expected));
+    rl_emu_client_free(a);
+    rl_emu_client_free(b);
+    rl_test_free_emu(emu);
+}
+
+static void hll_commands_should_touch_watched_keys_as_redis(void **state)
+{
+    (void)state;
+    const char *const ab[] = {"a", "b"};
+    /* PFMERGE always counts, even when the bytes come out the same. */
+    assert_watch(ab, 2, "pfmerge", "h", "h", "*-1\r\n");
+    /* PFCOUNT counts when it writes its cache, not when it reads it. */
+    assert_watch(ab, 2, "pfcount", "h", NULL, "*-1\r\n");
+    rl_emu *emu = rl_emu_new();
+    rl_emu_client *a = rl_emu_client_new(emu), *b = rl_emu_client_new(emu);
+    rl_assert_cmd(emu, ":1\r\n", "pfadd", "h", "a", "b");
+    rl_assert_cmd(emu, ":2\r\n", "pfcount", "h");
+    rl_assert_resp(rl_emu_client_callv(a, "watch", "h", (const char *)NULL), "+OK\r\n");
+    rl_assert_resp(rl_emu_client_callv(b, "pfcount", "h", (const char *)NULL), ":2\r\n");
+    rl_assert_resp(rl_emu_client_callv(b, "pfadd", "h", "a", (const char *)NULL), ":0\r\n");
+    rl_assert_resp(rl_emu_client_callv(a, "multi", (const char *)NULL), "+OK\r\n");
+    rl_assert_resp(rl_emu_client_callv(a, "ping", (const char *)NULL), "+QUEUED\r\n");
+    rl_assert_resp(rl_emu_client_callv(a, "exec", (const char *)NULL), "*1\r\n+PONG\r\n");
+    rl_emu_client_free(a);
+    rl_emu_client_free(b);
+    rl_test_free_emu(emu);
+}
+
 static void hll_commands_should_have_redis_table_rows(void **state)
 {
     (void)state;
@@ -341,6 +386,7 @@ int main(void)
         cmocka_unit_test(hll_commands_should_detect_corrupt_values),
         cmocka_unit_test(pfdebug_getreg_should_convert_to_dense),
         cmocka_unit_test(pfcount_should_be_refused_in_read_only_scripts),
+        cmocka_unit_test(hll_commands_should_touch_watched_keys_as_redis),
         cmocka_unit_test(hll_commands_should_have_redis_table_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
