@@ -69,6 +69,10 @@ static const keys_case cases[] = {
     {"PING", ""},
     {"WATCH a b", "a:RO b:RO"},
     {"SPUBLISH ch msg", ""},
+    {"PFADD h a b", "h:RW,insert"},
+    {"PFCOUNT a b c", "a:RW,access b:RW,access c:RW,access"},
+    {"PFMERGE d a b", "d:RW,access,insert a:RO,access b:RO,access"},
+    {"PFDEBUG getreg h", "h:RW,access"},
 };
 
 typedef struct found {
