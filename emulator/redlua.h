@@ -102,8 +102,10 @@ void rl_emu_set_maxmemory(rl_emu *emu, int64_t bytes);
  * iterate in insertion order. Another seed orders each of those by a keyed
  * hash of the member (or key, or field) bytes, a different permutation per
  * seed, as Redis's randomly seeded dict does per process; KEYS, SCAN, SSCAN,
- * HSCAN, SMEMBERS, HGETALL and every other walk follow it. Intsets, listpack
- * hashes, lists and sorted sets keep their order, which Redis fixes too. The
+ * HSCAN, SMEMBERS, HGETALL and every other walk follow it, and ZSCAN of a
+ * skiplist-encoded sorted set (Redis walks its dict). Intsets, listpack
+ * hashes, lists and the score order of sorted sets stay, as Redis fixes
+ * them too. The
  * seed also restarts the generator behind SPOP, SRANDMEMBER, HRANDFIELD,
  * ZRANDMEMBER and RANDOMKEY at a state of its own (seed 0: the default
  * state). On LuaJIT it also seeds the string hashing, and so the pairs()

@@ -24,7 +24,10 @@
  * in that order, and the cursor is the number of the next node to visit
  * (0 starts, a reply of 0 ends). A member present for the whole iteration is
  * returned exactly once. A resume hint (the node the last reply's cursor
- * named) makes a full iteration O(n). */
+ * named) makes a full iteration O(n). Under an order seed
+ * (rl_emu_set_order_seed) the index is sorted by rank before ZSCAN walks it
+ * (server.h, rl_order), as Redis's dict order changes per process, and the
+ * cursor is the rank of the next node. */
 #include "t_zset.h"
 
 #include <errno.h>
@@ -66,6 +69,7 @@ struct zs_node {
     size_t len;
     char *ele;          /* points into this allocation, NUL-terminated */
     uint64_t seq;       /* insertion number, for ZSCAN */
+    uint64_t rank;      /* rl_order_rank, while the index's order.seed != 0 */
     zs_node *backward;  /* NULL for the first node */
     UT_hash_handle hh;  /* member index, in insertion order */
     int nlevel;
@@ -85,6 +89,7 @@ struct rl_zset {
      * scan_cursor (kept right when that node is deleted); 0 means none. */
     uint64_t scan_cursor;
     zs_node *scan_node;
+    rl_order order; /* of the index */
 };
 
 /* A score range (Redis's zrangespec). */
@@ -259,7 +264,41 @@ static zs_node *zset_insert(rl_zset *z, double score, const char *ele, size_t le
     n->seq = z->next_seq++;
     zsl_link(z, n);
     HASH_ADD_KEYPTR(hh, z->index, n->ele, n->len, n);
+    z->order.stale = 1;
     return n;
+}
+
+static int cmp_by_seq(const zs_node *a, const zs_node *b)
+{
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int cmp_by_rank(const zs_node *a, const zs_node *b)
+{
+    if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
+    return cmp_by_seq(a, b);
+}
+
+/* Sorts the member index for the emulator's order seed; the ZSCAN resume
+ * hint names a place in the old order, so it goes. */
+static void zset_apply_order(rl_emu *emu, rl_zset *z)
+{
+    if (!rl_order_needs_sort(emu, &z->order)) return;
+    if (rl_emu_order_seed(emu) == 0) {
+        HASH_SRT(hh, z->index, cmp_by_seq);
+    } else {
+        for (zs_node *n = z->index; n; n = n->hh.next) n->rank = rl_order_rank(emu, n->ele, n->len);
+        HASH_SRT(hh, z->index, cmp_by_rank);
+    }
+    rl_order_sorted(emu, &z->order);
+    z->scan_cursor = 0;
+    z->scan_node = NULL;
+}
+
+/* A node's place in the ZSCAN walk. */
+static uint64_t node_pos(const rl_zset *z, const zs_node *n)
+{
+    return z->order.seed ? n->rank : n->seq;
 }
 
 static void zset_delete_node(rl_zset *z, zs_node *n)
@@ -1978,13 +2017,14 @@ void rl_cmd_zscan(rl_client *c)
     }
 
     zs_node *x;
+    zset_apply_order(c->emu, z);
     if (cursor == 0) {
         x = z->index;
     } else if (cursor == z->scan_cursor && z->scan_node) {
         x = z->scan_node;
     } else {
         x = z->index;
-        while (x && x->seq < cursor) x = x->hh.next;
+        while (x && node_pos(z, x) < cursor) x = x->hh.next;
     }
     /* Visit count members, then reply: the pattern filters afterwards. */
     zs_node **batch = rl_malloc((size_t)(count < 1024 ? count : 1024) * sizeof(*batch));
@@ -1996,7 +2036,7 @@ void rl_cmd_zscan(rl_client *c)
         }
         batch[nb++] = x;
     }
-    uint64_t next = x ? x->seq : 0;
+    uint64_t next = x ? node_pos(z, x) : 0;
     z->scan_cursor = next;
     z->scan_node = x;
     rl_add_reply_bulk_long_long(c, (long long)next);

@@ -239,6 +239,66 @@ static void sscan_should_return_each_member_once_across_changes(void **state)
     rl_test_free_emu(emu);
 }
 
+/* ZSCAN of a skiplist-encoded sorted set walks Redis's dict, in an order
+ * Redis does not promise; a listpack one answers in score order. */
+static void zscan_should_follow_the_seed_for_skiplists_only(void **state)
+{
+    (void)state;
+    char orders[3][4096], sorted[4096], small[3][256];
+    char inserted[4096] = "";
+    for (int i = 0; i < 200; i++) {
+        size_t used = strlen(inserted);
+        snprintf(inserted + used, sizeof(inserted) - used, "%sm%03d", i ? " " : "", i);
+    }
+    for (uint64_t seed = 0; seed <= 2; seed++) {
+        rl_emu *emu = rl_emu_new();
+        rl_emu_set_order_seed(emu, seed);
+        for (int i = 0; i < 200; i++) {
+            char m[8];
+            snprintf(m, sizeof(m), "m%03d", i);
+            rl_reply_free(CALL(emu, "ZADD", "big", "1", m));
+        }
+        rl_reply_free(CALL(emu, "ZADD", "small", "2", "b", "1", "a", "3", "c"));
+        char cursor[32] = "0";
+        orders[seed][0] = '\0';
+        do {
+            rl_reply *r = CALL(emu, "ZSCAN", "big", cursor, "COUNT", "7");
+            snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
+            rl_reply *items = r->element[1];
+            for (size_t i = 0; i < items->elements; i += 2) {
+                size_t used = strlen(orders[seed]);
+                snprintf(orders[seed] + used, sizeof(orders[seed]) - used, "%s%s",
+                         used ? " " : "", items->element[i]->str);
+            }
+            rl_reply_free(r);
+        } while (strcmp(cursor, "0") != 0);
+        rl_reply *r = CALL(emu, "ZSCAN", "small", "0");
+        small[seed][0] = '\0';
+        append_words(rl_reply_dup(r->element[1]), small[seed], sizeof(small[seed]));
+        rl_reply_free(r);
+        rl_test_free_emu(emu);
+    }
+    assert_string_equal(orders[0], inserted);
+    for (uint64_t seed = 1; seed <= 2; seed++) {
+        char *copy = strdup(orders[seed]), *items[200], *save = NULL;
+        size_t n = 0;
+        for (char *w = strtok_r(copy, " ", &save); w && n < 200; w = strtok_r(NULL, " ", &save))
+            items[n++] = w;
+        assert_int_equal(n, 200);
+        qsort(items, n, sizeof(*items), cmp_str);
+        sorted[0] = '\0';
+        for (size_t i = 0; i < n; i++) {
+            size_t used = strlen(sorted);
+            snprintf(sorted + used, sizeof(sorted) - used, "%s%s", i ? " " : "", items[i]);
+        }
+        free(copy);
+        assert_string_equal(sorted, inserted);
+        assert_string_not_equal(orders[seed], inserted);
+        assert_string_equal(small[seed], "a 1 b 2 c 3");
+    }
+    assert_string_not_equal(orders[1], orders[2]);
+}
+
 static void seed_should_restart_the_random_generator(void **state)
 {
     (void)state;
@@ -267,6 +327,7 @@ int main(void)
         cmocka_unit_test(seed_zero_should_restore_insertion_order),
         cmocka_unit_test(scans_should_follow_the_seeded_order),
         cmocka_unit_test(sscan_should_return_each_member_once_across_changes),
+        cmocka_unit_test(zscan_should_follow_the_seed_for_skiplists_only),
         cmocka_unit_test(seed_should_restart_the_random_generator),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
