@@ -59,13 +59,16 @@ done
 
 # Install: from a clone of this repository's committed state.
 git -C "$src" rev-parse --git-dir > /dev/null 2>&1 || fail "$src is not a git checkout"
-ref=$(git -C "$src" rev-parse --abbrev-ref HEAD)
-[ "$ref" != HEAD ] || ref=main
+# The commit checked out here becomes branch "recipe" of a scratch repository
+# (the checkout may be a detached or shallow clone), which is what the
+# recipe clones.
+git init -q "$work/origin"
+git -C "$work/origin" fetch -q "$src" HEAD:refs/heads/recipe || fail "cannot fetch $src"
 grep -v '^apt-get ' "$work/github-install.sh" |
     sed "s#/tmp/redlua#$work/redlua#g" > "$work/install.sh"
 (
     cd "$work"
-    export REDLUA_REPO="file://$src" REDLUA_REF="$ref" DESTDIR="$work/root"
+    export REDLUA_REPO="file://$work/origin" REDLUA_REF=recipe DESTDIR="$work/root"
     sh -e "$work/install.sh" > "$work/install.log" 2>&1
 ) || { tail -30 "$work/install.log" >&2; fail "the install commands failed"; }
 bin="$work/root/usr/local/bin"
