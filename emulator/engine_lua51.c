@@ -14,6 +14,7 @@
 #include "redlua.h"
 
 const int rl_engine_tail_call_drops_caller = 0;
+const int rl_engine_hash_seeded = 0;
 
 const char *rl_emu_engine(void)
 {

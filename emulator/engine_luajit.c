@@ -47,6 +47,7 @@
 /* LuaJIT turns "return f(...)" into a tail call even when f is a C function,
  * so the frame of the Lua code that made the call is gone when f raises. */
 const int rl_engine_tail_call_drops_caller = 1;
+const int rl_engine_hash_seeded = 1;
 
 /* Registry keys: the tail-call scanner, its results per function, the
  * coverage line lister, and whether the current run turned the compiler on. */

@@ -817,6 +817,23 @@ static int config_gc(lua_State *L)
     return 0;
 }
 
+/* lua-cjson's defaults, as a new module starts with them. */
+static void config_defaults(cjson_config *cfg)
+{
+    cfg->sparse_convert = 0;
+    cfg->sparse_ratio = 2;
+    cfg->sparse_safe = 10;
+    cfg->encode_max_depth = 1000;
+    cfg->decode_max_depth = 1000;
+    cfg->encode_invalid_numbers = 0;
+    cfg->encode_number_precision = 14;
+    cfg->encode_keep_buffer = 1;
+    cfg->decode_invalid_numbers = 1;
+}
+
+/* The configuration of the global cjson module (rl_cjson_reset). */
+static char global_config_key;
+
 /* Pushes a new module table with its own configuration. */
 static int cjson_new(lua_State *L)
 {
@@ -828,15 +845,7 @@ static int cjson_new(lua_State *L)
         lua_setfield(L, -2, "__gc");
     }
     lua_setmetatable(L, -2);
-    cfg->sparse_convert = 0;
-    cfg->sparse_ratio = 2;
-    cfg->sparse_safe = 10;
-    cfg->encode_max_depth = 1000;
-    cfg->decode_max_depth = 1000;
-    cfg->encode_invalid_numbers = 0;
-    cfg->encode_number_precision = 14;
-    cfg->encode_keep_buffer = 1;
-    cfg->decode_invalid_numbers = 1;
+    config_defaults(cfg);
     for (const luaL_Reg *r = cjson_funcs; r->name; r++) {
         lua_pushvalue(L, -1);
         lua_pushcclosure(L, r->func, 1);
@@ -855,7 +864,25 @@ static int cjson_new(lua_State *L)
 int rl_open_cjson(lua_State *L)
 {
     cjson_new(L);
+    lua_pushlightuserdata(L, &global_config_key);
+    lua_getfield(L, -2, "encode");
+    lua_getupvalue(L, -1, 1);
+    lua_remove(L, -2);
+    lua_rawset(L, LUA_REGISTRYINDEX);
     lua_pushvalue(L, -1);
     lua_setglobal(L, "cjson");
     return 1;
+}
+
+void rl_cjson_reset(lua_State *L)
+{
+    lua_pushlightuserdata(L, &global_config_key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    cjson_config *cfg = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    if (cfg == NULL) return;
+    rl_free(cfg->out);
+    rl_free(cfg->tmp);
+    memset(cfg, 0, sizeof(*cfg));
+    config_defaults(cfg);
 }

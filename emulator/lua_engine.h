@@ -17,6 +17,8 @@
  * its string hashing, and so its pairs() order, from it (engine_luajit.c);
  * PUC Lua's hashing has no seed. */
 lua_State *rl_engine_new_state(lua_Alloc alloc, void *ud, uint64_t seed);
+/* 1 when a state's string hashing depends on that seed (LuaJIT). */
+extern const int rl_engine_hash_seeded;
 
 /* 1 when a C function called in tail position (return redis.call(...))
  * replaces the frame of its Lua caller, as LuaJIT does: the error handler

@@ -1212,6 +1212,15 @@ void rl_lua_env_begin_run(rl_lua_env *env, rl_lua_run *run)
     run->since_check = 0;
     run->busy_ms = env->emu->busy_cb ? env->emu->busy_threshold_ms : 0;
     env->emu->script_start_ms = env->emu->clock_ms;
+    /* A scrubbed environment still holds the garbage of the scripts it ran
+     * before (rl_lua_env_scrub): under a memory limit below the default,
+     * which a script could come close to, the run starts from a collected
+     * heap, as it would in a new environment. */
+    int64_t limit = env->emu->lua_memory_limit;
+    if (env->collect_pending && limit > 0 && limit < RL_DEFAULT_LUA_MEMORY_LIMIT) {
+        lua_gc(env->L, LUA_GCCOLLECT, 0);
+        env->collect_pending = 0;
+    }
     /* Metrics count every instruction, which needs LuaJIT's interpreter as
      * a time limit does (engine_luajit.c); so does the busy threshold, which
      * needs the count hook as the time limit does, and coverage's line hook. */
@@ -1319,6 +1328,7 @@ static rl_lua_env *env_new(rl_emu *emu, uint64_t *rand48, int functions)
     rl_lua_env *env = rl_calloc(1, sizeof(*env));
     env->emu = emu;
     env->rand48 = rand48;
+    env->order_seed = rl_emu_order_seed(emu);
     env->chunk_source = functions ? RL_LUA_FUNCTION_CHUNK_SOURCE : RL_LUA_CHUNK_SOURCE;
     lua_State *L = rl_engine_new_state(env_alloc, env, rl_emu_order_seed(emu));
     if (!L) {
@@ -1414,6 +1424,38 @@ rl_lua_env *rl_lua_env_new(rl_emu *emu, uint64_t *rand48)
 rl_lua_env *rl_lua_env_new_functions(rl_emu *emu, uint64_t *rand48)
 {
     return env_new(emu, rand48, 1);
+}
+
+/* The collector's settings of a new state (luaconf.h). */
+#ifndef LUAI_GCPAUSE
+#define LUAI_GCPAUSE 200
+#endif
+#ifndef LUAI_GCMUL
+#define LUAI_GCMUL 200
+#endif
+
+int rl_lua_env_scrub(rl_lua_env *env)
+{
+    lua_State *L = env->L;
+    if (env->run != NULL || env->mem_enforce || env->mem_grace) return 0;
+    lua_settop(L, 0);
+    /* KEYS and ARGV are replaced, never removed: removing them could let the
+     * globals table's layout (and so the order pairs(_G) walks it in) differ
+     * from an environment whose first script has just set them. */
+    if (env->chunk_source == (const char *)RL_LUA_CHUNK_SOURCE) {
+        lua_newtable(L);
+        rl_lua_env_set_global(L, "KEYS");
+        lua_newtable(L);
+        rl_lua_env_set_global(L, "ARGV");
+    }
+    rl_cjson_reset(L);
+    /* collectgarbage("stop"), ("setpause") and ("setstepmul") are allowed in
+     * scripts; a new state has the collector running at luaconf.h's pace. */
+    lua_gc(L, LUA_GCRESTART, 0);
+    lua_gc(L, LUA_GCSETPAUSE, LUAI_GCPAUSE);
+    lua_gc(L, LUA_GCSETSTEPMUL, LUAI_GCMUL);
+    env->collect_pending = 1;
+    return 1;
 }
 
 void rl_lua_env_free(rl_lua_env *env)

@@ -81,6 +81,8 @@ typedef struct rl_lua_env {
     const char *chunk_source; /* RL_LUA_CHUNK_SOURCE or RL_LUA_FUNCTION_CHUNK_SOURCE */
     int mem_enforce; /* > 0 inside rl_lua_env_pcall: the Lua memory limit applies */
     int mem_grace;   /* > 0: the limit is lifted (rl_lua_env_mem_grace) */
+    int collect_pending; /* scrubbed, garbage not collected yet (rl_lua_env_scrub) */
+    uint64_t order_seed; /* the emulator's order seed when the state was made */
 } rl_lua_env;
 
 /* Builds a fresh environment. rand48 must outlive it. Never returns NULL
@@ -91,6 +93,19 @@ rl_lua_env *rl_lua_env_new(rl_emu *emu, uint64_t *rand48);
  * debug and replicate_commands, and its chunks are "@user_function". */
 rl_lua_env *rl_lua_env_new_functions(rl_emu *emu, uint64_t *rand48);
 void rl_lua_env_free(rl_lua_env *env);
+
+/* Makes an environment whose scripts have run behave as a new one
+ * (rl_emu_reset): the KEYS and ARGV globals hold empty tables, the cjson
+ * module has its default settings and the collector runs at its default
+ * pace. Scripts cannot change anything else a script could see (the
+ * globals and every table reachable from them are read-only); the caller
+ * removes what it stored in the registry (the compiled scripts) first. The garbage the previous scripts
+ * left is collected by the collector's usual steps, or in full before the
+ * next run when a Lua memory limit below the default is set (so a script
+ * near its limit has the room it would have in a new environment). What
+ * differs from a new environment is the heap's size (collectgarbage
+ * ("count"), gcinfo()). Returns 0, doing nothing, while a script runs. */
+int rl_lua_env_scrub(rl_lua_env *env);
 
 /* The environment a state belongs to. */
 rl_lua_env *rl_lua_env_get(lua_State *L);

@@ -24,6 +24,7 @@
 #include "coverage.h"
 #include "errors.h"
 #include "functions.h"
+#include "lua_engine.h"
 #include "lua_env.h"
 #include "lua_redis.h"
 #include "mem.h"
@@ -94,6 +95,52 @@ void rl_scripting_free(rl_emu *emu)
     rl_free(s->last_log);
     rl_free(s);
     emu->scripting = NULL;
+}
+
+static void function_name(char out[43], const char *sha);
+
+void rl_scripting_reset(rl_emu *emu, int keep_env)
+{
+    rl_scripting *s = emu->scripting;
+    if (!s) return;
+    rl_functions_free(emu);
+    lua_State *L = s->env->L;
+    if (keep_env && emu->busy_run == NULL && s->env->run == NULL) {
+        /* The compiled scripts are the only thing a run leaves in the
+         * registry (besides the engine's caches, which are weak-keyed by
+         * function and go with them). */
+        script_entry *e, *tmp;
+        HASH_ITER(hh, s->scripts, e, tmp) {
+            char fname[43];
+            function_name(fname, e->sha);
+            lua_pushnil(L);
+            lua_setfield(L, LUA_REGISTRYINDEX, fname);
+        }
+        if (rl_lua_env_scrub(s->env)) {
+            free_scripts(s);
+            rl_client_free(s->client);
+            s->client = rl_client_new(emu);
+            s->client->flags = RL_CLIENT_SCRIPT | RL_CLIENT_DENY_BLOCKING;
+            s->rand48 = RL_RAND48_INITIAL;
+            s->gc_count = 0;
+            rl_free(s->last_traceback);
+            rl_free(s->last_log);
+            s->last_traceback = s->last_log = NULL;
+            return;
+        }
+    }
+    rl_scripting_free(emu);
+}
+
+void rl_scripting_seed_changed(rl_emu *emu)
+{
+    rl_scripting *s = emu->scripting;
+    if (!s || !rl_engine_hash_seeded || s->env->order_seed == emu->order_seed) return;
+    /* A kept environment nothing has used since rl_emu_reset: drop it, so
+     * that the next script gets a state seeded as on a new emulator. */
+    if (s->scripts == NULL && emu->functions == NULL && s->env->run == NULL &&
+        emu->busy_run == NULL)
+        rl_scripting_free(emu);
 }
 
 /* SCRIPT FLUSH: a new Lua VM and an empty cache (Redis's scriptingReset). */

@@ -22,9 +22,9 @@ static uint64_t rand_state_for(uint64_t seed)
     return 0x5DEECE66DULL ^ (seed * 0x9E3779B97F4A7C15ULL);
 }
 
-rl_emu *rl_emu_new(void)
+/* What rl_emu_new sets on a zeroed emulator. */
+static void init_emu(rl_emu *emu)
 {
-    rl_emu *emu = rl_calloc(1, sizeof(*emu));
     for (int i = 0; i < RL_NUM_DBS; i++) rl_db_init(&emu->db[i], i);
     emu->clock_ms = RL_DEFAULT_CLOCK_MS;
     emu->script_start_ms = -1;
@@ -33,6 +33,12 @@ rl_emu *rl_emu_new(void)
     emu->lua_memory_limit = RL_DEFAULT_LUA_MEMORY_LIMIT;
     emu->rand_state = rand_state_for(0);
     emu->client = rl_emu_client_new(emu);
+}
+
+rl_emu *rl_emu_new(void)
+{
+    rl_emu *emu = rl_calloc(1, sizeof(*emu));
+    init_emu(emu);
     return emu;
 }
 
@@ -45,6 +51,25 @@ void rl_emu_free(rl_emu *emu)
     while (emu->clients) rl_emu_client_free(emu->clients);
     rl_cov_free_all(emu);
     rl_free(emu);
+}
+
+void rl_emu_reset(rl_emu *emu)
+{
+    /* Coverage and metrics record what the environment allocates and runs
+     * from the moment they are turned on: only a new environment gives
+     * them the same figures as a new emulator. */
+    int keep_env = !emu->coverage_on && emu->coverage == NULL && emu->metrics == NULL;
+    rl_scripting_reset(emu, keep_env);
+    rl_metrics_free(emu);
+    for (int i = 0; i < RL_NUM_DBS; i++) rl_db_empty(&emu->db[i]);
+    while (emu->clients) rl_emu_client_free(emu->clients);
+    rl_cov_free_all(emu);
+    struct rl_scripting *scripting = emu->scripting;
+    size_t lua_heap_bytes = emu->lua_heap_bytes; /* the kept environment's */
+    memset(emu, 0, sizeof(*emu));
+    emu->scripting = scripting;
+    emu->lua_heap_bytes = lua_heap_bytes;
+    init_emu(emu);
 }
 
 int64_t rl_emu_expiry_now(const rl_emu *emu)
@@ -64,6 +89,7 @@ void rl_emu_set_order_seed(rl_emu *emu, uint64_t seed)
 {
     emu->order_seed = seed;
     emu->rand_state = rand_state_for(seed);
+    rl_scripting_seed_changed(emu);
 }
 
 uint64_t rl_emu_order_seed(const rl_emu *emu)

@@ -195,6 +195,14 @@ rl_reply *rl_client_call(rl_client *c, int argc, const rl_arg *argv);
 
 /* Hooks implemented by scripts.c. */
 void rl_scripting_free(rl_emu *emu);
+/* rl_emu_reset's part: forgets every script and the functions, and keeps
+ * the EVAL Lua environment, scrubbed (rl_lua_env_scrub), when keep_env is
+ * set and it can be; otherwise frees it all as rl_scripting_free does. */
+void rl_scripting_reset(rl_emu *emu, int keep_env);
+/* rl_emu_set_order_seed's part: on an engine whose hashing is seeded, drops
+ * a kept EVAL environment made under another seed while it holds no script
+ * (rl_emu_reset then rl_emu_set_order_seed, as on a new emulator). */
+void rl_scripting_seed_changed(rl_emu *emu);
 /* While a script is busy (rl_emu.busy_run): for the dispatcher, replies
  * BUSY when c may not run cmd now (cmd lacks allow-busy), or redlua's
  * RL_ERR_BUSY_CALLER when c is the client running the script, and returns

@@ -22,8 +22,7 @@ static int emu_reset(rl_backend *b)
 {
     if (b->coverage != NULL)
         rl_coverage_add_emu(b->coverage, b->ctx);
-    rl_emu_free(b->ctx);
-    b->ctx = rl_emu_new();
+    rl_emu_reset(b->ctx);
     if (b->coverage != NULL)
         rl_emu_set_coverage(b->ctx, 1);
     if (b->has_script_timeout)
