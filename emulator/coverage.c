@@ -1,5 +1,6 @@
 #include "coverage.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "lua_engine.h"
@@ -15,6 +16,10 @@ struct rl_cov_chunk {
     uint64_t *hits;      /* [nlines + 1] */
     uint32_t *seen;      /* [nlines + 1]: the run that last counted the line */
     uint32_t run;        /* the current run's number, from 1 */
+    int nfuncs;          /* nested functions, by the line their definition starts on */
+    int *func_lines;     /* [nfuncs], ascending */
+    uint64_t *func_hits; /* [nfuncs]: runs that called the function */
+    uint32_t *func_seen; /* [nfuncs]: the run that last counted the call */
 };
 
 struct rl_cov_state {
@@ -254,12 +259,26 @@ static void mark_lexical(const char *body, size_t len, int nlines, unsigned char
     rl_free(stack);
 }
 
-static void add_line(void *ud, int line, int final_return)
+static void add_line(void *ud, int line, int kind)
 {
     rl_cov_chunk *c = ud;
     if (line < 1 || line > c->nlines) return;
-    if (final_return && !says_return(c, line)) return;
+    if (kind == RL_ENGINE_FUNCTION) {
+        /* Functions defined on one line share one record. */
+        for (int i = 0; i < c->nfuncs; i++)
+            if (c->func_lines[i] == line) return;
+        c->func_lines = rl_realloc(c->func_lines, (size_t)(c->nfuncs + 1) * sizeof(int));
+        c->func_lines[c->nfuncs++] = line;
+        return;
+    }
+    if (kind == RL_ENGINE_FINAL_RETURN && !says_return(c, line)) return;
     c->code[line] = 1;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
 }
 
 rl_cov_chunk *rl_cov_register(rl_emu *emu, const char *sha, const char *body, size_t len,
@@ -278,6 +297,9 @@ rl_cov_chunk *rl_cov_register(rl_emu *emu, const char *sha, const char *body, si
     c->hits = rl_calloc((size_t)c->nlines + 1, sizeof(uint64_t));
     c->seen = rl_calloc((size_t)c->nlines + 1, sizeof(uint32_t));
     rl_engine_code_lines(L, add_line, c);
+    if (c->nfuncs > 1) qsort(c->func_lines, (size_t)c->nfuncs, sizeof(int), cmp_int);
+    c->func_hits = rl_calloc((size_t)c->nfuncs + 1, sizeof(uint64_t));
+    c->func_seen = rl_calloc((size_t)c->nfuncs + 1, sizeof(uint32_t));
     unsigned char *skip = rl_calloc((size_t)c->nlines + 1, 1);
     mark_lexical(body, len, c->nlines, skip);
     for (int l = 1; l <= c->nlines; l++)
@@ -301,6 +323,21 @@ void rl_cov_hit(rl_cov_chunk *c, int line)
     c->hits[line]++;
 }
 
+void rl_cov_call(rl_cov_chunk *c, int linedefined)
+{
+    int lo = 0, hi = c->nfuncs;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (c->func_lines[mid] < linedefined)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == c->nfuncs || c->func_lines[lo] != linedefined || c->func_seen[lo] == c->run) return;
+    c->func_seen[lo] = c->run;
+    c->func_hits[lo]++;
+}
+
 int rl_emu_coverage_get(const rl_emu *emu, size_t i, rl_emu_coverage *out)
 {
     if (emu->coverage == NULL || i >= emu->coverage->n) return -1;
@@ -311,6 +348,9 @@ int rl_emu_coverage_get(const rl_emu *emu, size_t i, rl_emu_coverage *out)
     out->nlines = c->nlines;
     out->code = c->code;
     out->hits = c->hits;
+    out->nfuncs = c->nfuncs;
+    out->func_lines = c->func_lines;
+    out->func_hits = c->func_hits;
     return 0;
 }
 
@@ -323,6 +363,9 @@ void rl_cov_free_all(rl_emu *emu)
         rl_free(cov->chunks[i]->code);
         rl_free(cov->chunks[i]->hits);
         rl_free(cov->chunks[i]->seen);
+        rl_free(cov->chunks[i]->func_lines);
+        rl_free(cov->chunks[i]->func_hits);
+        rl_free(cov->chunks[i]->func_seen);
         rl_free(cov->chunks[i]);
     }
     rl_free(cov->chunks);

@@ -2,7 +2,8 @@
  *
  * While coverage is on, every script compiled by EVAL or SCRIPT LOAD gets a
  * record, keyed by its SHA1: the lines of its body that hold code and, per
- * line, how many of its runs ran that line. Which lines hold code
+ * line, how many of its runs ran that line; and the functions it defines,
+ * by the line their definition starts on, with how many runs called each. Which lines hold code
  * is read from the compiled bytecode (rl_engine_code_lines): a line holds
  * code when an instruction is attributed to it, except an instruction that
  * is the final "return nothing" of a function while its line does not say
@@ -41,6 +42,9 @@ rl_cov_chunk *rl_cov_find(rl_emu *emu, const char *sha);
 void rl_cov_begin_run(rl_cov_chunk *c);
 /* Line `line` ran; counted once per run (ignored outside the body). */
 void rl_cov_hit(rl_cov_chunk *c, int line);
+/* The nested function whose definition starts on line linedefined was
+ * called; counted once per run (ignored for lines without one). */
+void rl_cov_call(rl_cov_chunk *c, int linedefined);
 /* Frees every record (rl_emu_free). */
 void rl_cov_free_all(rl_emu *emu);
 

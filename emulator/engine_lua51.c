@@ -121,7 +121,9 @@ static void read_function(dump_reader *r, rl_engine_line_fn line, void *ud, int 
 {
     if (depth > 200) r->bad = 1;
     skip_string(r);          /* source */
-    take(r, 2 * r->int_size + 4); /* linedefined, lastlinedefined, 4 bytes */
+    long long linedefined = take_int(r, r->int_size);
+    take(r, r->int_size + 4); /* lastlinedefined, 4 bytes */
+    if (depth > 0 && !r->bad) line(ud, (int)linedefined, RL_ENGINE_FUNCTION);
     long long ncode = take_int(r, r->int_size);
     const unsigned char *code = take(r, (size_t)(ncode > 0 ? ncode : 0) * 4);
     long long nk = take_int(r, r->int_size);
@@ -154,7 +156,7 @@ static void read_function(dump_reader *r, rl_engine_line_fn line, void *ud, int 
          * does. */
         if ((ins & 0x3F) == OP51_JMP && pc > 0 && (prev & 0x3F) == OP51_TFORLOOP) l = prev_line;
         int final_return = pc == ncode - 1 && (ins & 0x3F) == OP51_RETURN && OP51_B(ins) == 1;
-        line(ud, l, final_return);
+        line(ud, l, final_return ? RL_ENGINE_FINAL_RETURN : RL_ENGINE_CODE);
         prev = ins;
         prev_line = l;
     }

@@ -178,7 +178,8 @@ static const char scanner_source[] =
     "end\n";
 
 /* Builds lines(f) for line coverage: a flat array line1, final1, line2,
- * final2... over the instructions of f and of the functions nested in it,
+ * final2... over the instructions of f and of the functions nested in it
+ * (each nested function first gives its first line, with 2),
  * from pc 1 (pc 0 is the function header, which is not a line of the
  * source). finalN is 1 for the last instruction of a function when it is
  * RET0. Left out, to match what PUC Lua compiles (the rule is in
@@ -198,7 +199,11 @@ static const char lines_source[] =
     "  return ins % 256 == knil or (ins % 256 == kpri % 256 and\n"
     "    (ins - ins % 65536) == (kpri - kpri % 65536))\n"
     "end\n"
-    "local function walk(f, out)\n"
+    "local function walk(f, out, nested)\n"
+    "  if nested then\n"
+    "    out[#out + 1] = funcinfo(f).linedefined\n"
+    "    out[#out + 1] = 2\n"
+    "  end\n"
     "  local pc, start = 1, true\n"
     "  while true do\n"
     "    local ins = funcbc(f, pc)\n"
@@ -214,7 +219,7 @@ static const char lines_source[] =
     "  while true do\n"
     "    local v = funck(f, k)\n"
     "    if v == nil then return out end\n"
-    "    if type(v) == 'proto' then walk(v, out) end\n"
+    "    if type(v) == 'proto' then walk(v, out, true) end\n"
     "    k = k - 1\n"
     "  end\n"
     "end\n"

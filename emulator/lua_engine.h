@@ -50,16 +50,20 @@ int rl_engine_run_begin(lua_State *L, int idx, int timed, int *tail_line);
  * fire (the next timed run, FUNCTION LOAD's time limit). */
 void rl_engine_run_end(lua_State *L);
 
-/* Line coverage (coverage.h): calls line(ud, n, final_return) for every
- * bytecode instruction of the Lua function on top of the stack and of every
- * function nested in it, n being the source line the instruction is
- * attributed to. final_return is 1 for an instruction that is the last of
- * its function and returns no value (the return the compiler adds at the
- * end of every function on PUC Lua, and where control can fall off the end
- * on LuaJIT). LuaJIT leaves out its function header, LOOP and the nil loads
+/* Line coverage (coverage.h): calls line(ud, n, kind) for every bytecode
+ * instruction of the Lua function on top of the stack and of every function
+ * nested in it, n being the source line the instruction is attributed to,
+ * and once for every nested function with kind RL_ENGINE_FUNCTION and n the
+ * line its definition starts on. kind is RL_ENGINE_FINAL_RETURN for an
+ * instruction that is the last of its function and returns no value (the
+ * return the compiler adds at the end of every function on PUC Lua, and
+ * where control can fall off the end on LuaJIT), else RL_ENGINE_CODE. LuaJIT leaves out its function header, LOOP and the nil loads
  * a function starts with, which PUC Lua does not compile (engine_luajit.c).
  * Leaves the stack as it found it. */
-typedef void (*rl_engine_line_fn)(void *ud, int line, int final_return);
+#define RL_ENGINE_CODE 0
+#define RL_ENGINE_FINAL_RETURN 1
+#define RL_ENGINE_FUNCTION 2
+typedef void (*rl_engine_line_fn)(void *ud, int line, int kind);
 void rl_engine_code_lines(lua_State *L, rl_engine_line_fn line, void *ud);
 
 #endif

@@ -1144,10 +1144,27 @@ static int count_instruction(lua_State *L)
  * under coverage) record the last line run for the error handler, and count
  * the line for coverage. Call events (LuaJIT, lua_engine.h) only need the
  * hook to be there. */
+/* Under coverage, a call of one of the script's own functions (not a C
+ * function, nor a chunk made by loadstring) is counted by the line its
+ * definition starts on. The environment comes from the allocator's pointer:
+ * on LuaJIT every timed run has call events. */
+static void count_call(lua_State *L, lua_Debug *ar)
+{
+    void *ud;
+    lua_getallocf(L, &ud);
+    rl_lua_env *env = ud;
+    if (!env->run || !env->run->cov || !lua_getinfo(L, "S", ar)) return;
+    if (ar->linedefined > 0 && strcmp(ar->source, env->chunk_source) == 0)
+        rl_cov_call(env->run->cov, ar->linedefined);
+}
+
 static void run_hook(lua_State *L, lua_Debug *ar)
 {
     if (ar->event == LUA_HOOKCOUNT && count_instruction(L)) return;
-    if (ar->event == LUA_HOOKCALL) return;
+    if (ar->event == LUA_HOOKCALL) {
+        count_call(L, ar);
+        return;
+    }
     rl_lua_env *env = rl_lua_env_get(L);
     rl_lua_run *run = env ? env->run : NULL;
     if (!run) return;
@@ -1229,7 +1246,7 @@ void rl_lua_env_begin_run(rl_lua_env *env, rl_lua_run *run)
     int counted = run->timeout_ms > 0 || run->busy_ms > 0 || ms;
     int mask = counted ? LUA_MASKCOUNT : 0;
     if (run->cov) {
-        mask |= LUA_MASKLINE;
+        mask |= LUA_MASKLINE | LUA_MASKCALL;
         rl_cov_begin_run(run->cov);
     }
     mask |= rl_engine_run_begin(env->L, -1, counted || run->cov, &run->last_line);

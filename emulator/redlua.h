@@ -183,7 +183,8 @@ void rl_emu_metrics_reset(rl_emu *emu);
  * and then it costs nothing: no hook is installed for it. While it is on,
  * every script EVAL or SCRIPT LOAD compiles gets a record of the lines of
  * its body that hold code, and its runs count the line events of the
- * script's own code (the functions it defines included) per line; on
+ * script's own code (the functions it defines included) per line, and the
+ * calls of the functions it defines; on
  * LuaJIT, runs then use the interpreter (line hooks do not fire in compiled
  * code). FUNCTION libraries are not recorded. Records are freed with the
  * emulator; they survive SCRIPT FLUSH. */
@@ -199,6 +200,12 @@ typedef struct rl_emu_coverage {
     int nlines;
     const unsigned char *code;
     const uint64_t *hits;
+    /* The functions the script defines (not the script itself), by the line
+     * their definition starts on (functions starting on one line share an
+     * entry), ascending; func_hits[i] is how many runs called function i. */
+    int nfuncs;
+    const int *func_lines;
+    const uint64_t *func_hits;
 } rl_emu_coverage;
 
 /* Fills *out with record i (0-based, in the order the scripts were first

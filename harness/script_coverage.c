@@ -15,6 +15,9 @@ typedef struct chunk {
     int nlines;
     unsigned char *code; /* [nlines + 1] */
     uint64_t *hits;      /* [nlines + 1] */
+    int nfuncs;
+    int *func_lines;     /* [nfuncs], ascending */
+    uint64_t *func_hits; /* [nfuncs] */
 } chunk;
 
 struct rl_coverage {
@@ -33,6 +36,8 @@ void rl_coverage_clear(rl_coverage *c)
         rl_free(c->chunks[i].text);
         rl_free(c->chunks[i].code);
         rl_free(c->chunks[i].hits);
+        rl_free(c->chunks[i].func_lines);
+        rl_free(c->chunks[i].func_hits);
     }
     rl_free(c->chunks);
     c->chunks = NULL;
@@ -55,15 +60,22 @@ static chunk *find(const rl_coverage *c, const char *text, size_t len)
     return NULL;
 }
 
-/* Adds one record; an existing chunk with the same text and line count
- * gets the counts summed (the code lines are the same: same text). */
-static void add(rl_coverage *c, const char *text, size_t len, int nlines,
-                const unsigned char *code, const uint64_t *hits)
+/* Adds one record (e, whose pointers are borrowed); an existing chunk with
+ * the same text gets the counts summed (the code lines and functions are
+ * the same: same text, same compiler). */
+static void add(rl_coverage *c, const rl_emu_coverage *e)
 {
+    const char *text = e->body;
+    size_t len = e->len;
+    int nlines = e->nlines;
+    const unsigned char *code = e->code;
+    const uint64_t *hits = e->hits;
     chunk *k = find(c, text, len);
-    if (k != NULL && k->nlines == nlines) {
+    if (k != NULL && k->nlines == nlines && k->nfuncs == e->nfuncs) {
         for (int l = 1; l <= nlines; l++)
             k->hits[l] += hits[l];
+        for (int i = 0; i < e->nfuncs; i++)
+            k->func_hits[i] += e->func_hits[i];
         return;
     }
     c->chunks = rl_realloc(c->chunks, (c->n + 1) * sizeof(chunk));
@@ -74,13 +86,20 @@ static void add(rl_coverage *c, const char *text, size_t len, int nlines,
     k->code = (unsigned char *)rl_memdup((const char *)code, (size_t)nlines + 1);
     k->hits = rl_malloc(((size_t)nlines + 1) * sizeof(uint64_t));
     memcpy(k->hits, hits, ((size_t)nlines + 1) * sizeof(uint64_t));
+    k->nfuncs = e->nfuncs;
+    k->func_lines = rl_malloc(((size_t)e->nfuncs + 1) * sizeof(int));
+    k->func_hits = rl_malloc(((size_t)e->nfuncs + 1) * sizeof(uint64_t));
+    if (e->nfuncs > 0) {
+        memcpy(k->func_lines, e->func_lines, (size_t)e->nfuncs * sizeof(int));
+        memcpy(k->func_hits, e->func_hits, (size_t)e->nfuncs * sizeof(uint64_t));
+    }
 }
 
 void rl_coverage_add_emu(rl_coverage *c, const rl_emu *emu)
 {
     rl_emu_coverage r;
     for (size_t i = 0; rl_emu_coverage_get(emu, i, &r) == 0; i++)
-        add(c, r.body, r.len, r.nlines, r.code, r.hits);
+        add(c, &r);
 }
 
 void rl_coverage_add_scripts(rl_coverage *c, const rl_loaded_script *const *scripts, size_t n)
@@ -116,6 +135,9 @@ void rl_coverage_encode(const rl_coverage *c, rl_buf *out)
         rl_buf_put(out, (const char *)&k->nlines, sizeof(int));
         rl_buf_put(out, (const char *)k->code, (size_t)k->nlines + 1);
         rl_buf_put(out, (const char *)k->hits, ((size_t)k->nlines + 1) * sizeof(uint64_t));
+        rl_buf_put(out, (const char *)&k->nfuncs, sizeof(int));
+        rl_buf_put(out, (const char *)k->func_lines, (size_t)k->nfuncs * sizeof(int));
+        rl_buf_put(out, (const char *)k->func_hits, (size_t)k->nfuncs * sizeof(uint64_t));
     }
 }
 
@@ -154,10 +176,31 @@ int rl_coverage_decode(rl_coverage *c, const char *p, size_t len)
             (code = take(&r, (size_t)nlines + 1)) == NULL ||
             (hits = take(&r, ((size_t)nlines + 1) * sizeof(uint64_t))) == NULL)
             return -1;
+        int nfuncs;
+        const char *flines, *fhits;
+        if ((at = take(&r, sizeof(int))) == NULL)
+            return -1;
+        memcpy(&nfuncs, at, sizeof(nfuncs));
+        if (nfuncs < 0 || nfuncs > nlines ||
+            (flines = take(&r, (size_t)nfuncs * sizeof(int))) == NULL ||
+            (fhits = take(&r, (size_t)nfuncs * sizeof(uint64_t))) == NULL)
+            return -1;
+        /* Copies: the buffer need not be aligned for the arrays. */
+        rl_emu_coverage e = {NULL, text, tlen, nlines, NULL, NULL, nfuncs, NULL, NULL};
         uint64_t *h = rl_malloc(((size_t)nlines + 1) * sizeof(uint64_t));
+        int *fl = rl_malloc(((size_t)nfuncs + 1) * sizeof(int));
+        uint64_t *fh = rl_malloc(((size_t)nfuncs + 1) * sizeof(uint64_t));
         memcpy(h, hits, ((size_t)nlines + 1) * sizeof(uint64_t));
-        add(c, text, tlen, nlines, (const unsigned char *)code, h);
+        memcpy(fl, flines, (size_t)nfuncs * sizeof(int));
+        memcpy(fh, fhits, (size_t)nfuncs * sizeof(uint64_t));
+        e.code = (const unsigned char *)code;
+        e.hits = h;
+        e.func_lines = fl;
+        e.func_hits = fh;
+        add(c, &e);
         rl_free(h);
+        rl_free(fl);
+        rl_free(fh);
     }
     return r.p == r.end ? 0 : -1;
 }
@@ -200,6 +243,106 @@ static void grow(rl_coverage_file *f, int line)
     f->nlines = line;
 }
 
+static int is_name_char(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           ch == '_';
+}
+
+static int is_path_char(char ch)
+{
+    return is_name_char(ch) || ch == '.' || ch == ':';
+}
+
+/* The name a function defined on line `line` of text is known by: what
+ * follows "function" (function M.f, local function f), else what is
+ * assigned (t.f = function, local f = function); "" when neither (an
+ * argument, a table field written [k] = function). The first "function" of
+ * the line is the one read. */
+static char *function_name(const char *text, size_t len, int line)
+{
+    const char *p = text, *end = text + len;
+    for (int i = 1; i < line && p < end; i++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        p = nl ? nl + 1 : end;
+    }
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *stop = nl ? nl : end, *start = p;
+    for (; p + 8 <= stop; p++) {
+        if (memcmp(p, "function", 8) != 0 || (p > start && is_name_char(p[-1])) ||
+            (p + 8 < stop && is_name_char(p[8])))
+            continue;
+        const char *q = p + 8;
+        while (q < stop && (*q == ' ' || *q == '\t'))
+            q++;
+        const char *n = q;
+        while (q < stop && is_path_char(*q))
+            q++;
+        if (q > n)
+            return rl_memdup(n, (size_t)(q - n));
+        q = p;
+        while (q > start && (q[-1] == ' ' || q[-1] == '\t'))
+            q--;
+        if (q == start || q[-1] != '=' ||
+            (q - 1 > start && (q[-2] == '=' || q[-2] == '~' || q[-2] == '<' || q[-2] == '>')))
+            return rl_strdup("");
+        q--;
+        while (q > start && (q[-1] == ' ' || q[-1] == '\t'))
+            q--;
+        const char *e = q;
+        while (q > start && is_path_char(q[-1]))
+            q--;
+        return rl_memdup(q, (size_t)(e - q));
+    }
+    return rl_strdup("");
+}
+
+/* Adds (or sums into) the function on line `line` of f. */
+static void add_func(rl_coverage_file *f, const rl_source_file *src, int line, uint64_t hits)
+{
+    for (size_t i = 0; i < f->nfuncs; i++) {
+        if (f->funcs[i].line == line) {
+            f->funcs[i].hits += hits;
+            return;
+        }
+    }
+    f->funcs = rl_realloc(f->funcs, (f->nfuncs + 1) * sizeof(rl_coverage_func));
+    rl_coverage_func *fn = &f->funcs[f->nfuncs++];
+    fn->line = line;
+    fn->hits = hits;
+    fn->name = src->text != NULL ? function_name(src->text, src->len, line) : rl_strdup("");
+}
+
+static int cmp_funcs(const void *a, const void *b)
+{
+    const rl_coverage_func *x = a, *y = b;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+/* Sorts f's functions by line and makes their names unique: a function
+ * without a name, or whose name another function of the file has too, is
+ * called NAME@LINE ("function@LINE" without a name). */
+static void name_funcs(rl_coverage_file *f)
+{
+    if (f->nfuncs > 1)
+        qsort(f->funcs, f->nfuncs, sizeof(rl_coverage_func), cmp_funcs);
+    unsigned char *dup = rl_calloc(f->nfuncs ? f->nfuncs : 1, 1);
+    for (size_t i = 0; i < f->nfuncs; i++)
+        for (size_t j = i + 1; j < f->nfuncs; j++)
+            if (strcmp(f->funcs[i].name, f->funcs[j].name) == 0)
+                dup[i] = dup[j] = 1;
+    for (size_t i = 0; i < f->nfuncs; i++) {
+        rl_coverage_func *fn = &f->funcs[i];
+        if (fn->name[0] != '\0' && !dup[i])
+            continue;
+        rl_buf b = {0};
+        rl_buf_printf(&b, "%s@%d", fn->name[0] ? fn->name : "function", fn->line);
+        rl_free(fn->name);
+        fn->name = rl_buf_take(&b);
+    }
+    rl_free(dup);
+}
+
 static int cmp_files(const void *a, const void *b)
 {
     const rl_coverage_file *x = a, *y = b;
@@ -238,10 +381,24 @@ void rl_coverage_report_build(const rl_coverage *c, const rl_loaded_script *cons
             f->code[fline] = 1;
             f->hits[fline] += k->hits[l];
         }
+        for (int fn = 0; fn < k->nfuncs; fn++) {
+            const char *path;
+            int fline;
+            if (rl_loader_map_line(s, k->func_lines[fn], &path, &fline) != 0)
+                continue;
+            for (size_t fi = 0; fi < s->nfiles; fi++) {
+                if (strcmp(s->files[fi].path, path) == 0) {
+                    add_func(file_for(out, &s->files[fi]), &s->files[fi], fline,
+                             k->func_hits[fn]);
+                    break;
+                }
+            }
+        }
     }
     rl_free(used);
     for (size_t i = 0; i < out->nfiles; i++) {
         rl_coverage_file *f = &out->files[i];
+        name_funcs(f);
         for (int l = 1; l <= f->nlines; l++) {
             f->lines_found += f->code[l];
             f->lines_hit += f->code[l] && f->hits[l] > 0;
@@ -257,6 +414,9 @@ void rl_coverage_report_clear(rl_coverage_report *r)
         rl_free(r->files[i].path);
         rl_free(r->files[i].code);
         rl_free(r->files[i].hits);
+        for (size_t j = 0; j < r->files[i].nfuncs; j++)
+            rl_free(r->files[i].funcs[j].name);
+        rl_free(r->files[i].funcs);
     }
     rl_free(r->files);
     memset(r, 0, sizeof(*r));
@@ -267,6 +427,15 @@ void rl_coverage_write_lcov(const rl_coverage_report *r, rl_buf *out)
     for (size_t i = 0; i < r->nfiles; i++) {
         const rl_coverage_file *f = &r->files[i];
         rl_buf_printf(out, "TN:\nSF:%s\n", f->path);
+        size_t called = 0;
+        for (size_t j = 0; j < f->nfuncs; j++)
+            rl_buf_printf(out, "FN:%d,%s\n", f->funcs[j].line, f->funcs[j].name);
+        for (size_t j = 0; j < f->nfuncs; j++) {
+            rl_buf_printf(out, "FNDA:%llu,%s\n", (unsigned long long)f->funcs[j].hits,
+                          f->funcs[j].name);
+            called += f->funcs[j].hits > 0;
+        }
+        rl_buf_printf(out, "FNF:%zu\nFNH:%zu\n", f->nfuncs, called);
         for (int l = 1; l <= f->nlines; l++)
             if (f->code[l])
                 rl_buf_printf(out, "DA:%d,%llu\n", l, (unsigned long long)f->hits[l]);

@@ -40,6 +40,15 @@ void rl_coverage_clear(rl_coverage *c);
 void rl_coverage_encode(const rl_coverage *c, rl_buf *out);
 int rl_coverage_decode(rl_coverage *c, const char *p, size_t len);
 
+/* A function defined in a file: the line its definition starts on (one
+ * entry for all those starting on one line), its name for lcov (unique in
+ * the file, see docs/redlua-test.md) and how many script runs called it. */
+typedef struct rl_coverage_func {
+    int line;
+    char *name;
+    uint64_t hits;
+} rl_coverage_func;
+
 /* One original file. Arrays run over lines 1..nlines; code[l] is 1 when the
  * line holds code, hits[l] how many script runs ran it. */
 typedef struct rl_coverage_file {
@@ -48,6 +57,8 @@ typedef struct rl_coverage_file {
     unsigned char *code;
     uint64_t *hits;
     int lines_found, lines_hit; /* lcov's LF and LH */
+    size_t nfuncs;
+    rl_coverage_func *funcs; /* by line */
 } rl_coverage_file;
 
 typedef struct rl_coverage_report {
@@ -61,8 +72,9 @@ void rl_coverage_report_build(const rl_coverage *c, const rl_loaded_script *cons
                               size_t n, rl_coverage_report *out);
 void rl_coverage_report_clear(rl_coverage_report *r);
 
-/* Appends the lcov tracefile: per file TN:, SF:<path>, DA:<line>,<hits> for
- * every line with code, LF:, LH:, end_of_record. */
+/* Appends the lcov tracefile: per file TN:, SF:<path>, FN:<line>,<name> and
+ * FNDA:<calls>,<name> per function, FNF:, FNH:, DA:<line>,<hits> for every
+ * line with code, LF:, LH:, end_of_record. */
 void rl_coverage_write_lcov(const rl_coverage_report *r, rl_buf *out);
 /* Appends "12-14, 20": the lines with code of f that never ran, as ranges
  * over which no line ran (lines without code inside a range are bridged). */

@@ -94,9 +94,22 @@ static void coverage_should_credit_included_lines_to_their_file(void **state)
     assert_lines(h, hl, hh, 8);
     assert_missed(h, "4, 7, 13");
 
+    /* Functions, by the line their definition starts on: clamp ran in one
+     * run, never_called in none; the script defines none of its own. */
+    assert_int_equal(d->nfuncs, 0);
+    assert_int_equal(h->nfuncs, 2);
+    assert_int_equal(h->funcs[0].line, 2);
+    assert_string_equal(h->funcs[0].name, "clamp");
+    assert_int_equal(h->funcs[0].hits, 1);
+    assert_int_equal(h->funcs[1].line, 12);
+    assert_string_equal(h->funcs[1].name, "never_called");
+    assert_int_equal(h->funcs[1].hits, 0);
+
     rl_buf lcov = {0};
     rl_coverage_write_lcov(&r, &lcov);
-    assert_non_null(strstr(lcov.p, "TN:\nSF:" DIR "lib/helper.lua\nDA:3,1\nDA:4,0\nDA:6,1\n"
+    assert_non_null(strstr(lcov.p, "TN:\nSF:" DIR "lib/helper.lua\nFN:2,clamp\nFN:12,never_called\n"
+                                   "FNDA:1,clamp\nFNDA:0,never_called\nFNF:2\nFNH:1\n"
+                                   "DA:3,1\nDA:4,0\nDA:6,1\n"
                                    "DA:7,0\nDA:9,1\nDA:10,2\nDA:13,0\nDA:14,2\nLF:8\nLH:5\n"
                                    "end_of_record\n"));
     rl_buf_free(&lcov);
@@ -156,13 +169,70 @@ static void coverage_should_list_scripts_never_run(void **state)
     assert_int_equal(rl_mem_used(), 0);
 }
 
+/* Function names as lcov shows them: what follows "function", else what is
+ * assigned, else function@LINE; a name two functions share gets @LINE. */
+static void functions_should_be_named_from_their_line(void **state)
+{
+    (void)state;
+    const char *src = "local M = {}\n"                              /* 1 */
+                      "function M.get(k) return k end\n"            /* 2 */
+                      "function M:set(v)\n"                         /* 3 */
+                      "  self.v = v\n"                              /* 4 */
+                      "end\n"                                       /* 5 */
+                      "local helper = function(x) return x end\n"   /* 6 */
+                      "M.twice = function(x)\n"                     /* 7 */
+                      "  return x * 2\n"                            /* 8 */
+                      "end\n"                                       /* 9 */
+                      "local ok = pcall(function() return 1 end)\n" /* 10 */
+                      "local t = {[1] = function() end}\n"          /* 11 */
+                      "do local function helper() end end\n"        /* 12 */
+                      "return M.get(helper(1)) + M.twice(1)\n";     /* 13 */
+    rl_emu *emu = rl_emu_new();
+    rl_emu_set_coverage(emu, 1);
+    rl_reply_free(rl_emu_callv(emu, "EVAL", src, "0", (const char *)NULL));
+    /* A loaded script made of one file, as the loader would give it. */
+    rl_source_file file = {(char *)"m.lua", (char *)src, strlen(src)};
+    rl_line_range range = {1, 14, "m.lua", 1, 0};
+    rl_loaded_script s;
+    memset(&s, 0, sizeof(s));
+    s.text = (char *)src;
+    s.len = strlen(src);
+    s.nranges = 1;
+    s.ranges = &range;
+    s.nfiles = 1;
+    s.files = &file;
+    rl_coverage *cov = rl_coverage_new();
+    rl_coverage_add_emu(cov, emu);
+    rl_emu_free(emu);
+    const rl_loaded_script *list[] = {&s};
+    rl_coverage_report r;
+    rl_coverage_report_build(cov, list, 1, &r);
+    assert_int_equal(r.nfiles, 1);
+    static const struct {
+        int line;
+        const char *name;
+        int hits;
+    } want[] = {{2, "M.get", 1},          {3, "M:set", 0},           {6, "helper@6", 1},
+                {7, "M.twice", 1},        {10, "function@10", 1},    {11, "function@11", 0},
+                {12, "helper@12", 0}};
+    assert_int_equal(r.files[0].nfuncs, sizeof(want) / sizeof(want[0]));
+    for (size_t i = 0; i < r.files[0].nfuncs; i++) {
+        assert_int_equal(r.files[0].funcs[i].line, want[i].line);
+        assert_string_equal(r.files[0].funcs[i].name, want[i].name);
+        assert_int_equal(r.files[0].funcs[i].hits, want[i].hits);
+    }
+    rl_coverage_report_clear(&r);
+    rl_coverage_free(cov);
+    assert_int_equal(rl_mem_used(), 0);
+}
+
 /* Ranges bridge lines without code but stop at a line that ran. */
 static void missed_ranges_should_bridge_lines_without_code(void **state)
 {
     (void)state;
     unsigned char code[] = {0, 1, 1, 0, 1, 1, 1, 0, 1, 0};
     uint64_t hits[] = {0, 1, 0, 0, 0, 3, 0, 0, 0, 0};
-    rl_coverage_file f = {(char *)"f.lua", 9, code, hits, 0, 0};
+    rl_coverage_file f = {(char *)"f.lua", 9, code, hits, 0, 0, 0, NULL};
     assert_missed(&f, "2-4, 6-8");
     hits[8] = 1;
     assert_missed(&f, "2-4, 6");
@@ -174,6 +244,7 @@ int main(void)
         cmocka_unit_test(coverage_should_credit_included_lines_to_their_file),
         cmocka_unit_test(coverage_should_list_scripts_never_run),
         cmocka_unit_test(missed_ranges_should_bridge_lines_without_code),
+        cmocka_unit_test(functions_should_be_named_from_their_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
