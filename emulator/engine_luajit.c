@@ -50,7 +50,8 @@ const int rl_engine_tail_call_drops_caller = 1;
 const int rl_engine_hash_seeded = 1;
 
 /* Registry keys: the tail-call scanner, its results per function, the
- * coverage line lister, and whether the current run turned the compiler on. */
+ * coverage line lister (false once building it failed), and whether the
+ * current run turned the compiler on. */
 static char lines_key;
 static char scan_key;
 static char scanned_key;
@@ -247,19 +248,6 @@ static void build_scanner(lua_State *L)
             lua_insert(L, -2);
             lua_rawset(L, LUA_REGISTRYINDEX);
         }
-        lua_settop(L, top + 2); /* _PRELOAD, jit.util */
-        if (luaL_loadbuffer(L, lines_source, sizeof(lines_source) - 1, "=redlua_lines") == 0) {
-            lua_getfield(L, -2, "funcbc");
-            lua_getfield(L, -3, "funck");
-            lua_getfield(L, -4, "funcinfo");
-            lua_getglobal(L, "loadstring");
-            lua_getglobal(L, "type");
-            if (lua_pcall(L, 5, 1, 0) == 0 && lua_isfunction(L, -1)) {
-                lua_pushlightuserdata(L, &lines_key);
-                lua_insert(L, -2);
-                lua_rawset(L, LUA_REGISTRYINDEX);
-            }
-        }
     }
     lua_settop(L, top);
     /* The results, per function, weak-keyed so scripts can be collected. */
@@ -337,11 +325,61 @@ void rl_engine_run_end(lua_State *L)
     lua_rawset(L, LUA_REGISTRYINDEX);
 }
 
+/* loadstring and type for the lines lister, in C: the state's own globals
+ * are behind the sandbox by the time it is built. */
+static int lines_loadstring(lua_State *L)
+{
+    size_t len;
+    const char *src = luaL_checklstring(L, 1, &len);
+    if (luaL_loadbuffer(L, src, len, "=redlua_sample") != 0) lua_pushnil(L);
+    return 1;
+}
+
+static int lines_type(lua_State *L)
+{
+    lua_pushstring(L, luaL_typename(L, 1));
+    return 1;
+}
+
+/* Builds the lines lister under lines_key, the first time coverage needs
+ * it: building it interns strings, and LuaJIT hashes table keys by the
+ * order strings were made in, so a state that never computes coverage
+ * keeps exactly the pairs() order it had without it. */
+static void build_lines(lua_State *L)
+{
+    int top = lua_gettop(L);
+    lua_pushlightuserdata(L, &lines_key);
+    lua_pushboolean(L, 0); /* tried, whatever the outcome */
+    lua_rawset(L, LUA_REGISTRYINDEX);
+    lua_getfield(L, LUA_REGISTRYINDEX, "_PRELOAD");
+    if (lua_istable(L, -1)) lua_getfield(L, -1, "jit.util");
+    if (lua_isfunction(L, -1) && lua_pcall(L, 0, 1, 0) == 0 && lua_istable(L, -1) &&
+        luaL_loadbuffer(L, lines_source, sizeof(lines_source) - 1, "=redlua_lines") == 0) {
+        lua_getfield(L, -2, "funcbc");
+        lua_getfield(L, -3, "funck");
+        lua_getfield(L, -4, "funcinfo");
+        lua_pushcfunction(L, lines_loadstring);
+        lua_pushcfunction(L, lines_type);
+        if (lua_pcall(L, 5, 1, 0) == 0 && lua_isfunction(L, -1)) {
+            lua_pushlightuserdata(L, &lines_key);
+            lua_insert(L, -2);
+            lua_rawset(L, LUA_REGISTRYINDEX);
+        }
+    }
+    lua_settop(L, top);
+}
+
 void rl_engine_code_lines(lua_State *L, rl_engine_line_fn line, void *ud)
 {
     int top = lua_gettop(L);
     lua_pushlightuserdata(L, &lines_key);
     lua_rawget(L, LUA_REGISTRYINDEX);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        build_lines(L);
+        lua_pushlightuserdata(L, &lines_key);
+        lua_rawget(L, LUA_REGISTRYINDEX);
+    }
     if (lua_isfunction(L, -1)) {
         lua_pushvalue(L, top);
         if (lua_pcall(L, 1, 1, 0) == 0 && lua_istable(L, -1)) {
