@@ -776,6 +776,13 @@ static void update_file(const ctx *x, rl_backend *b, const plan *p, file_out *ou
     }
     rl_buf notes = {0};
     size_t changed = 0, cases = 0;
+    /* --coverage counts the run of the rewritten file, not this pass: a
+     * reset now adds what ran before it, and nothing of this pass is added
+     * (the next reset finds coverage off). */
+    struct rl_coverage *cov = b->coverage;
+    if (cov != NULL && b->reset(b) != 0)
+        out->fatal = backend_fatal(b);
+    b->coverage = NULL;
     for (size_t s = 0; s < p->nsel && out->fatal == NULL; s++) {
         size_t c = p->sel[s];
         rl_case_capture cap = {0};
@@ -797,6 +804,7 @@ static void update_file(const ctx *x, rl_backend *b, const plan *p, file_out *ou
         rl_case_result_clear(&res);
         rl_case_capture_clear(&cap);
     }
+    b->coverage = cov;
     if (out->fatal == NULL && changed > 0) {
         if (rl_update_write(u, err, sizeof(err)) != 0)
             out->fatal = rl_strdup(err);

@@ -53,6 +53,14 @@ jobs)
     golden coverage.info "$tmp/j.info"
     golden coverage.out "$tmp/out"
     ;;
+update)
+    # --update runs every case twice (to rewrite, then to check): coverage
+    # counts the second pass only, so the file equals a plain run's.
+    cp -r coverage "$tmp/coverage"
+    (cd "$tmp" && "$bin" --update --coverage c.info coverage) >"$tmp/out" 2>&1 ||
+        fail "--update failed"
+    golden coverage.info "$tmp/c.info"
+    ;;
 genhtml)
     if ! command -v genhtml >/dev/null 2>&1; then
         if [ "${CI:-}" = true ] || [ "${RL_DIFF_REQUIRED:-}" = 1 ]; then
