@@ -22,6 +22,8 @@
  *   error into {err=..., source=..., line=...} and records a traceback.
  * - A count hook enforces the script time limit and, past the busy
  *   threshold, calls the emulator's busy callback (redlua.h).
+ * - Under line coverage (coverage.h) the same hook also takes line and call
+ *   events, which count the script's lines and function calls.
  *
  * cjson, cmsgpack, struct and bit are opened next to the standard libraries
  * in rl_lua_env_new. */
