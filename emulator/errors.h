@@ -291,6 +291,23 @@
 #define RL_ERRF_LUA_MEMORY_LIMIT_NOTE \
     "(the Lua heap reached redlua's Lua memory limit of %lld bytes)"
 
+/* Cluster mode (cluster.c, and the commands Redis refuses on a cluster
+ * node: server.c, t_keys.c, t_sort.c, scripts.c, functions.c). */
+#define RL_ERR_CLUSTER_CROSSSLOT "CROSSSLOT Keys in request don't hash to the same slot"
+#define RL_ERR_CLUSTER_DISABLED "ERR This instance has cluster support disabled"
+#define RL_ERR_CLUSTER_SCRIPT_NON_LOCAL \
+    "ERR Script attempted to access a non local key in a cluster node"
+#define RL_ERR_CLUSTER_SCRIPT_CROSS_SLOT \
+    "ERR Script attempted to access keys that do not hash to the same slot"
+#define RL_ERR_CLUSTER_NO_CLUSTER_SCRIPT \
+    "ERR Can not run script on cluster, 'no-cluster' flag is set."
+#define RL_ERR_CLUSTER_SELECT "ERR SELECT is not allowed in cluster mode"
+#define RL_ERR_CLUSTER_MOVE "ERR MOVE is not allowed in cluster mode"
+#define RL_ERR_CLUSTER_SWAPDB "ERR SWAPDB is not allowed in cluster mode"
+#define RL_ERR_CLUSTER_COPY_DB "ERR Copying to another database is not allowed in cluster mode"
+#define RL_ERR_CLUSTER_SORT_BY "ERR BY option of SORT denied in Cluster mode."
+#define RL_ERR_CLUSTER_SORT_GET "ERR GET option of SORT denied in Cluster mode."
+
 /* Scripting: error tables raised or returned by the redis.* Lua API
  * (lua_redis.c), as {err="<text>"}, shown with their code. */
 #define RL_ERR_LUA_UNKNOWN_COMMAND "ERR Unknown Redis command called from script"

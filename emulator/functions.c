@@ -696,6 +696,10 @@ static void fcall_generic(rl_client *c, int ro)
         return;
     }
     int no_writes = fn->flags & RL_SCRIPT_FLAG_NO_WRITES;
+    if ((fn->flags & RL_SCRIPT_FLAG_NO_CLUSTER) && c->emu->cluster_mode) {
+        rl_add_reply_error(c, RL_ERR_CLUSTER_NO_CLUSTER_SCRIPT);
+        return;
+    }
     if (ro && !no_writes) {
         rl_add_reply_error(c, RL_ERR_SCRIPT_RO_WRITE_FLAG);
         return;
@@ -704,7 +708,7 @@ static void fcall_generic(rl_client *c, int ro)
     rl_lua_env_push_error_handler(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, fn->ref);
     rl_script_run(c, f->env, f->client, fn->name, ro || no_writes, numkeys, 1,
-                  (fn->flags & RL_SCRIPT_FLAG_ALLOW_OOM) != 0);
+                  (fn->flags & RL_SCRIPT_FLAG_ALLOW_OOM) != 0, fn->flags);
 }
 
 void rl_cmd_fcall(rl_client *c)

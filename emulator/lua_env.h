@@ -68,6 +68,12 @@ typedef struct rl_lua_run {
     struct rl_cov_chunk *cov; /* line coverage record of the script (coverage.h), or NULL */
     rl_lua_text log;       /* redis.log lines, '\n'-separated */
     rl_lua_text traceback; /* set by the error handler */
+    /* Redis Cluster's view of the run (cluster.h). */
+    int script_flags;      /* the script's RL_SCRIPT_FLAG_* */
+    const rl_arg *keys;    /* the declared KEYS */
+    long long numkeys;
+    int keys_slot;         /* the slot of the first of KEYS, -1 without KEYS */
+    int cluster_slot;      /* the slot the script is bound to so far (Redis's caller slot) */
 } rl_lua_run;
 
 /* Why a run stops before its end (rl_lua_run.stop). */

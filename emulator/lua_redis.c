@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cluster.h"
 #include "commands.h"
 #include "errors.h"
 #include "lua_env.h"
@@ -491,6 +492,15 @@ static int redis_generic_command(lua_State *L, int raise)
     }
 
     if (cmd->flags & RL_CMD_WRITE) run->write_dirty = 1;
+    /* scriptVerifyClusterState comes after the write is counted. */
+    err = rl_cluster_script_call(L, run, cmd, argc, argv);
+    if (err) {
+        free_argv(argv, argv_stack);
+        lua_settop(L, 0);
+        rl_lua_push_error_table(L, err);
+        set_ignore_stats(L);
+        return raise ? lua_error(L) : 1;
+    }
     rl_client *sc = run->client;
     rl_command_exec(sc, cmd, argc, argv);
     rl_reply *reply = rl_client_take_reply(sc);

@@ -178,6 +178,56 @@ void rl_emu_set_metrics(rl_emu *emu, int on);
 const rl_metrics *rl_emu_metrics(rl_emu *emu);
 /* Starts counting again from zero (the heap peak from the heap's size now). */
 void rl_emu_metrics_reset(rl_emu *emu);
+/* Redis Cluster (docs/lua.md, "Cluster mode").
+ *
+ * The hash slot of a key, 0..16383, as Redis Cluster computes it (CRC16 of
+ * the key, or of its {hash tag}, mod 16384: CLUSTER KEYSLOT). */
+unsigned int rl_key_hash_slot(const char *key, size_t len);
+
+/* Cluster mode. RL_CLUSTER_ON: the emulator answers as a Redis 7.0 cluster
+ * node serving all 16384 slots (CROSSSLOT for commands whose keys hash to
+ * different slots, SELECT of a non-zero database refused, scripts checked
+ * as Redis checks them, no-cluster scripts refused, CLUSTER KEYSLOT).
+ * RL_CLUSTER_STRICT: the same, and a script's node serves only the slot of
+ * its KEYS, as when a cluster client routes the script by its KEYS to one
+ * node of many: a key of another slot (any key, when KEYS is empty) fails
+ * with Redis's "non local key" error, unless the script declares
+ * allow-cross-slot-keys. Default RL_CLUSTER_OFF. */
+#define RL_CLUSTER_OFF 0
+#define RL_CLUSTER_ON 1
+#define RL_CLUSTER_STRICT 2
+void rl_emu_set_cluster(rl_emu *emu, int mode);
+int rl_emu_cluster(const rl_emu *emu);
+
+/* The cluster-safety audit of scripts (off by default; any cluster mode):
+ * while on, every redis.call/redis.pcall of a script (except scripts that
+ * declare no-cluster) records the issues below. */
+typedef enum rl_cluster_issue_kind {
+    RL_CLUSTER_ISSUE_UNDECLARED_KEY = 1, /* a key not passed in KEYS */
+    RL_CLUSTER_ISSUE_CROSS_SLOT,         /* one command's keys hash to different slots */
+    RL_CLUSTER_ISSUE_KEYS_CROSS_SLOT     /* the KEYS given hash to different slots */
+} rl_cluster_issue_kind;
+
+typedef struct rl_cluster_issue {
+    rl_cluster_issue_kind kind;
+    int line;            /* line of the redis.call in the script's chunk (as in
+                          * "user_script:N"); 0 for KEYS_CROSS_SLOT or unknown */
+    const char *command; /* the command's full name, lowercase ("" for KEYS_CROSS_SLOT) */
+    const char *key;     /* the offending key (keylen bytes, binary safe) */
+    size_t keylen;
+    int slot;            /* the key's slot */
+    int expected_slot;   /* the slot it should have been in: that of the script's
+                          * KEYS (of the command's first key for CROSS_SLOT), or -1
+                          * when the script has no KEYS */
+    const char *redis_error; /* what a strict Redis Cluster answers the call, or
+                              * NULL when it runs it (same slot as the KEYS) */
+} rl_cluster_issue;
+
+void rl_emu_set_cluster_audit(rl_emu *emu, int on);
+/* The issues of the last command a client sent (an EVAL, EVALSHA or
+ * FCALL), each (kind, line, key) once, at most 100; returns their count.
+ * Valid until the next call. */
+size_t rl_emu_last_cluster_issues(const rl_emu *emu, const rl_cluster_issue **issues);
 
 /* Line coverage of EVAL scripts (redlua-test --coverage); off by default,
  * and then it costs nothing: no hook is installed for it. While it is on,

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cluster.h"
 #include "commands.h"
 #include "coverage.h"
 #include "errors.h"
@@ -517,7 +518,7 @@ uint64_t *rl_script_rand48(rl_emu *emu)
 }
 
 void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *name, int readonly,
-                   long long numkeys, int keys_as_arguments, int allow_oom)
+                   long long numkeys, int keys_as_arguments, int allow_oom, int script_flags)
 {
     rl_scripting *s = get_scripting(c->emu);
     lua_State *L = env->L;
@@ -536,6 +537,7 @@ void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *nam
     run.name = name;
     /* Coverage records EVAL scripts only (name is their SHA1). */
     run.cov = keys_as_arguments ? NULL : rl_cov_find(c->emu, name);
+    rl_cluster_script_begin(&run, c->argv + 3, numkeys, script_flags);
 
     rl_lua_env_begin_run(env, &run);
     push_string_array(L, c->argv + 3, numkeys);
@@ -616,6 +618,11 @@ static void eval_generic(rl_client *c, int evalsha, int ro)
     script_entry *e;
     HASH_FIND_STR(s->scripts, sha, e);
     int compat = e->flags & RL_SCRIPT_FLAG_EVAL_COMPAT_MODE;
+    if (!compat && (e->flags & RL_SCRIPT_FLAG_NO_CLUSTER) && c->emu->cluster_mode) {
+        lua_pop(L, 2);
+        rl_add_reply_error(c, RL_ERR_CLUSTER_NO_CLUSTER_SCRIPT);
+        return;
+    }
     if (!compat && !(e->flags & RL_SCRIPT_FLAG_NO_WRITES) && ro) {
         lua_pop(L, 2);
         rl_add_reply_error(c, RL_ERR_SCRIPT_RO_WRITE_FLAG);
@@ -624,7 +631,7 @@ static void eval_generic(rl_client *c, int evalsha, int ro)
 
     int readonly = ro || (!compat && (e->flags & RL_SCRIPT_FLAG_NO_WRITES));
     int allow_oom = !compat && (e->flags & RL_SCRIPT_FLAG_ALLOW_OOM);
-    rl_script_run(c, s->env, s->client, sha, readonly, numkeys, 0, allow_oom);
+    rl_script_run(c, s->env, s->client, sha, readonly, numkeys, 0, allow_oom, e->flags);
 }
 
 /* scriptFlagsToCmdFlags: a script that declares flags replaces the

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "cluster.h"
 #include "commands.h"
 #include "coverage.h"
 #include "db.h"
@@ -47,6 +48,7 @@ void rl_emu_free(rl_emu *emu)
     if (!emu) return;
     rl_scripting_free(emu);
     rl_metrics_free(emu);
+    rl_cluster_free(emu);
     for (int i = 0; i < RL_NUM_DBS; i++) rl_db_empty(&emu->db[i]);
     while (emu->clients) rl_emu_client_free(emu->clients);
     rl_cov_free_all(emu);
@@ -226,6 +228,14 @@ rl_reply *rl_client_call(rl_client *c, int argc, const rl_arg *argv)
         rl_multi_flag(c);
         return rl_client_take_reply(c);
     }
+    if (rl_cluster_check_command(c, cmd, argc, argv) != RL_OK) {
+        /* processCommand's cluster redirection: CROSSSLOT (every slot is
+         * ours), which flags a transaction as every rejection does. A
+         * transaction whose commands each keep to one slot but together
+         * span several is not refused at EXEC, as Redis would. */
+        rl_multi_flag(c);
+        return rl_client_take_reply(c);
+    }
     int is_exec = cmd->proc == rl_cmd_exec;
     if (rl_script_busy_reply(c, cmd)) {
         /* processCommand's busy-script gate replied; as every rejection it
@@ -299,6 +309,9 @@ rl_reply *rl_emu_client_call(rl_emu_client *c, int argc, const char *const *argv
                              const size_t *argvlen)
 {
     static const rl_arg empty = {"", 0};
+    /* The cluster audit's issues are those of the last command a client
+     * sent; a command sent while a script is busy does not end that one. */
+    if (!c->emu->busy_run) rl_cluster_clear_issues(c->emu);
     if (argc < 1) return rl_client_call(c, 1, &empty);
     rl_arg stackv[16];
     rl_arg *args = argc <= 16 ? stackv : rl_malloc(sizeof(rl_arg) * (size_t)argc);
@@ -377,6 +390,10 @@ void rl_cmd_select(rl_client *c)
 {
     int id;
     if (rl_arg_int_or_reply(c, &c->argv[1], &id, NULL) != RL_OK) return;
+    if (c->emu->cluster_mode && id != 0) {
+        rl_add_reply_error(c, RL_ERR_CLUSTER_SELECT);
+        return;
+    }
     if (id < 0 || id >= RL_NUM_DBS) {
         rl_add_reply_error(c, RL_ERR_DB_INDEX);
         return;

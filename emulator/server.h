@@ -126,6 +126,7 @@ struct rl_scripting; /* owned by scripts.c */
 struct rl_functions; /* owned by functions.c */
 struct rl_metrics_state; /* metrics.h; NULL while metrics are off */
 struct rl_lua_run;   /* lua_env.h: one script run */
+struct rl_cluster_audit; /* owned by cluster.c */
 
 struct rl_emu {
     rl_db db[RL_NUM_DBS];
@@ -159,6 +160,9 @@ struct rl_emu {
     struct rl_metrics_state *metrics;
     struct rl_cov_state *coverage;  /* line coverage records (coverage.h), or NULL */
     int coverage_on;                /* rl_emu_set_coverage */
+    int cluster_mode;  /* RL_CLUSTER_* (cluster.h) */
+    int cluster_audit; /* 1: scripts' key accesses are audited (cluster.h) */
+    struct rl_cluster_audit *cluster_issues;
 };
 
 /* Milliseconds against which key expiry is judged right now. */

@@ -177,6 +177,10 @@ void rl_cmd_renamenx(rl_client *c)
 void rl_cmd_move(rl_client *c)
 {
     int dbid;
+    if (c->emu->cluster_mode) {
+        rl_add_reply_error(c, RL_ERR_CLUSTER_MOVE);
+        return;
+    }
     if (db_index_or_reply(c, &c->argv[2], &dbid) != RL_OK) return;
     rl_db *src = rl_client_db(c), *dst = &c->emu->db[dbid];
     if (src == dst) {
@@ -214,6 +218,10 @@ void rl_cmd_copy(rl_client *c)
             rl_add_reply_error(c, RL_ERR_SYNTAX);
             return;
         }
+    }
+    if (c->emu->cluster_mode && (src->id != 0 || dst->id != 0)) {
+        rl_add_reply_error(c, RL_ERR_CLUSTER_COPY_DB);
+        return;
     }
     const rl_arg *key = &c->argv[1], *newkey = &c->argv[2];
     if (src == dst && same_bytes(key, newkey)) {
@@ -422,6 +430,10 @@ void rl_cmd_flushall(rl_client *c)
 void rl_cmd_swapdb(rl_client *c)
 {
     int id1, id2;
+    if (c->emu->cluster_mode) {
+        rl_add_reply_error(c, RL_ERR_CLUSTER_SWAPDB);
+        return;
+    }
     if (rl_arg_int_or_reply(c, &c->argv[1], &id1, RL_ERR_SWAPDB_FIRST) != RL_OK) return;
     if (rl_arg_int_or_reply(c, &c->argv[2], &id2, RL_ERR_SWAPDB_SECOND) != RL_OK) return;
     if (id1 < 0 || id1 >= RL_NUM_DBS || id2 < 0 || id2 >= RL_NUM_DBS) {

@@ -369,8 +369,17 @@ static int parse_args(rl_client *c, int readonly, sort_args *a)
             a->sortby = &c->argv[++j];
             /* A BY pattern without '*' names no weights: nothing to sort. As
              * in Redis, a later BY with a '*' does not turn sorting back on. */
-            if (!has_star(a->sortby)) a->dontsort = 1;
+            if (!has_star(a->sortby)) {
+                a->dontsort = 1;
+            } else if (c->emu->cluster_mode) {
+                rl_add_reply_error(c, RL_ERR_CLUSTER_SORT_BY);
+                return RL_ERR;
+            }
         } else if (opt_is(opt, "get") && left >= 1) {
+            if (c->emu->cluster_mode) {
+                rl_add_reply_error(c, RL_ERR_CLUSTER_SORT_GET);
+                return RL_ERR;
+            }
             pattern_init(&a->gets[a->ngets++], &c->argv[++j]);
         } else {
             rl_add_reply_error(c, RL_ERR_SYNTAX);
