@@ -23,7 +23,8 @@ void rl_emu_free(rl_emu *emu);
  * scripts or functions, default clock, limits, seeds and settings, no
  * extra clients, metrics and coverage off), faster than freeing it and
  * making a new one: the EVAL Lua environment is kept, scrubbed, unless
- * metrics or coverage were on (docs/performance.md, "Fixture runner").
+ * metrics or coverage were on or the engine is LuaJIT (docs/performance.md,
+ * "Fixture runner").
  * Scripts see a new environment; only the Lua heap's size, which
  * collectgarbage("count") shows, may differ. Not while a command runs. */
 void rl_emu_reset(rl_emu *emu);

@@ -106,7 +106,9 @@ void rl_scripting_reset(rl_emu *emu, int keep_env)
     if (!s) return;
     rl_functions_free(emu);
     lua_State *L = s->env->L;
-    if (keep_env && emu->busy_run == NULL && s->env->run == NULL) {
+    /* Not on LuaJIT: a kept state made --check-determinism's seed-0 pairs()
+     * order vary between runs (cli_determinism_pairs_luajit). */
+    if (keep_env && !rl_engine_hash_seeded && emu->busy_run == NULL && s->env->run == NULL) {
         /* The compiled scripts are the only thing a run leaves in the
          * registry (besides the engine's caches, which are weak-keyed by
          * function and go with them). */
