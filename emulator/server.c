@@ -66,6 +66,7 @@ void rl_emu_reset(rl_emu *emu)
     for (int i = 0; i < RL_NUM_DBS; i++) rl_db_empty(&emu->db[i]);
     while (emu->clients) rl_emu_client_free(emu->clients);
     rl_cov_free_all(emu);
+    rl_cluster_free(emu);
     struct rl_scripting *scripting = emu->scripting;
     size_t lua_heap_bytes = emu->lua_heap_bytes; /* the kept environment's */
     memset(emu, 0, sizeof(*emu));

@@ -86,6 +86,12 @@ struct rl_backend {
     rl_reply *(*call_busy)(rl_backend *b, int argc, const char *const *argv,
                            const size_t *argvlen, size_t nbusy, const rl_backend_cmd *busy,
                            rl_reply **busy_replies);
+    /* Redis Cluster (redlua.h, rl_emu_set_cluster), on the emulator only:
+     * every reset applies cluster_mode (RL_CLUSTER_*) and turns the
+     * cluster audit on; last_cluster_issues gives the audit's issues of
+     * the last command (NULL where unsupported). */
+    int cluster_mode;
+    size_t (*last_cluster_issues)(rl_backend *b, const rl_cluster_issue **issues);
 };
 
 /* The emulator backend (harness/backend_emu.c). */

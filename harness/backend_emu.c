@@ -30,6 +30,8 @@ static int emu_reset(rl_backend *b)
     if (b->metrics_on)
         rl_emu_set_metrics(b->ctx, 1);
     rl_emu_set_order_seed(b->ctx, b->order_seed);
+    rl_emu_set_cluster(b->ctx, b->cluster_mode);
+    rl_emu_set_cluster_audit(b->ctx, 1);
     return emu_set_limits(b, &b->defaults);
 }
 
@@ -114,6 +116,11 @@ static void emu_metrics_reset(rl_backend *b)
     rl_emu_metrics_reset(b->ctx);
 }
 
+static size_t emu_cluster_issues(rl_backend *b, const rl_cluster_issue **issues)
+{
+    return rl_emu_last_cluster_issues(b->ctx, issues);
+}
+
 static void emu_free(rl_backend *b)
 {
     if (b->coverage != NULL)
@@ -137,6 +144,7 @@ rl_backend *rl_backend_emu_new(void)
     b->free = emu_free;
     b->set_script_timeout_ms = emu_set_script_timeout;
     b->set_limits = emu_set_limits;
+    b->last_cluster_issues = emu_cluster_issues;
     b->has_order_seed = 1;
     b->defaults = (rl_backend_limits){-1, -1, -1, -1};
     b->metrics = emu_metrics;

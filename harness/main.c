@@ -71,6 +71,12 @@ static const char usage_text[] =
     "                         (default 5000; 0 = never busy). A fixture's\n"
     "                         timeout_ms, lua_memory_mb, maxmemory and\n"
     "                         busy_threshold_ms fields win over these options\n"
+    "  --cluster              run as Redis Cluster judges scripts: a script's\n"
+    "                         node serves only the slot of its KEYS, so an\n"
+    "                         undeclared key of another slot, or keys of one\n"
+    "                         command in different slots, fail with Redis\n"
+    "                         Cluster's errors (CROSSSLOT, SELECT, no-cluster\n"
+    "                         too). Without it these are only warnings\n"
     "\n"
     "Selecting:\n"
     "  -k PATTERN             run only the cases whose name, fixture name or file\n"
@@ -167,6 +173,7 @@ typedef struct opts {
     long shard_k, shard_n;
     const char *color;
     int tap;
+    int cluster; /* --cluster */
     const char *junit;
     const char *json;
     int update;
@@ -429,6 +436,8 @@ static int parse_args(int argc, char **argv, opts *o, strlist *paths)
             o->fail_fast = 1;
         } else if (strcmp(a, "--tap") == 0) {
             o->tap = 1;
+        } else if (strcmp(a, "--cluster") == 0) {
+            o->cluster = 1;
         } else if (strcmp(a, "--update") == 0) {
             o->update = 1;
         } else if (opt_value(argc, argv, &i, "--engine", &v)) {
@@ -554,6 +563,8 @@ static int parse_args(int argc, char **argv, opts *o, strlist *paths)
                            NULL);
     if (o->coverage != NULL && (o->record != NULL || o->against != NULL))
         return usage_error("--coverage needs the emulator, not --record or --against", NULL);
+    if (o->cluster && (o->record != NULL || o->against != NULL))
+        return usage_error("--cluster needs the emulator, not --record or --against", NULL);
     return -1;
 }
 
@@ -637,6 +648,8 @@ static rl_backend *make_backend(const ctx *x, char *err, size_t errlen)
         b->metrics_on = 1;
     if (b != NULL && x->cov != NULL)
         b->coverage = x->cov;
+    if (b != NULL && x->o->cluster)
+        b->cluster_mode = RL_CLUSTER_STRICT;
     if (b != NULL && x->o->has_timeout && b->set_script_timeout_ms != NULL)
         b->set_script_timeout_ms(b, x->o->timeout_ms);
     if (b != NULL && b->set_limits != NULL) {
@@ -683,6 +696,7 @@ static void push_record(rl_file_record *r, size_t ci, const rl_case_result *res,
     cr->fail_step = res->fail_step;
     cr->fail_line = res->fail_line;
     cr->metrics = NULL;
+    cr->warnings = res->warnings ? rl_strdup(res->warnings) : NULL;
     r->ms += ms;
 }
 
@@ -882,6 +896,7 @@ static void encode(const file_out *out, rl_buf *b)
         put_bytes(b, &c->fail_line, sizeof(int));
         put_str(b, c->message);
         put_str(b, c->metrics);
+        put_str(b, c->warnings);
     }
     size_t n = out->cov ? out->cov_len : SIZE_MAX;
     put_bytes(b, &n, sizeof(n));
@@ -978,6 +993,11 @@ static int decode(int fd, file_out *out)
             return -1;
         if (get_str(fd, &c.metrics) != 0) {
             rl_free(c.message);
+            return -1;
+        }
+        if (get_str(fd, &c.warnings) != 0) {
+            rl_free(c.message);
+            rl_free(c.metrics);
             return -1;
         }
         c.status = (rl_case_status)st;
@@ -1127,7 +1147,8 @@ static void print_file(const opts *o, rl_report *rep, const file_out *out, size_
     }
     for (size_t c = 0; c < out->rec.ncases; c++) {
         const rl_case_record *cr = &out->rec.cases[c];
-        rl_case_result res = {cr->status, cr->message, cr->fail_step, cr->fail_line};
+        rl_case_result res = {cr->status, cr->message, cr->fail_step, cr->fail_line,
+                              cr->warnings};
         rl_report_case_ms(rep, out->rec.f, cr->case_index, &res, cr->ms);
         if (o->verbose && cr->metrics != NULL) {
             rl_buf line = {0};

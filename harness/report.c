@@ -263,6 +263,18 @@ static void print_time(FILE *out, double ms)
         fprintf(out, " (%.2f ms)", ms);
 }
 
+/* The case's cluster-safety warnings, one "  warning: " line each. */
+static void print_warnings(rl_report *rep, const rl_case_result *res)
+{
+    for (const char *p = res->warnings; p != NULL && *p != '\0';) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        fprintf(rep->out, "  %s %.*s\n", rep->color ? C_BOLD_YELLOW "warning:" C_RESET : "warning:",
+                (int)n, p);
+        p += n + (nl != NULL);
+    }
+}
+
 void rl_report_case_ms(rl_report *rep, const rl_fixture *f, size_t case_index,
                        const rl_case_result *res, double ms)
 {
@@ -287,6 +299,7 @@ void rl_report_case_ms(rl_report *rep, const rl_fixture *f, size_t case_index,
     fputc('\n', rep->out);
     if (res->status == RL_CASE_FAIL && res->message != NULL)
         print_indented_color(rep->out, res->message, "  ", rep->color);
+    print_warnings(rep, res);
     if (res->status == RL_CASE_PASS)
         rep->passed++;
     else if (res->status == RL_CASE_FAIL)
@@ -307,6 +320,10 @@ void rl_report_case(rl_report *rep, const rl_fixture *f, size_t case_index,
         rep->passed++;
         if (rep->verbose)
             fprintf(rep->out, "ok   %s: case %s\n", f->path, name.p);
+        else if (res->warnings != NULL)
+            fprintf(rep->out, "%s %s: case %s\n",
+                    rep->color ? C_BOLD_YELLOW "WARN" C_RESET : "WARN", f->path, name.p);
+        print_warnings(rep, res);
         break;
     case RL_CASE_SKIP:
         rep->skipped++;
@@ -320,6 +337,7 @@ void rl_report_case(rl_report *rep, const rl_fixture *f, size_t case_index,
                 f->path, name.p);
         if (res->message != NULL)
             print_indented_color(rep->out, res->message, "  ", rep->color);
+        print_warnings(rep, res);
         break;
     }
     rl_buf_free(&name);

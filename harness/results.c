@@ -12,6 +12,7 @@ void rl_file_record_clear(rl_file_record *r)
     for (size_t i = 0; i < r->ncases; i++) {
         rl_free(r->cases[i].message);
         rl_free(r->cases[i].metrics);
+        rl_free(r->cases[i].warnings);
     }
     rl_free(r->cases);
     r->cases = NULL;
@@ -79,6 +80,23 @@ static void count(const rl_file_record *r, size_t *failed, size_t *skipped)
     }
 }
 
+/* A case's cluster-safety warnings, as <system-err>, one "warning: " line
+ * each. */
+static void junit_warnings(FILE *out, const char *warnings)
+{
+    if (warnings == NULL)
+        return;
+    fputs("      <system-err>", out);
+    for (const char *p = warnings; *p != '\0';) {
+        size_t k = strcspn(p, "\n");
+        fputs("warning: ", out);
+        xml_text(out, p, k);
+        fputc('\n', out);
+        p += k + (p[k] == '\n');
+    }
+    fputs("</system-err>\n", out);
+}
+
 int rl_results_write_junit(FILE *out, const rl_file_record *files, size_t n,
                            const rl_run_summary *sum)
 {
@@ -114,7 +132,13 @@ int rl_results_write_junit(FILE *out, const rl_file_record *files, size_t n,
             fprintf(out, "\" line=\"%d\" time=\"%.3f\"", cr->fail_line ? cr->fail_line : cs->line,
                     cr->ms / 1000.0);
             if (cr->status == RL_CASE_PASS) {
-                fputs("/>\n", out);
+                if (cr->warnings == NULL) {
+                    fputs("/>\n", out);
+                    continue;
+                }
+                fputs(">\n", out);
+                junit_warnings(out, cr->warnings);
+                fputs("    </testcase>\n", out);
                 continue;
             }
             const char *msg = cr->message ? cr->message : "";
@@ -122,7 +146,9 @@ int rl_results_write_junit(FILE *out, const rl_file_record *files, size_t n,
             if (cr->status == RL_CASE_SKIP) {
                 fputs(">\n      <skipped message=\"", out);
                 xml_text(out, msg, strlen(msg));
-                fputs("\"/>\n    </testcase>\n", out);
+                fputs("\"/>\n", out);
+                junit_warnings(out, cr->warnings);
+                fputs("    </testcase>\n", out);
                 continue;
             }
             fputs(">\n      <failure type=\"failure\" message=\"", out);
@@ -138,7 +164,9 @@ int rl_results_write_junit(FILE *out, const rl_file_record *files, size_t n,
                     p++;
                 }
             }
-            fputs("</failure>\n    </testcase>\n", out);
+            fputs("</failure>\n", out);
+            junit_warnings(out, cr->warnings);
+            fputs("    </testcase>\n", out);
         }
         fputs("  </testsuite>\n", out);
     }
@@ -226,6 +254,17 @@ int rl_results_write_json(FILE *out, const rl_file_record *files, size_t n,
             } else if (cr->status == RL_CASE_SKIP) {
                 fputs(", \"reason\": ", out);
                 json_cstr(out, cr->message ? cr->message : "");
+            }
+            if (cr->warnings != NULL) {
+                fputs(", \"warnings\": [", out);
+                for (const char *p = cr->warnings; *p != '\0';) {
+                    size_t k = strcspn(p, "\n");
+                    if (p != cr->warnings)
+                        fputs(", ", out);
+                    json_str(out, p, k);
+                    p += k + (p[k] == '\n');
+                }
+                fputs("]", out);
             }
             fputs("}", out);
         }

@@ -21,6 +21,7 @@ typedef struct rl_case_record {
     int fail_step;      /* see rl_case_result */
     int fail_line;
     char *metrics;      /* the case's metrics, JSON text (script_metrics.h), or NULL */
+    char *warnings;     /* cluster-safety warnings (rl_case_result), or NULL */
 } rl_case_record;
 
 typedef struct rl_file_record {

@@ -38,6 +38,7 @@ typedef struct run {
      * where the replies of its busy commands go. */
     const rl_step *busy_step;
     rl_reply **busy_replies;
+    rl_buf warn; /* cluster-safety warnings, see rl_case_result */
 } run;
 
 /* 1 if the len bytes at p are the command name s, case-insensitively. */
@@ -362,6 +363,85 @@ static void drop_busy_replies(run *r, const rl_step *st)
     r->busy_replies = NULL;
 }
 
+/* --- Cluster safety ---------------------------------------------------------- */
+
+/* Appends one issue of the cluster audit as "file:line: text". */
+static void describe_issue(rl_buf *w, const rl_fixture *f, const rl_step *st,
+                           const rl_script *sc, const rl_cluster_issue *is)
+{
+    const char *file = NULL;
+    int line = 0;
+    if (is->line > 0 && sc != NULL) {
+        const char *src;
+        size_t srclen;
+        if (rl_srcmap_lookup(&sc->code, is->line, &file, &line, &src, &srclen) != 0)
+            file = NULL;
+    }
+    if (file != NULL)
+        rl_buf_printf(w, "%s:%d: ", file, line);
+    else if (is->line > 0)
+        rl_buf_printf(w, "%s:%d: ", st->kind == RL_STEP_FCALL ? "user_function" : "user_script",
+                      is->line);
+    else
+        rl_buf_printf(w, "%s:%d: ", f->path, st->line);
+    switch (is->kind) {
+    case RL_CLUSTER_ISSUE_KEYS_CROSS_SLOT:
+        rl_buf_puts(w, "the script's KEYS hash to different slots (");
+        rl_report_string(w, is->key, is->keylen);
+        rl_buf_printf(w, " is in slot %d, KEYS[1] in slot %d)", is->slot, is->expected_slot);
+        break;
+    case RL_CLUSTER_ISSUE_CROSS_SLOT:
+        rl_buf_printf(w, "%s touches keys in different slots (", is->command);
+        rl_report_string(w, is->key, is->keylen);
+        rl_buf_printf(w, " is in slot %d, its first key in slot %d)", is->slot,
+                      is->expected_slot);
+        break;
+    case RL_CLUSTER_ISSUE_UNDECLARED_KEY:
+        rl_buf_printf(w, "%s touches key ", is->command);
+        rl_report_string(w, is->key, is->keylen);
+        rl_buf_printf(w, " (slot %d), which is not in KEYS: Redis Cluster requires a script to "
+                         "declare every key it touches", is->slot);
+        if (is->redis_error == NULL && is->slot == is->expected_slot)
+            rl_buf_puts(w, "; it shares the slot of KEYS, so it works there by chance");
+        else if (is->redis_error == NULL)
+            rl_buf_printf(w, "; allow-cross-slot-keys: it works only where slot %d is served "
+                             "by the node of slot %d", is->slot, is->expected_slot);
+        else if (is->expected_slot < 0)
+            rl_buf_puts(w, "; the script has no KEYS, so a cluster client sends it to any node");
+        else
+            rl_buf_printf(w, "; KEYS are in slot %d", is->expected_slot);
+        break;
+    }
+    if (is->redis_error != NULL)
+        rl_buf_printf(w, "; Redis Cluster answers: %s", is->redis_error);
+}
+
+/* Adds the cluster audit's issues of the step that just ran a script to
+ * the case's warnings, each text once. */
+static void collect_cluster_issues(run *r, const rl_step *st)
+{
+    if (r->b->last_cluster_issues == NULL)
+        return;
+    const rl_cluster_issue *issues;
+    size_t n = r->b->last_cluster_issues(r->b, &issues);
+    const rl_script *sc = st->kind == RL_STEP_EVAL ? &r->f->scripts[st->script] : NULL;
+    for (size_t i = 0; i < n; i++) {
+        rl_buf one = {0};
+        describe_issue(&one, r->f, st, sc, &issues[i]);
+        rl_buf_puts(&one, "\n");
+        int seen = 0;
+        for (const char *p = r->warn.p; p != NULL && *p != '\0' && !seen;) {
+            const char *nl = strchr(p, '\n');
+            size_t len = (size_t)(nl - p) + 1;
+            seen = len == one.len && memcmp(p, one.p, len) == 0;
+            p = nl + 1;
+        }
+        if (!seen)
+            rl_buf_put(&r->warn, one.p, one.len);
+        rl_buf_free(&one);
+    }
+}
+
 /* Returns 1 if the step passed, 0 if it failed, -1 on backend failure. */
 static int run_step(run *r, size_t idx, char **shas)
 {
@@ -450,6 +530,7 @@ static int run_step(run *r, size_t idx, char **shas)
     if (st->kind != RL_STEP_CALL || runs_script(st)) {
         tb = r->b->last_traceback ? r->b->last_traceback(r->b) : NULL;
         log = r->b->last_log ? r->b->last_log(r->b) : NULL;
+        collect_cluster_issues(r, st);
     }
     int ok = judge(r->f, st, reply);
     if (!ok)
@@ -930,7 +1011,7 @@ int rl_run_case_capture(rl_backend *b, const rl_fixture *f, size_t case_index,
         out->message = rl_buf_take(&m);
         return 0;
     }
-    run r = {b, f, cs, case_index, hook, ud, 0, {0}, cap, 0, 0, 0, 0, NULL, NULL};
+    run r = {b, f, cs, case_index, hook, ud, 0, {0}, cap, 0, 0, 0, 0, NULL, NULL, {0}};
     int keep_going = cap != NULL && cap->keep_going;
     if (cap != NULL) {
         cap->nsteps = cs->nsteps;
@@ -990,6 +1071,9 @@ int rl_run_case_capture(rl_backend *b, const rl_fixture *f, size_t case_index,
     if (r.msg.len > 0)
         out->message = strip_newline(rl_buf_take(&r.msg));
     rl_buf_free(&r.msg);
+    if (r.warn.len > 0)
+        out->warnings = strip_newline(rl_buf_take(&r.warn));
+    rl_buf_free(&r.warn);
     return r.backend_failed ? -1 : 0;
 }
 
@@ -997,6 +1081,8 @@ void rl_case_result_clear(rl_case_result *r)
 {
     rl_free(r->message);
     r->message = NULL;
+    rl_free(r->warnings);
+    r->warnings = NULL;
     r->status = RL_CASE_PASS;
     r->fail_step = 0;
     r->fail_line = 0;

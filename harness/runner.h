@@ -29,6 +29,9 @@ typedef struct rl_case_result {
     char *message; /* failure or skip reason, rl_malloc'd, may be NULL */
     int fail_step; /* FAIL: the first failing step, 1-based; 0 for the keyspace check */
     int fail_line; /* FAIL: that step's (or the keyspace's) line in the fixture, or 0 */
+    /* Cluster-safety warnings (docs/redlua-test.md, "Cluster safety"): one
+     * "file:line: text" a line, each once, '\n'-separated; NULL when none. */
+    char *warnings;
 } rl_case_result;
 
 /* Runs case case_index of f on b. hook may be NULL. Fills *out (clear it
