@@ -215,21 +215,40 @@ static pid_t spawn(const rl_diff_server *s)
         dup2(devnull, STDIN_FILENO);
         close(devnull);
     }
+    char nodes[300];
+    snprintf(nodes, sizeof(nodes), "%s/nodes.conf", s->dir);
     char *const argv[] = {
         (char *)s->exe,  (char *)"--port",       port,
         (char *)"--bind", (char *)"127.0.0.1",   (char *)"--save",
         (char *)"",       (char *)"--appendonly", (char *)"no",
         (char *)"--dir",  (char *)s->dir,        (char *)"--daemonize",
         (char *)"no",     (char *)"--logfile",   (char *)"",
+        s->cluster ? (char *)"--cluster-enabled" : NULL, (char *)"yes",
+        (char *)"--cluster-config-file", nodes,
         NULL,
     };
     execv(s->exe, argv);
     _exit(127);
 }
 
+static int start_server(rl_diff_server *s, const char *exe, int cluster, char *err,
+                        size_t errlen);
+
 int rl_diff_server_start(rl_diff_server *s, const char *exe, char *err, size_t errlen)
 {
+    return start_server(s, exe, 0, err, errlen);
+}
+
+int rl_diff_server_start_cluster(rl_diff_server *s, const char *exe, char *err, size_t errlen)
+{
+    return start_server(s, exe, 1, err, errlen);
+}
+
+static int start_server(rl_diff_server *s, const char *exe, int cluster, char *err,
+                        size_t errlen)
+{
     memset(s, 0, sizeof(*s));
+    s->cluster = cluster;
     snprintf(s->exe, sizeof(s->exe), "%s", exe);
     const char *tmp = getenv("TMPDIR");
     snprintf(s->dir, sizeof(s->dir), "%s/redlua-diff-XXXXXX", tmp && *tmp ? tmp : "/tmp");

@@ -19,6 +19,7 @@ typedef struct rl_diff_server {
     char dir[256];  /* the temp dir, "" once removed */
     char log[300];  /* dir/redis.log, the only file the server writes there */
     char exe[1024]; /* the redis-server binary */
+    int cluster;    /* started with --cluster-enabled yes (nodes.conf in dir) */
 } rl_diff_server;
 
 /* Finds redis-server: $RL_REDIS_SERVER, then PATH, then /usr/bin. Returns 0
@@ -29,6 +30,9 @@ int rl_diff_find_redis(char *path, size_t pathlen);
  * answers PING. 0, or -1 with err set (everything started is cleaned up).
  * The server is stopped by rl_diff_server_stop, and also at exit. */
 int rl_diff_server_start(rl_diff_server *s, const char *exe, char *err, size_t errlen);
+/* The same, with --cluster-enabled yes and its nodes file in the temp dir:
+ * a cluster node that serves no slot until CLUSTER ADDSLOTS[RANGE]. */
+int rl_diff_server_start_cluster(rl_diff_server *s, const char *exe, char *err, size_t errlen);
 /* Stops the server (SIGTERM, then SIGKILL after a grace period), reaps it
  * and removes its temp dir. Safe to call twice. */
 void rl_diff_server_stop(rl_diff_server *s);
