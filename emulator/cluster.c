@@ -223,23 +223,44 @@ int rl_cluster_check_command(rl_client *c, const rl_command *cmd, int argc, cons
 
 /* --- Scripts ---------------------------------------------------------------------------- */
 
+/* run->keys_slot before it is computed. */
+#define SLOT_UNKNOWN (-2)
+
+/* Sets run->keys_slot and run->cluster_slot to the slot of the script's
+ * keys and returns it; *cross gets the index of the first key in another
+ * slot, or -1. */
+static int script_keys_slot(rl_lua_run *run, int *cross)
+{
+    /* Redis binds the script to its caller's slot, the one the dispatcher
+     * found for the declared keys (the transaction's, inside EXEC; redlua
+     * takes the KEYS' there too). */
+    int slot = -1;
+    *cross = -1;
+    for (long long i = 0; i < run->numkeys; i++) {
+        int s = (int)rl_key_hash_slot(run->keys[i].ptr, run->keys[i].len);
+        if (slot < 0) slot = s;
+        else if (s != slot && *cross < 0) *cross = (int)i;
+    }
+    run->keys_slot = slot;
+    run->cluster_slot = slot;
+    return slot;
+}
+
 void rl_cluster_script_begin(rl_lua_run *run, const rl_arg *keys, long long numkeys, int flags)
 {
     run->script_flags = flags;
     run->keys = keys;
     run->numkeys = numkeys;
-    /* Redis binds the script to its caller's slot, the one the dispatcher
-     * found for the declared keys (the transaction's, inside EXEC; redlua
-     * takes the KEYS' there too). */
-    int slot = -1, cross = -1;
-    for (long long i = 0; i < numkeys; i++) {
-        int s = (int)rl_key_hash_slot(keys[i].ptr, keys[i].len);
-        if (slot < 0) slot = s;
-        else if (s != slot && cross < 0) cross = (int)i;
-    }
-    run->keys_slot = slot;
-    run->cluster_slot = slot;
     rl_emu *emu = run->caller->emu;
+    /* Without cluster mode or the audit nothing reads the slots: they are
+     * found on the first call that needs them (rl_cluster_script_call), so
+     * a script pays no CRC16 per key when clusters are off. */
+    if (!emu->cluster_mode && !emu->cluster_audit) {
+        run->keys_slot = run->cluster_slot = SLOT_UNKNOWN;
+        return;
+    }
+    int cross;
+    int slot = script_keys_slot(run, &cross);
     if (cross >= 0 && emu->cluster_audit && !(flags & RL_SCRIPT_FLAG_NO_CLUSTER)) {
         rl_cluster_issue is = {RL_CLUSTER_ISSUE_KEYS_CROSS_SLOT, 0, "", keys[cross].ptr,
                                keys[cross].len, (int)rl_key_hash_slot(keys[cross].ptr,
@@ -315,6 +336,8 @@ const char *rl_cluster_script_call(lua_State *L, rl_lua_run *run, const rl_comma
     int audit = emu->cluster_audit && !(run->script_flags & RL_SCRIPT_FLAG_NO_CLUSTER);
     if (!mode && !audit) return NULL;
     int pos_stack[POS_STACK], n, cross;
+    /* Cluster mode or the audit was turned on while the script ran. */
+    if (run->keys_slot == SLOT_UNKNOWN) script_keys_slot(run, &cross);
     int *pos = get_positions(cmd, argc, argv, pos_stack, POS_STACK, &n);
     int slot = keys_slot(argv, pos, n, &cross);
     const char *answer = strict_answer(run, slot, cross);

@@ -72,7 +72,7 @@ typedef struct rl_lua_run {
     int script_flags;      /* the script's RL_SCRIPT_FLAG_* */
     const rl_arg *keys;    /* the declared KEYS */
     long long numkeys;
-    int keys_slot;         /* the slot of the first of KEYS, -1 without KEYS */
+    int keys_slot;         /* the slot of the first of KEYS, -1 without KEYS, -2 until needed */
     int cluster_slot;      /* the slot the script is bound to so far (Redis's caller slot) */
 } rl_lua_run;
 
