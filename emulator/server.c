@@ -253,19 +253,22 @@ rl_reply *rl_client_call(rl_client *c, int argc, const rl_arg *argv)
         }
         return r;
     }
-    uint64_t flags = rl_script_command_flags(c, cmd, argc, argv);
     /* processCommand's maxmemory gate (noeviction: nothing to evict), which
      * a busy script's callback skips. EXEC counts as deny-oom when a queued
      * command is; inside MULTI everything but EXEC and DISCARD is, since
-     * queueing takes memory too. */
+     * queueing takes memory too. A script's own flags (a cache lookup) are
+     * only read when the gate or the queue needs them. */
+    int over = !c->emu->busy_run && rl_emu_over_maxmemory(c->emu);
+    int queue = rl_multi_should_queue(c, cmd);
+    uint64_t flags = over || queue ? rl_script_command_flags(c, cmd, argc, argv) : cmd->flags;
     int denyoom = (flags & RL_CMD_DENYOOM) ||
                   (is_exec && (rl_multi_queued_flags(c) & RL_CMD_DENYOOM)) ||
                   ((c->flags & RL_CLIENT_MULTI) && !is_exec && cmd->proc != rl_cmd_discard);
-    if (!c->emu->busy_run && denyoom && rl_emu_over_maxmemory(c->emu)) {
+    if (over && denyoom) {
         rl_multi_flag(c);
         if (is_exec) rl_multi_exec_abort(c, RL_ERR_OOM);
         else rl_add_reply_error(c, RL_ERR_OOM);
-    } else if (rl_multi_should_queue(c, cmd)) {
+    } else if (queue) {
         rl_multi_queue(c, cmd, argc, argv, flags);
     } else {
         rl_command_exec(c, cmd, argc, argv);
