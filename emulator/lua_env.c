@@ -104,13 +104,13 @@ void rl_lua_env_mem_grace(rl_lua_env *env, int on)
     env->mem_grace += on ? 1 : -1;
 }
 
+/* The allocator's pointer is the environment (env_new): cheaper than the
+ * registry entry, which redis.call would otherwise read on every call. */
 rl_lua_env *rl_lua_env_get(lua_State *L)
 {
-    lua_pushlightuserdata(L, &env_key);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-    rl_lua_env *env = lua_touserdata(L, -1);
-    lua_pop(L, 1);
-    return env;
+    void *ud;
+    lua_getallocf(L, &ud);
+    return ud;
 }
 
 static void push_registry(lua_State *L, void *key)
