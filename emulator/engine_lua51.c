@@ -6,6 +6,7 @@
  * prototypes of nested functions that have not been instantiated, but the
  * dump holds them all, with their line info (Lua 5.1's ldump.c, never
  * stripped). */
+#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -25,6 +26,19 @@ lua_State *rl_engine_new_state(lua_Alloc alloc, void *ud, uint64_t seed)
 {
     (void)seed;
     return lua_newstate(alloc, ud);
+}
+
+void rl_engine_new_array(lua_State *L, int n)
+{
+    /* Lua 5.1's rehash gives the array part the largest power of two that
+     * is more than half full, for 1..n the next one at or above n. */
+    int size = 0;
+    if (n > 0) {
+        size = 1;
+        while (size < n && size <= INT_MAX / 2) size *= 2;
+        if (size < n) size = n;
+    }
+    lua_createtable(L, size, 0);
 }
 
 void rl_engine_prepare(lua_State *L)

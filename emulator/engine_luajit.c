@@ -260,6 +260,12 @@ static void build_scanner(lua_State *L)
     lua_rawset(L, LUA_REGISTRYINDEX);
 }
 
+void rl_engine_new_array(lua_State *L, int n)
+{
+    (void)n;
+    lua_newtable(L);
+}
+
 void rl_engine_prepare(lua_State *L)
 {
     build_scanner(L);

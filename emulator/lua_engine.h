@@ -26,6 +26,14 @@ extern const int rl_engine_hash_seeded;
  * line run for it to fall back on. PUC Lua keeps the caller's frame. */
 extern const int rl_engine_tail_call_drops_caller;
 
+/* Pushes a new table that will hold n values at 1..n, sized as lua_newtable
+ * followed by n lua_rawseti would leave it (Redis builds KEYS and ARGV so),
+ * so that a script sees the same table (its # border once it stores nils,
+ * its later growth) without paying for the resizes on the way. PUC Lua
+ * ends with an array part of the next power of two at or above n, which
+ * lua_createtable gives at once; LuaJIT keeps lua_newtable. */
+void rl_engine_new_array(lua_State *L, int n);
+
 /* Called once the standard libraries (base, table, string, math) are open
  * and before the sandbox is sealed: the place for engine-specific settings
  * and fix-ups. */

@@ -15,6 +15,7 @@
 #include "scripts.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <lauxlib.h>
 #include <stdio.h>
@@ -448,7 +449,7 @@ static void sha_from_arg(char out[RL_SHA1_HEX_SIZE], const rl_arg *a)
 
 static void push_string_array(lua_State *L, const rl_arg *v, long long n)
 {
-    lua_newtable(L);
+    rl_engine_new_array(L, n > INT_MAX ? INT_MAX : (int)n);
     for (long long j = 0; j < n; j++) {
         lua_pushlstring(L, v[j].ptr, v[j].len);
         lua_rawseti(L, -2, (int)(j + 1));
