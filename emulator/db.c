@@ -14,6 +14,7 @@ void rl_db_init(rl_db *db, int id)
     db->dict = NULL;
     db->next_seq = 1;
     db->order = (rl_order){0, 0};
+    db->scan_hint = NULL;
 }
 
 static void free_entry(rl_dbentry *e)
@@ -31,6 +32,7 @@ void rl_db_empty(rl_db *db)
         free_entry(e);
     }
     db->dict = NULL;
+    db->scan_hint = NULL;
 }
 
 long long rl_db_size(const rl_db *db)
@@ -51,6 +53,7 @@ int rl_db_entry_expired(const rl_emu *emu, const rl_dbentry *e)
 
 void rl_db_delete_entry(rl_db *db, rl_dbentry *e)
 {
+    if (db->scan_hint == e) db->scan_hint = NULL;
     HASH_DEL(db->dict, e);
     free_entry(e);
 }

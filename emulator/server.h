@@ -68,6 +68,10 @@ typedef struct rl_db {
     rl_dbentry *dict;  /* uthash head; insertion order (see rl_order) */
     uint64_t next_seq; /* insertion sequence, gives SCAN a stable cursor */
     rl_order order;
+    /* Where the last SCAN stopped (NULL when unknown, or once that entry is
+     * deleted), so a full iteration does not walk the list from its head on
+     * every call. */
+    rl_dbentry *scan_hint;
 } rl_db;
 
 /* --- Commands ---------------------------------------------------------------- */

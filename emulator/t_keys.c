@@ -317,7 +317,15 @@ void rl_cmd_scan(rl_client *c)
      * next call starts. */
     rl_db *db = rl_client_db(c);
     rl_db_apply_order(c->emu, db);
-    rl_dbentry *e = db->dict;
+    /* The list is sorted by position, so the walk to the cursor may start at
+     * the entry the last SCAN stopped at when that entry is not past the
+     * cursor and the one before it is before the cursor: a full iteration
+     * then costs O(keys) instead of O(keys^2). */
+    rl_dbentry *e = db->dict, *hint = db->scan_hint;
+    if (hint && rl_db_entry_pos(db, hint) <= cursor) {
+        const rl_dbentry *prev = hint->hh.prev;
+        if (!prev || rl_db_entry_pos(db, prev) < cursor) e = hint;
+    }
     while (e && rl_db_entry_pos(db, e) < cursor) e = e->hh.next;
     size_t cap = (size_t)(count < 1024 ? count : 1024), n = 0;
     rl_dbentry **batch = rl_malloc(cap * sizeof(*batch));
@@ -329,6 +337,7 @@ void rl_cmd_scan(rl_client *c)
         batch[n++] = e;
     }
     uint64_t next = e ? rl_db_entry_pos(db, e) : 0;
+    db->scan_hint = e;
 
     /* Filter as Redis does, in its order: the pattern, then the type (its
      * lookup deletes an expired key, which then reads as "none"), then expiry
@@ -450,6 +459,9 @@ void rl_cmd_swapdb(rl_client *c)
     rl_dbentry *dict = a->dict;
     uint64_t seq = a->next_seq;
     rl_order order = a->order;
+    rl_dbentry *hint = a->scan_hint;
+    a->scan_hint = b->scan_hint;
+    b->scan_hint = hint;
     a->dict = b->dict;
     a->next_seq = b->next_seq;
     a->order = b->order;

@@ -418,6 +418,56 @@ static void scan_should_return_stable_keys_once_under_concurrent_changes(void **
     rl_test_free_emu(emu);
 }
 
+/* SCAN resumes where the last call stopped (db->scan_hint); any other cursor,
+ * an earlier one or one whose entry was deleted, must give what a walk from
+ * the head gives. */
+static char *scan_reply(rl_emu *emu, const char *cursor)
+{
+    rl_reply *r = rl_emu_callv(emu, "SCAN", cursor, "COUNT", "10", NULL);
+    size_t len;
+    char *resp = rl_reply_to_resp(r, 2, &len);
+    rl_reply_free(r);
+    return resp;
+}
+
+static void scan_should_resume_from_any_cursor(void **state)
+{
+    (void)state;
+    rl_emu *emu = new_emu();
+    char key[16];
+    for (int i = 0; i < 100; i++) {
+        snprintf(key, sizeof(key), "k%d", i);
+        put(emu, 0, key, "v");
+    }
+    /* Cursors are insertion numbers: k0 is 1, so pages end at 11, 21, ... */
+    char *p1 = scan_reply(emu, "0"), *p2 = scan_reply(emu, "11"), *p3 = scan_reply(emu, "21");
+    assert_non_null(strstr(p1, "$2\r\n11\r\n"));
+    assert_non_null(strstr(p2, "$2\r\n21\r\n*10\r\n$3\r\nk10\r\n"));
+    /* Going back: the same pages again. */
+    char *again = scan_reply(emu, "11");
+    assert_string_equal(again, p2);
+    rl_free(again);
+    again = scan_reply(emu, "0");
+    assert_string_equal(again, p1);
+    rl_free(again);
+    /* The entry the last call stopped at (k10, cursor 11) is deleted: the
+     * page from 11 starts at k11 and ends one entry later. */
+    rl_db_delete(emu, &emu->db[0], "k10", 3);
+    again = scan_reply(emu, "11");
+    assert_non_null(strstr(again, "$2\r\n22\r\n*10\r\n$3\r\nk11\r\n"));
+    rl_free(again);
+    again = scan_reply(emu, "21");
+    assert_string_equal(again, p3);
+    rl_free(again);
+    /* FLUSHDB forgets the place. */
+    rl_assert_cmd(emu, "+OK\r\n", "flushdb");
+    rl_assert_cmd(emu, "*2\r\n$1\r\n0\r\n*0\r\n", "scan", "21");
+    rl_free(p1);
+    rl_free(p2);
+    rl_free(p3);
+    rl_test_free_emu(emu);
+}
+
 static void randomkey_should_be_deterministic_and_skip_expired(void **state)
 {
     (void)state;
@@ -684,6 +734,7 @@ int main(void)
         cmocka_unit_test(scan_should_filter_by_match_and_type),
         cmocka_unit_test(scan_should_return_expired_keys_for_type_none_like_redis),
         cmocka_unit_test(scan_should_return_stable_keys_once_under_concurrent_changes),
+        cmocka_unit_test(scan_should_resume_from_any_cursor),
         cmocka_unit_test(randomkey_should_be_deterministic_and_skip_expired),
         cmocka_unit_test(dbsize_and_flush_should_cover_the_right_databases),
         cmocka_unit_test(swapdb_should_check_indexes_and_swap_contents),
