@@ -419,6 +419,19 @@ rl_reply *rl_lua_to_reply(lua_State *L, int script_resp, int client_resp)
 
 #define ARGV_STACK 16
 
+/* A number argument as Redis writes it, "%.17g". An integral value of at
+ * most 2^53 in magnitude has at most 16 digits, which %.17g prints as the
+ * plain integer: written by hand, as snprintf was most of the cost of a
+ * call like ZADD key now member. -0 (which %.17g writes "-0"), fractions,
+ * larger values, infinities and NaN still go through snprintf. */
+static int number_arg(char *buf, size_t size, double d)
+{
+    if (d >= -9007199254740992.0 && d <= 9007199254740992.0 && d == (double)(long long)d &&
+        !(d == 0 && signbit(d)))
+        return rl_ll2string(buf, size, (long long)d);
+    return snprintf(buf, size, "%.17g", d);
+}
+
 /* Turns the call's arguments into argv (strings as they are, numbers as
  * "%.17g"; the strings stay on the Lua stack, which keeps them alive).
  * Returns argc, or -1 with the error table pushed. *argv is argv_stack or
@@ -435,7 +448,7 @@ static int lua_args_to_argv(lua_State *L, rl_arg *argv_stack, rl_arg **argv)
         int t = lua_type(L, j);
         if (t == LUA_TNUMBER) {
             char buf[64];
-            int n = snprintf(buf, sizeof(buf), "%.17g", (double)lua_tonumber(L, j));
+            int n = number_arg(buf, sizeof(buf), (double)lua_tonumber(L, j));
             lua_pushlstring(L, buf, (size_t)n);
             lua_replace(L, j);
         } else if (t != LUA_TSTRING) {
