@@ -250,9 +250,32 @@ static rl_reply *to_reply(lua_State *L, int sresp, int cresp);
 /* The table on top (left there) as a reply: err, ok, double, big_number,
  * verbatim_string, map, set fields in that order (raw gets), else an array
  * cut at the first nil. */
+/* At most this many entries of a table are looked at for a string key. */
+#define PLAIN_ARRAY_SCAN 8
+
+/* 1 when the table on top has at most PLAIN_ARRAY_SCAN entries and none
+ * with a string key: then none of table_to_reply's fields can be there,
+ * and the lookups of their seven names (each an interning of the name)
+ * can be skipped. lua_next is raw, as the rawgets are. */
+static int plain_small_array(lua_State *L)
+{
+    int n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) == LUA_TSTRING || ++n > PLAIN_ARRAY_SCAN) {
+            lua_pop(L, 1);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static rl_reply *table_to_reply(lua_State *L, int sresp, int cresp)
 {
     rl_reply *r;
+
+    if (plain_small_array(L)) goto array;
 
     lua_pushstring(L, "err");
     lua_rawget(L, -2);
@@ -353,6 +376,7 @@ static rl_reply *table_to_reply(lua_State *L, int sresp, int cresp)
     }
     lua_pop(L, 1);
 
+array:
     r = rl_reply_new(RL_REPLY_ARRAY);
     for (int j = 1;; j++) {
         lua_pushnumber(L, j);
