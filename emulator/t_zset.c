@@ -700,6 +700,9 @@ static void reply_member(rl_client *c, const zs_node *n)
  * after an embedded NUL is ignored, and only NaN or trailing bytes fail. */
 static int parse_score_bound(const rl_arg *a, double *v, int *ex)
 {
+    /* A plain integer, the usual bound, reads the same without the copy. */
+    *ex = a->len && a->ptr[0] == '(';
+    if (rl_small_int2d(a->ptr + *ex, a->len - (size_t)*ex, v)) return 1;
     char *s = rl_memdup(a->ptr, a->len);
     char *p = s, *end;
     *ex = 0;

@@ -88,8 +88,28 @@ int rl_ll2string(char *buf, size_t size, long long v)
     return (int)n;
 }
 
+int rl_small_int2d(const char *s, size_t len, double *value)
+{
+    size_t i = len && s[0] == '-' ? 1 : 0;
+    if (len == i || len - i > 15) return 0;
+    unsigned long long u = 0;
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9') return 0;
+        u = u * 10 + (unsigned long long)(s[i] - '0');
+    }
+    /* "-0" is -0.0, as strtod reads it. */
+    *value = s[0] == '-' ? -(double)u : (double)u;
+    return 1;
+}
+
 int rl_string2d(const char *s, size_t len, double *value)
 {
+    /* Most scores and increments are small integers: no copy, no strtod. */
+    double small;
+    if (rl_small_int2d(s, len, &small)) {
+        if (value) *value = small;
+        return 1;
+    }
     char buf[RL_MAX_LONG_DOUBLE_CHARS];
     char *eptr;
     if (len == 0 || len >= sizeof(buf)) return 0;

@@ -17,6 +17,11 @@ int rl_string2l(const char *s, size_t len, long *value);
 int rl_ll2string(char *buf, size_t size, long long v);
 /* strtod over the whole string: no leading space, no NaN, no overflow. */
 int rl_string2d(const char *s, size_t len, double *value);
+/* 1 with *value set when s is an optional '-' and 1 to 15 decimal digits:
+ * the double strtod gives such text, found without it (exact, since every
+ * integer below 2^53 is a double). 0 for any other text, which the caller
+ * then reads with strtod as before. */
+int rl_small_int2d(const char *s, size_t len, double *value);
 /* strtold likewise (Redis's string2ld). */
 int rl_string2ld(const char *s, size_t len, long double *value);
 

@@ -5,6 +5,7 @@
 #include <limits.h>
 
 #include <math.h>
+#include <stdlib.h>
 
 #include "util.h"
 
@@ -89,6 +90,34 @@ static void d2string_should_use_17_significant_digits(void **state)
     assert_string_equal(buf, "-inf");
 }
 
+static void small_int2d_should_match_strtod_or_decline(void **state)
+{
+    (void)state;
+    /* Redis reads these with strtod: the fast path must give its double. */
+    static const char *const ok[] = {"0", "-0", "7", "007", "-42", "1700000000000",
+                                     "999999999999999", "-999999999999999"};
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        double d = 1234.5;
+        assert_true(rl_small_int2d(ok[i], strlen(ok[i]), &d));
+        double want = strtod(ok[i], NULL);
+        assert_true(d == want);
+        assert_int_equal(signbit(d) != 0, signbit(want) != 0);
+    }
+    /* Anything else is left to strtod. */
+    static const char *const no[] = {"", "-", "+5", " 1", "1 ", "1.0", "1e3", "0x10",
+                                     "1000000000000000", "--1", "inf"};
+    for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+        double d = 0;
+        assert_false(rl_small_int2d(no[i], strlen(no[i]), &d));
+    }
+    double d = 0;
+    assert_false(rl_small_int2d("1\0", 2, &d));
+    assert_true(rl_string2d("-0", 2, &d));
+    assert_true(d == 0 && signbit(d));
+    assert_true(rl_string2d("12", 2, &d));
+    assert_true(d == 12.0);
+}
+
 static void string2d_should_reject_spaces_nan_and_overflow(void **state)
 {
     (void)state;
@@ -138,6 +167,7 @@ int main(void)
         cmocka_unit_test(ll2string_should_write_decimal_and_refuse_small_buffers),
         cmocka_unit_test(ld2string_should_format_like_incrbyfloat),
         cmocka_unit_test(d2string_should_use_17_significant_digits),
+        cmocka_unit_test(small_int2d_should_match_strtod_or_decline),
         cmocka_unit_test(string2d_should_reject_spaces_nan_and_overflow),
         cmocka_unit_test(stringmatchlen_should_follow_redis_globs),
     };
