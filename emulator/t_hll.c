@@ -153,6 +153,18 @@ static void put_xzero(uint8_t *p, long len)
     p[1] = (uint8_t)((len - 1) & 0xff);
 }
 
+/* Writes a run of len zero registers with the shorter opcode that holds it
+ * and returns the byte after it. */
+static uint8_t *put_zeros(uint8_t *p, long len)
+{
+    if (len > SPARSE_ZERO_MAX_LEN) {
+        put_xzero(p, len);
+        return p + 2;
+    }
+    put_zero(p, len);
+    return p + 1;
+}
+
 static uint8_t *hll_bytes(rl_str *s)
 {
     return (uint8_t *)s->buf;
@@ -331,27 +343,9 @@ static int sparse_set(rl_str *s, long index, int count)
     uint8_t seq[5], *n = seq;
     long last = first + span - 1;
     if (is_zero || is_xzero) {
-        if (index != first) {
-            long len = index - first;
-            if (len > SPARSE_ZERO_MAX_LEN) {
-                put_xzero(n, len);
-                n += 2;
-            } else {
-                put_zero(n, len);
-                n++;
-            }
-        }
+        if (index != first) n = put_zeros(n, index - first);
         put_val(n++, count, 1);
-        if (index != last) {
-            long len = last - index;
-            if (len > SPARSE_ZERO_MAX_LEN) {
-                put_xzero(n, len);
-                n += 2;
-            } else {
-                put_zero(n, len);
-                n++;
-            }
-        }
+        if (index != last) n = put_zeros(n, last - index);
     } else {
         int curval = val_value(p);
         if (index != first) put_val(n++, curval, index - first);
