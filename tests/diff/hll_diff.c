@@ -31,32 +31,11 @@
 #include <string.h>
 
 #include "backend.h"
+#include "diff_rand.h"
 #include "diff_server.h"
 #include "mem.h"
 #include "redlua.h"
 #include "reply.h"
-
-/* --- Random numbers (splitmix64) ------------------------------------------ */
-
-static uint64_t rnd_state;
-
-static uint64_t rnd(void)
-{
-    uint64_t z = (rnd_state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static unsigned rn(unsigned n)
-{
-    return (unsigned)(rnd() % n);
-}
-
-static int chance(unsigned pct)
-{
-    return rn(100) < pct;
-}
 
 /* --- Commands ------------------------------------------------------------------ */
 
