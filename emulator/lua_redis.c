@@ -2,7 +2,9 @@
  *
  * Tables are built with the same sequence of lua_newtable/lua_settable calls
  * as Redis's script_lua.c, so that on PUC Lua their pairs() order (which
- * depends on the insertion history) is Redis's too.
+ * depends on the insertion history) is Redis's too. A table that gets one
+ * field is made with lua_createtable(L, 0, 1): the one-node hash part that
+ * Redis's first lua_settable grows it to, without the resize.
  *
  * Memory discipline at the Lua boundary: the argv array and the reply tree
  * of redis.call are freed before lua_error is called (lua_error longjmps).
@@ -44,7 +46,7 @@
 
 void rl_lua_push_error_table(lua_State *L, const char *text)
 {
-    lua_newtable(L);
+    lua_createtable(L, 0, 1);
     lua_pushstring(L, "err");
     lua_pushstring(L, text);
     lua_settable(L, -3);
@@ -64,7 +66,7 @@ static void push_error_code_msg(lua_State *L, const char *code, size_t codelen, 
         len--;
     }
     while (len && is_crlf(msg[len - 1])) len--;
-    lua_newtable(L);
+    lua_createtable(L, 0, 1);
     lua_pushstring(L, "err");
     lua_pushlstring(L, code, codelen);
     lua_pushlstring(L, " ", 1);
@@ -102,7 +104,7 @@ static int push_reply(lua_State *L, const rl_reply *r, int resp)
     if (!lua_checkstack(L, 5)) return 0;
     switch (r->type) {
     case RL_REPLY_STATUS:
-        lua_newtable(L);
+        lua_createtable(L, 0, 1);
         lua_pushstring(L, "ok");
         lua_pushlstring(L, r->str, r->len);
         lua_settable(L, -3);
