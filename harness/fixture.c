@@ -1116,6 +1116,68 @@ static int parse_scripts(fctx *c, const rl_json *v)
     return 0;
 }
 
+/* Checks that a library's first line is "#!lua" and names it, as FUNCTION
+ * LOAD will ask; the name goes to *name (rl_malloc'd). Redis reads the
+ * metadata line as space-separated arguments after "#!<engine>". */
+static int library_name(const rl_loaded_script *code, char **name, char *msg, size_t msglen)
+{
+    const char *t = code->text, *nl = memchr(t, '\n', code->len);
+    size_t n = nl ? (size_t)(nl - t) : code->len;
+    if (n < 5 || memcmp(t, "#!lua", 5) != 0 || (n > 5 && t[5] != ' ')) {
+        snprintf(msg, msglen, "%s:1:1: not a function library: the first line must be "
+                              "\"#!lua name=<library>\"", code->file);
+        return -1;
+    }
+    size_t i = 5;
+    while (i < n) {
+        while (i < n && t[i] == ' ')
+            i++;
+        size_t s0 = i;
+        while (i < n && t[i] != ' ')
+            i++;
+        if (i - s0 > 5 && memcmp(t + s0, "name=", 5) == 0) {
+            *name = rl_memdup(t + s0 + 5, i - s0 - 5);
+            return 0;
+        }
+    }
+    snprintf(msg, msglen, "%s:1:1: not a function library: its \"#!lua\" line has no "
+                          "\"name=<library>\"", code->file);
+    return -1;
+}
+
+/* "functions": library files loaded with FUNCTION LOAD before every case,
+ * relative to the fixture file (an extension, see docs/fixture-format.md). */
+static int parse_functions(fctx *c, const rl_json *v)
+{
+    if (v->type != RL_JSON_ARRAY)
+        return ferr(c, v, "\"functions\" must be an array of library files, not %s",
+                    json_type_name(v));
+    rl_fixture *f = c->f;
+    f->functions = rl_calloc(v->count ? v->count : 1, sizeof(rl_function_lib));
+    for (size_t i = 0; i < v->count; i++) {
+        const rl_json *s = v->items[i];
+        rl_function_lib *lib = &f->functions[f->nfunctions];
+        if (s->type != RL_JSON_STRING || s->len == 0 || memchr(s->str, '\0', s->len) != NULL)
+            return ferr(c, s, "a \"functions\" entry must be a library file name (a non-empty "
+                              "string), not %s", json_type_name(s));
+        char *path = resolve_path(c->path, s->str);
+        char msg[1024];
+        rl_loader_opts opts = {(const char *const *)c->include_dirs, c->ninclude_dirs};
+        int rc = rl_loader_load_script(path, &opts, &lib->code, msg, sizeof(msg));
+        rl_free(path);
+        f->nfunctions++;
+        if (rc != 0 || library_name(&lib->code, &lib->name, msg, sizeof(msg)) != 0)
+            return ferr(c, s, "function library: %s", msg);
+        lib->line = s->line;
+        lib->col = s->col;
+        for (size_t j = 0; j + 1 < f->nfunctions; j++)
+            if (strcmp(f->functions[j].name, lib->name) == 0)
+                return ferr(c, s, "function library: %s names library \"%s\", as %s does",
+                            lib->code.file, lib->name, f->functions[j].code.file);
+    }
+    return 0;
+}
+
 /* "include": directories searched for %include / --- @include files,
  * relative to the fixture file (an extension, see docs/fixture-format.md). */
 static int parse_include(fctx *c, const rl_json *v)
@@ -1148,13 +1210,14 @@ static int parse_fixture(fctx *c, const rl_json *root)
 {
     static const char *const allowed[] = {"redlua",     "name",          "include",   "scripts",
                                           "cases",      "timeout_ms",    "lua_memory_mb",
-                                          "maxmemory",  "busy_threshold_ms", NULL};
+                                          "maxmemory",  "busy_threshold_ms", "functions",
+                                          NULL};
     rl_fixture *f = c->f;
     if (root->type != RL_JSON_OBJECT)
         return ferr(c, root, "a fixture must be a JSON object, not %s", json_type_name(root));
     if (check_fields(c, root, "top-level", allowed,
                      "redlua, name, include, scripts, cases, timeout_ms, lua_memory_mb, "
-                     "maxmemory, busy_threshold_ms") != 0)
+                     "maxmemory, busy_threshold_ms, functions") != 0)
         return -1;
     int64_t file_limits[RL_CASE_LIMITS];
     if (parse_limits(c, root, file_limits) != 0)
@@ -1180,6 +1243,9 @@ static int parse_fixture(fctx *c, const rl_json *root)
     add_extra_dirs(c);
     const rl_json *scripts = rl_json_get(root, "scripts");
     if (scripts != NULL && parse_scripts(c, scripts) != 0)
+        return -1;
+    const rl_json *functions = rl_json_get(root, "functions");
+    if (functions != NULL && parse_functions(c, functions) != 0)
         return -1;
     const rl_json *cases = rl_json_get(root, "cases");
     if (cases == NULL)
@@ -1283,6 +1349,11 @@ void rl_fixture_free(rl_fixture *f)
         rl_loader_clear(&f->scripts[i].code);
     }
     rl_free(f->scripts);
+    for (size_t i = 0; i < f->nfunctions; i++) {
+        rl_free(f->functions[i].name);
+        rl_loader_clear(&f->functions[i].code);
+    }
+    rl_free(f->functions);
     rl_json_free(f->root);
     rl_free(f->name);
     rl_free(f->path);

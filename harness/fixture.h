@@ -98,6 +98,14 @@ typedef struct rl_script {
     rl_loaded_script code;  /* text is what Redis would be sent; file is NULL if inline */
 } rl_script;
 
+/* A "functions" library file (docs/fixture-format.md, "Extension: function
+ * libraries"): loaded with FUNCTION LOAD before every case. */
+typedef struct rl_function_lib {
+    char *name;             /* the library name, from "#!lua name=..." */
+    int line, col;          /* position of its path in the fixture */
+    rl_loaded_script code;  /* text is what FUNCTION LOAD is sent; file is the path */
+} rl_function_lib;
+
 typedef struct rl_step rl_step;
 
 struct rl_step {
@@ -154,6 +162,8 @@ struct rl_fixture {
     rl_script *scripts;
     size_t ncases;
     rl_case *cases;
+    size_t nfunctions;       /* "functions", in the order given */
+    rl_function_lib *functions;
 };
 
 #endif

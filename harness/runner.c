@@ -207,6 +207,90 @@ static void put_location(rl_buf *m, const rl_reply *reply, const rl_script *sc)
     rl_buf_free(&loc);
 }
 
+/* Redis compiles a library as "@user_function", from the newline that ends
+ * its "#!lua" line, so "user_function:N" is line N of the text FUNCTION LOAD
+ * was sent: mapped here to the library file and line. */
+static void put_function_location(rl_buf *m, const rl_reply *reply, const rl_function_lib *lib)
+{
+    static const char tag[] = "user_function:";
+    const size_t taglen = sizeof(tag) - 1;
+    if (lib == NULL || reply->type != RL_REPLY_ERROR)
+        return;
+    for (size_t i = 0; i + taglen < reply->len; i++) {
+        if (memcmp(reply->str + i, tag, taglen) != 0)
+            continue;
+        int line = 0;
+        size_t j = i + taglen;
+        while (j < reply->len && reply->str[j] >= '0' && reply->str[j] <= '9' && line < 1000000)
+            line = line * 10 + (reply->str[j++] - '0');
+        const char *file, *src;
+        int fline;
+        size_t srclen;
+        if (j == i + taglen ||
+            rl_srcmap_lookup(&lib->code, line, &file, &fline, &src, &srclen) != 0)
+            return;
+        rl_buf_printf(m, "  at:             %s:%d", file, fline);
+        if (src != NULL) {
+            while (srclen > 0 && (*src == ' ' || *src == '\t')) {
+                src++;
+                srclen--;
+            }
+            while (srclen > 0 && (src[srclen - 1] == ' ' || src[srclen - 1] == '\t' ||
+                                  src[srclen - 1] == '\r'))
+                srclen--;
+            rl_buf_puts(m, ": ");
+            rl_buf_put(m, src, srclen);
+        }
+        rl_buf_puts(m, "\n");
+        return;
+    }
+}
+
+/* The library that registers the function an fcall step names: the only
+ * library, else the first whose text quotes the name (as register_function
+ * is given it). NULL if none does. */
+static const rl_function_lib *function_library(const rl_fixture *f, const rl_step *st)
+{
+    if (f->nfunctions == 1)
+        return &f->functions[0];
+    for (size_t i = 0; i < f->nfunctions; i++) {
+        const rl_loaded_script *code = &f->functions[i].code;
+        for (size_t j = 1; j + st->function_len + 1 < code->len; j++) {
+            char q = code->text[j - 1];
+            if ((q == '\'' || q == '"') && code->text[j + st->function_len] == q &&
+                memcmp(code->text + j, st->function, st->function_len) == 0)
+                return &f->functions[i];
+        }
+    }
+    return NULL;
+}
+
+/* Replaces every "from" in text by "to" (same-purpose chunk tags). */
+static void replace_tag(rl_buf *out, const char *text, const char *from, const char *to)
+{
+    size_t flen = strlen(from);
+    const char *p = text, *hit;
+    while ((hit = strstr(p, from)) != NULL) {
+        rl_buf_put(out, p, (size_t)(hit - p));
+        rl_buf_puts(out, to);
+        p = hit + flen;
+    }
+    rl_buf_puts(out, p);
+}
+
+/* A function's traceback, its "user_function:N" frames mapped to the library
+ * file, as a script's are: srcmap maps chunk lines named "user_script:N",
+ * so the tag is swapped for it, and back where a line maps nowhere. */
+static void put_function_traceback(rl_buf *m, const rl_function_lib *lib, const char *tb)
+{
+    rl_buf as_script = {0}, mapped = {0};
+    replace_tag(&as_script, tb, "user_function:", "user_script:");
+    rl_srcmap_traceback(&lib->code, as_script.p, "    ", &mapped);
+    replace_tag(m, mapped.p, "user_script:", "user_function:");
+    rl_buf_free(&as_script);
+    rl_buf_free(&mapped);
+}
+
 static void describe_failure(run *r, size_t idx, const rl_reply *reply, int from_load,
                              const char *tb, const char *log)
 {
@@ -242,6 +326,8 @@ static void describe_failure(run *r, size_t idx, const rl_reply *reply, int from
     if (from_load)
         rl_buf_puts(m, "  (the error is SCRIPT LOAD's: the script did not load)\n");
     put_location(m, reply, sc);
+    if (st->kind == RL_STEP_FCALL)
+        put_function_location(m, reply, function_library(r->f, st));
     /* The time limit's error, whatever the expectation: say what stopped it. */
     size_t tlen = strcspn(RL_ERRF_SCRIPT_TIMEOUT, "%");
     if (reply->type == RL_REPLY_ERROR && reply->len >= tlen &&
@@ -252,7 +338,12 @@ static void describe_failure(run *r, size_t idx, const rl_reply *reply, int from
     if (reply->type == RL_REPLY_ERROR && tb != NULL && tb[0] != '\0') {
         static const rl_loaded_script no_script;
         rl_buf_puts(m, "  traceback (most recent call last):\n");
-        rl_srcmap_traceback(sc != NULL ? &sc->code : &no_script, tb, "    ", m);
+        const rl_function_lib *lib =
+            st->kind == RL_STEP_FCALL ? function_library(r->f, st) : NULL;
+        if (lib != NULL)
+            put_function_traceback(m, lib, tb);
+        else
+            rl_srcmap_traceback(sc != NULL ? &sc->code : &no_script, tb, "    ", m);
     }
     if (log != NULL && log[0] != '\0')
         put_block(m, "redis.log", log);
@@ -543,6 +634,35 @@ static int run_step(run *r, size_t idx, char **shas)
         rl_reply_free(reply);
     }
     return ok;
+}
+
+/* Loads the fixture's "functions" libraries, in order, as a client would:
+ * FUNCTION LOAD with the library's text. A library Redis refuses fails the
+ * case with Redis's error and the library file. 1, 0 or -1 as run_step. */
+static int load_functions(run *r)
+{
+    for (size_t i = 0; i < r->f->nfunctions; i++) {
+        const rl_function_lib *lib = &r->f->functions[i];
+        const char *argv[3] = {"FUNCTION", "LOAD", lib->code.text};
+        size_t argvlen[3] = {8, 4, lib->code.len};
+        rl_reply *reply = send_cmd(r, -1, 3, argv, argvlen);
+        if (reply == NULL)
+            return -1;
+        int ok = reply->type != RL_REPLY_ERROR;
+        if (!ok) {
+            record_failure(r, 0, lib->line);
+            rl_buf_printf(&r->msg, "functions (%s:%d): FUNCTION LOAD of %s failed\n", r->f->path,
+                          lib->line, lib->code.file);
+            rl_buf_puts(&r->msg, "  actual error:   ");
+            rl_report_string(&r->msg, reply->str, reply->len);
+            rl_buf_puts(&r->msg, "\n");
+            put_function_location(&r->msg, reply, lib);
+        }
+        rl_reply_free(reply);
+        if (!ok)
+            return 0;
+    }
+    return 1;
 }
 
 /* --- Keyspace check -------------------------------------------------------- */
@@ -1043,6 +1163,8 @@ int rl_run_case_capture(rl_backend *b, const rl_fixture *f, size_t case_index,
             result = -1;
         }
     }
+    if (result == 1)
+        result = load_functions(&r);
     char **shas = rl_calloc(f->nscripts ? f->nscripts : 1, sizeof(char *));
     /* keep_going runs on past failing steps (never past a backend failure),
      * so a capture sees every step's reply. */

@@ -458,6 +458,63 @@ static void fixture_should_resolve_script_paths_relative_to_the_fixture(void **s
     assert_int_equal(rl_mem_used(), 0);
 }
 
+static void fixture_should_read_function_library_files(void **state)
+{
+    (void)state;
+    write_file("a.lua", "#!lua name=alpha\nredis.register_function('a', function() return 1 end)\n");
+    write_file("b.lua", "#!lua  engine=x name=beta other\n");
+    rl_fixture *f =
+        load_ok("{\"redlua\": 1, \"functions\": [\"a.lua\", \"b.lua\"], \"cases\": []}");
+    assert_int_equal(f->nfunctions, 2);
+    assert_string_equal(f->functions[0].name, "alpha");
+    assert_string_equal(f->functions[1].name, "beta");
+    assert_int_equal(f->functions[1].line, 1);
+    assert_int_equal(f->functions[1].col, 38);
+    /* A file without directives is sent byte for byte. */
+    assert_int_equal(f->functions[0].code.len, 71);
+    assert_memory_equal(f->functions[0].code.text, "#!lua name=alpha\n", 17);
+    rl_fixture_free(f);
+    assert_int_equal(rl_mem_used(), 0);
+}
+
+static void fixture_should_reject_malformed_function_libraries(void **state)
+{
+    (void)state;
+    write_file("a.lua", "#!lua name=alpha\n");
+    write_file("a2.lua", "#!lua name=alpha\n");
+    write_file("plain.lua", "return 1\n");
+    write_file("noname.lua", "#!lua engine=lua\n");
+    write_file("other.lua", "#!luajit name=x\n");
+    assert_load_error("{\"redlua\": 1,\n \"functions\": \"a.lua\", \"cases\": []}",
+                      "2:15: \"functions\" must be an array of library files, not a string");
+    assert_load_error("{\"redlua\": 1, \"functions\": [\"a.lua\",\n 7], \"cases\": []}",
+                      "2:2: a \"functions\" entry must be a library file name");
+    assert_load_error("{\"redlua\": 1, \"functions\": [\"\"], \"cases\": []}",
+                      "1:29: a \"functions\" entry must be a library file name");
+    assert_load_error("{\"redlua\": 1, \"functions\": [\"no/such.lua\"], \"cases\": []}",
+                      "1:29: function library: cannot open ");
+    char want[256];
+    snprintf(want, sizeof(want), "1:29: function library: %s/plain.lua:1:1: not a function "
+                                 "library: the first line must be \"#!lua name=<library>\"",
+             tmpdir);
+    assert_load_error("{\"redlua\": 1, \"functions\": [\"plain.lua\"], \"cases\": []}", want);
+    snprintf(want, sizeof(want), "1:29: function library: %s/other.lua:1:1: not a function "
+                                 "library", tmpdir);
+    assert_load_error("{\"redlua\": 1, \"functions\": [\"other.lua\"], \"cases\": []}", want);
+    snprintf(want, sizeof(want), "1:29: function library: %s/noname.lua:1:1: not a function "
+                                 "library: its \"#!lua\" line has no \"name=<library>\"",
+             tmpdir);
+    assert_load_error("{\"redlua\": 1, \"functions\": [\"noname.lua\"], \"cases\": []}", want);
+    snprintf(want, sizeof(want), "1:38: function library: %s/a2.lua names library \"alpha\", "
+                                 "as %s/a.lua does", tmpdir, tmpdir);
+    assert_load_error("{\"redlua\": 1, \"functions\": [\"a.lua\", \"a2.lua\"], \"cases\": []}",
+                      want);
+    /* Per case it is not a field. */
+    assert_load_error("{\"redlua\": 1, \"cases\": [{\"name\": \"c\", \"steps\": [],\n"
+                      " \"functions\": []}]}",
+                      "2:2: unknown case field \"functions\"");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -477,6 +534,8 @@ int main(void)
         cmocka_unit_test(fixture_should_check_keyspace_entries),
         cmocka_unit_test(fixture_should_report_missing_script_files_at_their_path),
         cmocka_unit_test(fixture_should_resolve_script_paths_relative_to_the_fixture),
+        cmocka_unit_test(fixture_should_read_function_library_files),
+        cmocka_unit_test(fixture_should_reject_malformed_function_libraries),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }
