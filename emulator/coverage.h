@@ -1,7 +1,8 @@
 /* Line coverage of EVAL scripts (rl_emu_set_coverage, redlua.h).
  *
- * While coverage is on, every script compiled by EVAL or SCRIPT LOAD gets a
- * record, keyed by its SHA1: the lines of its body that hold code and, per
+ * While coverage is on, every script compiled by EVAL or SCRIPT LOAD (and
+ * every library FUNCTION LOAD compiles, functions.c) gets a record, keyed by
+ * its SHA1: the lines of its body that hold code and, per
  * line, how many of its runs ran that line; and the functions it defines,
  * by the line their definition starts on, with how many runs called each. Which lines hold code
  * is read from the compiled bytecode (rl_engine_code_lines): a line holds

@@ -35,11 +35,13 @@
 #include <time.h>
 
 #include "commands.h"
+#include "coverage.h"
 #include "errors.h"
 #include "lua_env.h"
 #include "lua_redis.h"
 #include "mem.h"
 #include "scripts.h"
+#include "sha1.h"
 #include "util.h"
 
 #define ENGINE_NAME "LUA"
@@ -66,6 +68,7 @@ typedef struct fn_function {
     size_t desc_len;
     int flags; /* RL_SCRIPT_FLAG_* */
     int ref;   /* the callback, in the Lua registry */
+    rl_cov_chunk *cov; /* its library's coverage record, or NULL (coverage off) */
 } fn_function;
 
 typedef struct fn_library {
@@ -92,6 +95,7 @@ typedef struct rl_functions {
 typedef struct load_ctx {
     fn_library *lib;
     uint64_t start_ns;
+    rl_cov_chunk *cov; /* the library's coverage record, or NULL (coverage off) */
 } load_ctx;
 
 /* --- Libraries ------------------------------------------------------------- */
@@ -528,11 +532,21 @@ static uint64_t monotonic_ns(void)
 }
 
 /* The count hook of a library's code (luaEngineLoadHook): past the time
- * limit, it raises on every line from then on. */
+ * limit, it raises on every line from then on. Under coverage it also gets
+ * line and call events, counted for the library's own code as a script
+ * run's are (lua_env.c, run_hook). */
 static void load_hook(lua_State *L, lua_Debug *ar)
 {
-    (void)ar;
     load_ctx *ctx = get_load_ctx(L);
+    if (ctx && ctx->cov && (ar->event == LUA_HOOKLINE || ar->event == LUA_HOOKCALL) &&
+        lua_getinfo(L, "S", ar) && strcmp(ar->source, RL_LUA_FUNCTION_CHUNK_SOURCE) == 0) {
+        if (ar->event == LUA_HOOKCALL) {
+            if (ar->linedefined > 0) rl_cov_call(ctx->cov, ar->linedefined);
+            return;
+        }
+        rl_cov_hit(ctx->cov, ar->currentline);
+    }
+    if (ar->event == LUA_HOOKCALL) return;
     if (!ctx || (monotonic_ns() - ctx->start_ns) / 1000000ULL <= LOAD_TIMEOUT_MS) return;
     lua_sethook(L, load_hook, LUA_MASKLINE, 0);
     raise_error(L, RL_ERR_FN_LOAD_TIMEOUT);
@@ -552,10 +566,25 @@ static char *run_library_code(rl_functions *f, fn_library *lib, const char *body
         err = error_text(RL_ERRF_FN_COMPILE, lua_tostring(L, -1));
         lua_pop(L, 1);
     } else {
-        load_ctx ctx = {lib, monotonic_ns()};
+        /* Coverage records a library by the SHA1 of its whole code, the
+         * text FUNCTION LOAD was sent: its chunk starts at the newline that
+         * ends the metadata line, so chunk line N is line N of that text.
+         * The load's run of the code is a run: its top-level lines count. */
+        rl_cov_chunk *cov = NULL;
+        if (f->env->emu->coverage_on) {
+            char sha[RL_SHA1_HEX_SIZE];
+            rl_sha1_hex(sha, lib->code, lib->code_len);
+            cov = rl_cov_register(f->env->emu, sha, lib->code, lib->code_len, L);
+        }
+        load_ctx ctx = {lib, monotonic_ns(), cov};
         set_load_ctx(L, &ctx);
-        lua_sethook(L, load_hook, LUA_MASKCOUNT, LOAD_HOOK_COUNT);
-        if (lua_pcall(L, 0, 0, 0)) {
+        if (cov) rl_cov_begin_run(cov);
+        lua_sethook(L, load_hook, LUA_MASKCOUNT | (cov ? LUA_MASKLINE | LUA_MASKCALL : 0),
+                    LOAD_HOOK_COUNT);
+        int load_failed = lua_pcall(L, 0, 0, 0);
+        for (size_t i = 0; !load_failed && i < lib->nfunctions; i++)
+            lib->functions[i].cov = cov;
+        if (load_failed) {
             /* A string gets the code ERR; an error table brings its own. */
             const char *msg = NULL;
             if (lua_istable(L, -1)) {
@@ -708,7 +737,7 @@ static void fcall_generic(rl_client *c, int ro)
     rl_lua_env_push_error_handler(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, fn->ref);
     rl_script_run(c, f->env, f->client, fn->name, ro || no_writes, numkeys, 1,
-                  (fn->flags & RL_SCRIPT_FLAG_ALLOW_OOM) != 0, fn->flags);
+                  (fn->flags & RL_SCRIPT_FLAG_ALLOW_OOM) != 0, fn->flags, fn->cov);
 }
 
 void rl_cmd_fcall(rl_client *c)

@@ -230,15 +230,18 @@ void rl_emu_set_cluster_audit(rl_emu *emu, int on);
  * Valid until the next call. */
 size_t rl_emu_last_cluster_issues(const rl_emu *emu, const rl_cluster_issue **issues);
 
-/* Line coverage of EVAL scripts (redlua-test --coverage); off by default,
- * and then it costs nothing: no hook is installed for it. While it is on,
- * every script EVAL or SCRIPT LOAD compiles gets a record of the lines of
- * its body that hold code, and its runs count the line events of the
- * script's own code (the functions it defines included) per line, and the
- * calls of the functions it defines; on
+/* Line coverage of EVAL scripts and FUNCTION libraries (redlua-test
+ * --coverage); off by default, and then it costs nothing: no hook is
+ * installed for it. While it is on, every script EVAL or SCRIPT LOAD
+ * compiles gets a record of the lines of its body that hold code, and its
+ * runs count the line events of the script's own code (the functions it
+ * defines included) per line, and the calls of the functions it defines; on
  * LuaJIT, runs then use the interpreter (line hooks do not fire in compiled
- * code). FUNCTION libraries are not recorded. Records are freed with the
- * emulator; they survive SCRIPT FLUSH. */
+ * code). A library FUNCTION LOAD compiles gets a record too, its body the
+ * whole code sent (metadata line included, sha its SHA1): the load's run of
+ * its top-level code and each FCALL of its functions are its runs (the
+ * load's run is not forced into LuaJIT's interpreter). Records are freed
+ * with the emulator; they survive SCRIPT FLUSH and FUNCTION FLUSH. */
 void rl_emu_set_coverage(rl_emu *emu, int on);
 
 /* One script's record. Arrays are indexed by line, 1 to nlines (the lines of

@@ -523,7 +523,8 @@ uint64_t *rl_script_rand48(rl_emu *emu)
 }
 
 void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *name, int readonly,
-                   long long numkeys, int keys_as_arguments, int allow_oom, int script_flags)
+                   long long numkeys, int keys_as_arguments, int allow_oom, int script_flags,
+                   struct rl_cov_chunk *fn_cov)
 {
     rl_scripting *s = get_scripting(c->emu);
     lua_State *L = env->L;
@@ -540,8 +541,10 @@ void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *nam
     run.timeout_ms = c->emu->script_timeout_ms;
     run.is_function = keys_as_arguments;
     run.name = name;
-    /* Coverage records EVAL scripts only (name is their SHA1). */
-    run.cov = keys_as_arguments ? NULL : rl_cov_find(c->emu, name);
+    /* An EVAL script's record is found by its SHA1 (name); a function's is
+     * its library's, given. */
+    run.cov = keys_as_arguments ? (c->emu->coverage_on ? fn_cov : NULL)
+                                : rl_cov_find(c->emu, name);
     rl_cluster_script_begin(&run, c->argv + 3, numkeys, script_flags);
 
     rl_lua_env_begin_run(env, &run);
@@ -642,7 +645,7 @@ static void eval_generic(rl_client *c, int evalsha, int ro)
 
     int readonly = ro || (!compat && (e->flags & RL_SCRIPT_FLAG_NO_WRITES));
     int allow_oom = !compat && (e->flags & RL_SCRIPT_FLAG_ALLOW_OOM);
-    rl_script_run(c, s->env, s->client, sha, readonly, numkeys, 0, allow_oom, e->flags);
+    rl_script_run(c, s->env, s->client, sha, readonly, numkeys, 0, allow_oom, e->flags, NULL);
 }
 
 /* scriptFlagsToCmdFlags: a script that declares flags replaces the

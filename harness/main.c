@@ -1216,6 +1216,14 @@ static int write_coverage(const opts *o, const ctx *x, size_t done, FILE *fp)
             }
             scripts[n++] = &f->scripts[s].code;
         }
+        /* "functions" libraries are covered as scripts are. */
+        for (size_t s = 0; s < f->nfunctions; s++) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 16;
+                scripts = rl_realloc(scripts, cap * sizeof(*scripts));
+            }
+            scripts[n++] = &f->functions[s].code;
+        }
     }
     rl_coverage_add_scripts(x->cov, scripts, n);
     rl_coverage_report rep;

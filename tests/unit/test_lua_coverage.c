@@ -129,8 +129,11 @@ static void coverage_should_ignore_loadstring_chunks(void **state)
 }
 
 /* Off (the default) records nothing; SCRIPT LOAD records a script never
- * run; a record survives SCRIPT FLUSH and keeps counting; functions are not
- * recorded. */
+ * run; a record survives SCRIPT FLUSH and keeps counting. A FUNCTION
+ * library gets a record of its whole code (the SHA1 of the text sent),
+ * whose lines count the load's run of the code and every FCALL of its
+ * functions: the chunk starts at the newline ending the metadata line, so
+ * its line 2 is the text's line 2. */
 static void coverage_records_should_follow_the_script_cache(void **state)
 {
     (void)state;
@@ -154,7 +157,17 @@ static void coverage_records_should_follow_the_script_cache(void **state)
                                "end)",
                                (const char *)NULL));
     rl_assert_cmd(emu, ":1\r\n", "FCALL", "f", "0");
-    get_only(emu, &c);
+    assert_int_equal(rl_emu_coverage_get(emu, 1, &c), 0);
+    assert_int_equal(rl_emu_coverage_get(emu, 2, &c), -1);
+    assert_int_equal(rl_emu_coverage_get(emu, 1, &c), 0);
+    assert_string_equal(c.sha, "556b3440e2a02820c8e3b7fc7bf3c786b99b33dd");
+    assert_int_equal(c.nlines, 2);
+    assert_int_equal(c.code[1], 0);
+    assert_int_equal(c.code[2], 1);
+    assert_int_equal(c.hits[2], 2);
+    assert_int_equal(c.nfuncs, 1);
+    assert_int_equal(c.func_lines[0], 2);
+    assert_int_equal(c.func_hits[0], 1);
     rl_test_free_emu(emu);
 }
 

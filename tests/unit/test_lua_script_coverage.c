@@ -169,6 +169,33 @@ static void coverage_should_list_scripts_never_run(void **state)
     assert_int_equal(rl_mem_used(), 0);
 }
 
+/* A FUNCTION library no case loaded is compiled with FUNCTION LOAD (SCRIPT
+ * LOAD refuses its "#!lua name=" line) and listed with every line never
+ * run: lines 4, 5, 7, 8 and 10 of partial.lua hold code (line 3's "local
+ * function" makes its closure at the "end" on line 8). */
+static void coverage_should_list_libraries_never_loaded(void **state)
+{
+    (void)state;
+    char err[512];
+    rl_loaded_script s;
+    assert_int_equal(
+        rl_loader_load("tests/cli/fixtures/functions/lib/partial.lua", &s, err, sizeof(err)), 0);
+    rl_coverage *cov = rl_coverage_new();
+    const rl_loaded_script *list[] = {&s};
+    rl_coverage_add_scripts(cov, list, 1);
+    rl_coverage_report r;
+    rl_coverage_report_build(cov, list, 1, &r);
+    assert_int_equal(r.nfiles, 1);
+    static const int ll[] = {4, 5, 7, 8, 10};
+    static const int lh[] = {0, 0, 0, 0, 0};
+    assert_lines(&r.files[0], ll, lh, 5);
+    assert_missed(&r.files[0], "4-10");
+    rl_coverage_report_clear(&r);
+    rl_coverage_free(cov);
+    rl_loader_clear(&s);
+    assert_int_equal(rl_mem_used(), 0);
+}
+
 /* Function names as lcov shows them: what follows "function", else what is
  * assigned, else function@LINE; a name two functions share gets @LINE. */
 static void functions_should_be_named_from_their_line(void **state)
@@ -243,6 +270,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(coverage_should_credit_included_lines_to_their_file),
         cmocka_unit_test(coverage_should_list_scripts_never_run),
+        cmocka_unit_test(coverage_should_list_libraries_never_loaded),
         cmocka_unit_test(missed_ranges_should_bridge_lines_without_code),
         cmocka_unit_test(functions_should_be_named_from_their_line),
     };
