@@ -209,7 +209,9 @@ int main(int argc, char **argv)
         }
     }
     if (!dir || runs < 1 || runs > 99 || run_ms <= 0) {
-        fprintf(stderr, "usage: redlua-bench-emu [--smoke] [--runs N] [--ms MS] [--only NAME] [--count N] BENCH_DIR\n");
+        fprintf(stderr,
+                "usage: redlua-bench-emu [--smoke] [--runs N] [--ms MS] [--only NAME] [--count N] "
+                "BENCH_DIR\n");
         return 2;
     }
     static workload ws[MAX_WORKLOADS];
@@ -220,8 +222,8 @@ int main(int argc, char **argv)
         workload *w = &ws[k];
         if (only && strcmp(only, w->name) != 0) continue;
         rl_emu *emu = rl_emu_new();
-        const char *load[3] = {"SCRIPT", "LOAD", w->script};
-        size_t load_lens[3] = {6, 4, w->script_len};
+        const char *load[3] = { "SCRIPT", "LOAD", w->script };
+        size_t load_lens[3] = { 6, 4, w->script_len };
         rl_reply *sha = rl_emu_call(emu, 3, load, load_lens);
         if (sha->type != RL_REPLY_BULK || sha->len != 40) {
             fprintf(stderr, "redlua-bench-emu: %s: SCRIPT LOAD failed: %s\n", w->name,
@@ -236,8 +238,9 @@ int main(int argc, char **argv)
         if (count > 0 && status == 0) {
             double t = run(emu, w, count);
             if (t < 0) status = 1;
-            else printf("emu %s %s %.0f %.0f\n", rl_emu_engine(), w->name, count / t,
-                        count / t * w->calls);
+            else
+                printf("emu %s %s %.0f %.0f\n", rl_emu_engine(), w->name, count / t,
+                       count / t * w->calls);
             rl_emu_free(emu);
             continue;
         }
@@ -259,7 +262,8 @@ int main(int argc, char **argv)
         }
         if (status == 0) {
             qsort(rates, (size_t)runs, sizeof(rates[0]), cmp_double);
-            double median = runs % 2 ? rates[runs / 2] : (rates[runs / 2 - 1] + rates[runs / 2]) / 2;
+            double median =
+                runs % 2 ? rates[runs / 2] : (rates[runs / 2 - 1] + rates[runs / 2]) / 2;
             printf("emu %s %s %.0f %.0f\n", rl_emu_engine(), w->name, median, median * w->calls);
             fflush(stdout);
         }

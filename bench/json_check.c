@@ -31,16 +31,16 @@ int main(int argc, char **argv)
     cJSON *root = cJSON_Parse(text);
     if (!root) return fail("not valid JSON", argv[1]);
     int rc = 0;
-    static const char *const sections[] = {"machine", "workloads", "fixture_runner", "scale",
-                                           "targets"};
+    static const char *const sections[] = { "machine", "workloads", "fixture_runner", "scale",
+                                            "targets" };
     for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]) && !rc; i++)
         if (!cJSON_GetObjectItemCaseSensitive(root, sections[i]))
             rc = fail("missing section", sections[i]);
     const cJSON *ws = cJSON_GetObjectItemCaseSensitive(root, "workloads");
-    static const char *const names[] = {"noop",    "get_set", "incr_hash",
-                                        "rate_limit", "loop100", "queue_move"};
-    static const char *const systems[] = {"redlua_lua51", "redlua_luajit", "redis_p1_c1",
-                                          "redis_p32_c50"};
+    static const char *const names[] = { "noop",       "get_set", "incr_hash",
+                                         "rate_limit", "loop100", "queue_move" };
+    static const char *const systems[] = { "redlua_lua51", "redlua_luajit", "redis_p1_c1",
+                                           "redis_p32_c50" };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && !rc; i++) {
         const cJSON *w = cJSON_GetObjectItemCaseSensitive(ws, names[i]);
         if (!cJSON_IsObject(w)) {

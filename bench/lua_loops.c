@@ -20,13 +20,15 @@ static const struct {
     const char *name;
     const char *script;
 } cases[] = {
-    {"for 1e7", "local x = 0 for i = 1, 10000000 do x = x + i end return x"},
-    {"while 1e7", "local i = 0 while i < 10000000 do i = i + 1 end return i"},
-    {"calls 1e7", "local function f(x) return x + 1 end local s = 0 "
-                  "for i = 1, 10000000 do s = f(s) end return s"},
-    {"INCR 1e5", "for i = 1, 100000 do redis.call('INCR', 'k') end return 1"},
-    {"for 1e7 + tail call", "local x = 0 for i = 1, 10000000 do x = x + i end "
-                            "return redis.call('SET', 'k', x)"},
+    { "for 1e7", "local x = 0 for i = 1, 10000000 do x = x + i end return x" },
+    { "while 1e7", "local i = 0 while i < 10000000 do i = i + 1 end return i" },
+    { "calls 1e7",
+      "local function f(x) return x + 1 end local s = 0 "
+      "for i = 1, 10000000 do s = f(s) end return s" },
+    { "INCR 1e5", "for i = 1, 100000 do redis.call('INCR', 'k') end return 1" },
+    { "for 1e7 + tail call",
+      "local x = 0 for i = 1, 10000000 do x = x + i end "
+      "return redis.call('SET', 'k', x)" },
 };
 
 int main(int argc, char **argv)
@@ -50,8 +52,8 @@ int main(int argc, char **argv)
                 rl_reply_free(rl_emu_callv(emu, "DEL", "k", (const char *)NULL));
                 if (r == 0 || took < best) best = took;
             }
-            printf("%-7s %-12s %-20s %8.1f ms\n", rl_emu_engine(), timed ? "time limit" : "no limit",
-                   cases[i].name, best);
+            printf("%-7s %-12s %-20s %8.1f ms\n", rl_emu_engine(),
+                   timed ? "time limit" : "no limit", cases[i].name, best);
         }
         rl_emu_free(emu);
     }

@@ -44,8 +44,8 @@ static uint64_t next_rand(void)
 
 static void call3(rl_emu *emu, const char *a, const char *b, const char *c, const char *d)
 {
-    const char *argv[4] = {a, b, c, d};
-    size_t lens[4] = {strlen(a), strlen(b), strlen(c), d ? strlen(d) : 0};
+    const char *argv[4] = { a, b, c, d };
+    size_t lens[4] = { strlen(a), strlen(b), strlen(c), d ? strlen(d) : 0 };
     rl_reply_free(rl_emu_call(emu, d ? 4 : 3, argv, lens));
 }
 
@@ -67,8 +67,8 @@ static void zadd_add(rl_emu *emu, long i)
     char m[32], s[32];
     fmt(m, i);
     snprintf(s, sizeof(s), "%ld", (long)(next_rand() % 1000000007ULL));
-    const char *argv[] = {"ZADD", "z", s, m};
-    size_t lens[] = {4, 1, strlen(s), strlen(m)};
+    const char *argv[] = { "ZADD", "z", s, m };
+    size_t lens[] = { 4, 1, strlen(s), strlen(m) };
     rl_reply_free(rl_emu_call(emu, 4, argv, lens));
 }
 
@@ -90,7 +90,7 @@ static void zrangebyscore_op(rl_emu *emu, long n)
     (void)n;
     char lo[32];
     snprintf(lo, sizeof(lo), "%ld", (long)(next_rand() % 1000000007ULL));
-    const char *argv[] = {"ZRANGEBYSCORE", "z", lo, "+inf", "LIMIT", "0", "10"};
+    const char *argv[] = { "ZRANGEBYSCORE", "z", lo, "+inf", "LIMIT", "0", "10" };
     size_t lens[7];
     for (int i = 0; i < 7; i++) lens[i] = strlen(argv[i]);
     rl_reply_free(rl_emu_call(emu, 7, argv, lens));
@@ -142,12 +142,12 @@ static void set_op(rl_emu *emu, long n)
 }
 
 static const workload workloads[] = {
-    {"ZADD (re-score)", zadd_add, zadd_op},
-    {"ZRANK", zadd_add, zrank_op},
-    {"ZRANGEBYSCORE LIMIT 10", zadd_add, zrangebyscore_op},
-    {"LPUSH+LPOP", list_add, list_op},
-    {"HSET+HGET", hash_add, hash_op},
-    {"SADD+SISMEMBER", set_add, set_op},
+    { "ZADD (re-score)", zadd_add, zadd_op },
+    { "ZRANK", zadd_add, zrank_op },
+    { "ZRANGEBYSCORE LIMIT 10", zadd_add, zrangebyscore_op },
+    { "LPUSH+LPOP", list_add, list_op },
+    { "HSET+HGET", hash_add, hash_op },
+    { "SADD+SISMEMBER", set_add, set_op },
 };
 
 /* Bytes per key for n keys "key:<i>" = "value:<i>", counted by mem.c. */
@@ -159,8 +159,8 @@ static double memory_per_key(long n)
         char k[32], v[32];
         int kl = snprintf(k, sizeof(k), "key:%ld", i);
         int vl = snprintf(v, sizeof(v), "value:%ld", i);
-        const char *argv[] = {"SET", k, v};
-        size_t lens[] = {3, (size_t)kl, (size_t)vl};
+        const char *argv[] = { "SET", k, v };
+        size_t lens[] = { 3, (size_t)kl, (size_t)vl };
         rl_reply_free(rl_emu_call(emu, 3, argv, lens));
     }
     double per_key = n > 0 ? (double)(rl_mem_used() - before) / (double)n : 0;
@@ -170,7 +170,7 @@ static double memory_per_key(long n)
 
 int main(int argc, char **argv)
 {
-    long sizes[] = {1000, 10000, 100000, 1000000};
+    long sizes[] = { 1000, 10000, 100000, 1000000 };
     int nsizes = 4;
     long mem_keys = -1;
     const char *json = NULL;
@@ -188,7 +188,8 @@ int main(int argc, char **argv)
     }
     if (mem_keys == 0) nsizes = 0;
     double ns[sizeof(workloads) / sizeof(workloads[0])][4];
-    if (nsizes) printf("per-operation cost in ns (%d ops per cell, engine %s)\n", OPS, rl_emu_engine());
+    if (nsizes)
+        printf("per-operation cost in ns (%d ops per cell, engine %s)\n", OPS, rl_emu_engine());
     if (nsizes) printf("%-24s", "workload");
     for (int s = 0; s < nsizes; s++) printf("%12ld", sizes[s]);
     if (nsizes) printf("\n");

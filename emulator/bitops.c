@@ -205,8 +205,8 @@ void rl_cmd_bitcount(rl_client *c)
     }
     long long count = popcount(p + start, (size_t)(end - start + 1));
     /* Take back the bits of the edge bytes that lie outside a BIT range. */
-    unsigned char outside[2] = {(unsigned char)(p[start] & first_mask),
-                                (unsigned char)(p[end] & last_mask)};
+    unsigned char outside[2] = { (unsigned char)(p[start] & first_mask),
+                                 (unsigned char)(p[end] & last_mask) };
     count -= popcount(outside, 2);
     rl_add_reply_long_long(c, count);
 }
@@ -260,8 +260,8 @@ void rl_cmd_bitpos(rl_client *c)
     long long bytes = end - start + 1;
     unsigned char tmp;
     if (first_mask) {
-        tmp = bit ? (unsigned char)(p[start] & ~first_mask)
-                  : (unsigned char)(p[start] | first_mask);
+        tmp =
+            bit ? (unsigned char)(p[start] & ~first_mask) : (unsigned char)(p[start] | first_mask);
         if (last_mask && bytes == 1) {
             tmp = bit ? (unsigned char)(tmp & ~last_mask) : (unsigned char)(tmp | last_mask);
         }
@@ -518,7 +518,7 @@ static void bf_write(rl_client *c, unsigned char *p, const bf_op *op)
 static void bf_read(rl_client *c, const rl_str *s, const bf_op *op)
 {
     /* A field of up to 64 bits spans at most 9 bytes: copy them, zero padded. */
-    unsigned char buf[9] = {0};
+    unsigned char buf[9] = { 0 };
     uint64_t byte = op->offset >> 3;
     for (uint64_t i = 0; i < 9 && s && byte + i < s->len; i++) {
         buf[i] = (unsigned char)s->buf[byte + i];
@@ -542,7 +542,7 @@ static void bitfield_generic(rl_client *c, int readonly_cmd)
     for (int j = 2; j < c->argc; j++) {
         int remargs = c->argc - j - 1;
         const rl_arg *sub = &c->argv[j];
-        bf_op op = {0};
+        bf_op op = { 0 };
         if (rl_string_opt_is(sub, "get") && remargs >= 2) {
             op.opcode = BF_GET;
         } else if (rl_string_opt_is(sub, "set") && remargs >= 3) {

@@ -74,8 +74,7 @@ unsigned int rl_key_hash_slot(const char *key, size_t len)
 
 /* Redis's genericGetKeys: the key count is read with atoi (so "2x" is 2),
  * and a count below 1 or beyond the arguments gives no key at all. */
-static int numkeys_keys(int store, int count_at, int first, int argc, const rl_arg *argv,
-                        int *pos)
+static int numkeys_keys(int store, int count_at, int first, int argc, const rl_arg *argv, int *pos)
 {
     if (count_at >= argc) return 0;
     char buf[32];
@@ -155,12 +154,12 @@ int rl_command_key_positions(const rl_command *cmd, int argc, const rl_arg *argv
         const char *name;
         int store, count_at, first;
     } numkeys_cmds[] = {
-        {"eval", 0, 2, 3},        {"eval_ro", 0, 2, 3},     {"evalsha", 0, 2, 3},
-        {"evalsha_ro", 0, 2, 3},  {"fcall", 0, 2, 3},       {"fcall_ro", 0, 2, 3},
-        {"blmpop", 0, 2, 3},      {"bzmpop", 0, 2, 3},      {"lmpop", 0, 1, 2},
-        {"zmpop", 0, 1, 2},       {"sintercard", 0, 1, 2},  {"zintercard", 0, 1, 2},
-        {"zunion", 0, 1, 2},      {"zinter", 0, 1, 2},      {"zdiff", 0, 1, 2},
-        {"zunionstore", 1, 2, 3}, {"zinterstore", 1, 2, 3}, {"zdiffstore", 1, 2, 3},
+        { "eval", 0, 2, 3 },        { "eval_ro", 0, 2, 3 },     { "evalsha", 0, 2, 3 },
+        { "evalsha_ro", 0, 2, 3 },  { "fcall", 0, 2, 3 },       { "fcall_ro", 0, 2, 3 },
+        { "blmpop", 0, 2, 3 },      { "bzmpop", 0, 2, 3 },      { "lmpop", 0, 1, 2 },
+        { "zmpop", 0, 1, 2 },       { "sintercard", 0, 1, 2 },  { "zintercard", 0, 1, 2 },
+        { "zunion", 0, 1, 2 },      { "zinter", 0, 1, 2 },      { "zdiff", 0, 1, 2 },
+        { "zunionstore", 1, 2, 3 }, { "zinterstore", 1, 2, 3 }, { "zdiffstore", 1, 2, 3 },
     };
     if (cmd->flags & RL_CMD_MOVABLE_KEYS) {
         for (size_t i = 0; i < sizeof(numkeys_cmds) / sizeof(numkeys_cmds[0]); i++) {
@@ -262,10 +261,14 @@ void rl_cluster_script_begin(rl_lua_run *run, const rl_arg *keys, long long numk
     int cross;
     int slot = script_keys_slot(run, &cross);
     if (cross >= 0 && emu->cluster_audit && !(flags & RL_SCRIPT_FLAG_NO_CLUSTER)) {
-        rl_cluster_issue is = {RL_CLUSTER_ISSUE_KEYS_CROSS_SLOT, 0, "", keys[cross].ptr,
-                               keys[cross].len, (int)rl_key_hash_slot(keys[cross].ptr,
-                                                                       keys[cross].len),
-                               slot, RL_ERR_CLUSTER_CROSSSLOT};
+        rl_cluster_issue is = { RL_CLUSTER_ISSUE_KEYS_CROSS_SLOT,
+                                0,
+                                "",
+                                keys[cross].ptr,
+                                keys[cross].len,
+                                (int)rl_key_hash_slot(keys[cross].ptr, keys[cross].len),
+                                slot,
+                                RL_ERR_CLUSTER_CROSSSLOT };
         rl_cluster_record(emu, &is);
     }
 }
@@ -281,8 +284,7 @@ static int call_line(lua_State *L, const rl_lua_env *env)
     int level = 1;
     for (; level < 64 && lua_getstack(L, level, &ar); level++) {
         if (!lua_getinfo(L, "Sl", &ar)) break;
-        if (ar.currentline > 0 && strcmp(ar.source, env->chunk_source) == 0)
-            return ar.currentline;
+        if (ar.currentline > 0 && strcmp(ar.source, env->chunk_source) == 0) return ar.currentline;
     }
     if (level == 1 && rl_engine_tail_call_drops_caller && env->run) return env->run->last_line;
     return 0;
@@ -291,8 +293,7 @@ static int call_line(lua_State *L, const rl_lua_env *env)
 static int is_declared(const rl_lua_run *run, const rl_arg *k)
 {
     for (long long i = 0; i < run->numkeys; i++)
-        if (run->keys[i].len == k->len && memcmp(run->keys[i].ptr, k->ptr, k->len) == 0)
-            return 1;
+        if (run->keys[i].len == k->len && memcmp(run->keys[i].ptr, k->ptr, k->len) == 0) return 1;
     return 0;
 }
 
@@ -307,9 +308,8 @@ static const char *strict_answer(const rl_lua_run *run, int slot, int cross)
     return NULL;
 }
 
-static void audit_call(lua_State *L, rl_lua_run *run, const rl_command *cmd,
-                       const rl_arg *argv, const int *pos, int n, int slot, int cross,
-                       const char *answer)
+static void audit_call(lua_State *L, rl_lua_run *run, const rl_command *cmd, const rl_arg *argv,
+                       const int *pos, int n, int slot, int cross, const char *answer)
 {
     rl_emu *emu = run->caller->emu;
     int line = -1;
@@ -319,17 +319,21 @@ static void audit_call(lua_State *L, rl_lua_run *run, const rl_command *cmd,
         if (!is_cross && is_declared(run, k)) continue;
         if (line < 0) line = call_line(L, rl_lua_env_get(L));
         int kslot = (int)rl_key_hash_slot(k->ptr, k->len);
-        rl_cluster_issue is = {is_cross ? RL_CLUSTER_ISSUE_CROSS_SLOT
-                                        : RL_CLUSTER_ISSUE_UNDECLARED_KEY,
-                               line, cmd->fullname, k->ptr, k->len, kslot,
-                               is_cross ? slot : run->keys_slot,
-                               kslot == run->keys_slot && !is_cross ? NULL : answer};
+        rl_cluster_issue is = { is_cross ? RL_CLUSTER_ISSUE_CROSS_SLOT
+                                         : RL_CLUSTER_ISSUE_UNDECLARED_KEY,
+                                line,
+                                cmd->fullname,
+                                k->ptr,
+                                k->len,
+                                kslot,
+                                is_cross ? slot : run->keys_slot,
+                                kslot == run->keys_slot && !is_cross ? NULL : answer };
         rl_cluster_record(emu, &is);
     }
 }
 
-const char *rl_cluster_script_call(lua_State *L, rl_lua_run *run, const rl_command *cmd,
-                                   int argc, const rl_arg *argv)
+const char *rl_cluster_script_call(lua_State *L, rl_lua_run *run, const rl_command *cmd, int argc,
+                                   const rl_arg *argv)
 {
     rl_emu *emu = run->caller->emu;
     int mode = emu->cluster_mode;
@@ -348,8 +352,8 @@ const char *rl_cluster_script_call(lua_State *L, rl_lua_run *run, const rl_comma
     /* scriptVerifyClusterState on a node serving every slot. */
     if (cross >= 0) return RL_ERR_CLUSTER_SCRIPT_NON_LOCAL;
     if (mode == RL_CLUSTER_STRICT && answer) return answer;
-    int allow_cross = run->script_flags & (RL_SCRIPT_FLAG_EVAL_COMPAT_MODE |
-                                           RL_SCRIPT_FLAG_ALLOW_CROSS_SLOT);
+    int allow_cross =
+        run->script_flags & (RL_SCRIPT_FLAG_EVAL_COMPAT_MODE | RL_SCRIPT_FLAG_ALLOW_CROSS_SLOT);
     if (slot >= 0 && !allow_cross) {
         if (run->cluster_slot < 0) run->cluster_slot = slot;
         else if (run->cluster_slot != slot) return RL_ERR_CLUSTER_SCRIPT_CROSS_SLOT;

@@ -34,10 +34,9 @@ int rl_cluster_check_command(rl_client *c, const rl_command *cmd, int argc, cons
  * checks (scriptVerifyClusterState): returns the error text to answer, or
  * NULL to run the command. L is the running script's state, for the line of
  * the call. */
-void rl_cluster_script_begin(rl_lua_run *run, const rl_arg *keys, long long numkeys,
-                             int flags);
-const char *rl_cluster_script_call(lua_State *L, rl_lua_run *run, const rl_command *cmd,
-                                   int argc, const rl_arg *argv);
+void rl_cluster_script_begin(rl_lua_run *run, const rl_arg *keys, long long numkeys, int flags);
+const char *rl_cluster_script_call(lua_State *L, rl_lua_run *run, const rl_command *cmd, int argc,
+                                   const rl_arg *argv);
 
 /* Adds an issue to the audit's record (the key is copied; command must be
  * static text), unless the same kind, line and key are there already. */

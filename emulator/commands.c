@@ -14,11 +14,11 @@
 #include "util.h"
 
 #define RL_CMD(name, arity, flags, first, last, step) \
-    {#name, #name, rl_cmd_##name, arity, flags, first, last, step, NULL},
+    { #name, #name, rl_cmd_##name, arity, flags, first, last, step, NULL },
 #define RL_CONTAINER(name, arity, flags) \
-    {#name, #name, NULL, arity, (flags) | RL_CMD_CONTAINER, 0, 0, 0, NULL},
+    { #name, #name, NULL, arity, (flags) | RL_CMD_CONTAINER, 0, 0, 0, NULL },
 #define RL_SUBCMD(parent, name, arity, flags, first, last, step) \
-    {#name, #parent "|" #name, rl_cmd_##parent##_##name, arity, flags, first, last, step, NULL},
+    { #name, #parent "|" #name, rl_cmd_##parent##_##name, arity, flags, first, last, step, NULL },
 static rl_command command_table[] = {
 #include "cmd_all.def"
 };
@@ -98,8 +98,7 @@ static void build_index(void)
  * top-level name), then '|' when there is a prefix, then name compared
  * without case; NULL if none. A name holding NUL or '|', empty, or longer
  * than any command name, never matches. */
-static const rl_command *find_hashed(const char *prefix, size_t plen, const char *name,
-                                     size_t len)
+static const rl_command *find_hashed(const char *prefix, size_t plen, const char *name, size_t len)
 {
     if (len == 0 || len >= MAX_NAME) return NULL;
     uint32_t h = HASH_SEED;
@@ -109,7 +108,8 @@ static const rl_command *find_hashed(const char *prefix, size_t plen, const char
         if (ch == '\0' || ch == '|') return NULL;
         h = (h ^ lower_byte(ch)) * 16777619u;
     }
-    for (size_t slot = h & (HASH_SLOTS - 1); hashed[slot].cmd; slot = (slot + 1) & (HASH_SLOTS - 1)) {
+    for (size_t slot = h & (HASH_SLOTS - 1); hashed[slot].cmd;
+         slot = (slot + 1) & (HASH_SLOTS - 1)) {
         if (hashed[slot].hash != h) continue;
         const char *full = hashed[slot].cmd->fullname;
         if (plen) {
@@ -256,8 +256,7 @@ int rl_arg_double_or_reply(rl_client *c, const rl_arg *a, double *out, const cha
     return RL_OK;
 }
 
-int rl_arg_long_double_or_reply(rl_client *c, const rl_arg *a, long double *out,
-                                const char *msg)
+int rl_arg_long_double_or_reply(rl_client *c, const rl_arg *a, long double *out, const char *msg)
 {
     if (!rl_string2ld(a->ptr, a->len, out)) {
         rl_add_reply_error(c, msg ? msg : RL_ERR_NOT_FLOAT);

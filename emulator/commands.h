@@ -81,7 +81,6 @@ int rl_arg_int_or_reply(rl_client *c, const rl_arg *a, int *out, const char *msg
 /* Double parse as Redis's getDoubleFromObjectOrReply; msg NULL means RL_ERR_NOT_FLOAT. */
 int rl_arg_double_or_reply(rl_client *c, const rl_arg *a, double *out, const char *msg);
 /* Long double parse as Redis's getLongDoubleFromObjectOrReply. */
-int rl_arg_long_double_or_reply(rl_client *c, const rl_arg *a, long double *out,
-                                const char *msg);
+int rl_arg_long_double_or_reply(rl_client *c, const rl_arg *a, long double *out, const char *msg);
 
 #endif

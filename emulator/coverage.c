@@ -58,7 +58,7 @@ static const char *line_start(const rl_cov_chunk *c, int line, const char **end)
 static int is_name_char(char ch)
 {
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-           ch == '_';
+        ch == '_';
 }
 
 /* 1 when the line holds the word "return" (a bare scan: a "return" in a
@@ -128,8 +128,9 @@ static int long_open(const lexer *lx, const char *at)
 static token next_token(lexer *lx)
 {
     for (;;) {
-        while (lx->p < lx->end && (*lx->p == ' ' || *lx->p == '\t' || *lx->p == '\r' ||
-                                   *lx->p == '\n' || *lx->p == '\f' || *lx->p == '\v')) {
+        while (lx->p < lx->end &&
+               (*lx->p == ' ' || *lx->p == '\t' || *lx->p == '\r' || *lx->p == '\n' ||
+                *lx->p == '\f' || *lx->p == '\v')) {
             if (*lx->p == '\n') lx->line++;
             lx->p++;
         }
@@ -146,18 +147,18 @@ static token next_token(lexer *lx)
         }
         break;
     }
-    token t = {TK_EOF, lx->p, 0, lx->line, lx->line};
+    token t = { TK_EOF, lx->p, 0, lx->line, lx->line };
     if (lx->p >= lx->end) return t;
     const char *start = lx->p;
     char ch = *lx->p;
     if (is_name_char(ch) && !(ch >= '0' && ch <= '9')) {
         while (lx->p < lx->end && is_name_char(*lx->p)) lx->p++;
         t.kind = TK_NAME;
-    } else if ((ch >= '0' && ch <= '9') || (ch == '.' && lx->p + 1 < lx->end &&
-                                            lx->p[1] >= '0' && lx->p[1] <= '9')) {
-        while (lx->p < lx->end && (is_name_char(*lx->p) || *lx->p == '.' ||
-                                   ((*lx->p == '+' || *lx->p == '-') &&
-                                    (lx->p[-1] == 'e' || lx->p[-1] == 'E'))))
+    } else if ((ch >= '0' && ch <= '9') ||
+               (ch == '.' && lx->p + 1 < lx->end && lx->p[1] >= '0' && lx->p[1] <= '9')) {
+        while (lx->p < lx->end &&
+               (is_name_char(*lx->p) || *lx->p == '.' ||
+                ((*lx->p == '+' || *lx->p == '-') && (lx->p[-1] == 'e' || lx->p[-1] == 'E'))))
             lx->p++;
         t.kind = TK_OTHER;
     } else if (ch == '"' || ch == '\'') {
@@ -203,7 +204,7 @@ static int is_char(const token *t, char ch)
  * (function, if, do, repeat, closed by end or until). */
 static void mark_lexical(const char *body, size_t len, int nlines, unsigned char *skip)
 {
-    lexer lx = {body, body + len, 1};
+    lexer lx = { body, body + len, 1 };
     size_t depth = 0, cap = 64;
     char *stack = rl_malloc(cap);
     unsigned char *code_token = rl_calloc((size_t)nlines + 2, 1);
@@ -238,8 +239,7 @@ static void mark_lexical(const char *body, size_t len, int nlines, unsigned char
             decl_state = 0;
         }
         char push = 0;
-        if (is_char(&t, '{') || is_char(&t, '(') || is_char(&t, '['))
-            push = t.s[0];
+        if (is_char(&t, '{') || is_char(&t, '(') || is_char(&t, '[')) push = t.s[0];
         else if (is_word(&t, "function") || is_word(&t, "if") || is_word(&t, "do") ||
                  is_word(&t, "repeat"))
             push = 'B';
@@ -328,10 +328,8 @@ void rl_cov_call(rl_cov_chunk *c, int linedefined)
     int lo = 0, hi = c->nfuncs;
     while (lo < hi) {
         int mid = lo + (hi - lo) / 2;
-        if (c->func_lines[mid] < linedefined)
-            lo = mid + 1;
-        else
-            hi = mid;
+        if (c->func_lines[mid] < linedefined) lo = mid + 1;
+        else hi = mid;
     }
     if (lo == c->nfuncs || c->func_lines[lo] != linedefined || c->func_seen[lo] == c->run) return;
     c->func_seen[lo] = c->run;

@@ -13,7 +13,7 @@ void rl_db_init(rl_db *db, int id)
     db->id = id;
     db->dict = NULL;
     db->next_seq = 1;
-    db->order = (rl_order){0, 0};
+    db->order = (rl_order){ 0, 0 };
     db->scan_hint = NULL;
 }
 
@@ -27,7 +27,8 @@ static void free_entry(rl_dbentry *e)
 void rl_db_empty(rl_db *db)
 {
     rl_dbentry *e, *tmp;
-    HASH_ITER(hh, db->dict, e, tmp) {
+    HASH_ITER(hh, db->dict, e, tmp)
+    {
         HASH_DEL(db->dict, e);
         free_entry(e);
     }
@@ -148,8 +149,7 @@ uint64_t rl_db_entry_pos(const rl_db *db, const rl_dbentry *e)
     return db->order.seed ? e->rank : e->seq;
 }
 
-rl_dbentry *rl_db_set(rl_emu *emu, rl_db *db, const char *key, size_t len, rl_obj *val,
-                      int keepttl)
+rl_dbentry *rl_db_set(rl_emu *emu, rl_db *db, const char *key, size_t len, rl_obj *val, int keepttl)
 {
     rl_dbentry *e = rl_db_find(emu, db, key, len);
     /* Redis's setKey signals the key even when the value is the same. */
@@ -185,7 +185,8 @@ void rl_db_active_expire(rl_emu *emu)
     for (int i = 0; i < RL_NUM_DBS; i++) {
         rl_db *db = &emu->db[i];
         rl_dbentry *e, *tmp;
-        HASH_ITER(hh, db->dict, e, tmp) {
+        HASH_ITER(hh, db->dict, e, tmp)
+        {
             if (!rl_db_entry_expired(emu, e)) continue;
             rl_multi_touch_key(emu, i, e->key, e->keylen);
             rl_db_delete_entry(db, e);

@@ -134,7 +134,7 @@ static void skip_string(dump_reader *r)
 static void read_function(dump_reader *r, rl_engine_line_fn line, void *ud, int depth)
 {
     if (depth > 200) r->bad = 1;
-    skip_string(r);          /* source */
+    skip_string(r); /* source */
     long long linedefined = take_int(r, r->int_size);
     take(r, r->int_size + 4); /* lastlinedefined, 4 bytes */
     if (depth > 0 && !r->bad) line(ud, (int)linedefined, RL_ENGINE_FUNCTION);
@@ -185,12 +185,12 @@ static void read_function(dump_reader *r, rl_engine_line_fn line, void *ud, int 
 
 void rl_engine_code_lines(lua_State *L, rl_engine_line_fn line, void *ud)
 {
-    dump_buf b = {0};
+    dump_buf b = { 0 };
     if (lua_dump(L, dump_writer, &b) == 0 && b.len >= 12) {
         /* The header (lundump.c luaU_header): ESC "Lua", version, format,
          * endianness, then the sizes of int, size_t, Instruction and
          * lua_Number. */
-        dump_reader r = {b.p + 12, b.p + b.len, b.p[7], b.p[8], b.p[10], 0};
+        dump_reader r = { b.p + 12, b.p + b.len, b.p[7], b.p[8], b.p[10], 0 };
         if (b.p[9] == 4) read_function(&r, line, ud, 0);
     }
     rl_free(b.p);

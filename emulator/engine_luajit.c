@@ -293,8 +293,7 @@ static int tail_calls(lua_State *L, int idx)
     lua_rawget(L, LUA_REGISTRYINDEX);
     if (lua_isfunction(L, -1)) {
         lua_pushvalue(L, idx);
-        if (lua_pcall(L, 1, 1, 0) == 0 && lua_isnumber(L, -1))
-            answer = (int)lua_tointeger(L, -1);
+        if (lua_pcall(L, 1, 1, 0) == 0 && lua_isnumber(L, -1)) answer = (int)lua_tointeger(L, -1);
     }
     lua_pop(L, 1);
     lua_pushvalue(L, idx);

@@ -69,7 +69,7 @@
 #define RL_ERR_BIT_VALUE "ERR bit is not an integer or out of range"
 #define RL_ERR_BITPOS_BIT "ERR The bit argument must be 1 or 0."
 #define RL_ERR_BITOP_NOT "ERR BITOP NOT must be called with a single source key."
-#define RL_ERR_BITFIELD_TYPE                                   \
+#define RL_ERR_BITFIELD_TYPE                                 \
     "ERR Invalid bitfield type. Use something like i16 u8. " \
     "Note that u64 is not supported but i64 is."
 #define RL_ERR_BITFIELD_OVERFLOW "ERR Invalid OVERFLOW type specified"
@@ -79,7 +79,7 @@
 /* LPOP/RPOP's count: any non-integer or negative value. */
 #define RL_ERR_LIST_NOT_POSITIVE "ERR value is out of range, must be positive"
 #define RL_ERR_LIST_INDEX_RANGE "ERR index out of range"
-#define RL_ERR_LPOS_RANK_ZERO                                                   \
+#define RL_ERR_LPOS_RANK_ZERO                                                  \
     "ERR RANK can't be zero: use 1 to start from the first match, 2 from the " \
     "second ... or use negative to start from the end of the list"
 #define RL_ERR_LPOS_COUNT_NEGATIVE "ERR COUNT can't be negative"
@@ -121,7 +121,7 @@
 #define RL_ERRF_STREAM_BLOCK_IN_SCRIPT \
     "ERR %s command is not allowed with BLOCK option from scripts"
 #define RL_ERR_STREAM_TIMEOUT_NOT_INTEGER "ERR timeout is not an integer or out of range"
-#define RL_ERR_XREAD_UNBALANCED                                                            \
+#define RL_ERR_XREAD_UNBALANCED                                                       \
     "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be " \
     "specified."
 #define RL_ERR_XREAD_GROUP_OPTION \
@@ -132,18 +132,18 @@
 /* Key name, group name. */
 #define RL_ERRF_XREADGROUP_NOGROUP \
     "NOGROUP No such key '%s' or consumer group '%s' in XREADGROUP with GROUP option"
-#define RL_ERR_XREADGROUP_DOLLAR                                                            \
+#define RL_ERR_XREADGROUP_DOLLAR                                                      \
     "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the " \
-    "history of this consumer by specifying a proper ID, or use the > ID to get new "  \
+    "history of this consumer by specifying a proper ID, or use the > ID to get new " \
     "messages. The $ ID would just return an empty result set."
-#define RL_ERR_XREAD_GT_ID                                                              \
+#define RL_ERR_XREAD_GT_ID                                                        \
     "ERR The > ID can be specified only when calling XREADGROUP using the GROUP " \
     "<group> <consumer> option."
 #define RL_ERR_XGROUP_ENTRIESREAD "ERR value for ENTRIESREAD must be positive or -1"
 /* The subcommand as typed (at most 128 bytes), the command name in capitals. */
 #define RL_ERRF_STREAM_SUBCOMMAND_SYNTAX \
     "ERR unknown subcommand or wrong number of arguments for '%.128s'. Try %s HELP."
-#define RL_ERR_XGROUP_NO_KEY                                                          \
+#define RL_ERR_XGROUP_NO_KEY                                                         \
     "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you " \
     "may want to use the MKSTREAM option to create an empty stream automatically."
 /* Group name, key name (XGROUP and XINFO CONSUMERS). */
@@ -226,7 +226,8 @@
 #define RL_ERRF_SHEBANG_ENGINE "ERR Unexpected engine in script shebang: %s"
 #define RL_ERRF_SHEBANG_OPTION "ERR Unknown lua shebang option: %s"
 #define RL_ERRF_SHEBANG_FLAG "ERR Unexpected flag in script shebang: %s"
-#define RL_ERR_SCRIPT_RO_WRITE_FLAG "ERR Can not execute a script with write flag using *_ro command."
+#define RL_ERR_SCRIPT_RO_WRITE_FLAG \
+    "ERR Can not execute a script with write flag using *_ro command."
 #define RL_ERR_SCRIPT_FLUSH_OPTION "ERR SCRIPT FLUSH only support SYNC|ASYNC option"
 #define RL_ERR_SCRIPT_NOTBUSY "NOTBUSY No scripts in execution right now."
 /* Appended to a runtime error: script name (sha), source ("@user_script"), line. */
@@ -251,7 +252,7 @@
 #define RL_ERR_BUSY_FUNCTION \
     "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
 /* SCRIPT KILL / FUNCTION KILL of a script that already ran a write command. */
-#define RL_ERR_SCRIPT_UNKILLABLE                                                              \
+#define RL_ERR_SCRIPT_UNKILLABLE                                                            \
     "UNKILLABLE Sorry the script already executed write commands against the dataset. You " \
     "can either wait the script termination or kill the server in a hard way using the "    \
     "SHUTDOWN NOSAVE command."
@@ -375,7 +376,7 @@
 #define RL_ERRF_FN_METADATA_VALUE "ERR Invalid metadata value given: %s"
 #define RL_ERR_FN_NO_LIBRARY_NAME "ERR Library name was not given"
 /* Bad library names and bad function names alike. */
-#define RL_ERR_FN_BAD_NAME                                                                 \
+#define RL_ERR_FN_BAD_NAME                                                                \
     "ERR Library names can only contain letters, numbers, or underscores(_) and must be " \
     "at least one character long"
 /* The engine as (int length, pointer). */
@@ -413,14 +414,12 @@
 /* redis.register_function: error tables raised at FUNCTION LOAD (shown after
  * "Error registering functions: ") or, the last one, when called later. */
 #define RL_ERR_FN_REG_ARGC "ERR wrong number of arguments to redis.register_function"
-#define RL_ERR_FN_REG_SINGLE                                                     \
+#define RL_ERR_FN_REG_SINGLE                                              \
     "ERR calling redis.register_function with a single argument is only " \
     "applicable to Lua table (representing named arguments)."
 #define RL_ERR_FN_REG_NAME "ERR first argument to redis.register_function must be a string"
-#define RL_ERR_FN_REG_CALLBACK \
-    "ERR second argument to redis.register_function must be a function"
-#define RL_ERR_FN_REG_KEY \
-    "ERR named argument key given to redis.register_function is not a string"
+#define RL_ERR_FN_REG_CALLBACK "ERR second argument to redis.register_function must be a function"
+#define RL_ERR_FN_REG_KEY "ERR named argument key given to redis.register_function is not a string"
 #define RL_ERR_FN_REG_NAMED_NAME \
     "ERR function_name argument given to redis.register_function must be a string"
 #define RL_ERR_FN_REG_NAMED_DESC \
@@ -479,8 +478,7 @@
 #define RL_ERR_CMSGPACK_MISSING_BYTES "Missing bytes in input."
 #define RL_ERR_CMSGPACK_BAD_FORMAT "Bad data format in input."
 /* Offset, then (as lua-cmsgpack prints it) the input length, not the limit. */
-#define RL_ERRF_CMSGPACK_BAD_REQUEST \
-    "Invalid request to unpack with offset of %d and limit of %d."
+#define RL_ERRF_CMSGPACK_BAD_REQUEST "Invalid request to unpack with offset of %d and limit of %d."
 #define RL_ERRF_CMSGPACK_OFFSET "Start offset %d greater than input length %d."
 #define RL_ERR_CMSGPACK_RESULTS \
     "too many return values at once; use unpack_one or unpack_limit instead."

@@ -66,8 +66,8 @@ typedef struct fn_function {
     char *name; /* [A-Za-z0-9_]+ */
     char *desc; /* NULL when not given; desc_len bytes */
     size_t desc_len;
-    int flags; /* RL_SCRIPT_FLAG_* */
-    int ref;   /* the callback, in the Lua registry */
+    int flags;         /* RL_SCRIPT_FLAG_* */
+    int ref;           /* the callback, in the Lua registry */
     rl_cov_chunk *cov; /* its library's coverage record, or NULL (coverage off) */
 } fn_function;
 
@@ -390,9 +390,10 @@ static void set_error_metatable(lua_State *L)
  * from the runtime redis table, log, LOG_* and the version fields. */
 static void build_load_globals(lua_State *L)
 {
-    static const char *const copied[] = {"log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE",
-                                         "LOG_WARNING", "REDIS_VERSION", "REDIS_VERSION_NUM",
-                                         NULL};
+    static const char *const copied[] = {
+        "log",         "LOG_DEBUG",     "LOG_VERBOSE",       "LOG_NOTICE",
+        "LOG_WARNING", "REDIS_VERSION", "REDIS_VERSION_NUM", NULL
+    };
     lua_newtable(L); /* the globals */
     lua_newtable(L); /* their redis */
     lua_pushcfunction(L, fn_register_function);
@@ -497,8 +498,8 @@ static char *parse_metadata(const char *code, metadata *md, size_t *body)
     }
     /* The engine is the first word without its first two bytes. */
     md->engine_len = parts.lens[0] >= 2 ? parts.lens[0] - 2 : 0;
-    md->engine = rl_memdup(parts.argv[0] + (parts.lens[0] >= 2 ? 2 : parts.lens[0]),
-                           md->engine_len);
+    md->engine =
+        rl_memdup(parts.argv[0] + (parts.lens[0] >= 2 ? 2 : parts.lens[0]), md->engine_len);
     for (int i = 1; i < parts.count; i++) {
         if (strncasecmp(parts.argv[i], "name=", 5) == 0) {
             if (md->name) {
@@ -576,14 +577,13 @@ static char *run_library_code(rl_functions *f, fn_library *lib, const char *body
             rl_sha1_hex(sha, lib->code, lib->code_len);
             cov = rl_cov_register(f->env->emu, sha, lib->code, lib->code_len, L);
         }
-        load_ctx ctx = {lib, monotonic_ns(), cov};
+        load_ctx ctx = { lib, monotonic_ns(), cov };
         set_load_ctx(L, &ctx);
         if (cov) rl_cov_begin_run(cov);
         lua_sethook(L, load_hook, LUA_MASKCOUNT | (cov ? LUA_MASKLINE | LUA_MASKCALL : 0),
                     LOAD_HOOK_COUNT);
         int load_failed = lua_pcall(L, 0, 0, 0);
-        for (size_t i = 0; !load_failed && i < lib->nfunctions; i++)
-            lib->functions[i].cov = cov;
+        for (size_t i = 0; !load_failed && i < lib->nfunctions; i++) lib->functions[i].cov = cov;
         if (load_failed) {
             /* A string gets the code ERR; an error table brings its own. */
             const char *msg = NULL;
@@ -615,8 +615,8 @@ static char *run_library_code(rl_functions *f, fn_library *lib, const char *body
  * (functionsCreateWithLibraryCtx). With replace, a library of the same name
  * is replaced, but only once the new one is complete. Returns NULL and sets
  * *libname (borrowed from the library) on success, else the error text. */
-static char *create_library(rl_functions *f, fn_set *set, const char *code, size_t len,
-                            int replace, const char **libname)
+static char *create_library(rl_functions *f, fn_set *set, const char *code, size_t len, int replace,
+                            const char **libname)
 {
     /* The metadata line is read as a C string, as Redis reads the sds. */
     char *ccode = rl_memdup(code, len);
@@ -855,8 +855,8 @@ void rl_cmd_function_list(rl_client *c)
     rl_add_reply_array_len(c, n);
     for (size_t i = 0; i < f->set.n; i++) {
         const fn_library *lib = f->set.libs[i];
-        if (pattern && !rl_stringmatchlen(pattern->ptr, pattern->len, lib->name,
-                                          strlen(lib->name), 1))
+        if (pattern &&
+            !rl_stringmatchlen(pattern->ptr, pattern->len, lib->name, strlen(lib->name), 1))
             continue;
         rl_add_reply_map_len(c, with_code ? 4 : 3);
         rl_add_reply_bulk_cstr(c, "library_name");
@@ -1041,8 +1041,7 @@ static size_t lzf_compress(const unsigned char *in, size_t in_len, unsigned char
                 }
             }
             if (open_ended) {
-                do
-                    len++;
+                do len++;
                 while (len < maxlen && in[ref + len] == in[ip + len]);
             }
             len -= 2; /* length - 1 from here on */
@@ -1205,7 +1204,7 @@ static void add_footer(byte_buf *b)
 void rl_cmd_function_dump(rl_client *c)
 {
     rl_functions *f = get_functions(c->emu);
-    byte_buf b = {0};
+    byte_buf b = { 0 };
     for (size_t i = 0; i < f->set.n; i++) {
         buf_add_byte(&b, RDB_OPCODE_FUNCTION2);
         rdb_save_string(&b, f->set.libs[i]->code, f->set.libs[i]->code_len);
@@ -1303,8 +1302,7 @@ static char *rdb_load_string(reader *r, size_t *outlen)
             *outlen = (size_t)ulen;
             return out;
         }
-        default:
-            return NULL;
+        default: return NULL;
         }
         int n = rl_ll2string(num, sizeof(num), v);
         *outlen = (size_t)n;
@@ -1352,7 +1350,7 @@ static char *restore_library(rl_functions *f, fn_set *set, reader *r, int type)
         } else if (!(code = rdb_load_string(r, &code_len))) {
             err = error_text(RL_ERR_FN_RESTORE_BLOB);
         } else {
-            byte_buf b = {0};
+            byte_buf b = { 0 };
             buf_add(&b, "#!", 2);
             buf_add(&b, engine, strlen(engine));
             buf_add(&b, " name=", 6);
@@ -1382,7 +1380,7 @@ static char *restore_library(rl_functions *f, fn_set *set, reader *r, int type)
  * is an error. Nothing changes on error. */
 static char *join_libraries(lua_State *L, fn_set *dst, fn_set *src, int replace)
 {
-    fn_set kept = {0};
+    fn_set kept = { 0 };
     for (size_t i = 0; i < src->n; i++) {
         if (set_find(dst, src->libs[i]->name) && !replace)
             return error_text(RL_ERRF_FN_RESTORE_LIBRARY_EXISTS, src->libs[i]->name);
@@ -1428,22 +1426,21 @@ void rl_cmd_function_restore(rl_client *c)
             return;
         }
     }
-    reader r = {(const unsigned char *)c->argv[2].ptr, c->argv[2].len, 0};
+    reader r = { (const unsigned char *)c->argv[2].ptr, c->argv[2].len, 0 };
     if (!payload_ok(r.p, r.len)) {
         rl_add_reply_error(c, RL_ERR_FN_RESTORE_CHECKSUM);
         return;
     }
     rl_functions *f = get_functions(c->emu);
     lua_State *L = f->env->L;
-    fn_set loaded = {0};
+    fn_set loaded = { 0 };
     char *err = NULL;
     while (!err && r.len - r.pos > 10) {
         unsigned char type = 0;
         read_bytes(&r, &type, 1);
         if (type != RDB_OPCODE_FUNCTION2 && type != RDB_OPCODE_FUNCTION_PRE_GA)
             err = error_text(RL_ERR_FN_RESTORE_TYPE);
-        else
-            err = restore_library(f, &loaded, &r, type);
+        else err = restore_library(f, &loaded, &r, type);
     }
     if (!err && policy == POLICY_FLUSH) {
         set_clear(L, &f->set);

@@ -16,7 +16,7 @@ typedef struct keyspec {
     int bs;          /* BS_* */
     int bs_arg;      /* BS_INDEX: the index; BS_KEYWORD: where the search starts */
     const char *keyword;
-    int fk;          /* FK_* */
+    int fk;            /* FK_* */
     int fk1, fk2, fk3; /* RANGE: lastkey, keystep, limit; KEYNUM: keynumidx, firstkey, keystep */
 } keyspec;
 
@@ -26,7 +26,7 @@ typedef struct keyspec {
 #define KS_RANGE(last, step, limit) FK_RANGE, last, step, limit
 #define KS_KEYNUM(idx, first, step) FK_KEYNUM, idx, first, step
 #define KS_NO_KEYS FK_UNKNOWN, 0, 0, 0
-#define RL_KEYSPEC(name, flags, bs, fk) {name, flags, bs, fk},
+#define RL_KEYSPEC(name, flags, bs, fk) { name, flags, bs, fk },
 static const keyspec specs[] = {
 #include "keyspecs.def"
 };
@@ -162,7 +162,7 @@ int rl_command_keys(const rl_command *cmd, int argc, const rl_arg *argv, rl_key_
         unsigned flags = specs[r].flags;
         if (flags & RL_KEY_VARIABLE)
             flags = strcmp(name, "set") == 0 ? set_flags(argc, argv) : bitfield_flags(argc, argv);
-        for (int i = first; i <= last && i < argc; i += step > 0 ? step : 1) {
+        for (int i = first; i <= last && i<argc; i += step> 0 ? step : 1) {
             visit(ud, i, flags);
             n++;
         }

@@ -136,11 +136,11 @@ static int bit_tohex(lua_State *L)
 
 /* In LuaBitOp's order, which luaL_register inserts as is. */
 static const luaL_Reg bit_funcs[] = {
-    {"tobit", bit_tobit},     {"bnot", bit_bnot},       {"band", bit_band},
-    {"bor", bit_bor},         {"bxor", bit_bxor},       {"lshift", bit_lshift},
-    {"rshift", bit_rshift},   {"arshift", bit_arshift}, {"rol", bit_rol},
-    {"ror", bit_ror},         {"bswap", bit_bswap},     {"tohex", bit_tohex},
-    {NULL, NULL},
+    { "tobit", bit_tobit },   { "bnot", bit_bnot },       { "band", bit_band },
+    { "bor", bit_bor },       { "bxor", bit_bxor },       { "lshift", bit_lshift },
+    { "rshift", bit_rshift }, { "arshift", bit_arshift }, { "rol", bit_rol },
+    { "ror", bit_ror },       { "bswap", bit_bswap },     { "tohex", bit_tohex },
+    { NULL, NULL },
 };
 
 int rl_open_bit(lua_State *L)

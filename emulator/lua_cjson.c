@@ -96,7 +96,7 @@ static void integer_option(lua_State *L, int idx, int *setting, int min, int max
  * third choice "null". Pushed back as a boolean, or as "null". */
 static void enum_option(lua_State *L, int idx, int *setting, const char *const *options)
 {
-    static const char *const onoff[] = {"off", "on", NULL};
+    static const char *const onoff[] = { "off", "on", NULL };
     if (!options) options = onoff;
     if (!lua_isnil(L, idx)) {
         if (lua_isboolean(L, idx)) *setting = lua_toboolean(L, idx);
@@ -145,7 +145,7 @@ static int cjson_encode_keep_buffer(lua_State *L)
 
 static int cjson_encode_invalid_numbers(lua_State *L)
 {
-    static const char *const options[] = {"off", "on", "null", NULL};
+    static const char *const options[] = { "off", "on", "null", NULL };
     cjson_config *cfg = config_args(L, 1);
     enum_option(L, 1, &cfg->encode_invalid_numbers, options);
     return 1;
@@ -203,37 +203,20 @@ static void encode_string(encoder *e, int idx)
         unsigned char c = (unsigned char)s[i];
         const char *esc = NULL;
         switch (c) {
-        case '"':
-            esc = "\\\"";
-            break;
-        case '\\':
-            esc = "\\\\";
-            break;
-        case '/':
-            esc = "\\/";
-            break;
-        case '\b':
-            esc = "\\b";
-            break;
-        case '\t':
-            esc = "\\t";
-            break;
-        case '\n':
-            esc = "\\n";
-            break;
-        case '\f':
-            esc = "\\f";
-            break;
-        case '\r':
-            esc = "\\r";
-            break;
-        default:
-            break;
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '/': esc = "\\/"; break;
+        case '\b': esc = "\\b"; break;
+        case '\t': esc = "\\t"; break;
+        case '\n': esc = "\\n"; break;
+        case '\f': esc = "\\f"; break;
+        case '\r': esc = "\\r"; break;
+        default: break;
         }
         if (esc) {
             out_add(e, esc, 2);
         } else if (c < 0x20 || c == 0x7f) {
-            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
             out_add(e, u, sizeof(u));
         } else {
             out_addc(e, (char)c);
@@ -337,12 +320,8 @@ static void encode_value(encoder *e, int depth)
 {
     lua_State *L = e->L;
     switch (lua_type(L, -1)) {
-    case LUA_TSTRING:
-        encode_string(e, -1);
-        break;
-    case LUA_TNUMBER:
-        encode_number(e, -1);
-        break;
+    case LUA_TSTRING: encode_string(e, -1); break;
+    case LUA_TNUMBER: encode_number(e, -1); break;
     case LUA_TBOOLEAN:
         if (lua_toboolean(L, -1)) out_add(e, "true", 4);
         else out_add(e, "false", 5);
@@ -358,9 +337,7 @@ static void encode_value(encoder *e, int depth)
         else encode_object(e, depth);
         break;
     }
-    case LUA_TNIL:
-        out_add(e, "null", 4);
-        break;
+    case LUA_TNIL: out_add(e, "null", 4); break;
     case LUA_TLIGHTUSERDATA:
         if (lua_touserdata(L, -1) == NULL) {
             out_add(e, "null", 4);
@@ -368,9 +345,7 @@ static void encode_value(encoder *e, int depth)
         }
         encode_error(e, -1, RL_ERR_CJSON_TYPE);
         break;
-    default:
-        encode_error(e, -1, RL_ERR_CJSON_TYPE);
-        break;
+    default: encode_error(e, -1, RL_ERR_CJSON_TYPE); break;
     }
 }
 
@@ -414,14 +389,14 @@ typedef enum {
 } token_type;
 
 static const char *const token_names[] = {
-    "T_OBJ_BEGIN", "T_OBJ_END", "T_ARR_BEGIN", "T_ARR_END", "T_STRING", "T_NUMBER", "T_BOOLEAN",
-    "T_NULL", "T_COLON", "T_COMMA", "T_END", "T_WHITESPACE", "T_ERROR", "T_UNKNOWN",
+    "T_OBJ_BEGIN", "T_OBJ_END", "T_ARR_BEGIN", "T_ARR_END", "T_STRING",     "T_NUMBER", "T_BOOLEAN",
+    "T_NULL",      "T_COLON",   "T_COMMA",     "T_END",     "T_WHITESPACE", "T_ERROR",  "T_UNKNOWN",
 };
 
 typedef struct token {
     token_type type;
-    size_t index;            /* 0-based byte offset, for messages */
-    const char *string;      /* T_STRING: the decoded bytes; T_ERROR: the reason */
+    size_t index;       /* 0-based byte offset, for messages */
+    const char *string; /* T_STRING: the decoded bytes; T_ERROR: the reason */
     size_t string_len;
     double number;
     int boolean;
@@ -432,7 +407,7 @@ typedef struct decoder {
     cjson_config *cfg;
     const char *data; /* NUL-terminated (a Lua string) */
     const char *ptr;
-    char *tmp;        /* room for the longest string: the input's length */
+    char *tmp; /* room for the longest string: the input's length */
     int depth;
 } decoder;
 
@@ -441,25 +416,17 @@ typedef struct decoder {
 static token_type char_token(unsigned char c)
 {
     switch (c) {
-    case '{':
-        return T_OBJ_BEGIN;
-    case '}':
-        return T_OBJ_END;
-    case '[':
-        return T_ARR_BEGIN;
-    case ']':
-        return T_ARR_END;
-    case ',':
-        return T_COMMA;
-    case ':':
-        return T_COLON;
-    case '\0':
-        return T_END;
+    case '{': return T_OBJ_BEGIN;
+    case '}': return T_OBJ_END;
+    case '[': return T_ARR_BEGIN;
+    case ']': return T_ARR_END;
+    case ',': return T_COMMA;
+    case ':': return T_COLON;
+    case '\0': return T_END;
     case ' ':
     case '\t':
     case '\n':
-    case '\r':
-        return T_WHITESPACE;
+    case '\r': return T_WHITESPACE;
     case 'f':
     case 'i':
     case 'I':
@@ -468,10 +435,8 @@ static token_type char_token(unsigned char c)
     case 't':
     case '"':
     case '+':
-    case '-':
-        return T_UNKNOWN;
-    default:
-        return c >= '0' && c <= '9' ? T_UNKNOWN : T_ERROR;
+    case '-': return T_UNKNOWN;
+    default: return c >= '0' && c <= '9' ? T_UNKNOWN : T_ERROR;
     }
 }
 
@@ -545,26 +510,16 @@ static int unicode_escape(decoder *d, char *out, size_t *outlen)
 static char escape_char(char c)
 {
     switch (c) {
-    case '"':
-        return '"';
-    case '\\':
-        return '\\';
-    case '/':
-        return '/';
-    case 'b':
-        return '\b';
-    case 't':
-        return '\t';
-    case 'n':
-        return '\n';
-    case 'f':
-        return '\f';
-    case 'r':
-        return '\r';
-    case 'u':
-        return 'u';
-    default:
-        return 0;
+    case '"': return '"';
+    case '\\': return '\\';
+    case '/': return '/';
+    case 'b': return '\b';
+    case 't': return '\t';
+    case 'n': return '\n';
+    case 'f': return '\f';
+    case 'r': return '\r';
+    case 'u': return 'u';
+    default: return 0;
     }
 }
 
@@ -739,26 +694,13 @@ static void parse_array(decoder *d)
 static void parse_value(decoder *d, token *t)
 {
     switch (t->type) {
-    case T_STRING:
-        lua_pushlstring(d->L, t->string, t->string_len);
-        break;
-    case T_NUMBER:
-        lua_pushnumber(d->L, t->number);
-        break;
-    case T_BOOLEAN:
-        lua_pushboolean(d->L, t->boolean);
-        break;
-    case T_OBJ_BEGIN:
-        parse_object(d);
-        break;
-    case T_ARR_BEGIN:
-        parse_array(d);
-        break;
-    case T_NULL:
-        lua_pushlightuserdata(d->L, NULL);
-        break;
-    default:
-        parse_error(d, RL_ERR_CJSON_EXPECT_VALUE, t);
+    case T_STRING: lua_pushlstring(d->L, t->string, t->string_len); break;
+    case T_NUMBER: lua_pushnumber(d->L, t->number); break;
+    case T_BOOLEAN: lua_pushboolean(d->L, t->boolean); break;
+    case T_OBJ_BEGIN: parse_object(d); break;
+    case T_ARR_BEGIN: parse_array(d); break;
+    case T_NULL: lua_pushlightuserdata(d->L, NULL); break;
+    default: parse_error(d, RL_ERR_CJSON_EXPECT_VALUE, t);
     }
 }
 
@@ -795,17 +737,17 @@ static int cjson_new(lua_State *L);
 
 /* In lua-cjson's order, which decides the pairs() order of the table. */
 static const luaL_Reg cjson_funcs[] = {
-    {"encode", cjson_encode},
-    {"decode", cjson_decode},
-    {"encode_sparse_array", cjson_encode_sparse_array},
-    {"encode_max_depth", cjson_encode_max_depth},
-    {"decode_max_depth", cjson_decode_max_depth},
-    {"encode_number_precision", cjson_encode_number_precision},
-    {"encode_keep_buffer", cjson_encode_keep_buffer},
-    {"encode_invalid_numbers", cjson_encode_invalid_numbers},
-    {"decode_invalid_numbers", cjson_decode_invalid_numbers},
-    {"new", cjson_new},
-    {NULL, NULL},
+    { "encode", cjson_encode },
+    { "decode", cjson_decode },
+    { "encode_sparse_array", cjson_encode_sparse_array },
+    { "encode_max_depth", cjson_encode_max_depth },
+    { "decode_max_depth", cjson_decode_max_depth },
+    { "encode_number_precision", cjson_encode_number_precision },
+    { "encode_keep_buffer", cjson_encode_keep_buffer },
+    { "encode_invalid_numbers", cjson_encode_invalid_numbers },
+    { "decode_invalid_numbers", cjson_decode_invalid_numbers },
+    { "new", cjson_new },
+    { NULL, NULL },
 };
 
 static int config_gc(lua_State *L)

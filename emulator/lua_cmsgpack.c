@@ -181,9 +181,7 @@ static void mp_encode_value(lua_State *L, rl_lua_buf *b, int level)
         mp_encode_bytes(b, s, len);
         break;
     }
-    case LUA_TBOOLEAN:
-        rl_lua_buf_addc(b, lua_toboolean(L, -1) ? (char)0xc3 : (char)0xc2);
-        break;
+    case LUA_TBOOLEAN: rl_lua_buf_addc(b, lua_toboolean(L, -1) ? (char)0xc3 : (char)0xc2); break;
     case LUA_TNUMBER: {
         lua_Number n = lua_tonumber(L, -1);
         if (!isinf(n) && (lua_Number)x86_64_to_i64(n) == n) mp_encode_int(b, x86_64_to_i64(n));
@@ -195,9 +193,7 @@ static void mp_encode_value(lua_State *L, rl_lua_buf *b, int level)
         if (table_is_an_array(L)) mp_encode_array(L, b, level);
         else mp_encode_map(L, b, level);
         break;
-    default:
-        rl_lua_buf_addc(b, (char)0xc0);
-        break;
+    default: rl_lua_buf_addc(b, (char)0xc0); break;
     }
     lua_pop(L, 1);
 }
@@ -355,15 +351,9 @@ static void mp_decode_value(lua_State *L, mp_cur *c)
         mp_consume(c, 9);
         break;
     }
-    case 0xd9:
-        mp_decode_raw(L, c, 1);
-        break;
-    case 0xda:
-        mp_decode_raw(L, c, 2);
-        break;
-    case 0xdb:
-        mp_decode_raw(L, c, 4);
-        break;
+    case 0xd9: mp_decode_raw(L, c, 1); break;
+    case 0xda: mp_decode_raw(L, c, 2); break;
+    case 0xdb: mp_decode_raw(L, c, 4); break;
     case 0xdc:
     case 0xdd:
     case 0xde:
@@ -410,10 +400,9 @@ static int mp_unpack_full(lua_State *L, lua_Integer limit, lua_Integer offset)
     int decode_all = !limit && !offset;
     if (offset < 0 || limit < 0)
         return luaL_error(L, RL_ERRF_CMSGPACK_BAD_REQUEST, (int)offset, (int)len);
-    if ((size_t)offset > len)
-        return luaL_error(L, RL_ERRF_CMSGPACK_OFFSET, (int)offset, (int)len);
+    if ((size_t)offset > len) return luaL_error(L, RL_ERRF_CMSGPACK_OFFSET, (int)offset, (int)len);
     if (decode_all) limit = INT_MAX;
-    mp_cur c = {(const unsigned char *)s + offset, len - (size_t)offset, MP_OK};
+    mp_cur c = { (const unsigned char *)s + offset, len - (size_t)offset, MP_OK };
     int cnt;
     for (cnt = 0; c.left > 0 && cnt < limit; cnt++) {
         mp_decode_value(L, &c);
@@ -450,11 +439,11 @@ static int mp_unpack_limit(lua_State *L)
 }
 
 static const luaL_Reg cmsgpack_funcs[] = {
-    {"pack", mp_pack},
-    {"unpack", mp_unpack},
-    {"unpack_one", mp_unpack_one},
-    {"unpack_limit", mp_unpack_limit},
-    {NULL, NULL},
+    { "pack", mp_pack },
+    { "unpack", mp_unpack },
+    { "unpack_one", mp_unpack_one },
+    { "unpack_limit", mp_unpack_limit },
+    { NULL, NULL },
 };
 
 int rl_open_cmsgpack(lua_State *L)

@@ -410,14 +410,12 @@ static int env_table_insert(lua_State *L)
     int end = (int)lua_objlen(L, 1) + 1;
     int pos = end;
     switch (lua_gettop(L)) {
-    case 2:
-        break;
+    case 2: break;
     case 3:
         pos = luaL_checkint(L, 2);
         if (pos > end) end = pos;
         break;
-    default:
-        return luaL_error(L, RL_ERR_LUA_INSERT_ARGS);
+    default: return luaL_error(L, RL_ERR_LUA_INSERT_ARGS);
     }
     if (is_readonly(L, 1)) return readonly_error(L);
     for (int i = end; i > pos; i--) {
@@ -495,12 +493,40 @@ int rl_lua_env_readonly_assign(lua_State *L)
  * without debug, which Redis removes after init. Later libraries (cjson,
  * cmsgpack, struct, bit) are listed already. */
 static const char *const allowed_globals[] = {
-    "string", "cjson", "bit", "cmsgpack", "math", "table", "struct",
-    "redis", "__redis__err__handler",
-    "xpcall", "tostring", "setmetatable", "next", "assert", "tonumber", "rawequal",
-    "collectgarbage", "getmetatable", "rawset", "pcall", "coroutine", "type", "_G",
-    "select", "unpack", "gcinfo", "pairs", "rawget", "loadstring", "ipairs", "_VERSION",
-    "load", "error", NULL,
+    "string",
+    "cjson",
+    "bit",
+    "cmsgpack",
+    "math",
+    "table",
+    "struct",
+    "redis",
+    "__redis__err__handler",
+    "xpcall",
+    "tostring",
+    "setmetatable",
+    "next",
+    "assert",
+    "tonumber",
+    "rawequal",
+    "collectgarbage",
+    "getmetatable",
+    "rawset",
+    "pcall",
+    "coroutine",
+    "type",
+    "_G",
+    "select",
+    "unpack",
+    "gcinfo",
+    "pairs",
+    "rawget",
+    "loadstring",
+    "ipairs",
+    "_VERSION",
+    "load",
+    "error",
+    NULL,
 };
 
 static int is_allowed_global(const char *name)
@@ -601,10 +627,8 @@ static void chunk_id(char out[CHUNK_ID_SIZE], const char *source)
         snprintf(out, CHUNK_ID_SIZE, "%s", source + 1);
     } else if (*source == '@') {
         size_t room = CHUNK_ID_SIZE - sizeof(" '...' "), len = strlen(source + 1);
-        if (len > room)
-            snprintf(out, CHUNK_ID_SIZE, "...%s", source + 1 + (len - room));
-        else
-            snprintf(out, CHUNK_ID_SIZE, "%s", source + 1);
+        if (len > room) snprintf(out, CHUNK_ID_SIZE, "...%s", source + 1 + (len - room));
+        else snprintf(out, CHUNK_ID_SIZE, "%s", source + 1);
     } else {
         size_t room = CHUNK_ID_SIZE - sizeof(" [string \"...\"] ");
         size_t len = strcspn(source, "\n\r");
@@ -658,7 +682,7 @@ int rl_lua_env_load_text(lua_State *L, const char *p, size_t len, const char *ch
         push_bytecode_error(L, chunkname);
         return LUA_ERRSYNTAX;
     }
-    text_reader r = {needs_space_in_front(p, len) ? " " : NULL, p, len};
+    text_reader r = { needs_space_in_front(p, len) ? " " : NULL, p, len };
     return lua_load(L, read_text, &r, chunkname);
 }
 
@@ -685,9 +709,9 @@ static int env_loadstring(lua_State *L)
  * the text at once (load then reports it as bytecode); one starting with
  * '#' or a BOM is preceded by a space. */
 typedef struct fn_reader {
-    int first;     /* no piece read yet */
-    int bytecode;  /* the first piece started with ESC */
-    int pending;   /* slot 3 holds a piece to give after the space */
+    int first;    /* no piece read yet */
+    int bytecode; /* the first piece started with ESC */
+    int pending;  /* slot 3 holds a piece to give after the space */
 } fn_reader;
 
 static const char *read_fn(lua_State *L, void *ud, size_t *size)
@@ -730,7 +754,7 @@ static int env_load(lua_State *L)
     const char *chunkname = luaL_optstring(L, 2, "=(load)");
     luaL_checktype(L, 1, LUA_TFUNCTION);
     lua_settop(L, 3);
-    fn_reader r = {1, 0, 0};
+    fn_reader r = { 1, 0, 0 };
     int status = lua_load(L, read_fn, &r, chunkname);
     if (status == 0 && r.bytecode) {
         lua_pop(L, 1);
@@ -829,9 +853,7 @@ static int env_math_random(lua_State *L)
     rl_lua_env *env = rl_lua_env_get(L);
     lua_Number r = (lua_Number)(rand48_next(env->rand48) % RAND48_MAX) / (lua_Number)RAND48_MAX;
     switch (lua_gettop(L)) {
-    case 0:
-        lua_pushnumber(L, r);
-        break;
+    case 0: lua_pushnumber(L, r); break;
     case 1: {
         int u = luaL_checkint(L, 1);
         luaL_argcheck(L, 1 <= u, 1, RL_ERR_LUA_RANDOM_INTERVAL);
@@ -845,8 +867,7 @@ static int env_math_random(lua_State *L)
         lua_pushnumber(L, floor(r * (u - l + 1)) + l);
         break;
     }
-    default:
-        return luaL_error(L, RL_ERR_LUA_RANDOM_ARGS);
+    default: return luaL_error(L, RL_ERR_LUA_RANDOM_ARGS);
     }
     return 1;
 }
@@ -870,11 +891,10 @@ static void traceback_frame(const lua_Debug *ar, rl_lua_text *out)
     char line[256];
     int n;
     if (*ar->namewhat != '\0')
-        n = snprintf(line, sizeof(line), "%s:%d: in function '%s'", ar->short_src,
-                     ar->currentline, ar->name);
+        n = snprintf(line, sizeof(line), "%s:%d: in function '%s'", ar->short_src, ar->currentline,
+                     ar->name);
     else if (*ar->what == 'm')
-        n = snprintf(line, sizeof(line), "%s:%d: in main chunk", ar->short_src,
-                     ar->currentline);
+        n = snprintf(line, sizeof(line), "%s:%d: in main chunk", ar->short_src, ar->currentline);
     else
         n = snprintf(line, sizeof(line), "%s:%d: in function <%s:%d>", ar->short_src,
                      ar->currentline, ar->short_src, ar->linedefined);
@@ -934,12 +954,8 @@ static void push_error_text(lua_State *L, int idx)
         lua_pushvalue(L, idx);
         lua_tostring(L, -1);
         break;
-    case LUA_TNIL:
-        lua_pushliteral(L, "nil");
-        break;
-    case LUA_TBOOLEAN:
-        lua_pushstring(L, lua_toboolean(L, idx) ? "true" : "false");
-        break;
+    case LUA_TNIL: lua_pushliteral(L, "nil"); break;
+    case LUA_TBOOLEAN: lua_pushstring(L, lua_toboolean(L, idx) ? "true" : "false"); break;
     default:
         push_registry(L, &tostring_key);
         lua_pushvalue(L, idx);
@@ -949,8 +965,8 @@ static void push_error_text(lua_State *L, int idx)
 }
 
 /* Library tables searched for the name of a function (see below). */
-static const char *const library_tables[] = {"string", "table", "math",  "coroutine", "redis",
-                                              "cjson",  "struct", "cmsgpack", "bit",   NULL};
+static const char *const library_tables[] = { "string", "table",  "math",     "coroutine", "redis",
+                                              "cjson",  "struct", "cmsgpack", "bit",       NULL };
 
 /* Pushes the name under which the function at fidx is found, raw, in the
  * real globals or in a library table; returns 0, pushing nothing, when it is
@@ -1001,8 +1017,7 @@ static void repair_tail_call_message(lua_State *L, const char *chunk, int line)
     push_registry(L, &error_key);
     const char *raised = lua_tostring(L, 1);
     int keep = lua_rawequal(L, -1, f) || strcmp(raised, RL_ERR_LUA_READONLY_TABLE) == 0 ||
-               strcmp(raised, RL_ERR_LUA_NEXT_KEY) == 0 ||
-               strcmp(raised, RL_ERR_LUA_YIELD_BOUNDARY) == 0;
+        strcmp(raised, RL_ERR_LUA_NEXT_KEY) == 0 || strcmp(raised, RL_ERR_LUA_YIELD_BOUNDARY) == 0;
     lua_pop(L, 1);
     if (!keep) {
         const char *msg = lua_tostring(L, 1);
@@ -1060,8 +1075,7 @@ static int env_error_handler(lua_State *L)
         record_traceback(L, level, &run->traceback);
         if (tail_call && !run->traceback.len) {
             char frame[64];
-            int n = snprintf(frame, sizeof(frame), "%s:%d: in ? (tail call)",
-                             &source[1], line);
+            int n = snprintf(frame, sizeof(frame), "%s:%d: in ? (tail call)", &source[1], line);
             rl_lua_text_append(&run->traceback, frame, (size_t)n);
         }
     }
@@ -1096,13 +1110,9 @@ void rl_lua_env_push_error_handler(lua_State *L)
 static const char *stop_message(const rl_lua_run *run, char *buf, size_t len)
 {
     switch (run->stop) {
-    case RL_RUN_STOP_KILLED:
-        return RL_ERR_SCRIPT_KILLED;
-    case RL_RUN_STOP_SHUTDOWN:
-        return RL_ERR_SCRIPT_SHUTDOWN;
-    default:
-        snprintf(buf, len, RL_ERRF_SCRIPT_TIMEOUT, (long long)run->timeout_ms);
-        return buf;
+    case RL_RUN_STOP_KILLED: return RL_ERR_SCRIPT_KILLED;
+    case RL_RUN_STOP_SHUTDOWN: return RL_ERR_SCRIPT_SHUTDOWN;
+    default: snprintf(buf, len, RL_ERRF_SCRIPT_TIMEOUT, (long long)run->timeout_ms); return buf;
     }
 }
 
@@ -1283,17 +1293,19 @@ static void set_field_cfunction(lua_State *L, int idx, const char *name, lua_CFu
  * compat aliases string.gfind = gmatch and math.mod = fmod); engine extras
  * such as LuaJIT's coroutine.isyieldable are dropped, missing aliases
  * added. */
-static const char *const string_fields[] = {
-    "byte", "char", "dump", "find", "format", "gfind", "gmatch", "gsub", "len", "lower",
-    "match", "rep", "reverse", "sub", "upper", NULL};
-static const char *const table_fields[] = {
-    "concat", "foreach", "foreachi", "getn", "insert", "maxn", "remove", "setn", "sort", NULL};
-static const char *const math_fields[] = {
-    "abs", "acos", "asin", "atan", "atan2", "ceil", "cos", "cosh", "deg", "exp", "floor",
-    "fmod", "frexp", "huge", "ldexp", "log", "log10", "max", "min", "mod", "modf", "pi",
-    "pow", "rad", "random", "randomseed", "sin", "sinh", "sqrt", "tan", "tanh", NULL};
-static const char *const coroutine_fields[] = {
-    "create", "resume", "running", "status", "wrap", "yield", NULL};
+static const char *const string_fields[] = { "byte",    "char", "dump",  "find",  "format", "gfind",
+                                             "gmatch",  "gsub", "len",   "lower", "match",  "rep",
+                                             "reverse", "sub",  "upper", NULL };
+static const char *const table_fields[] = { "concat", "foreach", "foreachi", "getn", "insert",
+                                            "maxn",   "remove",  "setn",     "sort", NULL };
+static const char *const math_fields[] = { "abs",    "acos",       "asin",  "atan", "atan2", "ceil",
+                                           "cos",    "cosh",       "deg",   "exp",  "floor", "fmod",
+                                           "frexp",  "huge",       "ldexp", "log",  "log10", "max",
+                                           "min",    "mod",        "modf",  "pi",   "pow",   "rad",
+                                           "random", "randomseed", "sin",   "sinh", "sqrt",  "tan",
+                                           "tanh",   NULL };
+static const char *const coroutine_fields[] = { "create", "resume", "running", "status",
+                                                "wrap",   "yield",  NULL };
 
 static int in_list(const char *const *list, const char *name)
 {
@@ -1304,8 +1316,8 @@ static int in_list(const char *const *list, const char *name)
 
 /* Keeps only the listed fields of the global library `lib`; `alias`, when
  * missing, becomes a copy of `original`. */
-static void fix_library(lua_State *L, const char *lib, const char *const *fields,
-                        const char *alias, const char *original)
+static void fix_library(lua_State *L, const char *lib, const char *const *fields, const char *alias,
+                        const char *original)
 {
     lua_getglobal(L, lib);
     int t = lua_gettop(L);
@@ -1376,10 +1388,10 @@ static rl_lua_env *env_new(rl_emu *emu, uint64_t *rand48, int functions)
     static const struct {
         const char *name;
         lua_CFunction open;
-    } bundled[] = {{"cjson", rl_open_cjson},
-                   {"struct", rl_open_struct},
-                   {"cmsgpack", rl_open_cmsgpack},
-                   {"bit", rl_open_bit}};
+    } bundled[] = { { "cjson", rl_open_cjson },
+                    { "struct", rl_open_struct },
+                    { "cmsgpack", rl_open_cmsgpack },
+                    { "bit", rl_open_bit } };
     for (size_t i = 0; i < sizeof(bundled) / sizeof(bundled[0]); i++) {
         open_lib(L, bundled[i].name, bundled[i].open);
     }

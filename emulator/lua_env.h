@@ -50,30 +50,30 @@ void rl_lua_text_free(rl_lua_text *t);
 /* One script run: what the redis.* functions, the hook and the error handler
  * need while a script executes. Owned by the caller of rl_lua_env_begin_run. */
 typedef struct rl_lua_run {
-    rl_client *caller;  /* the client that sent EVAL */
-    rl_client *client;  /* the script's own client; its resp is the script's */
-    int readonly;       /* EVAL_RO / no-writes: write commands are refused */
-    int allow_oom;      /* allow-oom: deny-oom commands run even over maxmemory */
-    int oom_at_start;   /* used memory was over maxmemory when the run began */
-    int write_dirty;    /* a write command passed the checks (Redis's SCRIPT_WRITE_DIRTY) */
-    uint64_t start_ns;  /* monotonic clock at start */
-    int64_t timeout_ms; /* 0 = no limit */
-    int stop;           /* RL_RUN_STOP_*: why the run is being stopped, 0 while it goes on */
-    int kill;           /* RL_RUN_STOP_KILLED / _SHUTDOWN: asked for by another client */
-    int is_function;    /* FCALL: BUSY replies and the KILL checks name functions */
-    const char *name;   /* the script's SHA1 or the function's name */
-    int64_t busy_ms;    /* the busy threshold when a busy callback is set, else 0 */
-    int last_line;      /* last line run, where the engine needs it (lua_engine.h) */
-    uint32_t since_check; /* metrics: instructions since the time limit's last check */
+    rl_client *caller;        /* the client that sent EVAL */
+    rl_client *client;        /* the script's own client; its resp is the script's */
+    int readonly;             /* EVAL_RO / no-writes: write commands are refused */
+    int allow_oom;            /* allow-oom: deny-oom commands run even over maxmemory */
+    int oom_at_start;         /* used memory was over maxmemory when the run began */
+    int write_dirty;          /* a write command passed the checks (Redis's SCRIPT_WRITE_DIRTY) */
+    uint64_t start_ns;        /* monotonic clock at start */
+    int64_t timeout_ms;       /* 0 = no limit */
+    int stop;                 /* RL_RUN_STOP_*: why the run is being stopped, 0 while it goes on */
+    int kill;                 /* RL_RUN_STOP_KILLED / _SHUTDOWN: asked for by another client */
+    int is_function;          /* FCALL: BUSY replies and the KILL checks name functions */
+    const char *name;         /* the script's SHA1 or the function's name */
+    int64_t busy_ms;          /* the busy threshold when a busy callback is set, else 0 */
+    int last_line;            /* last line run, where the engine needs it (lua_engine.h) */
+    uint32_t since_check;     /* metrics: instructions since the time limit's last check */
     struct rl_cov_chunk *cov; /* line coverage record of the script (coverage.h), or NULL */
-    rl_lua_text log;       /* redis.log lines, '\n'-separated */
-    rl_lua_text traceback; /* set by the error handler */
+    rl_lua_text log;          /* redis.log lines, '\n'-separated */
+    rl_lua_text traceback;    /* set by the error handler */
     /* Redis Cluster's view of the run (cluster.h). */
-    int script_flags;      /* the script's RL_SCRIPT_FLAG_* */
-    const rl_arg *keys;    /* the declared KEYS */
+    int script_flags;   /* the script's RL_SCRIPT_FLAG_* */
+    const rl_arg *keys; /* the declared KEYS */
     long long numkeys;
-    int keys_slot;         /* the slot of the first of KEYS, -1 without KEYS, -2 until needed */
-    int cluster_slot;      /* the slot the script is bound to so far (Redis's caller slot) */
+    int keys_slot;    /* the slot of the first of KEYS, -1 without KEYS, -2 until needed */
+    int cluster_slot; /* the slot the script is bound to so far (Redis's caller slot) */
 } rl_lua_run;
 
 /* Why a run stops before its end (rl_lua_run.stop). */
@@ -84,13 +84,13 @@ typedef struct rl_lua_run {
 typedef struct rl_lua_env {
     lua_State *L;
     rl_emu *emu;
-    uint64_t *rand48; /* the rand48 state, owned by the emulator's scripting */
-    rl_lua_run *run;  /* non-NULL while a script runs */
+    uint64_t *rand48;         /* the rand48 state, owned by the emulator's scripting */
+    rl_lua_run *run;          /* non-NULL while a script runs */
     const char *chunk_source; /* RL_LUA_CHUNK_SOURCE or RL_LUA_FUNCTION_CHUNK_SOURCE */
-    int mem_enforce; /* > 0 inside rl_lua_env_pcall: the Lua memory limit applies */
-    int mem_grace;   /* > 0: the limit is lifted (rl_lua_env_mem_grace) */
-    int collect_pending; /* scrubbed, garbage not collected yet (rl_lua_env_scrub) */
-    uint64_t order_seed; /* the emulator's order seed when the state was made */
+    int mem_enforce;          /* > 0 inside rl_lua_env_pcall: the Lua memory limit applies */
+    int mem_grace;            /* > 0: the limit is lifted (rl_lua_env_mem_grace) */
+    int collect_pending;      /* scrubbed, garbage not collected yet (rl_lua_env_scrub) */
+    uint64_t order_seed;      /* the emulator's order seed when the state was made */
 } rl_lua_env;
 
 /* Builds a fresh environment. rand48 must outlive it. Never returns NULL

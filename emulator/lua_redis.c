@@ -113,20 +113,14 @@ static int push_reply(lua_State *L, const rl_reply *r, int resp)
         push_error_dashed(L, r->str);
         set_ignore_stats(L);
         break;
-    case RL_REPLY_INTEGER:
-        lua_pushnumber(L, (lua_Number)r->integer);
-        break;
-    case RL_REPLY_BULK:
-        lua_pushlstring(L, r->str, r->len);
-        break;
+    case RL_REPLY_INTEGER: lua_pushnumber(L, (lua_Number)r->integer); break;
+    case RL_REPLY_BULK: lua_pushlstring(L, r->str, r->len); break;
     case RL_REPLY_NIL:
     case RL_REPLY_NIL_ARRAY:
         if (resp == 2) lua_pushboolean(L, 0);
         else lua_pushnil(L);
         break;
-    case RL_REPLY_BOOL:
-        lua_pushboolean(L, r->integer != 0);
-        break;
+    case RL_REPLY_BOOL: lua_pushboolean(L, r->integer != 0); break;
     case RL_REPLY_DOUBLE:
         lua_newtable(L);
         lua_pushstring(L, "double");
@@ -422,15 +416,9 @@ static rl_reply *to_reply(lua_State *L, int sresp, int cresp)
         }
         break;
     }
-    case LUA_TNUMBER:
-        r = rl_reply_new_integer(number_to_ll(lua_tonumber(L, -1)));
-        break;
-    case LUA_TTABLE:
-        r = table_to_reply(L, sresp, cresp);
-        break;
-    default:
-        r = rl_reply_new(RL_REPLY_NIL);
-        break;
+    case LUA_TNUMBER: r = rl_reply_new_integer(number_to_ll(lua_tonumber(L, -1))); break;
+    case LUA_TTABLE: r = table_to_reply(L, sresp, cresp); break;
+    default: r = rl_reply_new(RL_REPLY_NIL); break;
     }
     lua_pop(L, 1);
     return r;
@@ -527,7 +515,7 @@ static const rl_command *script_command_lookup(int argc, const rl_arg *argv)
     const rl_arg *a = &argv[0];
     if (a->len == 0 || a->len > LOOKUP_MEMO_NAME) return rl_command_lookup(argc, argv);
     size_t slot = (a->len * 31 + (unsigned char)a->ptr[0] + (unsigned char)a->ptr[a->len - 1]) %
-                  LOOKUP_MEMO_SLOTS;
+        LOOKUP_MEMO_SLOTS;
     if (memo[slot].cmd && a->len == memo[slot].len && memcmp(a->ptr, memo[slot].name, a->len) == 0)
         return memo[slot].cmd;
     const rl_command *cmd = rl_command_lookup(argc, argv);

@@ -92,32 +92,23 @@ static size_t optsize(lua_State *L, int opt, const char **fmt)
 {
     switch (opt) {
     case 'B':
-    case 'b':
-        return 1;
+    case 'b': return 1;
     case 'H':
-    case 'h':
-        return sizeof(short);
+    case 'h': return sizeof(short);
     case 'L':
-    case 'l':
-        return sizeof(long);
-    case 'T':
-        return sizeof(size_t);
-    case 'f':
-        return sizeof(float);
-    case 'd':
-        return sizeof(double);
-    case 'x':
-        return 1;
-    case 'c':
-        return (size_t)getnum(L, fmt, 1);
+    case 'l': return sizeof(long);
+    case 'T': return sizeof(size_t);
+    case 'f': return sizeof(float);
+    case 'd': return sizeof(double);
+    case 'x': return 1;
+    case 'c': return (size_t)getnum(L, fmt, 1);
     case 'i':
     case 'I': {
         int sz = getnum(L, fmt, (int)sizeof(int));
         if (sz > MAXINTSIZE) luaL_error(L, RL_ERRF_STRUCT_INT_SIZE, sz, MAXINTSIZE);
         return (size_t)sz;
     }
-    default:
-        return 0; /* the other options need no alignment */
+    default: return 0; /* the other options need no alignment */
     }
 }
 
@@ -133,22 +124,16 @@ static int gettoalign(size_t len, const header *h, int opt, size_t size)
 static void controloptions(lua_State *L, int opt, const char **fmt, header *h)
 {
     switch (opt) {
-    case ' ':
-        return;
-    case '>':
-        h->endian = BIG;
-        return;
-    case '<':
-        h->endian = LITTLE;
-        return;
+    case ' ': return;
+    case '>': h->endian = BIG; return;
+    case '<': h->endian = LITTLE; return;
     case '!': {
         int a = getnum(L, fmt, MAXALIGN);
         if (a <= 0 || (a & (a - 1)) != 0) luaL_error(L, RL_ERRF_STRUCT_ALIGN, a);
         h->align = a;
         return;
     }
-    default:
-        luaL_argerror(L, 1, lua_pushfstring(L, RL_ERRF_STRUCT_OPTION, opt));
+    default: luaL_argerror(L, 1, lua_pushfstring(L, RL_ERRF_STRUCT_OPTION, opt));
     }
 }
 
@@ -178,7 +163,7 @@ static int struct_pack(lua_State *L)
 {
     luaL_Buffer b;
     const char *fmt = luaL_checkstring(L, 1);
-    header h = {NATIVE_ENDIAN, 1};
+    header h = { NATIVE_ENDIAN, 1 };
     int arg = 2;
     size_t totalsize = 0;
     lua_pushnil(L); /* keeps the arguments apart from the buffer's pieces */
@@ -198,12 +183,8 @@ static int struct_pack(lua_State *L)
         case 'L':
         case 'T':
         case 'i':
-        case 'I':
-            putinteger(L, &b, arg++, h.endian, (int)size);
-            break;
-        case 'x':
-            luaL_addchar(&b, '\0');
-            break;
+        case 'I': putinteger(L, &b, arg++, h.endian, (int)size); break;
+        case 'x': luaL_addchar(&b, '\0'); break;
         case 'f': {
             float f = to_float(luaL_checknumber(L, arg++));
             correctbytes((char *)&f, (int)size, h.endian);
@@ -230,8 +211,7 @@ static int struct_pack(lua_State *L)
             }
             break;
         }
-        default:
-            controloptions(L, opt, &fmt, &h);
+        default: controloptions(L, opt, &fmt, &h);
         }
         totalsize += size;
     }
@@ -255,7 +235,7 @@ static lua_Number getinteger(const char *buff, int endian, int issigned, int siz
 
 static int struct_unpack(lua_State *L)
 {
-    header h = {NATIVE_ENDIAN, 1};
+    header h = { NATIVE_ENDIAN, 1 };
     const char *fmt = luaL_checkstring(L, 1);
     size_t ld;
     const char *data = luaL_checklstring(L, 2, &ld);
@@ -284,8 +264,7 @@ static int struct_unpack(lua_State *L)
             n++;
             break;
         }
-        case 'x':
-            break;
+        case 'x': break;
         case 'f': {
             float f;
             memcpy(&f, data + pos, sizeof(f));
@@ -322,8 +301,7 @@ static int struct_unpack(lua_State *L)
             n++;
             break;
         }
-        default:
-            controloptions(L, opt, &fmt, &h);
+        default: controloptions(L, opt, &fmt, &h);
         }
         pos += size;
     }
@@ -333,7 +311,7 @@ static int struct_unpack(lua_State *L)
 
 static int struct_size(lua_State *L)
 {
-    header h = {NATIVE_ENDIAN, 1};
+    header h = { NATIVE_ENDIAN, 1 };
     const char *fmt = luaL_checkstring(L, 1);
     size_t pos = 0;
     while (*fmt) {
@@ -351,10 +329,10 @@ static int struct_size(lua_State *L)
 }
 
 static const luaL_Reg struct_funcs[] = {
-    {"pack", struct_pack},
-    {"unpack", struct_unpack},
-    {"size", struct_size},
-    {NULL, NULL},
+    { "pack", struct_pack },
+    { "unpack", struct_unpack },
+    { "size", struct_size },
+    { NULL, NULL },
 };
 
 int rl_open_struct(lua_State *L)

@@ -50,7 +50,8 @@ void rl_metrics_free(rl_emu *emu)
     rl_metrics_state *s = emu->metrics;
     if (!s) return;
     struct metrics_keyent *e, *tmp;
-    HASH_ITER(hh, s->keys, e, tmp) {
+    HASH_ITER(hh, s->keys, e, tmp)
+    {
         HASH_DEL(s->keys, e);
         rl_free(e->hkey);
         rl_free(e);
@@ -72,7 +73,7 @@ static void add_key(void *ud, int argi, unsigned flags)
     key_visit_ctx *k = ud;
     const rl_arg *a = &k->argv[argi];
     unsigned access = (RL_KEY_IS_READ(flags) ? RL_METRICS_KEY_READ : 0) |
-                      (RL_KEY_IS_WRITTEN(flags) ? RL_METRICS_KEY_WRITTEN : 0);
+        (RL_KEY_IS_WRITTEN(flags) ? RL_METRICS_KEY_WRITTEN : 0);
     if (access == 0) return; /* a shard channel, not a key */
     size_t hlen = a->len + 1;
     char stackbuf[128];
@@ -122,7 +123,7 @@ void rl_metrics_count_command(rl_emu *emu, rl_client *c, const rl_command *cmd, 
     s->m.bytes_out += len;
     /* The database the command ran in: SELECT inside a script changes it
      * for the commands after it. */
-    key_visit_ctx k = {s, c->db, argv};
+    key_visit_ctx k = { s, c->db, argv };
     rl_command_keys(cmd, argc, argv, add_key, &k);
 }
 
@@ -158,7 +159,8 @@ const rl_metrics *rl_emu_metrics(rl_emu *emu)
     s->m.keys_read = s->m.keys_written = 0;
     size_t i = 0;
     struct metrics_keyent *e, *tmp;
-    HASH_ITER(hh, s->keys, e, tmp) {
+    HASH_ITER(hh, s->keys, e, tmp)
+    {
         rl_metrics_key *k = &s->key_view[i++];
         k->db = (unsigned char)e->hkey[0];
         k->access = e->access;

@@ -8,10 +8,10 @@
 #include "server.h"
 
 typedef struct rl_metrics_state {
-    rl_metrics m; /* the public counts; the arrays are filled by rl_emu_metrics */
+    rl_metrics m;             /* the public counts; the arrays are filled by rl_emu_metrics */
     struct metrics_cmd *cmds; /* per command, in first-run order */
     size_t ncmds, cmds_cap;
-    struct metrics_keyent *keys; /* uthash of distinct (db, key) */
+    struct metrics_keyent *keys;  /* uthash of distinct (db, key) */
     rl_metrics_command *cmd_view; /* rl_emu_metrics's sorted copies */
     rl_metrics_key *key_view;
 } rl_metrics_state;

@@ -91,8 +91,7 @@ void rl_multi_flag(rl_client *c)
 int rl_multi_should_queue(const rl_client *c, const rl_command *cmd)
 {
     return (c->flags & RL_CLIENT_MULTI) && cmd->proc != rl_cmd_exec &&
-           cmd->proc != rl_cmd_discard && cmd->proc != rl_cmd_multi &&
-           cmd->proc != rl_cmd_watch;
+        cmd->proc != rl_cmd_discard && cmd->proc != rl_cmd_multi && cmd->proc != rl_cmd_watch;
 }
 
 void rl_multi_queue(rl_client *c, const rl_command *cmd, int argc, const rl_arg *argv,
@@ -302,7 +301,10 @@ static void append_read(rl_str *out, rl_emu *emu, int db, const rl_arg *argv, in
     rl_client_free(tmp);
 }
 
-#define ARG(s) {s, sizeof(s) - 1}
+#define ARG(s)           \
+    {                    \
+        s, sizeof(s) - 1 \
+    }
 
 /* Type, expiry and content of a live key, as bytes to compare; NULL when
  * the key is missing. Content other than a string's is read back with the
@@ -315,7 +317,7 @@ static rl_str *digest_key(rl_emu *emu, int db, const char *key, size_t len)
     head[0] = (char)e->val->type;
     memcpy(head + 1, &e->expire_ms, sizeof(e->expire_ms));
     rl_str *out = rl_str_new(head, sizeof(head));
-    const rl_arg k = {key, len};
+    const rl_arg k = { key, len };
     switch (e->val->type) {
     case RL_TYPE_STRING: {
         const rl_str *v = e->val->ptr;
@@ -323,22 +325,22 @@ static rl_str *digest_key(rl_emu *emu, int db, const char *key, size_t len)
         break;
     }
     case RL_TYPE_LIST: {
-        const rl_arg argv[] = {ARG("LRANGE"), k, ARG("0"), ARG("-1")};
+        const rl_arg argv[] = { ARG("LRANGE"), k, ARG("0"), ARG("-1") };
         append_read(out, emu, db, argv, 4);
         break;
     }
     case RL_TYPE_HASH: {
-        const rl_arg argv[] = {ARG("HGETALL"), k};
+        const rl_arg argv[] = { ARG("HGETALL"), k };
         append_read(out, emu, db, argv, 2);
         break;
     }
     case RL_TYPE_SET: {
-        const rl_arg argv[] = {ARG("SMEMBERS"), k};
+        const rl_arg argv[] = { ARG("SMEMBERS"), k };
         append_read(out, emu, db, argv, 2);
         break;
     }
     case RL_TYPE_ZSET: {
-        const rl_arg argv[] = {ARG("ZRANGE"), k, ARG("0"), ARG("-1"), ARG("WITHSCORES")};
+        const rl_arg argv[] = { ARG("ZRANGE"), k, ARG("0"), ARG("-1"), ARG("WITHSCORES") };
         append_read(out, emu, db, argv, 5);
         break;
     }
@@ -346,7 +348,7 @@ static rl_str *digest_key(rl_emu *emu, int db, const char *key, size_t len)
         /* Entries only: Redis 7.0 signals XADD, XDEL, XTRIM and a stream
          * made by XGROUP CREATE MKSTREAM, but nothing that changes only
          * consumer groups (XGROUP, XREADGROUP, XACK, XCLAIM) or XSETID. */
-        const rl_arg argv[] = {ARG("XRANGE"), k, ARG("-"), ARG("+")};
+        const rl_arg argv[] = { ARG("XRANGE"), k, ARG("-"), ARG("+") };
         append_read(out, emu, db, argv, 4);
         break;
     }
@@ -365,8 +367,9 @@ struct rl_watch_snapshot *rl_multi_watch_begin(rl_emu *emu, const rl_command *cm
         for (size_t i = 0; ms && i < ms->nkeys; i++) {
             const watched_key *wk = &ms->keys[i];
             size_t j = 0;
-            while (j < snap->n && !(snap->keys[j].db == wk->db && snap->keys[j].len == wk->len &&
-                                    memcmp(snap->keys[j].key, wk->key, wk->len) == 0))
+            while (j < snap->n &&
+                   !(snap->keys[j].db == wk->db && snap->keys[j].len == wk->len &&
+                     memcmp(snap->keys[j].key, wk->key, wk->len) == 0))
                 j++;
             if (j < snap->n) continue;
             snap_key *sk = &snap->keys[snap->n++];
@@ -386,8 +389,8 @@ void rl_multi_watch_end(rl_emu *emu, struct rl_watch_snapshot *snap)
         snap_key *sk = &snap->keys[i];
         rl_str *now = digest_key(emu, sk->db, sk->key, sk->len);
         int same = (!now && !sk->digest) ||
-                   (now && sk->digest && now->len == sk->digest->len &&
-                    memcmp(now->buf, sk->digest->buf, now->len) == 0);
+            (now && sk->digest && now->len == sk->digest->len &&
+             memcmp(now->buf, sk->digest->buf, now->len) == 0);
         if (!same) rl_multi_touch_key(emu, sk->db, sk->key, sk->len);
         rl_str_free(now);
         rl_str_free(sk->digest);

@@ -155,19 +155,19 @@ typedef struct rl_metrics_key {
 } rl_metrics_key;
 
 typedef struct rl_metrics {
-    uint64_t runs;              /* script runs: EVAL, EVALSHA, FCALL and their _RO forms */
-    uint64_t calls, pcalls;     /* commands run by redis.call / redis.pcall (sum below) */
+    uint64_t runs;          /* script runs: EVAL, EVALSHA, FCALL and their _RO forms */
+    uint64_t calls, pcalls; /* commands run by redis.call / redis.pcall (sum below) */
     size_t ncommands;
     const rl_metrics_command *commands; /* one per command run, sorted by name */
     size_t nkeys;
-    const rl_metrics_key *keys; /* distinct (db, name), sorted by db, then bytes */
+    const rl_metrics_key *keys;       /* distinct (db, name), sorted by db, then bytes */
     uint64_t keys_read, keys_written; /* how many of keys have each flag */
-    uint64_t bytes_in;   /* the argument bytes of those commands, name included */
-    uint64_t bytes_out;  /* their replies' bytes in RESP, in the script's protocol */
-    uint64_t instructions; /* Lua VM instructions the runs executed (engine-specific) */
+    uint64_t bytes_in;                /* the argument bytes of those commands, name included */
+    uint64_t bytes_out;               /* their replies' bytes in RESP, in the script's protocol */
+    uint64_t instructions;            /* Lua VM instructions the runs executed (engine-specific) */
     uint64_t lua_heap_peak; /* the most bytes the Lua heaps held (rl_emu_set_lua_memory_limit) */
     uint64_t keyspace_keys; /* DBSIZE summed over the databases, now */
-    uint64_t script_ns;  /* wall time spent in script runs (the only varying field) */
+    uint64_t script_ns;     /* wall time spent in script runs (the only varying field) */
 } rl_metrics;
 
 /* Turns counting on (from zero) or off. Instructions are counted by a count
@@ -216,8 +216,8 @@ typedef struct rl_cluster_issue {
     const char *command; /* the command's full name, lowercase ("" for KEYS_CROSS_SLOT) */
     const char *key;     /* the offending key (keylen bytes, binary safe) */
     size_t keylen;
-    int slot;            /* the key's slot */
-    int expected_slot;   /* the slot it should have been in: that of the script's
+    int slot;                /* the key's slot */
+    int expected_slot;       /* the slot it should have been in: that of the script's
                           * KEYS (of the command's first key for CROSS_SLOT), or -1
                           * when the script has no KEYS */
     const char *redis_error; /* what a strict Redis Cluster answers the call, or
@@ -248,7 +248,7 @@ void rl_emu_set_coverage(rl_emu *emu, int on);
  * body); code[l] is 1 when line l holds code (the rule is in
  * docs/redlua-test.md, "Coverage"), hits[l] the line events counted there. */
 typedef struct rl_emu_coverage {
-    const char *sha; /* the SHA1 of body, lowercase hex */
+    const char *sha;  /* the SHA1 of body, lowercase hex */
     const char *body; /* the script as sent */
     size_t len;
     int nlines;

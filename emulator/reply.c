@@ -92,8 +92,8 @@ int rl_reply_equal(const rl_reply *a, const rl_reply *b)
 
 static int is_aggregate(rl_reply_type t)
 {
-    return t == RL_REPLY_ARRAY || t == RL_REPLY_MAP || t == RL_REPLY_SET ||
-           t == RL_REPLY_ATTR || t == RL_REPLY_PUSH;
+    return t == RL_REPLY_ARRAY || t == RL_REPLY_MAP || t == RL_REPLY_SET || t == RL_REPLY_ATTR ||
+        t == RL_REPLY_PUSH;
 }
 
 /* Pops every aggregate on top of the stack that has all its elements. */
@@ -382,7 +382,10 @@ static void serialize(outbuf *o, const rl_reply *r, int proto)
     case RL_REPLY_ARRAY:
     case RL_REPLY_SET:
     case RL_REPLY_PUSH:
-        out_hdr(o, r->type == RL_REPLY_ARRAY ? '*' : r->type == RL_REPLY_SET ? '~' : '>',
+        out_hdr(o,
+                r->type == RL_REPLY_ARRAY     ? '*'
+                    : r->type == RL_REPLY_SET ? '~'
+                                              : '>',
                 (long long)r->elements);
         for (size_t i = 0; i < r->elements; i++) serialize(o, r->element[i], proto);
         break;
@@ -396,7 +399,7 @@ static void serialize(outbuf *o, const rl_reply *r, int proto)
 
 char *rl_reply_to_resp(const rl_reply *r, int proto, size_t *len)
 {
-    outbuf o = {0};
+    outbuf o = { 0 };
     serialize(&o, r, proto);
     if (!o.p) out_put(&o, "", 0);
     if (len) *len = o.len;
@@ -438,9 +441,14 @@ static rl_reply *parse_at(const char *buf, size_t len, size_t *pos, int *status,
     rl_reply *r = NULL;
 
     switch (t) {
-    case '+': case '-': case ',': case '(':
-        r = rl_reply_new_str(t == '+' ? RL_REPLY_STATUS : t == '-' ? RL_REPLY_ERROR
-                             : t == ',' ? RL_REPLY_DOUBLE : RL_REPLY_BIGNUM,
+    case '+':
+    case '-':
+    case ',':
+    case '(':
+        r = rl_reply_new_str(t == '+'       ? RL_REPLY_STATUS
+                                 : t == '-' ? RL_REPLY_ERROR
+                                 : t == ',' ? RL_REPLY_DOUBLE
+                                            : RL_REPLY_BIGNUM,
                              line, (size_t)ll);
         if (t == ',') r->dval = strtod(r->str, NULL);
         *pos = after;
@@ -449,16 +457,15 @@ static rl_reply *parse_at(const char *buf, size_t len, size_t *pos, int *status,
         if (!rl_string2ll(line, (size_t)ll, &n)) break;
         *pos = after;
         return rl_reply_new_integer(n);
-    case '_':
-        *pos = after;
-        return rl_reply_new(RL_REPLY_NIL);
+    case '_': *pos = after; return rl_reply_new(RL_REPLY_NIL);
     case '#':
         if (ll != 1 || (line[0] != 't' && line[0] != 'f')) break;
         r = rl_reply_new(RL_REPLY_BOOL);
         r->integer = line[0] == 't';
         *pos = after;
         return r;
-    case '$': case '=': {
+    case '$':
+    case '=': {
         if (!rl_string2ll(line, (size_t)ll, &n) || n < -1) break;
         if (n == -1) {
             *pos = after;
@@ -478,14 +485,21 @@ static rl_reply *parse_at(const char *buf, size_t len, size_t *pos, int *status,
         *pos = after + (size_t)n + 2;
         return r;
     }
-    case '*': case '%': case '~': case '|': case '>': {
+    case '*':
+    case '%':
+    case '~':
+    case '|':
+    case '>': {
         if (!rl_string2ll(line, (size_t)ll, &n) || n < -1) break;
         if (n == -1) {
             *pos = after;
             return rl_reply_new(RL_REPLY_NIL_ARRAY);
         }
-        rl_reply_type rt = t == '*' ? RL_REPLY_ARRAY : t == '%' ? RL_REPLY_MAP
-                         : t == '~' ? RL_REPLY_SET : t == '|' ? RL_REPLY_ATTR : RL_REPLY_PUSH;
+        rl_reply_type rt = t == '*' ? RL_REPLY_ARRAY
+            : t == '%'              ? RL_REPLY_MAP
+            : t == '~'              ? RL_REPLY_SET
+            : t == '|'              ? RL_REPLY_ATTR
+                                    : RL_REPLY_PUSH;
         long long count = (t == '%' || t == '|') ? n * 2 : n;
         r = rl_reply_new(rt);
         size_t p = after;
@@ -500,8 +514,7 @@ static rl_reply *parse_at(const char *buf, size_t len, size_t *pos, int *status,
         *pos = p;
         return r;
     }
-    default:
-        break;
+    default: break;
     }
     *status = PARSE_ERROR;
     return NULL;

@@ -31,12 +31,12 @@ typedef enum rl_reply_type {
 
 typedef struct rl_reply {
     rl_reply_type type;
-    long long integer;          /* INTEGER, BOOL */
-    double dval;                /* DOUBLE */
-    size_t len;                 /* length of str */
-    char *str;                  /* STATUS ERROR BULK DOUBLE BIGNUM VERB; NUL-terminated */
-    char vtype[4];              /* VERB */
-    size_t elements;            /* ARRAY MAP SET ATTR PUSH (MAP/ATTR: 2 * pairs) */
+    long long integer; /* INTEGER, BOOL */
+    double dval;       /* DOUBLE */
+    size_t len;        /* length of str */
+    char *str;         /* STATUS ERROR BULK DOUBLE BIGNUM VERB; NUL-terminated */
+    char vtype[4];     /* VERB */
+    size_t elements;   /* ARRAY MAP SET ATTR PUSH (MAP/ATTR: 2 * pairs) */
     struct rl_reply **element;
 } rl_reply;
 
@@ -74,8 +74,7 @@ void rl_add_reply_status_len(rl_client *c, const char *s, size_t len);
 void rl_add_reply_ok(rl_client *c);
 void rl_add_reply_error(rl_client *c, const char *err);
 void rl_add_reply_error_len(rl_client *c, const char *err, size_t len);
-void rl_add_reply_errorf(rl_client *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void rl_add_reply_errorf(rl_client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rl_add_reply_long_long(rl_client *c, long long v);
 void rl_add_reply_bulk(rl_client *c, const char *p, size_t len);
 void rl_add_reply_bulk_cstr(rl_client *c, const char *s);

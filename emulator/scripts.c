@@ -34,12 +34,12 @@
 #include "sha1.h"
 
 const rl_script_flag rl_script_flags[] = {
-    {"no-writes", RL_SCRIPT_FLAG_NO_WRITES},
-    {"allow-oom", RL_SCRIPT_FLAG_ALLOW_OOM},
-    {"allow-stale", RL_SCRIPT_FLAG_ALLOW_STALE},
-    {"no-cluster", RL_SCRIPT_FLAG_NO_CLUSTER},
-    {"allow-cross-slot-keys", RL_SCRIPT_FLAG_ALLOW_CROSS_SLOT},
-    {NULL, 0},
+    { "no-writes", RL_SCRIPT_FLAG_NO_WRITES },
+    { "allow-oom", RL_SCRIPT_FLAG_ALLOW_OOM },
+    { "allow-stale", RL_SCRIPT_FLAG_ALLOW_STALE },
+    { "no-cluster", RL_SCRIPT_FLAG_NO_CLUSTER },
+    { "allow-cross-slot-keys", RL_SCRIPT_FLAG_ALLOW_CROSS_SLOT },
+    { NULL, 0 },
 };
 
 /* Redis runs a Lua GC step of this size every this many script calls. */
@@ -54,8 +54,8 @@ typedef struct script_entry {
 typedef struct rl_scripting {
     rl_lua_env *env;
     script_entry *scripts;
-    rl_client *client;  /* the scripts' fake client */
-    uint64_t rand48;    /* math.random state; survives SCRIPT FLUSH */
+    rl_client *client; /* the scripts' fake client */
+    uint64_t rand48;   /* math.random state; survives SCRIPT FLUSH */
     int gc_count;
     script_entry *last_run; /* the entry EVAL/EVALSHA found last, or NULL */
     char *last_traceback;
@@ -68,7 +68,8 @@ static void free_scripts(rl_scripting *s)
 {
     script_entry *e, *tmp;
     s->last_run = NULL;
-    HASH_ITER(hh, s->scripts, e, tmp) {
+    HASH_ITER(hh, s->scripts, e, tmp)
+    {
         HASH_DEL(s->scripts, e);
         rl_free(e);
     }
@@ -116,7 +117,8 @@ void rl_scripting_reset(rl_emu *emu, int keep_env)
          * registry (besides the engine's caches, which are weak-keyed by
          * function and go with them). */
         script_entry *e, *tmp;
-        HASH_ITER(hh, s->scripts, e, tmp) {
+        HASH_ITER(hh, s->scripts, e, tmp)
+        {
             char fname[43];
             function_name(fname, e->sha);
             lua_pushnil(L);
@@ -221,7 +223,7 @@ static int hex_value(char ch)
 
 int rl_split_args_parse(const char *p, rl_split_args *out)
 {
-    rl_lua_text cur = {0};
+    rl_lua_text cur = { 0 };
     out->count = 0;
     out->argv = NULL;
     out->lens = NULL;
@@ -244,8 +246,12 @@ int rl_split_args_parse(const char *p, rl_split_args *out)
                 } else if (ch == '\\' && p[1]) {
                     p++;
                     char e = *p;
-                    e = e == 'n' ? '\n' : e == 'r' ? '\r' : e == 't' ? '\t'
-                      : e == 'b' ? '\b' : e == 'a' ? '\a' : e;
+                    e = e == 'n'   ? '\n'
+                        : e == 'r' ? '\r'
+                        : e == 't' ? '\t'
+                        : e == 'b' ? '\b'
+                        : e == 'a' ? '\a'
+                                   : e;
                     rl_lua_text_append(&cur, &e, 1);
                 } else if (ch == '"') {
                     if (p[1] && !isspace((unsigned char)p[1])) goto fail;
@@ -388,7 +394,7 @@ static const char *read_chunk(lua_State *L, void *ud, size_t *size)
 
 static int load_chunk(lua_State *L, const char *p, size_t len, const char *chunkname)
 {
-    chunk_reader r = {NULL, p, len};
+    chunk_reader r = { NULL, p, len };
     if (len && (p[0] == '\x1b' || p[0] == '#' || (unsigned char)p[0] == 0xEF)) r.prefix = " ";
     return lua_load(L, read_chunk, &r, chunkname);
 }
@@ -476,7 +482,7 @@ static void reply_script_error(rl_client *c, lua_State *L, const char *sha)
         reply_error_format(c, RL_ERRF_SCRIPT_RUN, sha, msg);
         return;
     }
-    rl_lua_text out = {0};
+    rl_lua_text out = { 0 };
     rl_lua_text_append(&out, "-", 1);
     raw_field(L, -1, "err");
     if (lua_isstring(L, -1)) {
@@ -528,7 +534,7 @@ void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *nam
 {
     rl_scripting *s = get_scripting(c->emu);
     lua_State *L = env->L;
-    rl_lua_run run = {0};
+    rl_lua_run run = { 0 };
     run.caller = c;
     run.client = sc;
     run.readonly = readonly;
@@ -536,15 +542,14 @@ void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *nam
     run.oom_at_start = rl_emu_over_maxmemory(c->emu);
     sc->db = c->db;
     sc->resp = 2;
-    sc->flags = RL_CLIENT_SCRIPT | RL_CLIENT_DENY_BLOCKING |
-                (run.readonly ? RL_CLIENT_READONLY_SCRIPT : 0);
+    sc->flags =
+        RL_CLIENT_SCRIPT | RL_CLIENT_DENY_BLOCKING | (run.readonly ? RL_CLIENT_READONLY_SCRIPT : 0);
     run.timeout_ms = c->emu->script_timeout_ms;
     run.is_function = keys_as_arguments;
     run.name = name;
     /* An EVAL script's record is found by its SHA1 (name); a function's is
      * its library's, given. */
-    run.cov = keys_as_arguments ? (c->emu->coverage_on ? fn_cov : NULL)
-                                : rl_cov_find(c->emu, name);
+    run.cov = keys_as_arguments ? (c->emu->coverage_on ? fn_cov : NULL) : rl_cov_find(c->emu, name);
     rl_cluster_script_begin(&run, c->argv + 3, numkeys, script_flags);
 
     rl_lua_env_begin_run(env, &run);
@@ -664,8 +669,7 @@ static uint64_t script_flags_to_cmd_flags(uint64_t cmd_flags, int script_flags)
  * maxmemory gate: the flags of a cached script, or of the shebang of an
  * EVAL body not cached yet (a shebang that does not parse leaves the
  * command's flags, and EVAL then answers the shebang error). */
-uint64_t rl_script_command_flags(rl_client *c, const rl_command *cmd, int argc,
-                                 const rl_arg *argv)
+uint64_t rl_script_command_flags(rl_client *c, const rl_command *cmd, int argc, const rl_arg *argv)
 {
     uint64_t flags = cmd->flags;
     int script_flags;

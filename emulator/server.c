@@ -262,8 +262,8 @@ rl_reply *rl_client_call(rl_client *c, int argc, const rl_arg *argv)
     int queue = rl_multi_should_queue(c, cmd);
     uint64_t flags = over || queue ? rl_script_command_flags(c, cmd, argc, argv) : cmd->flags;
     int denyoom = (flags & RL_CMD_DENYOOM) ||
-                  (is_exec && (rl_multi_queued_flags(c) & RL_CMD_DENYOOM)) ||
-                  ((c->flags & RL_CLIENT_MULTI) && !is_exec && cmd->proc != rl_cmd_discard);
+        (is_exec && (rl_multi_queued_flags(c) & RL_CMD_DENYOOM)) ||
+        ((c->flags & RL_CLIENT_MULTI) && !is_exec && cmd->proc != rl_cmd_discard);
     if (over && denyoom) {
         rl_multi_flag(c);
         if (is_exec) rl_multi_exec_abort(c, RL_ERR_OOM);
@@ -312,7 +312,7 @@ rl_reply *rl_emu_call(rl_emu *emu, int argc, const char *const *argv, const size
 rl_reply *rl_emu_client_call(rl_emu_client *c, int argc, const char *const *argv,
                              const size_t *argvlen)
 {
-    static const rl_arg empty = {"", 0};
+    static const rl_arg empty = { "", 0 };
     /* The cluster audit's issues are those of the last command a client
      * sent; a command sent while a script is busy does not end that one. */
     if (!c->emu->busy_run) rl_cluster_clear_issues(c->emu);

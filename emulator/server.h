@@ -79,12 +79,12 @@ typedef struct rl_db {
 typedef void rl_command_proc(rl_client *c);
 
 typedef struct rl_command {
-    const char *name;     /* lowercase, e.g. "get", "load" */
-    const char *fullname; /* "get", "script|load" */
-    rl_command_proc *proc;/* NULL for containers */
-    int arity;            /* N exact, -N at least N (counting the name) */
-    uint64_t flags;       /* RL_CMD_* */
-    int firstkey, lastkey, keystep; /* legacy key spec (0 = no keys) */
+    const char *name;                /* lowercase, e.g. "get", "load" */
+    const char *fullname;            /* "get", "script|load" */
+    rl_command_proc *proc;           /* NULL for containers */
+    int arity;                       /* N exact, -N at least N (counting the name) */
+    uint64_t flags;                  /* RL_CMD_* */
+    int firstkey, lastkey, keystep;  /* legacy key spec (0 = no keys) */
     const struct rl_command *parent; /* subcommands: their container */
 } rl_command;
 
@@ -102,7 +102,7 @@ typedef struct rl_reply_builder {
 } rl_reply_builder;
 
 /* Client flags. */
-#define RL_CLIENT_SCRIPT (1 << 0)         /* the fake client of a running script */
+#define RL_CLIENT_SCRIPT (1 << 0) /* the fake client of a running script */
 #define RL_CLIENT_DENY_BLOCKING (1 << 1)
 #define RL_CLIENT_READONLY_SCRIPT (1 << 2) /* EVAL_RO, no-writes */
 #define RL_CLIENT_MULTI (1 << 3)           /* inside MULTI: commands are queued */
@@ -113,9 +113,9 @@ struct rl_multi_state; /* owned by multi.c */
 
 struct rl_client {
     rl_emu *emu;
-    int db;        /* selected database index */
-    int resp;      /* 2 or 3 */
-    int flags;     /* RL_CLIENT_* */
+    int db;    /* selected database index */
+    int resp;  /* 2 or 3 */
+    int flags; /* RL_CLIENT_* */
     int argc;
     const rl_arg *argv; /* borrowed for the length of one command */
     const rl_command *cmd;
@@ -126,10 +126,10 @@ struct rl_client {
     struct rl_multi_state *mstate; /* MULTI queue and WATCHed keys; NULL when unused */
 };
 
-struct rl_scripting; /* owned by scripts.c */
-struct rl_functions; /* owned by functions.c */
+struct rl_scripting;     /* owned by scripts.c */
+struct rl_functions;     /* owned by functions.c */
 struct rl_metrics_state; /* metrics.h; NULL while metrics are off */
-struct rl_lua_run;   /* lua_env.h: one script run */
+struct rl_lua_run;       /* lua_env.h: one script run */
 struct rl_cluster_audit; /* owned by cluster.c */
 
 struct rl_emu {
@@ -154,18 +154,18 @@ struct rl_emu {
     int64_t lua_memory_limit;
     size_t lua_heap_bytes;
     int64_t maxmemory;
-    uint64_t rand_state;     /* deterministic PRNG for RANDOMKEY and friends */
-    uint64_t order_seed;     /* rl_emu_set_order_seed; 0 = insertion order */
-    rl_client *client;       /* the built-in client used by rl_emu_call */
-    rl_client *clients;      /* every connection client, the built-in one too */
-    size_t watched_keys;     /* WATCHed keys of every client; 0 skips the WATCH checks */
+    uint64_t rand_state; /* deterministic PRNG for RANDOMKEY and friends */
+    uint64_t order_seed; /* rl_emu_set_order_seed; 0 = insertion order */
+    rl_client *client;   /* the built-in client used by rl_emu_call */
+    rl_client *clients;  /* every connection client, the built-in one too */
+    size_t watched_keys; /* WATCHed keys of every client; 0 skips the WATCH checks */
     struct rl_scripting *scripting;
     struct rl_functions *functions; /* FUNCTION libraries and their Lua VM */
     struct rl_metrics_state *metrics;
-    struct rl_cov_state *coverage;  /* line coverage records (coverage.h), or NULL */
-    int coverage_on;                /* rl_emu_set_coverage */
-    int cluster_mode;  /* RL_CLUSTER_* (cluster.h) */
-    int cluster_audit; /* 1: scripts' key accesses are audited (cluster.h) */
+    struct rl_cov_state *coverage; /* line coverage records (coverage.h), or NULL */
+    int coverage_on;               /* rl_emu_set_coverage */
+    int cluster_mode;              /* RL_CLUSTER_* (cluster.h) */
+    int cluster_audit;             /* 1: scripts' key accesses are audited (cluster.h) */
     struct rl_cluster_audit *cluster_issues;
 };
 
@@ -222,7 +222,6 @@ const char *rl_script_busy_error(const rl_emu *emu);
  * of a script with a shebang, and FCALL (_RO) of a known function, take
  * their flags from the script's: deny-oom and write unless allow-oom or
  * no-writes say otherwise. */
-uint64_t rl_script_command_flags(rl_client *c, const rl_command *cmd, int argc,
-                                 const rl_arg *argv);
+uint64_t rl_script_command_flags(rl_client *c, const rl_command *cmd, int argc, const rl_arg *argv);
 
 #endif

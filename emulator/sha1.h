@@ -13,9 +13,9 @@
 
 typedef struct rl_sha1_ctx {
     uint32_t h[5];
-    uint64_t total;         /* bytes hashed so far */
+    uint64_t total; /* bytes hashed so far */
     unsigned char block[64];
-    size_t used;            /* bytes waiting in block */
+    size_t used; /* bytes waiting in block */
 } rl_sha1_ctx;
 
 void rl_sha1_init(rl_sha1_ctx *ctx);

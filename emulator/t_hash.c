@@ -340,8 +340,8 @@ static void hset_generic(rl_client *c, int is_hmset)
      * same as checking each pair as it is stored. */
     long long created = 0;
     for (int i = 2; i < c->argc; i += 2) {
-        created += !rl_hash_set(h, c->argv[i].ptr, c->argv[i].len, c->argv[i + 1].ptr,
-                                c->argv[i + 1].len);
+        created +=
+            !rl_hash_set(h, c->argv[i].ptr, c->argv[i].len, c->argv[i + 1].ptr, c->argv[i + 1].len);
     }
     if (is_hmset) rl_add_reply_ok(c);
     else rl_add_reply_long_long(c, created);

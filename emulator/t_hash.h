@@ -32,8 +32,7 @@ size_t rl_hash_len(const rl_hash *h);
 int rl_hash_is_listpack(const rl_hash *h);
 
 /* 1 and the value when field exists, else 0. */
-int rl_hash_get(const rl_hash *h, const char *field, size_t flen, const char **val,
-                size_t *vlen);
+int rl_hash_get(const rl_hash *h, const char *field, size_t flen, const char **val, size_t *vlen);
 /* Sets field to a copy of val: an existing field keeps its place, a new one
  * goes last. Returns 1 when the field existed (an update), 0 when added. */
 int rl_hash_set(rl_hash *h, const char *field, size_t flen, const char *val, size_t vlen);

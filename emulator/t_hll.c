@@ -414,12 +414,9 @@ static int hll_add(rl_str *s, const uint8_t *ele, size_t size)
     long index;
     int count = pattern_len(ele, size, &index);
     switch (hll_bytes(s)[HDR_ENCODING]) {
-    case HLL_DENSE:
-        return dense_set(hll_bytes(s) + HLL_HDR_SIZE, index, (unsigned)count);
-    case HLL_SPARSE:
-        return sparse_set(s, index, count);
-    default:
-        return -1;
+    case HLL_DENSE: return dense_set(hll_bytes(s) + HLL_HDR_SIZE, index, (unsigned)count);
+    case HLL_SPARSE: return sparse_set(s, index, count);
+    default: return -1;
     }
 }
 
@@ -505,7 +502,7 @@ static uint64_t count_histogram(const int *reghisto)
  * does not cover exactly 16384 registers. */
 static uint64_t hll_count(const rl_str *s, int *invalid)
 {
-    int reghisto[64] = {0};
+    int reghisto[64] = { 0 };
     const uint8_t *p = (const uint8_t *)s->buf;
     if (p[HDR_ENCODING] == HLL_DENSE) {
         for (long i = 0; i < HLL_REGISTERS; i++) reghisto[dense_get(p + HLL_HDR_SIZE, i)]++;
@@ -531,7 +528,7 @@ static uint64_t hll_count(const rl_str *s, int *invalid)
 /* The estimate of a plain array of 16384 one-byte registers. */
 static uint64_t hll_count_raw(const uint8_t *registers)
 {
-    int reghisto[64] = {0};
+    int reghisto[64] = { 0 };
     for (long i = 0; i < HLL_REGISTERS; i++) reghisto[registers[i]]++;
     return count_histogram(reghisto);
 }
@@ -541,7 +538,7 @@ static uint64_t hll_count_raw(const uint8_t *registers)
 /* A new, empty HLL: sparse, one XZERO covering every register. */
 static rl_obj *hll_new(void)
 {
-    uint8_t v[HLL_HDR_SIZE + 2] = {'H', 'Y', 'L', 'L', HLL_SPARSE};
+    uint8_t v[HLL_HDR_SIZE + 2] = { 'H', 'Y', 'L', 'L', HLL_SPARSE };
     put_xzero(v + HLL_HDR_SIZE, HLL_REGISTERS);
     return rl_obj_new_string((const char *)v, sizeof(v));
 }
@@ -554,8 +551,7 @@ static int hll_check_or_reply(rl_client *c, const rl_obj *o)
     if (rl_check_type(c, o, RL_TYPE_STRING)) return RL_ERR;
     const rl_str *s = o->ptr;
     const uint8_t *p = (const uint8_t *)s->buf;
-    if (s->len < HLL_HDR_SIZE || memcmp(p, "HYLL", 4) != 0 ||
-        p[HDR_ENCODING] > HLL_MAX_ENCODING ||
+    if (s->len < HLL_HDR_SIZE || memcmp(p, "HYLL", 4) != 0 || p[HDR_ENCODING] > HLL_MAX_ENCODING ||
         (p[HDR_ENCODING] == HLL_DENSE && s->len != HLL_DENSE_SIZE)) {
         rl_add_reply_error(c, RL_ERR_HLL_NOT_HLL);
         return RL_ERR;
@@ -675,8 +671,7 @@ void rl_cmd_pfmerge(rl_client *c)
         if (max[j] == 0) continue;
         if (hll_bytes(s)[HDR_ENCODING] == HLL_DENSE)
             dense_set(hll_bytes(s) + HLL_HDR_SIZE, j, max[j]);
-        else
-            sparse_set(s, j, max[j]);
+        else sparse_set(s, j, max[j]);
     }
     invalidate_cache(s);
     /* Redis signals the destination as modified even when its bytes come
@@ -786,7 +781,7 @@ void rl_cmd_pfselftest(rl_client *c)
     }
 
     memset(registers, 0, HLL_DENSE_SIZE - HLL_HDR_SIZE);
-    rl_str dense_str = {HLL_DENSE_SIZE, HLL_DENSE_SIZE, (char *)dense};
+    rl_str dense_str = { HLL_DENSE_SIZE, HLL_DENSE_SIZE, (char *)dense };
     o = hll_new();
     double relerr = 1.04 / sqrt(HLL_REGISTERS);
     int64_t checkpoint = 1;

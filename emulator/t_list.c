@@ -300,8 +300,7 @@ static int parse_timeout(rl_client *c, const rl_arg *a)
 
 /* Redis's addListRangeReply: the elements start..end (inclusive, negative
  * indexes from the tail, clamped), tail first when reverse. */
-static void reply_range(rl_client *c, const rl_list *l, long long start, long long end,
-                        int reverse)
+static void reply_range(rl_client *c, const rl_list *l, long long start, long long end, int reverse)
 {
     long long len = (long long)rl_list_len(l);
     if (start < 0) start += len;
@@ -322,8 +321,7 @@ static void reply_range(rl_client *c, const rl_list *l, long long start, long lo
 /* Pops up to count (>= 1) elements from one end of the list at key,
  * replying with them as an array (in popping order), and deletes the key if
  * emptied. */
-static void pop_range_reply(rl_client *c, const rl_arg *key, rl_obj *o, int where,
-                            long long count)
+static void pop_range_reply(rl_client *c, const rl_arg *key, rl_obj *o, int where, long long count)
 {
     rl_list *l = o->ptr;
     long long len = (long long)rl_list_len(l);
@@ -405,8 +403,9 @@ static void pop_generic(rl_client *c, int where)
         rl_add_reply_errorf(c, RL_ERRF_WRONG_ARITY, c->cmd->fullname);
         return;
     }
-    if (hascount && rl_arg_ll_range_or_reply(c, &c->argv[2], 0, LLONG_MAX, &count,
-                                             RL_ERR_LIST_NOT_POSITIVE) != RL_OK) {
+    if (hascount &&
+        rl_arg_ll_range_or_reply(c, &c->argv[2], 0, LLONG_MAX, &count, RL_ERR_LIST_NOT_POSITIVE) !=
+            RL_OK) {
         return;
     }
     int failed;
@@ -660,8 +659,8 @@ void rl_cmd_lrem(rl_client *c)
         return;
     }
     int from_tail = toremove < 0;
-    unsigned long long limit = from_tail ? 0ULL - (unsigned long long)toremove
-                                         : (unsigned long long)toremove;
+    unsigned long long limit =
+        from_tail ? 0ULL - (unsigned long long)toremove : (unsigned long long)toremove;
     if (limit > (unsigned long long)LLONG_MAX) limit = 0;
     long long removed = list_remove(o->ptr, c->argv[3].ptr, c->argv[3].len, limit, from_tail);
     delete_if_empty(c, &c->argv[1], o);

@@ -59,8 +59,8 @@
 typedef struct set_member {
     char *buf; /* NUL-terminated copy of len bytes */
     size_t len;
-    size_t pos;   /* index in the set's dense array */
-    uint64_t seq; /* insertion sequence, >= 1: the SSCAN cursor */
+    size_t pos;    /* index in the set's dense array */
+    uint64_t seq;  /* insertion sequence, >= 1: the SSCAN cursor */
     uint64_t rank; /* rl_order_rank, while the set's order.seed != 0 */
     UT_hash_handle hh;
     UT_hash_handle hh_seq;
@@ -808,8 +808,7 @@ static void spop_with_count(rl_client *c)
 {
     long long count;
     /* Redis passes its "must be positive" text for a non-integer too. */
-    if (range_long_or_reply(c, &c->argv[2], 0, LONG_MAX, &count, RL_ERR_SET_NOT_POSITIVE) !=
-        RL_OK)
+    if (range_long_or_reply(c, &c->argv[2], 0, LONG_MAX, &count, RL_ERR_SET_NOT_POSITIVE) != RL_OK)
         return;
     const rl_arg *key = &c->argv[1];
     rl_obj *o = rl_lookup_key_write(c, key);

@@ -239,8 +239,7 @@ static int overlaps(long lo, long n, long left, long right)
  * versions, no switch to insertion sort after a pass without swaps) that
  * only descends into the partitions overlapping [left, right]. The steps are
  * the same, so ties come out as in Redis. */
-static void partial_qsort(sort_item *v, long lo, long n, long left, long right,
-                          const sort_order *o)
+static void partial_qsort(sort_item *v, long lo, long n, long left, long right, const sort_order *o)
 {
     for (;;) {
         if (n < 7) {
@@ -304,13 +303,13 @@ static rl_reply *read_members(rl_client *c, const rl_arg *key, rl_type type, lon
     int argc = 2;
     argv[1] = *key;
     if (type == RL_TYPE_SET) {
-        argv[0] = (rl_arg){"SMEMBERS", 8};
+        argv[0] = (rl_arg){ "SMEMBERS", 8 };
     } else {
-        argv[0] = (rl_arg){"ZRANGE", 6};
-        argv[2] = (rl_arg){sfrom, (size_t)snprintf(sfrom, sizeof(sfrom), "%ld", from)};
-        argv[3] = (rl_arg){sto, (size_t)snprintf(sto, sizeof(sto), "%ld", to)};
+        argv[0] = (rl_arg){ "ZRANGE", 6 };
+        argv[2] = (rl_arg){ sfrom, (size_t)snprintf(sfrom, sizeof(sfrom), "%ld", from) };
+        argv[3] = (rl_arg){ sto, (size_t)snprintf(sto, sizeof(sto), "%ld", to) };
         argc = 4;
-        if (rev) argv[argc++] = (rl_arg){"REV", 3};
+        if (rev) argv[argc++] = (rl_arg){ "REV", 3 };
     }
     rl_client *tmp = rl_client_new(c->emu);
     tmp->db = c->db;
@@ -552,7 +551,7 @@ static void sort_generic(rl_client *c, int readonly)
         items_from_reply(v, members);
     }
 
-    sort_order ord = {a.desc, alpha, sortby != NULL, a.storekey != NULL};
+    sort_order ord = { a.desc, alpha, sortby != NULL, a.storekey != NULL };
     rl_str *keybuf = rl_str_new("", 0);
     int bad = 0;
     if (!dontsort) {

@@ -236,7 +236,7 @@ typedef struct sgroup {
     size_t nlen;
     rl_stream_id last_id;
     long long entries_read;
-    ptree pel; /* owns its NACKs */
+    ptree pel;        /* owns its NACKs */
     sconsumer **cons; /* sorted by name */
     size_t ncons, conscap;
 } sgroup;
@@ -426,22 +426,22 @@ static int name_cmp(const char *a, size_t alen, const char *b, size_t blen)
 
 /* Binary search in an array of items whose first members are name/nlen;
  * returns the index of the match or of the insertion point in *pos. */
-#define NAME_SEARCH(arr, n, key, klen, pos, found)                                     \
-    do {                                                                                \
-        size_t lo_ = 0, hi_ = (n);                                                      \
-        (found) = 0;                                                                    \
-        while (lo_ < hi_) {                                                             \
-            size_t mid_ = lo_ + (hi_ - lo_) / 2;                                        \
-            int c_ = name_cmp((arr)[mid_]->name, (arr)[mid_]->nlen, (key), (klen));     \
-            if (c_ == 0) {                                                              \
-                lo_ = mid_;                                                             \
-                (found) = 1;                                                            \
-                break;                                                                  \
-            }                                                                           \
-            if (c_ < 0) lo_ = mid_ + 1;                                                 \
-            else hi_ = mid_;                                                            \
-        }                                                                               \
-        (pos) = lo_;                                                                    \
+#define NAME_SEARCH(arr, n, key, klen, pos, found)                                  \
+    do {                                                                            \
+        size_t lo_ = 0, hi_ = (n);                                                  \
+        (found) = 0;                                                                \
+        while (lo_ < hi_) {                                                         \
+            size_t mid_ = lo_ + (hi_ - lo_) / 2;                                    \
+            int c_ = name_cmp((arr)[mid_]->name, (arr)[mid_]->nlen, (key), (klen)); \
+            if (c_ == 0) {                                                          \
+                lo_ = mid_;                                                         \
+                (found) = 1;                                                        \
+                break;                                                              \
+            }                                                                       \
+            if (c_ < 0) lo_ = mid_ + 1;                                             \
+            else hi_ = mid_;                                                        \
+        }                                                                           \
+        (pos) = lo_;                                                                \
     } while (0)
 
 static sgroup *group_find(const rl_stream *s, const char *name, size_t nlen)
@@ -703,8 +703,8 @@ static long entry_find_live(const snode *n, const rl_stream_id *id)
  * either direction. */
 typedef struct siter {
     const rl_stream *s;
-    long ni;   /* node index */
-    long ei;   /* next entry index within the node */
+    long ni; /* node index */
+    long ei; /* next entry index within the node */
     rl_stream_id start, end;
     int rev;
 } siter;
@@ -714,8 +714,8 @@ static void siter_start(siter *it, const rl_stream *s, const rl_stream_id *start
 {
     it->s = s;
     it->rev = rev;
-    it->start = start ? *start : (rl_stream_id){0, 0};
-    it->end = end ? *end : (rl_stream_id){ID_MAX, ID_MAX};
+    it->start = start ? *start : (rl_stream_id){ 0, 0 };
+    it->end = end ? *end : (rl_stream_id){ ID_MAX, ID_MAX };
     /* Start at the edge of the node that may hold the first entry in range;
      * siter_next walks its entries linearly (see entry_find_live). */
     if (!rev) {
@@ -785,7 +785,7 @@ static rl_stream_id stream_edge_id(const rl_stream *s, int first)
     siter_start(&it, s, NULL, NULL, !first);
     sentry *e = siter_next(&it);
     if (e) return e->id;
-    return first ? (rl_stream_id){ID_MAX, ID_MAX} : (rl_stream_id){0, 0};
+    return first ? (rl_stream_id){ ID_MAX, ID_MAX } : (rl_stream_id){ 0, 0 };
 }
 
 /* --- Changing the stream --- */
@@ -850,8 +850,9 @@ int rl_stream_append(rl_stream *s, const rl_arg *fv, int64_t nfields, const rl_s
     for (int64_t i = 0; i < nfields * 2; i++) totlen += fv[i].len;
 
     snode *n = s->nnodes ? s->nodes[s->nnodes - 1] : NULL;
-    if (n && (n->lp_bytes + totlen >= RL_STREAM_NODE_MAX_BYTES ||
-              n->live + n->deleted >= RL_STREAM_NODE_MAX_ENTRIES))
+    if (n &&
+        (n->lp_bytes + totlen >= RL_STREAM_NODE_MAX_BYTES ||
+         n->live + n->deleted >= RL_STREAM_NODE_MAX_ENTRIES))
         n = NULL;
     int same;
     if (!n) {
@@ -977,7 +978,7 @@ static int64_t stream_trim(rl_stream *s, const trim_args *a)
         break;
     }
     if (s->length == 0) {
-        s->first_id = (rl_stream_id){0, 0};
+        s->first_id = (rl_stream_id){ 0, 0 };
     } else if (deleted) {
         s->first_id = stream_edge_id(s, 1);
     }
@@ -1029,8 +1030,8 @@ static int range_has_tombstones(const rl_stream *s, const rl_stream_id *start,
 {
     if (!s->length || id_is_zero(&s->max_deleted_id)) return 0;
     if (id_cmp(&s->first_id, &s->max_deleted_id) > 0) return 0;
-    rl_stream_id lo = start ? *start : (rl_stream_id){0, 0};
-    rl_stream_id hi = end ? *end : (rl_stream_id){ID_MAX, ID_MAX};
+    rl_stream_id lo = start ? *start : (rl_stream_id){ 0, 0 };
+    rl_stream_id hi = end ? *end : (rl_stream_id){ ID_MAX, ID_MAX };
     return id_cmp(&lo, &s->max_deleted_id) <= 0 && id_cmp(&s->max_deleted_id, &hi) <= 0;
 }
 
@@ -1148,7 +1149,7 @@ static int parse_interval_id(rl_client *c, const rl_arg *a, rl_stream_id *id, in
 {
     if (exclude) *exclude = a->len > 1 && a->ptr[0] == '(';
     if (exclude && *exclude) {
-        rl_arg rest = {a->ptr + 1, a->len - 1};
+        rl_arg rest = { a->ptr + 1, a->len - 1 };
         return parse_strict_id(c, &rest, id, missing_seq, NULL);
     }
     return parse_id(c, a, id, missing_seq, 0, NULL);
@@ -1277,8 +1278,7 @@ static size_t reply_range(rl_client *c, rl_stream *s, const rl_stream_id *start,
         if (g && id_cmp(&e->id, &g->last_id) > 0) {
             if (g->entries_read != ENTRIES_READ_INVALID && !range_has_tombstones(s, &e->id, NULL))
                 g->entries_read++;
-            else if (s->entries_added)
-                g->entries_read = estimate_distance(s, &e->id);
+            else if (s->entries_added) g->entries_read = estimate_distance(s, &e->id);
             g->last_id = e->id;
         }
         reply_entry(c, e);
@@ -1404,8 +1404,7 @@ void rl_cmd_xadd(rl_client *c)
     rl_stream_id id;
     if (totlen > STREAM_LISTPACK_MAX_SIZE) {
         rl_add_reply_error(c, RL_ERR_STREAM_TOO_LARGE);
-    } else if (a.id_given && !a.seq_given && s->last_id.ms == a.id.ms &&
-               s->last_id.seq == ID_MAX) {
+    } else if (a.id_given && !a.seq_given && s->last_id.ms == a.id.ms && s->last_id.seq == ID_MAX) {
         /* "<ms>-*" with no sequence left: Redis fails without setting
          * errno, so its text depends on a stale errno. A real server says
          * "too large" unless an "equal or smaller" failure came just before
@@ -1424,8 +1423,7 @@ void rl_cmd_xadd(rl_client *c)
         if (s->entries_added || totlen > STREAM_LISTPACK_MAX_SIZE)
             rl_db_add(rl_client_db(c), c->argv[1].ptr, c->argv[1].len,
                       rl_obj_new(RL_TYPE_STREAM, s));
-        else
-            rl_stream_free(s);
+        else rl_stream_free(s);
     }
 }
 
@@ -1516,7 +1514,7 @@ void rl_cmd_xdel(rl_client *c)
         }
     }
     if (deleted) {
-        if (s->length == 0) s->first_id = (rl_stream_id){0, 0};
+        if (s->length == 0) s->first_id = (rl_stream_id){ 0, 0 };
         else if (first_entry) s->first_id = stream_edge_id(s, 1);
     }
     rl_free(ids);
@@ -1622,7 +1620,7 @@ static void xread_generic(rl_client *c, int xreadgroup)
                 rl_add_reply_error(c, RL_ERR_XREADGROUP_DOLLAR);
                 goto cleanup;
             }
-            ids[k] = s ? s->last_id : (rl_stream_id){0, 0};
+            ids[k] = s ? s->last_id : (rl_stream_id){ 0, 0 };
             continue;
         }
         if (arg_cstr_eq(idarg, ">")) {
@@ -1630,7 +1628,7 @@ static void xread_generic(rl_client *c, int xreadgroup)
                 rl_add_reply_error(c, RL_ERR_XREAD_GT_ID);
                 goto cleanup;
             }
-            ids[k] = (rl_stream_id){ID_MAX, ID_MAX};
+            ids[k] = (rl_stream_id){ ID_MAX, ID_MAX };
             continue;
         }
         if (parse_strict_id(c, idarg, &ids[k], 0, NULL) != RL_OK) goto cleanup;
@@ -1756,7 +1754,7 @@ static void xgroup_generic(rl_client *c)
     if (is_create && c->argc >= 5 && c->argc <= 8) {
         rl_stream_id id;
         if (arg_cstr_eq(&c->argv[4], "$")) {
-            id = s ? s->last_id : (rl_stream_id){0, 0};
+            id = s ? s->last_id : (rl_stream_id){ 0, 0 };
         } else if (parse_strict_id(c, &c->argv[4], &id, 0, NULL) != RL_OK) {
             return;
         }
@@ -1827,8 +1825,8 @@ static void reply_help(rl_client *c, const char *const *lines, long n)
     for (char *p = cmd; *p; p++)
         if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 'a' + 'A');
     char head[160];
-    snprintf(head, sizeof(head), "%s <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-             cmd);
+    snprintf(head, sizeof(head),
+             "%s <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", cmd);
     rl_free(cmd);
     rl_add_reply_array_len(c, n + 3);
     rl_add_reply_status(c, head);
@@ -1860,7 +1858,7 @@ void rl_cmd_xgroup_help(rl_client *c)
 
 void rl_cmd_xsetid(rl_client *c)
 {
-    rl_stream_id id, max_xdel = {0, 0};
+    rl_stream_id id, max_xdel = { 0, 0 };
     long long entries_added = -1;
     if (parse_strict_id(c, &c->argv[2], &id, 0, NULL) != RL_OK) return;
     for (int i = 3; i < c->argc;) {
@@ -1946,7 +1944,7 @@ static void reply_nogroup(rl_client *c)
 void rl_cmd_xpending(rl_client *c)
 {
     int justinfo = c->argc == 3;
-    rl_stream_id start = {0, 0}, end = {0, 0};
+    rl_stream_id start = { 0, 0 }, end = { 0, 0 };
     long long count = 0, minidle = 0;
     const rl_arg *consname = NULL;
     if (c->argc != 3 && (c->argc < 6 || c->argc > 9)) {
@@ -2066,7 +2064,7 @@ void rl_cmd_xclaim(rl_client *c)
     int64_t now = now_ms(c);
     long long retrycount = -1, deliverytime = -1;
     int force = 0, justid = 0;
-    rl_stream_id last_id = {0, 0};
+    rl_stream_id last_id = { 0, 0 };
     for (; j < c->argc; j++) {
         int moreargs = c->argc - 1 - j;
         const rl_arg *opt = &c->argv[j];
@@ -2085,8 +2083,7 @@ void rl_cmd_xclaim(rl_client *c)
                 goto cleanup;
         } else if (arg_ceq(opt, "RETRYCOUNT") && moreargs) {
             j++;
-            if (rl_arg_ll_or_reply(c, &c->argv[j], &retrycount, RL_ERR_XCLAIM_RETRYCOUNT) !=
-                RL_OK)
+            if (rl_arg_ll_or_reply(c, &c->argv[j], &retrycount, RL_ERR_XCLAIM_RETRYCOUNT) != RL_OK)
                 goto cleanup;
         } else if (arg_ceq(opt, "LASTID") && moreargs) {
             j++;
@@ -2227,7 +2224,7 @@ void rl_cmd_xautoclaim(rl_client *c)
     }
     snack *next = eof ? NULL : ptree_lower_bound(&g->pel, &pos);
     rl_add_reply_array_len(c, 3);
-    rl_stream_id endid = next ? next->id : (rl_stream_id){0, 0};
+    rl_stream_id endid = next ? next->id : (rl_stream_id){ 0, 0 };
     reply_id(c, &endid);
     rl_add_reply_array_len(c, (long)nclaimed);
     for (size_t i = 0; i < nclaimed; i++) {
@@ -2374,7 +2371,7 @@ void rl_cmd_xinfo_stream(rl_client *c)
     }
     rl_add_reply_bulk_cstr(c, "groups");
     rl_add_reply_long_long(c, (long long)s->ngroups);
-    rl_stream_id lo = {0, 0}, hi = {ID_MAX, ID_MAX};
+    rl_stream_id lo = { 0, 0 }, hi = { ID_MAX, ID_MAX };
     rl_add_reply_bulk_cstr(c, "first-entry");
     if (!reply_range(c, s, &lo, &hi, 1, 0, NULL, NULL, RWR_RAWENTRIES)) rl_add_reply_null(c);
     rl_add_reply_bulk_cstr(c, "last-entry");

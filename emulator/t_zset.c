@@ -67,11 +67,11 @@ typedef struct zs_level {
 struct zs_node {
     double score;
     size_t len;
-    char *ele;          /* points into this allocation, NUL-terminated */
-    uint64_t seq;       /* insertion number, for ZSCAN */
-    uint64_t rank;      /* rl_order_rank, while the index's order.seed != 0 */
-    zs_node *backward;  /* NULL for the first node */
-    UT_hash_handle hh;  /* member index, in insertion order */
+    char *ele;         /* points into this allocation, NUL-terminated */
+    uint64_t seq;      /* insertion number, for ZSCAN */
+    uint64_t rank;     /* rl_order_rank, while the index's order.seed != 0 */
+    zs_node *backward; /* NULL for the first node */
+    UT_hash_handle hh; /* member index, in insertion order */
     int nlevel;
     zs_level level[];
 };
@@ -444,8 +444,7 @@ static int zset_add(rl_zset *z, double score, const char *ele, size_t len, int i
         *out |= ZADD_OUT_NOP;
         return 1;
     }
-    if (z->listpack &&
-        (z->length + 1 > ZSET_MAX_LISTPACK_ENTRIES || len > ZSET_MAX_LISTPACK_VALUE))
+    if (z->listpack && (z->length + 1 > ZSET_MAX_LISTPACK_ENTRIES || len > ZSET_MAX_LISTPACK_VALUE))
         zset_to_skiplist(z);
     zset_insert(z, score, ele, len);
     if (newscore) *newscore = score;
@@ -566,8 +565,7 @@ static zs_node *zset_last_in_lex_range(const rl_zset *z, const zs_lexrange *r)
     }
     p = z->header;
     for (int i = z->level - 1; i >= 0; i--)
-        while (p->level[i].forward && lex_lte_max(p->level[i].forward, r))
-            p = p->level[i].forward;
+        while (p->level[i].forward && lex_lte_max(p->level[i].forward, r)) p = p->level[i].forward;
     return (p != z->header && lex_gte_min(p, r)) ? p : NULL;
 }
 
@@ -577,8 +575,7 @@ static zs_node *zset_seek_lex_min(const rl_zset *z, const zs_lexrange *r)
 {
     zs_node *p = z->header;
     for (int i = z->level - 1; i >= 0; i--)
-        while (p->level[i].forward && !lex_gte_min(p->level[i].forward, r))
-            p = p->level[i].forward;
+        while (p->level[i].forward && !lex_gte_min(p->level[i].forward, r)) p = p->level[i].forward;
     return p->level[0].forward;
 }
 
@@ -748,8 +745,7 @@ static int parse_lex_bound(const rl_arg *a, lex_bound *b)
         b->kind = LEX_VALUE;
         b->ex = 0;
         return 1;
-    default:
-        return 0;
+    default: return 0;
     }
 }
 
@@ -1028,8 +1024,7 @@ static void sink_finish(range_sink *s)
         return;
     }
     if (s->count) {
-        rl_db_set(c->emu, rl_client_db(c), s->dstkey->ptr, s->dstkey->len, zset_obj_new(s->dst),
-                  0);
+        rl_db_set(c->emu, rl_client_db(c), s->dstkey->ptr, s->dstkey->len, zset_obj_new(s->dst), 0);
         rl_add_reply_long_long(c, s->count);
     } else {
         zset_free(s->dst);
@@ -1076,8 +1071,8 @@ static zs_node *skip_offset(zs_node *x, long long offset, int reverse)
     return x;
 }
 
-static void range_by_score(range_sink *s, const rl_zset *z, const zs_range *r,
-                           long long offset, long long limit, int reverse)
+static void range_by_score(range_sink *s, const rl_zset *z, const zs_range *r, long long offset,
+                           long long limit, int reverse)
 {
     sink_begin(s, -1);
     if (offset > 0 && offset >= (long long)z->length) {
@@ -1095,8 +1090,8 @@ static void range_by_score(range_sink *s, const rl_zset *z, const zs_range *r,
     sink_finish(s);
 }
 
-static void range_by_lex(range_sink *s, const rl_zset *z, const zs_lexrange *r,
-                         long long offset, long long limit, int reverse)
+static void range_by_lex(range_sink *s, const rl_zset *z, const zs_lexrange *r, long long offset,
+                         long long limit, int reverse)
 {
     sink_begin(s, -1);
     zs_node *x = reverse ? zset_last_in_lex_range(z, r) : zset_first_in_lex_range(z, r);
@@ -1168,11 +1163,10 @@ static void zrange_generic(rl_client *c, int keyidx, const rl_arg *dstkey, range
     } else if (type == RANGE_SCORE) {
         if (parse_range_or_reply(c, &c->argv[minidx], &c->argv[maxidx], &sr) != RL_OK) return;
     } else {
-        if (parse_lex_range_or_reply(c, &c->argv[minidx], &c->argv[maxidx], &lr) != RL_OK)
-            return;
+        if (parse_lex_range_or_reply(c, &c->argv[minidx], &c->argv[maxidx], &lr) != RL_OK) return;
     }
 
-    range_sink s = {c, dstkey, withscores || dstkey != NULL, NULL, NULL, 0};
+    range_sink s = { c, dstkey, withscores || dstkey != NULL, NULL, NULL, 0 };
     rl_obj *o = rl_lookup_key_read(c, &c->argv[keyidx]);
     if (!o) {
         if (dstkey) {
@@ -1373,8 +1367,9 @@ static void zpop_minmax(rl_client *c, int max)
         return;
     }
     long long count = -1;
-    if (c->argc == 3 && rl_arg_ll_range_or_reply(c, &c->argv[2], 0, LLONG_MAX, &count,
-                                                 RL_ERR_ZSET_MUST_BE_POSITIVE) != RL_OK)
+    if (c->argc == 3 &&
+        rl_arg_ll_range_or_reply(c, &c->argv[2], 0, LLONG_MAX, &count,
+                                 RL_ERR_ZSET_MUST_BE_POSITIVE) != RL_OK)
         return;
     /* RESP3 nests the pairs when a count was given. */
     int nested = c->resp > 2 && count != -1;
@@ -1631,7 +1626,7 @@ static rl_zset *set_members_as_zset(rl_client *c, const rl_arg *key)
     rl_client *tc = rl_client_new(c->emu);
     tc->db = c->db;
     tc->flags = c->flags;
-    rl_arg argv[2] = {{"smembers", 8}, *key};
+    rl_arg argv[2] = { { "smembers", 8 }, *key };
     rl_reply *r = rl_client_call(tc, 2, argv);
     rl_zset *z = zset_new(0);
     if (r->type == RL_REPLY_ARRAY || r->type == RL_REPLY_SET)
@@ -1650,7 +1645,7 @@ static void src_foreach(const zsrc *s, src_visit_fn *fn, void *ctx)
 {
     if (!s->z) return;
     for (const zs_node *x = zset_first(s->z); x; x = x->level[0].forward) {
-        zsrc_elem e = {x->ele, x->len, x->score};
+        zsrc_elem e = { x->ele, x->len, x->score };
         if (!fn(&e, ctx)) return;
     }
 }
@@ -1811,8 +1806,7 @@ static void setop_generic(rl_client *c, const rl_arg *dstkey, int numkeys_idx, i
                     return;
                 }
             }
-        } else if (op != SETOP_DIFF && !card_only && remaining >= 2 &&
-                   opt_is(a, "aggregate")) {
+        } else if (op != SETOP_DIFF && !card_only && remaining >= 2 && opt_is(a, "aggregate")) {
             const rl_arg *v = &c->argv[j + 1];
             if (opt_is(v, "sum")) {
                 aggr = AGGR_SUM;
@@ -1848,7 +1842,7 @@ static void setop_generic(rl_client *c, const rl_arg *dstkey, int numkeys_idx, i
 
     if (op != SETOP_DIFF) qsort(src, (size_t)setnum, sizeof(*src), cmp_src_len);
 
-    setop_ctx k = {src, (long)setnum, aggr, zset_new(0), card_only, 0, limit, 0};
+    setop_ctx k = { src, (long)setnum, aggr, zset_new(0), card_only, 0, limit, 0 };
     if (op == SETOP_INTER) {
         if (src[0].len > 0) src_foreach(&src[0], inter_visit, &k);
     } else if (op == SETOP_UNION) {
@@ -1884,8 +1878,7 @@ static void setop_generic(rl_client *c, const rl_arg *dstkey, int numkeys_idx, i
     } else {
         long n = (long)dst->length;
         rl_add_reply_array_len(c, withscores && c->resp == 2 ? n * 2 : n);
-        for (zs_node *x = zset_first(dst); x; x = x->level[0].forward)
-            reply_pair(c, x, withscores);
+        for (zs_node *x = zset_first(dst); x; x = x->level[0].forward) reply_pair(c, x, withscores);
     }
     zset_free(dst);
 }

@@ -195,10 +195,8 @@ int rl_ld2string(char *buf, size_t size, long double value, rl_ld2string_mode mo
 int rl_d2string(char *buf, size_t size, double value)
 {
     int n;
-    if (isinf(value))
-        n = snprintf(buf, size, "%s", value > 0 ? "inf" : "-inf");
-    else
-        n = snprintf(buf, size, "%.17g", value);
+    if (isinf(value)) n = snprintf(buf, size, "%s", value > 0 ? "inf" : "-inf");
+    else n = snprintf(buf, size, "%.17g", value);
     return (n < 0 || (size_t)n >= size) ? 0 : n;
 }
 
@@ -267,8 +265,7 @@ static int match_impl(const char *pattern, size_t patlen, const char *string, si
                     if (!nocase) {
                         if (pattern[0] == string[0]) match = 1;
                     } else {
-                        if (tolower((unsigned char)pattern[0]) ==
-                            tolower((unsigned char)string[0]))
+                        if (tolower((unsigned char)pattern[0]) == tolower((unsigned char)string[0]))
                             match = 1;
                     }
                 }

@@ -32,7 +32,6 @@ int rl_ld2string(char *buf, size_t size, long double value, rl_ld2string_mode mo
 int rl_d2string(char *buf, size_t size, double value);
 
 /* Redis's stringmatchlen: glob with * ? [..] [^..] ranges and \ escapes. */
-int rl_stringmatchlen(const char *pattern, size_t patlen, const char *s, size_t slen,
-                      int nocase);
+int rl_stringmatchlen(const char *pattern, size_t patlen, const char *s, size_t slen, int nocase);
 
 #endif

@@ -24,16 +24,16 @@ typedef struct rl_backend_cmd {
 
 /* Limits (docs/lua.md, "Limits"); -1 leaves a setting as it is. */
 typedef struct rl_backend_limits {
-    int64_t timeout_ms;       /* the script time limit, 0 = none */
-    int64_t lua_memory_bytes; /* the Lua heap limit, 0 = none */
-    int64_t maxmemory;        /* Redis's maxmemory, 0 = none */
+    int64_t timeout_ms;        /* the script time limit, 0 = none */
+    int64_t lua_memory_bytes;  /* the Lua heap limit, 0 = none */
+    int64_t maxmemory;         /* Redis's maxmemory, 0 = none */
     int64_t busy_threshold_ms; /* Redis's busy-reply-threshold, 0 = never busy */
 } rl_backend_limits;
 
 struct rl_backend {
-    const char *name;   /* "emulator", "redis" */
-    int has_clock;      /* 1 if set_clock_ms/advance_ms work (the emulator) */
-    char errstr[256];   /* set when a function returns -1 */
+    const char *name; /* "emulator", "redis" */
+    int has_clock;    /* 1 if set_clock_ms/advance_ms work (the emulator) */
+    char errstr[256]; /* set when a function returns -1 */
     void *ctx;
 
     /* Makes the backend a fresh, empty server: every database empty, no
@@ -83,9 +83,8 @@ struct rl_backend {
      * nbusy commands busy[i] from a second client, in order; busy_replies[i]
      * gets each reply (the caller frees them), or stays NULL when the
      * script ended before it was busy. Returns what call returns. */
-    rl_reply *(*call_busy)(rl_backend *b, int argc, const char *const *argv,
-                           const size_t *argvlen, size_t nbusy, const rl_backend_cmd *busy,
-                           rl_reply **busy_replies);
+    rl_reply *(*call_busy)(rl_backend *b, int argc, const char *const *argv, const size_t *argvlen,
+                           size_t nbusy, const rl_backend_cmd *busy, rl_reply **busy_replies);
     /* Redis Cluster (redlua.h, rl_emu_set_cluster), on the emulator only:
      * every reset applies cluster_mode (RL_CLUSTER_*) and turns the
      * cluster audit on; last_cluster_issues gives the audit's issues of
@@ -105,8 +104,7 @@ rl_backend *rl_backend_redis_new(const char *host, int port, char *err, size_t e
  * flush writes the queued commands now (0 or -1; recv also does it), recv
  * returns the reply of the oldest command sent and not yet received (caller
  * frees it), or NULL with errstr set. */
-int rl_backend_redis_send(rl_backend *b, int argc, const char *const *argv,
-                          const size_t *argvlen);
+int rl_backend_redis_send(rl_backend *b, int argc, const char *const *argv, const size_t *argvlen);
 int rl_backend_redis_flush(rl_backend *b);
 rl_reply *rl_backend_redis_recv(rl_backend *b);
 

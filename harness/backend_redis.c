@@ -92,7 +92,7 @@ static int conn_open(redis_ctx *x, char *err, size_t errlen)
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    struct timeval tv = {IO_TIMEOUT_SEC, 0};
+    struct timeval tv = { IO_TIMEOUT_SEC, 0 };
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
     x->fd = fd;
@@ -139,8 +139,7 @@ static int conn_flush(rl_backend *b)
 }
 
 /* Exported for pipelining (see backend.h). */
-int rl_backend_redis_send(rl_backend *b, int argc, const char *const *argv,
-                          const size_t *argvlen)
+int rl_backend_redis_send(rl_backend *b, int argc, const char *const *argv, const size_t *argvlen)
 {
     redis_ctx *x = b->ctx;
     if (x->fd < 0) {
@@ -223,8 +222,7 @@ rl_reply *rl_backend_redis_recv(rl_backend *b)
     }
 }
 
-static rl_reply *redis_call(rl_backend *b, int argc, const char *const *argv,
-                            const size_t *argvlen)
+static rl_reply *redis_call(rl_backend *b, int argc, const char *const *argv, const size_t *argvlen)
 {
     redis_ctx *x = b->ctx;
     /* A call is synchronous: replies of commands still in flight from an
@@ -262,10 +260,10 @@ static int redis_reset(rl_backend *b)
      * a case that changed the connection's state does not leak into the
      * next one; the rest empties the server. */
     static const char *const steps[][3] = {
-        {"RESET", NULL, NULL}, {"FLUSHALL", NULL, NULL},    {"SCRIPT", "FLUSH", NULL},
-        {"FUNCTION", "FLUSH", NULL}, {"SELECT", "0", NULL},
+        { "RESET", NULL, NULL },       { "FLUSHALL", NULL, NULL }, { "SCRIPT", "FLUSH", NULL },
+        { "FUNCTION", "FLUSH", NULL }, { "SELECT", "0", NULL },
     };
-    static const int argcs[] = {1, 1, 2, 2, 2};
+    static const int argcs[] = { 1, 1, 2, 2, 2 };
     for (size_t i = 0; i < sizeof(argcs) / sizeof(argcs[0]); i++)
         if (redis_admin(b, argcs[i], steps[i]) != 0) return -1;
     return 0;

@@ -20,15 +20,14 @@
  * {"unordered": [...]}), or NULL. */
 static const char *single_tag(const rl_json *v)
 {
-    if (v == NULL || v->type != RL_JSON_OBJECT || v->count != 1)
-        return NULL;
+    if (v == NULL || v->type != RL_JSON_OBJECT || v->count != 1) return NULL;
     return v->keys[0]->str;
 }
 
 static int is_aggregate(const rl_reply *r)
 {
     return r->type == RL_REPLY_ARRAY || r->type == RL_REPLY_SET || r->type == RL_REPLY_MAP ||
-           r->type == RL_REPLY_PUSH || r->type == RL_REPLY_ATTR;
+        r->type == RL_REPLY_PUSH || r->type == RL_REPLY_ATTR;
 }
 
 typedef struct item {
@@ -41,8 +40,7 @@ static int cmp_items(const void *a, const void *b)
     const item *x = a, *y = b;
     size_t n = x->len < y->len ? x->len : y->len;
     int c = memcmp(x->p, y->p, n);
-    if (c != 0)
-        return c;
+    if (c != 0) return c;
     return x->len < y->len ? -1 : x->len > y->len;
 }
 
@@ -54,7 +52,7 @@ static void canon_items(rl_buf *out, const rl_reply *r, size_t group, int sort)
     size_t n = r->elements / group;
     item *items = rl_calloc(n ? n : 1, sizeof(*items));
     for (size_t i = 0; i < n; i++) {
-        rl_buf b = {0};
+        rl_buf b = { 0 };
         for (size_t j = 0; j < group; j++) {
             size_t len;
             char *resp = rl_reply_to_resp(r->element[i * group + j], 3, &len);
@@ -64,8 +62,7 @@ static void canon_items(rl_buf *out, const rl_reply *r, size_t group, int sort)
         items[i].len = b.len;
         items[i].p = rl_buf_take(&b);
     }
-    if (sort && n > 1)
-        qsort(items, n, sizeof(*items), cmp_items);
+    if (sort && n > 1) qsort(items, n, sizeof(*items), cmp_items);
     rl_buf_printf(out, "%d:%zu:", (int)r->type, n);
     for (size_t i = 0; i < n; i++) {
         rl_buf_printf(out, "%zu:", items[i].len);
@@ -80,7 +77,7 @@ static int same_multiset(const rl_reply *a, const rl_reply *b, size_t group)
 {
     if (a->type != b->type || a->elements != b->elements || !is_aggregate(a))
         return rl_reply_equal(a, b);
-    rl_buf x = {0}, y = {0};
+    rl_buf x = { 0 }, y = { 0 };
     canon_items(&x, a, group, 1);
     canon_items(&y, b, group, 1);
     int same = x.len == y.len && memcmp(x.p, y.p, x.len) == 0;
@@ -94,28 +91,23 @@ static int same_multiset(const rl_reply *a, const rl_reply *b, size_t group)
 static int same_reply(const rl_json *exp, const rl_reply *a, const rl_reply *b)
 {
     const char *tag = single_tag(exp);
-    if (tag != NULL && (strcmp(tag, "any") == 0 || strcmp(tag, "glob") == 0))
-        return 1;
+    if (tag != NULL && (strcmp(tag, "any") == 0 || strcmp(tag, "glob") == 0)) return 1;
     if (tag != NULL && (strcmp(tag, "unordered") == 0 || strcmp(tag, "set") == 0))
         return same_multiset(a, b, 1);
-    if (tag != NULL && strcmp(tag, "map") == 0)
-        return same_multiset(a, b, 2);
+    if (tag != NULL && strcmp(tag, "map") == 0) return same_multiset(a, b, 2);
     if (exp != NULL && exp->type == RL_JSON_ARRAY && a->type == b->type && is_aggregate(a) &&
         a->elements == b->elements && exp->count == a->elements) {
         for (size_t i = 0; i < a->elements; i++) {
-            if (!same_reply(exp->items[i], a->element[i], b->element[i]))
-                return 0;
+            if (!same_reply(exp->items[i], a->element[i], b->element[i])) return 0;
         }
         return 1;
     }
     return rl_reply_equal(a, b);
 }
 
-static int same_step(const rl_fixture *f, const rl_step *st, const rl_reply *a,
-                     const rl_reply *b)
+static int same_step(const rl_fixture *f, const rl_step *st, const rl_reply *a, const rl_reply *b)
 {
-    if (a == NULL || b == NULL)
-        return a == b;
+    if (a == NULL || b == NULL) return a == b;
     if (st->expect == RL_EXPECT_ERROR && a->type == RL_REPLY_ERROR && b->type == RL_REPLY_ERROR)
         return 1;
     /* A %return dict|list script's reply is JSON text, compared as text. */
@@ -131,15 +123,14 @@ static int same_step(const rl_fixture *f, const rl_step *st, const rl_reply *a,
 static void canon_key(rl_buf *out, const rl_actual_key *k)
 {
     rl_buf_printf(out, "%s:%lld:", k->type, k->pttl);
-    if (strcmp(k->type, "set") == 0)
-        canon_items(out, k->value, 1, 1);
-    else if (strcmp(k->type, "hash") == 0)
-        canon_items(out, k->value, 2, 1);
-    else if (is_aggregate(k->value))
-        canon_items(out, k->value, 1, 0);
+    if (strcmp(k->type, "set") == 0) canon_items(out, k->value, 1, 1);
+    else if (strcmp(k->type, "hash") == 0) canon_items(out, k->value, 2, 1);
+    else if (is_aggregate(k->value)) canon_items(out, k->value, 1, 0);
     else
-        canon_items(out, &(rl_reply){.type = RL_REPLY_ARRAY, .elements = 1,
-                                     .element = (rl_reply *[]){k->value}},
+        canon_items(out,
+                    &(rl_reply){ .type = RL_REPLY_ARRAY,
+                                 .elements = 1,
+                                 .element = (rl_reply *[]){ k->value } },
                     1, 0);
 }
 
@@ -147,13 +138,11 @@ static int cmp_names(const rl_actual_key *a, const rl_actual_key *b)
 {
     size_t n = a->len < b->len ? a->len : b->len;
     int c = memcmp(a->name, b->name, n);
-    if (c != 0)
-        return c;
+    if (c != 0) return c;
     return a->len < b->len ? -1 : a->len > b->len;
 }
 
-static void put_key(rl_buf *m, const rl_actual_key *k, const char *name, size_t len,
-                    uint64_t seed)
+static void put_key(rl_buf *m, const rl_actual_key *k, const char *name, size_t len, uint64_t seed)
 {
     rl_buf_puts(m, "  key ");
     rl_report_string(m, name, len);
@@ -164,8 +153,7 @@ static void put_key(rl_buf *m, const rl_actual_key *k, const char *name, size_t 
     }
     rl_buf_printf(m, "%s ", k->type);
     rl_report_reply(m, k->value);
-    if (k->pttl >= 0)
-        rl_buf_printf(m, " (PTTL %lld)", k->pttl);
+    if (k->pttl >= 0) rl_buf_printf(m, " (PTTL %lld)", k->pttl);
     rl_buf_puts(m, "\n");
 }
 
@@ -180,7 +168,7 @@ static int diff_keyspace(rl_buf *m, const rl_case_capture *a, const rl_case_capt
         const rl_actual_key *y = j < b->nkeys ? &b->keys[j] : NULL;
         int c = x == NULL ? 1 : y == NULL ? -1 : cmp_names(x, y);
         if (c == 0) {
-            rl_buf cx = {0}, cy = {0};
+            rl_buf cx = { 0 }, cy = { 0 };
             canon_key(&cx, x);
             canon_key(&cy, y);
             int same = cx.len == cy.len && memcmp(cx.p, cy.p, cx.len) == 0;
@@ -222,10 +210,8 @@ static int run_seed(rl_backend *b, const rl_fixture *f, size_t c, uint64_t seed,
 static void put_reply(rl_buf *m, uint64_t seed, const rl_reply *r)
 {
     rl_buf_printf(m, "  reply with seed %llu: ", (unsigned long long)seed);
-    if (r == NULL)
-        rl_buf_puts(m, "(the step did not run)");
-    else
-        rl_report_reply(m, r);
+    if (r == NULL) rl_buf_puts(m, "(the step did not run)");
+    else rl_report_reply(m, r);
     rl_buf_puts(m, "\n");
 }
 
@@ -241,7 +227,7 @@ int rl_check_determinism(rl_backend *b, const rl_fixture *f, size_t c, int runs,
         return -1;
     }
     int rc = 0;
-    rl_buf m = {0};
+    rl_buf m = { 0 };
     for (int s = 1; s <= runs && rc == 0 && m.len == 0; s++) {
         uint64_t seed = (uint64_t)s;
         if (run_seed(b, f, c, seed, &var) != 0) {
@@ -252,8 +238,10 @@ int rl_check_determinism(rl_backend *b, const rl_fixture *f, size_t c, int runs,
                 if (st->kind == RL_STEP_ADVANCE ||
                     same_step(f, st, base.replies[i], var.replies[i]))
                     continue;
-                rl_buf_printf(&m, "not deterministic (--check-determinism): order seed %llu "
-                                  "changes step %zu\n", (unsigned long long)seed, i + 1);
+                rl_buf_printf(&m,
+                              "not deterministic (--check-determinism): order seed %llu "
+                              "changes step %zu\n",
+                              (unsigned long long)seed, i + 1);
                 rl_runner_describe_step(&m, f, cs, i);
                 put_reply(&m, 0, base.replies[i]);
                 put_reply(&m, seed, var.replies[i]);
@@ -261,10 +249,11 @@ int rl_check_determinism(rl_backend *b, const rl_fixture *f, size_t c, int runs,
                 *line = st->line;
             }
             if (m.len == 0 && base.keyspace_read && var.keyspace_read) {
-                rl_buf d = {0};
+                rl_buf d = { 0 };
                 if (diff_keyspace(&d, &base, &var, seed)) {
-                    rl_buf_printf(&m, "not deterministic (--check-determinism): order seed %llu "
-                                      "changes database 0 after the last step\n",
+                    rl_buf_printf(&m,
+                                  "not deterministic (--check-determinism): order seed %llu "
+                                  "changes database 0 after the last step\n",
                                   (unsigned long long)seed);
                     rl_buf_put(&m, d.p, d.len);
                     *step = 0;
@@ -276,10 +265,8 @@ int rl_check_determinism(rl_backend *b, const rl_fixture *f, size_t c, int runs,
         rl_case_capture_clear(&var);
     }
     rl_case_capture_clear(&base);
-    if (m.len > 0 && m.p[m.len - 1] == '\n')
-        m.p[--m.len] = '\0';
-    if (m.len > 0)
-        *report = rl_buf_take(&m);
+    if (m.len > 0 && m.p[m.len - 1] == '\n') m.p[--m.len] = '\0';
+    if (m.len > 0) *report = rl_buf_take(&m);
     rl_buf_free(&m);
     return rc;
 }

@@ -18,9 +18,9 @@
 #define DIFF_MAX_CELLS 250000
 
 typedef struct dctx {
-    rl_buf *m;          /* the difference lines, before the header */
+    rl_buf *m; /* the difference lines, before the header */
     const char *indent;
-    size_t lines;   /* lines written (or counted past the limit) */
+    size_t lines; /* lines written (or counted past the limit) */
 } dctx;
 
 /* Starts one difference line; returns 0 when the line is past the limit and
@@ -28,8 +28,7 @@ typedef struct dctx {
 static int line_start(dctx *d, const char *side, const char *path)
 {
     d->lines++;
-    if (d->lines > DIFF_MAX_LINES)
-        return 0;
+    if (d->lines > DIFF_MAX_LINES) return 0;
     rl_buf_printf(d->m, "%s  %s%s: ", d->indent, path[0] == '[' ? side : "", path);
     return 1;
 }
@@ -45,15 +44,13 @@ static const rl_json *unordered_items(const rl_json *e)
     if (e->type != RL_JSON_OBJECT || e->count != 1 || e->items[0]->type != RL_JSON_ARRAY)
         return NULL;
     const char *k = e->keys[0]->str;
-    if (strcmp(k, "unordered") == 0 || strcmp(k, "set") == 0)
-        return e->items[0];
+    if (strcmp(k, "unordered") == 0 || strcmp(k, "set") == 0) return e->items[0];
     return NULL;
 }
 
 static void put_changed(dctx *d, const char *path, const rl_json *e, const rl_reply *a)
 {
-    if (!line_start(d, "", path))
-        return;
+    if (!line_start(d, "", path)) return;
     rl_buf_puts(d->m, "expected ");
     rl_report_json(d->m, e);
     rl_buf_puts(d->m, ", actual ");
@@ -63,8 +60,7 @@ static void put_changed(dctx *d, const char *path, const rl_json *e, const rl_re
 
 static void put_missing(dctx *d, const char *path, const rl_json *e)
 {
-    if (!line_start(d, "expected", path))
-        return;
+    if (!line_start(d, "expected", path)) return;
     rl_buf_puts(d->m, "missing ");
     rl_report_json(d->m, e);
     rl_buf_puts(d->m, "\n");
@@ -72,8 +68,7 @@ static void put_missing(dctx *d, const char *path, const rl_json *e)
 
 static void put_extra(dctx *d, const char *path, const rl_reply *a)
 {
-    if (!line_start(d, "actual", path))
-        return;
+    if (!line_start(d, "actual", path)) return;
     rl_buf_puts(d->m, "unexpected ");
     rl_report_reply(d->m, a);
     rl_buf_puts(d->m, "\n");
@@ -87,8 +82,7 @@ static void diff_changed(dctx *d, const char *path, const rl_json *e, const rl_r
 {
     if ((e->type == RL_JSON_ARRAY || unordered_items(e) != NULL) && is_array_reply(a))
         diff_value(d, path, e, a);
-    else
-        put_changed(d, path, e, a);
+    else put_changed(d, path, e, a);
 }
 
 static void sub_path(char *out, size_t outlen, const char *path, size_t i)
@@ -102,16 +96,12 @@ static void diff_unordered(dctx *d, const char *path, const rl_json *items, cons
     const char *label = path[0] ? path : "element";
     for (size_t i = 0; i < items->count; i++) {
         size_t j = 0;
-        while (j < a->elements && (used[j] || !rl_match_reply(items->items[i], a->element[j])))
-            j++;
-        if (j < a->elements)
-            used[j] = 1;
-        else
-            put_missing(d, label, items->items[i]);
+        while (j < a->elements && (used[j] || !rl_match_reply(items->items[i], a->element[j]))) j++;
+        if (j < a->elements) used[j] = 1;
+        else put_missing(d, label, items->items[i]);
     }
     for (size_t j = 0; j < a->elements; j++) {
-        if (!used[j])
-            put_extra(d, label, a->element[j]);
+        if (!used[j]) put_extra(d, label, a->element[j]);
     }
     rl_free(used);
 }
@@ -159,12 +149,10 @@ static void diff_ordered(dctx *d, const char *path, const rl_json *e, const rl_r
     for (size_t i = n; i-- > 0;) {
         for (size_t j = k; j-- > 0;) {
             eq[i * k + j] = (char)rl_match_reply(e->items[i], a->element[j]);
-            if (eq[i * k + j])
-                lcs[i * w + j] = lcs[(i + 1) * w + j + 1] + 1;
+            if (eq[i * k + j]) lcs[i * w + j] = lcs[(i + 1) * w + j + 1] + 1;
             else if (lcs[(i + 1) * w + j] >= lcs[i * w + j + 1])
                 lcs[i * w + j] = lcs[(i + 1) * w + j];
-            else
-                lcs[i * w + j] = lcs[i * w + j + 1];
+            else lcs[i * w + j] = lcs[i * w + j + 1];
         }
     }
     size_t i = 0, j = 0, ei = 0, aj = 0;
@@ -189,10 +177,8 @@ static void diff_ordered(dctx *d, const char *path, const rl_json *e, const rl_r
 static void diff_value(dctx *d, const char *path, const rl_json *e, const rl_reply *a)
 {
     const rl_json *items = unordered_items(e);
-    if (items != NULL)
-        diff_unordered(d, path, items, a);
-    else
-        diff_ordered(d, path, e, a);
+    if (items != NULL) diff_unordered(d, path, items, a);
+    else diff_ordered(d, path, e, a);
 }
 
 /* Appends the header and the lines collected in d->m to m, if any. */
@@ -208,16 +194,13 @@ static void finish(dctx *d, rl_buf *m, const char *what, size_t ne, size_t na)
     rl_buf_free(d->m);
 }
 
-void rl_diff_reply(rl_buf *m, const rl_json *expected, const rl_reply *actual,
-                   const char *indent)
+void rl_diff_reply(rl_buf *m, const rl_json *expected, const rl_reply *actual, const char *indent)
 {
     const rl_json *items = unordered_items(expected);
-    if (!is_array_reply(actual) || (expected->type != RL_JSON_ARRAY && items == NULL))
-        return;
-    if (rl_match_reply(expected, actual))
-        return;
-    rl_buf lines = {0};
-    dctx d = {&lines, indent, 0};
+    if (!is_array_reply(actual) || (expected->type != RL_JSON_ARRAY && items == NULL)) return;
+    if (rl_match_reply(expected, actual)) return;
+    rl_buf lines = { 0 };
+    dctx d = { &lines, indent, 0 };
     diff_value(&d, "", expected, actual);
     finish(&d, m, "element", items ? items->count : expected->count, actual->elements);
 }
@@ -225,7 +208,7 @@ void rl_diff_reply(rl_buf *m, const rl_json *expected, const rl_reply *actual,
 static void diff_hash(dctx *d, const rl_json *e, const rl_reply *a)
 {
     char *seen = rl_calloc(a->elements ? a->elements : 1, 1);
-    rl_buf p = {0};
+    rl_buf p = { 0 };
     for (size_t i = 0; i < e->count; i++) {
         const rl_json *f = e->keys[i];
         size_t j = 0;
@@ -244,8 +227,7 @@ static void diff_hash(dctx *d, const rl_json *e, const rl_reply *a)
         rl_buf_free(&p);
     }
     for (size_t j = 0; j + 1 < a->elements; j += 2) {
-        if (seen[j])
-            continue;
+        if (seen[j]) continue;
         rl_buf_puts(&p, "field ");
         rl_report_reply(&p, a->element[j]);
         put_extra(d, p.p, a->element[j + 1]);
@@ -254,13 +236,12 @@ static void diff_hash(dctx *d, const rl_json *e, const rl_reply *a)
     rl_free(seen);
 }
 
-void rl_diff_key_value(rl_buf *m, const char *type, const rl_json *expected,
-                       const rl_reply *actual, const char *indent)
+void rl_diff_key_value(rl_buf *m, const char *type, const rl_json *expected, const rl_reply *actual,
+                       const char *indent)
 {
-    if (actual == NULL || !is_array_reply(actual))
-        return;
-    rl_buf lines = {0};
-    dctx d = {&lines, indent, 0};
+    if (actual == NULL || !is_array_reply(actual)) return;
+    rl_buf lines = { 0 };
+    dctx d = { &lines, indent, 0 };
     if (strcmp(type, "list") == 0 && expected->type == RL_JSON_ARRAY) {
         diff_ordered(&d, "", expected, actual);
         finish(&d, m, "element", expected->count, actual->elements);

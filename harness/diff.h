@@ -17,13 +17,12 @@
  * expected and actual are both arrays (ordered: aligned on their longest
  * common subsequence), or an {"unordered": ...} / {"set": ...} matcher and
  * an array or set. expected was validated by rl_match_check. */
-void rl_diff_reply(rl_buf *m, const rl_json *expected, const rl_reply *actual,
-                   const char *indent);
+void rl_diff_reply(rl_buf *m, const rl_json *expected, const rl_reply *actual, const char *indent);
 
 /* The same for a keyspace value of the given type, actual in the shape of
  * rl_match_key_value: lists element by element, sets by member, hashes by
  * field. */
-void rl_diff_key_value(rl_buf *m, const char *type, const rl_json *expected,
-                       const rl_reply *actual, const char *indent);
+void rl_diff_key_value(rl_buf *m, const char *type, const rl_json *expected, const rl_reply *actual,
+                       const char *indent);
 
 #endif

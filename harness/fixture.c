@@ -40,8 +40,7 @@ static int jr_col(const jreader *r, size_t at)
 {
     int col = 1;
     for (size_t i = r->line_start; i < at && i < r->len; i++) {
-        if (((unsigned char)r->s[i] & 0xC0) != 0x80)
-            col++;
+        if (((unsigned char)r->s[i] & 0xC0) != 0x80) col++;
     }
     return col;
 }
@@ -89,12 +88,10 @@ static rl_json *jr_node(jreader *r, rl_json_type type)
 
 void rl_json_free(rl_json *v)
 {
-    if (v == NULL)
-        return;
+    if (v == NULL) return;
     for (size_t i = 0; i < v->count; i++) {
         rl_json_free(v->items[i]);
-        if (v->keys != NULL)
-            rl_json_free(v->keys[i]);
+        if (v->keys != NULL) rl_json_free(v->keys[i]);
     }
     rl_free(v->items);
     rl_free(v->keys);
@@ -104,32 +101,25 @@ void rl_json_free(rl_json *v)
 
 static void describe_char(char *out, size_t outlen, unsigned char ch)
 {
-    if (ch >= 0x20 && ch < 0x7f)
-        snprintf(out, outlen, "'%c'", ch);
-    else
-        snprintf(out, outlen, "byte 0x%02x", ch);
+    if (ch >= 0x20 && ch < 0x7f) snprintf(out, outlen, "'%c'", ch);
+    else snprintf(out, outlen, "byte 0x%02x", ch);
 }
 
 static int hexval(int ch)
 {
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
     return -1;
 }
 
 static int jr_hex4(jreader *r, size_t at, unsigned *out)
 {
-    if (at + 4 > r->len)
-        return -1;
+    if (at + 4 > r->len) return -1;
     unsigned v = 0;
     for (size_t i = 0; i < 4; i++) {
         int h = hexval((unsigned char)r->s[at + i]);
-        if (h < 0)
-            return -1;
+        if (h < 0) return -1;
         v = (v << 4) | (unsigned)h;
     }
     *out = v;
@@ -165,8 +155,7 @@ static size_t put_utf8(char *dst, unsigned cp)
 static size_t utf8_seq_len(const unsigned char *p, size_t avail)
 {
     unsigned char c = p[0];
-    if (c < 0x80)
-        return 1;
+    if (c < 0x80) return 1;
     size_t n;
     unsigned cp;
     if (c >= 0xC2 && c <= 0xDF) {
@@ -181,17 +170,13 @@ static size_t utf8_seq_len(const unsigned char *p, size_t avail)
     } else {
         return 0;
     }
-    if (avail < n)
-        return 0;
+    if (avail < n) return 0;
     for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
+        if ((p[i] & 0xC0) != 0x80) return 0;
         cp = (cp << 6) | (p[i] & 0x3F);
     }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    if (cp >= 0xD800 && cp <= 0xDFFF)
-        return 0;
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;
+    if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
     return n;
 }
 
@@ -200,8 +185,7 @@ int rl_utf8_valid(const char *s, size_t len)
     size_t i = 0;
     while (i < len) {
         size_t n = utf8_seq_len((const unsigned char *)s + i, len - i);
-        if (n == 0)
-            return 0;
+        if (n == 0) return 0;
         i += n;
     }
     return 1;
@@ -216,8 +200,7 @@ static rl_json *jr_string(jreader *r)
     size_t cap = 16;
     for (size_t i = r->pos; i < r->len && r->s[i] != '"'; i++) {
         cap++;
-        if (r->s[i] == '\\')
-            i++;
+        if (r->s[i] == '\\') i++;
     }
     char *out = rl_malloc(cap + 4);
     size_t n = 0;
@@ -319,8 +302,7 @@ static rl_json *jr_number(jreader *r)
     rl_json *v = jr_node(r, RL_JSON_NUMBER);
     size_t start = r->pos, p = r->pos;
     int integral = 1;
-    if (p < r->len && r->s[p] == '-')
-        p++;
+    if (p < r->len && r->s[p] == '-') p++;
     if (p >= r->len || !is_digit(r->s[p])) {
         rl_json_free(v);
         return jr_fail(r, start, "invalid number");
@@ -332,8 +314,7 @@ static rl_json *jr_number(jreader *r)
             return jr_fail(r, start, "invalid number (leading zero)");
         }
     } else {
-        while (p < r->len && is_digit(r->s[p]))
-            p++;
+        while (p < r->len && is_digit(r->s[p])) p++;
     }
     if (p < r->len && r->s[p] == '.') {
         integral = 0;
@@ -342,20 +323,17 @@ static rl_json *jr_number(jreader *r)
             rl_json_free(v);
             return jr_fail(r, start, "invalid number");
         }
-        while (p < r->len && is_digit(r->s[p]))
-            p++;
+        while (p < r->len && is_digit(r->s[p])) p++;
     }
     if (p < r->len && (r->s[p] == 'e' || r->s[p] == 'E')) {
         integral = 0;
         p++;
-        if (p < r->len && (r->s[p] == '+' || r->s[p] == '-'))
-            p++;
+        if (p < r->len && (r->s[p] == '+' || r->s[p] == '-')) p++;
         if (p >= r->len || !is_digit(r->s[p])) {
             rl_json_free(v);
             return jr_fail(r, start, "invalid number");
         }
-        while (p < r->len && is_digit(r->s[p]))
-            p++;
+        while (p < r->len && is_digit(r->s[p])) p++;
     }
     v->str = rl_memdup(r->s + start, p - start);
     v->len = p - start;
@@ -407,8 +385,9 @@ static rl_json *jr_array(jreader *r)
             jr_skip_ws(r);
             if (r->pos < r->len && r->s[r->pos] == ']') {
                 rl_json_free(v);
-                return jr_fail(r, r->pos, "unexpected ']' after ',' (JSON has no trailing "
-                                          "commas)");
+                return jr_fail(r, r->pos,
+                               "unexpected ']' after ',' (JSON has no trailing "
+                               "commas)");
             }
             continue;
         }
@@ -520,8 +499,7 @@ static rl_json *jr_literal(jreader *r, const char *word, rl_json_type type, int 
 static rl_json *jr_value(jreader *r)
 {
     jr_skip_ws(r);
-    if (r->pos >= r->len)
-        return jr_fail(r, r->pos, "unexpected end of input, expected a value");
+    if (r->pos >= r->len) return jr_fail(r, r->pos, "unexpected end of input, expected a value");
     if (r->depth >= JSON_MAX_DEPTH)
         return jr_fail(r, r->pos, "nesting deeper than %d levels", JSON_MAX_DEPTH);
     char ch = r->s[r->pos];
@@ -545,15 +523,14 @@ static rl_json *jr_value(jreader *r)
         break;
     }
     r->depth--;
-    if (v != NULL)
-        v->end = r->pos;
+    if (v != NULL) v->end = r->pos;
     return v;
 }
 
 rl_json *rl_json_parse(const char *text, size_t len, char *err, size_t errlen)
 {
     char dummy[1];
-    jreader r = {text, len, 0, 1, 0, 0, err, errlen};
+    jreader r = { text, len, 0, 1, 0, 0, err, errlen };
     if (err == NULL || errlen == 0) {
         r.err = dummy;
         r.errlen = sizeof(dummy);
@@ -564,8 +541,7 @@ rl_json *rl_json_parse(const char *text, size_t len, char *err, size_t errlen)
         r.line_start = 3;
     }
     rl_json *v = jr_value(&r);
-    if (v == NULL)
-        return NULL;
+    if (v == NULL) return NULL;
     jr_skip_ws(&r);
     if (r.pos < r.len) {
         rl_json_free(v);
@@ -576,8 +552,7 @@ rl_json *rl_json_parse(const char *text, size_t len, char *err, size_t errlen)
 
 const rl_json *rl_json_get(const rl_json *obj, const char *key)
 {
-    if (obj == NULL || obj->type != RL_JSON_OBJECT)
-        return NULL;
+    if (obj == NULL || obj->type != RL_JSON_OBJECT) return NULL;
     size_t klen = strlen(key);
     for (size_t i = 0; i < obj->count; i++) {
         if (obj->keys[i]->len == klen && memcmp(obj->keys[i]->str, key, klen) == 0)
@@ -592,8 +567,7 @@ char *rl_json_hex_decode(const rl_json *v, size_t *len)
         memcmp(v->keys[0]->str, "hex", 3) != 0)
         return NULL;
     const rl_json *h = v->items[0];
-    if (h->type != RL_JSON_STRING || h->len % 2 != 0)
-        return NULL;
+    if (h->type != RL_JSON_STRING || h->len % 2 != 0) return NULL;
     char *out = rl_malloc(h->len / 2 + 1);
     for (size_t i = 0; i < h->len; i += 2) {
         int hi = hexval((unsigned char)h->str[i]), lo = hexval((unsigned char)h->str[i + 1]);
@@ -617,7 +591,7 @@ typedef struct fctx {
     char *err;
     size_t errlen;
     rl_fixture *f;
-    char **include_dirs;      /* the fixture's "include", resolved, then the extra ones */
+    char **include_dirs; /* the fixture's "include", resolved, then the extra ones */
     size_t ninclude_dirs;
     const char *const *extra_dirs; /* given by the caller (-I) */
     size_t nextra_dirs;
@@ -654,15 +628,14 @@ static const char *json_type_name(const rl_json *v)
 }
 
 /* Rejects every member of obj whose key is not in allowed (NULL-terminated). */
-static int check_fields(fctx *c, const rl_json *obj, const char *what,
-                        const char *const *allowed, const char *allowed_list)
+static int check_fields(fctx *c, const rl_json *obj, const char *what, const char *const *allowed,
+                        const char *allowed_list)
 {
     for (size_t i = 0; i < obj->count; i++) {
         const rl_json *k = obj->keys[i];
         int ok = 0;
         for (size_t j = 0; allowed[j] != NULL; j++) {
-            if (k->len == strlen(allowed[j]) && memcmp(k->str, allowed[j], k->len) == 0)
-                ok = 1;
+            if (k->len == strlen(allowed[j]) && memcmp(k->str, allowed[j], k->len) == 0) ok = 1;
         }
         if (!ok)
             return ferr(c, k, "unknown %s field \"%s\" (allowed: %s)", what, k->str, allowed_list);
@@ -697,8 +670,7 @@ static int want_int64(fctx *c, const rl_json *v, const char *field, int64_t min)
             return ferr(c, v, "\"%s\" is out of the 64-bit integer range", field);
         return ferr(c, v, "\"%s\" must be an integer, not %s", field, v->str);
     }
-    if (v->integer < min)
-        return ferr(c, v, "\"%s\" must be >= %lld", field, (long long)min);
+    if (v->integer < min) return ferr(c, v, "\"%s\" must be >= %lld", field, (long long)min);
     return 0;
 }
 
@@ -716,14 +688,11 @@ static int parse_arg(fctx *c, const rl_json *v, const char *field, char **out, s
                     "(Redis arguments are strings)",
                     field, v->str, v->str);
     if (v->type == RL_JSON_OBJECT && member_key(v, "hex") != NULL) {
-        if (v->count != 1)
-            return ferr(c, v, "a {\"hex\": ...} argument must have no other field");
+        if (v->count != 1) return ferr(c, v, "a {\"hex\": ...} argument must have no other field");
         const rl_json *h = v->items[0];
-        if (h->type != RL_JSON_STRING)
-            return ferr(c, h, "\"hex\" must be a string of hex digits");
+        if (h->type != RL_JSON_STRING) return ferr(c, h, "\"hex\" must be a string of hex digits");
         char *bytes = rl_json_hex_decode(v, outlen);
-        if (bytes == NULL)
-            return ferr(c, h, "\"hex\" must be an even number of hex digits");
+        if (bytes == NULL) return ferr(c, h, "\"hex\" must be an even number of hex digits");
         *out = bytes;
         return 0;
     }
@@ -761,8 +730,8 @@ static int find_script(const rl_fixture *f, const rl_json *name, size_t *idx)
     return -1;
 }
 
-static const char *const step_actions[] = {"call", "eval", "fcall", "advance_ms", NULL};
-static const char *const step_expects[] = {"reply", "error", NULL};
+static const char *const step_actions[] = { "call", "eval", "fcall", "advance_ms", NULL };
+static const char *const step_expects[] = { "reply", "error", NULL };
 
 static int parse_step(fctx *c, rl_case *cs, size_t idx, const rl_json *v);
 
@@ -770,16 +739,16 @@ static int parse_step(fctx *c, rl_case *cs, size_t idx, const rl_json *v);
  * of call steps, each with at most one expectation, for the step st. */
 static int parse_while_busy(fctx *c, rl_case *cs, rl_step *st, const rl_json *v)
 {
-    static const char *const allowed[] = {"call", "reply", "error", NULL};
+    static const char *const allowed[] = { "call", "reply", "error", NULL };
     if (st->kind == RL_STEP_ADVANCE)
-        return ferr(c, v, "\"while_busy\" belongs to eval, fcall and call steps, not to "
-                          "advance_ms");
+        return ferr(c, v,
+                    "\"while_busy\" belongs to eval, fcall and call steps, not to "
+                    "advance_ms");
     if (v->type != RL_JSON_ARRAY)
         return ferr(c, v, "\"while_busy\" must be an array of call steps, not %s",
                     json_type_name(v));
-    if (v->count == 0)
-        return ferr(c, v, "\"while_busy\" needs at least one call step");
-    rl_case sub = {0};
+    if (v->count == 0) return ferr(c, v, "\"while_busy\" needs at least one call step");
+    rl_case sub = { 0 };
     sub.steps = rl_calloc(v->count, sizeof(rl_step));
     st->busy = sub.steps;
     st->nbusy = v->count;
@@ -791,8 +760,7 @@ static int parse_while_busy(fctx *c, rl_case *cs, rl_step *st, const rl_json *v)
         if (item->type == RL_JSON_OBJECT && rl_json_get(item, "call") == NULL)
             return ferr(c, item, "a while_busy step needs \"call\" (the command to send)");
         sub.nsteps = i + 1;
-        if (parse_step(c, &sub, i, item) != 0)
-            return -1;
+        if (parse_step(c, &sub, i, item) != 0) return -1;
     }
     cs->uses_busy = 1;
     return 0;
@@ -800,9 +768,8 @@ static int parse_while_busy(fctx *c, rl_case *cs, rl_step *st, const rl_json *v)
 
 static int parse_step(fctx *c, rl_case *cs, size_t idx, const rl_json *v)
 {
-    static const char *const allowed[] = {"call",  "eval",  "fcall", "advance_ms",
-                                          "keys",  "args",  "params", "reply",
-                                          "error", "while_busy", NULL};
+    static const char *const allowed[] = { "call",   "eval",  "fcall", "advance_ms", "keys", "args",
+                                           "params", "reply", "error", "while_busy", NULL };
     rl_step *st = &cs->steps[idx];
     st->node = v;
     st->line = v->line;
@@ -817,8 +784,7 @@ static int parse_step(fctx *c, rl_case *cs, size_t idx, const rl_json *v)
     const rl_json *action_key = NULL;
     for (size_t i = 0; i < v->count; i++) {
         for (size_t j = 0; step_actions[j] != NULL; j++) {
-            if (strcmp(v->keys[i]->str, step_actions[j]) != 0)
-                continue;
+            if (strcmp(v->keys[i]->str, step_actions[j]) != 0) continue;
             if (action_key != NULL)
                 return ferr(c, v->keys[i],
                             "a step has exactly one action, but this one has \"%s\" and \"%s\"",
@@ -832,8 +798,7 @@ static int parse_step(fctx *c, rl_case *cs, size_t idx, const rl_json *v)
     const rl_json *expect_key = NULL;
     for (size_t i = 0; i < v->count; i++) {
         for (size_t j = 0; step_expects[j] != NULL; j++) {
-            if (strcmp(v->keys[i]->str, step_expects[j]) != 0)
-                continue;
+            if (strcmp(v->keys[i]->str, step_expects[j]) != 0) continue;
             if (expect_key != NULL)
                 return ferr(c, v->keys[i],
                             "a step has at most one expectation, but this one has \"%s\" and "
@@ -855,7 +820,8 @@ static int parse_step(fctx *c, rl_case *cs, size_t idx, const rl_json *v)
                     "a step gives \"params\" or \"keys\"/\"args\", not both");
     if (strcmp(action, "call") == 0 || strcmp(action, "advance_ms") == 0) {
         const rl_json *extra = keys != NULL ? member_key(v, "keys")
-                               : args != NULL ? member_key(v, "args") : NULL;
+            : args != NULL                  ? member_key(v, "args")
+                                            : NULL;
         if (extra != NULL)
             return ferr(c, extra, "\"%s\" belongs to eval and fcall steps, not to %s", extra->str,
                         action);
@@ -865,10 +831,8 @@ static int parse_step(fctx *c, rl_case *cs, size_t idx, const rl_json *v)
         if (a->type != RL_JSON_ARRAY)
             return ferr(c, a, "\"call\" must be an array [\"CMD\", \"arg\", ...], not %s",
                         json_type_name(a));
-        if (a->count == 0)
-            return ferr(c, a, "\"call\" needs at least the command name");
-        if (append_args(c, st, a, "call") != 0)
-            return -1;
+        if (a->count == 0) return ferr(c, a, "\"call\" needs at least the command name");
+        if (append_args(c, st, a, "call") != 0) return -1;
     } else if (strcmp(action, "eval") == 0 || strcmp(action, "fcall") == 0) {
         int is_eval = action[0] == 'e';
         st->kind = is_eval ? RL_STEP_EVAL : RL_STEP_FCALL;
@@ -886,20 +850,16 @@ static int parse_step(fctx *c, rl_case *cs, size_t idx, const rl_json *v)
             const rl_script *sc = &c->f->scripts[st->script];
             const rl_json *bad;
             char msg[512];
-            if (rl_params_bind(&sc->code, params, &st->argc, &st->argv, &st->argvlen,
-                               &st->numkeys, &bad, msg, sizeof(msg)) != 0)
+            if (rl_params_bind(&sc->code, params, &st->argc, &st->argv, &st->argvlen, &st->numkeys,
+                               &bad, msg, sizeof(msg)) != 0)
                 return ferr(c, bad, "script \"%s\": %s", sc->name ? sc->name : a->str, msg);
         }
-        if (keys != NULL && append_args(c, st, keys, "keys") != 0)
-            return -1;
-        if (params == NULL)
-            st->numkeys = st->argc;
-        if (args != NULL && append_args(c, st, args, "args") != 0)
-            return -1;
+        if (keys != NULL && append_args(c, st, keys, "keys") != 0) return -1;
+        if (params == NULL) st->numkeys = st->argc;
+        if (args != NULL && append_args(c, st, args, "args") != 0) return -1;
     } else {
         st->kind = RL_STEP_ADVANCE;
-        if (want_int64(c, a, "advance_ms", 0) != 0)
-            return -1;
+        if (want_int64(c, a, "advance_ms", 0) != 0) return -1;
         st->advance_ms = a->integer;
         cs->uses_clock = 1;
         if (expect_key != NULL)
@@ -913,11 +873,10 @@ static int parse_step(fctx *c, rl_case *cs, size_t idx, const rl_json *v)
         st->expect = RL_EXPECT_REPLY;
         st->reply = rl_json_get(v, "reply");
         /* A %return dict|list script's reply is any JSON value. */
-        int decoded = st->kind == RL_STEP_EVAL &&
-                      rl_params_returns_json(&c->f->scripts[st->script].code);
+        int decoded =
+            st->kind == RL_STEP_EVAL && rl_params_returns_json(&c->f->scripts[st->script].code);
         const rl_json *bad = decoded ? NULL : rl_match_check(st->reply, msg, sizeof(msg));
-        if (bad != NULL)
-            return ferr(c, bad, "%s", msg);
+        if (bad != NULL) return ferr(c, bad, "%s", msg);
     } else {
         const rl_json *e = rl_json_get(v, "error");
         st->expect = RL_EXPECT_ERROR;
@@ -927,27 +886,26 @@ static int parse_step(fctx *c, rl_case *cs, size_t idx, const rl_json *v)
         st->error_len = e->len;
     }
     const rl_json *busy = rl_json_get(v, "while_busy");
-    if (busy != NULL && parse_while_busy(c, cs, st, busy) != 0)
-        return -1;
+    if (busy != NULL && parse_while_busy(c, cs, st, busy) != 0) return -1;
     return 0;
 }
 
-static const char *const key_types[] = {"string", "hash", "list", "set", "zset", "stream", NULL};
+static const char *const key_types[] = { "string", "hash", "list", "set", "zset", "stream", NULL };
 
 static int parse_keyspace(fctx *c, const rl_json *ks)
 {
-    static const char *const allowed[] = {"type", "value", "ttl", NULL};
+    static const char *const allowed[] = { "type", "value", "ttl", NULL };
     if (ks->type != RL_JSON_OBJECT)
         return ferr(c, ks, "\"keyspace\" must be an object key -> {\"type\", \"value\"}, not %s",
                     json_type_name(ks));
     for (size_t i = 0; i < ks->count; i++) {
         const rl_json *e = ks->items[i];
         if (e->type != RL_JSON_OBJECT)
-            return ferr(c, e, "keyspace entry \"%s\" must be an object with \"type\" and "
-                              "\"value\", not %s",
+            return ferr(c, e,
+                        "keyspace entry \"%s\" must be an object with \"type\" and "
+                        "\"value\", not %s",
                         ks->keys[i]->str, json_type_name(e));
-        if (check_fields(c, e, "keyspace entry", allowed, "type, value, ttl") != 0)
-            return -1;
+        if (check_fields(c, e, "keyspace entry", allowed, "type, value, ttl") != 0) return -1;
         const rl_json *type = rl_json_get(e, "type"), *value = rl_json_get(e, "value");
         const rl_json *ttl = rl_json_get(e, "ttl");
         if (type == NULL)
@@ -956,47 +914,45 @@ static int parse_keyspace(fctx *c, const rl_json *ks)
         if (value == NULL)
             return ferr(c, e, "keyspace entry \"%s\" is missing required field \"value\"",
                         ks->keys[i]->str);
-        if (want_type(c, type, "type", RL_JSON_STRING, "a string") != 0)
-            return -1;
+        if (want_type(c, type, "type", RL_JSON_STRING, "a string") != 0) return -1;
         int known = 0;
         for (size_t j = 0; key_types[j] != NULL; j++) {
             if (strcmp(type->str, key_types[j]) == 0 && strlen(key_types[j]) == type->len)
                 known = 1;
         }
         if (!known)
-            return ferr(c, type, "unknown key type \"%s\" (string, hash, list, set, zset or "
-                                 "stream)",
+            return ferr(c, type,
+                        "unknown key type \"%s\" (string, hash, list, set, zset or "
+                        "stream)",
                         type->str);
         if (ttl != NULL) {
             if (ttl->type != RL_JSON_NUMBER)
                 return ferr(c, ttl, "\"ttl\" must be a number of seconds, not %s",
                             json_type_name(ttl));
             if (ttl->number < 0)
-                return ferr(c, ttl, "\"ttl\" must be >= 0 (leave it out for a key without "
-                                    "expiry)");
+                return ferr(c, ttl,
+                            "\"ttl\" must be >= 0 (leave it out for a key without "
+                            "expiry)");
         }
         char msg[256];
         const rl_json *bad = rl_match_check_key_value(type->str, value, msg, sizeof(msg));
-        if (bad != NULL)
-            return ferr(c, bad, "%s", msg);
+        if (bad != NULL) return ferr(c, bad, "%s", msg);
     }
     return 0;
 }
 
 /* The limits a case may set, also at file level (docs/fixture-format.md,
  * "Limits"): each a non-negative integer; out[i] stays -1 when absent. */
-static const char *const limit_fields[RL_CASE_LIMITS] = {"timeout_ms", "lua_memory_mb",
-                                                         "maxmemory", "busy_threshold_ms"};
+static const char *const limit_fields[RL_CASE_LIMITS] = { "timeout_ms", "lua_memory_mb",
+                                                          "maxmemory", "busy_threshold_ms" };
 
 static int parse_limits(fctx *c, const rl_json *obj, int64_t out[RL_CASE_LIMITS])
 {
     for (int i = 0; i < RL_CASE_LIMITS; i++) {
         const rl_json *v = rl_json_get(obj, limit_fields[i]);
         out[i] = -1;
-        if (v == NULL)
-            continue;
-        if (want_int64(c, v, limit_fields[i], 0) != 0)
-            return -1;
+        if (v == NULL) continue;
+        if (want_int64(c, v, limit_fields[i], 0) != 0) return -1;
         out[i] = v->integer;
     }
     return 0;
@@ -1004,9 +960,9 @@ static int parse_limits(fctx *c, const rl_json *obj, int64_t out[RL_CASE_LIMITS]
 
 static int parse_case(fctx *c, size_t idx, const rl_json *v)
 {
-    static const char *const allowed[] = {"name",       "clock_ms",      "steps",     "keyspace",
-                                          "timeout_ms", "lua_memory_mb", "maxmemory",
-                                          "busy_threshold_ms", NULL};
+    static const char *const allowed[] = { "name",      "clock_ms",          "steps",
+                                           "keyspace",  "timeout_ms",        "lua_memory_mb",
+                                           "maxmemory", "busy_threshold_ms", NULL };
     rl_case *cs = &c->f->cases[idx];
     cs->line = v->line;
     cs->col = v->col;
@@ -1016,12 +972,10 @@ static int parse_case(fctx *c, size_t idx, const rl_json *v)
                      "name, clock_ms, steps, keyspace, timeout_ms, lua_memory_mb, maxmemory, "
                      "busy_threshold_ms") != 0)
         return -1;
-    if (parse_limits(c, v, cs->limits) != 0)
-        return -1;
+    if (parse_limits(c, v, cs->limits) != 0) return -1;
     const rl_json *name = rl_json_get(v, "name");
     if (name != NULL) {
-        if (want_type(c, name, "name", RL_JSON_STRING, "a string") != 0)
-            return -1;
+        if (want_type(c, name, "name", RL_JSON_STRING, "a string") != 0) return -1;
         cs->name = rl_memdup(name->str, name->len);
     } else {
         char buf[32];
@@ -1030,27 +984,23 @@ static int parse_case(fctx *c, size_t idx, const rl_json *v)
     }
     const rl_json *clock = rl_json_get(v, "clock_ms");
     if (clock != NULL) {
-        if (want_int64(c, clock, "clock_ms", 0) != 0)
-            return -1;
+        if (want_int64(c, clock, "clock_ms", 0) != 0) return -1;
         cs->has_clock_ms = 1;
         cs->uses_clock = 1;
         cs->clock_ms = clock->integer;
     }
     const rl_json *steps = rl_json_get(v, "steps");
     if (steps != NULL) {
-        if (want_type(c, steps, "steps", RL_JSON_ARRAY, "an array") != 0)
-            return -1;
+        if (want_type(c, steps, "steps", RL_JSON_ARRAY, "an array") != 0) return -1;
         cs->steps = rl_calloc(steps->count ? steps->count : 1, sizeof(rl_step));
         cs->nsteps = steps->count;
         for (size_t i = 0; i < steps->count; i++) {
-            if (parse_step(c, cs, i, steps->items[i]) != 0)
-                return -1;
+            if (parse_step(c, cs, i, steps->items[i]) != 0) return -1;
         }
     }
     const rl_json *ks = rl_json_get(v, "keyspace");
     if (ks != NULL) {
-        if (parse_keyspace(c, ks) != 0)
-            return -1;
+        if (parse_keyspace(c, ks) != 0) return -1;
         cs->keyspace = ks;
     }
     return 0;
@@ -1060,8 +1010,7 @@ static int parse_case(fctx *c, size_t idx, const rl_json *v)
 static char *resolve_path(const char *fixture_path, const char *rel)
 {
     const char *slash = strrchr(fixture_path, '/');
-    if (rel[0] == '/' || slash == NULL)
-        return rl_strdup(rel);
+    if (rel[0] == '/' || slash == NULL) return rl_strdup(rel);
     size_t dlen = (size_t)(slash - fixture_path) + 1;
     size_t rlen = strlen(rel);
     char *out = rl_malloc(dlen + rlen + 1);
@@ -1073,8 +1022,9 @@ static char *resolve_path(const char *fixture_path, const char *rel)
 static int parse_scripts(fctx *c, const rl_json *v)
 {
     if (v->type != RL_JSON_OBJECT)
-        return ferr(c, v, "\"scripts\" must be an object name -> path or {\"source\": ...}, "
-                          "not %s",
+        return ferr(c, v,
+                    "\"scripts\" must be an object name -> path or {\"source\": ...}, "
+                    "not %s",
                     json_type_name(v));
     rl_fixture *f = c->f;
     f->scripts = rl_calloc(v->count ? v->count : 1, sizeof(rl_script));
@@ -1088,26 +1038,24 @@ static int parse_scripts(fctx *c, const rl_json *v)
                 return ferr(c, s, "script \"%s\": invalid file name", k->str);
             char *path = resolve_path(c->path, s->str);
             char msg[1024];
-            rl_loader_opts opts = {(const char *const *)c->include_dirs, c->ninclude_dirs};
+            rl_loader_opts opts = { (const char *const *)c->include_dirs, c->ninclude_dirs };
             int rc = rl_loader_load_script(path, &opts, &sc->code, msg, sizeof(msg));
             rl_free(path);
-            if (rc != 0)
-                return ferr(c, s, "script \"%s\": %s", k->str, msg);
+            if (rc != 0) return ferr(c, s, "script \"%s\": %s", k->str, msg);
         } else if (s->type == RL_JSON_OBJECT) {
-            static const char *const allowed[] = {"source", NULL};
-            if (check_fields(c, s, "script", allowed, "source") != 0)
-                return -1;
+            static const char *const allowed[] = { "source", NULL };
+            if (check_fields(c, s, "script", allowed, "source") != 0) return -1;
             const rl_json *src = rl_json_get(s, "source");
             if (src == NULL)
                 return ferr(c, s, "script \"%s\" is missing required field \"source\"", k->str);
-            if (want_type(c, src, "source", RL_JSON_STRING, "a string of Lua code") != 0)
-                return -1;
+            if (want_type(c, src, "source", RL_JSON_STRING, "a string of Lua code") != 0) return -1;
             sc->inline_source = 1;
             sc->code.text = rl_memdup(src->str, src->len);
             sc->code.len = src->len;
         } else {
-            return ferr(c, s, "script \"%s\" must be a file path (a string) or "
-                              "{\"source\": ...}, not %s",
+            return ferr(c, s,
+                        "script \"%s\" must be a file path (a string) or "
+                        "{\"source\": ...}, not %s",
                         k->str, json_type_name(s));
         }
         sc->name = rl_memdup(k->str, k->len);
@@ -1124,24 +1072,26 @@ static int library_name(const rl_loaded_script *code, char **name, char *msg, si
     const char *t = code->text, *nl = memchr(t, '\n', code->len);
     size_t n = nl ? (size_t)(nl - t) : code->len;
     if (n < 5 || memcmp(t, "#!lua", 5) != 0 || (n > 5 && t[5] != ' ')) {
-        snprintf(msg, msglen, "%s:1:1: not a function library: the first line must be "
-                              "\"#!lua name=<library>\"", code->file);
+        snprintf(msg, msglen,
+                 "%s:1:1: not a function library: the first line must be "
+                 "\"#!lua name=<library>\"",
+                 code->file);
         return -1;
     }
     size_t i = 5;
     while (i < n) {
-        while (i < n && t[i] == ' ')
-            i++;
+        while (i < n && t[i] == ' ') i++;
         size_t s0 = i;
-        while (i < n && t[i] != ' ')
-            i++;
+        while (i < n && t[i] != ' ') i++;
         if (i - s0 > 5 && memcmp(t + s0, "name=", 5) == 0) {
             *name = rl_memdup(t + s0 + 5, i - s0 - 5);
             return 0;
         }
     }
-    snprintf(msg, msglen, "%s:1:1: not a function library: its \"#!lua\" line has no "
-                          "\"name=<library>\"", code->file);
+    snprintf(msg, msglen,
+             "%s:1:1: not a function library: its \"#!lua\" line has no "
+             "\"name=<library>\"",
+             code->file);
     return -1;
 }
 
@@ -1158,11 +1108,13 @@ static int parse_functions(fctx *c, const rl_json *v)
         const rl_json *s = v->items[i];
         rl_function_lib *lib = &f->functions[f->nfunctions];
         if (s->type != RL_JSON_STRING || s->len == 0 || memchr(s->str, '\0', s->len) != NULL)
-            return ferr(c, s, "a \"functions\" entry must be a library file name (a non-empty "
-                              "string), not %s", json_type_name(s));
+            return ferr(c, s,
+                        "a \"functions\" entry must be a library file name (a non-empty "
+                        "string), not %s",
+                        json_type_name(s));
         char *path = resolve_path(c->path, s->str);
         char msg[1024];
-        rl_loader_opts opts = {(const char *const *)c->include_dirs, c->ninclude_dirs};
+        rl_loader_opts opts = { (const char *const *)c->include_dirs, c->ninclude_dirs };
         int rc = rl_loader_load_script(path, &opts, &lib->code, msg, sizeof(msg));
         rl_free(path);
         f->nfunctions++;
@@ -1183,8 +1135,7 @@ static int parse_functions(fctx *c, const rl_json *v)
 static int parse_include(fctx *c, const rl_json *v)
 {
     if (v->type != RL_JSON_ARRAY)
-        return ferr(c, v, "\"include\" must be an array of directories, not %s",
-                    json_type_name(v));
+        return ferr(c, v, "\"include\" must be an array of directories, not %s", json_type_name(v));
     c->include_dirs = rl_realloc(c->include_dirs, (v->count + c->nextra_dirs + 1) * sizeof(char *));
     for (size_t i = 0; i < v->count; i++) {
         const rl_json *d = v->items[i];
@@ -1198,8 +1149,7 @@ static int parse_include(fctx *c, const rl_json *v)
 /* The caller's directories come after the fixture's own. */
 static void add_extra_dirs(fctx *c)
 {
-    if (c->nextra_dirs == 0)
-        return;
+    if (c->nextra_dirs == 0) return;
     c->include_dirs =
         rl_realloc(c->include_dirs, (c->ninclude_dirs + c->nextra_dirs + 1) * sizeof(char *));
     for (size_t i = 0; i < c->nextra_dirs; i++)
@@ -1208,10 +1158,10 @@ static void add_extra_dirs(fctx *c)
 
 static int parse_fixture(fctx *c, const rl_json *root)
 {
-    static const char *const allowed[] = {"redlua",     "name",          "include",   "scripts",
-                                          "cases",      "timeout_ms",    "lua_memory_mb",
-                                          "maxmemory",  "busy_threshold_ms", "functions",
-                                          NULL};
+    static const char *const allowed[] = { "redlua",        "name",      "include",
+                                           "scripts",       "cases",     "timeout_ms",
+                                           "lua_memory_mb", "maxmemory", "busy_threshold_ms",
+                                           "functions",     NULL };
     rl_fixture *f = c->f;
     if (root->type != RL_JSON_OBJECT)
         return ferr(c, root, "a fixture must be a JSON object, not %s", json_type_name(root));
@@ -1220,8 +1170,7 @@ static int parse_fixture(fctx *c, const rl_json *root)
                      "maxmemory, busy_threshold_ms, functions") != 0)
         return -1;
     int64_t file_limits[RL_CASE_LIMITS];
-    if (parse_limits(c, root, file_limits) != 0)
-        return -1;
+    if (parse_limits(c, root, file_limits) != 0) return -1;
     const rl_json *ver = rl_json_get(root, "redlua");
     if (ver == NULL)
         return ferr(c, root, "missing required field \"redlua\" (the format version, 1)");
@@ -1233,33 +1182,25 @@ static int parse_fixture(fctx *c, const rl_json *root)
                     (long long)ver->integer);
     const rl_json *name = rl_json_get(root, "name");
     if (name != NULL) {
-        if (want_type(c, name, "name", RL_JSON_STRING, "a string") != 0)
-            return -1;
+        if (want_type(c, name, "name", RL_JSON_STRING, "a string") != 0) return -1;
         f->name = rl_memdup(name->str, name->len);
     }
     const rl_json *include = rl_json_get(root, "include");
-    if (include != NULL && parse_include(c, include) != 0)
-        return -1;
+    if (include != NULL && parse_include(c, include) != 0) return -1;
     add_extra_dirs(c);
     const rl_json *scripts = rl_json_get(root, "scripts");
-    if (scripts != NULL && parse_scripts(c, scripts) != 0)
-        return -1;
+    if (scripts != NULL && parse_scripts(c, scripts) != 0) return -1;
     const rl_json *functions = rl_json_get(root, "functions");
-    if (functions != NULL && parse_functions(c, functions) != 0)
-        return -1;
+    if (functions != NULL && parse_functions(c, functions) != 0) return -1;
     const rl_json *cases = rl_json_get(root, "cases");
-    if (cases == NULL)
-        return ferr(c, root, "missing required field \"cases\"");
-    if (want_type(c, cases, "cases", RL_JSON_ARRAY, "an array") != 0)
-        return -1;
+    if (cases == NULL) return ferr(c, root, "missing required field \"cases\"");
+    if (want_type(c, cases, "cases", RL_JSON_ARRAY, "an array") != 0) return -1;
     f->cases = rl_calloc(cases->count ? cases->count : 1, sizeof(rl_case));
     f->ncases = cases->count;
     for (size_t i = 0; i < cases->count; i++) {
-        if (parse_case(c, i, cases->items[i]) != 0)
-            return -1;
+        if (parse_case(c, i, cases->items[i]) != 0) return -1;
         for (int j = 0; j < RL_CASE_LIMITS; j++)
-            if (f->cases[i].limits[j] < 0)
-                f->cases[i].limits[j] = file_limits[j];
+            if (f->cases[i].limits[j] < 0) f->cases[i].limits[j] = file_limits[j];
     }
     return 0;
 }
@@ -1295,8 +1236,7 @@ rl_fixture *rl_fixture_load_with(const char *path, const char *const *include_di
     err[0] = '\0';
     size_t len;
     char *text = read_file(path, &len, err, errlen);
-    if (text == NULL)
-        return NULL;
+    if (text == NULL) return NULL;
     char jerr[256];
     rl_json *root = rl_json_parse(text, len, jerr, sizeof(jerr));
     rl_free(text);
@@ -1307,10 +1247,9 @@ rl_fixture *rl_fixture_load_with(const char *path, const char *const *include_di
     rl_fixture *f = rl_calloc(1, sizeof(*f));
     f->path = rl_strdup(path);
     f->root = root;
-    fctx c = {path, err, errlen, f, NULL, 0, include_dirs, ninclude_dirs};
+    fctx c = { path, err, errlen, f, NULL, 0, include_dirs, ninclude_dirs };
     int rc = parse_fixture(&c, root);
-    for (size_t i = 0; i < c.ninclude_dirs; i++)
-        rl_free(c.include_dirs[i]);
+    for (size_t i = 0; i < c.ninclude_dirs; i++) rl_free(c.include_dirs[i]);
     rl_free(c.include_dirs);
     if (rc != 0) {
         rl_fixture_free(f);
@@ -1323,8 +1262,7 @@ static void free_steps(rl_step *steps, size_t n)
 {
     for (size_t j = 0; j < n; j++) {
         rl_step *st = &steps[j];
-        for (int k = 0; k < st->argc; k++)
-            rl_free(st->argv[k]);
+        for (int k = 0; k < st->argc; k++) rl_free(st->argv[k]);
         rl_free(st->argv);
         rl_free(st->argvlen);
         rl_free(st->function);
@@ -1336,8 +1274,7 @@ static void free_steps(rl_step *steps, size_t n)
 
 void rl_fixture_free(rl_fixture *f)
 {
-    if (f == NULL)
-        return;
+    if (f == NULL) return;
     for (size_t i = 0; i < f->ncases; i++) {
         rl_case *cs = &f->cases[i];
         free_steps(cs->steps, cs->nsteps);

@@ -50,17 +50,17 @@ typedef struct rl_json rl_json;
 
 struct rl_json {
     rl_json_type type;
-    int line, col;    /* 1-based position of the value's first character */
+    int line, col;     /* 1-based position of the value's first character */
     size_t start, end; /* byte offsets of the value's source text: [start, end) */
-    int boolean;      /* BOOL */
-    int is_int;       /* NUMBER: written without fraction or exponent and fits int64 */
-    int64_t integer;  /* NUMBER with is_int */
-    double number;    /* NUMBER (always set) */
-    char *str;        /* STRING: the decoded bytes (NUL-terminated); NUMBER: source text */
-    size_t len;       /* length of str */
-    size_t count;     /* ARRAY, OBJECT: number of elements / members */
-    rl_json **items;  /* ARRAY elements; OBJECT member values */
-    rl_json **keys;   /* OBJECT member keys (STRING nodes, with their positions) */
+    int boolean;       /* BOOL */
+    int is_int;        /* NUMBER: written without fraction or exponent and fits int64 */
+    int64_t integer;   /* NUMBER with is_int */
+    double number;     /* NUMBER (always set) */
+    char *str;         /* STRING: the decoded bytes (NUL-terminated); NUMBER: source text */
+    size_t len;        /* length of str */
+    size_t count;      /* ARRAY, OBJECT: number of elements / members */
+    rl_json **items;   /* ARRAY elements; OBJECT member values */
+    rl_json **keys;    /* OBJECT member keys (STRING nodes, with their positions) */
 };
 
 /* Parses len bytes of JSON text. Returns the tree (free with rl_json_free) or
@@ -94,36 +94,36 @@ typedef enum rl_expect_kind {
 
 typedef struct rl_script {
     char *name;
-    int inline_source;      /* 1 for {"source": ...} */
-    rl_loaded_script code;  /* text is what Redis would be sent; file is NULL if inline */
+    int inline_source;     /* 1 for {"source": ...} */
+    rl_loaded_script code; /* text is what Redis would be sent; file is NULL if inline */
 } rl_script;
 
 /* A "functions" library file (docs/fixture-format.md, "Extension: function
  * libraries"): loaded with FUNCTION LOAD before every case. */
 typedef struct rl_function_lib {
-    char *name;             /* the library name, from "#!lua name=..." */
-    int line, col;          /* position of its path in the fixture */
-    rl_loaded_script code;  /* text is what FUNCTION LOAD is sent; file is the path */
+    char *name;            /* the library name, from "#!lua name=..." */
+    int line, col;         /* position of its path in the fixture */
+    rl_loaded_script code; /* text is what FUNCTION LOAD is sent; file is the path */
 } rl_function_lib;
 
 typedef struct rl_step rl_step;
 
 struct rl_step {
     rl_step_kind kind;
-    int line, col;         /* position of the step object */
-    const rl_json *node;   /* the step object itself */
+    int line, col;       /* position of the step object */
+    const rl_json *node; /* the step object itself */
     /* CALL: argv is the command; EVAL/FCALL: keys then args. */
     int argc;
     char **argv;
     size_t *argvlen;
-    int numkeys;           /* EVAL/FCALL */
-    size_t script;         /* EVAL: index into rl_fixture.scripts */
-    char *function;        /* FCALL */
+    int numkeys;    /* EVAL/FCALL */
+    size_t script;  /* EVAL: index into rl_fixture.scripts */
+    char *function; /* FCALL */
     size_t function_len;
-    int64_t advance_ms;    /* ADVANCE */
+    int64_t advance_ms; /* ADVANCE */
     rl_expect_kind expect;
-    const rl_json *reply;  /* REPLY */
-    char *error;           /* ERROR: the glob */
+    const rl_json *reply; /* REPLY */
+    char *error;          /* ERROR: the glob */
     size_t error_len;
     /* "while_busy" (docs/fixture-format.md, "Extension: busy scripts"): call
      * steps sent from a second client once this step's script is busy. */
@@ -155,14 +155,14 @@ typedef struct rl_case {
 } rl_case;
 
 struct rl_fixture {
-    char *path;              /* as given to rl_fixture_load */
-    char *name;              /* top-level "name", or NULL */
+    char *path; /* as given to rl_fixture_load */
+    char *name; /* top-level "name", or NULL */
     rl_json *root;
     size_t nscripts;
     rl_script *scripts;
     size_t ncases;
     rl_case *cases;
-    size_t nfunctions;       /* "functions", in the order given */
+    size_t nfunctions; /* "functions", in the order given */
     rl_function_lib *functions;
 };
 

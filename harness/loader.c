@@ -41,17 +41,17 @@ typedef struct origin {
 
 typedef struct lctx {
     rl_loaded_script *out;
-    char **real;           /* realpath of files[i] */
-    char **roots;          /* realpaths of the include directories */
+    char **real;  /* realpath of files[i] */
+    char **roots; /* realpaths of the include directories */
     const rl_loader_opts *opts;
-    size_t *stack;         /* files being walked, outermost first */
+    size_t *stack; /* files being walked, outermost first */
     size_t depth;
     rl_buf text;
-    origin *lines;         /* origin of chunk line i + 1 */
+    origin *lines; /* origin of chunk line i + 1 */
     size_t nlines, cap;
     int at_line_start;
-    int used_percent;      /* some file had a % directive */
-    int used_bullmq;       /* some file had a --- @include */
+    int used_percent; /* some file had a % directive */
+    int used_bullmq;  /* some file had a --- @include */
     char *err;
     size_t errlen;
 } lctx;
@@ -83,37 +83,30 @@ static char *normalize_path(const char *p)
     size_t *clen = rl_malloc((n / 2 + 2) * sizeof(size_t));
     size_t nc = 0;
     for (size_t i = 0; i < n;) {
-        while (i < n && p[i] == '/')
-            i++;
+        while (i < n && p[i] == '/') i++;
         size_t s = i;
-        while (i < n && p[i] != '/')
-            i++;
+        while (i < n && p[i] != '/') i++;
         size_t l = i - s;
-        if (l == 0 || (l == 1 && p[s] == '.'))
-            continue;
+        if (l == 0 || (l == 1 && p[s] == '.')) continue;
         if (l == 2 && p[s] == '.' && p[s + 1] == '.') {
             if (nc > 0 && !(clen[nc - 1] == 2 && memcmp(comp[nc - 1], "..", 2) == 0)) {
                 nc--;
                 continue;
             }
-            if (absolute)
-                continue; /* "/.." is "/" */
+            if (absolute) continue; /* "/.." is "/" */
         }
         comp[nc] = p + s;
         clen[nc++] = l;
     }
     char *out = rl_malloc(n + 2);
     size_t len = 0;
-    if (absolute)
-        out[len++] = '/';
+    if (absolute) out[len++] = '/';
     for (size_t k = 0; k < nc; k++) {
-        if (k > 0)
-            out[len++] = '/';
+        if (k > 0) out[len++] = '/';
         memcpy(out + len, comp[k], clen[k]);
         len += clen[k];
     }
-    if (len == 0)
-        out[len++] = '.';
+    if (len == 0) out[len++] = '.';
     out[len] = '\0';
     rl_free(comp);
     rl_free(clen);
@@ -125,8 +118,7 @@ static char *join_dir(const char *path, const char *rel, size_t rellen)
 {
     const char *slash = strrchr(path, '/');
     size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
-    if (rellen > 0 && rel[0] == '/')
-        dl = 0;
+    if (rellen > 0 && rel[0] == '/') dl = 0;
     char *tmp = rl_malloc(dl + rellen + 1);
     memcpy(tmp, path, dl);
     memcpy(tmp + dl, rel, rellen);
@@ -140,8 +132,7 @@ static char *join_dir(const char *path, const char *rel, size_t rellen)
 static char *real_path(const char *p)
 {
     char *r = realpath(p, NULL);
-    if (r == NULL)
-        return NULL;
+    if (r == NULL) return NULL;
     char *copy = rl_strdup(r);
     free(r); /* realpath's buffer comes from malloc */
     return copy;
@@ -151,8 +142,7 @@ static char *real_path(const char *p)
 static int inside(const char *real, const char *root)
 {
     size_t n = strlen(root);
-    if (n == 1 && root[0] == '/')
-        return 1;
+    if (n == 1 && root[0] == '/') return 1;
     return strncmp(real, root, n) == 0 && (real[n] == '/' || real[n] == '\0');
 }
 
@@ -174,8 +164,7 @@ static char *read_whole(const char *path, size_t *len, char *msg, size_t msglen)
         }
         size_t got = fread(buf + n, 1, cap - n - 1, fp);
         n += got;
-        if (got == 0)
-            break;
+        if (got == 0) break;
     }
     if (ferror(fp)) {
         snprintf(msg, msglen, "%s", strerror(errno));
@@ -222,8 +211,7 @@ static void emit(lctx *c, const char *p, size_t n, size_t file, int line)
             push_origin(c, file, line);
             c->at_line_start = 0;
         }
-        if (p[i] == '\n')
-            c->at_line_start = 1;
+        if (p[i] == '\n') c->at_line_start = 1;
     }
     rl_buf_put(&c->text, p, n);
 }
@@ -238,8 +226,7 @@ static void emitf(lctx *c, size_t file, int line, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
+    if (n < 0) return;
     text = rl_malloc((size_t)n + 1);
     va_start(ap, fmt);
     vsnprintf(text, (size_t)n + 1, fmt, ap);
@@ -276,10 +263,11 @@ static int ident_char(char ch)
     return ident_start(ch) || (ch >= '0' && ch <= '9');
 }
 
-static const char *const lua_keywords[] = {
-    "and",   "break", "do",     "else", "elseif", "end",   "false", "for",  "function", "goto",
-    "if",    "in",    "local",  "nil",  "not",    "or",    "repeat", "return", "then",   "true",
-    "until", "while", NULL};
+static const char *const lua_keywords[] = { "and",   "break",  "do",     "else",     "elseif",
+                                            "end",   "false",  "for",    "function", "goto",
+                                            "if",    "in",     "local",  "nil",      "not",
+                                            "or",    "repeat", "return", "then",     "true",
+                                            "until", "while",  NULL };
 
 /* One whitespace-separated word of a directive line. */
 typedef struct word {
@@ -295,16 +283,12 @@ static int split_words(const char *l, size_t n, size_t from, word *w, int max)
     int count = 0;
     size_t i = from;
     for (;;) {
-        while (i < n && py_space(l[i]))
-            i++;
-        if (i >= n)
-            return count;
-        if (count == max)
-            return max + 1;
+        while (i < n && py_space(l[i])) i++;
+        if (i >= n) return count;
+        if (count == max) return max + 1;
         w[count].p = l + i;
         w[count].col = (int)i + 1;
-        while (i < n && !py_space(l[i]))
-            i++;
+        while (i < n && !py_space(l[i])) i++;
         w[count].n = (size_t)(l + i - w[count].p);
         count++;
     }
@@ -313,15 +297,14 @@ static int split_words(const char *l, size_t n, size_t from, word *w, int max)
 static int check_name(lctx *c, size_t file, int line, const word *w, const char *what)
 {
     int ok = w->n > 0 && ident_start(w->p[0]);
-    for (size_t i = 1; ok && i < w->n; i++)
-        ok = ident_char(w->p[i]);
+    for (size_t i = 1; ok && i < w->n; i++) ok = ident_char(w->p[i]);
     if (!ok)
         return lerr(c, file, line, w->col, "%s name '%.*s' is not a Lua identifier", what,
                     (int)w->n, w->p);
     for (size_t i = 0; lua_keywords[i] != NULL; i++) {
         if (strlen(lua_keywords[i]) == w->n && memcmp(lua_keywords[i], w->p, w->n) == 0)
-            return lerr(c, file, line, w->col, "%s name '%.*s' is a Lua keyword", what,
-                        (int)w->n, w->p);
+            return lerr(c, file, line, w->col, "%s name '%.*s' is a Lua keyword", what, (int)w->n,
+                        w->p);
     }
     return 0;
 }
@@ -331,11 +314,11 @@ static int parse_type(const word *w, rl_param_type *t)
     static const struct {
         const char *name;
         rl_param_type type;
-    } types[] = {{"int", RL_PARAM_INT},     {"integer", RL_PARAM_INT},
-                 {"string", RL_PARAM_STRING}, {"str", RL_PARAM_STRING},
-                 {"bool", RL_PARAM_BOOL},   {"boolean", RL_PARAM_BOOL},
-                 {"dict", RL_PARAM_DICT},   {"dictionary", RL_PARAM_DICT},
-                 {"list", RL_PARAM_LIST},   {"array", RL_PARAM_LIST}};
+    } types[] = { { "int", RL_PARAM_INT },       { "integer", RL_PARAM_INT },
+                  { "string", RL_PARAM_STRING }, { "str", RL_PARAM_STRING },
+                  { "bool", RL_PARAM_BOOL },     { "boolean", RL_PARAM_BOOL },
+                  { "dict", RL_PARAM_DICT },     { "dictionary", RL_PARAM_DICT },
+                  { "list", RL_PARAM_LIST },     { "array", RL_PARAM_LIST } };
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
         if (strlen(types[i].name) == w->n && memcmp(types[i].name, w->p, w->n) == 0) {
             *t = types[i].type;
@@ -360,16 +343,15 @@ static const char *python_class(rl_param_type t)
     return "str";
 }
 
-static int declare(lctx *c, size_t file, int line, const word *name, int is_key,
-                   rl_param_type type, int *slot)
+static int declare(lctx *c, size_t file, int line, const word *name, int is_key, rl_param_type type,
+                   int *slot)
 {
     rl_loaded_script *s = c->out;
     const rl_param_decl *prev = rl_loader_find_param(s, name->p, name->n);
     if (prev != NULL)
         return lerr(c, file, line, name->col,
-                    "duplicate name '%.*s': already declared by %s at %s:%d", (int)name->n,
-                    name->p, prev->is_key ? "%key" : "%arg", s->files[prev->file].path,
-                    prev->line);
+                    "duplicate name '%.*s': already declared by %s at %s:%d", (int)name->n, name->p,
+                    prev->is_key ? "%key" : "%arg", s->files[prev->file].path, prev->line);
     s->params = rl_realloc(s->params, (s->nparams + 1) * sizeof(*s->params));
     rl_param_decl *d = &s->params[s->nparams++];
     d->name = rl_memdup(name->p, name->n);
@@ -388,13 +370,13 @@ static int load_file(lctx *c, size_t fi);
 /* Resolves an include of name (rel is name with its suffix) written in
  * file `from`: relative to it, then along the include directories. Sets
  * *display and *real (rl_malloc'd) or reports. */
-static int resolve_include(lctx *c, size_t from, const char *name, size_t namelen,
-                           const char *rel, int line, int col, char **display, char **real)
+static int resolve_include(lctx *c, size_t from, const char *name, size_t namelen, const char *rel,
+                           int line, int col, char **display, char **real)
 {
     size_t ncand = 1 + (rel[0] == '/' ? 0 : c->opts->ninclude_dirs);
     char *from_dir_real = join_dir(c->real[from], ".", 1);
     char *outside = NULL;
-    rl_buf tried = {0};
+    rl_buf tried = { 0 };
     *display = *real = NULL;
     for (size_t i = 0; i < ncand && *display == NULL; i++) {
         char *cand;
@@ -422,8 +404,7 @@ static int resolve_include(lctx *c, size_t from, const char *name, size_t namele
         for (size_t k = 0; !ok && k < c->opts->ninclude_dirs; k++)
             ok = c->roots[k] != NULL && inside(r, c->roots[k]);
         if (!ok) {
-            if (outside == NULL)
-                outside = rl_strdup(cand);
+            if (outside == NULL) outside = rl_strdup(cand);
             rl_free(r);
             rl_free(cand);
             continue;
@@ -440,8 +421,8 @@ static int resolve_include(lctx *c, size_t from, const char *name, size_t namele
                       "including file's directory tree and the -I directories)",
                       (int)namelen, name, outside);
         else
-            rc = lerr(c, from, line, col, "include not found: \"%.*s\" (tried %s)",
-                      (int)namelen, name, tried.p ? tried.p : rel);
+            rc = lerr(c, from, line, col, "include not found: \"%.*s\" (tried %s)", (int)namelen,
+                      name, tried.p ? tried.p : rel);
     }
     rl_free(outside);
     rl_buf_free(&tried);
@@ -454,9 +435,8 @@ static int resolve_include(lctx *c, size_t from, const char *name, size_t namele
 static int include_file(lctx *c, size_t from, int line, int col, char *display, char *real)
 {
     for (size_t i = 0; i < c->depth; i++) {
-        if (strcmp(c->real[c->stack[i]], real) != 0)
-            continue;
-        rl_buf chain = {0};
+        if (strcmp(c->real[c->stack[i]], real) != 0) continue;
+        rl_buf chain = { 0 };
         for (size_t k = i; k < c->depth; k++)
             rl_buf_printf(&chain, "%s -> ", c->out->files[c->stack[k]].path);
         rl_buf_puts(&chain, display);
@@ -499,20 +479,17 @@ static int do_percent_include(lctx *c, size_t fi, int line, const char *l, size_
                               int has_nl)
 {
     size_t i = at;
-    while (i < n && py_space(l[i]))
-        i++;
+    while (i < n && py_space(l[i])) i++;
     if (i == at || i >= n || (l[i] != '"' && l[i] != '\''))
         return lerr(c, fi, line, (int)at + 1, "malformed %%include: expected %%include \"path\"");
     char q = l[i];
     int qcol = (int)i + 1;
     size_t s = ++i;
-    while (i < n && l[i] != q)
-        i++;
+    while (i < n && l[i] != q) i++;
     if (i >= n || i == s)
         return lerr(c, fi, line, qcol, "malformed %%include: expected %%include \"path\"");
     size_t e = i++;
-    while (i < n && py_space(l[i]))
-        i++;
+    while (i < n && py_space(l[i])) i++;
     if (i < n)
         return lerr(c, fi, line, (int)i + 1, "unexpected text after %%include \"%.*s\"",
                     (int)(e - s), l + s);
@@ -524,17 +501,13 @@ static int do_percent_include(lctx *c, size_t fi, int line, const char *l, size_
     char *display, *real;
     int rc = resolve_include(c, fi, l + s, e - s, rel, line, qcol, &display, &real);
     rl_free(rel);
-    if (rc != 0)
-        return -1;
+    if (rc != 0) return -1;
     size_t mark = c->text.len;
     rc = include_file(c, fi, line, qcol, display, real);
-    if (rc < 0)
-        return -1;
-    if (rc == 1)
-        return 0;
+    if (rc < 0) return -1;
+    if (rc == 1) return 0;
     drop_final_newline(c, mark);
-    if (has_nl)
-        emit(c, "\n", 1, fi, line);
+    if (has_nl) emit(c, "\n", 1, fi, line);
     return 0;
 }
 
@@ -542,8 +515,7 @@ static int do_directive(lctx *c, size_t fi, int line, const char *l, size_t n, s
                         int has_nl, int *seen_return)
 {
     size_t i = pct + 1;
-    while (i < n && ident_char(l[i]))
-        i++;
+    while (i < n && ident_char(l[i])) i++;
     const char *dw = l + pct + 1;
     size_t dn = i - pct - 1;
     int col = (int)pct + 1;
@@ -558,8 +530,7 @@ static int do_directive(lctx *c, size_t fi, int line, const char *l, size_t n, s
     int nw = split_words(l, n, i, w, 2);
     const char *nl = has_nl ? "\n" : "";
     if (dn == 3 && memcmp(dw, "key", 3) == 0) {
-        if (nw != 1)
-            return lerr(c, fi, line, col, "malformed %%key: expected %%key NAME");
+        if (nw != 1) return lerr(c, fi, line, col, "malformed %%key: expected %%key NAME");
         int slot;
         if (check_name(c, fi, line, &w[0], "%key") != 0 ||
             declare(c, fi, line, &w[0], 1, RL_PARAM_STRING, &slot) != 0)
@@ -598,14 +569,14 @@ static int do_directive(lctx *c, size_t fi, int line, const char *l, size_t n, s
     }
     if (dn == 6 && memcmp(dw, "return", 6) == 0) {
         rl_param_type t;
-        if (nw != 1)
-            return lerr(c, fi, line, col, "malformed %%return: expected %%return TYPE");
+        if (nw != 1) return lerr(c, fi, line, col, "malformed %%return: expected %%return TYPE");
         if (parse_type(&w[0], &t) != 0)
             return lerr(c, fi, line, w[0].col, "unknown %%return type '%.*s' (" TYPE_LIST ")",
                         (int)w[0].n, w[0].p);
         if (*seen_return)
-            return lerr(c, fi, line, col, "a file has at most one %%return (the first is at "
-                                          "line %d)",
+            return lerr(c, fi, line, col,
+                        "a file has at most one %%return (the first is at "
+                        "line %d)",
                         *seen_return);
         *seen_return = line;
         if (fi == 0) {
@@ -616,8 +587,7 @@ static int do_directive(lctx *c, size_t fi, int line, const char *l, size_t n, s
         return 0;
     }
     if (dn == 6 && memcmp(dw, "pragma", 6) == 0) {
-        if (nw != 1)
-            return lerr(c, fi, line, col, "malformed %%pragma: expected %%pragma once");
+        if (nw != 1) return lerr(c, fi, line, col, "malformed %%pragma: expected %%pragma once");
         if (w[0].n != 4 || memcmp(w[0].p, "once", 4) != 0)
             return lerr(c, fi, line, w[0].col, "unknown pragma '%.*s' (the only one is once)",
                         (int)w[0].n, w[0].p);
@@ -635,31 +605,22 @@ static int do_directive(lctx *c, size_t fi, int line, const char *l, size_t n, s
 static int match_bullmq(const char *l, size_t n, size_t *name, size_t *namelen, int *col,
                         size_t *end)
 {
-    if (n < 2 || l[0] != '-' || l[1] != '-')
-        return 0;
+    if (n < 2 || l[0] != '-' || l[1] != '-') return 0;
     size_t i = 2;
-    if (i < n && l[i] == '-')
-        i++;
-    while (i < n && (l[i] == ' ' || l[i] == '\t'))
-        i++;
-    if (n - i < 8 || memcmp(l + i, "@include", 8) != 0)
-        return 0;
+    if (i < n && l[i] == '-') i++;
+    while (i < n && (l[i] == ' ' || l[i] == '\t')) i++;
+    if (n - i < 8 || memcmp(l + i, "@include", 8) != 0) return 0;
     *col = (int)i + 1;
     i += 8;
     size_t s = i;
-    while (i < n && (l[i] == ' ' || l[i] == '\t'))
-        i++;
-    if (i == s || i >= n || (l[i] != '"' && l[i] != '\''))
-        return 0;
+    while (i < n && (l[i] == ' ' || l[i] == '\t')) i++;
+    if (i == s || i >= n || (l[i] != '"' && l[i] != '\'')) return 0;
     char q = l[i++];
     for (size_t j = i + 1; j < n; j++) {
-        if (l[j - 1] == '\r')
-            return 0; /* '.' does not match a line terminator */
-        if (l[j] != q)
-            continue;
+        if (l[j - 1] == '\r') return 0; /* '.' does not match a line terminator */
+        if (l[j] != q) continue;
         size_t k = j + 1;
-        while (k < n && (l[k] == ';' || l[k] == ' ' || l[k] == '\t'))
-            k++;
+        while (k < n && (l[k] == ';' || l[k] == ' ' || l[k] == '\t')) k++;
         if (k == n || l[k] == '\r') {
             *name = i;
             *namelen = j - i;
@@ -675,18 +636,16 @@ static int match_bullmq(const char *l, size_t n, size_t *name, size_t *namelen, 
 static const char *extname(const char *p, size_t n)
 {
     size_t b = n;
-    while (b > 0 && p[b - 1] != '/')
-        b--;
+    while (b > 0 && p[b - 1] != '/') b--;
     for (size_t i = n; i > b + 1; i--) {
-        if (p[i - 1] == '.')
-            return p + i - 1;
+        if (p[i - 1] == '.') return p + i - 1;
     }
     return p + n;
 }
 
-static int do_bullmq_include(lctx *c, size_t fi, int line, const char *l, size_t n,
-                             size_t name, size_t namelen, int col, size_t end, int has_nl,
-                             char ***done, size_t *ndone)
+static int do_bullmq_include(lctx *c, size_t fi, int line, const char *l, size_t n, size_t name,
+                             size_t namelen, int col, size_t end, int has_nl, char ***done,
+                             size_t *ndone)
 {
     const char *nm = l + name;
     c->used_bullmq = 1;
@@ -704,16 +663,15 @@ static int do_bullmq_include(lctx *c, size_t fi, int line, const char *l, size_t
     size_t extlen = namelen - (size_t)(ext - nm);
     int add = extlen == 0 || (extlen == 1 && ext[0] == '.');
     if (!add && !(extlen == 4 && memcmp(ext, ".lua", 4) == 0))
-        return lerr(c, fi, line, col, "include not found: \"%.*s\" (only .lua files)",
-                    (int)namelen, nm);
+        return lerr(c, fi, line, col, "include not found: \"%.*s\" (only .lua files)", (int)namelen,
+                    nm);
     char *rel = rl_malloc(namelen + 5);
     memcpy(rel, nm, namelen);
     memcpy(rel + namelen, add ? ".lua" : "", add ? 5 : 1);
     char *display, *real;
     int rc = resolve_include(c, fi, nm, namelen, rel, line, col, &display, &real);
     rl_free(rel);
-    if (rc != 0)
-        return -1;
+    if (rc != 0) return -1;
     for (size_t i = 0; i < *ndone; i++) {
         if (strcmp((*done)[i], real) == 0) {
             lerr(c, fi, line, col, "file \"%.*s\" already included in \"%s\"", (int)namelen, nm,
@@ -725,11 +683,9 @@ static int do_bullmq_include(lctx *c, size_t fi, int line, const char *l, size_t
     }
     *done = rl_realloc(*done, (*ndone + 1) * sizeof(char *));
     (*done)[(*ndone)++] = rl_strdup(real);
-    if (include_file(c, fi, line, col, display, real) < 0)
-        return -1;
+    if (include_file(c, fi, line, col, display, real) < 0) return -1;
     emit(c, l + end, n - end, fi, line);
-    if (has_nl)
-        emit(c, "\n", 1, fi, line);
+    if (has_nl) emit(c, "\n", 1, fi, line);
     return 0;
 }
 
@@ -755,8 +711,7 @@ static int load_file(lctx *c, size_t fi)
         pos = has_nl ? end + 1 : end;
 
         size_t i = 0;
-        while (i < n && py_space(l[i]))
-            i++;
+        while (i < n && py_space(l[i])) i++;
         size_t name, namelen, mend;
         int col;
         if (i + 1 < n && l[i] == '%' && ident_start(l[i + 1])) {
@@ -768,8 +723,7 @@ static int load_file(lctx *c, size_t fi)
             emit(c, l, n + (size_t)has_nl, fi, line);
         }
     }
-    for (size_t i = 0; i < ndone; i++)
-        rl_free(done[i]);
+    for (size_t i = 0; i < ndone; i++) rl_free(done[i]);
     rl_free(done);
     c->depth--;
     return rc;
@@ -780,8 +734,7 @@ static int load_file(lctx *c, size_t fi)
 static int blank_line(const char *p, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (!py_space(p[i]))
-            return 0;
+        if (!py_space(p[i])) return 0;
     }
     return 1;
 }
@@ -790,23 +743,21 @@ static int blank_line(const char *p, size_t n)
  * newline goes. */
 static void remove_blank_lines(lctx *c)
 {
-    rl_buf out = {0};
+    rl_buf out = { 0 };
     size_t kept = 0, pos = 0;
     for (size_t k = 0; k < c->nlines; k++) {
         const char *p = c->text.p + pos;
         const char *nl = memchr(p, '\n', c->text.len - pos);
         size_t n = nl ? (size_t)(nl - p) + 1 : c->text.len - pos;
         pos += n;
-        if (nl != NULL && blank_line(p, n - 1))
-            continue;
+        if (nl != NULL && blank_line(p, n - 1)) continue;
         rl_buf_put(&out, p, n);
         c->lines[kept++] = c->lines[k];
     }
     c->nlines = kept;
     rl_buf_free(&c->text);
     c->text = out;
-    if (c->text.p == NULL)
-        rl_buf_put(&c->text, "", 0);
+    if (c->text.p == NULL) rl_buf_put(&c->text, "", 0);
 }
 
 static void build_ranges(lctx *c)
@@ -835,7 +786,7 @@ static void build_ranges(lctx *c)
 int rl_loader_load_script(const char *path, const rl_loader_opts *opts, rl_loaded_script *out,
                           char *err, size_t errlen)
 {
-    static const rl_loader_opts no_opts = {NULL, 0};
+    static const rl_loader_opts no_opts = { NULL, 0 };
     char dummy[1];
     if (err == NULL || errlen == 0) {
         err = dummy;
@@ -858,8 +809,7 @@ int rl_loader_load_script(const char *path, const rl_loader_opts *opts, rl_loade
         return -1;
     }
     char *real = real_path(path);
-    if (real == NULL)
-        real = rl_strdup(path);
+    if (real == NULL) real = rl_strdup(path);
     add_file(&c, normalize_path(path), real, text, len);
     out->file = rl_strdup(path);
 
@@ -874,31 +824,24 @@ int rl_loader_load_script(const char *path, const rl_loader_opts *opts, rl_loade
             rc = -1;
         }
     }
-    if (rc == 0)
-        rc = load_file(&c, 0);
+    if (rc == 0) rc = load_file(&c, 0);
     if (rc == 0) {
-        if (c.used_bullmq)
-            remove_blank_lines(&c);
+        if (c.used_bullmq) remove_blank_lines(&c);
         /* redis-lua joins the lines of the script: no final newline. */
-        if (c.used_percent)
-            drop_final_newline(&c, 0);
-        if (c.text.p == NULL)
-            rl_buf_put(&c.text, "", 0);
+        if (c.used_percent) drop_final_newline(&c, 0);
+        if (c.text.p == NULL) rl_buf_put(&c.text, "", 0);
         out->len = c.text.len;
         out->text = rl_buf_take(&c.text);
         build_ranges(&c);
     }
-    for (size_t i = 0; i < out->nfiles; i++)
-        rl_free(c.real[i]);
-    for (size_t i = 0; i < c.opts->ninclude_dirs; i++)
-        rl_free(c.roots[i]);
+    for (size_t i = 0; i < out->nfiles; i++) rl_free(c.real[i]);
+    for (size_t i = 0; i < c.opts->ninclude_dirs; i++) rl_free(c.roots[i]);
     rl_free(c.roots);
     rl_free(c.real);
     rl_free(c.stack);
     rl_free(c.lines);
     rl_buf_free(&c.text);
-    if (rc != 0)
-        rl_loader_clear(out);
+    if (rc != 0) rl_loader_clear(out);
     return rc;
 }
 
@@ -917,8 +860,7 @@ void rl_loader_clear(rl_loaded_script *s)
         rl_free(s->files[i].text);
     }
     rl_free(s->files);
-    for (size_t i = 0; i < s->nparams; i++)
-        rl_free(s->params[i].name);
+    for (size_t i = 0; i < s->nparams; i++) rl_free(s->params[i].name);
     rl_free(s->params);
     memset(s, 0, sizeof(*s));
 }

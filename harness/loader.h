@@ -63,9 +63,9 @@ typedef struct rl_param_decl {
 } rl_param_decl;
 
 typedef struct rl_loaded_script {
-    char *text;   /* rl_malloc'd; NUL-terminated; len bytes */
+    char *text; /* rl_malloc'd; NUL-terminated; len bytes */
     size_t len;
-    char *file;   /* the top file as opened */
+    char *file; /* the top file as opened */
     size_t nranges;
     rl_line_range *ranges; /* sorted by first, never overlapping */
     size_t nfiles;
@@ -73,7 +73,7 @@ typedef struct rl_loaded_script {
     size_t nparams;
     rl_param_decl *params; /* keys and args in chunk order */
     int nkeys, nargs;
-    int has_return;        /* the top file has %return */
+    int has_return; /* the top file has %return */
     rl_param_type return_type;
 } rl_loaded_script;
 

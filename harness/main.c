@@ -162,8 +162,8 @@ typedef struct opts {
     const char *engine;
     int has_timeout;
     int64_t timeout_ms;
-    int64_t lua_memory_mb; /* -1 unless --lua-memory-mb */
-    int64_t maxmemory;     /* -1 unless --maxmemory */
+    int64_t lua_memory_mb;     /* -1 unless --lua-memory-mb */
+    int64_t maxmemory;         /* -1 unless --maxmemory */
     int64_t busy_threshold_ms; /* -1 unless --busy-threshold-ms */
     int verbose;
     strlist patterns;
@@ -177,11 +177,11 @@ typedef struct opts {
     const char *junit;
     const char *json;
     int update;
-    const char *record;  /* HOST:PORT */
-    const char *against; /* HOST:PORT */
-    const char *metrics;  /* --metrics FILE */
-    const char *baseline; /* --baseline FILE */
-    const char *coverage; /* --coverage FILE */
+    const char *record;    /* HOST:PORT */
+    const char *against;   /* HOST:PORT */
+    const char *metrics;   /* --metrics FILE */
+    const char *baseline;  /* --baseline FILE */
+    const char *coverage;  /* --coverage FILE */
     long determinism_runs; /* --check-determinism: varied runs per case, 0 = off */
     double max_regression; /* a fraction: 0.1 for 10% */
     int has_max_regression;
@@ -198,8 +198,7 @@ static void strlist_push(strlist *l, const char *s)
 
 static void strlist_free(strlist *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        rl_free(l->items[i]);
+    for (size_t i = 0; i < l->n; i++) rl_free(l->items[i]);
     rl_free(l->items);
     memset(l, 0, sizeof(*l));
 }
@@ -221,8 +220,7 @@ static char *join_path(const char *dir, const char *name)
     int slash = dl > 0 && dir[dl - 1] == '/';
     char *p = rl_malloc(dl + nl + 2);
     memcpy(p, dir, dl);
-    if (!slash)
-        p[dl++] = '/';
+    if (!slash) p[dl++] = '/';
     memcpy(p + dl, name, nl + 1);
     return p;
 }
@@ -241,15 +239,14 @@ static int walk_dir(const char *dir, strlist *out, int depth)
         fprintf(stderr, "redlua-test: %s: %s\n", dir, strerror(errno));
         return -1;
     }
-    strlist names = {0};
+    strlist names = { 0 };
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
             strlist_push(&names, e->d_name);
     }
     closedir(d);
-    if (names.n > 0)
-        qsort(names.items, names.n, sizeof(char *), cmp_names);
+    if (names.n > 0) qsort(names.items, names.n, sizeof(char *), cmp_names);
     int rc = 0;
     for (size_t i = 0; i < names.n && rc == 0; i++) {
         char *path = join_path(dir, names.items[i]);
@@ -280,8 +277,7 @@ static int collect(const char *path, strlist *out)
     }
     if (S_ISDIR(st.st_mode)) {
         size_t before = out->n;
-        if (walk_dir(path, out, 0) != 0)
-            return -1;
+        if (walk_dir(path, out, 0) != 0) return -1;
         if (out->n == before) {
             fprintf(stderr, "redlua-test: %s: no fixture files (*.test.json) found\n", path);
             return -1;
@@ -318,13 +314,11 @@ static int exec_engine(const char *engine, char **argv)
 
 static int parse_int64(const char *s, int64_t *out)
 {
-    if (*s == '\0')
-        return -1;
+    if (*s == '\0') return -1;
     errno = 0;
     char *end;
     long long v = strtoll(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v < 0)
-        return -1;
+    if (errno != 0 || *end != '\0' || v < 0) return -1;
     *out = (int64_t)v;
     return 0;
 }
@@ -340,11 +334,9 @@ static int usage_error(const char *msg, const char *arg)
 static int parse_hostport(const char *s, char **host, int *port)
 {
     const char *colon = strrchr(s, ':');
-    if (colon == NULL || colon == s || colon[1] == '\0')
-        return -1;
+    if (colon == NULL || colon == s || colon[1] == '\0') return -1;
     int64_t p;
-    if (parse_int64(colon + 1, &p) != 0 || p < 1 || p > 65535)
-        return -1;
+    if (parse_int64(colon + 1, &p) != 0 || p < 1 || p > 65535) return -1;
     const char *h = s;
     size_t hl = (size_t)(colon - s);
     if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') {
@@ -359,8 +351,7 @@ static int parse_hostport(const char *s, char **host, int *port)
 static void lower_ascii(char *s)
 {
     for (; *s != '\0'; s++) {
-        if (*s >= 'A' && *s <= 'Z')
-            *s = (char)(*s - 'A' + 'a');
+        if (*s >= 'A' && *s <= 'Z') *s = (char)(*s - 'A' + 'a');
     }
 }
 
@@ -373,8 +364,7 @@ static int opt_value(int argc, char **argv, int *i, const char *name, const char
 {
     const char *a = argv[*i];
     size_t n = strlen(name);
-    if (strncmp(a, name, n) != 0)
-        return 0;
+    if (strncmp(a, name, n) != 0) return 0;
     if (a[n] == '\0') {
         *v = *i + 1 < argc ? argv[++*i] : NULL;
         return 1;
@@ -393,8 +383,7 @@ static int opt_value(int argc, char **argv, int *i, const char *name, const char
 static int parse_long(const char *s, long min, long *out)
 {
     int64_t v;
-    if (s == NULL || parse_int64(s, &v) != 0 || v < min || v > 1000000)
-        return -1;
+    if (s == NULL || parse_int64(s, &v) != 0 || v < min || v > 1000000) return -1;
     *out = (long)v;
     return 0;
 }
@@ -402,17 +391,13 @@ static int parse_long(const char *s, long min, long *out)
 /* "10%", "10" or "2.5%": a percentage >= 0, as a fraction in *out. */
 static int parse_percent(const char *s, double *out)
 {
-    if (s == NULL || s[0] == '\0' || s[0] == '-' || s[0] == '+' || s[0] == ' ')
-        return -1;
+    if (s == NULL || s[0] == '\0' || s[0] == '-' || s[0] == '+' || s[0] == ' ') return -1;
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (end == s || errno != 0 || !(v >= 0 && v <= 1e9))
-        return -1;
-    if (*end == '%')
-        end++;
-    if (*end != '\0')
-        return -1;
+    if (end == s || errno != 0 || !(v >= 0 && v <= 1e9)) return -1;
+    if (*end == '%') end++;
+    if (*end != '\0') return -1;
     *out = v / 100.0;
     return 0;
 }
@@ -462,16 +447,13 @@ static int parse_args(int argc, char **argv, opts *o, strlist *paths)
             if (v == NULL || parse_int64(v, &o->maxmemory) != 0)
                 return usage_error("--maxmemory takes a number of bytes, not", v ? v : "(nothing)");
         } else if (opt_value(argc, argv, &i, "-I", &v)) {
-            if (v == NULL || v[0] == '\0')
-                return usage_error("-I takes a DIR", NULL);
+            if (v == NULL || v[0] == '\0') return usage_error("-I takes a DIR", NULL);
             strlist_push(&o->include_dirs, v);
         } else if (opt_value(argc, argv, &i, "-k", &v)) {
-            if (v == NULL || v[0] == '\0')
-                return usage_error("-k takes a PATTERN", NULL);
+            if (v == NULL || v[0] == '\0') return usage_error("-k takes a PATTERN", NULL);
             strlist_push(&o->patterns, v);
             lower_ascii(o->patterns.items[o->patterns.n - 1]);
-        } else if (opt_value(argc, argv, &i, "-j", &v) ||
-                   opt_value(argc, argv, &i, "--jobs", &v)) {
+        } else if (opt_value(argc, argv, &i, "-j", &v) || opt_value(argc, argv, &i, "--jobs", &v)) {
             if (parse_long(v, 0, &o->jobs) != 0)
                 return usage_error("-j takes a number of jobs, not", v ? v : "(nothing)");
         } else if (opt_value(argc, argv, &i, "--shard", &v)) {
@@ -480,42 +462,34 @@ static int parse_args(int argc, char **argv, opts *o, strlist *paths)
             if (ok) {
                 char *k = rl_memdup(v, (size_t)(slash - v));
                 ok = parse_long(k, 1, &o->shard_k) == 0 &&
-                     parse_long(slash + 1, 1, &o->shard_n) == 0 && o->shard_k <= o->shard_n;
+                    parse_long(slash + 1, 1, &o->shard_n) == 0 && o->shard_k <= o->shard_n;
                 rl_free(k);
             }
             if (!ok)
-                return usage_error("--shard takes K/N with 1 <= K <= N, not",
-                                   v ? v : "(nothing)");
+                return usage_error("--shard takes K/N with 1 <= K <= N, not", v ? v : "(nothing)");
         } else if (opt_value(argc, argv, &i, "--color", &v) ||
                    opt_value(argc, argv, &i, "--colour", &v)) {
-            if (v == NULL || (strcmp(v, "auto") != 0 && strcmp(v, "always") != 0 &&
-                              strcmp(v, "never") != 0))
-                return usage_error("--color takes auto, always or never, not",
-                                   v ? v : "(nothing)");
+            if (v == NULL ||
+                (strcmp(v, "auto") != 0 && strcmp(v, "always") != 0 && strcmp(v, "never") != 0))
+                return usage_error("--color takes auto, always or never, not", v ? v : "(nothing)");
             o->color = v;
         } else if (opt_value(argc, argv, &i, "--junit", &v)) {
-            if (v == NULL || v[0] == '\0')
-                return usage_error("--junit takes a FILE", NULL);
+            if (v == NULL || v[0] == '\0') return usage_error("--junit takes a FILE", NULL);
             o->junit = v;
         } else if (opt_value(argc, argv, &i, "--json", &v)) {
-            if (v == NULL || v[0] == '\0')
-                return usage_error("--json takes a FILE", NULL);
+            if (v == NULL || v[0] == '\0') return usage_error("--json takes a FILE", NULL);
             o->json = v;
         } else if (opt_value(argc, argv, &i, "--coverage", &v)) {
-            if (v == NULL || v[0] == '\0')
-                return usage_error("--coverage takes a FILE", NULL);
+            if (v == NULL || v[0] == '\0') return usage_error("--coverage takes a FILE", NULL);
             o->coverage = v;
         } else if (opt_value(argc, argv, &i, "--metrics", &v)) {
-            if (v == NULL || v[0] == '\0')
-                return usage_error("--metrics takes a FILE", NULL);
+            if (v == NULL || v[0] == '\0') return usage_error("--metrics takes a FILE", NULL);
             o->metrics = v;
         } else if (opt_value(argc, argv, &i, "--baseline", &v)) {
-            if (v == NULL || v[0] == '\0')
-                return usage_error("--baseline takes a FILE", NULL);
+            if (v == NULL || v[0] == '\0') return usage_error("--baseline takes a FILE", NULL);
             o->baseline = v;
         } else if (strcmp(a, "--check-determinism") == 0) {
-            if (o->determinism_runs == 0)
-                o->determinism_runs = RL_DETERMINISM_DEFAULT_RUNS;
+            if (o->determinism_runs == 0) o->determinism_runs = RL_DETERMINISM_DEFAULT_RUNS;
         } else if (opt_value(argc, argv, &i, "--determinism-runs", &v)) {
             if (v == NULL || parse_long(v, 1, &o->determinism_runs) != 0 ||
                 o->determinism_runs > RL_DETERMINISM_MAX_RUNS)
@@ -536,10 +510,8 @@ static int parse_args(int argc, char **argv, opts *o, strlist *paths)
                                        : "--against takes HOST:PORT, not",
                                    v ? v : "(nothing)");
             rl_free(h);
-            if (rec)
-                o->record = v;
-            else
-                o->against = v;
+            if (rec) o->record = v;
+            else o->against = v;
         } else {
             return usage_error("unknown option", a);
         }
@@ -573,8 +545,7 @@ static int parse_args(int argc, char **argv, opts *o, strlist *paths)
 /* pat is lower-cased already. */
 static int name_matches(const char *pat, const char *name)
 {
-    if (name == NULL)
-        return 0;
+    if (name == NULL) return 0;
     char *n = rl_strdup(name);
     lower_ascii(n);
     int m = strpbrk(pat, "*?[") != NULL ? fnmatch(pat, n, 0) == 0 : strstr(n, pat) != NULL;
@@ -588,12 +559,10 @@ static int case_selected(const strlist *patterns, const rl_fixture *f, size_t c)
     for (size_t i = 0; i < patterns->n; i++) {
         const char *p = patterns->items[i];
         int neg = strncmp(p, "not ", 4) == 0;
-        if (neg)
-            p += 4;
+        if (neg) p += 4;
         int hit = name_matches(p, f->cases[c].name) || name_matches(p, f->name) ||
-                  name_matches(p, f->path);
-        if (neg && hit)
-            return 0;
+            name_matches(p, f->path);
+        if (neg && hit) return 0;
         if (!neg) {
             any_plain = 1;
             plain_hit |= hit;
@@ -613,9 +582,9 @@ typedef struct plan {
 /* What one file's run produced, printed by the parent. */
 typedef struct file_out {
     rl_file_record rec;
-    char *notes;        /* lines to show before the cases (--update), or NULL */
-    char *fatal;        /* an error that stops the run (exit 2), or NULL */
-    char *cov;          /* -j: a worker's coverage (rl_coverage_encode), or NULL */
+    char *notes; /* lines to show before the cases (--update), or NULL */
+    char *fatal; /* an error that stops the run (exit 2), or NULL */
+    char *cov;   /* -j: a worker's coverage (rl_coverage_encode), or NULL */
     size_t cov_len;
 } file_out;
 
@@ -646,19 +615,14 @@ static rl_backend *make_backend(const ctx *x, char *err, size_t errlen)
     }
     if (b != NULL && (x->o->metrics != NULL || x->o->baseline != NULL) && b->metrics != NULL)
         b->metrics_on = 1;
-    if (b != NULL && x->cov != NULL)
-        b->coverage = x->cov;
-    if (b != NULL && x->o->cluster)
-        b->cluster_mode = RL_CLUSTER_STRICT;
+    if (b != NULL && x->cov != NULL) b->coverage = x->cov;
+    if (b != NULL && x->o->cluster) b->cluster_mode = RL_CLUSTER_STRICT;
     if (b != NULL && x->o->has_timeout && b->set_script_timeout_ms != NULL)
         b->set_script_timeout_ms(b, x->o->timeout_ms);
     if (b != NULL && b->set_limits != NULL) {
-        if (x->o->lua_memory_mb >= 0)
-            b->defaults.lua_memory_bytes = x->o->lua_memory_mb << 20;
-        if (x->o->maxmemory >= 0)
-            b->defaults.maxmemory = x->o->maxmemory;
-        if (x->o->busy_threshold_ms >= 0)
-            b->defaults.busy_threshold_ms = x->o->busy_threshold_ms;
+        if (x->o->lua_memory_mb >= 0) b->defaults.lua_memory_bytes = x->o->lua_memory_mb << 20;
+        if (x->o->maxmemory >= 0) b->defaults.maxmemory = x->o->maxmemory;
+        if (x->o->busy_threshold_ms >= 0) b->defaults.busy_threshold_ms = x->o->busy_threshold_ms;
     }
     return b;
 }
@@ -670,8 +634,8 @@ typedef struct metrics_ctx {
     rl_case_metrics *cm;
 } metrics_ctx;
 
-static void metrics_hook(void *ud, size_t case_index, int step, int argc,
-                         const char *const *argv, const size_t *argvlen, const rl_reply *reply)
+static void metrics_hook(void *ud, size_t case_index, int step, int argc, const char *const *argv,
+                         const size_t *argvlen, const rl_reply *reply)
 {
     (void)case_index;
     (void)argc;
@@ -680,8 +644,7 @@ static void metrics_hook(void *ud, size_t case_index, int step, int argc,
     (void)reply;
     metrics_ctx *mc = ud;
     const rl_metrics *m = mc->b->metrics(mc->b);
-    if (m != NULL)
-        rl_case_metrics_add(mc->cm, step, m);
+    if (m != NULL) rl_case_metrics_add(mc->cm, step, m);
     mc->b->metrics_reset(mc->b);
 }
 
@@ -702,7 +665,7 @@ static void push_record(rl_file_record *r, size_t ci, const rl_case_result *res,
 
 static char *backend_fatal(rl_backend *b)
 {
-    rl_buf m = {0};
+    rl_buf m = { 0 };
     rl_buf_printf(&m, "backend failure: %s", b->errstr);
     return rl_buf_take(&m);
 }
@@ -713,30 +676,25 @@ static char *backend_fatal(rl_backend *b)
 static int check_determinism(const ctx *x, rl_backend *b, const rl_fixture *f, size_t c,
                              rl_case_record *cr)
 {
-    if (x->o->determinism_runs <= 0 || cr->status == RL_CASE_SKIP || !b->has_order_seed)
-        return 0;
+    if (x->o->determinism_runs <= 0 || cr->status == RL_CASE_SKIP || !b->has_order_seed) return 0;
     char *report;
     int step, line;
     /* The varied runs are not part of --coverage: a reset now adds the
      * case's own records, and the varied runs' are never added. */
     struct rl_coverage *cov = b->coverage;
-    if (cov != NULL && b->reset(b) != 0)
-        return -1;
+    if (cov != NULL && b->reset(b) != 0) return -1;
     b->coverage = NULL;
     int rc = rl_check_determinism(b, f, c, (int)x->o->determinism_runs, &report, &step, &line);
     b->coverage = cov;
-    if (rc != 0)
-        return -1;
-    if (report == NULL)
-        return 0;
+    if (rc != 0) return -1;
+    if (report == NULL) return 0;
     if (cr->status == RL_CASE_PASS) {
         cr->status = RL_CASE_FAIL;
         cr->fail_step = step;
         cr->fail_line = line;
     }
-    rl_buf m = {0};
-    if (cr->message != NULL)
-        rl_buf_printf(&m, "%s\n", cr->message);
+    rl_buf m = { 0 };
+    if (cr->message != NULL) rl_buf_printf(&m, "%s\n", cr->message);
     rl_buf_puts(&m, report);
     rl_free(cr->message);
     rl_free(report);
@@ -751,9 +709,8 @@ static void run_cases(const ctx *x, rl_backend *b, const rl_fixture *f, const pl
     for (size_t s = 0; s < p->nsel; s++) {
         size_t c = p->sel[s];
         rl_case_result res;
-        metrics_ctx mc = {b, NULL};
-        if (b->metrics_on)
-            mc.cm = rl_case_metrics_new(f, c);
+        metrics_ctx mc = { b, NULL };
+        if (b->metrics_on) mc.cm = rl_case_metrics_new(f, c);
         double t0 = now_ms();
         int rc = rl_run_case(b, f, c, mc.cm ? metrics_hook : NULL, &mc, &res);
         double ms = now_ms() - t0;
@@ -765,15 +722,13 @@ static void run_cases(const ctx *x, rl_backend *b, const rl_fixture *f, const pl
             rl_case_metrics_free(mc.cm);
         }
         rl_case_result_clear(&res);
-        if (rc == 0)
-            rc = check_determinism(x, b, f, c, &out->rec.cases[out->rec.ncases - 1]);
+        if (rc == 0) rc = check_determinism(x, b, f, c, &out->rec.cases[out->rec.ncases - 1]);
         int failed = out->rec.cases[out->rec.ncases - 1].status == RL_CASE_FAIL;
         if (rc != 0) {
             out->fatal = backend_fatal(b);
             return;
         }
-        if (failed && x->o->fail_fast)
-            return;
+        if (failed && x->o->fail_fast) return;
     }
 }
 
@@ -788,18 +743,17 @@ static void update_file(const ctx *x, rl_backend *b, const plan *p, file_out *ou
         out->fatal = rl_strdup(err);
         return;
     }
-    rl_buf notes = {0};
+    rl_buf notes = { 0 };
     size_t changed = 0, cases = 0;
     /* --coverage counts the run of the rewritten file, not this pass: a
      * reset now adds what ran before it, and nothing of this pass is added
      * (the next reset finds coverage off). */
     struct rl_coverage *cov = b->coverage;
-    if (cov != NULL && b->reset(b) != 0)
-        out->fatal = backend_fatal(b);
+    if (cov != NULL && b->reset(b) != 0) out->fatal = backend_fatal(b);
     b->coverage = NULL;
     for (size_t s = 0; s < p->nsel && out->fatal == NULL; s++) {
         size_t c = p->sel[s];
-        rl_case_capture cap = {0};
+        rl_case_capture cap = { 0 };
         cap.keep_going = 1;
         rl_case_result res;
         int rc = rl_run_case_capture(b, f, c, NULL, NULL, &cap, &res);
@@ -820,23 +774,20 @@ static void update_file(const ctx *x, rl_backend *b, const plan *p, file_out *ou
     }
     b->coverage = cov;
     if (out->fatal == NULL && changed > 0) {
-        if (rl_update_write(u, err, sizeof(err)) != 0)
-            out->fatal = rl_strdup(err);
+        if (rl_update_write(u, err, sizeof(err)) != 0) out->fatal = rl_strdup(err);
         else
-            rl_buf_printf(&notes, "UPDATED %s: %zu expectation%s in %zu case%s\n", f->path,
-                          changed, changed == 1 ? "" : "s", cases, cases == 1 ? "" : "s");
+            rl_buf_printf(&notes, "UPDATED %s: %zu expectation%s in %zu case%s\n", f->path, changed,
+                          changed == 1 ? "" : "s", cases, cases == 1 ? "" : "s");
     }
     rl_update_free(u);
-    if (notes.len > 0)
-        out->notes = rl_buf_take(&notes);
+    if (notes.len > 0) out->notes = rl_buf_take(&notes);
     rl_buf_free(&notes);
-    if (out->fatal != NULL)
-        return;
+    if (out->fatal != NULL) return;
     const strlist *dirs = &x->o->include_dirs;
-    rl_fixture *again = rl_fixture_load_with(f->path, (const char *const *)dirs->items, dirs->n,
-                                             err, sizeof(err));
+    rl_fixture *again =
+        rl_fixture_load_with(f->path, (const char *const *)dirs->items, dirs->n, err, sizeof(err));
     if (again == NULL) {
-        rl_buf m = {0};
+        rl_buf m = { 0 };
         rl_buf_printf(&m, "the updated file does not load: %s", err);
         out->fatal = rl_buf_take(&m);
         return;
@@ -849,10 +800,8 @@ static void run_file(const ctx *x, rl_backend *b, size_t i, file_out *out)
 {
     memset(out, 0, sizeof(*out));
     out->rec.f = x->plans[i].f;
-    if (x->o->update || x->o->record != NULL)
-        update_file(x, b, &x->plans[i], out);
-    else
-        run_cases(x, b, x->plans[i].f, &x->plans[i], out);
+    if (x->o->update || x->o->record != NULL) update_file(x, b, &x->plans[i], out);
+    else run_cases(x, b, x->plans[i].f, &x->plans[i], out);
 }
 
 static void file_out_clear(file_out *out)
@@ -877,8 +826,7 @@ static void put_str(rl_buf *b, const char *s)
 {
     size_t n = s ? strlen(s) : SIZE_MAX;
     put_bytes(b, &n, sizeof(n));
-    if (s != NULL)
-        put_bytes(b, s, n);
+    if (s != NULL) put_bytes(b, s, n);
 }
 
 static void encode(const file_out *out, rl_buf *b)
@@ -900,18 +848,15 @@ static void encode(const file_out *out, rl_buf *b)
     }
     size_t n = out->cov ? out->cov_len : SIZE_MAX;
     put_bytes(b, &n, sizeof(n));
-    if (out->cov != NULL)
-        put_bytes(b, out->cov, n);
+    if (out->cov != NULL) put_bytes(b, out->cov, n);
 }
 
 static int write_all(int fd, const char *p, size_t n)
 {
     while (n > 0) {
         ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return -1;
         p += w;
         n -= (size_t)w;
     }
@@ -923,10 +868,8 @@ static int read_all(int fd, void *dst, size_t n)
     char *p = dst;
     while (n > 0) {
         ssize_t r = read(fd, p, n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return -1;
         p += r;
         n -= (size_t)r;
     }
@@ -937,12 +880,9 @@ static int get_str(int fd, char **s)
 {
     size_t n;
     *s = NULL;
-    if (read_all(fd, &n, sizeof(n)) != 0)
-        return -1;
-    if (n == SIZE_MAX)
-        return 0;
-    if (n > ((size_t)1 << 30))
-        return -1;
+    if (read_all(fd, &n, sizeof(n)) != 0) return -1;
+    if (n == SIZE_MAX) return 0;
+    if (n > ((size_t)1 << 30)) return -1;
     *s = rl_malloc(n + 1);
     if (read_all(fd, *s, n) != 0) {
         rl_free(*s);
@@ -959,14 +899,12 @@ static int get_blob(int fd, char **p, size_t *len)
 {
     *p = NULL;
     *len = 0;
-    if (read_all(fd, len, sizeof(*len)) != 0)
-        return -1;
+    if (read_all(fd, len, sizeof(*len)) != 0) return -1;
     if (*len == SIZE_MAX) {
         *len = 0;
         return 0;
     }
-    if (*len > ((size_t)1 << 30))
-        return -1;
+    if (*len > ((size_t)1 << 30)) return -1;
     *p = rl_malloc(*len ? *len : 1);
     if (read_all(fd, *p, *len) != 0) {
         rl_free(*p);
@@ -978,11 +916,9 @@ static int get_blob(int fd, char **p, size_t *len)
 
 static int decode(int fd, file_out *out)
 {
-    if (get_str(fd, &out->notes) != 0 || get_str(fd, &out->fatal) != 0)
-        return -1;
+    if (get_str(fd, &out->notes) != 0 || get_str(fd, &out->fatal) != 0) return -1;
     size_t n;
-    if (read_all(fd, &n, sizeof(n)) != 0 || n > ((size_t)1 << 24))
-        return -1;
+    if (read_all(fd, &n, sizeof(n)) != 0 || n > ((size_t)1 << 24)) return -1;
     for (size_t i = 0; i < n; i++) {
         rl_case_record c;
         int st;
@@ -1026,24 +962,22 @@ static void worker(const ctx *x, size_t w, size_t n, int fd)
         if (b != NULL && x->cov != NULL) {
             /* The last case's emulator is collected when it is reset. */
             b->reset(b);
-            rl_buf cov = {0};
+            rl_buf cov = { 0 };
             rl_coverage_encode(x->cov, &cov);
             rl_coverage_clear(x->cov);
             out.cov_len = cov.len;
             out.cov = rl_buf_take(&cov);
         }
-        rl_buf enc = {0};
+        rl_buf enc = { 0 };
         encode(&out, &enc);
         int bad = write_all(fd, enc.p, enc.len) != 0;
         rl_buf_free(&enc);
         int stop = out.fatal != NULL;
         rl_file_record_clear(&out.rec);
         file_out_clear(&out);
-        if (bad || stop)
-            break;
+        if (bad || stop) break;
     }
-    if (b != NULL)
-        b->free(b);
+    if (b != NULL) b->free(b);
     close(fd);
     /* _exit: the parent's stdio buffers and atexit handlers are not ours. */
     _exit(0);
@@ -1078,8 +1012,7 @@ static int pool_start(pool *pl, const ctx *x, size_t n)
             close(fds[0]);
             /* The read ends of the workers started before stay open in
              * this child otherwise; they are not its business. */
-            for (size_t k = 0; k < pl->n; k++)
-                close(pl->fds[k]);
+            for (size_t k = 0; k < pl->n; k++) close(pl->fds[k]);
             worker(x, w, n, fds[1]);
         }
         close(fds[1]);
@@ -1097,8 +1030,7 @@ static void pool_stop(pool *pl, int early)
 {
     for (size_t w = 0; w < pl->n; w++) {
         close(pl->fds[w]);
-        if (early)
-            kill(pl->pids[w], SIGTERM);
+        if (early) kill(pl->pids[w], SIGTERM);
     }
     for (size_t w = 0; w < pl->n; w++) {
         int st;
@@ -1114,15 +1046,11 @@ static void pool_stop(pool *pl, int early)
 
 static int want_color(const opts *o)
 {
-    if (o->tap)
-        return 0;
-    if (o->color != NULL && strcmp(o->color, "always") == 0)
-        return 1;
-    if (o->color != NULL && strcmp(o->color, "never") == 0)
-        return 0;
+    if (o->tap) return 0;
+    if (o->color != NULL && strcmp(o->color, "always") == 0) return 1;
+    if (o->color != NULL && strcmp(o->color, "never") == 0) return 0;
     const char *nc = getenv("NO_COLOR");
-    if (nc != NULL && nc[0] != '\0')
-        return 0;
+    if (nc != NULL && nc[0] != '\0') return 0;
     return isatty(STDOUT_FILENO);
 }
 
@@ -1147,14 +1075,13 @@ static void print_file(const opts *o, rl_report *rep, const file_out *out, size_
     }
     for (size_t c = 0; c < out->rec.ncases; c++) {
         const rl_case_record *cr = &out->rec.cases[c];
-        rl_case_result res = {cr->status, cr->message, cr->fail_step, cr->fail_line,
-                              cr->warnings};
+        rl_case_result res = { cr->status, cr->message, cr->fail_step, cr->fail_line,
+                               cr->warnings };
         rl_report_case_ms(rep, out->rec.f, cr->case_index, &res, cr->ms);
         if (o->verbose && cr->metrics != NULL) {
-            rl_buf line = {0};
+            rl_buf line = { 0 };
             rl_metrics_summary(&line, cr->metrics);
-            if (line.len > 0)
-                fputs(line.p, stdout);
+            if (line.len > 0) fputs(line.p, stdout);
             rl_buf_free(&line);
         }
     }
@@ -1169,10 +1096,9 @@ static int write_report(const char *path, int junit, const file_out *outs, size_
         return -1;
     }
     rl_file_record *recs = rl_calloc(n ? n : 1, sizeof(*recs));
-    for (size_t i = 0; i < n; i++)
-        recs[i] = outs[i].rec;
-    int rc = junit ? rl_results_write_junit(fp, recs, n, sum)
-                   : rl_results_write_json(fp, recs, n, sum);
+    for (size_t i = 0; i < n; i++) recs[i] = outs[i].rec;
+    int rc =
+        junit ? rl_results_write_junit(fp, recs, n, sum) : rl_results_write_json(fp, recs, n, sum);
     rl_free(recs);
     if (fclose(fp) != 0 || rc != 0) {
         fprintf(stderr, "redlua-test: %s: write error\n", path);
@@ -1189,8 +1115,7 @@ static int write_metrics(const opts *o, const file_out *outs, size_t n)
         return -1;
     }
     rl_file_record *recs = rl_calloc(n ? n : 1, sizeof(*recs));
-    for (size_t i = 0; i < n; i++)
-        recs[i] = outs[i].rec;
+    for (size_t i = 0; i < n; i++) recs[i] = outs[i].rec;
     int rc = rl_metrics_write(fp, rl_emu_engine(), recs, n);
     rl_free(recs);
     if (fclose(fp) != 0 || rc != 0) {
@@ -1229,7 +1154,7 @@ static int write_coverage(const opts *o, const ctx *x, size_t done, FILE *fp)
     rl_coverage_report rep;
     rl_coverage_report_build(x->cov, scripts, n, &rep);
     rl_free(scripts);
-    rl_buf text = {0};
+    rl_buf text = { 0 };
     rl_coverage_write_lcov(&rep, &text);
     int rc = 0;
     FILE *out = fopen(o->coverage, "w");
@@ -1237,8 +1162,7 @@ static int write_coverage(const opts *o, const ctx *x, size_t done, FILE *fp)
         fprintf(stderr, "redlua-test: %s: %s\n", o->coverage, strerror(errno));
         rc = -1;
     } else {
-        if (text.len > 0)
-            fwrite(text.p, 1, text.len, out);
+        if (text.len > 0) fwrite(text.p, 1, text.len, out);
         if (fclose(out) != 0) {
             fprintf(stderr, "redlua-test: %s: write error\n", o->coverage);
             rc = -1;
@@ -1261,14 +1185,12 @@ static int run(const opts *o, strlist *files, int status)
     if (o->shard_n > 0) {
         /* Sorted, so that every machine agrees on the split whatever order
          * the PATHs came in. */
-        if (files->n > 1)
-            qsort(files->items, files->n, sizeof(char *), cmp_names);
+        if (files->n > 1) qsort(files->items, files->n, sizeof(char *), cmp_names);
         size_t keep = 0;
         for (size_t i = 0; i < files->n; i++) {
             if ((long)(i % (size_t)o->shard_n) == o->shard_k - 1)
                 files->items[keep++] = files->items[i];
-            else
-                rl_free(files->items[i]);
+            else rl_free(files->items[i]);
         }
         files->n = keep;
     }
@@ -1278,9 +1200,9 @@ static int run(const opts *o, strlist *files, int status)
     rl_fixture **fixtures = rl_calloc(files->n ? files->n : 1, sizeof(*fixtures));
     for (size_t i = 0; i < files->n; i++) {
         char err[1024];
-        fixtures[i] = rl_fixture_load_with(files->items[i],
-                                           (const char *const *)o->include_dirs.items,
-                                           o->include_dirs.n, err, sizeof(err));
+        fixtures[i] =
+            rl_fixture_load_with(files->items[i], (const char *const *)o->include_dirs.items,
+                                 o->include_dirs.n, err, sizeof(err));
         if (fixtures[i] == NULL) {
             fprintf(stderr, "%s\n", err);
             status = EXIT_USAGE;
@@ -1298,12 +1220,10 @@ static int run(const opts *o, strlist *files, int status)
         }
     }
 
-    ctx x = {o, NULL, 0, NULL, 0, fixtures, NULL};
-    if (o->coverage != NULL)
-        x.cov = rl_coverage_new();
+    ctx x = { o, NULL, 0, NULL, 0, fixtures, NULL };
+    if (o->coverage != NULL) x.cov = rl_coverage_new();
     const char *server = o->record ? o->record : o->against;
-    if (server != NULL)
-        parse_hostport(server, &x.host, &x.port);
+    if (server != NULL) parse_hostport(server, &x.host, &x.port);
     x.plans = rl_calloc(files->n ? files->n : 1, sizeof(plan));
     size_t total_cases = 0;
     for (size_t i = 0; i < files->n && status == 0; i++) {
@@ -1311,8 +1231,7 @@ static int run(const opts *o, strlist *files, int status)
         p->f = fixtures[i];
         p->sel = rl_calloc(fixtures[i]->ncases ? fixtures[i]->ncases : 1, sizeof(size_t));
         for (size_t c = 0; c < fixtures[i]->ncases; c++) {
-            if (case_selected(&o->patterns, fixtures[i], c))
-                p->sel[p->nsel++] = c;
+            if (case_selected(&o->patterns, fixtures[i], c)) p->sel[p->nsel++] = c;
         }
         total_cases += fixtures[i]->ncases;
         if (p->nsel > 0) {
@@ -1332,11 +1251,11 @@ static int run(const opts *o, strlist *files, int status)
         double t0 = now_ms();
         char berr[512] = "";
         rl_backend *b = NULL;
-        pool pl = {0};
+        pool pl = { 0 };
         size_t jobs = o->jobs == 0 ? (size_t)sysconf(_SC_NPROCESSORS_ONLN)
-                                   : o->jobs < 0 ? 1 : (size_t)o->jobs;
-        if (jobs > x.nplans)
-            jobs = x.nplans;
+            : o->jobs < 0          ? 1
+                                   : (size_t)o->jobs;
+        if (jobs > x.nplans) jobs = x.nplans;
         if (jobs <= 1) {
             b = make_backend(&x, berr, sizeof(berr));
             if (b == NULL) {
@@ -1346,11 +1265,10 @@ static int run(const opts *o, strlist *files, int status)
         } else if (pool_start(&pl, &x, jobs) != 0) {
             status = EXIT_USAGE;
         }
-        rl_report rep = {stdout, o->verbose, 0, 0, 0, want_color(o)};
+        rl_report rep = { stdout, o->verbose, 0, 0, 0, want_color(o) };
         file_out *outs = rl_calloc(x.nplans ? x.nplans : 1, sizeof(file_out));
         size_t done = 0, tap_counter = 0;
-        if (o->tap)
-            rl_results_tap_begin(stdout);
+        if (o->tap) rl_results_tap_begin(stdout);
         for (size_t i = 0; i < x.nplans && status == 0; i++) {
             file_out *out = &outs[i];
             if (b != NULL) {
@@ -1373,51 +1291,40 @@ static int run(const opts *o, strlist *files, int status)
                 fprintf(stderr, "redlua-test: %s: %s\n", x.plans[i].f->path, out->fatal);
                 status = EXIT_USAGE;
             }
-            if (o->fail_fast && rep.failed > failed_before)
-                break;
+            if (o->fail_fast && rep.failed > failed_before) break;
         }
-        if (pl.n > 0)
-            pool_stop(&pl, done < x.nplans);
-        if (b != NULL)
-            b->free(b);
+        if (pl.n > 0) pool_stop(&pl, done < x.nplans);
+        if (b != NULL) b->free(b);
         char backend_name[300];
         snprintf(backend_name, sizeof(backend_name), "%s%s", server ? "redis " : "emulator",
                  server ? server : "");
-        rl_run_summary sum = {o->engine, backend_name, rep.passed, rep.failed, rep.skipped,
-                              now_ms() - t0};
+        rl_run_summary sum = { o->engine,  backend_name, rep.passed,
+                               rep.failed, rep.skipped,  now_ms() - t0 };
         /* The coverage table comes before the closing line, which stays
          * last; TAP readers take every line on stdout as theirs. */
         if (x.cov != NULL && status != EXIT_USAGE &&
             write_coverage(o, &x, done, o->tap ? stderr : stdout) != 0)
             status = EXIT_USAGE;
-        if (o->tap)
-            rl_results_tap_end(stdout, tap_counter, &sum);
-        else
-            rl_report_summary(&rep);
+        if (o->tap) rl_results_tap_end(stdout, tap_counter, &sum);
+        else rl_report_summary(&rep);
         if (o->junit != NULL && write_report(o->junit, 1, outs, done, &sum) != 0)
             status = EXIT_USAGE;
-        if (o->json != NULL && write_report(o->json, 0, outs, done, &sum) != 0)
-            status = EXIT_USAGE;
-        if (o->metrics != NULL && write_metrics(o, outs, done) != 0)
-            status = EXIT_USAGE;
+        if (o->json != NULL && write_report(o->json, 0, outs, done, &sum) != 0) status = EXIT_USAGE;
+        if (o->metrics != NULL && write_metrics(o, outs, done) != 0) status = EXIT_USAGE;
         if (baseline != NULL && status != EXIT_USAGE) {
             rl_file_record *recs = rl_calloc(done ? done : 1, sizeof(*recs));
-            for (size_t i = 0; i < done; i++)
-                recs[i] = outs[i].rec;
-            rl_buf doc = {0};
+            for (size_t i = 0; i < done; i++) recs[i] = outs[i].rec;
+            rl_buf doc = { 0 };
             rl_metrics_document(&doc, rl_emu_engine(), recs, done);
             rl_free(recs);
             /* TAP readers take every line on stdout as theirs. */
-            int grew = rl_metrics_compare(baseline, doc.p, o->has_max_regression
-                                                               ? o->max_regression
-                                                               : 0.10,
+            int grew = rl_metrics_compare(baseline, doc.p,
+                                          o->has_max_regression ? o->max_regression : 0.10,
                                           o->tap ? stderr : stdout);
             rl_buf_free(&doc);
-            if (grew > 0 && status == 0)
-                status = EXIT_FAILED;
+            if (grew > 0 && status == 0) status = EXIT_FAILED;
         }
-        if (status == 0 && rep.failed > 0)
-            status = EXIT_FAILED;
+        if (status == 0 && rep.failed > 0) status = EXIT_FAILED;
         for (size_t i = 0; i < done; i++) {
             rl_file_record_clear(&outs[i].rec);
             file_out_clear(&outs[i]);
@@ -1427,12 +1334,10 @@ static int run(const opts *o, strlist *files, int status)
 
     rl_metrics_baseline_free(baseline);
     rl_coverage_free(x.cov);
-    for (size_t i = 0; i < x.nplans; i++)
-        rl_free(x.plans[i].sel);
+    for (size_t i = 0; i < x.nplans; i++) rl_free(x.plans[i].sel);
     rl_free(x.plans);
     rl_free(x.host);
-    for (size_t i = 0; i < files->n; i++)
-        rl_fixture_free(fixtures[i]);
+    for (size_t i = 0; i < files->n; i++) rl_fixture_free(fixtures[i]);
     rl_free(fixtures);
     return status;
 }
@@ -1446,7 +1351,7 @@ int main(int argc, char **argv)
     o.lua_memory_mb = -1;
     o.maxmemory = -1;
     o.busy_threshold_ms = -1;
-    strlist paths = {0};
+    strlist paths = { 0 };
     int rc = parse_args(argc, argv, &o, &paths);
     if (rc < 0 && strcmp(o.engine, rl_emu_engine()) != 0) {
         strlist_free(&paths);
@@ -1454,8 +1359,7 @@ int main(int argc, char **argv)
         strlist_free(&o.include_dirs);
         return exec_engine(o.engine, argv);
     }
-    if (rc < 0 && paths.n == 0)
-        rc = usage_error("no PATH given", NULL);
+    if (rc < 0 && paths.n == 0) rc = usage_error("no PATH given", NULL);
     if (rc >= 0) {
         strlist_free(&paths);
         strlist_free(&o.patterns);
@@ -1463,11 +1367,10 @@ int main(int argc, char **argv)
         return rc;
     }
 
-    strlist files = {0};
+    strlist files = { 0 };
     int status = 0;
     for (size_t i = 0; i < paths.n; i++) {
-        if (collect(paths.items[i], &files) != 0)
-            status = EXIT_USAGE;
+        if (collect(paths.items[i], &files) != 0) status = EXIT_USAGE;
     }
     strlist_free(&paths);
     status = run(&o, &files, status);

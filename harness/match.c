@@ -49,8 +49,7 @@ int rl_glob_match(const char *pat, size_t plen, const char *s, size_t slen)
         }
         return 0;
     }
-    while (p < plen && pat[p] == '*')
-        p++;
+    while (p < plen && pat[p] == '*') p++;
     return p == plen;
 }
 
@@ -65,8 +64,7 @@ static int is_key(const rl_json *obj, size_t i, const char *key)
 /* The single key of a one-member object, or NULL. */
 static const char *tag_of(const rl_json *v)
 {
-    if (v->type != RL_JSON_OBJECT || v->count != 1)
-        return NULL;
+    if (v->type != RL_JSON_OBJECT || v->count != 1) return NULL;
     return v->keys[0]->str;
 }
 
@@ -85,13 +83,10 @@ static const rl_json *bad(const rl_json *v, char *msg, size_t msglen, const char
 static int valid_bignum(const rl_json *v)
 {
     size_t i = 0;
-    if (v->len > 0 && v->str[0] == '-')
-        i = 1;
-    if (i == v->len)
-        return 0;
+    if (v->len > 0 && v->str[0] == '-') i = 1;
+    if (i == v->len) return 0;
     for (; i < v->len; i++) {
-        if (v->str[i] < '0' || v->str[i] > '9')
-            return 0;
+        if (v->str[i] < '0' || v->str[i] > '9') return 0;
     }
     return 1;
 }
@@ -99,8 +94,7 @@ static int valid_bignum(const rl_json *v)
 static int is_special_double(const rl_json *v)
 {
     return v->type == RL_JSON_STRING &&
-           (strcmp(v->str, "inf") == 0 || strcmp(v->str, "-inf") == 0 ||
-            strcmp(v->str, "nan") == 0);
+        (strcmp(v->str, "inf") == 0 || strcmp(v->str, "-inf") == 0 || strcmp(v->str, "nan") == 0);
 }
 
 const rl_json *rl_match_check(const rl_json *v, char *msg, size_t msglen)
@@ -108,11 +102,9 @@ const rl_json *rl_match_check(const rl_json *v, char *msg, size_t msglen)
     switch (v->type) {
     case RL_JSON_NULL:
     case RL_JSON_BOOL:
-    case RL_JSON_STRING:
-        return NULL;
+    case RL_JSON_STRING: return NULL;
     case RL_JSON_NUMBER:
-        if (v->is_int)
-            return NULL;
+        if (v->is_int) return NULL;
         if (strpbrk(v->str, ".eE") == NULL) {
             snprintf(msg, msglen,
                      "integer %s is out of the 64-bit range (a big number reply is "
@@ -128,12 +120,10 @@ const rl_json *rl_match_check(const rl_json *v, char *msg, size_t msglen)
     case RL_JSON_ARRAY:
         for (size_t i = 0; i < v->count; i++) {
             const rl_json *b = rl_match_check(v->items[i], msg, msglen);
-            if (b != NULL)
-                return b;
+            if (b != NULL) return b;
         }
         return NULL;
-    case RL_JSON_OBJECT:
-        break;
+    case RL_JSON_OBJECT: break;
     }
     if (v->count != 1)
         return bad(v, msg, msglen,
@@ -197,8 +187,7 @@ const rl_json *rl_match_check(const rl_json *v, char *msg, size_t msglen)
 }
 
 /* A value standing for one string: a string, hex, or a matcher. */
-static const rl_json *check_stringish(const rl_json *v, const char *what, char *msg,
-                                      size_t msglen)
+static const rl_json *check_stringish(const rl_json *v, const char *what, char *msg, size_t msglen)
 {
     if (v->type == RL_JSON_STRING || is_tag(v, "hex") || is_tag(v, "glob") || is_tag(v, "any"))
         return rl_match_check(v, msg, msglen);
@@ -206,8 +195,9 @@ static const rl_json *check_stringish(const rl_json *v, const char *what, char *
         snprintf(msg, msglen, "%s is a string: write \"%s\", not %s", what, v->str, v->str);
         return v;
     }
-    snprintf(msg, msglen, "%s must be a string, {\"hex\": ...}, {\"glob\": ...} or "
-                          "{\"any\": true}",
+    snprintf(msg, msglen,
+             "%s must be a string, {\"hex\": ...}, {\"glob\": ...} or "
+             "{\"any\": true}",
              what);
     return v;
 }
@@ -221,8 +211,7 @@ static const rl_json *check_string_array(const rl_json *v, const char *what, cha
     }
     for (size_t i = 0; i < v->count; i++) {
         const rl_json *b = check_stringish(v->items[i], "an element", msg, msglen);
-        if (b != NULL)
-            return b;
+        if (b != NULL) return b;
     }
     return NULL;
 }
@@ -230,17 +219,14 @@ static const rl_json *check_string_array(const rl_json *v, const char *what, cha
 const rl_json *rl_match_check_key_value(const char *type, const rl_json *v, char *msg,
                                         size_t msglen)
 {
-    if (is_tag(v, "any"))
-        return rl_match_check(v, msg, msglen);
-    if (strcmp(type, "string") == 0)
-        return check_stringish(v, "a string key's value", msg, msglen);
+    if (is_tag(v, "any")) return rl_match_check(v, msg, msglen);
+    if (strcmp(type, "string") == 0) return check_stringish(v, "a string key's value", msg, msglen);
     if (strcmp(type, "hash") == 0) {
         if (v->type != RL_JSON_OBJECT)
             return bad(v, msg, msglen, "a hash's value must be an object field -> value");
         for (size_t i = 0; i < v->count; i++) {
             const rl_json *b = check_stringish(v->items[i], "a hash field's value", msg, msglen);
-            if (b != NULL)
-                return b;
+            if (b != NULL) return b;
         }
         return NULL;
     }
@@ -249,29 +235,25 @@ const rl_json *rl_match_check_key_value(const char *type, const rl_json *v, char
             const rl_json *b = rl_match_check(v, msg, msglen);
             return b != NULL ? b : check_string_array(v->items[0], "\"unordered\"", msg, msglen);
         }
-        return check_string_array(v, strcmp(type, "list") == 0 ? "a list's value"
-                                                                : "a set's value",
+        return check_string_array(v, strcmp(type, "list") == 0 ? "a list's value" : "a set's value",
                                   msg, msglen);
     }
     const rl_json *arr = v;
-    if (is_tag(v, "unordered"))
-        arr = v->items[0];
+    if (is_tag(v, "unordered")) arr = v->items[0];
     if (arr->type != RL_JSON_ARRAY) {
         snprintf(msg, msglen, "a %s's value must be an array", type);
         return arr;
     }
     for (size_t i = 0; i < arr->count; i++) {
         const rl_json *e = arr->items[i];
-        if (is_tag(e, "any"))
-            continue;
+        if (is_tag(e, "any")) continue;
         if (strcmp(type, "zset") == 0) {
             if (e->type != RL_JSON_ARRAY || e->count != 2)
                 return bad(e, msg, msglen, "a zset's value is an array of [member, score]");
             const rl_json *b = check_stringish(e->items[0], "a member", msg, msglen);
             if (b == NULL)
                 b = check_stringish(e->items[1], "a score (as Redis formats it)", msg, msglen);
-            if (b != NULL)
-                return b;
+            if (b != NULL) return b;
         } else if (strcmp(type, "stream") == 0) {
             if (e->type != RL_JSON_ARRAY || e->count != 2)
                 return bad(e, msg, msglen,
@@ -279,8 +261,7 @@ const rl_json *rl_match_check_key_value(const char *type, const rl_json *v, char
             const rl_json *b = check_stringish(e->items[0], "an entry id", msg, msglen);
             if (b == NULL && !is_tag(e->items[1], "any"))
                 b = check_string_array(e->items[1], "an entry's fields", msg, msglen);
-            if (b != NULL)
-                return b;
+            if (b != NULL) return b;
         } else {
             snprintf(msg, msglen, "unknown key type \"%s\"", type);
             return v;
@@ -306,24 +287,20 @@ static int is_stringy(const rl_reply *r)
 static int match_unordered_from(const rl_json *const *exp, size_t n, rl_reply *const *act,
                                 int *used, size_t i, int pairs)
 {
-    if (i == n)
-        return 1;
+    if (i == n) return 1;
     for (size_t j = 0; j < n; j++) {
-        if (used[j])
-            continue;
+        if (used[j]) continue;
         int ok;
         if (pairs) {
             const rl_json *pair = exp[i];
             ok = rl_match_reply(pair->items[0], act[2 * j]) &&
-                 rl_match_reply(pair->items[1], act[2 * j + 1]);
+                rl_match_reply(pair->items[1], act[2 * j + 1]);
         } else {
             ok = rl_match_reply(exp[i], act[j]);
         }
-        if (!ok)
-            continue;
+        if (!ok) continue;
         used[j] = 1;
-        if (match_unordered_from(exp, n, act, used, i + 1, pairs))
-            return 1;
+        if (match_unordered_from(exp, n, act, used, i + 1, pairs)) return 1;
         used[j] = 0;
     }
     return 0;
@@ -332,26 +309,21 @@ static int match_unordered_from(const rl_json *const *exp, size_t n, rl_reply *c
 static int match_unordered(const rl_json *exp, const rl_reply *act, int pairs)
 {
     size_t n = pairs ? act->elements / 2 : act->elements;
-    if (exp->count != n)
-        return 0;
-    if (n == 0)
-        return 1;
+    if (exp->count != n) return 0;
+    if (n == 0) return 1;
     int *used = rl_calloc(n, sizeof(int));
-    int ok = match_unordered_from((const rl_json *const *)exp->items, n, act->element, used, 0,
-                                  pairs);
+    int ok =
+        match_unordered_from((const rl_json *const *)exp->items, n, act->element, used, 0, pairs);
     rl_free(used);
     return ok;
 }
 
 static int match_double(const rl_json *e, const rl_reply *r)
 {
-    if (r->type != RL_REPLY_DOUBLE)
-        return 0;
+    if (r->type != RL_REPLY_DOUBLE) return 0;
     if (e->type == RL_JSON_STRING) {
-        if (strcmp(e->str, "nan") == 0)
-            return isnan(r->dval);
-        if (strcmp(e->str, "inf") == 0)
-            return isinf(r->dval) && r->dval > 0;
+        if (strcmp(e->str, "nan") == 0) return isnan(r->dval);
+        if (strcmp(e->str, "inf") == 0) return isinf(r->dval) && r->dval > 0;
         return isinf(r->dval) && r->dval < 0;
     }
     return r->dval == e->number;
@@ -360,31 +332,24 @@ static int match_double(const rl_json *e, const rl_reply *r)
 int rl_match_reply(const rl_json *e, const rl_reply *r)
 {
     switch (e->type) {
-    case RL_JSON_NULL:
-        return r->type == RL_REPLY_NIL || r->type == RL_REPLY_NIL_ARRAY;
-    case RL_JSON_BOOL:
-        return r->type == RL_REPLY_BOOL && (r->integer != 0) == (e->boolean != 0);
+    case RL_JSON_NULL: return r->type == RL_REPLY_NIL || r->type == RL_REPLY_NIL_ARRAY;
+    case RL_JSON_BOOL: return r->type == RL_REPLY_BOOL && (r->integer != 0) == (e->boolean != 0);
     case RL_JSON_NUMBER:
         return r->type == RL_REPLY_INTEGER && e->is_int && r->integer == e->integer;
-    case RL_JSON_STRING:
-        return is_stringy(r) && bytes_eq(e->str, e->len, r->str, r->len);
+    case RL_JSON_STRING: return is_stringy(r) && bytes_eq(e->str, e->len, r->str, r->len);
     case RL_JSON_ARRAY:
-        if (r->type != RL_REPLY_ARRAY || r->elements != e->count)
-            return 0;
+        if (r->type != RL_REPLY_ARRAY || r->elements != e->count) return 0;
         for (size_t i = 0; i < e->count; i++) {
-            if (!rl_match_reply(e->items[i], r->element[i]))
-                return 0;
+            if (!rl_match_reply(e->items[i], r->element[i])) return 0;
         }
         return 1;
-    case RL_JSON_OBJECT:
-        break;
+    case RL_JSON_OBJECT: break;
     }
     const rl_json *x = e->items[0];
-    if (is_tag(e, "any"))
-        return r->type != RL_REPLY_ERROR;
+    if (is_tag(e, "any")) return r->type != RL_REPLY_ERROR;
     if (is_tag(e, "glob"))
         return (is_stringy(r) || r->type == RL_REPLY_STATUS) &&
-               rl_glob_match(x->str, x->len, r->str, r->len);
+            rl_glob_match(x->str, x->len, r->str, r->len);
     if (is_tag(e, "unordered"))
         return (r->type == RL_REPLY_ARRAY || r->type == RL_REPLY_SET) && match_unordered(x, r, 0);
     if (is_tag(e, "status"))
@@ -393,12 +358,9 @@ int rl_match_reply(const rl_json *e, const rl_reply *r)
         return r->type == RL_REPLY_ERROR && bytes_eq(x->str, x->len, r->str, r->len);
     if (is_tag(e, "bignum"))
         return r->type == RL_REPLY_BIGNUM && bytes_eq(x->str, x->len, r->str, r->len);
-    if (is_tag(e, "double"))
-        return match_double(x, r);
-    if (is_tag(e, "set"))
-        return r->type == RL_REPLY_SET && match_unordered(x, r, 0);
-    if (is_tag(e, "map"))
-        return r->type == RL_REPLY_MAP && match_unordered(x, r, 1);
+    if (is_tag(e, "double")) return match_double(x, r);
+    if (is_tag(e, "set")) return r->type == RL_REPLY_SET && match_unordered(x, r, 0);
+    if (is_tag(e, "map")) return r->type == RL_REPLY_MAP && match_unordered(x, r, 1);
     if (is_tag(e, "hex")) {
         size_t n;
         char *bytes = rl_json_hex_decode(e, &n);
@@ -411,27 +373,22 @@ int rl_match_reply(const rl_json *e, const rl_reply *r)
 
 static int match_hash(const rl_json *e, const rl_reply *r)
 {
-    if (r->type != RL_REPLY_ARRAY || r->elements % 2 != 0 || r->elements / 2 != e->count)
-        return 0;
+    if (r->type != RL_REPLY_ARRAY || r->elements % 2 != 0 || r->elements / 2 != e->count) return 0;
     for (size_t i = 0; i < e->count; i++) {
         const rl_json *field = e->keys[i];
         size_t j;
         for (j = 0; j < r->elements; j += 2) {
-            if (bytes_eq(field->str, field->len, r->element[j]->str, r->element[j]->len))
-                break;
+            if (bytes_eq(field->str, field->len, r->element[j]->str, r->element[j]->len)) break;
         }
-        if (j == r->elements || !rl_match_reply(e->items[i], r->element[j + 1]))
-            return 0;
+        if (j == r->elements || !rl_match_reply(e->items[i], r->element[j + 1])) return 0;
     }
     return 1;
 }
 
 int rl_match_key_value(const char *type, const rl_json *e, const rl_reply *r)
 {
-    if (is_tag(e, "any"))
-        return 1;
-    if (strcmp(type, "hash") == 0)
-        return match_hash(e, r);
+    if (is_tag(e, "any")) return 1;
+    if (strcmp(type, "hash") == 0) return match_hash(e, r);
     if (strcmp(type, "set") == 0 && e->type == RL_JSON_ARRAY)
         return r->type == RL_REPLY_ARRAY && match_unordered(e, r, 0);
     return rl_match_reply(e, r);

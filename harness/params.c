@@ -26,8 +26,8 @@ static const char *type_name(const rl_json *v)
 }
 
 /* Converts one value by its declaration into an rl_malloc'd string. */
-static int convert(const rl_param_decl *d, const rl_json *v, char **out, size_t *outlen,
-                   char *msg, size_t msglen)
+static int convert(const rl_param_decl *d, const rl_json *v, char **out, size_t *outlen, char *msg,
+                   size_t msglen)
 {
     const char *what = d->is_key ? "%key" : "%arg";
     if (d->is_key || d->type == RL_PARAM_STRING) {
@@ -53,12 +53,12 @@ static int convert(const rl_param_decl *d, const rl_json *v, char **out, size_t 
                  d->name, what, d->name, type_name(v));
         return -1;
     }
-    rl_buf b = {0};
+    rl_buf b = { 0 };
     switch (d->type) {
     case RL_PARAM_INT:
         if (v->type != RL_JSON_NUMBER || !v->is_int) {
-            snprintf(msg, msglen, "param \"%s\" (%%arg %s int) must be an integer, not %s",
-                     d->name, d->name, v->type == RL_JSON_NUMBER ? v->str : type_name(v));
+            snprintf(msg, msglen, "param \"%s\" (%%arg %s int) must be an integer, not %s", d->name,
+                     d->name, v->type == RL_JSON_NUMBER ? v->str : type_name(v));
             return -1;
         }
         rl_buf_printf(&b, "%lld", (long long)v->integer);
@@ -75,16 +75,15 @@ static int convert(const rl_param_decl *d, const rl_json *v, char **out, size_t 
     case RL_PARAM_LIST: {
         rl_json_type want = d->type == RL_PARAM_DICT ? RL_JSON_OBJECT : RL_JSON_ARRAY;
         if (v->type != want) {
-            snprintf(msg, msglen, "param \"%s\" (%%arg %s %s) must be %s, not %s", d->name,
-                     d->name, rl_param_type_name(d->type),
-                     want == RL_JSON_OBJECT ? "an object" : "an array", type_name(v));
+            snprintf(msg, msglen, "param \"%s\" (%%arg %s %s) must be %s, not %s", d->name, d->name,
+                     rl_param_type_name(d->type), want == RL_JSON_OBJECT ? "an object" : "an array",
+                     type_name(v));
             return -1;
         }
         rl_params_json_encode(&b, v);
         break;
     }
-    case RL_PARAM_STRING:
-        break;
+    case RL_PARAM_STRING: break;
     }
     *outlen = b.len;
     *out = rl_buf_take(&b);
@@ -92,8 +91,7 @@ static int convert(const rl_param_decl *d, const rl_json *v, char **out, size_t 
 }
 
 int rl_params_bind(const rl_loaded_script *s, const rl_json *params, int *argc, char ***argv,
-                   size_t **argvlen, int *numkeys, const rl_json **bad, char *msg,
-                   size_t msglen)
+                   size_t **argvlen, int *numkeys, const rl_json **bad, char *msg, size_t msglen)
 {
     *bad = params;
     if (params->type != RL_JSON_OBJECT) {
@@ -107,9 +105,8 @@ int rl_params_bind(const rl_loaded_script *s, const rl_json *params, int *argc, 
     }
     for (size_t i = 0; i < params->count; i++) {
         const rl_json *k = params->keys[i];
-        if (rl_loader_find_param(s, k->str, k->len) != NULL)
-            continue;
-        rl_buf names = {0};
+        if (rl_loader_find_param(s, k->str, k->len) != NULL) continue;
+        rl_buf names = { 0 };
         for (size_t j = 0; j < s->nparams; j++)
             rl_buf_printf(&names, "%s%s", j ? ", " : "", s->params[j].name);
         snprintf(msg, msglen, "unknown param \"%s\" (the script declares: %s)", k->str, names.p);
@@ -126,10 +123,9 @@ int rl_params_bind(const rl_loaded_script *s, const rl_json *params, int *argc, 
         const rl_json *v = rl_json_get(params, d->name);
         int at = d->is_key ? d->slot - 1 : s->nkeys + d->slot - 1;
         if (v == NULL) {
-            snprintf(msg, msglen, "missing param \"%s\" (%s %s%s%s, declared at %s:%d)",
-                     d->name, d->is_key ? "%key" : "%arg", d->name, d->is_key ? "" : " ",
-                     d->is_key ? "" : rl_param_type_name(d->type), s->files[d->file].path,
-                     d->line);
+            snprintf(msg, msglen, "missing param \"%s\" (%s %s%s%s, declared at %s:%d)", d->name,
+                     d->is_key ? "%key" : "%arg", d->name, d->is_key ? "" : " ",
+                     d->is_key ? "" : rl_param_type_name(d->type), s->files[d->file].path, d->line);
             rc = -1;
         } else if (convert(d, v, &av[at], &al[at], msg, msglen) != 0) {
             *bad = v;
@@ -137,8 +133,7 @@ int rl_params_bind(const rl_loaded_script *s, const rl_json *params, int *argc, 
         }
     }
     if (rc != 0) {
-        for (int i = 0; i < n; i++)
-            rl_free(av[i]);
+        for (int i = 0; i < n; i++) rl_free(av[i]);
         rl_free(av);
         rl_free(al);
         return -1;
@@ -157,27 +152,22 @@ int rl_params_returns_json(const rl_loaded_script *s)
 
 static int json_equal(const rl_json *a, const rl_json *b)
 {
-    if (a->type != b->type)
-        return 0;
+    if (a->type != b->type) return 0;
     switch (a->type) {
     case RL_JSON_NULL: return 1;
     case RL_JSON_BOOL: return a->boolean == b->boolean;
     case RL_JSON_NUMBER:
-        if (a->is_int && b->is_int)
-            return a->integer == b->integer;
+        if (a->is_int && b->is_int) return a->integer == b->integer;
         return a->number == b->number || (isnan(a->number) && isnan(b->number));
     case RL_JSON_STRING: return a->len == b->len && memcmp(a->str, b->str, a->len) == 0;
     case RL_JSON_ARRAY:
-        if (a->count != b->count)
-            return 0;
+        if (a->count != b->count) return 0;
         for (size_t i = 0; i < a->count; i++) {
-            if (!json_equal(a->items[i], b->items[i]))
-                return 0;
+            if (!json_equal(a->items[i], b->items[i])) return 0;
         }
         return 1;
     case RL_JSON_OBJECT:
-        if (a->count != b->count)
-            return 0;
+        if (a->count != b->count) return 0;
         for (size_t i = 0; i < a->count; i++) {
             const rl_json *other = NULL;
             for (size_t j = 0; j < b->count && other == NULL; j++) {
@@ -185,8 +175,7 @@ static int json_equal(const rl_json *a, const rl_json *b)
                     memcmp(b->keys[j]->str, a->keys[i]->str, a->keys[i]->len) == 0)
                     other = b->items[j];
             }
-            if (other == NULL || !json_equal(a->items[i], other))
-                return 0;
+            if (other == NULL || !json_equal(a->items[i], other)) return 0;
         }
         return 1;
     }
@@ -203,8 +192,7 @@ int rl_params_json_matches(const rl_json *expected, const char *text, size_t len
         return 0;
     }
     int same = json_equal(expected, actual);
-    if (!same)
-        snprintf(why, whylen, "the decoded reply differs");
+    if (!same) snprintf(why, whylen, "the decoded reply differs");
     rl_json_free(actual);
     return same;
 }

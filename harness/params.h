@@ -18,8 +18,7 @@
  * *argc and *numkeys. On failure returns -1, sets *bad to the JSON node at
  * fault and writes the reason to msg. */
 int rl_params_bind(const rl_loaded_script *s, const rl_json *params, int *argc, char ***argv,
-                   size_t **argvlen, int *numkeys, const rl_json **bad, char *msg,
-                   size_t msglen);
+                   size_t **argvlen, int *numkeys, const rl_json **bad, char *msg, size_t msglen);
 
 /* Appends v as compact JSON ({"a":1,"b":[true,null]}), as json.dumps with
  * separators (',', ':') writes it, numbers as written in the source. */

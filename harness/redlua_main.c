@@ -74,8 +74,7 @@ static void strvec_push(strvec *s, const char *p, size_t n)
 
 static void strvec_free(strvec *s)
 {
-    for (size_t i = 0; i < s->n; i++)
-        rl_free(s->v[i]);
+    for (size_t i = 0; i < s->n; i++) rl_free(s->v[i]);
     rl_free(s->v);
     rl_free(s->len);
     memset(s, 0, sizeof(*s));
@@ -83,18 +82,16 @@ static void strvec_free(strvec *s)
 
 static int usage_error(const char *msg, const char *arg)
 {
-    fprintf(stderr, "redlua: %s%s%s\nTry 'redlua --help'.\n", msg, arg ? " " : "",
-            arg ? arg : "");
+    fprintf(stderr, "redlua: %s%s%s\nTry 'redlua --help'.\n", msg, arg ? " " : "", arg ? arg : "");
     return EXIT_USAGE;
 }
 
 static char *read_all(FILE *fp, size_t *len)
 {
-    rl_buf b = {0};
+    rl_buf b = { 0 };
     char chunk[4096];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-        rl_buf_put(&b, chunk, n);
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) rl_buf_put(&b, chunk, n);
     *len = b.len;
     return rl_buf_take(&b);
 }
@@ -123,7 +120,7 @@ static char *read_file(const char *path, size_t *len)
 static int cmd_bundle(int argc, char **argv)
 {
     const char *file = NULL, *map = NULL;
-    strvec dirs = {0};
+    strvec dirs = { 0 };
     int rc = 0;
     for (int i = 2; i < argc && rc == 0; i++) {
         const char *a = argv[i];
@@ -142,17 +139,16 @@ static int cmd_bundle(int argc, char **argv)
             rc = usage_error("bundle takes one FILE; extra:", a);
         }
     }
-    if (rc == 0 && file == NULL)
-        rc = usage_error("bundle: no FILE given", NULL);
+    if (rc == 0 && file == NULL) rc = usage_error("bundle: no FILE given", NULL);
     rl_loaded_script s;
     char err[1024];
-    rl_loader_opts opts = {(const char *const *)dirs.v, dirs.n};
+    rl_loader_opts opts = { (const char *const *)dirs.v, dirs.n };
     if (rc == 0 && rl_loader_load_script(file, &opts, &s, err, sizeof(err)) != 0) {
         fprintf(stderr, "%s\n", err);
         rc = EXIT_USAGE;
     } else if (rc == 0) {
         if (map != NULL) {
-            rl_buf json = {0};
+            rl_buf json = { 0 };
             char sha[RL_SHA1_HEX_SIZE];
             rl_sha1_hex(sha, s.text, s.len);
             rl_srcmap_to_json(&s, sha, &json);
@@ -163,8 +159,7 @@ static int cmd_bundle(int argc, char **argv)
             }
             rl_buf_free(&json);
         }
-        if (rc == 0)
-            fwrite(s.text, 1, s.len, stdout);
+        if (rc == 0) fwrite(s.text, 1, s.len, stdout);
         rl_loader_clear(&s);
     }
     strvec_free(&dirs);
@@ -178,14 +173,11 @@ static const char *named_sha(const char *msg, size_t len)
 {
     static const char tag[] = "script: ";
     for (size_t i = 0; i + sizeof(tag) - 1 + 40 <= len; i++) {
-        if (memcmp(msg + i, tag, sizeof(tag) - 1) != 0)
-            continue;
+        if (memcmp(msg + i, tag, sizeof(tag) - 1) != 0) continue;
         const char *h = msg + i + sizeof(tag) - 1;
         size_t k = 0;
-        while (k < 40 && ((h[k] >= '0' && h[k] <= '9') || (h[k] >= 'a' && h[k] <= 'f')))
-            k++;
-        if (k == 40)
-            return h;
+        while (k < 40 && ((h[k] >= '0' && h[k] <= '9') || (h[k] >= 'a' && h[k] <= 'f'))) k++;
+        if (k == 40) return h;
     }
     return NULL;
 }
@@ -194,23 +186,17 @@ static int cmd_map_error(int argc, char **argv)
 {
     const char *map = NULL, *msg = NULL;
     for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--map") == 0 && i + 1 < argc)
-            map = argv[++i];
+        if (strcmp(argv[i], "--map") == 0 && i + 1 < argc) map = argv[++i];
         else if (argv[i][0] == '-' && argv[i][1] != '\0')
             return usage_error("map-error: unknown option or missing value:", argv[i]);
-        else if (msg == NULL)
-            msg = argv[i];
-        else
-            return usage_error("map-error takes one MESSAGE (quote it); extra:", argv[i]);
+        else if (msg == NULL) msg = argv[i];
+        else return usage_error("map-error takes one MESSAGE (quote it); extra:", argv[i]);
     }
-    if (map == NULL)
-        return usage_error("map-error needs --map MAP.json", NULL);
-    if (msg == NULL)
-        return usage_error("map-error: no MESSAGE given", NULL);
+    if (map == NULL) return usage_error("map-error needs --map MAP.json", NULL);
+    if (msg == NULL) return usage_error("map-error: no MESSAGE given", NULL);
     size_t maplen;
     char *json = read_file(map, &maplen);
-    if (json == NULL)
-        return EXIT_USAGE;
+    if (json == NULL) return EXIT_USAGE;
     rl_loaded_script s;
     char sha[41], err[512];
     int rc = rl_srcmap_from_json(json, maplen, &s, sha, err, sizeof(err));
@@ -223,13 +209,12 @@ static int cmd_map_error(int argc, char **argv)
     size_t len;
     if (strcmp(msg, "-") == 0) {
         owned = read_all(stdin, &len);
-        while (len > 0 && (owned[len - 1] == '\n' || owned[len - 1] == '\r'))
-            owned[--len] = '\0';
+        while (len > 0 && (owned[len - 1] == '\n' || owned[len - 1] == '\r')) owned[--len] = '\0';
         msg = owned;
     } else {
         len = strlen(msg);
     }
-    rl_buf out = {0};
+    rl_buf out = { 0 };
     if (rl_srcmap_error_location(&s, msg, len, &out) == 0) {
         printf("at:     %s\n", out.p);
         rl_buf_free(&out);
@@ -237,9 +222,8 @@ static int cmd_map_error(int argc, char **argv)
         printf("mapped: %s\n", out.p);
         rc = 0;
     } else {
-        printf("the message names no line of %s (no user_script:N in the map's %d lines)\n",
-               s.file, s.nranges ? s.ranges[s.nranges - 1].first + s.ranges[s.nranges - 1].count - 1
-                                 : 0);
+        printf("the message names no line of %s (no user_script:N in the map's %d lines)\n", s.file,
+               s.nranges ? s.ranges[s.nranges - 1].first + s.ranges[s.nranges - 1].count - 1 : 0);
         rc = EXIT_SCRIPT_ERROR;
     }
     const char *named = named_sha(msg, len);
@@ -282,7 +266,7 @@ static int seed_call(rl_emu *emu, const char *path, const rl_json *at, strvec *c
     rl_reply *r = rl_emu_call(emu, (int)cmd->n, (const char *const *)cmd->v, cmd->len);
     int rc = 0;
     if (r->type == RL_REPLY_ERROR) {
-        rl_buf m = {0};
+        rl_buf m = { 0 };
         rl_buf_printf(&m, "seeding with %s failed: %s", cmd->v[0], r->str);
         rc = seed_fail(path, at, m.p);
         rl_buf_free(&m);
@@ -299,14 +283,14 @@ static int seed_key(rl_emu *emu, const char *path, const rl_json *name, const rl
     const rl_json *ttl = e->type == RL_JSON_OBJECT ? rl_json_get(e, "ttl") : NULL;
     if (type == NULL || type->type != RL_JSON_STRING || value == NULL)
         return seed_fail(path, e, "a key is {\"type\": ..., \"value\": ...[, \"ttl\": s]}");
-    strvec cmd = {0};
+    strvec cmd = { 0 };
     const char *t = type->str;
     int bad = 0;
     const char *verb = strcmp(t, "string") == 0 ? "SET"
-                       : strcmp(t, "hash") == 0 ? "HSET"
-                       : strcmp(t, "list") == 0 ? "RPUSH"
-                       : strcmp(t, "set") == 0  ? "SADD"
-                       : strcmp(t, "zset") == 0 ? "ZADD"
+        : strcmp(t, "hash") == 0                ? "HSET"
+        : strcmp(t, "list") == 0                ? "RPUSH"
+        : strcmp(t, "set") == 0                 ? "SADD"
+        : strcmp(t, "zset") == 0                ? "ZADD"
                                                 : NULL;
     if (verb == NULL && strcmp(t, "stream") != 0)
         return seed_fail(path, type, "type must be string, hash, list, set, zset or stream");
@@ -326,8 +310,7 @@ static int seed_key(rl_emu *emu, const char *path, const rl_json *name, const rl
                 strvec_free(&cmd);
                 return seed_fail(path, en, "stream ids, fields and values are strings");
             }
-            if (seed_call(emu, path, en, &cmd) != 0)
-                return -1;
+            if (seed_call(emu, path, en, &cmd) != 0) return -1;
         }
     } else {
         strvec_push(&cmd, verb, strlen(verb));
@@ -343,7 +326,7 @@ static int seed_key(rl_emu *emu, const char *path, const rl_json *name, const rl
             for (size_t i = 0; !bad && i < value->count; i++) {
                 const rl_json *pair = value->items[i];
                 bad = pair->type != RL_JSON_ARRAY || pair->count != 2 ||
-                      seed_arg(pair->items[1], &cmd) != 0 || seed_arg(pair->items[0], &cmd) != 0;
+                    seed_arg(pair->items[1], &cmd) != 0 || seed_arg(pair->items[0], &cmd) != 0;
             }
         } else {
             bad = value->type != RL_JSON_ARRAY || value->count == 0;
@@ -352,11 +335,11 @@ static int seed_key(rl_emu *emu, const char *path, const rl_json *name, const rl
         }
         if (bad) {
             strvec_free(&cmd);
-            return seed_fail(path, value, "the value does not fit the type (as in a fixture's "
-                                          "keyspace, non-empty)");
+            return seed_fail(path, value,
+                             "the value does not fit the type (as in a fixture's "
+                             "keyspace, non-empty)");
         }
-        if (seed_call(emu, path, e, &cmd) != 0)
-            return -1;
+        if (seed_call(emu, path, e, &cmd) != 0) return -1;
     }
     if (ttl != NULL) {
         if (ttl->type != RL_JSON_NUMBER || ttl->number <= 0)
@@ -366,8 +349,7 @@ static int seed_key(rl_emu *emu, const char *path, const rl_json *name, const rl
         strvec_push(&cmd, "PEXPIRE", 7);
         seed_arg(name, &cmd);
         strvec_push(&cmd, ms, strlen(ms));
-        if (seed_call(emu, path, ttl, &cmd) != 0)
-            return -1;
+        if (seed_call(emu, path, ttl, &cmd) != 0) return -1;
     }
     return 0;
 }
@@ -376,8 +358,7 @@ static int seed(rl_emu *emu, const char *path)
 {
     size_t len;
     char *text = read_file(path, &len);
-    if (text == NULL)
-        return -1;
+    if (text == NULL) return -1;
     char err[256];
     rl_json *root = rl_json_parse(text, len, err, sizeof(err));
     rl_free(text);
@@ -392,10 +373,9 @@ static int seed(rl_emu *emu, const char *path)
     } else if (root->type == RL_JSON_ARRAY) {
         for (size_t i = 0; i < root->count && rc == 0; i++) {
             const rl_json *c = root->items[i];
-            strvec cmd = {0};
+            strvec cmd = { 0 };
             int bad = c->type != RL_JSON_ARRAY || c->count == 0;
-            for (size_t k = 0; !bad && k < c->count; k++)
-                bad = seed_arg(c->items[k], &cmd) != 0;
+            for (size_t k = 0; !bad && k < c->count; k++) bad = seed_arg(c->items[k], &cmd) != 0;
             if (bad) {
                 strvec_free(&cmd);
                 rc = seed_fail(path, c, "a command is an array of strings [\"SET\", \"k\", \"v\"]");
@@ -424,13 +404,13 @@ static void print_block(const char *title, const char *text)
 
 static int print_result(const rl_loaded_script *s, rl_emu *emu, const rl_reply *r)
 {
-    rl_buf out = {0};
+    rl_buf out = { 0 };
     int rc = 0;
     if (r->type == RL_REPLY_ERROR) {
         rl_buf_puts(&out, "error: ");
         rl_report_string(&out, r->str, r->len);
         rl_buf_puts(&out, "\n");
-        rl_buf loc = {0};
+        rl_buf loc = { 0 };
         if (rl_srcmap_error_location(s, r->str, r->len, &loc) == 0)
             rl_buf_printf(&out, "at: %s\n", loc.p);
         if (strstr(r->str, "Error compiling script") != NULL) {
@@ -466,8 +446,7 @@ static int print_result(const rl_loaded_script *s, rl_emu *emu, const rl_reply *
     fputs(out.p, stdout);
     rl_buf_free(&out);
     const char *log = rl_emu_last_log(emu);
-    if (log != NULL && log[0] != '\0')
-        print_block("redis.log", log);
+    if (log != NULL && log[0] != '\0') print_block("redis.log", log);
     return rc;
 }
 
@@ -511,8 +490,7 @@ static int parse_run(int argc, char **argv, run_opts *o)
             return usage_error("run takes one FILE; extra:", a);
         }
     }
-    if (o->file == NULL)
-        return usage_error("run: no FILE given", NULL);
+    if (o->file == NULL) return usage_error("run: no FILE given", NULL);
     if (o->params != NULL && (o->has_keys || o->has_args))
         return usage_error("run: give --params or --keys/--args, not both", NULL);
     return 0;
@@ -527,10 +505,8 @@ static int build_eval(const rl_loaded_script *s, const run_opts *o, strvec *cmd)
         char nk[24];
         snprintf(nk, sizeof(nk), "%zu", o->keys.n);
         strvec_push(cmd, nk, strlen(nk));
-        for (size_t i = 0; i < o->keys.n; i++)
-            strvec_push(cmd, o->keys.v[i], o->keys.len[i]);
-        for (size_t i = 0; i < o->args.n; i++)
-            strvec_push(cmd, o->args.v[i], o->args.len[i]);
+        for (size_t i = 0; i < o->keys.n; i++) strvec_push(cmd, o->keys.v[i], o->keys.len[i]);
+        for (size_t i = 0; i < o->args.n; i++) strvec_push(cmd, o->args.v[i], o->args.len[i]);
         return 0;
     }
     char err[512];
@@ -568,10 +544,10 @@ static int cmd_run(int argc, char **argv)
     int rc = parse_run(argc, argv, &o);
     rl_loaded_script s;
     int loaded = 0;
-    strvec cmd = {0};
+    strvec cmd = { 0 };
     if (rc == 0) {
         char err[1024];
-        rl_loader_opts opts = {(const char *const *)o.dirs.v, o.dirs.n};
+        rl_loader_opts opts = { (const char *const *)o.dirs.v, o.dirs.n };
         if (rl_loader_load_script(o.file, &opts, &s, err, sizeof(err)) != 0) {
             fprintf(stderr, "%s\n", err);
             rc = EXIT_USAGE;
@@ -579,8 +555,7 @@ static int cmd_run(int argc, char **argv)
             loaded = 1;
         }
     }
-    if (rc == 0 && build_eval(&s, &o, &cmd) != 0)
-        rc = EXIT_USAGE;
+    if (rc == 0 && build_eval(&s, &o, &cmd) != 0) rc = EXIT_USAGE;
     if (rc == 0) {
         rl_emu *emu = rl_emu_new();
         if (o.data != NULL && seed(emu, o.data) != 0) {
@@ -592,8 +567,7 @@ static int cmd_run(int argc, char **argv)
         }
         rl_emu_free(emu);
     }
-    if (loaded)
-        rl_loader_clear(&s);
+    if (loaded) rl_loader_clear(&s);
     strvec_free(&cmd);
     strvec_free(&o.dirs);
     strvec_free(&o.keys);
@@ -603,18 +577,14 @@ static int cmd_run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2)
-        return usage_error("no command given (bundle, map-error or run)", NULL);
+    if (argc < 2) return usage_error("no command given (bundle, map-error or run)", NULL);
     const char *c = argv[1];
     if (strcmp(c, "-h") == 0 || strcmp(c, "--help") == 0 || strcmp(c, "help") == 0) {
         fputs(usage_text, stdout);
         return 0;
     }
-    if (strcmp(c, "bundle") == 0)
-        return cmd_bundle(argc, argv);
-    if (strcmp(c, "map-error") == 0)
-        return cmd_map_error(argc, argv);
-    if (strcmp(c, "run") == 0)
-        return cmd_run(argc, argv);
+    if (strcmp(c, "bundle") == 0) return cmd_bundle(argc, argv);
+    if (strcmp(c, "map-error") == 0) return cmd_map_error(argc, argv);
+    if (strcmp(c, "run") == 0) return cmd_run(argc, argv);
     return usage_error("unknown command", c);
 }

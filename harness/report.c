@@ -14,13 +14,11 @@ void rl_buf_put(rl_buf *b, const char *s, size_t n)
 {
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 128;
-        while (b->len + n + 1 > cap)
-            cap *= 2;
+        while (b->len + n + 1 > cap) cap *= 2;
         b->p = rl_realloc(b->p, cap);
         b->cap = cap;
     }
-    if (n > 0)
-        memcpy(b->p + b->len, s, n);
+    if (n > 0) memcpy(b->p + b->len, s, n);
     b->len += n;
     b->p[b->len] = '\0';
 }
@@ -37,8 +35,7 @@ void rl_buf_printf(rl_buf *b, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(small, sizeof(small), fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
+    if (n < 0) return;
     if ((size_t)n < sizeof(small)) {
         rl_buf_put(b, small, (size_t)n);
         return;
@@ -53,8 +50,7 @@ void rl_buf_printf(rl_buf *b, const char *fmt, ...)
 
 char *rl_buf_take(rl_buf *b)
 {
-    if (b->p == NULL)
-        rl_buf_put(b, "", 0);
+    if (b->p == NULL) rl_buf_put(b, "", 0);
     char *p = b->p;
     memset(b, 0, sizeof(*b));
     return p;
@@ -82,10 +78,8 @@ static void put_json_string_esc(rl_buf *b, const char *s, size_t len, int escape
         case '\b': rl_buf_put(b, "\\b", 2); break;
         case '\f': rl_buf_put(b, "\\f", 2); break;
         default:
-            if (ch < 0x20 || (escape_del && ch == 0x7f))
-                rl_buf_printf(b, "\\u%04x", ch);
-            else
-                rl_buf_put(b, (const char *)&ch, 1);
+            if (ch < 0x20 || (escape_del && ch == 0x7f)) rl_buf_printf(b, "\\u%04x", ch);
+            else rl_buf_put(b, (const char *)&ch, 1);
         }
     }
     rl_buf_put(b, "\"", 1);
@@ -105,7 +99,7 @@ void rl_report_string(rl_buf *b, const char *s, size_t len)
     static const char digits[] = "0123456789abcdef";
     rl_buf_puts(b, "{\"hex\": \"");
     for (size_t i = 0; i < len; i++) {
-        char two[2] = {digits[(unsigned char)s[i] >> 4], digits[(unsigned char)s[i] & 15]};
+        char two[2] = { digits[(unsigned char)s[i] >> 4], digits[(unsigned char)s[i] & 15] };
         rl_buf_put(b, two, 2);
     }
     rl_buf_puts(b, "\"}");
@@ -122,14 +116,12 @@ static void put_elements(rl_buf *b, const rl_reply *r, size_t step)
 {
     rl_buf_puts(b, "[");
     for (size_t i = 0; i < r->elements; i += step) {
-        if (i > 0)
-            rl_buf_puts(b, ", ");
+        if (i > 0) rl_buf_puts(b, ", ");
         if (step == 2) {
             rl_buf_puts(b, "[");
             rl_report_reply(b, r->element[i]);
             rl_buf_puts(b, ", ");
-            if (i + 1 < r->elements)
-                rl_report_reply(b, r->element[i + 1]);
+            if (i + 1 < r->elements) rl_report_reply(b, r->element[i + 1]);
             rl_buf_puts(b, "]");
         } else {
             rl_report_reply(b, r->element[i]);
@@ -162,12 +154,10 @@ void rl_report_reply(rl_buf *b, const rl_reply *r)
         rl_buf_puts(b, "}");
         break;
     case RL_REPLY_DOUBLE:
-        if (isnan(r->dval))
-            rl_buf_puts(b, "{\"double\": \"nan\"}");
+        if (isnan(r->dval)) rl_buf_puts(b, "{\"double\": \"nan\"}");
         else if (isinf(r->dval))
             rl_buf_puts(b, r->dval > 0 ? "{\"double\": \"inf\"}" : "{\"double\": \"-inf\"}");
-        else
-            rl_buf_printf(b, "{\"double\": %.17g}", r->dval);
+        else rl_buf_printf(b, "{\"double\": %.17g}", r->dval);
         break;
     case RL_REPLY_BOOL: rl_buf_puts(b, r->integer ? "true" : "false"); break;
     case RL_REPLY_BIGNUM: put_tagged_string(b, "bignum", r->str, r->len); break;
@@ -186,8 +176,7 @@ void rl_report_json_write(rl_buf *b, const rl_json *v, int compact)
     case RL_JSON_ARRAY:
         rl_buf_puts(b, "[");
         for (size_t i = 0; i < v->count; i++) {
-            if (i > 0)
-                rl_buf_puts(b, comma);
+            if (i > 0) rl_buf_puts(b, comma);
             rl_report_json_write(b, v->items[i], compact);
         }
         rl_buf_puts(b, "]");
@@ -195,8 +184,7 @@ void rl_report_json_write(rl_buf *b, const rl_json *v, int compact)
     case RL_JSON_OBJECT:
         rl_buf_puts(b, "{");
         for (size_t i = 0; i < v->count; i++) {
-            if (i > 0)
-                rl_buf_puts(b, comma);
+            if (i > 0) rl_buf_puts(b, comma);
             put_json_string_esc(b, v->keys[i]->str, v->keys[i]->len, !compact);
             rl_buf_puts(b, colon);
             rl_report_json_write(b, v->items[i], compact);
@@ -227,14 +215,10 @@ static const char *line_color(const char *p, size_t n)
         p++;
         n--;
     }
-    if (n >= 8 && memcmp(p, "expected", 8) == 0)
-        return C_GREEN;
-    if (n >= 6 && memcmp(p, "actual", 6) == 0)
-        return C_RED;
-    if (n >= 7 && memcmp(p, "missing", 7) == 0)
-        return C_GREEN;
-    if (n >= 10 && memcmp(p, "unexpected", 10) == 0)
-        return C_RED;
+    if (n >= 8 && memcmp(p, "expected", 8) == 0) return C_GREEN;
+    if (n >= 6 && memcmp(p, "actual", 6) == 0) return C_RED;
+    if (n >= 7 && memcmp(p, "missing", 7) == 0) return C_GREEN;
+    if (n >= 10 && memcmp(p, "unexpected", 10) == 0) return C_RED;
     return NULL;
 }
 
@@ -249,18 +233,15 @@ static void print_indented_color(FILE *out, const char *msg, const char *indent,
         if (n > RL_REPORT_VALUE_MAX)
             fprintf(out, "%s%s%.*s ... (%zu more bytes)%s\n", indent, c ? c : "",
                     RL_REPORT_VALUE_MAX, p, n - RL_REPORT_VALUE_MAX, c ? C_RESET : "");
-        else
-            fprintf(out, "%s%s%.*s%s\n", indent, c ? c : "", (int)n, p, c ? C_RESET : "");
+        else fprintf(out, "%s%s%.*s%s\n", indent, c ? c : "", (int)n, p, c ? C_RESET : "");
         p += n;
-        if (*p == '\n')
-            p++;
+        if (*p == '\n') p++;
     }
 }
 
 static void print_time(FILE *out, double ms)
 {
-    if (ms >= 0)
-        fprintf(out, " (%.2f ms)", ms);
+    if (ms >= 0) fprintf(out, " (%.2f ms)", ms);
 }
 
 /* The case's cluster-safety warnings, one "  warning: " line each. */
@@ -269,8 +250,8 @@ static void print_warnings(rl_report *rep, const rl_case_result *res)
     for (const char *p = res->warnings; p != NULL && *p != '\0';) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        fprintf(rep->out, "  %s %.*s\n", rep->color ? C_BOLD_YELLOW "warning:" C_RESET : "warning:",
-                (int)n, p);
+        fprintf(rep->out, "  %s %.*s\n",
+                rep->color ? C_BOLD_YELLOW "warning:" C_RESET : "warning:", (int)n, p);
         p += n + (nl != NULL);
     }
 }
@@ -282,16 +263,14 @@ void rl_report_case_ms(rl_report *rep, const rl_fixture *f, size_t case_index,
         rl_report_case(rep, f, case_index, res);
         return;
     }
-    rl_buf name = {0};
+    rl_buf name = { 0 };
     const char *cname = rl_fixture_case_name(f, case_index);
     put_json_string(&name, cname, strlen(cname));
-    static const char *const labels[] = {"PASS", "FAIL", "SKIP"};
-    static const char *const colors[] = {C_BOLD_GREEN, C_BOLD_RED, C_BOLD_YELLOW};
+    static const char *const labels[] = { "PASS", "FAIL", "SKIP" };
+    static const char *const colors[] = { C_BOLD_GREEN, C_BOLD_RED, C_BOLD_YELLOW };
     int s = res->status == RL_CASE_PASS ? 0 : res->status == RL_CASE_FAIL ? 1 : 2;
-    if (rep->color)
-        fprintf(rep->out, "%s%s%s", colors[s], labels[s], C_RESET);
-    else
-        fputs(labels[s], rep->out);
+    if (rep->color) fprintf(rep->out, "%s%s%s", colors[s], labels[s], C_RESET);
+    else fputs(labels[s], rep->out);
     fprintf(rep->out, " %s: case %s", f->path, name.p);
     if (res->status == RL_CASE_SKIP)
         fprintf(rep->out, ": %s", res->message ? res->message : "skipped");
@@ -300,26 +279,22 @@ void rl_report_case_ms(rl_report *rep, const rl_fixture *f, size_t case_index,
     if (res->status == RL_CASE_FAIL && res->message != NULL)
         print_indented_color(rep->out, res->message, "  ", rep->color);
     print_warnings(rep, res);
-    if (res->status == RL_CASE_PASS)
-        rep->passed++;
-    else if (res->status == RL_CASE_FAIL)
-        rep->failed++;
-    else
-        rep->skipped++;
+    if (res->status == RL_CASE_PASS) rep->passed++;
+    else if (res->status == RL_CASE_FAIL) rep->failed++;
+    else rep->skipped++;
     rl_buf_free(&name);
 }
 
 void rl_report_case(rl_report *rep, const rl_fixture *f, size_t case_index,
                     const rl_case_result *res)
 {
-    rl_buf name = {0};
+    rl_buf name = { 0 };
     const char *cname = rl_fixture_case_name(f, case_index);
     put_json_string(&name, cname, strlen(cname));
     switch (res->status) {
     case RL_CASE_PASS:
         rep->passed++;
-        if (rep->verbose)
-            fprintf(rep->out, "ok   %s: case %s\n", f->path, name.p);
+        if (rep->verbose) fprintf(rep->out, "ok   %s: case %s\n", f->path, name.p);
         else if (res->warnings != NULL)
             fprintf(rep->out, "%s %s: case %s\n",
                     rep->color ? C_BOLD_YELLOW "WARN" C_RESET : "WARN", f->path, name.p);
@@ -335,8 +310,7 @@ void rl_report_case(rl_report *rep, const rl_fixture *f, size_t case_index,
         rep->failed++;
         fprintf(rep->out, "%s %s: case %s\n", rep->color ? C_BOLD_RED "FAIL" C_RESET : "FAIL",
                 f->path, name.p);
-        if (res->message != NULL)
-            print_indented_color(rep->out, res->message, "  ", rep->color);
+        if (res->message != NULL) print_indented_color(rep->out, res->message, "  ", rep->color);
         print_warnings(rep, res);
         break;
     }
@@ -349,10 +323,8 @@ void rl_report_summary(rl_report *rep)
     if (rep->skipped > 0)
         snprintf(line, sizeof(line), "%zu passed, %zu failed, %zu skipped", rep->passed,
                  rep->failed, rep->skipped);
-    else
-        snprintf(line, sizeof(line), "%zu passed, %zu failed", rep->passed, rep->failed);
+    else snprintf(line, sizeof(line), "%zu passed, %zu failed", rep->passed, rep->failed);
     if (rep->color)
         fprintf(rep->out, "%s%s%s\n", rep->failed > 0 ? C_BOLD_RED : C_BOLD_GREEN, line, C_RESET);
-    else
-        fprintf(rep->out, "%s\n", line);
+    else fprintf(rep->out, "%s\n", line);
 }

@@ -23,8 +23,7 @@ void rl_file_record_clear(rl_file_record *r)
 static size_t utf8_len(const char *s, size_t avail)
 {
     for (size_t n = 1; n <= 4 && n <= avail; n++) {
-        if (rl_utf8_valid(s, n))
-            return n;
+        if (rl_utf8_valid(s, n)) return n;
     }
     return 0;
 }
@@ -42,14 +41,38 @@ static void xml_text(FILE *out, const char *s, size_t len)
     while (i < len) {
         unsigned char ch = (unsigned char)s[i];
         switch (ch) {
-        case '&': fputs("&amp;", out); i++; continue;
-        case '<': fputs("&lt;", out); i++; continue;
-        case '>': fputs("&gt;", out); i++; continue;
-        case '"': fputs("&quot;", out); i++; continue;
-        case '\'': fputs("&apos;", out); i++; continue;
-        case '\n': fputs("&#10;", out); i++; continue;
-        case '\t': fputs("&#9;", out); i++; continue;
-        case '\r': fputs("&#13;", out); i++; continue;
+        case '&':
+            fputs("&amp;", out);
+            i++;
+            continue;
+        case '<':
+            fputs("&lt;", out);
+            i++;
+            continue;
+        case '>':
+            fputs("&gt;", out);
+            i++;
+            continue;
+        case '"':
+            fputs("&quot;", out);
+            i++;
+            continue;
+        case '\'':
+            fputs("&apos;", out);
+            i++;
+            continue;
+        case '\n':
+            fputs("&#10;", out);
+            i++;
+            continue;
+        case '\t':
+            fputs("&#9;", out);
+            i++;
+            continue;
+        case '\r':
+            fputs("&#13;", out);
+            i++;
+            continue;
         default: break;
         }
         size_t n = ch < 0x80 ? 1 : utf8_len(s + i, len - i);
@@ -73,10 +96,8 @@ static void count(const rl_file_record *r, size_t *failed, size_t *skipped)
 {
     *failed = *skipped = 0;
     for (size_t i = 0; i < r->ncases; i++) {
-        if (r->cases[i].status == RL_CASE_FAIL)
-            (*failed)++;
-        else if (r->cases[i].status == RL_CASE_SKIP)
-            (*skipped)++;
+        if (r->cases[i].status == RL_CASE_FAIL) (*failed)++;
+        else if (r->cases[i].status == RL_CASE_SKIP) (*skipped)++;
     }
 }
 
@@ -84,8 +105,7 @@ static void count(const rl_file_record *r, size_t *failed, size_t *skipped)
  * each. */
 static void junit_warnings(FILE *out, const char *warnings)
 {
-    if (warnings == NULL)
-        return;
+    if (warnings == NULL) return;
     fputs("      <system-err>", out);
     for (const char *p = warnings; *p != '\0';) {
         size_t k = strcspn(p, "\n");
@@ -104,16 +124,16 @@ int rl_results_write_junit(FILE *out, const rl_file_record *files, size_t n,
     fprintf(out,
             "<testsuites name=\"redlua-test\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
             "skipped=\"%zu\" time=\"%.3f\">\n",
-            sum->passed + sum->failed + sum->skipped, sum->failed, sum->skipped,
-            sum->ms / 1000.0);
+            sum->passed + sum->failed + sum->skipped, sum->failed, sum->skipped, sum->ms / 1000.0);
     for (size_t i = 0; i < n; i++) {
         const rl_file_record *r = &files[i];
         size_t failed, skipped;
         count(r, &failed, &skipped);
         fputs("  <testsuite name=\"", out);
         xml_str(out, r->f->path);
-        fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" "
-                     "time=\"%.3f\">\n",
+        fprintf(out,
+                "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" "
+                "time=\"%.3f\">\n",
                 r->ncases, failed, skipped, r->ms / 1000.0);
         fputs("    <properties>\n      <property name=\"engine\" value=\"", out);
         xml_str(out, sum->engine);
@@ -183,11 +203,26 @@ static void json_str(FILE *out, const char *s, size_t len)
     while (i < len) {
         unsigned char ch = (unsigned char)s[i];
         switch (ch) {
-        case '"': fputs("\\\"", out); i++; continue;
-        case '\\': fputs("\\\\", out); i++; continue;
-        case '\n': fputs("\\n", out); i++; continue;
-        case '\r': fputs("\\r", out); i++; continue;
-        case '\t': fputs("\\t", out); i++; continue;
+        case '"':
+            fputs("\\\"", out);
+            i++;
+            continue;
+        case '\\':
+            fputs("\\\\", out);
+            i++;
+            continue;
+        case '\n':
+            fputs("\\n", out);
+            i++;
+            continue;
+        case '\r':
+            fputs("\\r", out);
+            i++;
+            continue;
+        case '\t':
+            fputs("\\t", out);
+            i++;
+            continue;
         default: break;
         }
         size_t n = ch < 0x80 ? 1 : utf8_len(s + i, len - i);
@@ -204,10 +239,8 @@ static void json_str(FILE *out, const char *s, size_t len)
 
 static void json_cstr(FILE *out, const char *s)
 {
-    if (s == NULL)
-        fputs("null", out);
-    else
-        json_str(out, s, strlen(s));
+    if (s == NULL) fputs("null", out);
+    else json_str(out, s, strlen(s));
 }
 
 int rl_results_write_json(FILE *out, const rl_file_record *files, size_t n,
@@ -234,20 +267,17 @@ int rl_results_write_json(FILE *out, const rl_file_record *files, size_t n,
             json_cstr(out, r->f->name);
             fputs(", \"name\": ", out);
             json_cstr(out, cs->name);
-            fprintf(out, ", \"index\": %zu, \"line\": %d, \"status\": \"%s\", "
-                         "\"duration_ms\": %.3f",
+            fprintf(out,
+                    ", \"index\": %zu, \"line\": %d, \"status\": \"%s\", "
+                    "\"duration_ms\": %.3f",
                     cr->case_index, cs->line, status_word(cr->status), cr->ms);
             if (cr->status == RL_CASE_FAIL) {
                 fputs(", \"failure\": {\"step\": ", out);
-                if (cr->fail_step > 0)
-                    fprintf(out, "%d", cr->fail_step);
-                else
-                    fputs(cr->fail_line > 0 ? "\"keyspace\"" : "null", out);
+                if (cr->fail_step > 0) fprintf(out, "%d", cr->fail_step);
+                else fputs(cr->fail_line > 0 ? "\"keyspace\"" : "null", out);
                 fputs(", \"line\": ", out);
-                if (cr->fail_line > 0)
-                    fprintf(out, "%d", cr->fail_line);
-                else
-                    fputs("null", out);
+                if (cr->fail_line > 0) fprintf(out, "%d", cr->fail_line);
+                else fputs("null", out);
                 fputs(", \"message\": ", out);
                 json_cstr(out, cr->message ? cr->message : "");
                 fputs("}", out);
@@ -259,8 +289,7 @@ int rl_results_write_json(FILE *out, const rl_file_record *files, size_t n,
                 fputs(", \"warnings\": [", out);
                 for (const char *p = cr->warnings; *p != '\0';) {
                     size_t k = strcspn(p, "\n");
-                    if (p != cr->warnings)
-                        fputs(", ", out);
+                    if (p != cr->warnings) fputs(", ", out);
                     json_str(out, p, k);
                     p += k + (p[k] == '\n');
                 }
@@ -280,12 +309,9 @@ int rl_results_write_json(FILE *out, const rl_file_record *files, size_t n,
 static void tap_desc(FILE *out, const char *s)
 {
     for (; *s != '\0'; s++) {
-        if (*s == '#')
-            fputs("\\#", out);
-        else if (*s == '\n' || *s == '\r')
-            fputc(' ', out);
-        else
-            fputc(*s, out);
+        if (*s == '#') fputs("\\#", out);
+        else if (*s == '\n' || *s == '\r') fputc(' ', out);
+        else fputc(*s, out);
     }
 }
 
@@ -309,8 +335,7 @@ void rl_results_tap_file(FILE *out, const rl_file_record *r, size_t *counter)
             tap_desc(out, cr->message ? cr->message : "skipped");
         }
         fputc('\n', out);
-        if (cr->status != RL_CASE_FAIL)
-            continue;
+        if (cr->status != RL_CASE_FAIL) continue;
         /* The YAML diagnostic block of TAP 13; the message as a literal
          * block scalar, every line indented. */
         fputs("  ---\n  message: |\n", out);
@@ -319,14 +344,12 @@ void rl_results_tap_file(FILE *out, const rl_file_record *r, size_t *counter)
             size_t k = strcspn(p, "\n");
             fprintf(out, "    %.*s\n", (int)k, p);
             p += k;
-            if (*p == '\n')
-                p++;
+            if (*p == '\n') p++;
         }
         fputs("  severity: fail\n  file: ", out);
         json_cstr(out, r->f->path);
         fprintf(out, "\n  line: %d\n", cr->fail_line ? cr->fail_line : cs->line);
-        if (cr->fail_step > 0)
-            fprintf(out, "  step: %d\n", cr->fail_step);
+        if (cr->fail_step > 0) fprintf(out, "  step: %d\n", cr->fail_step);
         fputs("  ...\n", out);
     }
 }
@@ -337,6 +360,5 @@ void rl_results_tap_end(FILE *out, size_t counter, const rl_run_summary *sum)
     if (sum->skipped > 0)
         fprintf(out, "# %zu passed, %zu failed, %zu skipped\n", sum->passed, sum->failed,
                 sum->skipped);
-    else
-        fprintf(out, "# %zu passed, %zu failed\n", sum->passed, sum->failed);
+    else fprintf(out, "# %zu passed, %zu failed\n", sum->passed, sum->failed);
 }

@@ -16,12 +16,12 @@
 typedef struct rl_case_record {
     size_t case_index;
     rl_case_status status;
-    double ms;          /* run time of the case */
-    char *message;      /* failure text or skip reason, or NULL */
-    int fail_step;      /* see rl_case_result */
+    double ms;     /* run time of the case */
+    char *message; /* failure text or skip reason, or NULL */
+    int fail_step; /* see rl_case_result */
     int fail_line;
-    char *metrics;      /* the case's metrics, JSON text (script_metrics.h), or NULL */
-    char *warnings;     /* cluster-safety warnings (rl_case_result), or NULL */
+    char *metrics;  /* the case's metrics, JSON text (script_metrics.h), or NULL */
+    char *warnings; /* cluster-safety warnings (rl_case_result), or NULL */
 } rl_case_record;
 
 typedef struct rl_file_record {
@@ -35,10 +35,10 @@ typedef struct rl_file_record {
 void rl_file_record_clear(rl_file_record *r);
 
 typedef struct rl_run_summary {
-    const char *engine;    /* "lua51", "luajit" */
-    const char *backend;   /* "emulator" or "redis HOST:PORT" */
+    const char *engine;  /* "lua51", "luajit" */
+    const char *backend; /* "emulator" or "redis HOST:PORT" */
     size_t passed, failed, skipped;
-    double ms;             /* wall time of the whole run */
+    double ms; /* wall time of the whole run */
 } rl_run_summary;
 
 /* JUnit XML: one <testsuite> per fixture file, one <testcase> per case,

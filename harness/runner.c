@@ -30,7 +30,7 @@ typedef struct run {
     void *ud;
     int backend_failed;
     rl_buf msg;
-    rl_case_capture *cap; /* NULL unless rl_run_case_capture was given one */
+    rl_case_capture *cap;     /* NULL unless rl_run_case_capture was given one */
     int fail_step, fail_line; /* the first failure, for rl_case_result */
     int fail_recorded;
     int in_multi; /* a call step's MULTI answered OK; EXEC or DISCARD ends it */
@@ -51,8 +51,7 @@ static int name_is(const char *p, size_t len, const char *s)
 /* Remembers where the case first failed (step 0: the keyspace check). */
 static void record_failure(run *r, int step, int line)
 {
-    if (r->fail_recorded)
-        return;
+    if (r->fail_recorded) return;
     r->fail_recorded = 1;
     r->fail_step = step;
     r->fail_line = line;
@@ -68,8 +67,8 @@ static rl_reply *send_cmd(run *r, int step, int argc, const char *const *argv,
         const rl_step *st = r->busy_step;
         rl_backend_cmd *cmds = rl_malloc(st->nbusy * sizeof(*cmds));
         for (size_t i = 0; i < st->nbusy; i++)
-            cmds[i] = (rl_backend_cmd){st->busy[i].argc, (const char *const *)st->busy[i].argv,
-                                       st->busy[i].argvlen};
+            cmds[i] = (rl_backend_cmd){ st->busy[i].argc, (const char *const *)st->busy[i].argv,
+                                        st->busy[i].argvlen };
         reply = r->b->call_busy(r->b, argc, argv, argvlen, st->nbusy, cmds, r->busy_replies);
         rl_free(cmds);
     } else {
@@ -80,8 +79,7 @@ static rl_reply *send_cmd(run *r, int step, int argc, const char *const *argv,
         rl_buf_printf(&r->msg, "backend %s failed: %s\n", r->b->name, r->b->errstr);
         return NULL;
     }
-    if (r->hook != NULL)
-        r->hook(r->ud, r->case_index, step, argc, argv, argvlen, reply);
+    if (r->hook != NULL) r->hook(r->ud, r->case_index, step, argc, argv, argvlen, reply);
     return reply;
 }
 
@@ -89,9 +87,9 @@ static rl_reply *send_cmd(run *r, int step, int argc, const char *const *argv,
 static rl_reply *send_key_cmd(run *r, const char *cmd, const char *key, size_t keylen,
                               const char *a1, const char *a2, const char *a3)
 {
-    const char *argv[5] = {cmd, key, a1, a2, a3};
-    size_t argvlen[5] = {strlen(cmd), keylen, a1 ? strlen(a1) : 0, a2 ? strlen(a2) : 0,
-                         a3 ? strlen(a3) : 0};
+    const char *argv[5] = { cmd, key, a1, a2, a3 };
+    size_t argvlen[5] = { strlen(cmd), keylen, a1 ? strlen(a1) : 0, a2 ? strlen(a2) : 0,
+                          a3 ? strlen(a3) : 0 };
     int argc = a3 ? 5 : a2 ? 4 : a1 ? 3 : 2;
     return send_cmd(r, -1, argc, argv, argvlen);
 }
@@ -127,8 +125,7 @@ static void describe_args(rl_buf *m, const rl_step *st, int from, int to)
 {
     rl_buf_puts(m, "[");
     for (int i = from; i < to; i++) {
-        if (i > from)
-            rl_buf_puts(m, ", ");
+        if (i > from) rl_buf_puts(m, ", ");
         rl_report_string(m, st->argv[i], st->argvlen[i]);
     }
     rl_buf_puts(m, "]");
@@ -164,9 +161,7 @@ void rl_runner_describe_step(rl_buf *m, const rl_fixture *f, const rl_case *cs, 
         rl_buf_puts(m, " args ");
         describe_args(m, st, st->numkeys, st->argc);
         break;
-    case RL_STEP_ADVANCE:
-        rl_buf_printf(m, "advance_ms %lld", (long long)st->advance_ms);
-        break;
+    case RL_STEP_ADVANCE: rl_buf_printf(m, "advance_ms %lld", (long long)st->advance_ms); break;
     }
     rl_buf_puts(m, "\n");
 }
@@ -182,8 +177,7 @@ static void put_block(rl_buf *m, const char *title, const char *text)
         rl_buf_put(m, p, n);
         rl_buf_puts(m, "\n");
         p += n;
-        if (*p == '\n')
-            p++;
+        if (*p == '\n') p++;
     }
 }
 
@@ -192,9 +186,8 @@ static void put_block(rl_buf *m, const char *title, const char *text)
  * editor. */
 static void put_location(rl_buf *m, const rl_reply *reply, const rl_script *sc)
 {
-    if (sc == NULL || sc->code.file == NULL || reply->type != RL_REPLY_ERROR)
-        return;
-    rl_buf loc = {0};
+    if (sc == NULL || sc->code.file == NULL || reply->type != RL_REPLY_ERROR) return;
+    rl_buf loc = { 0 };
     if (rl_srcmap_error_location(&sc->code, reply->str, reply->len, &loc) == 0)
         rl_buf_printf(m, "  at:             %s\n", loc.p);
     /* A compile error names a second line ("to close 'function' at line
@@ -214,11 +207,9 @@ static void put_function_location(rl_buf *m, const rl_reply *reply, const rl_fun
 {
     static const char tag[] = "user_function:";
     const size_t taglen = sizeof(tag) - 1;
-    if (lib == NULL || reply->type != RL_REPLY_ERROR)
-        return;
+    if (lib == NULL || reply->type != RL_REPLY_ERROR) return;
     for (size_t i = 0; i + taglen < reply->len; i++) {
-        if (memcmp(reply->str + i, tag, taglen) != 0)
-            continue;
+        if (memcmp(reply->str + i, tag, taglen) != 0) continue;
         int line = 0;
         size_t j = i + taglen;
         while (j < reply->len && reply->str[j] >= '0' && reply->str[j] <= '9' && line < 1000000)
@@ -235,8 +226,8 @@ static void put_function_location(rl_buf *m, const rl_reply *reply, const rl_fun
                 src++;
                 srclen--;
             }
-            while (srclen > 0 && (src[srclen - 1] == ' ' || src[srclen - 1] == '\t' ||
-                                  src[srclen - 1] == '\r'))
+            while (srclen > 0 &&
+                   (src[srclen - 1] == ' ' || src[srclen - 1] == '\t' || src[srclen - 1] == '\r'))
                 srclen--;
             rl_buf_puts(m, ": ");
             rl_buf_put(m, src, srclen);
@@ -251,8 +242,7 @@ static void put_function_location(rl_buf *m, const rl_reply *reply, const rl_fun
  * is given it). NULL if none does. */
 static const rl_function_lib *function_library(const rl_fixture *f, const rl_step *st)
 {
-    if (f->nfunctions == 1)
-        return &f->functions[0];
+    if (f->nfunctions == 1) return &f->functions[0];
     for (size_t i = 0; i < f->nfunctions; i++) {
         const rl_loaded_script *code = &f->functions[i].code;
         for (size_t j = 1; j + st->function_len + 1 < code->len; j++) {
@@ -283,7 +273,7 @@ static void replace_tag(rl_buf *out, const char *text, const char *from, const c
  * so the tag is swapped for it, and back where a line maps nowhere. */
 static void put_function_traceback(rl_buf *m, const rl_function_lib *lib, const char *tb)
 {
-    rl_buf as_script = {0}, mapped = {0};
+    rl_buf as_script = { 0 }, mapped = { 0 };
     replace_tag(&as_script, tb, "user_function:", "user_script:");
     rl_srcmap_traceback(&lib->code, as_script.p, "    ", &mapped);
     replace_tag(m, mapped.p, "user_script:", "user_function:");
@@ -308,9 +298,7 @@ static void describe_failure(run *r, size_t idx, const rl_reply *reply, int from
         rl_report_string(m, st->error, st->error_len);
         rl_buf_puts(m, " (glob)");
         break;
-    case RL_EXPECT_NONE:
-        rl_buf_puts(m, "  expected:       any reply but an error");
-        break;
+    case RL_EXPECT_NONE: rl_buf_puts(m, "  expected:       any reply but an error"); break;
     }
     if (reply->type == RL_REPLY_ERROR) {
         rl_buf_puts(m, "\n  actual error:   ");
@@ -323,30 +311,25 @@ static void describe_failure(run *r, size_t idx, const rl_reply *reply, int from
     if (st->expect == RL_EXPECT_REPLY && reply->type != RL_REPLY_ERROR &&
         !(st->kind == RL_STEP_EVAL && rl_params_returns_json(&sc->code)))
         rl_diff_reply(m, st->reply, reply, "  ");
-    if (from_load)
-        rl_buf_puts(m, "  (the error is SCRIPT LOAD's: the script did not load)\n");
+    if (from_load) rl_buf_puts(m, "  (the error is SCRIPT LOAD's: the script did not load)\n");
     put_location(m, reply, sc);
-    if (st->kind == RL_STEP_FCALL)
-        put_function_location(m, reply, function_library(r->f, st));
+    if (st->kind == RL_STEP_FCALL) put_function_location(m, reply, function_library(r->f, st));
     /* The time limit's error, whatever the expectation: say what stopped it. */
     size_t tlen = strcspn(RL_ERRF_SCRIPT_TIMEOUT, "%");
     if (reply->type == RL_REPLY_ERROR && reply->len >= tlen &&
         memcmp(reply->str, RL_ERRF_SCRIPT_TIMEOUT, tlen) == 0)
-        rl_buf_puts(m, "  timed out:      the script ran past its time limit (\"timeout_ms\" in the "
-                       "fixture or\n                  --timeout-ms) and was stopped on the last "
-                       "line of its traceback\n");
+        rl_buf_puts(m,
+                    "  timed out:      the script ran past its time limit (\"timeout_ms\" in the "
+                    "fixture or\n                  --timeout-ms) and was stopped on the last "
+                    "line of its traceback\n");
     if (reply->type == RL_REPLY_ERROR && tb != NULL && tb[0] != '\0') {
         static const rl_loaded_script no_script;
         rl_buf_puts(m, "  traceback (most recent call last):\n");
-        const rl_function_lib *lib =
-            st->kind == RL_STEP_FCALL ? function_library(r->f, st) : NULL;
-        if (lib != NULL)
-            put_function_traceback(m, lib, tb);
-        else
-            rl_srcmap_traceback(sc != NULL ? &sc->code : &no_script, tb, "    ", m);
+        const rl_function_lib *lib = st->kind == RL_STEP_FCALL ? function_library(r->f, st) : NULL;
+        if (lib != NULL) put_function_traceback(m, lib, tb);
+        else rl_srcmap_traceback(sc != NULL ? &sc->code : &no_script, tb, "    ", m);
     }
-    if (log != NULL && log[0] != '\0')
-        put_block(m, "redis.log", log);
+    if (log != NULL && log[0] != '\0') put_block(m, "redis.log", log);
 }
 
 static int judge(const rl_fixture *f, const rl_step *st, const rl_reply *reply)
@@ -357,16 +340,14 @@ static int judge(const rl_fixture *f, const rl_step *st, const rl_reply *reply)
         rl_params_returns_json(&f->scripts[st->script].code)) {
         char why[300];
         return reply->type == RL_REPLY_BULK &&
-               rl_params_json_matches(st->reply, reply->str, reply->len, why, sizeof(why));
+            rl_params_json_matches(st->reply, reply->str, reply->len, why, sizeof(why));
     }
     switch (st->expect) {
-    case RL_EXPECT_NONE:
-        return reply->type != RL_REPLY_ERROR;
+    case RL_EXPECT_NONE: return reply->type != RL_REPLY_ERROR;
     case RL_EXPECT_ERROR:
         return reply->type == RL_REPLY_ERROR &&
-               rl_glob_match(st->error, st->error_len, reply->str, reply->len);
-    case RL_EXPECT_REPLY:
-        return rl_match_reply(st->reply, reply);
+            rl_glob_match(st->error, st->error_len, reply->str, reply->len);
+    case RL_EXPECT_REPLY: return rl_match_reply(st->reply, reply);
     }
     return 0;
 }
@@ -376,17 +357,14 @@ static int judge(const rl_fixture *f, const rl_step *st, const rl_reply *reply)
 /* 1 if a call step runs a script or function (EVAL, FCALL and variants). */
 static int runs_script(const rl_step *st)
 {
-    static const char *const names[] = {"EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL",
-                                        "FCALL_RO", NULL};
+    static const char *const names[] = { "EVAL",  "EVALSHA",  "EVAL_RO", "EVALSHA_RO",
+                                         "FCALL", "FCALL_RO", NULL };
     for (size_t i = 0; names[i] != NULL; i++) {
         size_t n = strlen(names[i]);
-        if (st->argvlen[0] != n)
-            continue;
+        if (st->argvlen[0] != n) continue;
         size_t j = 0;
-        while (j < n && (st->argv[0][j] & ~0x20) == names[i][j])
-            j++;
-        if (j == n)
-            return 1;
+        while (j < n && (st->argv[0][j] & ~0x20) == names[i][j]) j++;
+        if (j == n) return 1;
     }
     return 0;
 }
@@ -404,8 +382,7 @@ static int judge_busy(run *r, size_t idx, int not_run)
         const rl_step *sub = &st->busy[i];
         const rl_reply *reply = r->busy_replies[i];
         if (reply == NULL) {
-            if (not_run)
-                return 1; /* the step's own expectation judges what happened */
+            if (not_run) return 1; /* the step's own expectation judges what happened */
             describe_step(r, idx);
             rl_buf_printf(&r->msg,
                           "  while_busy:     the script ended before it was busy, so its %zu "
@@ -415,10 +392,8 @@ static int judge_busy(run *r, size_t idx, int not_run)
                           st->nbusy);
             return 0;
         }
-        if (judge(r->f, sub, reply))
-            continue;
-        if (ok)
-            describe_step(r, idx);
+        if (judge(r->f, sub, reply)) continue;
+        if (ok) describe_step(r, idx);
         ok = 0;
         rl_buf_printf(&r->msg, "  while_busy %zu (%s:%d): call ", i + 1, r->f->path, sub->line);
         describe_args(&r->msg, sub, 0, sub->argc);
@@ -432,12 +407,11 @@ static int judge_busy(run *r, size_t idx, int not_run)
         } else {
             rl_buf_puts(&r->msg, "\n    expected:       any reply but an error");
         }
-        rl_buf_puts(&r->msg, reply->type == RL_REPLY_ERROR ? "\n    actual error:   "
-                                                            : "\n    actual reply:   ");
-        if (reply->type == RL_REPLY_ERROR)
-            rl_report_string(&r->msg, reply->str, reply->len);
-        else
-            rl_report_reply(&r->msg, reply);
+        rl_buf_puts(&r->msg,
+                    reply->type == RL_REPLY_ERROR ? "\n    actual error:   "
+                                                  : "\n    actual reply:   ");
+        if (reply->type == RL_REPLY_ERROR) rl_report_string(&r->msg, reply->str, reply->len);
+        else rl_report_reply(&r->msg, reply);
         rl_buf_puts(&r->msg, "\n");
     }
     return ok;
@@ -446,10 +420,8 @@ static int judge_busy(run *r, size_t idx, int not_run)
 /* Frees the replies of st's while_busy commands. */
 static void drop_busy_replies(run *r, const rl_step *st)
 {
-    if (r->busy_replies == NULL)
-        return;
-    for (size_t i = 0; i < st->nbusy; i++)
-        rl_reply_free(r->busy_replies[i]);
+    if (r->busy_replies == NULL) return;
+    for (size_t i = 0; i < st->nbusy; i++) rl_reply_free(r->busy_replies[i]);
     rl_free(r->busy_replies);
     r->busy_replies = NULL;
 }
@@ -457,24 +429,21 @@ static void drop_busy_replies(run *r, const rl_step *st)
 /* --- Cluster safety ---------------------------------------------------------- */
 
 /* Appends one issue of the cluster audit as "file:line: text". */
-static void describe_issue(rl_buf *w, const rl_fixture *f, const rl_step *st,
-                           const rl_script *sc, const rl_cluster_issue *is)
+static void describe_issue(rl_buf *w, const rl_fixture *f, const rl_step *st, const rl_script *sc,
+                           const rl_cluster_issue *is)
 {
     const char *file = NULL;
     int line = 0;
     if (is->line > 0 && sc != NULL) {
         const char *src;
         size_t srclen;
-        if (rl_srcmap_lookup(&sc->code, is->line, &file, &line, &src, &srclen) != 0)
-            file = NULL;
+        if (rl_srcmap_lookup(&sc->code, is->line, &file, &line, &src, &srclen) != 0) file = NULL;
     }
-    if (file != NULL)
-        rl_buf_printf(w, "%s:%d: ", file, line);
+    if (file != NULL) rl_buf_printf(w, "%s:%d: ", file, line);
     else if (is->line > 0)
         rl_buf_printf(w, "%s:%d: ", st->kind == RL_STEP_FCALL ? "user_function" : "user_script",
                       is->line);
-    else
-        rl_buf_printf(w, "%s:%d: ", f->path, st->line);
+    else rl_buf_printf(w, "%s:%d: ", f->path, st->line);
     switch (is->kind) {
     case RL_CLUSTER_ISSUE_KEYS_CROSS_SLOT:
         rl_buf_puts(w, "the script's KEYS hash to different slots (");
@@ -484,40 +453,40 @@ static void describe_issue(rl_buf *w, const rl_fixture *f, const rl_step *st,
     case RL_CLUSTER_ISSUE_CROSS_SLOT:
         rl_buf_printf(w, "%s touches keys in different slots (", is->command);
         rl_report_string(w, is->key, is->keylen);
-        rl_buf_printf(w, " is in slot %d, its first key in slot %d)", is->slot,
-                      is->expected_slot);
+        rl_buf_printf(w, " is in slot %d, its first key in slot %d)", is->slot, is->expected_slot);
         break;
     case RL_CLUSTER_ISSUE_UNDECLARED_KEY:
         rl_buf_printf(w, "%s touches key ", is->command);
         rl_report_string(w, is->key, is->keylen);
-        rl_buf_printf(w, " (slot %d), which is not in KEYS: Redis Cluster requires a script to "
-                         "declare every key it touches", is->slot);
+        rl_buf_printf(w,
+                      " (slot %d), which is not in KEYS: Redis Cluster requires a script to "
+                      "declare every key it touches",
+                      is->slot);
         if (is->redis_error == NULL && is->slot == is->expected_slot)
             rl_buf_puts(w, "; it shares the slot of KEYS, so it works there by chance");
         else if (is->redis_error == NULL)
-            rl_buf_printf(w, "; allow-cross-slot-keys: it works only where slot %d is served "
-                             "by the node of slot %d", is->slot, is->expected_slot);
+            rl_buf_printf(w,
+                          "; allow-cross-slot-keys: it works only where slot %d is served "
+                          "by the node of slot %d",
+                          is->slot, is->expected_slot);
         else if (is->expected_slot < 0)
             rl_buf_puts(w, "; the script has no KEYS, so a cluster client sends it to any node");
-        else
-            rl_buf_printf(w, "; KEYS are in slot %d", is->expected_slot);
+        else rl_buf_printf(w, "; KEYS are in slot %d", is->expected_slot);
         break;
     }
-    if (is->redis_error != NULL)
-        rl_buf_printf(w, "; Redis Cluster answers: %s", is->redis_error);
+    if (is->redis_error != NULL) rl_buf_printf(w, "; Redis Cluster answers: %s", is->redis_error);
 }
 
 /* Adds the cluster audit's issues of the step that just ran a script to
  * the case's warnings, each text once. */
 static void collect_cluster_issues(run *r, const rl_step *st)
 {
-    if (r->b->last_cluster_issues == NULL)
-        return;
+    if (r->b->last_cluster_issues == NULL) return;
     const rl_cluster_issue *issues;
     size_t n = r->b->last_cluster_issues(r->b, &issues);
     const rl_script *sc = st->kind == RL_STEP_EVAL ? &r->f->scripts[st->script] : NULL;
     for (size_t i = 0; i < n; i++) {
-        rl_buf one = {0};
+        rl_buf one = { 0 };
         describe_issue(&one, r->f, st, sc, &issues[i]);
         rl_buf_puts(&one, "\n");
         int seen = 0;
@@ -527,8 +496,7 @@ static void collect_cluster_issues(run *r, const rl_step *st)
             seen = len == one.len && memcmp(p, one.p, len) == 0;
             p = nl + 1;
         }
-        if (!seen)
-            rl_buf_put(&r->warn, one.p, one.len);
+        if (!seen) rl_buf_put(&r->warn, one.p, one.len);
         rl_buf_free(&one);
     }
 }
@@ -541,8 +509,7 @@ static int run_step(run *r, size_t idx, char **shas)
     rl_reply *reply = NULL;
     int from_load = 0;
     const rl_step *busy_step = st->nbusy > 0 ? st : NULL;
-    if (busy_step != NULL)
-        r->busy_replies = rl_calloc(st->nbusy, sizeof(rl_reply *));
+    if (busy_step != NULL) r->busy_replies = rl_calloc(st->nbusy, sizeof(rl_reply *));
     switch (st->kind) {
     case RL_STEP_ADVANCE:
         if (r->b->advance_ms(r->b, st->advance_ms) != 0) {
@@ -576,8 +543,8 @@ static int run_step(run *r, size_t idx, char **shas)
             break;
         }
         if (shas[st->script] == NULL) {
-            const char *argv[3] = {"SCRIPT", "LOAD", sc->code.text};
-            size_t argvlen[3] = {6, 4, sc->code.len};
+            const char *argv[3] = { "SCRIPT", "LOAD", sc->code.text };
+            size_t argvlen[3] = { 6, 4, sc->code.len };
             reply = send_cmd(r, step, 3, argv, argvlen);
             if (reply == NULL) {
                 drop_busy_replies(r, st);
@@ -613,8 +580,7 @@ static int run_step(run *r, size_t idx, char **shas)
         busy_ok = judge_busy(r, idx, reply == NULL || from_load);
         drop_busy_replies(r, st);
     }
-    if (reply == NULL)
-        return -1;
+    if (reply == NULL) return -1;
     /* Read the traceback and log now: they describe the last script only,
      * so they are asked for only after a step that ran one. */
     const char *tb = NULL, *log = NULL;
@@ -624,8 +590,7 @@ static int run_step(run *r, size_t idx, char **shas)
         collect_cluster_issues(r, st);
     }
     int ok = judge(r->f, st, reply);
-    if (!ok)
-        describe_failure(r, idx, reply, from_load, tb, log);
+    if (!ok) describe_failure(r, idx, reply, from_load, tb, log);
     ok = ok && busy_ok;
     if (r->cap != NULL) {
         r->cap->replies[idx] = reply;
@@ -643,11 +608,10 @@ static int load_functions(run *r)
 {
     for (size_t i = 0; i < r->f->nfunctions; i++) {
         const rl_function_lib *lib = &r->f->functions[i];
-        const char *argv[3] = {"FUNCTION", "LOAD", lib->code.text};
-        size_t argvlen[3] = {8, 4, lib->code.len};
+        const char *argv[3] = { "FUNCTION", "LOAD", lib->code.text };
+        size_t argvlen[3] = { 8, 4, lib->code.len };
         rl_reply *reply = send_cmd(r, -1, 3, argv, argvlen);
-        if (reply == NULL)
-            return -1;
+        if (reply == NULL) return -1;
         int ok = reply->type != RL_REPLY_ERROR;
         if (!ok) {
             record_failure(r, 0, lib->line);
@@ -659,8 +623,7 @@ static int load_functions(run *r)
             put_function_location(&r->msg, reply, lib);
         }
         rl_reply_free(reply);
-        if (!ok)
-            return 0;
+        if (!ok) return 0;
     }
     return 1;
 }
@@ -675,8 +638,7 @@ static int cmp_keys(const void *a, const void *b)
     const actual_key *x = a, *y = b;
     size_t n = x->len < y->len ? x->len : y->len;
     int c = memcmp(x->name, y->name, n);
-    if (c != 0)
-        return c;
+    if (c != 0) return c;
     return x->len < y->len ? -1 : x->len > y->len;
 }
 
@@ -692,14 +654,12 @@ static int add_keys(actual_key **keys, size_t *n, size_t *cap, const rl_reply *a
 {
     for (size_t i = 0; i < arr->elements; i++) {
         const rl_reply *k = arr->element[i];
-        if (k->type != RL_REPLY_BULK)
-            return -1;
+        if (k->type != RL_REPLY_BULK) return -1;
         int dup = 0;
         /* SCAN may return a key more than once. */
         for (size_t j = 0; j < *n && !dup; j++)
             dup = (*keys)[j].len == k->len && memcmp((*keys)[j].name, k->str, k->len) == 0;
-        if (dup)
-            continue;
+        if (dup) continue;
         if (*n == *cap) {
             *cap = *cap ? *cap * 2 : 16;
             *keys = rl_realloc(*keys, *cap * sizeof(actual_key));
@@ -719,18 +679,16 @@ static int list_keys(run *r, actual_key **keys, size_t *n)
     size_t cap = 0;
     char cursor[32] = "0";
     for (long round = 0; round < RL_SCAN_MAX_ROUNDS; round++) {
-        const char *argv[4] = {"SCAN", cursor, "COUNT", "1000"};
-        size_t argvlen[4] = {4, strlen(cursor), 5, 4};
+        const char *argv[4] = { "SCAN", cursor, "COUNT", "1000" };
+        size_t argvlen[4] = { 4, strlen(cursor), 5, 4 };
         rl_reply *rep = send_cmd(r, -1, 4, argv, argvlen);
-        if (rep == NULL)
-            return -1;
+        if (rep == NULL) return -1;
         if (rep->type == RL_REPLY_ERROR && round == 0) {
             rl_reply_free(rep);
-            const char *kargv[2] = {"KEYS", "*"};
-            size_t kargvlen[2] = {4, 1};
+            const char *kargv[2] = { "KEYS", "*" };
+            size_t kargvlen[2] = { 4, 1 };
             rep = send_cmd(r, -1, 2, kargv, kargvlen);
-            if (rep == NULL)
-                return -1;
+            if (rep == NULL) return -1;
             if (rep->type != RL_REPLY_ARRAY || add_keys(keys, n, &cap, rep) != 0) {
                 keyspace_error(r, "KEYS *", rep);
                 rl_reply_free(rep);
@@ -750,8 +708,7 @@ static int list_keys(run *r, actual_key **keys, size_t *n)
         memcpy(cursor, rep->element[0]->str, rep->element[0]->len);
         cursor[rep->element[0]->len] = '\0';
         rl_reply_free(rep);
-        if (strcmp(cursor, "0") == 0)
-            return 0;
+        if (strcmp(cursor, "0") == 0) return 0;
     }
     rl_buf_puts(&r->msg, "keyspace check: SCAN never finished\n");
     return -1;
@@ -760,8 +717,7 @@ static int list_keys(run *r, actual_key **keys, size_t *n)
 /* Turns a HGETALL reply (RESP2 array or RESP3 map) into a flat array. */
 static rl_reply *flatten_pairs(rl_reply *rep)
 {
-    if (rep->type == RL_REPLY_MAP)
-        rep->type = RL_REPLY_ARRAY;
+    if (rep->type == RL_REPLY_MAP) rep->type = RL_REPLY_ARRAY;
     return rep;
 }
 
@@ -776,8 +732,7 @@ static rl_reply *zset_pairs(rl_reply *rep)
     for (size_t i = 0; i + step - 1 < rep->elements; i += step) {
         const rl_reply *m = nested ? rep->element[i]->element[0] : rep->element[i];
         const rl_reply *s = nested ? rep->element[i]->element[1] : rep->element[i + 1];
-        if (nested && rep->element[i]->elements != 2)
-            continue;
+        if (nested && rep->element[i]->elements != 2) continue;
         rl_reply *pair = rl_reply_new(RL_REPLY_ARRAY);
         rl_reply_append_take(pair, rl_reply_dup(m));
         if (s->type == RL_REPLY_DOUBLE) {
@@ -785,10 +740,8 @@ static rl_reply *zset_pairs(rl_reply *rep)
             int len;
             if (isinf(s->dval))
                 len = snprintf(buf, sizeof(buf), "%s", s->dval > 0 ? "inf" : "-inf");
-            else if (s->str != NULL && s->len > 0)
-                len = snprintf(buf, sizeof(buf), "%s", s->str);
-            else
-                len = snprintf(buf, sizeof(buf), "%.17g", s->dval);
+            else if (s->str != NULL && s->len > 0) len = snprintf(buf, sizeof(buf), "%s", s->str);
+            else len = snprintf(buf, sizeof(buf), "%.17g", s->dval);
             rl_reply_append_take(pair, rl_reply_new_str(RL_REPLY_BULK, buf, (size_t)len));
         } else {
             rl_reply_append_take(pair, rl_reply_dup(s));
@@ -804,8 +757,7 @@ static rl_reply *zset_pairs(rl_reply *rep)
 static int read_key(run *r, actual_key *k)
 {
     rl_reply *t = send_key_cmd(r, "TYPE", k->name, k->len, NULL, NULL, NULL);
-    if (t == NULL)
-        return -1;
+    if (t == NULL) return -1;
     if (t->type != RL_REPLY_STATUS || t->len >= sizeof(k->type)) {
         keyspace_error(r, "TYPE", t);
         rl_reply_free(t);
@@ -813,8 +765,7 @@ static int read_key(run *r, actual_key *k)
     }
     memcpy(k->type, t->str, t->len + 1);
     rl_reply_free(t);
-    if (strcmp(k->type, "none") == 0)
-        return 1;
+    if (strcmp(k->type, "none") == 0) return 1;
     const char *what;
     rl_reply *v;
     if (strcmp(k->type, "string") == 0) {
@@ -841,13 +792,10 @@ static int read_key(run *r, actual_key *k)
         rl_buf_printf(&r->msg, " has type \"%s\", which fixtures cannot describe\n", k->type);
         return -1;
     }
-    if (v == NULL)
-        return -1;
+    if (v == NULL) return -1;
     int want_array = strcmp(k->type, "string") != 0;
-    if (v->type == RL_REPLY_SET)
-        v->type = RL_REPLY_ARRAY;
-    if (v->type == RL_REPLY_MAP)
-        v = flatten_pairs(v);
+    if (v->type == RL_REPLY_SET) v->type = RL_REPLY_ARRAY;
+    if (v->type == RL_REPLY_MAP) v = flatten_pairs(v);
     if ((want_array && v->type != RL_REPLY_ARRAY) || (!want_array && v->type != RL_REPLY_BULK)) {
         if (v->type == RL_REPLY_NIL || v->type == RL_REPLY_NIL_ARRAY) {
             rl_reply_free(v);
@@ -857,12 +805,10 @@ static int read_key(run *r, actual_key *k)
         rl_reply_free(v);
         return -1;
     }
-    if (strcmp(k->type, "zset") == 0)
-        v = zset_pairs(v);
+    if (strcmp(k->type, "zset") == 0) v = zset_pairs(v);
     k->value = v;
     rl_reply *p = send_key_cmd(r, "PTTL", k->name, k->len, NULL, NULL, NULL);
-    if (p == NULL)
-        return -1;
+    if (p == NULL) return -1;
     if (p->type != RL_REPLY_INTEGER) {
         keyspace_error(r, "PTTL", p);
         rl_reply_free(p);
@@ -884,8 +830,7 @@ static void put_actual_value(rl_buf *m, const actual_key *k)
     if (strcmp(k->type, "hash") == 0) {
         rl_buf_puts(m, "{");
         for (size_t i = 0; i + 1 < k->value->elements; i += 2) {
-            if (i > 0)
-                rl_buf_puts(m, ", ");
+            if (i > 0) rl_buf_puts(m, ", ");
             rl_report_reply(m, k->value->element[i]);
             rl_buf_puts(m, ": ");
             rl_report_reply(m, k->value->element[i + 1]);
@@ -900,8 +845,7 @@ static void put_actual_entry(rl_buf *m, const actual_key *k)
 {
     rl_buf_printf(m, "{\"type\": \"%s\", \"value\": ", k->type);
     put_actual_value(m, k);
-    if (k->pttl >= 0)
-        rl_buf_printf(m, ", \"ttl\": %lld", ttl_of(k->pttl));
+    if (k->pttl >= 0) rl_buf_printf(m, ", \"ttl\": %lld", ttl_of(k->pttl));
     rl_buf_puts(m, "}");
 }
 
@@ -909,11 +853,10 @@ static int check_keyspace(run *r)
 {
     const rl_json *ks = r->cs->keyspace;
     rl_buf *m = &r->msg;
-    const char *argv[2] = {"SELECT", "0"};
-    size_t argvlen[2] = {6, 1};
+    const char *argv[2] = { "SELECT", "0" };
+    size_t argvlen[2] = { 6, 1 };
     rl_reply *sel = send_cmd(r, -1, 2, argv, argvlen);
-    if (sel == NULL)
-        return -1;
+    if (sel == NULL) return -1;
     if (sel->type == RL_REPLY_ERROR) {
         keyspace_error(r, "SELECT 0", sel);
         rl_reply_free(sel);
@@ -950,7 +893,7 @@ static int check_keyspace(run *r)
     }
     n = live;
 
-    rl_buf diff = {0};
+    rl_buf diff = { 0 };
     if (r->cap != NULL) {
         r->cap->keyspace_read = 1;
         r->cap->entry_ok = rl_calloc(ks->count ? ks->count : 1, sizeof(int));
@@ -975,13 +918,10 @@ static int check_keyspace(run *r)
         k->matched = 1;
         int same = strcmp(k->type, type->str) == 0 && rl_match_key_value(k->type, value, k->value);
         if (same) {
-            if (ttl == NULL)
-                same = k->pttl == -1;
-            else
-                same = k->pttl >= 0 && fabs((double)k->pttl / 1000.0 - ttl->number) <= 1.0;
+            if (ttl == NULL) same = k->pttl == -1;
+            else same = k->pttl >= 0 && fabs((double)k->pttl / 1000.0 - ttl->number) <= 1.0;
         }
-        if (same && r->cap != NULL)
-            r->cap->entry_ok[i] = 1;
+        if (same && r->cap != NULL) r->cap->entry_ok[i] = 1;
         if (!same) {
             rl_buf_puts(&diff, "  key ");
             rl_report_string(&diff, name->str, name->len);
@@ -989,16 +929,14 @@ static int check_keyspace(run *r)
             rl_report_json(&diff, e);
             rl_buf_puts(&diff, "\n    actual   ");
             put_actual_entry(&diff, k);
-            if (ttl != NULL && k->pttl >= 0)
-                rl_buf_printf(&diff, " (PTTL %lld)", k->pttl);
+            if (ttl != NULL && k->pttl >= 0) rl_buf_printf(&diff, " (PTTL %lld)", k->pttl);
             rl_buf_puts(&diff, "\n");
             if (strcmp(k->type, type->str) == 0)
                 rl_diff_key_value(&diff, k->type, value, k->value, "    ");
         }
     }
     for (size_t j = 0; j < n; j++) {
-        if (keys[j].matched)
-            continue;
+        if (keys[j].matched) continue;
         rl_buf_puts(&diff, "  unexpected key ");
         rl_report_string(&diff, keys[j].name, keys[j].len);
         rl_buf_puts(&diff, ": ");
@@ -1035,17 +973,15 @@ done:
  * a backend failure. */
 static int capture_keyspace(run *r)
 {
-    const char *argv[2] = {"SELECT", "0"};
-    size_t argvlen[2] = {6, 1};
+    const char *argv[2] = { "SELECT", "0" };
+    size_t argvlen[2] = { 6, 1 };
     rl_reply *sel = send_cmd(r, -1, 2, argv, argvlen);
-    if (sel == NULL)
-        return -1;
+    if (sel == NULL) return -1;
     rl_reply_free(sel);
     actual_key *keys = NULL;
     size_t n = 0, live = 0;
     int ok = list_keys(r, &keys, &n) == 0;
-    if (ok && n > 1)
-        qsort(keys, n, sizeof(*keys), cmp_keys);
+    if (ok && n > 1) qsort(keys, n, sizeof(*keys), cmp_keys);
     for (size_t i = 0; ok && i < n; i++) {
         int rc = read_key(r, &keys[i]);
         if (rc < 0) {
@@ -1082,8 +1018,7 @@ static int capture_keyspace(run *r)
 static char *strip_newline(char *s)
 {
     size_t n = strlen(s);
-    if (n > 0 && s[n - 1] == '\n')
-        s[n - 1] = '\0';
+    if (n > 0 && s[n - 1] == '\n') s[n - 1] = '\0';
     return s;
 }
 
@@ -1093,9 +1028,8 @@ int rl_run_case(rl_backend *b, const rl_fixture *f, size_t case_index, rl_comman
     return rl_run_case_capture(b, f, case_index, hook, ud, NULL, out);
 }
 
-int rl_run_case_capture(rl_backend *b, const rl_fixture *f, size_t case_index,
-                        rl_command_hook hook, void *ud, rl_case_capture *cap,
-                        rl_case_result *out)
+int rl_run_case_capture(rl_backend *b, const rl_fixture *f, size_t case_index, rl_command_hook hook,
+                        void *ud, rl_case_capture *cap, rl_case_result *out)
 {
     memset(out, 0, sizeof(*out));
     if (case_index >= f->ncases) {
@@ -1105,7 +1039,7 @@ int rl_run_case_capture(rl_backend *b, const rl_fixture *f, size_t case_index,
     }
     const rl_case *cs = &f->cases[case_index];
     if (cs->uses_clock && !b->has_clock) {
-        rl_buf m = {0};
+        rl_buf m = { 0 };
         rl_buf_printf(&m, "the %s backend has no clock and the case uses %s", b->name,
                       cs->has_clock_ms ? "clock_ms" : "advance_ms");
         out->status = RL_CASE_SKIP;
@@ -1113,32 +1047,32 @@ int rl_run_case_capture(rl_backend *b, const rl_fixture *f, size_t case_index,
         return 0;
     }
     if (cs->uses_busy && b->call_busy == NULL) {
-        rl_buf m = {0};
+        rl_buf m = { 0 };
         rl_buf_printf(&m, "the %s backend cannot send while_busy commands", b->name);
         out->status = RL_CASE_SKIP;
         out->message = rl_buf_take(&m);
         return 0;
     }
     const int64_t *lim = cs->limits;
-    int has_limits = lim[RL_CASE_LIMIT_TIMEOUT_MS] >= 0 ||
-                     lim[RL_CASE_LIMIT_LUA_MEMORY_MB] >= 0 || lim[RL_CASE_LIMIT_MAXMEMORY] >= 0 ||
-                     lim[RL_CASE_LIMIT_BUSY_THRESHOLD_MS] >= 0;
+    int has_limits = lim[RL_CASE_LIMIT_TIMEOUT_MS] >= 0 || lim[RL_CASE_LIMIT_LUA_MEMORY_MB] >= 0 ||
+        lim[RL_CASE_LIMIT_MAXMEMORY] >= 0 || lim[RL_CASE_LIMIT_BUSY_THRESHOLD_MS] >= 0;
     if (has_limits && b->set_limits == NULL) {
-        rl_buf m = {0};
-        rl_buf_printf(&m, "the %s backend cannot apply the case's limits (timeout_ms, "
-                          "lua_memory_mb, maxmemory, busy_threshold_ms)", b->name);
+        rl_buf m = { 0 };
+        rl_buf_printf(&m,
+                      "the %s backend cannot apply the case's limits (timeout_ms, "
+                      "lua_memory_mb, maxmemory, busy_threshold_ms)",
+                      b->name);
         out->status = RL_CASE_SKIP;
         out->message = rl_buf_take(&m);
         return 0;
     }
-    run r = {b, f, cs, case_index, hook, ud, 0, {0}, cap, 0, 0, 0, 0, NULL, NULL, {0}};
+    run r = { b, f, cs, case_index, hook, ud, 0, { 0 }, cap, 0, 0, 0, 0, NULL, NULL, { 0 } };
     int keep_going = cap != NULL && cap->keep_going;
     if (cap != NULL) {
         cap->nsteps = cs->nsteps;
         cap->replies = rl_calloc(cs->nsteps ? cs->nsteps : 1, sizeof(rl_reply *));
         cap->step_ok = rl_malloc((cs->nsteps ? cs->nsteps : 1) * sizeof(int));
-        for (size_t i = 0; i < cs->nsteps; i++)
-            cap->step_ok[i] = -1;
+        for (size_t i = 0; i < cs->nsteps; i++) cap->step_ok[i] = -1;
     }
     int result = 1;
     if (b->reset(b) != 0) {
@@ -1152,10 +1086,12 @@ int rl_run_case_capture(rl_backend *b, const rl_fixture *f, size_t case_index,
         result = -1;
     } else if (has_limits) {
         int64_t mb = lim[RL_CASE_LIMIT_LUA_MEMORY_MB];
-        rl_backend_limits l = {lim[RL_CASE_LIMIT_TIMEOUT_MS],
-                               mb < 0 ? -1 : mb > (INT64_MAX >> 20) ? INT64_MAX : mb << 20,
-                               lim[RL_CASE_LIMIT_MAXMEMORY],
-                               lim[RL_CASE_LIMIT_BUSY_THRESHOLD_MS]};
+        rl_backend_limits l = { lim[RL_CASE_LIMIT_TIMEOUT_MS],
+                                mb < 0                       ? -1
+                                    : mb > (INT64_MAX >> 20) ? INT64_MAX
+                                                             : mb << 20,
+                                lim[RL_CASE_LIMIT_MAXMEMORY],
+                                lim[RL_CASE_LIMIT_BUSY_THRESHOLD_MS] };
         if (b->set_limits(b, &l) != 0) {
             rl_buf_printf(&r.msg, "backend %s cannot apply the case's limits: %s\n", b->name,
                           b->errstr);
@@ -1163,38 +1099,30 @@ int rl_run_case_capture(rl_backend *b, const rl_fixture *f, size_t case_index,
             result = -1;
         }
     }
-    if (result == 1)
-        result = load_functions(&r);
+    if (result == 1) result = load_functions(&r);
     char **shas = rl_calloc(f->nscripts ? f->nscripts : 1, sizeof(char *));
     /* keep_going runs on past failing steps (never past a backend failure),
      * so a capture sees every step's reply. */
     for (size_t i = 0; i < cs->nsteps && (result == 1 || (result == 0 && keep_going)); i++) {
         int rc = run_step(&r, i, shas);
-        if (rc < result)
-            result = rc;
+        if (rc < result) result = rc;
     }
     if ((result == 1 || (result == 0 && keep_going)) && cs->keyspace != NULL) {
         int rc = check_keyspace(&r);
-        if (rc < result)
-            result = rc;
-    } else if ((result == 1 || (result == 0 && keep_going)) && cap != NULL &&
-               cap->read_keyspace) {
+        if (rc < result) result = rc;
+    } else if ((result == 1 || (result == 0 && keep_going)) && cap != NULL && cap->read_keyspace) {
         int rc = capture_keyspace(&r);
-        if (rc < result)
-            result = rc;
+        if (rc < result) result = rc;
     }
-    for (size_t i = 0; i < f->nscripts; i++)
-        rl_free(shas[i]);
+    for (size_t i = 0; i < f->nscripts; i++) rl_free(shas[i]);
     rl_free(shas);
 
     out->status = result == 1 ? RL_CASE_PASS : RL_CASE_FAIL;
     out->fail_step = r.fail_step;
     out->fail_line = r.fail_line;
-    if (r.msg.len > 0)
-        out->message = strip_newline(rl_buf_take(&r.msg));
+    if (r.msg.len > 0) out->message = strip_newline(rl_buf_take(&r.msg));
     rl_buf_free(&r.msg);
-    if (r.warn.len > 0)
-        out->warnings = strip_newline(rl_buf_take(&r.warn));
+    if (r.warn.len > 0) out->warnings = strip_newline(rl_buf_take(&r.warn));
     rl_buf_free(&r.warn);
     return r.backend_failed ? -1 : 0;
 }
@@ -1212,8 +1140,7 @@ void rl_case_result_clear(rl_case_result *r)
 
 void rl_case_capture_clear(rl_case_capture *cap)
 {
-    for (size_t i = 0; i < cap->nsteps && cap->replies != NULL; i++)
-        rl_reply_free(cap->replies[i]);
+    for (size_t i = 0; i < cap->nsteps && cap->replies != NULL; i++) rl_reply_free(cap->replies[i]);
     rl_free(cap->replies);
     rl_free(cap->step_ok);
     rl_free(cap->entry_ok);

@@ -56,28 +56,26 @@ typedef struct rl_actual_key {
  * --record). Zero-initialize it, set keep_going, pass it to
  * rl_run_case_capture, free what it holds with rl_case_capture_clear. */
 typedef struct rl_case_capture {
-    int keep_going;       /* in: run every step, and check the keyspace, after a failure */
-    int read_keyspace;    /* in: read database 0 into keys even without a keyspace section */
-    size_t nsteps;        /* out: the case's step count */
-    rl_reply **replies;   /* out: each step's reply (the SCRIPT LOAD error when the
+    int keep_going;      /* in: run every step, and check the keyspace, after a failure */
+    int read_keyspace;   /* in: read database 0 into keys even without a keyspace section */
+    size_t nsteps;       /* out: the case's step count */
+    rl_reply **replies;  /* out: each step's reply (the SCRIPT LOAD error when the
                            * script did not load); NULL for advance_ms or a step not run */
-    int *step_ok;         /* out: 1 the step met its expectation, 0 it did not, -1 not run */
-    int keyspace_read;    /* out: 1 when the keyspace section was checked */
-    int *entry_ok;        /* out: per keyspace section entry, 1 if the key matched it */
-    rl_actual_key *keys;  /* out: database 0, sorted by name */
+    int *step_ok;        /* out: 1 the step met its expectation, 0 it did not, -1 not run */
+    int keyspace_read;   /* out: 1 when the keyspace section was checked */
+    int *entry_ok;       /* out: per keyspace section entry, 1 if the key matched it */
+    rl_actual_key *keys; /* out: database 0, sorted by name */
     size_t nkeys;
 } rl_case_capture;
 
 /* rl_run_case that also fills *cap (may be NULL: then it is rl_run_case). */
-int rl_run_case_capture(rl_backend *b, const rl_fixture *f, size_t case_index,
-                        rl_command_hook hook, void *ud, rl_case_capture *cap,
-                        rl_case_result *out);
+int rl_run_case_capture(rl_backend *b, const rl_fixture *f, size_t case_index, rl_command_hook hook,
+                        void *ud, rl_case_capture *cap, rl_case_result *out);
 void rl_case_capture_clear(rl_case_capture *cap);
 
 /* Appends "step N (file:line): call [...]" and a newline: step idx (0-based)
  * of cs as failure messages name it. */
 struct rl_buf;
-void rl_runner_describe_step(struct rl_buf *m, const rl_fixture *f, const rl_case *cs,
-                             size_t idx);
+void rl_runner_describe_step(struct rl_buf *m, const rl_fixture *f, const rl_case *cs, size_t idx);
 
 #endif

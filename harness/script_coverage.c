@@ -46,8 +46,7 @@ void rl_coverage_clear(rl_coverage *c)
 
 void rl_coverage_free(rl_coverage *c)
 {
-    if (c == NULL)
-        return;
+    if (c == NULL) return;
     rl_coverage_clear(c);
     rl_free(c);
 }
@@ -72,10 +71,8 @@ static void add(rl_coverage *c, const rl_emu_coverage *e)
     const uint64_t *hits = e->hits;
     chunk *k = find(c, text, len);
     if (k != NULL && k->nlines == nlines && k->nfuncs == e->nfuncs) {
-        for (int l = 1; l <= nlines; l++)
-            k->hits[l] += hits[l];
-        for (int i = 0; i < e->nfuncs; i++)
-            k->func_hits[i] += e->func_hits[i];
+        for (int l = 1; l <= nlines; l++) k->hits[l] += hits[l];
+        for (int i = 0; i < e->nfuncs; i++) k->func_hits[i] += e->func_hits[i];
         return;
     }
     c->chunks = rl_realloc(c->chunks, (c->n + 1) * sizeof(chunk));
@@ -98,8 +95,7 @@ static void add(rl_coverage *c, const rl_emu_coverage *e)
 void rl_coverage_add_emu(rl_coverage *c, const rl_emu *emu)
 {
     rl_emu_coverage r;
-    for (size_t i = 0; rl_emu_coverage_get(emu, i, &r) == 0; i++)
-        add(c, &r);
+    for (size_t i = 0; rl_emu_coverage_get(emu, i, &r) == 0; i++) add(c, &r);
 }
 
 void rl_coverage_add_scripts(rl_coverage *c, const rl_loaded_script *const *scripts, size_t n)
@@ -113,14 +109,14 @@ void rl_coverage_add_scripts(rl_coverage *c, const rl_loaded_script *const *scri
             emu = rl_emu_new();
             rl_emu_set_coverage(emu, 1);
         }
-        const char *argv[3] = {"SCRIPT", "LOAD", s->text};
-        size_t argvlen[3] = {6, 4, s->len};
+        const char *argv[3] = { "SCRIPT", "LOAD", s->text };
+        size_t argvlen[3] = { 6, 4, s->len };
         rl_reply *r = rl_emu_call(emu, 3, argv, argvlen);
         /* A FUNCTION library ("#!lua name=...") is no script: SCRIPT LOAD
          * refuses its metadata, FUNCTION LOAD compiles it. */
         if (r != NULL && r->type == RL_REPLY_ERROR) {
-            const char *fargv[4] = {"FUNCTION", "LOAD", "REPLACE", s->text};
-            size_t fargvlen[4] = {8, 4, 7, s->len};
+            const char *fargv[4] = { "FUNCTION", "LOAD", "REPLACE", s->text };
+            size_t fargvlen[4] = { 8, 4, 7, s->len };
             rl_reply_free(rl_emu_call(emu, 4, fargv, fargvlen));
         }
         rl_reply_free(r);
@@ -166,8 +162,7 @@ typedef struct reader {
 
 static const char *take(reader *r, size_t n)
 {
-    if ((size_t)(r->end - r->p) < n)
-        return NULL;
+    if ((size_t)(r->end - r->p) < n) return NULL;
     const char *at = r->p;
     r->p += n;
     return at;
@@ -175,21 +170,18 @@ static const char *take(reader *r, size_t n)
 
 int rl_coverage_decode(rl_coverage *c, const char *p, size_t len)
 {
-    reader r = {p, p + len};
+    reader r = { p, p + len };
     size_t n;
     const char *at = take(&r, sizeof(size_t));
-    if (at == NULL)
-        return -1;
+    if (at == NULL) return -1;
     memcpy(&n, at, sizeof(n));
     for (size_t i = 0; i < n; i++) {
         size_t tlen;
         int nlines;
         const char *text, *code, *hits;
-        if ((at = take(&r, sizeof(size_t))) == NULL)
-            return -1;
+        if ((at = take(&r, sizeof(size_t))) == NULL) return -1;
         memcpy(&tlen, at, sizeof(tlen));
-        if ((text = take(&r, tlen)) == NULL || (at = take(&r, sizeof(int))) == NULL)
-            return -1;
+        if ((text = take(&r, tlen)) == NULL || (at = take(&r, sizeof(int))) == NULL) return -1;
         memcpy(&nlines, at, sizeof(nlines));
         if (nlines < 1 || (size_t)nlines > tlen + 1 ||
             (code = take(&r, (size_t)nlines + 1)) == NULL ||
@@ -197,15 +189,14 @@ int rl_coverage_decode(rl_coverage *c, const char *p, size_t len)
             return -1;
         int nfuncs;
         const char *flines, *fhits;
-        if ((at = take(&r, sizeof(int))) == NULL)
-            return -1;
+        if ((at = take(&r, sizeof(int))) == NULL) return -1;
         memcpy(&nfuncs, at, sizeof(nfuncs));
         if (nfuncs < 0 || nfuncs > nlines ||
             (flines = take(&r, (size_t)nfuncs * sizeof(int))) == NULL ||
             (fhits = take(&r, (size_t)nfuncs * sizeof(uint64_t))) == NULL)
             return -1;
         /* Copies: the buffer need not be aligned for the arrays. */
-        rl_emu_coverage e = {NULL, text, tlen, nlines, NULL, NULL, nfuncs, NULL, NULL};
+        rl_emu_coverage e = { NULL, text, tlen, nlines, NULL, NULL, nfuncs, NULL, NULL };
         uint64_t *h = rl_malloc(((size_t)nlines + 1) * sizeof(uint64_t));
         int *fl = rl_malloc(((size_t)nfuncs + 1) * sizeof(int));
         uint64_t *fh = rl_malloc(((size_t)nfuncs + 1) * sizeof(uint64_t));
@@ -230,16 +221,14 @@ int rl_coverage_decode(rl_coverage *c, const char *p, size_t len)
 static int count_lines(const char *text, size_t len)
 {
     int n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += text[i] == '\n';
+    for (size_t i = 0; i < len; i++) n += text[i] == '\n';
     return n + (len > 0 && text[len - 1] != '\n');
 }
 
 static rl_coverage_file *file_for(rl_coverage_report *r, const rl_source_file *src)
 {
     for (size_t i = 0; i < r->nfiles; i++)
-        if (strcmp(r->files[i].path, src->path) == 0)
-            return &r->files[i];
+        if (strcmp(r->files[i].path, src->path) == 0) return &r->files[i];
     r->files = rl_realloc(r->files, (r->nfiles + 1) * sizeof(rl_coverage_file));
     rl_coverage_file *f = &r->files[r->nfiles++];
     memset(f, 0, sizeof(*f));
@@ -253,8 +242,7 @@ static rl_coverage_file *file_for(rl_coverage_report *r, const rl_source_file *s
 /* Grows f to hold line `line` (a map read without sources knows no size). */
 static void grow(rl_coverage_file *f, int line)
 {
-    if (line <= f->nlines)
-        return;
+    if (line <= f->nlines) return;
     f->code = rl_realloc(f->code, (size_t)line + 1);
     f->hits = rl_realloc(f->hits, ((size_t)line + 1) * sizeof(uint64_t));
     memset(f->code + f->nlines + 1, 0, (size_t)(line - f->nlines));
@@ -265,7 +253,7 @@ static void grow(rl_coverage_file *f, int line)
 static int is_name_char(char ch)
 {
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-           ch == '_';
+        ch == '_';
 }
 
 static int is_path_char(char ch)
@@ -292,25 +280,19 @@ static char *function_name(const char *text, size_t len, int line)
             (p + 8 < stop && is_name_char(p[8])))
             continue;
         const char *q = p + 8;
-        while (q < stop && (*q == ' ' || *q == '\t'))
-            q++;
+        while (q < stop && (*q == ' ' || *q == '\t')) q++;
         const char *n = q;
-        while (q < stop && is_path_char(*q))
-            q++;
-        if (q > n)
-            return rl_memdup(n, (size_t)(q - n));
+        while (q < stop && is_path_char(*q)) q++;
+        if (q > n) return rl_memdup(n, (size_t)(q - n));
         q = p;
-        while (q > start && (q[-1] == ' ' || q[-1] == '\t'))
-            q--;
+        while (q > start && (q[-1] == ' ' || q[-1] == '\t')) q--;
         if (q == start || q[-1] != '=' ||
             (q - 1 > start && (q[-2] == '=' || q[-2] == '~' || q[-2] == '<' || q[-2] == '>')))
             return rl_strdup("");
         q--;
-        while (q > start && (q[-1] == ' ' || q[-1] == '\t'))
-            q--;
+        while (q > start && (q[-1] == ' ' || q[-1] == '\t')) q--;
         const char *e = q;
-        while (q > start && is_path_char(q[-1]))
-            q--;
+        while (q > start && is_path_char(q[-1])) q--;
         return rl_memdup(q, (size_t)(e - q));
     }
     return rl_strdup("");
@@ -343,18 +325,15 @@ static int cmp_funcs(const void *a, const void *b)
  * called NAME@LINE ("function@LINE" without a name). */
 static void name_funcs(rl_coverage_file *f)
 {
-    if (f->nfuncs > 1)
-        qsort(f->funcs, f->nfuncs, sizeof(rl_coverage_func), cmp_funcs);
+    if (f->nfuncs > 1) qsort(f->funcs, f->nfuncs, sizeof(rl_coverage_func), cmp_funcs);
     unsigned char *dup = rl_calloc(f->nfuncs ? f->nfuncs : 1, 1);
     for (size_t i = 0; i < f->nfuncs; i++)
         for (size_t j = i + 1; j < f->nfuncs; j++)
-            if (strcmp(f->funcs[i].name, f->funcs[j].name) == 0)
-                dup[i] = dup[j] = 1;
+            if (strcmp(f->funcs[i].name, f->funcs[j].name) == 0) dup[i] = dup[j] = 1;
     for (size_t i = 0; i < f->nfuncs; i++) {
         rl_coverage_func *fn = &f->funcs[i];
-        if (fn->name[0] != '\0' && !dup[i])
-            continue;
-        rl_buf b = {0};
+        if (fn->name[0] != '\0' && !dup[i]) continue;
+        rl_buf b = { 0 };
         rl_buf_printf(&b, "%s@%d", fn->name[0] ? fn->name : "function", fn->line);
         rl_free(fn->name);
         fn->name = rl_buf_take(&b);
@@ -375,27 +354,21 @@ void rl_coverage_report_build(const rl_coverage *c, const rl_loaded_script *cons
     unsigned char *used = rl_calloc(c->n ? c->n : 1, 1);
     for (size_t i = 0; i < n; i++) {
         const rl_loaded_script *s = scripts[i];
-        if (s == NULL || s->nfiles == 0 || s->text == NULL)
-            continue;
+        if (s == NULL || s->nfiles == 0 || s->text == NULL) continue;
         chunk *k = find(c, s->text, s->len);
-        if (k == NULL || used[k - c->chunks])
-            continue;
+        if (k == NULL || used[k - c->chunks]) continue;
         used[k - c->chunks] = 1;
         /* Every file the script is made of is listed, even one without
          * code (a file of declarations). */
-        for (size_t fi = 0; fi < s->nfiles; fi++)
-            file_for(out, &s->files[fi]);
+        for (size_t fi = 0; fi < s->nfiles; fi++) file_for(out, &s->files[fi]);
         for (int l = 1; l <= k->nlines; l++) {
             const char *path;
             int fline;
-            if (!k->code[l] || rl_loader_map_line(s, l, &path, &fline) != 0)
-                continue;
+            if (!k->code[l] || rl_loader_map_line(s, l, &path, &fline) != 0) continue;
             rl_coverage_file *f = NULL;
             for (size_t fi = 0; fi < s->nfiles && f == NULL; fi++)
-                if (strcmp(s->files[fi].path, path) == 0)
-                    f = file_for(out, &s->files[fi]);
-            if (f == NULL)
-                continue;
+                if (strcmp(s->files[fi].path, path) == 0) f = file_for(out, &s->files[fi]);
+            if (f == NULL) continue;
             grow(f, fline);
             f->code[fline] = 1;
             f->hits[fline] += k->hits[l];
@@ -403,12 +376,10 @@ void rl_coverage_report_build(const rl_coverage *c, const rl_loaded_script *cons
         for (int fn = 0; fn < k->nfuncs; fn++) {
             const char *path;
             int fline;
-            if (rl_loader_map_line(s, k->func_lines[fn], &path, &fline) != 0)
-                continue;
+            if (rl_loader_map_line(s, k->func_lines[fn], &path, &fline) != 0) continue;
             for (size_t fi = 0; fi < s->nfiles; fi++) {
                 if (strcmp(s->files[fi].path, path) == 0) {
-                    add_func(file_for(out, &s->files[fi]), &s->files[fi], fline,
-                             k->func_hits[fn]);
+                    add_func(file_for(out, &s->files[fi]), &s->files[fi], fline, k->func_hits[fn]);
                     break;
                 }
             }
@@ -423,8 +394,7 @@ void rl_coverage_report_build(const rl_coverage *c, const rl_loaded_script *cons
             f->lines_hit += f->code[l] && f->hits[l] > 0;
         }
     }
-    if (out->nfiles > 1)
-        qsort(out->files, out->nfiles, sizeof(rl_coverage_file), cmp_files);
+    if (out->nfiles > 1) qsort(out->files, out->nfiles, sizeof(rl_coverage_file), cmp_files);
 }
 
 void rl_coverage_report_clear(rl_coverage_report *r)
@@ -433,8 +403,7 @@ void rl_coverage_report_clear(rl_coverage_report *r)
         rl_free(r->files[i].path);
         rl_free(r->files[i].code);
         rl_free(r->files[i].hits);
-        for (size_t j = 0; j < r->files[i].nfuncs; j++)
-            rl_free(r->files[i].funcs[j].name);
+        for (size_t j = 0; j < r->files[i].nfuncs; j++) rl_free(r->files[i].funcs[j].name);
         rl_free(r->files[i].funcs);
     }
     rl_free(r->files);
@@ -456,8 +425,7 @@ void rl_coverage_write_lcov(const rl_coverage_report *r, rl_buf *out)
         }
         rl_buf_printf(out, "FNF:%zu\nFNH:%zu\n", f->nfuncs, called);
         for (int l = 1; l <= f->nlines; l++)
-            if (f->code[l])
-                rl_buf_printf(out, "DA:%d,%llu\n", l, (unsigned long long)f->hits[l]);
+            if (f->code[l]) rl_buf_printf(out, "DA:%d,%llu\n", l, (unsigned long long)f->hits[l]);
         rl_buf_printf(out, "LF:%d\nLH:%d\nend_of_record\n", f->lines_found, f->lines_hit);
     }
 }
@@ -469,15 +437,12 @@ void rl_coverage_missed_ranges(const rl_coverage_file *f, rl_buf *out)
         int ran = l <= f->nlines && f->code[l] && f->hits[l] > 0;
         int missed = l <= f->nlines && f->code[l] && f->hits[l] == 0;
         if (missed) {
-            if (first == 0)
-                first = l;
+            if (first == 0) first = l;
             last = l;
         } else if ((ran || l > f->nlines) && first != 0) {
             rl_buf_puts(out, any ? ", " : "");
-            if (first == last)
-                rl_buf_printf(out, "%d", first);
-            else
-                rl_buf_printf(out, "%d-%d", first, last);
+            if (first == last) rl_buf_printf(out, "%d", first);
+            else rl_buf_printf(out, "%d-%d", first, last);
             any = 1;
             first = 0;
         }
@@ -486,18 +451,15 @@ void rl_coverage_missed_ranges(const rl_coverage_file *f, rl_buf *out)
 
 static void put_percent(rl_buf *out, int hit, int found)
 {
-    if (found == 0)
-        rl_buf_printf(out, "%8s", "-");
-    else
-        rl_buf_printf(out, "%7.1f%%", 100.0 * hit / found);
+    if (found == 0) rl_buf_printf(out, "%8s", "-");
+    else rl_buf_printf(out, "%7.1f%%", 100.0 * hit / found);
 }
 
 void rl_coverage_write_table(const rl_coverage_report *r, rl_buf *out)
 {
     size_t w = strlen("coverage");
     for (size_t i = 0; i < r->nfiles; i++)
-        if (strlen(r->files[i].path) > w)
-            w = strlen(r->files[i].path);
+        if (strlen(r->files[i].path) > w) w = strlen(r->files[i].path);
     rl_buf_printf(out, "%-*s  %6s  %6s  %8s  %s\n", (int)w, "coverage", "lines", "hit", "percent",
                   "never run");
     int found = 0, hit = 0;
@@ -505,10 +467,9 @@ void rl_coverage_write_table(const rl_coverage_report *r, rl_buf *out)
         const rl_coverage_file *f = &r->files[i];
         rl_buf_printf(out, "%-*s  %6d  %6d  ", (int)w, f->path, f->lines_found, f->lines_hit);
         put_percent(out, f->lines_hit, f->lines_found);
-        rl_buf line = {0};
+        rl_buf line = { 0 };
         rl_coverage_missed_ranges(f, &line);
-        if (line.len > 0)
-            rl_buf_printf(out, "  %s", line.p);
+        if (line.len > 0) rl_buf_printf(out, "  %s", line.p);
         rl_buf_free(&line);
         rl_buf_puts(out, "\n");
         found += f->lines_found;

@@ -30,7 +30,7 @@ typedef struct acc {
     uint64_t runs, calls, pcalls, bytes_in, bytes_out, instructions, heap_peak, ns;
     cmd_count *cmds; /* sorted by name */
     size_t ncmds;
-    key_ent *keys;   /* sorted by db, then bytes */
+    key_ent *keys; /* sorted by db, then bytes */
     size_t nkeys;
 } acc;
 
@@ -51,10 +51,8 @@ rl_case_metrics *rl_case_metrics_new(const rl_fixture *f, size_t case_index)
 
 static void acc_clear(acc *a)
 {
-    for (size_t i = 0; i < a->ncmds; i++)
-        rl_free(a->cmds[i].name);
-    for (size_t i = 0; i < a->nkeys; i++)
-        rl_free(a->keys[i].name);
+    for (size_t i = 0; i < a->ncmds; i++) rl_free(a->cmds[i].name);
+    for (size_t i = 0; i < a->nkeys; i++) rl_free(a->keys[i].name);
     rl_free(a->cmds);
     rl_free(a->keys);
     rl_free(a->id);
@@ -64,10 +62,8 @@ static void acc_clear(acc *a)
 
 void rl_case_metrics_free(rl_case_metrics *cm)
 {
-    if (cm == NULL)
-        return;
-    for (size_t i = 0; i < cm->n; i++)
-        acc_clear(&cm->accs[i]);
+    if (cm == NULL) return;
+    for (size_t i = 0; i < cm->n; i++) acc_clear(&cm->accs[i]);
     rl_free(cm->accs);
     rl_free(cm);
 }
@@ -75,8 +71,7 @@ void rl_case_metrics_free(rl_case_metrics *cm)
 static void add_command(acc *a, const char *name, uint64_t calls, uint64_t pcalls)
 {
     size_t i = 0;
-    while (i < a->ncmds && strcmp(a->cmds[i].name, name) < 0)
-        i++;
+    while (i < a->ncmds && strcmp(a->cmds[i].name, name) < 0) i++;
     if (i == a->ncmds || strcmp(a->cmds[i].name, name) != 0) {
         a->cmds = rl_realloc(a->cmds, (a->ncmds + 1) * sizeof(cmd_count));
         memmove(&a->cmds[i + 1], &a->cmds[i], (a->ncmds - i) * sizeof(cmd_count));
@@ -90,11 +85,9 @@ static void add_command(acc *a, const char *name, uint64_t calls, uint64_t pcall
 
 static int key_cmp(int db1, const char *n1, size_t l1, int db2, const char *n2, size_t l2)
 {
-    if (db1 != db2)
-        return db1 < db2 ? -1 : 1;
+    if (db1 != db2) return db1 < db2 ? -1 : 1;
     int c = memcmp(n1, n2, l1 < l2 ? l1 : l2);
-    if (c != 0)
-        return c;
+    if (c != 0) return c;
     return l1 < l2 ? -1 : l1 > l2;
 }
 
@@ -105,13 +98,12 @@ static void merge_keys(acc *a, const key_ent *src, size_t n)
     size_t i = 0, j = 0, k = 0;
     while (i < a->nkeys || j < n) {
         int c = i == a->nkeys ? 1
-                : j == n      ? -1
+            : j == n          ? -1
                               : key_cmp(a->keys[i].db, a->keys[i].name, a->keys[i].len, src[j].db,
                                         src[j].name, src[j].len);
         if (c <= 0) {
             out[k] = a->keys[i++];
-            if (c == 0)
-                out[k].access |= src[j++].access;
+            if (c == 0) out[k].access |= src[j++].access;
         } else {
             out[k] = src[j++];
             out[k].name = rl_malloc(out[k].len + 1);
@@ -134,8 +126,7 @@ static void acc_add(acc *a, const acc *b)
     a->bytes_out += b->bytes_out;
     a->instructions += b->instructions;
     a->ns += b->ns;
-    if (b->heap_peak > a->heap_peak)
-        a->heap_peak = b->heap_peak;
+    if (b->heap_peak > a->heap_peak) a->heap_peak = b->heap_peak;
     for (size_t i = 0; i < b->ncmds; i++)
         add_command(a, b->cmds[i].name, b->cmds[i].calls, b->cmds[i].pcalls);
     merge_keys(a, b->keys, b->nkeys);
@@ -145,13 +136,12 @@ static void acc_add(acc *a, const acc *b)
 static void step_identity(const rl_fixture *f, const rl_case *cs, int s, acc *a)
 {
     const rl_step *st = s >= 0 && (size_t)s < cs->nsteps ? &cs->steps[s] : NULL;
-    rl_buf id = {0};
+    rl_buf id = { 0 };
     if (st != NULL && st->kind == RL_STEP_EVAL) {
         const rl_script *sc = &f->scripts[st->script];
         if (sc->inline_source || sc->code.nfiles == 0)
             rl_buf_printf(&id, "%s#%s", f->path, sc->name);
-        else
-            rl_buf_puts(&id, sc->code.files[0].path);
+        else rl_buf_puts(&id, sc->code.files[0].path);
         a->name = rl_strdup(sc->name);
         a->code = &sc->code;
     } else if (st != NULL && st->kind == RL_STEP_FCALL) {
@@ -165,14 +155,12 @@ static void step_identity(const rl_fixture *f, const rl_case *cs, int s, acc *a)
 
 void rl_case_metrics_add(rl_case_metrics *cm, int step, const rl_metrics *m)
 {
-    if (m->runs == 0 && m->calls == 0 && m->pcalls == 0)
-        return;
-    acc one = {0};
+    if (m->runs == 0 && m->calls == 0 && m->pcalls == 0) return;
+    acc one = { 0 };
     step_identity(cm->f, &cm->f->cases[cm->case_index], step, &one);
     acc *a = NULL;
     for (size_t i = 0; i < cm->n && a == NULL; i++)
-        if (strcmp(cm->accs[i].id, one.id) == 0)
-            a = &cm->accs[i];
+        if (strcmp(cm->accs[i].id, one.id) == 0) a = &cm->accs[i];
     if (a == NULL) {
         cm->accs = rl_realloc(cm->accs, (cm->n + 1) * sizeof(acc));
         a = &cm->accs[cm->n++];
@@ -187,8 +175,7 @@ void rl_case_metrics_add(rl_case_metrics *cm, int step, const rl_metrics *m)
     a->bytes_out += m->bytes_out;
     a->instructions += m->instructions;
     a->ns += m->script_ns;
-    if (m->lua_heap_peak > a->heap_peak)
-        a->heap_peak = m->lua_heap_peak;
+    if (m->lua_heap_peak > a->heap_peak) a->heap_peak = m->lua_heap_peak;
     for (size_t i = 0; i < m->ncommands; i++)
         add_command(a, m->commands[i].name, m->commands[i].calls, m->commands[i].pcalls);
     key_ent *ks = rl_calloc(m->nkeys ? m->nkeys : 1, sizeof(key_ent));
@@ -250,16 +237,15 @@ static const char *status_name(rl_case_status s)
 char *rl_case_metrics_json(const rl_case_metrics *cm, rl_case_status status, double ms,
                            uint64_t keyspace_keys)
 {
-    rl_buf b = {0};
+    rl_buf b = { 0 };
     const char *cname = rl_fixture_case_name(cm->f, cm->case_index);
     rl_buf_puts(&b, "        {\n          \"case\": ");
     rl_report_string(&b, cname, strlen(cname));
     rl_buf_printf(&b, ",\n          \"status\": \"%s\",\n", status_name(status));
     rl_buf_printf(&b, "          \"time_ms\": %.3f,\n", ms);
     put_u64(&b, "          ", "keyspace_keys", keyspace_keys, 0);
-    acc total = {0};
-    for (size_t i = 0; i < cm->n; i++)
-        acc_add(&total, &cm->accs[i]);
+    acc total = { 0 };
+    for (size_t i = 0; i < cm->n; i++) acc_add(&total, &cm->accs[i]);
     rl_buf_puts(&b, "          \"totals\": {\n");
     put_acc_fields(&b, &total, "            ");
     acc_clear(&total);
@@ -302,8 +288,8 @@ static uint64_t get_u64(const rl_json *obj, const char *name)
 {
     const rl_json *v = rl_json_get(obj, name);
     return v != NULL && v->type == RL_JSON_NUMBER && v->is_int && v->integer >= 0
-               ? (uint64_t)v->integer
-               : 0;
+        ? (uint64_t)v->integer
+        : 0;
 }
 
 static double get_double(const rl_json *obj, const char *name)
@@ -382,20 +368,17 @@ static void put_scripts(rl_buf *b, const rl_file_record *files, size_t n)
             const char *text = files[f].cases[c].metrics;
             char err[256];
             rl_json *cj = text != NULL ? rl_json_parse(text, strlen(text), err, sizeof(err)) : NULL;
-            if (cj == NULL)
-                continue;
+            if (cj == NULL) continue;
             parsed = rl_realloc(parsed, (nparsed + 1) * sizeof(*parsed));
             parsed[nparsed++] = cj;
             const rl_json *scripts = rl_json_get(cj, "scripts");
             for (size_t i = 0; scripts != NULL && i < scripts->count; i++) {
                 const rl_json *s = scripts->items[i];
                 const char *id = get_str(s, "script");
-                if (id == NULL)
-                    continue;
+                if (id == NULL) continue;
                 script_sum *sum = NULL;
                 for (size_t k = 0; k < nsums && sum == NULL; k++)
-                    if (strcmp(sums[k].id, id) == 0)
-                        sum = &sums[k];
+                    if (strcmp(sums[k].id, id) == 0) sum = &sums[k];
                 if (sum == NULL) {
                     sums = rl_realloc(sums, (nsums + 1) * sizeof(script_sum));
                     sum = &sums[nsums++];
@@ -422,8 +405,7 @@ static void put_scripts(rl_buf *b, const rl_file_record *files, size_t n)
             }
         }
     }
-    if (nsums > 0)
-        qsort(sums, nsums, sizeof(script_sum), cmp_sum);
+    if (nsums > 0) qsort(sums, nsums, sizeof(script_sum), cmp_sum);
     rl_buf_puts(b, "  \"scripts\": [");
     for (size_t i = 0; i < nsums; i++) {
         script_sum *s = &sums[i];
@@ -458,8 +440,7 @@ static void put_scripts(rl_buf *b, const rl_file_record *files, size_t n)
     }
     rl_buf_puts(b, nsums ? "\n  ]\n" : "]\n");
     rl_free(sums);
-    for (size_t i = 0; i < nparsed; i++)
-        rl_json_free(parsed[i]);
+    for (size_t i = 0; i < nparsed; i++) rl_json_free(parsed[i]);
     rl_free(parsed);
 }
 
@@ -469,17 +450,14 @@ void rl_metrics_document(rl_buf *b, const char *engine, const rl_file_record *fi
     size_t shown = 0;
     for (size_t f = 0; f < n; f++) {
         size_t ncases = 0;
-        for (size_t c = 0; c < files[f].ncases; c++)
-            ncases += files[f].cases[c].metrics != NULL;
-        if (ncases == 0)
-            continue;
+        for (size_t c = 0; c < files[f].ncases; c++) ncases += files[f].cases[c].metrics != NULL;
+        if (ncases == 0) continue;
         rl_buf_puts(b, shown++ ? ",\n    {\n      \"file\": " : "\n    {\n      \"file\": ");
         rl_report_string(b, files[f].f->path, strlen(files[f].f->path));
         rl_buf_puts(b, ",\n      \"cases\": [\n");
         size_t k = 0;
         for (size_t c = 0; c < files[f].ncases; c++) {
-            if (files[f].cases[c].metrics == NULL)
-                continue;
+            if (files[f].cases[c].metrics == NULL) continue;
             rl_buf_puts(b, k++ ? ",\n" : "");
             rl_buf_puts(b, files[f].cases[c].metrics);
         }
@@ -492,7 +470,7 @@ void rl_metrics_document(rl_buf *b, const char *engine, const rl_file_record *fi
 
 int rl_metrics_write(FILE *out, const char *engine, const rl_file_record *files, size_t n)
 {
-    rl_buf b = {0};
+    rl_buf b = { 0 };
     rl_metrics_document(&b, engine, files, n);
     int rc = fwrite(b.p, 1, b.len, out) == b.len ? 0 : -1;
     rl_buf_free(&b);
@@ -520,10 +498,8 @@ static int cmp_entry(const void *x, const void *y)
 {
     const entry *a = x, *b = y;
     int c = strcmp(a->file, b->file);
-    if (c == 0)
-        c = strcmp(a->cname, b->cname);
-    if (c == 0)
-        c = strcmp(a->script, b->script);
+    if (c == 0) c = strcmp(a->cname, b->cname);
+    if (c == 0) c = strcmp(a->script, b->script);
     return c;
 }
 
@@ -541,8 +517,8 @@ static int is_count(const rl_json *obj, const char *name)
 
 /* Reads the entries of a parsed document, checking what the comparison
  * needs; -1 with a located message in err when the document lacks it. */
-static int read_entries(const rl_json *root, const char *path, entry **out, size_t *nout,
-                        char *err, size_t errlen)
+static int read_entries(const rl_json *root, const char *path, entry **out, size_t *nout, char *err,
+                        size_t errlen)
 {
     *out = NULL;
     *nout = 0;
@@ -565,8 +541,7 @@ static int read_entries(const rl_json *root, const char *path, entry **out, size
                        "each file needs a \"file\" string and a \"cases\" array");
         for (size_t c = 0; c < cases->count; c++) {
             const rl_json *co = cases->items[c];
-            const rl_json *scripts =
-                co->type == RL_JSON_OBJECT ? rl_json_get(co, "scripts") : NULL;
+            const rl_json *scripts = co->type == RL_JSON_OBJECT ? rl_json_get(co, "scripts") : NULL;
             if (get_str(co, "case") == NULL || scripts == NULL || scripts->type != RL_JSON_ARRAY)
                 return bad(err, errlen, path, co,
                            "each case needs a \"case\" string and a \"scripts\" array");
@@ -599,11 +574,10 @@ rl_metrics_baseline *rl_metrics_baseline_load(const char *path, char *err, size_
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return NULL;
     }
-    rl_buf text = {0};
+    rl_buf text = { 0 };
     char chunk[8192];
     size_t got;
-    while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-        rl_buf_put(&text, chunk, got);
+    while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0) rl_buf_put(&text, chunk, got);
     int rerr = ferror(fp);
     fclose(fp);
     if (rerr) {
@@ -626,15 +600,13 @@ rl_metrics_baseline *rl_metrics_baseline_load(const char *path, char *err, size_
         return NULL;
     }
     bl->engine = rl_strdup(get_str(root, "engine"));
-    if (bl->n > 0)
-        qsort(bl->e, bl->n, sizeof(entry), cmp_entry);
+    if (bl->n > 0) qsort(bl->e, bl->n, sizeof(entry), cmp_entry);
     return bl;
 }
 
 void rl_metrics_baseline_free(rl_metrics_baseline *bl)
 {
-    if (bl == NULL)
-        return;
+    if (bl == NULL) return;
     rl_json_free(bl->root);
     rl_free(bl->e);
     rl_free(bl->path);
@@ -645,20 +617,16 @@ void rl_metrics_baseline_free(rl_metrics_baseline *bl)
 /* 1 when cur is more than max_growth above base (any growth from 0). */
 static int grew(uint64_t base, uint64_t cur, double max_growth)
 {
-    if (cur <= base)
-        return 0;
-    if (base == 0)
-        return 1;
+    if (cur <= base) return 0;
+    if (base == 0) return 1;
     return (double)(cur - base) > (double)base * max_growth;
 }
 
 static void put_row(rl_buf *t, const char *metric, uint64_t base, uint64_t cur, const entry *e)
 {
     char growth[32];
-    if (base == 0)
-        snprintf(growth, sizeof(growth), "new");
-    else
-        snprintf(growth, sizeof(growth), "+%.1f%%", 100.0 * (double)(cur - base) / (double)base);
+    if (base == 0) snprintf(growth, sizeof(growth), "new");
+    else snprintf(growth, sizeof(growth), "+%.1f%%", 100.0 * (double)(cur - base) / (double)base);
     rl_buf_printf(t, "  %-13s %10" PRIu64 " %10" PRIu64 " %8s  %s  %s: case ", metric, base, cur,
                   growth, e->script, e->file);
     rl_report_string(t, e->cname, strlen(e->cname));
@@ -680,7 +648,7 @@ int rl_metrics_compare(const rl_metrics_baseline *bl, const char *current, doubl
     const char *engine = get_str(root, "engine");
     int same_engine = strcmp(engine, bl->engine) == 0;
     char *seen = rl_calloc(bl->n ? bl->n : 1, 1);
-    rl_buf table = {0};
+    rl_buf table = { 0 };
     int regressions = 0;
     size_t compared = 0, fresh = 0;
     for (size_t i = 0; i < ncur; i++) {
@@ -706,8 +674,7 @@ int rl_metrics_compare(const rl_metrics_baseline *bl, const char *current, doubl
         }
     }
     size_t gone = 0;
-    for (size_t i = 0; i < bl->n; i++)
-        gone += !seen[i];
+    for (size_t i = 0; i < bl->n; i++) gone += !seen[i];
     rl_free(seen);
     double pct = max_growth * 100.0;
     if (regressions > 0) {

@@ -24,17 +24,13 @@ static const rl_line_range *find_range(const rl_loaded_script *s, int line)
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         const rl_line_range *r = &s->ranges[mid];
-        if (line < r->first)
-            hi = mid;
-        else if (line >= r->first + r->count)
-            lo = mid + 1;
-        else
-            return r;
+        if (line < r->first) hi = mid;
+        else if (line >= r->first + r->count) lo = mid + 1;
+        else return r;
     }
     if (s->nranges > 0) {
         const rl_line_range *last = &s->ranges[s->nranges - 1];
-        if (line == last->first + last->count)
-            return last;
+        if (line == last->first + last->count) return last;
     }
     return NULL;
 }
@@ -45,16 +41,13 @@ static const char *nth_line(const char *text, size_t len, int n, size_t *outlen)
     size_t pos = 0;
     for (int i = 1; i < n; i++) {
         const char *nl = memchr(text + pos, '\n', len - pos);
-        if (nl == NULL)
-            return NULL;
+        if (nl == NULL) return NULL;
         pos = (size_t)(nl - text) + 1;
     }
-    if (pos >= len)
-        return NULL;
+    if (pos >= len) return NULL;
     const char *nl = memchr(text + pos, '\n', len - pos);
     size_t end = nl ? (size_t)(nl - text) : len;
-    if (end > pos && text[end - 1] == '\r')
-        end--;
+    if (end > pos && text[end - 1] == '\r') end--;
     *outlen = end - pos;
     return text + pos;
 }
@@ -66,8 +59,7 @@ int rl_srcmap_lookup(const rl_loaded_script *s, int line, const char **file, int
     size_t len;
     *src = NULL;
     *srclen = 0;
-    if (line < 1)
-        return -1;
+    if (line < 1) return -1;
     if (s->nfiles == 0) {
         *file = "user_script";
         *file_line = line;
@@ -75,15 +67,13 @@ int rl_srcmap_lookup(const rl_loaded_script *s, int line, const char **file, int
         len = s->len;
     } else {
         const rl_line_range *r = find_range(s, line);
-        if (r == NULL)
-            return -1;
+        if (r == NULL) return -1;
         *file = s->files[r->file_index].path;
         *file_line = r->file_first + (line - r->first);
         text = s->files[r->file_index].text;
         len = s->files[r->file_index].len;
     }
-    if (text != NULL)
-        *src = nth_line(text, len, *file_line, srclen);
+    if (text != NULL) *src = nth_line(text, len, *file_line, srclen);
     return 0;
 }
 
@@ -96,8 +86,7 @@ static int read_line_number(const char *p, const char *end, int *n, size_t *used
         v = v * 10 + (p[i] - '0');
         i++;
     }
-    if (i == 0 || (p + i < end && is_digit(p[i])))
-        return -1;
+    if (i == 0 || (p + i < end && is_digit(p[i]))) return -1;
     *n = (int)v;
     *used = i;
     return 0;
@@ -126,8 +115,7 @@ void rl_srcmap_rewrite(const rl_loaded_script *s, const char *text, size_t len, 
             continue;
         }
         rl_buf_put(out, copied, (size_t)(p - copied));
-        if (taglen == at_len)
-            rl_buf_puts(out, " at ");
+        if (taglen == at_len) rl_buf_puts(out, " at ");
         rl_buf_printf(out, "%s:%d", file, fline);
         p += taglen + used;
         copied = p;
@@ -141,8 +129,7 @@ static void put_trimmed(rl_buf *out, const char *src, size_t n)
         src++;
         n--;
     }
-    while (n > 0 && (src[n - 1] == ' ' || src[n - 1] == '\t' || src[n - 1] == '\r'))
-        n--;
+    while (n > 0 && (src[n - 1] == ' ' || src[n - 1] == '\t' || src[n - 1] == '\r')) n--;
     rl_buf_put(out, src, n);
 }
 
@@ -158,8 +145,7 @@ static int first_chunk_line(const char *text, size_t len, int *line)
     return -1;
 }
 
-int rl_srcmap_error_location(const rl_loaded_script *s, const char *text, size_t len,
-                             rl_buf *out)
+int rl_srcmap_error_location(const rl_loaded_script *s, const char *text, size_t len, rl_buf *out)
 {
     int line, fline;
     const char *file, *src;
@@ -175,8 +161,7 @@ int rl_srcmap_error_location(const rl_loaded_script *s, const char *text, size_t
     return 0;
 }
 
-void rl_srcmap_traceback(const rl_loaded_script *s, const char *tb, const char *indent,
-                         rl_buf *out)
+void rl_srcmap_traceback(const rl_loaded_script *s, const char *tb, const char *indent, rl_buf *out)
 {
     const char *p = tb;
     while (*p != '\0') {
@@ -195,8 +180,7 @@ void rl_srcmap_traceback(const rl_loaded_script *s, const char *tb, const char *
         }
         rl_buf_puts(out, "\n");
         p += n;
-        if (*p == '\n')
-            p++;
+        if (*p == '\n') p++;
     }
 }
 
@@ -238,7 +222,7 @@ static int map_err(const rl_json *at, char *err, size_t errlen, const char *msg)
 static int want_int(const rl_json *v, int min)
 {
     return v != NULL && v->type == RL_JSON_NUMBER && v->is_int && v->integer >= min &&
-           v->integer <= 0x7fffffff;
+        v->integer <= 0x7fffffff;
 }
 
 static int read_map(const rl_json *root, rl_loaded_script *out, char sha1[41], char *err,
@@ -281,8 +265,8 @@ static int read_map(const rl_json *root, rl_loaded_script *out, char sha1[41], c
     for (size_t i = 0; i < ranges->count; i++) {
         const rl_json *r = ranges->items[i];
         if (r->type != RL_JSON_ARRAY || r->count != 4 || !want_int(r->items[0], 1) ||
-            !want_int(r->items[1], 1) || !want_int(r->items[2], 0) ||
-            !want_int(r->items[3], 1) || r->items[2]->integer >= (int64_t)files->count)
+            !want_int(r->items[1], 1) || !want_int(r->items[2], 0) || !want_int(r->items[3], 1) ||
+            r->items[2]->integer >= (int64_t)files->count)
             return map_err(r, err, errlen,
                            "a range is [first, count, file index, first file line]");
         if (r->items[0]->integer < next)
@@ -303,11 +287,9 @@ int rl_srcmap_from_json(const char *json, size_t len, rl_loaded_script *out, cha
 {
     memset(out, 0, sizeof(*out));
     rl_json *root = rl_json_parse(json, len, err, errlen);
-    if (root == NULL)
-        return -1;
+    if (root == NULL) return -1;
     int rc = read_map(root, out, sha1, err, errlen);
     rl_json_free(root);
-    if (rc != 0)
-        rl_loader_clear(out);
+    if (rc != 0) rl_loader_clear(out);
     return rc;
 }

@@ -29,8 +29,7 @@ void rl_srcmap_rewrite(const rl_loaded_script *s, const char *text, size_t len, 
 /* For an error text, appends "file:L: <source line>" for its first
  * "user_script:N". Returns 0, or -1 (nothing appended) when the text names
  * no mapped line. */
-int rl_srcmap_error_location(const rl_loaded_script *s, const char *text, size_t len,
-                             rl_buf *out);
+int rl_srcmap_error_location(const rl_loaded_script *s, const char *text, size_t len, rl_buf *out);
 
 /* Appends a Lua traceback as rl_emu_last_traceback gives it (one frame a
  * line, oldest first), each frame on one line after indent: the mapped

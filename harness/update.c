@@ -32,11 +32,10 @@ static char *read_all(const char *path, size_t *len, char *err, size_t errlen)
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return NULL;
     }
-    rl_buf b = {0};
+    rl_buf b = { 0 };
     char chunk[8192];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-        rl_buf_put(&b, chunk, n);
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) rl_buf_put(&b, chunk, n);
     int bad = ferror(fp);
     fclose(fp);
     if (bad) {
@@ -52,8 +51,7 @@ rl_update *rl_update_new(const rl_fixture *f, char *err, size_t errlen)
 {
     size_t len;
     char *text = read_all(f->path, &len, err, errlen);
-    if (text == NULL)
-        return NULL;
+    if (text == NULL) return NULL;
     if (f->root == NULL || f->root->end > len) {
         snprintf(err, errlen, "%s: the file changed since it was read", f->path);
         rl_free(text);
@@ -68,10 +66,8 @@ rl_update *rl_update_new(const rl_fixture *f, char *err, size_t errlen)
 
 void rl_update_free(rl_update *u)
 {
-    if (u == NULL)
-        return;
-    for (size_t i = 0; i < u->nedits; i++)
-        rl_free(u->edits[i].text);
+    if (u == NULL) return;
+    for (size_t i = 0; i < u->nedits; i++) rl_free(u->edits[i].text);
     rl_free(u->edits);
     rl_free(u->text);
     rl_free(u);
@@ -96,15 +92,14 @@ void rl_update_glob_escape(rl_buf *b, const char *s, size_t len)
     while (i < len) {
         unsigned char ch = (unsigned char)s[i];
         if (ch == '*' || ch == '?' || ch == '\\') {
-            char two[2] = {'\\', (char)ch};
+            char two[2] = { '\\', (char)ch };
             rl_buf_put(b, two, 2);
             i++;
             continue;
         }
         /* The longest valid UTF-8 sequence here, 1 to 4 bytes. */
         size_t n = 1;
-        while (n <= 4 && i + n <= len && !rl_utf8_valid(s + i, n))
-            n++;
+        while (n <= 4 && i + n <= len && !rl_utf8_valid(s + i, n)) n++;
         if (n > 4 || i + n > len) {
             rl_buf_put(b, "?", 1);
             i++;
@@ -118,7 +113,7 @@ void rl_update_glob_escape(rl_buf *b, const char *s, size_t len)
 /* A JSON string for an error text, as an "error" expectation. */
 static void put_error_glob(rl_buf *b, const rl_reply *r)
 {
-    rl_buf g = {0};
+    rl_buf g = { 0 };
     rl_update_glob_escape(&g, r->str, r->len);
     rl_report_string(b, g.p ? g.p : "", g.len);
     rl_buf_free(&g);
@@ -126,14 +121,16 @@ static void put_error_glob(rl_buf *b, const rl_reply *r)
 
 /* The expected value for a reply. For a %return dict|list script the
  * expectation is the decoded JSON, written as the script's own text. */
-static int put_reply_value(rl_buf *b, const rl_step *st, const rl_fixture *f,
-                           const rl_reply *r, char *err, size_t errlen)
+static int put_reply_value(rl_buf *b, const rl_step *st, const rl_fixture *f, const rl_reply *r,
+                           char *err, size_t errlen)
 {
     if (st->kind == RL_STEP_EVAL && rl_params_returns_json(&f->scripts[st->script].code)) {
         rl_json *v = r->type == RL_REPLY_BULK ? rl_json_parse(r->str, r->len, NULL, 0) : NULL;
         if (v == NULL) {
-            snprintf(err, errlen, "line %d: the script declares %%return JSON but did not "
-                                  "reply JSON text", st->line);
+            snprintf(err, errlen,
+                     "line %d: the script declares %%return JSON but did not "
+                     "reply JSON text",
+                     st->line);
             return -1;
         }
         rl_json_free(v);
@@ -147,17 +144,16 @@ static int put_reply_value(rl_buf *b, const rl_step *st, const rl_fixture *f,
 static const rl_json *member_key(const rl_json *obj, const char *key)
 {
     for (size_t i = 0; i < obj->count; i++) {
-        if (strcmp(obj->keys[i]->str, key) == 0)
-            return obj->keys[i];
+        if (strcmp(obj->keys[i]->str, key) == 0) return obj->keys[i];
     }
     return NULL;
 }
 
 /* The edit for one step that did not meet its expectation. */
-static int update_step(rl_update *u, const rl_step *st, const rl_reply *r, edit **edits,
-                       size_t *n, size_t *cap, char *err, size_t errlen)
+static int update_step(rl_update *u, const rl_step *st, const rl_reply *r, edit **edits, size_t *n,
+                       size_t *cap, char *err, size_t errlen)
 {
-    rl_buf b = {0};
+    rl_buf b = { 0 };
     const char *key = st->expect == RL_EXPECT_REPLY ? "reply" : "error";
     const rl_json *k = member_key(st->node, key), *v = rl_json_get(st->node, key);
     int is_error = r->type == RL_REPLY_ERROR;
@@ -200,8 +196,7 @@ static int cmp_replies(const void *a, const void *b)
     const rl_reply *x = *(const rl_reply *const *)a, *y = *(const rl_reply *const *)b;
     size_t n = x->len < y->len ? x->len : y->len;
     int c = n ? memcmp(x->str, y->str, n) : 0;
-    if (c != 0)
-        return c;
+    if (c != 0) return c;
     return x->len < y->len ? -1 : x->len > y->len;
 }
 
@@ -215,13 +210,13 @@ static int put_entry(rl_buf *b, const rl_actual_key *k, char *err, size_t errlen
         for (size_t i = 0; i + 1 < v->elements; i += 2) {
             const rl_reply *f = v->element[i];
             if (!rl_utf8_valid(f->str, f->len)) {
-                snprintf(err, errlen, "hash field of key \"%.*s\" is not valid UTF-8 and "
-                                      "cannot be a JSON object key",
+                snprintf(err, errlen,
+                         "hash field of key \"%.*s\" is not valid UTF-8 and "
+                         "cannot be a JSON object key",
                          (int)(k->len > 60 ? 60 : k->len), k->name);
                 return -1;
             }
-            if (i > 0)
-                rl_buf_puts(b, ", ");
+            if (i > 0) rl_buf_puts(b, ", ");
             rl_report_string(b, f->str, f->len);
             rl_buf_puts(b, ": ");
             rl_report_reply(b, v->element[i + 1]);
@@ -231,14 +226,11 @@ static int put_entry(rl_buf *b, const rl_actual_key *k, char *err, size_t errlen
         /* Members in byte order, so a snapshot does not depend on the
          * backend's iteration order. */
         const rl_reply **m = rl_malloc((v->elements ? v->elements : 1) * sizeof(*m));
-        for (size_t i = 0; i < v->elements; i++)
-            m[i] = v->element[i];
-        if (v->elements > 1)
-            qsort(m, v->elements, sizeof(*m), cmp_replies);
+        for (size_t i = 0; i < v->elements; i++) m[i] = v->element[i];
+        if (v->elements > 1) qsort(m, v->elements, sizeof(*m), cmp_replies);
         rl_buf_puts(b, "[");
         for (size_t i = 0; i < v->elements; i++) {
-            if (i > 0)
-                rl_buf_puts(b, ", ");
+            if (i > 0) rl_buf_puts(b, ", ");
             rl_report_reply(b, m[i]);
         }
         rl_buf_puts(b, "]");
@@ -246,8 +238,7 @@ static int put_entry(rl_buf *b, const rl_actual_key *k, char *err, size_t errlen
     } else {
         rl_report_reply(b, v);
     }
-    if (k->pttl >= 0)
-        rl_buf_printf(b, ", \"ttl\": %lld", (k->pttl + 500) / 1000);
+    if (k->pttl >= 0) rl_buf_printf(b, ", \"ttl\": %lld", (k->pttl + 500) / 1000);
     rl_buf_puts(b, "}");
     return 0;
 }
@@ -256,11 +247,9 @@ static int put_entry(rl_buf *b, const rl_actual_key *k, char *err, size_t errlen
 static void line_indent(const rl_update *u, size_t at, rl_buf *out)
 {
     size_t s = at;
-    while (s > 0 && u->text[s - 1] != '\n')
-        s--;
+    while (s > 0 && u->text[s - 1] != '\n') s--;
     size_t e = s;
-    while (e < u->len && (u->text[e] == ' ' || u->text[e] == '\t'))
-        e++;
+    while (e < u->len && (u->text[e] == ' ' || u->text[e] == '\t')) e++;
     rl_buf_put(out, u->text + s, e - s);
 }
 
@@ -275,14 +264,12 @@ static int update_keyspace(rl_update *u, const rl_case *cs, const rl_case_captur
     const rl_json *ks = cs->keyspace;
     int same_keys = 1, changed = 0;
     for (size_t i = 0; i < ks->count; i++) {
-        if (!cap->entry_ok[i])
-            changed++;
+        if (!cap->entry_ok[i]) changed++;
         int found = 0;
         for (size_t j = 0; j < cap->nkeys && !found; j++)
             found = cap->keys[j].len == ks->keys[i]->len &&
-                    memcmp(cap->keys[j].name, ks->keys[i]->str, ks->keys[i]->len) == 0;
-        if (!found)
-            same_keys = 0;
+                memcmp(cap->keys[j].name, ks->keys[i]->str, ks->keys[i]->len) == 0;
+        if (!found) same_keys = 0;
     }
     for (size_t j = 0; j < cap->nkeys; j++) {
         if (!cap->keys[j].matched) {
@@ -290,14 +277,12 @@ static int update_keyspace(rl_update *u, const rl_case *cs, const rl_case_captur
             changed++;
         }
     }
-    if (changed == 0)
-        return 0;
-    rl_buf b = {0};
+    if (changed == 0) return 0;
+    rl_buf b = { 0 };
     if (same_keys) {
         /* Only the entries that differ are rewritten. */
         for (size_t i = 0; i < ks->count; i++) {
-            if (cap->entry_ok[i])
-                continue;
+            if (cap->entry_ok[i]) continue;
             const rl_actual_key *k = NULL;
             for (size_t j = 0; j < cap->nkeys && k == NULL; j++) {
                 if (cap->keys[j].len == ks->keys[i]->len &&
@@ -315,7 +300,7 @@ static int update_keyspace(rl_update *u, const rl_case *cs, const rl_case_captur
     /* Keys come or go: the section is written anew, entries that still
      * match copied as they were, in their order, new keys after them. */
     int ml = ks->count == 0 || multiline(u, ks);
-    rl_buf ind = {0}, ind2 = {0};
+    rl_buf ind = { 0 }, ind2 = { 0 };
     line_indent(u, ks->start, &ind);
     if (ks->count > 0 && ks->keys[0]->line != ks->line) {
         line_indent(u, ks->keys[0]->start, &ind2);
@@ -335,12 +320,10 @@ static int update_keyspace(rl_update *u, const rl_case *cs, const rl_case_captur
                     memcmp(cap->keys[j].name, name->str, name->len) == 0)
                     k = &cap->keys[j];
             }
-            if (k == NULL)
-                continue; /* gone */
+            if (k == NULL) continue; /* gone */
         } else {
             k = &cap->keys[i - ks->count];
-            if (k->matched)
-                continue;
+            if (k->matched) continue;
         }
         rl_buf_puts(&b, written > 0 ? "," : "");
         if (ml) {
@@ -355,8 +338,9 @@ static int update_keyspace(rl_update *u, const rl_case *cs, const rl_case_captur
             rl_buf_put(&b, u->text + name->start, v->start - name->start);
         } else {
             if (!rl_utf8_valid(k->name, k->len)) {
-                snprintf(err, errlen, "a key name is not valid UTF-8 and cannot be a JSON "
-                                      "object key");
+                snprintf(err, errlen,
+                         "a key name is not valid UTF-8 and cannot be a JSON "
+                         "object key");
                 rl_buf_free(&b);
                 rl_buf_free(&ind);
                 rl_buf_free(&ind2);
@@ -403,19 +387,16 @@ int rl_update_case(rl_update *u, size_t case_index, const rl_case_capture *cap, 
     }
     if (rc == 0 && cap->keyspace_read && cs->keyspace != NULL) {
         int k = update_keyspace(u, cs, cap, &edits, &n, &ecap, err, errlen);
-        if (k < 0)
-            rc = -1;
-        else
-            count += k;
+        if (k < 0) rc = -1;
+        else count += k;
     }
     if (rc != 0) {
-        for (size_t i = 0; i < n; i++)
-            rl_free(edits[i].text);
+        for (size_t i = 0; i < n; i++) rl_free(edits[i].text);
         rl_free(edits);
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
-        rl_buf t = {0};
+        rl_buf t = { 0 };
         rl_buf_puts(&t, edits[i].text);
         add_edit(&u->edits, &u->nedits, &u->cap, edits[i].start, edits[i].end, &t);
         rl_free(edits[i].text);
@@ -432,10 +413,9 @@ static int cmp_edits(const void *a, const void *b)
 
 int rl_update_write(rl_update *u, char *err, size_t errlen)
 {
-    if (u->nedits == 0)
-        return 0;
+    if (u->nedits == 0) return 0;
     qsort(u->edits, u->nedits, sizeof(edit), cmp_edits);
-    rl_buf out = {0};
+    rl_buf out = { 0 };
     size_t at = 0;
     for (size_t i = 0; i < u->nedits; i++) {
         const edit *e = &u->edits[i];
@@ -451,7 +431,7 @@ int rl_update_write(rl_update *u, char *err, size_t errlen)
     rl_buf_put(&out, u->text + at, u->len - at);
 
     const char *path = u->f->path;
-    rl_buf tmp = {0};
+    rl_buf tmp = { 0 };
     rl_buf_printf(&tmp, "%s.redlua-update.%ld", path, (long)getpid());
     FILE *fp = fopen(tmp.p, "wb");
     struct stat st;
@@ -471,8 +451,7 @@ int rl_update_write(rl_update *u, char *err, size_t errlen)
             snprintf(err, errlen, "%s: %s", path, strerror(errno));
             rc = -1;
         }
-        if (rc != 0)
-            remove(tmp.p);
+        if (rc != 0) remove(tmp.p);
     }
     rl_buf_free(&tmp);
     rl_buf_free(&out);

@@ -37,9 +37,9 @@ static int count(const cJSON *o, const char *k, double *out)
     return 1;
 }
 
-static const char *const counts[] = {"runs", "calls", "pcalls", "keys_read", "keys_written",
-                                     "keys_touched", "bytes_in", "bytes_out", "instructions",
-                                     "lua_heap_peak", NULL};
+static const char *const counts[] = { "runs",         "calls",         "pcalls",   "keys_read",
+                                      "keys_written", "keys_touched",  "bytes_in", "bytes_out",
+                                      "instructions", "lua_heap_peak", NULL };
 
 /* The fields every script entry and the totals have; sums[] gets them. */
 static int check_entry(const cJSON *e, double *sums, const char *where)
@@ -53,8 +53,7 @@ static int check_entry(const cJSON *e, double *sums, const char *where)
     if (!cJSON_IsNumber(get(e, "time_ms")) || get(e, "time_ms")->valuedouble < 0)
         return fail("time_ms is not a number >= 0", where);
     const cJSON *cmds = get(e, "commands");
-    if (!cJSON_IsObject(cmds))
-        return fail("commands is not an object", where);
+    if (!cJSON_IsObject(cmds)) return fail("commands is not an object", where);
     double calls = 0, pcalls = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, cmds)
@@ -75,25 +74,23 @@ static int check_entry(const cJSON *e, double *sums, const char *where)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3)
-        return fail("usage: metrics_check FILE CASES", NULL);
+    if (argc != 3) return fail("usage: metrics_check FILE CASES", NULL);
     FILE *fp = fopen(argv[1], "rb");
-    if (fp == NULL)
-        return fail("cannot open the file", argv[1]);
+    if (fp == NULL) return fail("cannot open the file", argv[1]);
     static char text[1 << 22];
     size_t n = fread(text, 1, sizeof(text) - 1, fp);
     fclose(fp);
     text[n] = '\0';
     cJSON *root = cJSON_Parse(text);
-    if (root == NULL)
-        return fail("not valid JSON", NULL);
+    if (root == NULL) return fail("not valid JSON", NULL);
     int rc = 0;
     const cJSON *files = get(root, "files"), *scripts = get(root, "scripts");
     const cJSON *ver = get(root, "redlua_metrics"), *engine = get(root, "engine");
     if (!cJSON_IsNumber(ver) || ver->valuedouble != 1)
         rc = fail("\"redlua_metrics\" is not 1", NULL);
-    else if (!cJSON_IsString(engine) || (strcmp(engine->valuestring, "lua51") != 0 &&
-                                         strcmp(engine->valuestring, "luajit") != 0))
+    else if (!cJSON_IsString(engine) ||
+             (strcmp(engine->valuestring, "lua51") != 0 &&
+              strcmp(engine->valuestring, "luajit") != 0))
         rc = fail("\"engine\" is not lua51 or luajit", NULL);
     else if (!cJSON_IsArray(files) || !cJSON_IsArray(scripts))
         rc = fail("no \"files\" or \"scripts\" array", NULL);
@@ -107,8 +104,7 @@ int main(int argc, char **argv)
     const cJSON *f;
     cJSON_ArrayForEach(f, files)
     {
-        if (rc != 0)
-            break;
+        if (rc != 0) break;
         const cJSON *cases = get(f, "cases");
         if (!cJSON_IsString(get(f, "file")) || !cJSON_IsArray(cases)) {
             rc = fail("a file lacks \"file\" or \"cases\"", NULL);
@@ -119,7 +115,7 @@ int main(int argc, char **argv)
         {
             const cJSON *name = get(c, "case"), *st = get(c, "status");
             const char *where = cJSON_IsString(name) ? name->valuestring : "?";
-            double keys, tsums[16] = {0}, ssums[16] = {0};
+            double keys, tsums[16] = { 0 }, ssums[16] = { 0 };
             ncases++;
             if (!cJSON_IsString(name) || !cJSON_IsString(st) ||
                 (strcmp(st->valuestring, "pass") && strcmp(st->valuestring, "fail") &&
@@ -130,8 +126,7 @@ int main(int argc, char **argv)
                           where);
                 break;
             }
-            if ((rc = check_entry(get(c, "totals"), tsums, where)) != 0)
-                break;
+            if ((rc = check_entry(get(c, "totals"), tsums, where)) != 0) break;
             const cJSON *s;
             cJSON_ArrayForEach(s, get(c, "scripts"))
             {
@@ -140,11 +135,9 @@ int main(int argc, char **argv)
                     rc = fail("a script entry has no \"script\"", where);
                     break;
                 }
-                if ((rc = check_entry(s, ssums, where)) != 0)
-                    break;
+                if ((rc = check_entry(s, ssums, where)) != 0) break;
                 int k = 0;
-                while (k < nids && strcmp(ids[k].id, id->valuestring) != 0)
-                    k++;
+                while (k < nids && strcmp(ids[k].id, id->valuestring) != 0) k++;
                 if (k == nids) {
                     if (nids == 256) {
                         rc = fail("too many scripts for this checker", NULL);
@@ -155,20 +148,17 @@ int main(int argc, char **argv)
                     nids++;
                 }
                 ids[k].cases++;
-                double tmp[16] = {0};
+                double tmp[16] = { 0 };
                 check_entry(s, tmp, where);
-                for (int i = 0; counts[i]; i++)
-                    ids[k].sums[i] += tmp[i];
+                for (int i = 0; counts[i]; i++) ids[k].sums[i] += tmp[i];
             }
-            if (rc != 0)
-                break;
+            if (rc != 0) break;
             /* runs, calls, pcalls, bytes_in, bytes_out, instructions add up. */
-            static const int additive[] = {0, 1, 2, 6, 7, 8};
+            static const int additive[] = { 0, 1, 2, 6, 7, 8 };
             for (size_t i = 0; i < sizeof(additive) / sizeof(additive[0]); i++)
                 if (tsums[additive[i]] != ssums[additive[i]])
                     rc = fail("the totals are not the sums of the scripts", where);
-            if (rc != 0)
-                break;
+            if (rc != 0) break;
         }
     }
     if (rc == 0 && ncases != atof(argv[2]))
@@ -177,22 +167,19 @@ int main(int argc, char **argv)
     const cJSON *s;
     cJSON_ArrayForEach(s, scripts)
     {
-        if (rc != 0)
-            break;
+        if (rc != 0) break;
         const cJSON *id = get(s, "script");
         double nc;
         int k = 0;
-        while (cJSON_IsString(id) && k < nids && strcmp(ids[k].id, id->valuestring) != 0)
-            k++;
+        while (cJSON_IsString(id) && k < nids && strcmp(ids[k].id, id->valuestring) != 0) k++;
         if (!cJSON_IsString(id) || k == nids || !count(s, "cases", &nc) || nc != ids[k].cases ||
             !cJSON_IsNumber(get(s, "commands_per_case")) ||
             !cJSON_IsNumber(get(s, "instructions_per_case"))) {
             rc = fail("a \"scripts\" entry does not match the cases", NULL);
             break;
         }
-        double sums[16] = {0};
-        if ((rc = check_entry(s, sums, id->valuestring)) != 0)
-            break;
+        double sums[16] = { 0 };
+        if ((rc = check_entry(s, sums, id->valuestring)) != 0) break;
         for (int i = 0; counts[i]; i++) {
             int is_max = strcmp(counts[i], "lua_heap_peak") == 0;
             if (!is_max && sums[i] != ids[k].sums[i])
@@ -203,7 +190,6 @@ int main(int argc, char **argv)
     if (rc == 0 && seen != nids)
         rc = fail("\"scripts\" does not list every script of the cases", NULL);
     cJSON_Delete(root);
-    if (rc == 0)
-        printf("metrics ok\n");
+    if (rc == 0) printf("metrics ok\n");
     return rc;
 }

@@ -32,51 +32,89 @@
  * second), for scripts that wrote and so cannot be killed. */
 #define LONG_LOOP "for i = 1, 1.5e8 do end "
 
-#define LIBRARY                                                                  \
-    "#!lua name=busylib\n"                                                       \
-    "redis.register_function('spin', function() while true do end end)\n"        \
-    "redis.register_function('wspin', function(k)\n"                             \
-    "  redis.call('set', k[1], 'w') " LONG_LOOP "return 'done' end)\n"           \
+#define LIBRARY                                                                    \
+    "#!lua name=busylib\n"                                                         \
+    "redis.register_function('spin', function() while true do end end)\n"          \
+    "redis.register_function('wspin', function(k)\n"                               \
+    "  redis.call('set', k[1], 'w') " LONG_LOOP "return 'done' end)\n"             \
     "redis.register_function{function_name='ro', callback=function() local n = 0 " \
     "while true do n = n + 1 end end, flags={'no-writes'}}\n"
 
 typedef struct scenario {
     const char *name;
-    const char *cmd; /* EVAL or FCALL */
-    const char *body; /* the script, or the function's name */
+    const char *cmd;                      /* EVAL or FCALL */
+    const char *body;                     /* the script, or the function's name */
     const char *cmds[MAX_CMDS][MAX_ARGS]; /* sent from the second connection */
 } scenario;
 
 static const scenario scenarios[] = {
-    {"read-only EVAL, then SCRIPT KILL", "EVAL", "local x = 1\nwhile true do end",
-     {{"PING"}, {"GET", "k"}, {"NOSUCH", "x"}, {"GET"}, {"SET", "k", "v"},
-      {"EVAL", "return 1", "0"}, {"SCRIPT", "FLUSH"}, {"SCRIPT", "EXISTS", "x"},
-      {"FUNCTION", "STATS"}, {"FUNCTION", "KILL"}, {"FUNCTION", "FLUSH"}, {"SHUTDOWN"},
-      {"SHUTDOWN", "SAVE"}, {"SHUTDOWN", "foo"}, {"SHUTDOWN", "ABORT"},
-      {"SHUTDOWN", "NOSAVE", "SAVE"}, {"SCRIPT", "DEBUG", "no"}, {"SCRIPT", "KILL"}}},
-    {"read-only EVAL, transactions from the other client", "EVAL", "while true do end",
-     {{"EXEC"}, {"WATCH", "k"}, {"MULTI"}, {"GET", "k"}, {"UNWATCH"}, {"EXEC"}, {"DISCARD"},
-      {"UNWATCH"}, {"SCRIPT", "KILL"}}},
-    {"EVAL whose pcall would catch the kill", "EVAL",
-     "while true do pcall(function() while true do end end) end",
-     {{"SCRIPT", "KILL"}}},
-    {"EVAL killed in a coroutine, looping on", "EVAL",
-     "local co = coroutine.create(function() while true do end end)\n"
-     "while true do coroutine.resume(co) end",
-     {{"SCRIPT", "KILL"}}},
-    {"EVAL returning the kill caught in a coroutine", "EVAL",
-     "return coroutine.resume(coroutine.create(function() while true do end end))",
-     {{"SCRIPT", "KILL"}}},
-    {"EVAL that wrote: unkillable", "EVAL",
-     "redis.call('set', KEYS[1], 'v') " LONG_LOOP "return redis.call('get', KEYS[1])",
-     {{"SCRIPT", "KILL"}, {"FUNCTION", "KILL"}, {"GET", "k"}, {"FUNCTION", "STATS"}}},
-    {"read-only function, then FUNCTION KILL", "FCALL", "spin",
-     {{"PING"}, {"SCRIPT", "KILL"}, {"FUNCTION", "STATS"}, {"FCALL", "spin", "0"},
-      {"SHUTDOWN"}, {"FUNCTION", "KILL"}}},
-    {"no-writes function, then FUNCTION KILL", "FCALL", "ro",
-     {{"FUNCTION", "STATS"}, {"FUNCTION", "KILL"}}},
-    {"function that wrote: unkillable", "FCALL", "wspin",
-     {{"FUNCTION", "KILL"}, {"SCRIPT", "KILL"}, {"GET", "k"}, {"FUNCTION", "STATS"}}},
+    { "read-only EVAL, then SCRIPT KILL",
+      "EVAL",
+      "local x = 1\nwhile true do end",
+      { { "PING" },
+        { "GET", "k" },
+        { "NOSUCH", "x" },
+        { "GET" },
+        { "SET", "k", "v" },
+        { "EVAL", "return 1", "0" },
+        { "SCRIPT", "FLUSH" },
+        { "SCRIPT", "EXISTS", "x" },
+        { "FUNCTION", "STATS" },
+        { "FUNCTION", "KILL" },
+        { "FUNCTION", "FLUSH" },
+        { "SHUTDOWN" },
+        { "SHUTDOWN", "SAVE" },
+        { "SHUTDOWN", "foo" },
+        { "SHUTDOWN", "ABORT" },
+        { "SHUTDOWN", "NOSAVE", "SAVE" },
+        { "SCRIPT", "DEBUG", "no" },
+        { "SCRIPT", "KILL" } } },
+    { "read-only EVAL, transactions from the other client",
+      "EVAL",
+      "while true do end",
+      { { "EXEC" },
+        { "WATCH", "k" },
+        { "MULTI" },
+        { "GET", "k" },
+        { "UNWATCH" },
+        { "EXEC" },
+        { "DISCARD" },
+        { "UNWATCH" },
+        { "SCRIPT", "KILL" } } },
+    { "EVAL whose pcall would catch the kill",
+      "EVAL",
+      "while true do pcall(function() while true do end end) end",
+      { { "SCRIPT", "KILL" } } },
+    { "EVAL killed in a coroutine, looping on",
+      "EVAL",
+      "local co = coroutine.create(function() while true do end end)\n"
+      "while true do coroutine.resume(co) end",
+      { { "SCRIPT", "KILL" } } },
+    { "EVAL returning the kill caught in a coroutine",
+      "EVAL",
+      "return coroutine.resume(coroutine.create(function() while true do end end))",
+      { { "SCRIPT", "KILL" } } },
+    { "EVAL that wrote: unkillable",
+      "EVAL",
+      "redis.call('set', KEYS[1], 'v') " LONG_LOOP "return redis.call('get', KEYS[1])",
+      { { "SCRIPT", "KILL" }, { "FUNCTION", "KILL" }, { "GET", "k" }, { "FUNCTION", "STATS" } } },
+    { "read-only function, then FUNCTION KILL",
+      "FCALL",
+      "spin",
+      { { "PING" },
+        { "SCRIPT", "KILL" },
+        { "FUNCTION", "STATS" },
+        { "FCALL", "spin", "0" },
+        { "SHUTDOWN" },
+        { "FUNCTION", "KILL" } } },
+    { "no-writes function, then FUNCTION KILL",
+      "FCALL",
+      "ro",
+      { { "FUNCTION", "STATS" }, { "FUNCTION", "KILL" } } },
+    { "function that wrote: unkillable",
+      "FCALL",
+      "wspin",
+      { { "FUNCTION", "KILL" }, { "SCRIPT", "KILL" }, { "GET", "k" }, { "FUNCTION", "STATS" } } },
 };
 
 static int failures;
@@ -135,7 +173,7 @@ static void on_busy(rl_emu *emu, void *ud)
 
 static void sleep_ms(long ms)
 {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
     nanosleep(&ts, NULL);
 }
 
@@ -163,8 +201,7 @@ static void compare(const scenario *sc, const char *what, const char *want, size
 {
     if (wantlen == gotlen && memcmp(want, got, wantlen) == 0) return;
     failures++;
-    fprintf(stderr, "busy_diff [%s] %s (%s engine):\n  redis    ", sc->name, what,
-            rl_emu_engine());
+    fprintf(stderr, "busy_diff [%s] %s (%s engine):\n  redis    ", sc->name, what, rl_emu_engine());
     rl_diff_print_escaped(stderr, want, wantlen);
     fputs("\n  emulator ", stderr);
     rl_diff_print_escaped(stderr, got, gotlen);
@@ -173,8 +210,8 @@ static void compare(const scenario *sc, const char *what, const char *want, size
 
 static int run_scenario(rl_backend *a, rl_backend *b, const scenario *sc)
 {
-    static const char *const fn_load[] = {"FUNCTION", "LOAD", LIBRARY};
-    const char *script[] = {sc->cmd, sc->body, "1", "k"};
+    static const char *const fn_load[] = { "FUNCTION", "LOAD", LIBRARY };
+    const char *script[] = { sc->cmd, sc->body, "1", "k" };
 
     /* redis-server. */
     if (a->reset(a) != 0 || !admin(a, 3, fn_load)) return -1;
@@ -185,8 +222,8 @@ static int run_scenario(rl_backend *a, rl_backend *b, const scenario *sc)
         return -1;
     }
     sleep_ms(BUSY_WAIT_MS);
-    char *want[MAX_CMDS] = {0};
-    size_t wantlen[MAX_CMDS] = {0};
+    char *want[MAX_CMDS] = { 0 };
+    size_t wantlen[MAX_CMDS] = { 0 };
     int n = 0;
     for (; n < MAX_CMDS && sc->cmds[n][0]; n++) {
         rl_reply *r = callv(b, count_args(sc->cmds[n]), sc->cmds[n]);
@@ -204,12 +241,12 @@ static int run_scenario(rl_backend *a, rl_backend *b, const scenario *sc)
     rl_reply_free(ra);
 
     /* The emulator, the same way. */
-    emu_run er = {.sc = sc};
+    emu_run er = { .sc = sc };
     rl_emu *emu = rl_emu_new();
     rl_emu_set_busy_threshold_ms(emu, atoi(BUSY_THRESHOLD));
     rl_emu_set_busy_callback(emu, on_busy, &er);
     rl_emu_set_script_timeout_ms(emu, 20000);
-    rl_reply_free(rl_emu_call(emu, 3, fn_load, (size_t[]){8, 4, strlen(LIBRARY)}));
+    rl_reply_free(rl_emu_call(emu, 3, fn_load, (size_t[]){ 8, 4, strlen(LIBRARY) }));
     rl_reply *re = rl_emu_call(emu, 4, script, lens);
     size_t got_script_len;
     char *got_script = resp_of(re, &got_script_len);
@@ -245,8 +282,8 @@ int main(void)
     }
     rl_backend *a = rl_backend_redis_new("127.0.0.1", srv.port, err, sizeof(err));
     rl_backend *b = a ? rl_backend_redis_new("127.0.0.1", srv.port, err, sizeof(err)) : NULL;
-    static const char *const threshold[] = {"CONFIG", "SET", "busy-reply-threshold",
-                                            BUSY_THRESHOLD};
+    static const char *const threshold[] = { "CONFIG", "SET", "busy-reply-threshold",
+                                             BUSY_THRESHOLD };
     int rc = 0;
     if (!b || !admin(b, 4, threshold)) {
         fprintf(stderr, "busy_diff: %s\n", b ? "CONFIG SET failed" : err);

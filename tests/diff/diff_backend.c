@@ -14,12 +14,12 @@
 
 static int failures;
 
-#define CHECK(cond)                                                                 \
-    do {                                                                            \
-        if (!(cond)) {                                                              \
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        if (!(cond)) {                                                               \
             fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                             \
-        }                                                                           \
+            failures++;                                                              \
+        }                                                                            \
     } while (0)
 
 static rl_reply *call(rl_backend *b, int argc, const char *const *argv, const size_t *len)
@@ -32,8 +32,8 @@ static rl_reply *call(rl_backend *b, int argc, const char *const *argv, const si
 /* Calls a command given as C strings. */
 static rl_reply *callv(rl_backend *b, int argc, const char *a0, const char *a1, const char *a2)
 {
-    const char *argv[] = {a0, a1, a2};
-    size_t len[] = {strlen(a0), a1 ? strlen(a1) : 0, a2 ? strlen(a2) : 0};
+    const char *argv[] = { a0, a1, a2 };
+    size_t len[] = { strlen(a0), a1 ? strlen(a1) : 0, a2 ? strlen(a2) : 0 };
     return call(b, argc, argv, len);
 }
 
@@ -74,8 +74,8 @@ static void check_one(rl_backend *b, int argc, const char *a0, const char *a1, c
 static void test_binary_args(rl_backend *b)
 {
     static const char key[] = "k\0\r\n*1\r\n", val[] = "v\0\xff\r\n$-1\r\n";
-    const char *set[] = {"SET", key, val}, *get[] = {"GET", key};
-    size_t setlen[] = {3, sizeof(key) - 1, sizeof(val) - 1}, getlen[] = {3, sizeof(key) - 1};
+    const char *set[] = { "SET", key, val }, *get[] = { "GET", key };
+    size_t setlen[] = { 3, sizeof(key) - 1, sizeof(val) - 1 }, getlen[] = { 3, sizeof(key) - 1 };
     rl_reply *r = call(b, 3, set, setlen);
     CHECK(RESP_IS(r, "+OK\r\n"));
     rl_reply_free(r);
@@ -103,8 +103,8 @@ static void test_large_reply(rl_backend *b)
     size_t n = 3 * 1024 * 1024 + 7;
     char *big = malloc(n);
     for (size_t i = 0; i < n; i++) big[i] = (char)('a' + i % 26);
-    const char *set[] = {"SET", "big", big};
-    size_t setlen[] = {3, 3, n};
+    const char *set[] = { "SET", "big", big };
+    size_t setlen[] = { 3, 3, n };
     rl_reply *r = call(b, 3, set, setlen);
     CHECK(RESP_IS(r, "+OK\r\n"));
     rl_reply_free(r);
@@ -117,8 +117,8 @@ static void test_large_reply(rl_backend *b)
 static void test_pipeline(rl_backend *b)
 {
     enum { N = 5000 };
-    const char *incr[] = {"INCR", "ctr"};
-    size_t len[] = {4, 3};
+    const char *incr[] = { "INCR", "ctr" };
+    size_t len[] = { 4, 3 };
     for (int i = 0; i < N; i++) CHECK(rl_backend_redis_send(b, 2, incr, len) == 0);
     int in_order = 1;
     for (int i = 0; i < N; i++) {
@@ -145,8 +145,9 @@ static void test_reset(rl_backend *b)
     char sha[41] = "";
     if (r && r->len == 40) memcpy(sha, r->str, 41);
     rl_reply_free(r);
-    r = callv(b, 3, "FUNCTION", "LOAD", "#!lua name=difflib\nredis.register_function('f', "
-                                        "function() return 1 end)");
+    r = callv(b, 3, "FUNCTION", "LOAD",
+              "#!lua name=difflib\nredis.register_function('f', "
+              "function() return 1 end)");
     CHECK(RESP_IS(r, "$7\r\ndifflib\r\n"));
     rl_reply_free(r);
     r = callv(b, 2, "HELLO", "3", NULL);
@@ -214,8 +215,8 @@ int main(void)
      * and the launcher has removed its temp dir. */
     rl_diff_server_stop(&srv);
     CHECK(stat(dir, &st) != 0);
-    const char *ping[] = {"PING"};
-    size_t pinglen[] = {4};
+    const char *ping[] = { "PING" };
+    size_t pinglen[] = { 4 };
     rl_reply *r = b->call(b, 1, ping, pinglen);
     CHECK(r == NULL && b->errstr[0] != '\0');
     rl_reply_free(r);
@@ -225,8 +226,7 @@ int main(void)
 
     /* Nothing listens on the old port any more: the constructor fails. */
     err[0] = '\0';
-    rl_backend *none = rl_backend_redis_new("127.0.0.1", srv.port ? srv.port : 1, err,
-                                            sizeof(err));
+    rl_backend *none = rl_backend_redis_new("127.0.0.1", srv.port ? srv.port : 1, err, sizeof(err));
     CHECK(none == NULL && strstr(err, "cannot connect") != NULL);
 
     if (failures) {

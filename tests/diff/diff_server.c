@@ -31,7 +31,7 @@ static rl_diff_server *live_server; /* the one to stop at exit */
 
 static void sleep_ms(long ms)
 {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
     }
 }
@@ -218,21 +218,32 @@ static pid_t spawn(const rl_diff_server *s)
     char nodes[300];
     snprintf(nodes, sizeof(nodes), "%s/nodes.conf", s->dir);
     char *const argv[] = {
-        (char *)s->exe,  (char *)"--port",       port,
-        (char *)"--bind", (char *)"127.0.0.1",   (char *)"--save",
-        (char *)"",       (char *)"--appendonly", (char *)"no",
-        (char *)"--dir",  (char *)s->dir,        (char *)"--daemonize",
-        (char *)"no",     (char *)"--logfile",   (char *)"",
-        s->cluster ? (char *)"--cluster-enabled" : NULL, (char *)"yes",
-        (char *)"--cluster-config-file", nodes,
+        (char *)s->exe,
+        (char *)"--port",
+        port,
+        (char *)"--bind",
+        (char *)"127.0.0.1",
+        (char *)"--save",
+        (char *)"",
+        (char *)"--appendonly",
+        (char *)"no",
+        (char *)"--dir",
+        (char *)s->dir,
+        (char *)"--daemonize",
+        (char *)"no",
+        (char *)"--logfile",
+        (char *)"",
+        s->cluster ? (char *)"--cluster-enabled" : NULL,
+        (char *)"yes",
+        (char *)"--cluster-config-file",
+        nodes,
         NULL,
     };
     execv(s->exe, argv);
     _exit(127);
 }
 
-static int start_server(rl_diff_server *s, const char *exe, int cluster, char *err,
-                        size_t errlen);
+static int start_server(rl_diff_server *s, const char *exe, int cluster, char *err, size_t errlen);
 
 int rl_diff_server_start(rl_diff_server *s, const char *exe, char *err, size_t errlen)
 {
@@ -244,8 +255,7 @@ int rl_diff_server_start_cluster(rl_diff_server *s, const char *exe, char *err, 
     return start_server(s, exe, 1, err, errlen);
 }
 
-static int start_server(rl_diff_server *s, const char *exe, int cluster, char *err,
-                        size_t errlen)
+static int start_server(rl_diff_server *s, const char *exe, int cluster, char *err, size_t errlen)
 {
     memset(s, 0, sizeof(*s));
     s->cluster = cluster;
@@ -294,8 +304,7 @@ static int start_server(rl_diff_server *s, const char *exe, int cluster, char *e
             sleep_ms(20);
         }
         if (s->pid > 0) {
-            snprintf(err, errlen, "redis-server on port %d did not answer PING in 10 s",
-                     s->port);
+            snprintf(err, errlen, "redis-server on port %d did not answer PING in 10 s", s->port);
             kill(s->pid, SIGKILL);
             reap_within(s->pid, 5000);
             s->pid = 0;
@@ -315,8 +324,10 @@ static int env_is(const char *name, const char *value)
 int rl_diff_no_server_exit(const char *prog, const char *why)
 {
     if (env_is("CI", "true") || env_is("RL_DIFF_REQUIRED", "1")) {
-        fprintf(stderr, "%s: FAIL: %s, and the diff tests are required here "
-                        "(CI=true or RL_DIFF_REQUIRED=1)\n", prog, why);
+        fprintf(stderr,
+                "%s: FAIL: %s, and the diff tests are required here "
+                "(CI=true or RL_DIFF_REQUIRED=1)\n",
+                prog, why);
         return 1;
     }
     printf("%s: SKIP: %s (install redis-server, or set RL_REDIS_SERVER)\n", prog, why);

@@ -14,7 +14,7 @@
 #define RL_DIFF_SKIP 77
 
 typedef struct rl_diff_server {
-    pid_t pid;      /* 0 when not running */
+    pid_t pid; /* 0 when not running */
     int port;
     char dir[256];  /* the temp dir, "" once removed */
     char log[300];  /* dir/redis.log, the only file the server writes there */

@@ -155,8 +155,8 @@ static int sort_array(rl_reply *r, int pairs)
 
 static int is_scan_page(const rl_reply *r)
 {
-    return r->type == RL_REPLY_ARRAY && r->elements == 2 &&
-           r->element[0]->type == RL_REPLY_BULK && r->element[1]->type == RL_REPLY_ARRAY;
+    return r->type == RL_REPLY_ARRAY && r->elements == 2 && r->element[0]->type == RL_REPLY_BULK &&
+        r->element[1]->type == RL_REPLY_ARRAY;
 }
 
 enum { SAME, DIFFERENT, INCOMPARABLE };
@@ -164,8 +164,8 @@ enum { SAME, DIFFERENT, INCOMPARABLE };
 /* Compares two replies of the same command (see the file comment). */
 static int compare_replies(const rec *cmd, rl_reply *e, rl_reply *r)
 {
-    static const char *const unordered[] = {"KEYS", "SMEMBERS", "SINTER", "SUNION",
-                                            "SDIFF", "HKEYS", "HVALS"};
+    static const char *const unordered[] = { "KEYS",  "SMEMBERS", "SINTER", "SUNION",
+                                             "SDIFF", "HKEYS",    "HVALS" };
     int s = name_is(cmd, "TTL") || name_is(cmd, "EXPIRETIME");
     int ms = name_is(cmd, "PTTL") || name_is(cmd, "PEXPIRETIME");
     if ((s || ms) && e->type == RL_REPLY_INTEGER && r->type == RL_REPLY_INTEGER &&
@@ -288,9 +288,7 @@ static int compare_recs(const char *where, const rl_case *cs, recs *e, recs *r,
         if (!why) continue;
         if (a->step < 0)
             printf("    MISMATCH %s: keyspace check, command %zu: %s\n", where, i + 1, why);
-        else
-            printf("    MISMATCH %s: step %d, command %zu: %s\n", where, a->step + 1, i + 1,
-                   why);
+        else printf("    MISMATCH %s: step %d, command %zu: %s\n", where, a->step + 1, i + 1, why);
         printf("      command   ");
         print_cmd(stdout, a);
         printf("\n");
@@ -305,7 +303,8 @@ static int compare_recs(const char *where, const rl_case *cs, recs *e, recs *r,
     }
     if (e->n != r->n) {
         printf("    MISMATCH %s: the emulator ran %zu commands, redis %zu (one stopped "
-               "early)\n", where, e->n, r->n);
+               "early)\n",
+               where, e->n, r->n);
         return 0;
     }
     return 1;
@@ -350,7 +349,7 @@ static int walk(paths *out, const char *path)
     }
     DIR *d = opendir(path);
     if (!d) return -1;
-    paths names = {0};
+    paths names = { 0 };
     struct dirent *ent;
     while ((ent = readdir(d)) != NULL)
         if (ent->d_name[0] != '.') paths_add(&names, ent->d_name);
@@ -421,8 +420,7 @@ static int case_skipped(const char *where)
 }
 
 /* Runs one case on both backends. -1 if the redis connection is lost. */
-static int diff_case(rl_backend *emu, rl_backend *redis, const rl_fixture *f, size_t ci,
-                     totals *t)
+static int diff_case(rl_backend *emu, rl_backend *redis, const rl_fixture *f, size_t ci, totals *t)
 {
     const char *cname = rl_fixture_case_name(f, ci);
     char where[1024];
@@ -434,8 +432,8 @@ static int diff_case(rl_backend *emu, rl_backend *redis, const rl_fixture *f, si
         t->skipped++;
         return 0;
     }
-    recs re = {0}, rr = {0};
-    rl_case_result ee = {0}, er = {0};
+    recs re = { 0 }, rr = { 0 };
+    rl_case_result ee = { 0 }, er = { 0 };
     int rc = 0;
 
     if (emu) rl_run_case(emu, f, ci, record, &re, &ee);
@@ -477,8 +475,7 @@ static int diff_case(rl_backend *emu, rl_backend *redis, const rl_fixture *f, si
     } else {
         printf("FAIL %s (emulator: %s, redis: %s%s)\n", where, status_name(ee.status),
                status_name(er.status), same ? ", replies identical" : "");
-        if (ee.status != RL_CASE_PASS && ee.message)
-            printf("    emulator: %s\n", ee.message);
+        if (ee.status != RL_CASE_PASS && ee.message) printf("    emulator: %s\n", ee.message);
         if (er.status != RL_CASE_PASS && er.message)
             printf("    redis (the fixture disagrees with the oracle): %s\n", er.message);
         t->failed++;
@@ -504,7 +501,7 @@ static int parse_hostport(const char *s, char *host, size_t hostlen, int *port)
 int main(int argc, char **argv)
 {
     const char *server = NULL;
-    paths files = {0};
+    paths files = { 0 };
     int bad_args = 0, oracle_only = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--server") && i + 1 < argc) {
@@ -523,8 +520,9 @@ int main(int argc, char **argv)
     }
     if (bad_args || files.n == 0) {
         if (!bad_args) fprintf(stderr, "fixture_diff: no *.test.json fixtures found\n");
-        fprintf(stderr, "usage: fixture_diff [--server HOST:PORT] [--oracle-only] "
-                        "[--skip-cases FILE] PATH...\n");
+        fprintf(stderr,
+                "usage: fixture_diff [--server HOST:PORT] [--oracle-only] "
+                "[--skip-cases FILE] PATH...\n");
         for (size_t i = 0; i < files.n; i++) free(files.v[i]);
         free(files.v);
         return 2;
@@ -558,7 +556,7 @@ int main(int argc, char **argv)
             rc = 1;
         }
     }
-    totals t = {0};
+    totals t = { 0 };
     if (rc == 0) {
         if (!oracle_only) emu = rl_backend_emu_new();
         printf("fixture_diff: %zu fixture files, engine %s, redis %s:%d\n", files.n,

@@ -140,8 +140,8 @@ static void flush(void)
         if (trace || !same) {
             FILE *f = same ? stdout : stderr;
             if (!same) {
-                fprintf(f, "hll_diff: MISMATCH (seed %llu, round %lu)\n",
-                        (unsigned long long)seed, round_no);
+                fprintf(f, "hll_diff: MISMATCH (seed %llu, round %lu)\n", (unsigned long long)seed,
+                        round_no);
                 fputs("  commands before it:\n", f);
                 /* The history holds the commands of earlier batches. */
                 unsigned long from = nhistory > HISTORY ? nhistory - HISTORY : 0;
@@ -176,8 +176,7 @@ static void flush(void)
 /* Runs c on both sides (Redis pipelined); takes c. */
 static void run(cmd *c)
 {
-    pend[npend].emu_reply =
-        rl_emu_call(emu, c->argc, (const char *const *)c->argv, c->len);
+    pend[npend].emu_reply = rl_emu_call(emu, c->argc, (const char *const *)c->argv, c->len);
     if (rl_backend_redis_send(redis, c->argc, (const char *const *)c->argv, c->len) != 0) {
         fprintf(stderr, "hll_diff: %s\n", redis->errstr);
         fail_exit();
@@ -190,7 +189,7 @@ static void run(cmd *c)
 /* Runs a command given as C strings, NULL-terminated. */
 static void runv(const char *a0, ...)
 {
-    cmd c = {0};
+    cmd c = { 0 };
     va_list ap;
     va_start(ap, a0);
     for (const char *s = a0; s; s = va_arg(ap, const char *)) cmd_adds(&c, s);
@@ -202,8 +201,8 @@ static void runv(const char *a0, ...)
  * caller frees it with rl_reply_free. */
 static rl_reply *peek(const char *key)
 {
-    const char *argv[] = {"GET", key};
-    size_t len[] = {3, strlen(key)};
+    const char *argv[] = { "GET", key };
+    size_t len[] = { 3, strlen(key) };
     rl_reply *r = rl_emu_call(emu, 2, argv, len);
     if (r->type != RL_REPLY_BULK) {
         rl_reply_free(r);
@@ -220,7 +219,7 @@ static void run_maybe_script(cmd *c)
         run(c);
         return;
     }
-    cmd s = {0};
+    cmd s = { 0 };
     cmd_adds(&s, "EVAL");
     cmd_adds(&s, "return redis.pcall(unpack(ARGV))");
     cmd_adds(&s, "0");
@@ -243,8 +242,9 @@ static void add_element(cmd *c)
     } else if (kind < 67) {
         n = (size_t)snprintf(buf, sizeof(buf), "rep%u", rn(20));
     } else if (kind < 75) {
-        static const char *const nums[] = {"0", "-0", "1", "-1", "9223372036854775807",
-                                           "9223372036854775808", "1.5", "inf", ""};
+        static const char *const nums[] = {
+            "0", "-0", "1", "-1", "9223372036854775807", "9223372036854775808", "1.5", "inf", ""
+        };
         const char *s = nums[rn(sizeof(nums) / sizeof(nums[0]))];
         n = strlen(s);
         memcpy(buf, s, n);
@@ -262,7 +262,7 @@ static void add_element(cmd *c)
 /* PFADD key with up to max elements (at least one unless zero_ok). */
 static void pfadd(const char *key, unsigned max, int zero_ok)
 {
-    cmd c = {0};
+    cmd c = { 0 };
     cmd_adds(&c, "PFADD");
     cmd_adds(&c, key);
     unsigned n = zero_ok ? rn(max + 1) : 1 + rn(max);
@@ -277,7 +277,7 @@ static void grow(const char *key, unsigned target)
     unsigned batch_max = target < 100 ? 4 : target < 3000 ? 24 : 200;
     while (added < target) {
         unsigned n = 1 + rn(batch_max);
-        cmd c = {0};
+        cmd c = { 0 };
         cmd_adds(&c, "PFADD");
         cmd_adds(&c, key);
         for (unsigned i = 0; i < n; i++) add_element(&c);
@@ -322,7 +322,7 @@ static void round_grow(void)
     runv("PFCOUNT", "h", NULL);
 }
 
-static const char *const mkeys[] = {"m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9"};
+static const char *const mkeys[] = { "m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9" };
 
 static void round_merge(void)
 {
@@ -335,7 +335,7 @@ static void round_merge(void)
         if (chance(15)) runv("PFDEBUG", "TODENSE", mkeys[i], NULL);
     }
     for (unsigned t = 0, n = 1 + rn(6); t < n; t++) {
-        cmd c = {0};
+        cmd c = { 0 };
         cmd_adds(&c, chance(60) ? "PFCOUNT" : "PFMERGE");
         int merge = c.argv[0][3] == 'M';
         if (merge) {
@@ -355,7 +355,7 @@ static void round_merge(void)
             if (chance(30)) pfadd(dest, 20, 0);
         }
     }
-    cmd c = {0};
+    cmd c = { 0 };
     cmd_adds(&c, "PFCOUNT");
     for (unsigned i = 0; i < nkeys; i++) cmd_adds(&c, mkeys[i]);
     run(&c);
@@ -407,7 +407,7 @@ static size_t craft_sparse(uint8_t *out, size_t cap, int force_cut)
 
 static void set_bytes(const char *key, const uint8_t *p, size_t n)
 {
-    cmd c = {0};
+    cmd c = { 0 };
     cmd_adds(&c, "SET");
     cmd_adds(&c, key);
     cmd_add(&c, p, n);
@@ -453,7 +453,7 @@ static void round_corrupt(void)
             long o = chance(30) ? (long)rn(16) : (long)rn((unsigned)len + 4);
             snprintf(off, sizeof(off), "%ld", o);
             for (size_t i = 0; i < nb; i++) bytes[i] = (char)rn(256);
-            cmd c = {0};
+            cmd c = { 0 };
             cmd_adds(&c, "SETRANGE");
             cmd_adds(&c, "c");
             cmd_adds(&c, off);
@@ -462,7 +462,7 @@ static void round_corrupt(void)
         }
     } else if (kind == 1) {
         grow("c", rn(100));
-        cmd c = {0};
+        cmd c = { 0 };
         cmd_adds(&c, "APPEND");
         cmd_adds(&c, "c");
         size_t nb = 1 + rn(4);
@@ -515,8 +515,8 @@ static void round_types(void)
     set_bytes("hdr", (const uint8_t *)"HYLL\x01\0\0\0\0\0\0\0\0\0\0\x80", 16);
     set_bytes("dense_short", (const uint8_t *)"HYLL\0\0\0\0\0\0\0\0\0\0\0\x80", 16);
     runv("SET", "empty", "", NULL);
-    static const char *const keys[] = {"list", "hash", "str", "int", "hyll", "hdr",
-                                       "dense_short", "empty", "missing"};
+    static const char *const keys[] = { "list", "hash",        "str",   "int",    "hyll",
+                                        "hdr",  "dense_short", "empty", "missing" };
     const size_t nk = sizeof(keys) / sizeof(keys[0]);
     for (unsigned t = 0; t < 12; t++) {
         const char *k = keys[rn((unsigned)nk)];
@@ -527,10 +527,10 @@ static void round_types(void)
         case 3: runv("PFMERGE", k, "missing", NULL); break;
         case 4: runv("PFMERGE", "dest", k, NULL); break;
         default: {
-            static const char *const subs[] = {"GETREG", "decode", "Encoding", "todense",
-                                               "nope", "getreg\0x", "a\r\nb"};
+            static const char *const subs[] = { "GETREG", "decode",    "Encoding", "todense",
+                                                "nope",   "getreg\0x", "a\r\nb" };
             unsigned s = rn(7);
-            cmd c = {0};
+            cmd c = { 0 };
             cmd_adds(&c, "PFDEBUG");
             cmd_add(&c, subs[s], s == 5 ? 8 : strlen(subs[s]));
             cmd_adds(&c, k);
@@ -596,7 +596,7 @@ static void round_scripts(void)
         char elem[32];
         snprintf(elem, sizeof(elem), "%llu", counter++);
         runv(ev, body, "1", chance(80) ? "s" : "nokey", elem, NULL);
-        static const char *const fns[] = {"ro_count", "rw_count", "ro_add"};
+        static const char *const fns[] = { "ro_count", "rw_count", "ro_add" };
         runv(chance(50) ? "FCALL_RO" : "FCALL", fns[rn(3)], "1", "s", elem, NULL);
     }
     runv("GET", "s", NULL);
@@ -617,8 +617,9 @@ static int parse_hostport(const char *s, char *host, size_t hostlen, int *port)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: hll_diff [--seed N] [--rounds N] [--no-selftest] [--trace] "
-                    "[--server HOST:PORT]\n");
+    fprintf(stderr,
+            "usage: hll_diff [--seed N] [--rounds N] [--no-selftest] [--trace] "
+            "[--server HOST:PORT]\n");
 }
 
 static void reset_both(void)
@@ -678,14 +679,14 @@ int main(int argc, char **argv)
         return 1;
     }
     emu = rl_emu_new();
-    printf("hll_diff: seed %llu, %lu rounds, engine %s, redis %s:%d\n",
-           (unsigned long long)seed, rounds, rl_emu_engine(), host, port);
+    printf("hll_diff: seed %llu, %lu rounds, engine %s, redis %s:%d\n", (unsigned long long)seed,
+           rounds, rl_emu_engine(), host, port);
     fflush(stdout);
 
     rnd_state = seed;
     reset_both();
     if (selftest) runv("PFSELFTEST", NULL);
-    unsigned long kinds[5] = {0};
+    unsigned long kinds[5] = { 0 };
     for (round_no = 0; round_no < rounds; round_no++) {
         reset_both();
         unsigned k = rn(100);

@@ -66,7 +66,7 @@ typedef struct cmd {
     int argc, cap;
     char **argv;
     size_t *len;
-    int spec; /* index into specs[] */
+    int spec;   /* index into specs[] */
     int off;    /* 3 when wrapped in EVAL: the command's own argv starts there */
     int block;  /* a blocking form that may block on Redis (see run_blocking) */
     int nprobe; /* probe commands sent to Redis after it (see probes_for) */
@@ -135,7 +135,10 @@ typedef struct lit {
     size_t n;
 } lit;
 
-#define L(s) {s, sizeof(s) - 1}
+#define L(s)             \
+    {                    \
+        s, sizeof(s) - 1 \
+    }
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static void pick(cmd *c, const lit *tab, size_t n)
@@ -146,7 +149,7 @@ static void pick(cmd *c, const lit *tab, size_t n)
 
 /* --- Value domains --------------------------------------------------------- */
 
-static const lit odd_keys[] = {L(""), L("k\0z"), L("kk"), L("K1"), L("k1 ")};
+static const lit odd_keys[] = { L(""), L("k\0z"), L("kk"), L("K1"), L("k1 ") };
 
 /* Each data type also has home keys (l1-l3 lists, h hashes, s sets, z
  * sorted sets, x streams) where its own commands go a third of the time,
@@ -166,12 +169,43 @@ static void key(cmd *c)
 }
 
 static const lit edge_vals[] = {
-    L(""), L("0"), L("1"), L("-1"), L("10"), L("42"), L("-0"), L("+5"), L("007"), L(" 1"),
-    L("1 "), L("0x10"), L("abc"), L("a\0b"), L("\xff\xfe\x00\x01"), L("hello world"),
-    L("9223372036854775807"), L("-9223372036854775808"), L("9223372036854775808"),
-    L("-9223372036854775809"), L("1.5"), L("-1.5"), L("0.1"), L("3e3"), L("5.0e-1"), L("1e400"),
-    L("1.7976931348623157e308"), L("inf"), L("-inf"), L("nan"), L("1.0"), L("10.50"),
-    L("\x80"), L("foobar"), L("foobaz"), L("ohmytext"), L("mynewtext"),
+    L(""),
+    L("0"),
+    L("1"),
+    L("-1"),
+    L("10"),
+    L("42"),
+    L("-0"),
+    L("+5"),
+    L("007"),
+    L(" 1"),
+    L("1 "),
+    L("0x10"),
+    L("abc"),
+    L("a\0b"),
+    L("\xff\xfe\x00\x01"),
+    L("hello world"),
+    L("9223372036854775807"),
+    L("-9223372036854775808"),
+    L("9223372036854775808"),
+    L("-9223372036854775809"),
+    L("1.5"),
+    L("-1.5"),
+    L("0.1"),
+    L("3e3"),
+    L("5.0e-1"),
+    L("1e400"),
+    L("1.7976931348623157e308"),
+    L("inf"),
+    L("-inf"),
+    L("nan"),
+    L("1.0"),
+    L("10.50"),
+    L("\x80"),
+    L("foobar"),
+    L("foobaz"),
+    L("ohmytext"),
+    L("mynewtext"),
 };
 
 static void val(cmd *c)
@@ -184,7 +218,7 @@ static void val(cmd *c)
     } else if (r < 77) {
         /* Long runs of one byte, then noise: bit scans and counts take
          * word-at-a-time paths over such strings. */
-        static const char fill[] = {'\0', '\xff', 'a', '\x01'};
+        static const char fill[] = { '\0', '\xff', 'a', '\x01' };
         char buf[300];
         size_t run = rn(260), n = run + rn(8);
         memset(buf, fill[rn(sizeof(fill))], run);
@@ -200,10 +234,32 @@ static void val(cmd *c)
 }
 
 static const lit edge_ints[] = {
-    L("0"), L("1"), L("-1"), L("2"), L("5"), L("-5"), L("10"), L("100"), L("-100"), L("1000"),
-    L("9223372036854775807"), L("-9223372036854775808"), L("9223372036854775808"),
-    L("-9223372036854775809"), L("abc"), L(""), L("1.5"), L(" 1"), L("+1"), L("007"), L("-0"),
-    L("4294967295"), L("4294967296"), L("2147483647"), L("2147483648"), L("-2147483649"),
+    L("0"),
+    L("1"),
+    L("-1"),
+    L("2"),
+    L("5"),
+    L("-5"),
+    L("10"),
+    L("100"),
+    L("-100"),
+    L("1000"),
+    L("9223372036854775807"),
+    L("-9223372036854775808"),
+    L("9223372036854775808"),
+    L("-9223372036854775809"),
+    L("abc"),
+    L(""),
+    L("1.5"),
+    L(" 1"),
+    L("+1"),
+    L("007"),
+    L("-0"),
+    L("4294967295"),
+    L("4294967296"),
+    L("2147483647"),
+    L("2147483648"),
+    L("-2147483649"),
     L("1\0"),
 };
 
@@ -221,10 +277,12 @@ static void idx(cmd *c)
 }
 
 static const lit edge_floats[] = {
-    L("1.5"), L("-1.5"), L("0"), L("1e308"), L("1.7976931348623157e308"), L("-1e308"), L("inf"),
-    L("-inf"), L("+inf"), L("nan"), L("abc"), L(""), L("5e-324"), L("0.1"), L("1e-10"), L("-0"),
-    L("3"), L("10.50"), L("1e1"), L(" 1"), L("1 "), L("0x10"), L("1.0e"), L("3.0e3"),
-    L("9223372036854775807"), L("1\0"),
+    L("1.5"),    L("-1.5"), L("0"),      L("1e308"), L("1.7976931348623157e308"),
+    L("-1e308"), L("inf"),  L("-inf"),   L("+inf"),  L("nan"),
+    L("abc"),    L(""),     L("5e-324"), L("0.1"),   L("1e-10"),
+    L("-0"),     L("3"),    L("10.50"),  L("1e1"),   L(" 1"),
+    L("1 "),     L("0x10"), L("1.0e"),   L("3.0e3"), L("9223372036854775807"),
+    L("1\0"),
 };
 
 static void floatarg(cmd *c)
@@ -237,8 +295,17 @@ static void floatarg(cmd *c)
 
 /* Relative expiry in seconds: immediate, invalid, or >= 1000 s. */
 static const lit bad_ttls[] = {
-    L("0"), L("-1"), L("-100"), L("abc"), L(""), L("1.5"), L("9223372036854775807"),
-    L("-9223372036854775808"), L("9223372036854775"), L("9223372036854776"), L("-9223372036854776"),
+    L("0"),
+    L("-1"),
+    L("-100"),
+    L("abc"),
+    L(""),
+    L("1.5"),
+    L("9223372036854775807"),
+    L("-9223372036854775808"),
+    L("9223372036854775"),
+    L("9223372036854776"),
+    L("-9223372036854776"),
 };
 
 static void ttl_s(cmd *c)
@@ -251,8 +318,15 @@ static void ttl_s(cmd *c)
  * valid TTL given twice makes GT/LT depend on whether a millisecond passed
  * in between; the huge ones are drawn at random instead. */
 static const lit bad_ttls_ms[] = {
-    L("0"), L("-1"), L("-100"), L("abc"), L(""), L("1.5"), L("9223372036854775807"),
-    L("-9223372036854775808"), L("-9223372036854776"),
+    L("0"),
+    L("-1"),
+    L("-100"),
+    L("abc"),
+    L(""),
+    L("1.5"),
+    L("9223372036854775807"),
+    L("-9223372036854775808"),
+    L("-9223372036854776"),
 };
 
 static void ttl_ms(cmd *c)
@@ -264,14 +338,29 @@ static void ttl_ms(cmd *c)
 
 /* Absolute expiry: far past (before 2024) or far future (after 2096). */
 static const lit bad_abs[] = {
-    L("0"), L("1"), L("-1"), L("abc"), L(""), L("1.5"), L("9223372036854775807"),
-    L("9223372036854775"), L("9223372036854776"), L("-9223372036854775808"),
+    L("0"),
+    L("1"),
+    L("-1"),
+    L("abc"),
+    L(""),
+    L("1.5"),
+    L("9223372036854775807"),
+    L("9223372036854775"),
+    L("9223372036854776"),
+    L("-9223372036854775808"),
 };
 
 /* The same without a valid past time, for SET (see the file comment). */
 static const lit bad_abs_future[] = {
-    L("0"), L("-1"), L("abc"), L(""), L("1.5"), L("9223372036854775807"), L("9223372036854775"),
-    L("9223372036854776"), L("-9223372036854775808"),
+    L("0"),
+    L("-1"),
+    L("abc"),
+    L(""),
+    L("1.5"),
+    L("9223372036854775807"),
+    L("9223372036854775"),
+    L("9223372036854776"),
+    L("-9223372036854775808"),
 };
 
 static void bad_abs_time(cmd *c, int allow_past)
@@ -296,7 +385,7 @@ static void abs_ms(cmd *c, int allow_past)
     else argf(c, "%lld", rrange(4000000000000LL, 5000000000000LL));
 }
 
-static const lit odd_dbs[] = {L("15"), L("16"), L("-1"), L("abc"), L(""), L("1.0")};
+static const lit odd_dbs[] = { L("15"), L("16"), L("-1"), L("abc"), L(""), L("1.0") };
 
 static void db(cmd *c)
 {
@@ -305,8 +394,8 @@ static void db(cmd *c)
 }
 
 static const lit patterns[] = {
-    L("*"), L("k*"), L("k?"), L("k[1-2]"), L("*1"), L("[^k]*"), L("k\\*"), L(""), L("?"),
-    L("k["), L("*\0*"), L("k[!1]"), L("K*"), L("*z"), L("[k]?"), L("\\k1"), L("k1*"),
+    L("*"),  L("k*"),   L("k?"),    L("k[1-2]"), L("*1"), L("[^k]*"), L("k\\*"), L(""),    L("?"),
+    L("k["), L("*\0*"), L("k[!1]"), L("K*"),     L("*z"), L("[k]?"),  L("\\k1"), L("k1*"),
 };
 
 /* Maybe lower-cases the command name: names are case-insensitive and errors
@@ -315,8 +404,7 @@ static void name(cmd *c, const char *n)
 {
     args(c, n);
     if (chance(10))
-        for (size_t i = 0; i < c->len[0]; i++)
-            c->argv[0][i] = (char)(c->argv[0][i] | 0x20);
+        for (size_t i = 0; i < c->len[0]; i++) c->argv[0][i] = (char)(c->argv[0][i] | 0x20);
 }
 
 /* A few flags from tab, in random order, repeats and conflicts allowed. */
@@ -380,11 +468,11 @@ static void g_pattern(cmd *c, const char *n)
     pick(c, patterns, COUNT(patterns));
 }
 
-static const lit scan_types[] = {L("string"), L("STRING"), L("hash"), L("list"), L("set"),
-                                 L("zset"), L("none"), L("bad")};
-static const lit scan_counts[] = {L("1"), L("2"), L("3"), L("10"), L("1000"), L("0"), L("-1"),
-                                  L("abc")};
-static const lit bad_cursors[] = {L("abc"), L(""), L("1.5"), L(" 0"), L("0 ")};
+static const lit scan_types[] = { L("string"), L("STRING"), L("hash"), L("list"),
+                                  L("set"),    L("zset"),   L("none"), L("bad") };
+static const lit scan_counts[] = { L("1"),    L("2"), L("3"),  L("10"),
+                                   L("1000"), L("0"), L("-1"), L("abc") };
+static const lit bad_cursors[] = { L("abc"), L(""), L("1.5"), L(" 0"), L("0 ") };
 
 static void g_scan(cmd *c, const char *n)
 {
@@ -406,21 +494,19 @@ static void g_scan(cmd *c, const char *n)
             args(c, "TYPE");
             pick(c, scan_types, COUNT(scan_types));
             break;
-        default:
-            args(c, chance(50) ? "match" : "BOGUS");
-            break;
+        default: args(c, chance(50) ? "match" : "BOGUS"); break;
         }
     }
 }
 
 static void g_flushdb(cmd *c, const char *n)
 {
-    static const lit modes[] = {L("ASYNC"), L("SYNC"), L("sync"), L("LAZY")};
+    static const lit modes[] = { L("ASYNC"), L("SYNC"), L("sync"), L("LAZY") };
     name(c, n);
     if (chance(30)) pick(c, modes, COUNT(modes));
 }
 
-static const lit exp_flags[] = {L("NX"), L("XX"), L("GT"), L("LT"), L("nx"), L("gt"), L("BAD")};
+static const lit exp_flags[] = { L("NX"), L("XX"), L("GT"), L("LT"), L("nx"), L("gt"), L("BAD") };
 
 static void g_expire(cmd *c, const char *n)
 {
@@ -497,10 +583,22 @@ static void g_set(cmd *c, const char *n)
         case 0: args(c, chance(80) ? "NX" : "nx"); break;
         case 1: args(c, "XX"); break;
         case 2: args(c, chance(80) ? "GET" : "get"); break;
-        case 3: args(c, "EX"); ttl_s(c); break;
-        case 4: args(c, "PX"); ttl_ms(c); break;
-        case 5: args(c, "EXAT"); abs_s(c, 0); break;
-        case 6: args(c, "PXAT"); abs_ms(c, 0); break;
+        case 3:
+            args(c, "EX");
+            ttl_s(c);
+            break;
+        case 4:
+            args(c, "PX");
+            ttl_ms(c);
+            break;
+        case 5:
+            args(c, "EXAT");
+            abs_s(c, 0);
+            break;
+        case 6:
+            args(c, "PXAT");
+            abs_ms(c, 0);
+            break;
         case 7: args(c, "KEEPTTL"); break;
         default: args(c, chance(50) ? "EX" : "PERSIST"); break;
         }
@@ -530,10 +628,22 @@ static void g_getex(cmd *c, const char *n)
     unsigned k = rn(3);
     for (unsigned i = 0; i < k; i++) {
         switch (rn(6)) {
-        case 0: args(c, "EX"); ttl_s(c); break;
-        case 1: args(c, "PX"); ttl_ms(c); break;
-        case 2: args(c, "EXAT"); abs_s(c, 1); break;
-        case 3: args(c, "PXAT"); abs_ms(c, 1); break;
+        case 0:
+            args(c, "EX");
+            ttl_s(c);
+            break;
+        case 1:
+            args(c, "PX");
+            ttl_ms(c);
+            break;
+        case 2:
+            args(c, "EXAT");
+            abs_s(c, 1);
+            break;
+        case 3:
+            args(c, "PXAT");
+            abs_ms(c, 1);
+            break;
         case 4: args(c, chance(80) ? "PERSIST" : "persist"); break;
         default: args(c, chance(50) ? "KEEPTTL" : "EX"); break;
         }
@@ -560,8 +670,9 @@ static void g_range(cmd *c, const char *n)
 
 /* Offsets up to 1000: big enough to pad with zeros, small enough that LCS
  * over two such strings stays cheap. Offsets past 512 MB are errors. */
-static const lit big_offsets[] = {L("1000"), L("-1"), L("abc"), L("536870912"),
-                                  L("9223372036854775807"), L("4294967296")};
+static const lit big_offsets[] = {
+    L("1000"), L("-1"), L("abc"), L("536870912"), L("9223372036854775807"), L("4294967296")
+};
 
 static void g_setrange(cmd *c, const char *n)
 {
@@ -596,7 +707,10 @@ static void g_lcs(cmd *c, const char *n)
         switch (rn(5)) {
         case 0: args(c, "LEN"); break;
         case 1: args(c, "IDX"); break;
-        case 2: args(c, "MINMATCHLEN"); intarg(c); break;
+        case 2:
+            args(c, "MINMATCHLEN");
+            intarg(c);
+            break;
         case 3: args(c, "WITHMATCHLEN"); break;
         default: args(c, chance(50) ? "idx" : "BAD"); break;
         }
@@ -605,8 +719,9 @@ static void g_lcs(cmd *c, const char *n)
 
 /* Bit offsets: bits within the first bytes, a few kB further, or errors.
  * Offsets near 2^32 are valid and would allocate 512 MB on both sides. */
-static const lit bad_bitoffs[] = {L("8000"), L("-1"), L("abc"), L("4294967296"), L("1.5"),
-                                  L(""), L("9223372036854775807")};
+static const lit bad_bitoffs[] = {
+    L("8000"), L("-1"), L("abc"), L("4294967296"), L("1.5"), L(""), L("9223372036854775807")
+};
 
 static void bitoff(cmd *c)
 {
@@ -614,7 +729,7 @@ static void bitoff(cmd *c)
     else pick(c, bad_bitoffs, COUNT(bad_bitoffs));
 }
 
-static const lit bitvals[] = {L("0"), L("1"), L("2"), L("-1"), L("abc"), L("")};
+static const lit bitvals[] = { L("0"), L("1"), L("2"), L("-1"), L("abc"), L("") };
 
 static void g_setbit(cmd *c, const char *n)
 {
@@ -633,7 +748,7 @@ static void g_getbit(cmd *c, const char *n)
     else args(c, "4294967295");
 }
 
-static const lit units[] = {L("BYTE"), L("BIT"), L("bit"), L("BITS")};
+static const lit units[] = { L("BYTE"), L("BIT"), L("bit"), L("BITS") };
 
 static void g_bitcount(cmd *c, const char *n)
 {
@@ -665,8 +780,9 @@ static void g_bitpos(cmd *c, const char *n)
 
 static void g_bitop(cmd *c, const char *n)
 {
-    static const lit ops[] = {L("AND"), L("OR"), L("XOR"), L("NOT"), L("and"), L("not"),
-                              L("NAND")};
+    static const lit ops[] = {
+        L("AND"), L("OR"), L("XOR"), L("NOT"), L("and"), L("not"), L("NAND")
+    };
     name(c, n);
     pick(c, ops, COUNT(ops));
     key(c);
@@ -676,8 +792,8 @@ static void g_bitop(cmd *c, const char *n)
 
 static void bf_type(cmd *c)
 {
-    static const lit bad[] = {L("i0"), L("u0"), L("u64"), L("i65"), L("x8"), L(""), L("I8"),
-                              L("i"), L("u-1")};
+    static const lit bad[] = { L("i0"), L("u0"), L("u64"), L("i65"), L("x8"),
+                               L(""),   L("I8"), L("i"),   L("u-1") };
     if (chance(90)) {
         int sign = chance(50);
         argf(c, "%c%u", sign ? 'i' : 'u', sign ? 1 + rn(64) : 1 + rn(63));
@@ -688,8 +804,8 @@ static void bf_type(cmd *c)
 
 static void bf_offset(cmd *c)
 {
-    static const lit bad[] = {L("-1"), L("abc"), L("4294967296"), L("#-1"), L("#"), L("#abc"),
-                              L("1.5")};
+    static const lit bad[] = { L("-1"), L("abc"),  L("4294967296"), L("#-1"),
+                               L("#"),  L("#abc"), L("1.5") };
     unsigned r = rn(100);
     if (r < 70) argf(c, "%lld", rrange(0, 100));
     else if (r < 90) argf(c, "#%u", rn(20));
@@ -698,7 +814,7 @@ static void bf_offset(cmd *c)
 
 static void g_bitfield(cmd *c, const char *n)
 {
-    static const lit ovf[] = {L("WRAP"), L("SAT"), L("FAIL"), L("wrap"), L("BAD")};
+    static const lit ovf[] = { L("WRAP"), L("SAT"), L("FAIL"), L("wrap"), L("BAD") };
     int ro = !strcmp(n, "BITFIELD_RO");
     name(c, n);
     key(c);
@@ -727,9 +843,7 @@ static void g_bitfield(cmd *c, const char *n)
             args(c, "OVERFLOW");
             pick(c, ovf, COUNT(ovf));
             break;
-        default:
-            args(c, chance(50) ? "get" : "BOGUS");
-            break;
+        default: args(c, chance(50) ? "get" : "BOGUS"); break;
         }
     }
 }
@@ -744,9 +858,27 @@ static int known_bugs;
  * integers (intset material), and edge cases: "", NUL bytes, non-canonical
  * numbers, and a member longer than 64 bytes, which converts a listpack. */
 static const lit edge_members[] = {
-    L(""), L("a\0b"), L("-0"), L("+1"), L("007"), L("1.5"), L("9223372036854775807"),
-    L("-9223372036854775808"), L("9223372036854775808"), L(" 1"), L("\xff"), L("inf"), L("nan"),
-    L("A"), L("0"), L("-1"), L("1e3"), L("0x1"), L("aa"), L("ab"), L("b\0"),
+    L(""),
+    L("a\0b"),
+    L("-0"),
+    L("+1"),
+    L("007"),
+    L("1.5"),
+    L("9223372036854775807"),
+    L("-9223372036854775808"),
+    L("9223372036854775808"),
+    L(" 1"),
+    L("\xff"),
+    L("inf"),
+    L("nan"),
+    L("A"),
+    L("0"),
+    L("-1"),
+    L("1e3"),
+    L("0x1"),
+    L("aa"),
+    L("ab"),
+    L("b\0"),
     L("a member longer than sixty-four bytes, past the listpack value limit."),
 };
 
@@ -785,9 +917,10 @@ static unsigned bulk_count(void)
 }
 
 /* Counts of elements to pop or return: mostly small, some errors. */
-static const lit odd_counts[] = {L("abc"), L(""), L("1.5"), L("-9223372036854775808"),
-                                 L("9223372036854775808"), L(" 1"), L("0"), L("100"),
-                                 L("9223372036854775807"), L("-1")};
+static const lit odd_counts[] = {
+    L("abc"), L(""),  L("1.5"), L("-9223372036854775808"), L("9223372036854775808"),
+    L(" 1"),  L("0"), L("100"), L("9223372036854775807"),  L("-1")
+};
 
 static void count_arg(cmd *c)
 {
@@ -800,8 +933,16 @@ static void count_arg(cmd *c)
  * (-2^62 is rejected only with WITHVALUES, which a mutation could drop;
  * +2^62 is rejected then too, and asks for the whole collection without). */
 static const lit odd_rand_counts[] = {
-    L("abc"), L(""), L("1.5"), L("-9223372036854775808"), L("9223372036854775808"),
-    L("4611686018427387904"), L("9223372036854775807"), L("0"), L("1000"), L("-1000"),
+    L("abc"),
+    L(""),
+    L("1.5"),
+    L("-9223372036854775808"),
+    L("9223372036854775808"),
+    L("4611686018427387904"),
+    L("9223372036854775807"),
+    L("0"),
+    L("1000"),
+    L("-1000"),
 };
 
 static void rand_count(cmd *c)
@@ -814,10 +955,10 @@ static void rand_count(cmd *c)
  * to Redis with a short timeout in place of a long one (see run_blocking);
  * the invalid ones were all checked to be refused by redis-server 7.0.15
  * before it would block. */
-static const lit long_timeouts[] = {L("0"), L("1"), L("5"), L("0.5"), L("100")};
-static const lit short_timeouts[] = {L("0.01"), L("0.005"), L("1e-2")};
-static const lit bad_timeouts[] = {L("-1"), L("abc"), L(""), L("inf"), L("1e400"), L("nan"),
-                                   L("-0.01"), L("9223372036854775807")};
+static const lit long_timeouts[] = { L("0"), L("1"), L("5"), L("0.5"), L("100") };
+static const lit short_timeouts[] = { L("0.01"), L("0.005"), L("1e-2") };
+static const lit bad_timeouts[] = { L("-1"),    L("abc"), L(""),      L("inf"),
+                                    L("1e400"), L("nan"), L("-0.01"), L("9223372036854775807") };
 
 static void timeout_s(cmd *c)
 {
@@ -827,9 +968,9 @@ static void timeout_s(cmd *c)
     else pick(c, bad_timeouts, COUNT(bad_timeouts));
 }
 
-static const lit long_block_ms[] = {L("0"), L("1000"), L("100000")};
-static const lit short_block_ms[] = {L("1"), L("5")};
-static const lit bad_block_ms[] = {L("-1"), L("abc"), L(""), L("1.5")};
+static const lit long_block_ms[] = { L("0"), L("1000"), L("100000") };
+static const lit short_block_ms[] = { L("1"), L("5") };
+static const lit bad_block_ms[] = { L("-1"), L("abc"), L(""), L("1.5") };
 
 static void timeout_ms(cmd *c)
 {
@@ -842,8 +983,8 @@ static void timeout_ms(cmd *c)
 /* numkeys followed by that many keys, sometimes a wrong numkeys. */
 static void numkeys(cmd *c, unsigned max)
 {
-    static const lit bad[] = {L("0"), L("-1"), L("abc"), L(""), L("9223372036854775807"),
-                              L("2147483648")};
+    static const lit bad[] = { L("0"),         L("-1"), L("abc"), L(""), L("9223372036854775807"),
+                               L("2147483648") };
     unsigned k = 1 + rn(max);
     if (chance(92)) argf(c, "%u", k);
     else if (chance(50)) argf(c, "%u", k + 1 + rn(2));
@@ -887,7 +1028,7 @@ static void g_key_idx(cmd *c, const char *n)
 
 static void g_linsert(cmd *c, const char *n)
 {
-    static const lit where[] = {L("BEFORE"), L("AFTER"), L("before"), L("after"), L("MIDDLE")};
+    static const lit where[] = { L("BEFORE"), L("AFTER"), L("before"), L("after"), L("MIDDLE") };
     name(c, n);
     key(c);
     pick(c, where, COUNT(where));
@@ -914,25 +1055,29 @@ static void g_lrem(cmd *c, const char *n)
 
 static void g_lpos(cmd *c, const char *n)
 {
-    static const lit bad[] = {L("0"), L("abc"), L("-9223372036854775808"),
-                              L("9223372036854775807"), L("-1"), L("")};
+    static const lit bad[] = {
+        L("0"), L("abc"), L("-9223372036854775808"), L("9223372036854775807"), L("-1"), L("")
+    };
     name(c, n);
     key(c);
     member(c);
     unsigned k = rn(4);
     for (unsigned i = 0; i < k; i++) {
         switch (rn(7)) {
-        case 0: case 1:
+        case 0:
+        case 1:
             args(c, "RANK");
             if (chance(90)) argf(c, "%s%u", chance(50) ? "-" : "", 1 + rn(3));
             else pick(c, bad, COUNT(bad));
             break;
-        case 2: case 3:
+        case 2:
+        case 3:
             args(c, "COUNT");
             if (chance(90)) argf(c, "%u", rn(4));
             else pick(c, bad + 1, COUNT(bad) - 1);
             break;
-        case 4: case 5:
+        case 4:
+        case 5:
             args(c, "MAXLEN");
             if (chance(90)) argf(c, "%u", rn(8));
             else pick(c, bad + 1, COUNT(bad) - 1);
@@ -1078,8 +1223,8 @@ static void g_randfield(cmd *c, const char *n)
     }
 }
 
-static const lit member_patterns[] = {L("*"), L("a*"), L("?"), L("[a-c]"), L("1*"), L("*\0*"),
-                                      L(""), L("[^a]*"), L("*b"), L("f1*"), L("\\a")};
+static const lit member_patterns[] = { L("*"), L("a*"),    L("?"),  L("[a-c]"), L("1*"), L("*\0*"),
+                                       L(""),  L("[^a]*"), L("*b"), L("f1*"),   L("\\a") };
 
 static void g_kscan(cmd *c, const char *n)
 {
@@ -1098,9 +1243,7 @@ static void g_kscan(cmd *c, const char *n)
             args(c, "COUNT");
             pick(c, scan_counts, COUNT(scan_counts));
             break;
-        default:
-            args(c, chance(50) ? "match" : "TYPE");
-            break;
+        default: args(c, chance(50) ? "match" : "TYPE"); break;
         }
     }
 }
@@ -1126,8 +1269,8 @@ static void g_spop(cmd *c, const char *n)
     name(c, n);
     key(c);
     if (chance(60)) {
-        static const lit odd[] = {L("abc"), L("-1"), L("9223372036854775807"), L(""), L("1.5"),
-                                  L("-9223372036854775808")};
+        static const lit odd[] = { L("abc"), L("-1"),  L("9223372036854775807"),
+                                   L(""),    L("1.5"), L("-9223372036854775808") };
         if (chance(85)) argf(c, "%u", rn(9));
         else pick(c, odd, COUNT(odd));
     }
@@ -1151,7 +1294,7 @@ static void g_store(cmd *c, const char *n)
 
 static void opt_limit1(cmd *c)
 {
-    static const lit odd[] = {L("-1"), L("abc"), L(""), L("9223372036854775807"), L("0")};
+    static const lit odd[] = { L("-1"), L("abc"), L(""), L("9223372036854775807"), L("0") };
     if (chance(40)) {
         args(c, chance(95) ? "LIMIT" : "limit");
         if (chance(80)) argf(c, "%u", rn(5));
@@ -1169,10 +1312,35 @@ static void g_intercard(cmd *c, const char *n)
 /* Sorted sets. */
 
 static const lit edge_scores[] = {
-    L("inf"), L("-inf"), L("+inf"), L("nan"), L("1e400"), L("-1e400"), L("(1"), L("0"), L("-0"),
-    L("1.5"), L("-2.5"), L("1e-320"), L("5e-324"), L("1.7976931348623157e308"),
-    L("9007199254740993"), L("abc"), L(""), L(" 1"), L("1 "), L("3.0"), L("0x10"), L("1e2"),
-    L(".5"), L("5."), L("-.5"), L("1e"), L("INF"), L("-Infinity"), L("1\0"),
+    L("inf"),
+    L("-inf"),
+    L("+inf"),
+    L("nan"),
+    L("1e400"),
+    L("-1e400"),
+    L("(1"),
+    L("0"),
+    L("-0"),
+    L("1.5"),
+    L("-2.5"),
+    L("1e-320"),
+    L("5e-324"),
+    L("1.7976931348623157e308"),
+    L("9007199254740993"),
+    L("abc"),
+    L(""),
+    L(" 1"),
+    L("1 "),
+    L("3.0"),
+    L("0x10"),
+    L("1e2"),
+    L(".5"),
+    L("5."),
+    L("-.5"),
+    L("1e"),
+    L("INF"),
+    L("-Infinity"),
+    L("1\0"),
 };
 
 /* Known difference (RL_DIFF_KNOWN_BUGS): SORT converts a listpack sorted
@@ -1194,9 +1362,9 @@ static void score(cmd *c)
 }
 
 static const lit edge_sbounds[] = {
-    L("-inf"), L("+inf"), L("inf"), L("(-inf"), L("(+inf"), L("("), L("(("), L("(1"), L("((1"),
-    L("abc"), L("nan"), L("(nan"), L(""), L("1e400"), L("(1.5"), L("-0"), L("[1"), L("-inf"),
-    L("+inf"),
+    L("-inf"), L("+inf"), L("inf"), L("(-inf"), L("(+inf"), L("("), L("(("),
+    L("(1"),   L("((1"),  L("abc"), L("nan"),   L("(nan"),  L(""),  L("1e400"),
+    L("(1.5"), L("-0"),   L("[1"),  L("-inf"),  L("+inf"),
 };
 
 static void sbound(cmd *c)
@@ -1205,9 +1373,9 @@ static void sbound(cmd *c)
     else pick(c, edge_sbounds, COUNT(edge_sbounds));
 }
 
-static const lit edge_lbounds[] = {L("-"), L("+"), L("["), L("("), L("a"), L(""), L("[\0"),
-                                   L("(\xff"), L("[aa"), L("-inf"), L("[-"), L("(+"), L("-"),
-                                   L("+"), L("[1"), L("(5")};
+static const lit edge_lbounds[] = { L("-"),   L("+"),     L("["),   L("("),    L("a"),  L(""),
+                                    L("[\0"), L("(\xff"), L("[aa"), L("-inf"), L("[-"), L("(+"),
+                                    L("-"),   L("+"),     L("[1"),  L("(5") };
 
 static void lbound(cmd *c)
 {
@@ -1217,8 +1385,8 @@ static void lbound(cmd *c)
 
 static void g_zadd(cmd *c, const char *n)
 {
-    static const lit opts[] = {L("NX"), L("XX"), L("GT"), L("LT"), L("CH"), L("INCR"), L("nx"),
-                               L("ch"), L("BOGUS")};
+    static const lit opts[] = { L("NX"),   L("XX"), L("GT"), L("LT"),   L("CH"),
+                                L("INCR"), L("nx"), L("ch"), L("BOGUS") };
     name(c, n);
     key(c);
     flags(c, opts, COUNT(opts) - (chance(95) ? 1 : 0), chance(50) ? 0 : 3);
@@ -1358,14 +1526,14 @@ static void g_zmpop(cmd *c, const char *n)
     opt_count(c, 50);
 }
 
-static const lit weights[] = {L("1"), L("2"), L("0"), L("-1"), L("1.5"), L("inf"), L("-inf"),
-                              L("nan"), L("abc"), L("1e400")};
+static const lit weights[] = { L("1"),   L("2"),    L("0"),   L("-1"),  L("1.5"),
+                               L("inf"), L("-inf"), L("nan"), L("abc"), L("1e400") };
 
 /* ZUNION/ZINTER/ZDIFF and their STORE forms: numkeys, keys, WEIGHTS,
  * AGGREGATE and WITHSCORES, in any order. */
 static void g_zsetop(cmd *c, const char *n)
 {
-    static const lit aggs[] = {L("SUM"), L("MIN"), L("MAX"), L("sum"), L("AVG")};
+    static const lit aggs[] = { L("SUM"), L("MIN"), L("MAX"), L("sum"), L("AVG") };
     int store = strstr(n, "STORE") != NULL;
     name(c, n);
     if (store) key(c);
@@ -1401,9 +1569,23 @@ static void g_zsetop(cmd *c, const char *n)
 static unsigned long long xms = 1;
 
 static const lit edge_xids[] = {
-    L("0-0"), L("0"), L("0-1"), L("abc"), L("-1"), L("1-"), L("-"), L("+"), L(""), L("1-2-3"),
-    L("18446744073709551616"), L("1-18446744073709551616"), L("$"), L(">"), L("(0-0"),
-    L("(18446744073709551615-18446744073709551615"), L("18446744073709551615"),
+    L("0-0"),
+    L("0"),
+    L("0-1"),
+    L("abc"),
+    L("-1"),
+    L("1-"),
+    L("-"),
+    L("+"),
+    L(""),
+    L("1-2-3"),
+    L("18446744073709551616"),
+    L("1-18446744073709551616"),
+    L("$"),
+    L(">"),
+    L("(0-0"),
+    L("(18446744073709551615-18446744073709551615"),
+    L("18446744073709551615"),
 };
 
 /* Known emulator bugs: here, XSETID that moves a stream's last ID back
@@ -1451,7 +1633,7 @@ static void xid_read(cmd *c)
 
 static void xtrim_args(cmd *c)
 {
-    static const lit odd[] = {L("-1"), L("abc"), L(""), L("9223372036854775807")};
+    static const lit odd[] = { L("-1"), L("abc"), L(""), L("9223372036854775807") };
     int minid = chance(40);
     args(c, minid ? "MINID" : chance(95) ? "MAXLEN" : "maxlen");
     if (chance(50)) args(c, chance(50) ? "=" : "~");
@@ -1514,8 +1696,8 @@ static void g_xtrim(cmd *c, const char *n)
     xtrim_args(c);
 }
 
-static const lit groups[] = {L("g1"), L("g2"), L("g1"), L("g2"), L(""), L("G1")};
-static const lit consumers[] = {L("c1"), L("c2"), L("c3"), L("c1"), L("")};
+static const lit groups[] = { L("g1"), L("g2"), L("g1"), L("g2"), L(""), L("G1") };
+static const lit consumers[] = { L("c1"), L("c2"), L("c3"), L("c1"), L("") };
 
 static void group(cmd *c)
 {
@@ -1555,13 +1737,18 @@ static void g_xread(cmd *c, const char *n)
     unsigned k = rn(3);
     for (unsigned i = 0; i < k; i++) {
         switch (rn(grp ? 4 : 3)) {
-        case 0: args(c, "COUNT"); count_arg(c); break;
+        case 0:
+            args(c, "COUNT");
+            count_arg(c);
+            break;
         case 1:
             args(c, "BLOCK");
             timeout_ms(c);
             c->block = 1;
             break;
-        case 2: if (chance(20)) args(c, "BOGUS"); break;
+        case 2:
+            if (chance(20)) args(c, "BOGUS");
+            break;
         default: args(c, "NOACK"); break;
         }
     }
@@ -1570,11 +1757,14 @@ static void g_xread(cmd *c, const char *n)
 
 static void g_xgroup(cmd *c, const char *n)
 {
-    static const lit odd_ids[] = {L("$"), L("0"), L("0-0"), L("$"), L("abc")};
-    static const lit reads[] = {L("0"), L("1"), L("3"), L("-1"), L("abc"), L("100")};
+    static const lit odd_ids[] = { L("$"), L("0"), L("0-0"), L("$"), L("abc") };
+    static const lit reads[] = { L("0"), L("1"), L("3"), L("-1"), L("abc"), L("100") };
     name(c, n);
     switch (rn(12)) {
-    case 0: case 1: case 2: case 3:
+    case 0:
+    case 1:
+    case 2:
+    case 3:
         args(c, chance(95) ? "CREATE" : "create");
         key(c);
         group(c);
@@ -1586,7 +1776,8 @@ static void g_xgroup(cmd *c, const char *n)
             pick(c, reads, COUNT(reads));
         }
         break;
-    case 4: case 5:
+    case 4:
+    case 5:
         args(c, "SETID");
         key(c);
         group(c);
@@ -1602,7 +1793,8 @@ static void g_xgroup(cmd *c, const char *n)
         key(c);
         group(c);
         break;
-    case 7: case 8:
+    case 7:
+    case 8:
         args(c, "CREATECONSUMER");
         key(c);
         group(c);
@@ -1615,7 +1807,10 @@ static void g_xgroup(cmd *c, const char *n)
         consumer(c);
         break;
     case 10: args(c, chance(50) ? "HELP" : "help"); break;
-    default: args(c, "BOGUS"); key(c); break;
+    default:
+        args(c, "BOGUS");
+        key(c);
+        break;
     }
 }
 
@@ -1631,7 +1826,7 @@ static void g_xack(cmd *c, const char *n)
 /* Idle thresholds: 0 claims everything delivered, 10^13 ms nothing (no
  * entry is that old, even one given TIME in 2001); never a value near a
  * real idle time, which would make the outcome depend on timing. */
-static const lit min_idles[] = {L("0"), L("0"), L("0"), L("10000000000000"), L("-1"), L("abc")};
+static const lit min_idles[] = { L("0"), L("0"), L("0"), L("10000000000000"), L("-1"), L("abc") };
 
 static void g_xpending(cmd *c, const char *n)
 {
@@ -1651,7 +1846,7 @@ static void g_xpending(cmd *c, const char *n)
 
 static void g_xclaim(cmd *c, const char *n)
 {
-    static const lit odd[] = {L("-1"), L("abc"), L("")};
+    static const lit odd[] = { L("-1"), L("abc"), L("") };
     name(c, n);
     key(c);
     group(c);
@@ -1681,7 +1876,10 @@ static void g_xclaim(cmd *c, const char *n)
             break;
         case 3: args(c, "FORCE"); break;
         case 4: args(c, "JUSTID"); break;
-        case 5: args(c, "LASTID"); xid_read(c); break;
+        case 5:
+            args(c, "LASTID");
+            xid_read(c);
+            break;
         default: args(c, chance(50) ? "force" : "BOGUS"); break;
         }
     }
@@ -1689,8 +1887,8 @@ static void g_xclaim(cmd *c, const char *n)
 
 static void g_xautoclaim(cmd *c, const char *n)
 {
-    static const lit counts[] = {L("1"), L("2"), L("5"), L("100"), L("0"), L("-1"), L("abc"),
-                                 L("9223372036854775807")};
+    static const lit counts[] = { L("1"), L("2"),  L("5"),   L("100"),
+                                  L("0"), L("-1"), L("abc"), L("9223372036854775807") };
     name(c, n);
     key(c);
     group(c);
@@ -1709,7 +1907,9 @@ static void g_xinfo(cmd *c, const char *n)
 {
     name(c, n);
     switch (rn(10)) {
-    case 0: case 1: case 2:
+    case 0:
+    case 1:
+    case 2:
         args(c, "STREAM");
         key(c);
         if (chance(40)) {
@@ -1720,11 +1920,15 @@ static void g_xinfo(cmd *c, const char *n)
             }
         }
         break;
-    case 3: case 4: case 5:
+    case 3:
+    case 4:
+    case 5:
         args(c, "GROUPS");
         key(c);
         break;
-    case 6: case 7: case 8:
+    case 6:
+    case 7:
+    case 8:
         args(c, "CONSUMERS");
         key(c);
         group(c);
@@ -1758,10 +1962,10 @@ static void g_xsetid(cmd *c, const char *n)
  * the patterns "k*" and "k*->a" name real keys (k1, a string or a hash). */
 static void g_sort(cmd *c, const char *n)
 {
-    static const lit bys[] = {L("nosort"), L("k*"), L("k*->a"), L("w_*"), L("*"), L("k*->"),
-                              L("nokey"), L("k*->b"), L("h*->a")};
-    static const lit gets[] = {L("#"), L("k*"), L("k*->a"), L("*"), L("w_*"), L("h*->b"),
-                               L("k*->"), L("#"), L("")};
+    static const lit bys[] = { L("nosort"), L("k*"),    L("k*->a"), L("w_*"),  L("*"),
+                               L("k*->"),   L("nokey"), L("k*->b"), L("h*->a") };
+    static const lit gets[] = { L("#"),     L("k*"),   L("k*->a"), L("*"), L("w_*"),
+                                L("h*->b"), L("k*->"), L("#"),     L("") };
     int ro = !strcmp(n, "SORT_RO");
     name(c, n);
     key(c);
@@ -1773,7 +1977,11 @@ static void g_sort(cmd *c, const char *n)
             pick(c, bys, COUNT(bys));
             break;
         case 1: opt_limit2(c); break;
-        case 2: case 3: args(c, "GET"); pick(c, gets, COUNT(gets)); break;
+        case 2:
+        case 3:
+            args(c, "GET");
+            pick(c, gets, COUNT(gets));
+            break;
         case 4: args(c, chance(50) ? "ASC" : "DESC"); break;
         case 5: args(c, chance(95) ? "ALPHA" : "alpha"); break;
         case 6:
@@ -1826,71 +2034,74 @@ typedef struct spec {
 
 /* A row for the types added since the emulator grew them: generated only
  * when the emulator knows the command (probed at start). */
-#define ROW(n, w, g, cmp, grp, fl) {n, w, g, cmp, 1, 0, 0, 0, grp, fl}
+#define ROW(n, w, g, cmp, grp, fl)        \
+    {                                     \
+        n, w, g, cmp, 1, 0, 0, 0, grp, fl \
+    }
 
 static spec specs[] = {
     /* keys and server */
-    {"DEL", 4, g_keys_n, CMP_EXACT, 0, 0, 0, 0, "keys", 0},
-    {"UNLINK", 2, g_keys_n, CMP_EXACT, 0, 0, 0, 0, "keys", 0},
-    {"EXISTS", 4, g_keys_n, CMP_EXACT, 0, 0, 0, 0, "keys", 0},
-    {"TYPE", 4, g_key, CMP_EXACT, 0, 0, 0, 0, "keys", 0},
-    {"RENAME", 3, g_key_key, CMP_EXACT, 0, 0, 0, 0, "keys", 0},
-    {"RENAMENX", 3, g_key_key, CMP_EXACT, 0, 0, 0, 0, "keys", 0},
-    {"COPY", 3, g_copy, CMP_EXACT, 0, 0, 0, 0, "keys", 0},
-    {"MOVE", 3, g_move, CMP_EXACT, 0, 0, 0, 0, "keys", 0},
-    {"KEYS", 3, g_pattern, CMP_SORTED, 0, 0, 0, 0, "keys", 0},
-    {"SCAN", 2, g_scan, CMP_SCAN, 0, 0, 0, 0, "keys", 0},
-    {"RANDOMKEY", 2, g_noargs, CMP_RANDOM, 0, 0, 0, 0, "keys", 0},
-    {"DBSIZE", 3, g_noargs, CMP_EXACT, 0, 0, 0, 0, "keys", 0},
-    {"FLUSHDB", 1, g_flushdb, CMP_EXACT, 0, 0, 0, 0, "keys", 0},
-    {"TOUCH", 2, g_keys_n, CMP_EXACT, 0, 0, 0, 0, "keys", 0},
-    {"EXPIRE", 4, g_expire, CMP_EXACT, 0, 0, 0, 0, "keys", 0},
-    {"PEXPIRE", 4, g_pexpire, CMP_EXACT, 0, 0, 0, 0, "keys", 0},
-    {"EXPIREAT", 4, g_expireat, CMP_EXACT, 0, 0, 0, 0, "keys", 0},
-    {"PEXPIREAT", 4, g_pexpireat, CMP_EXACT, 0, 0, 0, 0, "keys", 0},
-    {"EXPIRETIME", 3, g_key, CMP_TTL_S, 0, 0, 0, 0, "keys", 0},
-    {"PEXPIRETIME", 3, g_key, CMP_TTL_MS, 0, 0, 0, 0, "keys", 0},
-    {"TTL", 4, g_key, CMP_TTL_S, 0, 0, 0, 0, "keys", 0},
-    {"PTTL", 4, g_key, CMP_TTL_MS, 0, 0, 0, 0, "keys", 0},
-    {"PERSIST", 3, g_key, CMP_EXACT, 0, 0, 0, 0, "keys", 0},
-    {"SELECT", 2, g_select, CMP_EXACT, 0, 0, 0, 0, "keys", 0},
-    {"SWAPDB", 1, g_swapdb, CMP_EXACT, 0, 0, 0, 0, "keys", 0},
-    {"PING", 1, g_ping, CMP_EXACT, 0, 0, 0, 0, "keys", 0},
-    {"ECHO", 1, g_echo, CMP_EXACT, 0, 0, 0, 0, "keys", 0},
+    { "DEL", 4, g_keys_n, CMP_EXACT, 0, 0, 0, 0, "keys", 0 },
+    { "UNLINK", 2, g_keys_n, CMP_EXACT, 0, 0, 0, 0, "keys", 0 },
+    { "EXISTS", 4, g_keys_n, CMP_EXACT, 0, 0, 0, 0, "keys", 0 },
+    { "TYPE", 4, g_key, CMP_EXACT, 0, 0, 0, 0, "keys", 0 },
+    { "RENAME", 3, g_key_key, CMP_EXACT, 0, 0, 0, 0, "keys", 0 },
+    { "RENAMENX", 3, g_key_key, CMP_EXACT, 0, 0, 0, 0, "keys", 0 },
+    { "COPY", 3, g_copy, CMP_EXACT, 0, 0, 0, 0, "keys", 0 },
+    { "MOVE", 3, g_move, CMP_EXACT, 0, 0, 0, 0, "keys", 0 },
+    { "KEYS", 3, g_pattern, CMP_SORTED, 0, 0, 0, 0, "keys", 0 },
+    { "SCAN", 2, g_scan, CMP_SCAN, 0, 0, 0, 0, "keys", 0 },
+    { "RANDOMKEY", 2, g_noargs, CMP_RANDOM, 0, 0, 0, 0, "keys", 0 },
+    { "DBSIZE", 3, g_noargs, CMP_EXACT, 0, 0, 0, 0, "keys", 0 },
+    { "FLUSHDB", 1, g_flushdb, CMP_EXACT, 0, 0, 0, 0, "keys", 0 },
+    { "TOUCH", 2, g_keys_n, CMP_EXACT, 0, 0, 0, 0, "keys", 0 },
+    { "EXPIRE", 4, g_expire, CMP_EXACT, 0, 0, 0, 0, "keys", 0 },
+    { "PEXPIRE", 4, g_pexpire, CMP_EXACT, 0, 0, 0, 0, "keys", 0 },
+    { "EXPIREAT", 4, g_expireat, CMP_EXACT, 0, 0, 0, 0, "keys", 0 },
+    { "PEXPIREAT", 4, g_pexpireat, CMP_EXACT, 0, 0, 0, 0, "keys", 0 },
+    { "EXPIRETIME", 3, g_key, CMP_TTL_S, 0, 0, 0, 0, "keys", 0 },
+    { "PEXPIRETIME", 3, g_key, CMP_TTL_MS, 0, 0, 0, 0, "keys", 0 },
+    { "TTL", 4, g_key, CMP_TTL_S, 0, 0, 0, 0, "keys", 0 },
+    { "PTTL", 4, g_key, CMP_TTL_MS, 0, 0, 0, 0, "keys", 0 },
+    { "PERSIST", 3, g_key, CMP_EXACT, 0, 0, 0, 0, "keys", 0 },
+    { "SELECT", 2, g_select, CMP_EXACT, 0, 0, 0, 0, "keys", 0 },
+    { "SWAPDB", 1, g_swapdb, CMP_EXACT, 0, 0, 0, 0, "keys", 0 },
+    { "PING", 1, g_ping, CMP_EXACT, 0, 0, 0, 0, "keys", 0 },
+    { "ECHO", 1, g_echo, CMP_EXACT, 0, 0, 0, 0, "keys", 0 },
     /* strings */
-    {"GET", 6, g_key, CMP_EXACT, 0, 0, 0, 0, "strings", 0},
-    {"SET", 10, g_set, CMP_EXACT, 0, 0, 0, 0, "strings", 0},
-    {"SETNX", 3, g_key_val, CMP_EXACT, 0, 0, 0, 0, "strings", 0},
-    {"SETEX", 3, g_setex, CMP_EXACT, 0, 0, 0, 0, "strings", 0},
-    {"PSETEX", 3, g_psetex, CMP_EXACT, 0, 0, 0, 0, "strings", 0},
-    {"GETSET", 3, g_key_val, CMP_EXACT, 0, 0, 0, 0, "strings", 0},
-    {"GETDEL", 3, g_key, CMP_EXACT, 0, 0, 0, 0, "strings", 0},
-    {"GETEX", 4, g_getex, CMP_EXACT, 0, 0, 0, 0, "strings", 0},
-    {"MGET", 3, g_keys_n, CMP_EXACT, 0, 0, 0, 0, "strings", 0},
-    {"MSET", 3, g_mset, CMP_EXACT, 0, 0, 0, 0, "strings", 0},
-    {"MSETNX", 3, g_mset, CMP_EXACT, 0, 0, 0, 0, "strings", 0},
-    {"APPEND", 4, g_key_val, CMP_EXACT, 0, 0, 0, 0, "strings", 0},
-    {"STRLEN", 3, g_key, CMP_EXACT, 0, 0, 0, 0, "strings", 0},
-    {"GETRANGE", 4, g_range, CMP_EXACT, 0, 0, 0, 0, "strings", 0},
-    {"SUBSTR", 2, g_range, CMP_EXACT, 0, 0, 0, 0, "strings", 0},
-    {"SETRANGE", 4, g_setrange, CMP_EXACT, 0, 0, 0, 0, "strings", 0},
-    {"INCR", 4, g_key, CMP_EXACT, 0, 0, 0, 0, "strings", 0},
-    {"DECR", 3, g_key, CMP_EXACT, 0, 0, 0, 0, "strings", 0},
-    {"INCRBY", 4, g_incrby, CMP_EXACT, 0, 0, 0, 0, "strings", 0},
-    {"DECRBY", 3, g_incrby, CMP_EXACT, 0, 0, 0, 0, "strings", 0},
-    {"INCRBYFLOAT", 5, g_incrbyfloat, CMP_EXACT, 0, 0, 0, 0, "strings", 0},
-    {"LCS", 3, g_lcs, CMP_EXACT, 0, 0, 0, 0, "strings", 0},
+    { "GET", 6, g_key, CMP_EXACT, 0, 0, 0, 0, "strings", 0 },
+    { "SET", 10, g_set, CMP_EXACT, 0, 0, 0, 0, "strings", 0 },
+    { "SETNX", 3, g_key_val, CMP_EXACT, 0, 0, 0, 0, "strings", 0 },
+    { "SETEX", 3, g_setex, CMP_EXACT, 0, 0, 0, 0, "strings", 0 },
+    { "PSETEX", 3, g_psetex, CMP_EXACT, 0, 0, 0, 0, "strings", 0 },
+    { "GETSET", 3, g_key_val, CMP_EXACT, 0, 0, 0, 0, "strings", 0 },
+    { "GETDEL", 3, g_key, CMP_EXACT, 0, 0, 0, 0, "strings", 0 },
+    { "GETEX", 4, g_getex, CMP_EXACT, 0, 0, 0, 0, "strings", 0 },
+    { "MGET", 3, g_keys_n, CMP_EXACT, 0, 0, 0, 0, "strings", 0 },
+    { "MSET", 3, g_mset, CMP_EXACT, 0, 0, 0, 0, "strings", 0 },
+    { "MSETNX", 3, g_mset, CMP_EXACT, 0, 0, 0, 0, "strings", 0 },
+    { "APPEND", 4, g_key_val, CMP_EXACT, 0, 0, 0, 0, "strings", 0 },
+    { "STRLEN", 3, g_key, CMP_EXACT, 0, 0, 0, 0, "strings", 0 },
+    { "GETRANGE", 4, g_range, CMP_EXACT, 0, 0, 0, 0, "strings", 0 },
+    { "SUBSTR", 2, g_range, CMP_EXACT, 0, 0, 0, 0, "strings", 0 },
+    { "SETRANGE", 4, g_setrange, CMP_EXACT, 0, 0, 0, 0, "strings", 0 },
+    { "INCR", 4, g_key, CMP_EXACT, 0, 0, 0, 0, "strings", 0 },
+    { "DECR", 3, g_key, CMP_EXACT, 0, 0, 0, 0, "strings", 0 },
+    { "INCRBY", 4, g_incrby, CMP_EXACT, 0, 0, 0, 0, "strings", 0 },
+    { "DECRBY", 3, g_incrby, CMP_EXACT, 0, 0, 0, 0, "strings", 0 },
+    { "INCRBYFLOAT", 5, g_incrbyfloat, CMP_EXACT, 0, 0, 0, 0, "strings", 0 },
+    { "LCS", 3, g_lcs, CMP_EXACT, 0, 0, 0, 0, "strings", 0 },
     /* bitmaps */
-    {"SETBIT", 5, g_setbit, CMP_EXACT, 0, 0, 0, 0, "bitmaps", 0},
-    {"GETBIT", 4, g_getbit, CMP_EXACT, 0, 0, 0, 0, "bitmaps", 0},
-    {"BITCOUNT", 4, g_bitcount, CMP_EXACT, 0, 0, 0, 0, "bitmaps", 0},
-    {"BITPOS", 4, g_bitpos, CMP_EXACT, 0, 0, 0, 0, "bitmaps", 0},
-    {"BITOP", 3, g_bitop, CMP_EXACT, 0, 0, 0, 0, "bitmaps", 0},
-    {"BITFIELD", 5, g_bitfield, CMP_EXACT, 0, 0, 0, 0, "bitmaps", 0},
-    {"BITFIELD_RO", 3, g_bitfield, CMP_EXACT, 0, 0, 0, 0, "bitmaps", 0},
+    { "SETBIT", 5, g_setbit, CMP_EXACT, 0, 0, 0, 0, "bitmaps", 0 },
+    { "GETBIT", 4, g_getbit, CMP_EXACT, 0, 0, 0, 0, "bitmaps", 0 },
+    { "BITCOUNT", 4, g_bitcount, CMP_EXACT, 0, 0, 0, 0, "bitmaps", 0 },
+    { "BITPOS", 4, g_bitpos, CMP_EXACT, 0, 0, 0, 0, "bitmaps", 0 },
+    { "BITOP", 3, g_bitop, CMP_EXACT, 0, 0, 0, 0, "bitmaps", 0 },
+    { "BITFIELD", 5, g_bitfield, CMP_EXACT, 0, 0, 0, 0, "bitmaps", 0 },
+    { "BITFIELD_RO", 3, g_bitfield, CMP_EXACT, 0, 0, 0, 0, "bitmaps", 0 },
     /* not generated: the periodic whole-keyspace comparison (see
      * state_check), counted here */
-    {"(state)", 0, g_noargs, CMP_EXACT, 0, 0, 0, 0, "-", 0},
+    { "(state)", 0, g_noargs, CMP_EXACT, 0, 0, 0, 0, "-", 0 },
     /* lists */
     ROW("LPUSH", 6, g_push, CMP_EXACT, "lists", 0),
     ROW("RPUSH", 6, g_push, CMP_EXACT, "lists", 0),
@@ -2009,17 +2220,17 @@ static spec specs[] = {
 #define NSPECS COUNT(specs)
 
 static unsigned total_weight;
-static unsigned eval_percent;   /* share of commands sent through EVAL */
-static unsigned long evals;     /* how many were */
+static unsigned eval_percent; /* share of commands sent through EVAL */
+static unsigned long evals;   /* how many were */
 
 /* Commands the name mutation must not produce: those that set an expiry
  * (see generate) and those that grow a string to an offset, which with
  * GETBIT's 4294967295 allocates 512 MB on both sides. */
 static int unsafe_rename(const char *n)
 {
-    static const char *const names[] = {"EXPIRE", "PEXPIRE", "EXPIREAT", "PEXPIREAT",
-                                         "SETEX",  "PSETEX",  "SET",      "GETEX",
-                                         "SETBIT", "SETRANGE", "BITFIELD"};
+    static const char *const names[] = { "EXPIRE", "PEXPIRE",  "EXPIREAT", "PEXPIREAT",
+                                         "SETEX",  "PSETEX",   "SET",      "GETEX",
+                                         "SETBIT", "SETRANGE", "BITFIELD" };
     for (size_t i = 0; i < COUNT(names); i++)
         if (!strcmp(n, names[i])) return 1;
     return 0;
@@ -2034,9 +2245,10 @@ static void generate(cmd *c)
         r -= specs[i].weight;
     }
     c->spec = (int)i;
-    static const char *const group_homes[][2] = {
-        {"keys", "*"}, {"lists", "l"}, {"hashes", "h"}, {"sets", "s"}, {"zsets", "z"},
-        {"streams", "x"}, {"sort", "*"}};
+    static const char *const group_homes[][2] = { { "keys", "*" },   { "lists", "l" },
+                                                  { "hashes", "h" }, { "sets", "s" },
+                                                  { "zsets", "z" },  { "streams", "x" },
+                                                  { "sort", "*" } };
     home = NULL;
     for (size_t g = 0; g < COUNT(group_homes); g++)
         if (!strcmp(specs[i].group, group_homes[g][0])) home = group_homes[g][1];
@@ -2061,9 +2273,9 @@ static void generate(cmd *c)
     }
     /* Mutations for arity and syntax errors. */
     if (chance(4) && !(specs[i].flags & F_NOJUNK)) {
-        static const lit junk[] = {L("NX"), L("XX"), L("GT"), L("EX"), L("GET"), L("KEEPTTL"),
-                                   L("BYTE"), L("MATCH"), L("COUNT"), L("REPLACE"), L("DB"),
-                                   L("x"), L(""), L("1")};
+        static const lit junk[] = { L("NX"),      L("XX"),   L("GT"),    L("EX"),    L("GET"),
+                                    L("KEEPTTL"), L("BYTE"), L("MATCH"), L("COUNT"), L("REPLACE"),
+                                    L("DB"),      L("x"),    L(""),      L("1") };
         if (c->argc > 1 && chance(50)) {
             free(c->argv[--c->argc]);
         } else {
@@ -2077,7 +2289,7 @@ static void generate(cmd *c)
      * (noscript) and the others answer at once. */
     if (eval_percent && specs[i].cmp != CMP_SORTED && specs[i].cmp != CMP_SCAN &&
         specs[i].cmp != CMP_RANDOM && specs[i].cmp != CMP_KSCAN && chance(eval_percent)) {
-        static const lit wrapper[] = {L("EVAL"), L("return redis.pcall(unpack(ARGV))"), L("0")};
+        static const lit wrapper[] = { L("EVAL"), L("return redis.pcall(unpack(ARGV))"), L("0") };
         for (int k = 0; k < 3; k++) arg_insert(c, k, wrapper[k].p, wrapper[k].n);
         c->off = 3;
         c->block = 0;
@@ -2085,7 +2297,7 @@ static void generate(cmd *c)
     }
     const char *n = c->argv[c->off];
     c->lex = !strcasecmp(n, "ZLEXCOUNT") || !strcasecmp(n, "ZRANGEBYLEX") ||
-             !strcasecmp(n, "ZREVRANGEBYLEX") || !strcasecmp(n, "ZREMRANGEBYLEX");
+        !strcasecmp(n, "ZREVRANGEBYLEX") || !strcasecmp(n, "ZREMRANGEBYLEX");
     if (!strcasecmp(n, "ZRANGE") || !strcasecmp(n, "ZRANGESTORE"))
         for (int k = c->off + 1; k < c->argc; k++)
             if (!strcasecmp(c->argv[k], "BYLEX")) c->lex = 1;
@@ -2115,9 +2327,9 @@ typedef struct run {
 #define HISTORY 12
     cmd history[HISTORY]; /* the last commands, for context */
     unsigned long hist_count;
-    int cur_db; /* the db SELECTed on both sides */
+    int cur_db;                          /* the db SELECTed on both sides */
     int64_t window_start, max_window_ms; /* see sync_clock, drift_ms */
-    int64_t slowest_ms; /* the slowest emulator command of the pipelined ones */
+    int64_t slowest_ms;                  /* the slowest emulator command of the pipelined ones */
     cmd slowest;
     unsigned long slowest_index;
     unsigned long block_waits;   /* blocking commands Redis waited on (run_blocking) */
@@ -2192,8 +2404,8 @@ static int sort_bulks(rl_reply *r)
 static int compare(int how, int64_t drift_ms, rl_reply *e, rl_reply *r)
 {
     long long tol = how == CMP_TTL_S ? drift_ms / 1000 + 1 : how == CMP_TTL_MS ? drift_ms + 2 : -1;
-    if (tol >= 0 && e->type == RL_REPLY_INTEGER && r->type == RL_REPLY_INTEGER &&
-        e->integer >= 0 && r->integer >= 0) {
+    if (tol >= 0 && e->type == RL_REPLY_INTEGER && r->type == RL_REPLY_INTEGER && e->integer >= 0 &&
+        r->integer >= 0) {
         long long d = e->integer - r->integer;
         return d >= -tol && d <= tol;
     }
@@ -2300,8 +2512,8 @@ static int resync(run *R)
     R->emu = rl_emu_new();
     R->cur_db = 0;
     sync_clock(R);
-    static const char *const flush[] = {"FLUSHALL"}, *const sel[] = {"SELECT", "0"};
-    static const size_t flen[] = {8}, slen[] = {6, 1};
+    static const char *const flush[] = { "FLUSHALL" }, *const sel[] = { "SELECT", "0" };
+    static const size_t flen[] = { 8 }, slen[] = { 6, 1 };
     rl_reply *a = R->redis->call(R->redis, 1, flush, flen);
     rl_reply *b = a ? R->redis->call(R->redis, 2, sel, slen) : NULL;
     rl_reply_free(a);
@@ -2321,13 +2533,13 @@ static rl_reply *emu_call(run *R, const cmd *c)
  * the first reply that was not a well-formed page (an error, say). */
 static rl_reply *scan_all_at(run *R, const cmd *c, int on_redis, int cpos, size_t width)
 {
-    cmd page = {0};
+    cmd page = { 0 };
     for (int i = 0; i < c->argc; i++) arg(&page, c->argv[i], c->len[i]);
     rl_reply *all = rl_reply_new(RL_REPLY_ARRAY);
     for (int iter = 0;; iter++) {
-        rl_reply *r = on_redis ? R->redis->call(R->redis, page.argc,
-                                                (const char *const *)page.argv, page.len)
-                               : emu_call(R, &page);
+        rl_reply *r = on_redis
+            ? R->redis->call(R->redis, page.argc, (const char *const *)page.argv, page.len)
+            : emu_call(R, &page);
         if (!r || r->type != RL_REPLY_ARRAY || r->elements != 2 ||
             r->element[0]->type != RL_REPLY_BULK || r->element[1]->type != RL_REPLY_ARRAY ||
             iter > 100000 || page.argc < cpos + 1) {
@@ -2374,12 +2586,12 @@ static int randomkey_ok(run *R, const rl_reply *e, const rl_reply *r)
 {
     if (e->type == RL_REPLY_NIL && r->type == RL_REPLY_NIL) return 1;
     if (e->type != RL_REPLY_BULK || r->type != RL_REPLY_BULK) return resp_equal(e, r);
-    const char *ea[] = {"EXISTS", e->str}, *ra[] = {"EXISTS", r->str};
-    size_t el[] = {6, e->len}, rlen[] = {6, r->len};
+    const char *ea[] = { "EXISTS", e->str }, *ra[] = { "EXISTS", r->str };
+    size_t el[] = { 6, e->len }, rlen[] = { 6, r->len };
     rl_reply *ex = rl_emu_call(R->emu, 2, ea, el);
     rl_reply *rx = R->redis->call(R->redis, 2, ra, rlen);
     int ok = ex->type == RL_REPLY_INTEGER && ex->integer == 1 && rx &&
-             rx->type == RL_REPLY_INTEGER && rx->integer == 1;
+        rx->type == RL_REPLY_INTEGER && rx->integer == 1;
     rl_reply_free(ex);
     rl_reply_free(rx);
     return ok;
@@ -2396,7 +2608,7 @@ static int bulk_is(const rl_reply *r, const char *s)
 {
     size_t n = strlen(s);
     return r && (r->type == RL_REPLY_BULK || r->type == RL_REPLY_STATUS) && r->len == n &&
-           memcmp(r->str, s, n) == 0;
+        memcmp(r->str, s, n) == 0;
 }
 
 /* 1 if p is an integer exactly as Redis would print it, so an intset can
@@ -2494,7 +2706,7 @@ static int setord_ok(const cmd *c, rl_reply *e, rl_reply *r, rl_reply **rp, int 
         ordered = r->elements <= 512;
         for (size_t i = 0; i < r->elements && ordered; i++)
             ordered = r->element[i]->type == RL_REPLY_BULK &&
-                      canonical_int(r->element[i]->str, r->element[i]->len);
+                canonical_int(r->element[i]->str, r->element[i]->len);
     } else {
         ordered = bulk_is(rp[0], "intset");
     }
@@ -2524,8 +2736,7 @@ static int same_str(const rl_reply *a, const rl_reply *b)
 
 /* Whether item (a field, with its value when val is set) is in content,
  * an array of entries of width cw. */
-static int in_content(const rl_reply *content, size_t cw, const rl_reply *item,
-                      const rl_reply *val)
+static int in_content(const rl_reply *content, size_t cw, const rl_reply *item, const rl_reply *val)
 {
     if (!content || content->type != RL_REPLY_ARRAY) return 0;
     for (size_t i = 0; i + cw <= content->elements; i += cw) {
@@ -2581,8 +2792,8 @@ static int rand_ok(const cmd *c, rl_reply *e, rl_reply *r, rl_reply **rp, int nr
         return in_content(ep, cw, e, NULL) && in_content(rc, cw, r, NULL);
     }
     long long count;
-    if (e->type != RL_REPLY_ARRAY ||
-        !parse_ll(c->argv[c->off + 2], c->len[c->off + 2], &count) || count == 0 || size == 0)
+    if (e->type != RL_REPLY_ARRAY || !parse_ll(c->argv[c->off + 2], c->len[c->off + 2], &count) ||
+        count == 0 || size == 0)
         return resp_equal(e, r);
     size_t w = nargs >= 4 ? 2 : 1;
     if (count > 0 && (unsigned long long)count >= size) {
@@ -2619,8 +2830,9 @@ static int xtime_equal(const rl_reply *a, const rl_reply *b, long long tol)
         int timey = 0;
         if (x->type == RL_REPLY_INTEGER && y->type == RL_REPLY_INTEGER && i > 0) {
             const rl_reply *k = a->element[i - 1];
-            if (i % 2 == 1 && (bulk_is(k, "idle") || bulk_is(k, "seen-time") ||
-                               bulk_is(k, "active-time") || bulk_is(k, "inactive")))
+            if (i % 2 == 1 &&
+                (bulk_is(k, "idle") || bulk_is(k, "seen-time") || bulk_is(k, "active-time") ||
+                 bulk_is(k, "inactive")))
                 timey = 1;
             if (pel && i == a->elements - 2) timey = 1;
         }
@@ -2647,13 +2859,13 @@ static int xtime_equal(const rl_reply *a, const rl_reply *b, long long tol)
 typedef struct sort_opts {
     int random; /* Redis's order is random (see sort_ok) */
     int limit, get;
-    int store;  /* index of the STORE destination, or 0 */
+    int store; /* index of the STORE destination, or 0 */
 } sort_opts;
 
 /* Reads SORT's options; enc is Redis's OBJECT ENCODING of the key. */
 static sort_opts sort_parse(const cmd *c, const rl_reply *enc)
 {
-    sort_opts so = {0, 0, 0, 0};
+    sort_opts so = { 0, 0, 0, 0 };
     int hset = bulk_is(enc, "hashtable");
     int zset = bulk_is(enc, "listpack") || bulk_is(enc, "skiplist");
     int nosort = 0, alpha = 0;
@@ -2685,8 +2897,7 @@ static int sort_ok(const cmd *c, rl_reply *e, rl_reply *r, rl_reply **rp, int nr
     if (e->type != RL_REPLY_ARRAY || r->type != RL_REPLY_ARRAY || nrp < 1) return 0;
     sort_opts so = sort_parse(c, rp[0]);
     if (!so.random) return 0;
-    if (so.limit || so.get || !sort_bulks(e) || !sort_bulks(r))
-        return e->elements == r->elements;
+    if (so.limit || so.get || !sort_bulks(e) || !sort_bulks(r)) return e->elements == r->elements;
     return resp_equal(e, r);
 }
 
@@ -2763,7 +2974,8 @@ static int verdict(run *R, const cmd *c, const rl_reply *e, const rl_reply *r, i
  * new set). */
 static void mirror_set(run *R, const char *key, size_t klen)
 {
-    cmd members = {0}, enc = {0}, when = {0}, del = {0}, add = {0}, rem = {0}, exp = {0};
+    cmd members = { 0 }, enc = { 0 }, when = { 0 }, del = { 0 }, add = { 0 }, rem = { 0 },
+        exp = { 0 };
     cmd_of(&members, 2, S_("SMEMBERS"), key, klen);
     cmd_of(&enc, 3, S_("OBJECT"), S_("ENCODING"), key, klen);
     cmd_of(&when, 2, S_("PEXPIRETIME"), key, klen);
@@ -2822,7 +3034,7 @@ static int run_spop(run *R, const cmd *c)
         rl_reply_free(r);
         return after_mismatch(R, bad);
     }
-    cmd before = {0};
+    cmd before = { 0 };
     cmd_of(&before, 2, S_("SMEMBERS"), c->argv[o + 1], c->len[o + 1]);
     rl_reply *eb = emu_call(R, &before), *e = emu_call(R, c);
     rl_reply *rb = NULL, *r = NULL;
@@ -2872,7 +3084,7 @@ static int run_spop(run *R, const cmd *c)
                 ok = in_content(eb, 1, e, NULL) && in_content(rb, 1, r, NULL);
             } else {
                 ok = e->elements == (size_t)count && r->elements == (size_t)count &&
-                     entries_from(e, 1, eb, 1, 1) && entries_from(r, 1, rb, 1, 1);
+                    entries_from(e, 1, eb, 1, 1) && entries_from(r, 1, rb, 1, 1);
             }
             if (ok) {
                 /* Resynchronise: the emulator gets Redis's remaining set. */
@@ -2898,7 +3110,7 @@ static int run_kscan(run *R, const cmd *c)
     int full = 0;
     /* Redis reads an empty cursor as 0. */
     if (c->argc >= 3 && (c->len[2] == 0 || (c->len[2] == 1 && c->argv[2][0] == '0'))) {
-        cmd enc = {0};
+        cmd enc = { 0 };
         cmd_of(&enc, 3, S_("OBJECT"), S_("ENCODING"), c->argv[1], c->len[1]);
         rl_reply *x = redis_cmd(R, &enc);
         cmd_clear(&enc);
@@ -2944,15 +3156,16 @@ static int run_lex(run *R, const cmd *c)
         cmd_of(&p[0], 3, S_("OBJECT"), S_("ENCODING"), k, kn);
         cmd_of(&p[1], 5, S_("ZRANGE"), k, kn, S_("0"), S_("0"), S_("WITHSCORES"));
         cmd_of(&p[2], 5, S_("ZRANGE"), k, kn, S_("-1"), S_("-1"), S_("WITHSCORES"));
-        rl_reply *x[3] = {NULL, NULL, NULL};
+        rl_reply *x[3] = { NULL, NULL, NULL };
         int fail = 0;
         for (int j = 0; j < 3 && !fail; j++)
             fail = rl_backend_redis_send(R->redis, p[j].argc, (const char *const *)p[j].argv,
                                          p[j].len) != 0;
-        for (int j = 0; j < 3 && !fail; j++) fail = (x[j] = rl_backend_redis_recv(R->redis)) == NULL;
+        for (int j = 0; j < 3 && !fail; j++)
+            fail = (x[j] = rl_backend_redis_recv(R->redis)) == NULL;
         int undefined = !fail && bulk_is(x[0], "skiplist") && x[1]->type == RL_REPLY_ARRAY &&
-                        x[2]->type == RL_REPLY_ARRAY && x[1]->elements == 2 &&
-                        x[2]->elements == 2 && !same_str(x[1]->element[1], x[2]->element[1]);
+            x[2]->type == RL_REPLY_ARRAY && x[1]->elements == 2 && x[2]->elements == 2 &&
+            !same_str(x[1]->element[1], x[2]->element[1]);
         for (int j = 0; j < 3; j++) {
             cmd_clear(&p[j]);
             rl_reply_free(x[j]);
@@ -2982,9 +3195,9 @@ static int run_lex(run *R, const cmd *c)
 static int run_sortstore(run *R, const cmd *c)
 {
     sync_clock(R);
-    static const char *const zr[] = {"ZADD", "rl:errno", "XX", "1", "m"};
-    static const size_t zrlen[] = {4, 8, 2, 1, 1};
-    cmd enc = {0};
+    static const char *const zr[] = { "ZADD", "rl:errno", "XX", "1", "m" };
+    static const size_t zrlen[] = { 4, 8, 2, 1, 1 };
+    cmd enc = { 0 };
     cmd_of(&enc, 3, S_("OBJECT"), S_("ENCODING"), c->argv[c->off + 1], c->len[c->off + 1]);
     rl_reply *e = emu_call(R, c), *x = NULL, *r = NULL, *pre = NULL;
     if (rl_backend_redis_send(R->redis, enc.argc, (const char *const *)enc.argv, enc.len) == 0 &&
@@ -3006,7 +3219,7 @@ static int run_sortstore(run *R, const cmd *c)
     int ok = resp_equal(e, r);
     const char *why = NULL;
     if (ok && so.random && so.store && r->type == RL_REPLY_INTEGER) {
-        cmd lr = {0};
+        cmd lr = { 0 };
         cmd_of(&lr, 4, S_("LRANGE"), c->argv[so.store], c->len[so.store], S_("0"), S_("-1"));
         rl_reply *el = emu_call(R, &lr), *rl = redis_cmd(R, &lr);
         cmd_clear(&lr);
@@ -3016,7 +3229,7 @@ static int run_sortstore(run *R, const cmd *c)
             rl_reply_free(el);
             return -1;
         }
-        cmd put = {0};
+        cmd put = { 0 };
         cmd_of(&put, 2, S_("RPUSH"), c->argv[so.store], c->len[so.store]);
         for (size_t i = 0; rl->type == RL_REPLY_ARRAY && i < rl->elements; i++)
             arg(&put, rl->element[i]->str, rl->element[i]->len);
@@ -3030,7 +3243,7 @@ static int run_sortstore(run *R, const cmd *c)
         why = "the stored lists differ (compared sorted)";
         if (ok && put.argc > 2) {
             /* The emulator gets Redis's order. */
-            cmd del = {0};
+            cmd del = { 0 };
             cmd_of(&del, 2, S_("DEL"), c->argv[so.store], c->len[so.store]);
             rl_reply_free(emu_call(R, &del));
             rl_reply_free(emu_call(R, &put));
@@ -3083,12 +3296,11 @@ static int run_blocking(run *R, const cmd *c)
     sync_clock(R);
     rl_reply *e = emu_call(R, c);
     int ms, at = timeout_at(c, &ms);
-    cmd rc = {0};
+    cmd rc = { 0 };
     for (int i = 0; i < c->argc; i++) {
-        int swap = i == at && (ms ? in_lits(long_block_ms, COUNT(long_block_ms), c->argv[i],
-                                            c->len[i])
-                                  : in_lits(long_timeouts, COUNT(long_timeouts), c->argv[i],
-                                            c->len[i]));
+        int swap = i == at &&
+            (ms ? in_lits(long_block_ms, COUNT(long_block_ms), c->argv[i], c->len[i])
+                : in_lits(long_timeouts, COUNT(long_timeouts), c->argv[i], c->len[i]));
         if (swap) args(&rc, ms ? "10" : "0.01");
         else arg(&rc, c->argv[i], c->len[i]);
     }
@@ -3154,7 +3366,7 @@ static size_t state_spec;
  * With out set, the emulator's reply is handed back instead of freed. */
 static int state_cmd(run *R, int how, const char *what, rl_reply **out, int argc, ...)
 {
-    cmd c = {0};
+    cmd c = { 0 };
     va_list ap;
     va_start(ap, argc);
     for (int i = 0; i < argc; i++) {
@@ -3198,8 +3410,8 @@ static int state_value(run *R, const char *what, const rl_reply *k, const char *
         return state_cmd(R, CMP_EXACT, what, NULL, 5, "ZRANGE", (size_t)6, k->str, k->len, "0",
                          (size_t)1, "-1", (size_t)2, "WITHSCORES", (size_t)10);
     if (!strcmp(type, "stream")) {
-        int bad = state_cmd(R, CMP_EXACT, what, NULL, 4, "XRANGE", (size_t)6, k->str, k->len,
-                            "-", (size_t)1, "+", (size_t)1);
+        int bad = state_cmd(R, CMP_EXACT, what, NULL, 4, "XRANGE", (size_t)6, k->str, k->len, "-",
+                            (size_t)1, "+", (size_t)1);
         if (!bad)
             bad = state_cmd(R, CMP_EXACT, what, NULL, 3, "XINFO", (size_t)5, "GROUPS", (size_t)6,
                             k->str, k->len);
@@ -3241,8 +3453,9 @@ static int state_check(run *R)
     if (bad < 0) return -1;
     char db[16];
     int n = snprintf(db, sizeof(db), "%d", R->cur_db);
-    if (!bad) bad = state_cmd(R, CMP_EXACT, "restoring the db", NULL, 2, "SELECT", (size_t)6, db,
-                              (size_t)n);
+    if (!bad)
+        bad = state_cmd(R, CMP_EXACT, "restoring the db", NULL, 2, "SELECT", (size_t)6, db,
+                        (size_t)n);
     return bad < 0 ? -1 : after_mismatch(R, bad);
 }
 
@@ -3263,7 +3476,7 @@ static int run_batch(run *R, cmd *batch, size_t n, unsigned long first_index)
         if (specs[batch[i].spec].cmp == CMP_RAND && batch[i].argc >= batch[i].off + 2) {
             /* The collection the random reply was drawn from, as it is now
              * (the random commands only read). */
-            cmd cc = {0};
+            cmd cc = { 0 };
             content_cmd(&batch[i], &cc);
             ep[i] = emu_call(R, &cc);
             cmd_clear(&cc);
@@ -3335,8 +3548,8 @@ static int in_list(const char *list, const char *n)
 /* 1 if the emulator knows the command name. */
 static int emu_has(rl_emu *emu, const char *n)
 {
-    const char *argv[] = {n};
-    size_t len[] = {strlen(n)};
+    const char *argv[] = { n };
+    size_t len[] = { strlen(n) };
     rl_reply *r = rl_emu_call(emu, 1, argv, len);
     int has = !(r->type == RL_REPLY_ERROR && strncmp(r->str, "ERR unknown command", 19) == 0);
     rl_reply_free(r);
@@ -3355,9 +3568,10 @@ static int parse_hostport(const char *s, char *host, size_t hostlen, int *port)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: random_diff [--seed N] [--commands N] [--only A,B] "
-                    "[--exclude A,B] [--focus TYPES] [--eval-percent P] [--keep-going] "
-                    "[--trace] [--server HOST:PORT]\n");
+    fprintf(stderr,
+            "usage: random_diff [--seed N] [--commands N] [--only A,B] "
+            "[--exclude A,B] [--focus TYPES] [--eval-percent P] [--keep-going] "
+            "[--trace] [--server HOST:PORT]\n");
 }
 
 /* --focus lists,sets: the commands of those groups get three quarters of
@@ -3391,9 +3605,9 @@ static void summary(const run *R)
         if (!specs[i].enabled) continue;
         char item[64];
         int n = specs[i].mismatched
-                    ? snprintf(item, sizeof(item), " %s=%lu(%lu bad)", specs[i].name,
-                               specs[i].compared, specs[i].mismatched)
-                    : snprintf(item, sizeof(item), " %s=%lu", specs[i].name, specs[i].compared);
+            ? snprintf(item, sizeof(item), " %s=%lu(%lu bad)", specs[i].name, specs[i].compared,
+                       specs[i].mismatched)
+            : snprintf(item, sizeof(item), " %s=%lu", specs[i].name, specs[i].compared);
         if (col + n > 100) {
             printf("\n ");
             col = 1;
@@ -3409,8 +3623,8 @@ static void summary(const run *R)
         any = 1;
     }
     if (any) printf("\n");
-    static const char *const groups_all[] = {"keys", "strings", "bitmaps", "lists", "hashes",
-                                              "sets", "zsets", "streams", "sort"};
+    static const char *const groups_all[] = { "keys", "strings", "bitmaps", "lists", "hashes",
+                                              "sets", "zsets",   "streams", "sort" };
     printf("compared per type:");
     for (size_t g = 0; g < COUNT(groups_all); g++) {
         unsigned long n = 0;
@@ -3480,7 +3694,7 @@ int main(int argc, char **argv)
             continue;
         }
         s->enabled = (!only || !*only || in_list(only, s->name) || in_list(only, s->group)) &&
-                     !in_list(exclude, s->name) && !in_list(exclude, s->group);
+            !in_list(exclude, s->name) && !in_list(exclude, s->group);
         if (s->aux && s->enabled && !emu_has(R.emu, s->name)) {
             s->enabled = 0;
             s->aux = 2; /* wanted, but the emulator lacks it */
@@ -3537,8 +3751,8 @@ int main(int argc, char **argv)
     if (!server) {
         /* Blocked clients time out on the server's cron tick: at the
          * default 10 Hz a 10 ms timeout takes up to 100 ms. */
-        static const char *const hz[] = {"CONFIG", "SET", "hz", "100"};
-        static const size_t hzlen[] = {6, 3, 2, 3};
+        static const char *const hz[] = { "CONFIG", "SET", "hz", "100" };
+        static const size_t hzlen[] = { 6, 3, 2, 3 };
         rl_reply_free(R.redis->call(R.redis, 4, hz, hzlen));
     }
     printf("random_diff: seed %llu, %lu commands, engine %s, redis %s:%d%s\n",
@@ -3554,12 +3768,12 @@ int main(int argc, char **argv)
     unsigned long first = 0;
     int rc = 0;
     for (unsigned long i = 0; i < R.ncommands && rc == 0; i++) {
-        cmd c = {0};
+        cmd c = { 0 };
         generate(&c);
         int check_state = (i + 1) % STATE_EVERY == 0 || i + 1 == R.ncommands;
         int cmpk = specs[c.spec].cmp;
         int special = cmpk == CMP_SCAN || cmpk == CMP_RANDOM || cmpk == CMP_SPOP ||
-                      cmpk == CMP_KSCAN || c.block || c.lex || has_store(&c);
+            cmpk == CMP_KSCAN || c.block || c.lex || has_store(&c);
         if (!special) {
             if (nb == 0) first = i;
             if (specs[c.spec].cmp == CMP_SORTCMD) {
@@ -3567,8 +3781,8 @@ int main(int argc, char **argv)
                  * a float that overflowed in an earlier command makes it
                  * fail. ZADD parses its score with errno cleared first;
                  * with XX on a key that never exists it does nothing else. */
-                static const char *const zr[] = {"ZADD", "rl:errno", "XX", "1", "m"};
-                static const size_t zrlen[] = {4, 8, 2, 1, 1};
+                static const char *const zr[] = { "ZADD", "rl:errno", "XX", "1", "m" };
+                static const size_t zrlen[] = { 4, 8, 2, 1, 1 };
                 c.npre = 1;
                 if (rl_backend_redis_send(R.redis, 5, zr, zrlen) != 0) {
                     cmd_clear(&c);
@@ -3585,9 +3799,9 @@ int main(int argc, char **argv)
             memset(pr, 0, sizeof(pr));
             c.nprobe = probes_for(&c, pr);
             for (int k = 0; k < c.nprobe; k++) {
-                if (rc == 0 && rl_backend_redis_send(R.redis, pr[k].argc,
-                                                     (const char *const *)pr[k].argv,
-                                                     pr[k].len) != 0)
+                if (rc == 0 &&
+                    rl_backend_redis_send(R.redis, pr[k].argc, (const char *const *)pr[k].argv,
+                                          pr[k].len) != 0)
                     rc = -1;
                 cmd_clear(&pr[k]);
             }

@@ -141,8 +141,8 @@ static void bitpos_should_find_bits_in_byte_and_bit_ranges(void **state)
     (void)state;
     rl_emu *emu = rl_emu_new();
     {
-        const char *argv[] = {"set", "z", "\377\360\000"};
-        size_t lens[] = {3, 1, 3};
+        const char *argv[] = { "set", "z", "\377\360\000" };
+        size_t lens[] = { 3, 1, 3 };
         rl_assert_resp(rl_emu_call(emu, 3, argv, lens), "+OK\r\n");
     }
     rl_assert_cmd(emu, ":12\r\n", "bitpos", "z", "0");
@@ -169,8 +169,8 @@ static void bitpos_should_find_bits_in_byte_and_bit_ranges(void **state)
     rl_assert_cmd(emu, "-ERR value is not an integer or out of range\r\n", "bitpos", "z", "0", "-3",
                   "bit");
     {
-        const char *argv[] = {"set", "ones", "\377\377\377"};
-        size_t lens[] = {3, 4, 3};
+        const char *argv[] = { "set", "ones", "\377\377\377" };
+        size_t lens[] = { 3, 4, 3 };
         rl_assert_resp(rl_emu_call(emu, 3, argv, lens), "+OK\r\n");
     }
     rl_assert_cmd(emu, ":24\r\n", "bitpos", "ones", "0");
@@ -180,8 +180,8 @@ static void bitpos_should_find_bits_in_byte_and_bit_ranges(void **state)
     rl_assert_cmd(emu, "-ERR value is not an integer or out of range\r\n", "bitpos", "ones", "0",
                   "3", "bit");
     {
-        const char *argv[] = {"set", "zero", "\000\000\000"};
-        size_t lens[] = {3, 4, 3};
+        const char *argv[] = { "set", "zero", "\000\000\000" };
+        size_t lens[] = { 3, 4, 3 };
         rl_assert_resp(rl_emu_call(emu, 3, argv, lens), "+OK\r\n");
     }
     rl_assert_cmd(emu, ":-1\r\n", "bitpos", "zero", "1");
@@ -200,8 +200,9 @@ static void bitpos_should_find_bits_in_byte_and_bit_ranges(void **state)
             "\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000"
             "\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\001\377"
             "\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377"
-            "\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377"};
-        size_t lens[] = {3, 3, 81};
+            "\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377"
+        };
+        size_t lens[] = { 3, 3, 81 };
         rl_assert_resp(rl_emu_call(emu, 3, argv, lens), "+OK\r\n");
     }
     rl_assert_cmd(emu, ":327\r\n", "bitpos", "big", "1");
@@ -217,8 +218,8 @@ static void bitpos_should_check_arguments_like_redis(void **state)
     (void)state;
     rl_emu *emu = rl_emu_new();
     {
-        const char *argv[] = {"set", "z", "\377\360\000"};
-        size_t lens[] = {3, 1, 3};
+        const char *argv[] = { "set", "z", "\377\360\000" };
+        size_t lens[] = { 3, 1, 3 };
         rl_assert_resp(rl_emu_call(emu, 3, argv, lens), "+OK\r\n");
     }
     rl_assert_cmd(emu, "-ERR The bit argument must be 1 or 0.\r\n", "bitpos", "z", "2");
@@ -266,8 +267,8 @@ static void bitop_should_combine_pad_and_delete_empty_results(void **state)
                   "not", "dest", "k1", "k2");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "bitop", "nand", "dest", "k1");
     {
-        const char *argv[] = {"bitop", "or\000x", "dest", "k2"};
-        size_t lens[] = {5, 4, 4, 2};
+        const char *argv[] = { "bitop", "or\000x", "dest", "k2" };
+        size_t lens[] = { 5, 4, 4, 2 };
         rl_assert_resp(rl_emu_call(emu, 4, argv, lens), ":6\r\n");
     }
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'bitop' command\r\n", "bitop", "or",
@@ -401,13 +402,13 @@ static void bitfield_should_parse_types_and_offsets_like_redis(void **state)
                   "supported but i64 is.\r\n",
                   "bitfield", "bf", "get", "i+8", "0");
     {
-        const char *argv[] = {"bitfield", "bf", "get", "i8\000x", "0"};
-        size_t lens[] = {8, 2, 3, 4, 1};
+        const char *argv[] = { "bitfield", "bf", "get", "i8\000x", "0" };
+        size_t lens[] = { 8, 2, 3, 4, 1 };
         rl_assert_resp(rl_emu_call(emu, 5, argv, lens), "*1\r\n:0\r\n");
     }
     {
-        const char *argv[] = {"bitfield", "bf", "GET\000x", "i8", "0"};
-        size_t lens[] = {8, 2, 5, 2, 1};
+        const char *argv[] = { "bitfield", "bf", "GET\000x", "i8", "0" };
+        size_t lens[] = { 8, 2, 5, 2, 1 };
         rl_assert_resp(rl_emu_call(emu, 5, argv, lens), "*1\r\n:0\r\n");
     }
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "bitfield", "bf", "get", "i8");
@@ -512,13 +513,13 @@ static void bit_commands_should_have_redis_table_rows(void **state)
 {
     (void)state;
     static const rl_test_row rows[] = {
-        {"setbit", 4, RL_CMD_WRITE | RL_CMD_DENYOOM, 1, 1, 1},
-        {"getbit", 3, RL_CMD_READONLY | RL_CMD_FAST, 1, 1, 1},
-        {"bitcount", -2, RL_CMD_READONLY, 1, 1, 1},
-        {"bitpos", -3, RL_CMD_READONLY, 1, 1, 1},
-        {"bitop", -4, RL_CMD_WRITE | RL_CMD_DENYOOM, 2, -1, 1},
-        {"bitfield", -2, RL_CMD_WRITE | RL_CMD_DENYOOM, 1, 1, 1},
-        {"bitfield_ro", -2, RL_CMD_READONLY | RL_CMD_FAST, 1, 1, 1},
+        { "setbit", 4, RL_CMD_WRITE | RL_CMD_DENYOOM, 1, 1, 1 },
+        { "getbit", 3, RL_CMD_READONLY | RL_CMD_FAST, 1, 1, 1 },
+        { "bitcount", -2, RL_CMD_READONLY, 1, 1, 1 },
+        { "bitpos", -3, RL_CMD_READONLY, 1, 1, 1 },
+        { "bitop", -4, RL_CMD_WRITE | RL_CMD_DENYOOM, 2, -1, 1 },
+        { "bitfield", -2, RL_CMD_WRITE | RL_CMD_DENYOOM, 1, 1, 1 },
+        { "bitfield_ro", -2, RL_CMD_READONLY | RL_CMD_FAST, 1, 1, 1 },
     };
     rl_assert_command_rows(rows, sizeof(rows) / sizeof(rows[0]));
 }

@@ -76,7 +76,7 @@ static inline void rl_assert_resp_pairs_len(rl_reply *r, const char *expected, s
         rl_assert_resp_len(r, expected, explen);
         return;
     }
-    size_t len, counts[256] = {0};
+    size_t len, counts[256] = { 0 };
     char *got = rl_reply_to_resp(r, 2, &len);
     int same = len == explen;
     for (size_t i = 0; same && i < len; i++) {
@@ -92,7 +92,7 @@ static inline void rl_assert_resp_pairs_len(rl_reply *r, const char *expected, s
     assert_true(same);
 }
 
-#define rl_assert_cmd_pairs(emu, expected, ...)                                              \
+#define rl_assert_cmd_pairs(emu, expected, ...)                                                \
     rl_assert_resp_pairs_len(rl_emu_callv((emu), __VA_ARGS__, (const char *)NULL), (expected), \
                              sizeof(expected) - 1)
 
@@ -110,13 +110,13 @@ static inline int rl_test_long_double_exact(void)
 
 /* rl_assert_cmd for replies computed with long doubles: where they are not
  * exact (valgrind) the command still runs, for memcheck, unchecked. */
-#define rl_assert_cmd_ld(emu, expected, ...)                                      \
-    do {                                                                          \
-        if (rl_test_long_double_exact()) {                                        \
-            rl_assert_cmd(emu, expected, __VA_ARGS__);                            \
-        } else {                                                                  \
-            rl_reply_free(rl_emu_callv((emu), __VA_ARGS__, (const char *)NULL));  \
-        }                                                                         \
+#define rl_assert_cmd_ld(emu, expected, ...)                                     \
+    do {                                                                         \
+        if (rl_test_long_double_exact()) {                                       \
+            rl_assert_cmd(emu, expected, __VA_ARGS__);                           \
+        } else {                                                                 \
+            rl_reply_free(rl_emu_callv((emu), __VA_ARGS__, (const char *)NULL)); \
+        }                                                                        \
     } while (0)
 
 #endif

@@ -62,7 +62,7 @@ static void db_should_number_entries_in_insertion_order(void **state)
     rl_db_delete(emu, db, "a", 1);
     a = put(emu, db, "a", "1");
     assert_true(a->seq > c->seq);
-    const char *order[] = {"b", "c", "a"};
+    const char *order[] = { "b", "c", "a" };
     int i = 0;
     for (rl_dbentry *e = db->dict; e; e = e->hh.next, i++) {
         assert_true(i < 3);

@@ -10,12 +10,12 @@ static void dispatch_should_report_unknown_commands_like_redis(void **state)
 {
     (void)state;
     rl_emu *emu = rl_emu_new();
-    rl_assert_cmd(emu, "-ERR unknown command 'foo', with args beginning with: 'a' 'b' \r\n",
-                  "foo", "a", "b");
+    rl_assert_cmd(emu, "-ERR unknown command 'foo', with args beginning with: 'a' 'b' \r\n", "foo",
+                  "a", "b");
     rl_assert_cmd(emu, "-ERR unknown command 'foo', with args beginning with: \r\n", "foo");
     /* NUL cuts the name and arguments; CR and LF become spaces. */
-    const char *argv[] = {"fOo\0bar", "a\r\nb", "xxxxx"};
-    size_t lens[] = {7, 4, 5};
+    const char *argv[] = { "fOo\0bar", "a\r\nb", "xxxxx" };
+    size_t lens[] = { 7, 4, 5 };
     rl_assert_resp(rl_emu_call(emu, 3, argv, lens),
                    "-ERR unknown command 'fOo', with args beginning with: 'a  b' 'xxxxx' \r\n");
     /* The argument text stops once it reaches 128 bytes. */
@@ -50,23 +50,23 @@ static void dispatch_should_check_arity(void **state)
 static void lookup_should_be_case_insensitive_and_binary_safe(void **state)
 {
     (void)state;
-    rl_arg a[] = {{"PiNg", 4}};
+    rl_arg a[] = { { "PiNg", 4 } };
     const rl_command *cmd = rl_command_lookup(1, a);
     assert_non_null(cmd);
     assert_string_equal(cmd->fullname, "ping");
-    rl_arg z[] = {{"ping\0", 5}};
+    rl_arg z[] = { { "ping\0", 5 } };
     assert_null(rl_command_lookup(1, z));
-    rl_arg e[] = {{"", 0}};
+    rl_arg e[] = { { "", 0 } };
     assert_null(rl_command_lookup(1, e));
     /* A full name with '|' is no top-level command (Redis answers "unknown
      * command 'script|load'"), nor is "LoAd|x" a subcommand. */
-    rl_arg bar[] = {{"script|load", 11}};
+    rl_arg bar[] = { { "script|load", 11 } };
     assert_null(rl_command_lookup(1, bar));
-    rl_arg sub[] = {{"ScRiPt", 6}, {"LoAd", 4}};
+    rl_arg sub[] = { { "ScRiPt", 6 }, { "LoAd", 4 } };
     assert_string_equal(rl_command_lookup(2, sub)->fullname, "script|load");
-    rl_arg subbar[] = {{"script", 6}, {"LoAd|x", 6}};
+    rl_arg subbar[] = { { "script", 6 }, { "LoAd|x", 6 } };
     assert_null(rl_command_lookup(2, subbar));
-    rl_arg subnul[] = {{"script", 6}, {"load\0", 5}};
+    rl_arg subnul[] = { { "script", 6 }, { "load\0", 5 } };
     assert_null(rl_command_lookup(2, subnul));
     for (size_t i = 0; rl_command_at(i); i++) {
         const rl_command *c = rl_command_at(i);
@@ -75,8 +75,8 @@ static void lookup_should_be_case_insensitive_and_binary_safe(void **state)
         char upper[128];
         size_t n = strlen(c->fullname);
         for (size_t k = 0; k <= n; k++) upper[k] = (char)toupper((unsigned char)c->fullname[k]);
-        rl_arg byname[2] = {{upper, bar_at ? (size_t)(bar_at - c->fullname) : n},
-                            {bar_at ? upper + (bar_at - c->fullname) + 1 : "", 0}};
+        rl_arg byname[2] = { { upper, bar_at ? (size_t)(bar_at - c->fullname) : n },
+                             { bar_at ? upper + (bar_at - c->fullname) + 1 : "", 0 } };
         if (bar_at) byname[1].len = strlen(byname[1].ptr);
         assert_ptr_equal(rl_command_lookup(bar_at ? 2 : 1, byname), c);
         if (c->flags & RL_CMD_CONTAINER) continue;

@@ -69,8 +69,7 @@ static rl_fixture *load_ok(const char *text)
 {
     char err[1024];
     rl_fixture *f = load_text(text, err, sizeof(err));
-    if (f == NULL)
-        fail_msg("unexpected load error: %s", err);
+    if (f == NULL) fail_msg("unexpected load error: %s", err);
     return f;
 }
 
@@ -116,28 +115,27 @@ static void json_should_reject_malformed_text_with_position(void **state)
     static const struct {
         const char *text, *err;
     } cases[] = {
-        {"{\"a\": 1,}", "1:9: unexpected '}' after ',' (JSON has no trailing commas)"},
-        {"{,}", "1:2: expected a string key but found ','"},
-        {"[1,\n ]", "2:2: unexpected ']' after ','"},
-        {"[1 2]", "1:4: expected ',' or ']' but found '2'"},
-        {"{\"a\" 1}", "1:6: expected ':' after the key"},
-        {"\n  [01]", "2:4: invalid number (leading zero)"},
-        {"[1.]", "1:2: invalid number"},
-        {"\"abc", "1:1: unterminated string"},
-        {"\"a\tb\"", "1:3: control character in string"},
-        {"\"\\x\"", "1:2: invalid escape '\\x'"},
-        {"\"\\ud800\"", "1:2: unpaired UTF-16 surrogate"},
-        {"\"\xff\"", "1:2: invalid UTF-8 in string"},
-        {"[tru]", "1:2: invalid literal (expected true)"},
-        {"{} {}", "1:4: unexpected content after the JSON value"},
-        {"", "1:1: unexpected end of input, expected a value"},
-        {"{\"a\": 1, \"a\": 2}", "1:10: duplicate key \"a\" (first at 1:2)"},
+        { "{\"a\": 1,}", "1:9: unexpected '}' after ',' (JSON has no trailing commas)" },
+        { "{,}", "1:2: expected a string key but found ','" },
+        { "[1,\n ]", "2:2: unexpected ']' after ','" },
+        { "[1 2]", "1:4: expected ',' or ']' but found '2'" },
+        { "{\"a\" 1}", "1:6: expected ':' after the key" },
+        { "\n  [01]", "2:4: invalid number (leading zero)" },
+        { "[1.]", "1:2: invalid number" },
+        { "\"abc", "1:1: unterminated string" },
+        { "\"a\tb\"", "1:3: control character in string" },
+        { "\"\\x\"", "1:2: invalid escape '\\x'" },
+        { "\"\\ud800\"", "1:2: unpaired UTF-16 surrogate" },
+        { "\"\xff\"", "1:2: invalid UTF-8 in string" },
+        { "[tru]", "1:2: invalid literal (expected true)" },
+        { "{} {}", "1:4: unexpected content after the JSON value" },
+        { "", "1:1: unexpected end of input, expected a value" },
+        { "{\"a\": 1, \"a\": 2}", "1:10: duplicate key \"a\" (first at 1:2)" },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char err[256];
         rl_json *v = rl_json_parse(cases[i].text, strlen(cases[i].text), err, sizeof(err));
-        if (v != NULL)
-            fail_msg("case %zu parsed: %s", i, cases[i].text);
+        if (v != NULL) fail_msg("case %zu parsed: %s", i, cases[i].text);
         if (strncmp(err, cases[i].err, strlen(cases[i].err)) != 0)
             fail_msg("case %zu: expected \"%s\", got \"%s\"", i, cases[i].err, err);
     }
@@ -283,20 +281,23 @@ static void fixture_should_read_while_busy_steps(void **state)
     static const char head[] = "{\"redlua\": 1, \"scripts\": {\"s\": {\"source\": \"\"}},\n"
                                " \"cases\": [{\"steps\": [\n";
     char text[512];
-    snprintf(text, sizeof(text), "%s  {\"eval\": \"s\", \"while_busy\": [{\"call\": [\"X\"], "
-                                 "\"keys\": []}]}]}]}", head);
+    snprintf(text, sizeof(text),
+             "%s  {\"eval\": \"s\", \"while_busy\": [{\"call\": [\"X\"], "
+             "\"keys\": []}]}]}]}",
+             head);
     assert_load_error(text, "3:48: unknown while_busy step field \"keys\"");
     snprintf(text, sizeof(text), "%s  {\"eval\": \"s\", \"while_busy\": [{\"eval\": \"s\"}]}]}]}",
              head);
     assert_load_error(text, "3:33: unknown while_busy step field \"eval\"");
-    snprintf(text, sizeof(text), "%s  {\"eval\": \"s\", \"while_busy\": [{\"reply\": 1}]}]}]}", head);
+    snprintf(text, sizeof(text), "%s  {\"eval\": \"s\", \"while_busy\": [{\"reply\": 1}]}]}]}",
+             head);
     assert_load_error(text, "3:32: a while_busy step needs \"call\"");
     snprintf(text, sizeof(text), "%s  {\"eval\": \"s\", \"while_busy\": []}]}]}", head);
     assert_load_error(text, "3:31: \"while_busy\" needs at least one call step");
     snprintf(text, sizeof(text), "%s  {\"eval\": \"s\", \"while_busy\": {}}]}]}", head);
     assert_load_error(text, "3:31: \"while_busy\" must be an array of call steps, not an object");
-    snprintf(text, sizeof(text), "%s  {\"advance_ms\": 1, \"while_busy\": [{\"call\": [\"X\"]}]}]}]}",
-             head);
+    snprintf(text, sizeof(text),
+             "%s  {\"advance_ms\": 1, \"while_busy\": [{\"call\": [\"X\"]}]}]}]}", head);
     assert_load_error(text, "3:35: \"while_busy\" belongs to eval, fcall and call steps");
     snprintf(text, sizeof(text),
              "%s  {\"eval\": \"s\", \"while_busy\": [{\"call\": [\"X\"], \"while_busy\": []}]}]}]}",
@@ -461,7 +462,8 @@ static void fixture_should_resolve_script_paths_relative_to_the_fixture(void **s
 static void fixture_should_read_function_library_files(void **state)
 {
     (void)state;
-    write_file("a.lua", "#!lua name=alpha\nredis.register_function('a', function() return 1 end)\n");
+    write_file("a.lua",
+               "#!lua name=alpha\nredis.register_function('a', function() return 1 end)\n");
     write_file("b.lua", "#!lua  engine=x name=beta other\n");
     rl_fixture *f =
         load_ok("{\"redlua\": 1, \"functions\": [\"a.lua\", \"b.lua\"], \"cases\": []}");
@@ -494,19 +496,25 @@ static void fixture_should_reject_malformed_function_libraries(void **state)
     assert_load_error("{\"redlua\": 1, \"functions\": [\"no/such.lua\"], \"cases\": []}",
                       "1:29: function library: cannot open ");
     char want[256];
-    snprintf(want, sizeof(want), "1:29: function library: %s/plain.lua:1:1: not a function "
-                                 "library: the first line must be \"#!lua name=<library>\"",
+    snprintf(want, sizeof(want),
+             "1:29: function library: %s/plain.lua:1:1: not a function "
+             "library: the first line must be \"#!lua name=<library>\"",
              tmpdir);
     assert_load_error("{\"redlua\": 1, \"functions\": [\"plain.lua\"], \"cases\": []}", want);
-    snprintf(want, sizeof(want), "1:29: function library: %s/other.lua:1:1: not a function "
-                                 "library", tmpdir);
+    snprintf(want, sizeof(want),
+             "1:29: function library: %s/other.lua:1:1: not a function "
+             "library",
+             tmpdir);
     assert_load_error("{\"redlua\": 1, \"functions\": [\"other.lua\"], \"cases\": []}", want);
-    snprintf(want, sizeof(want), "1:29: function library: %s/noname.lua:1:1: not a function "
-                                 "library: its \"#!lua\" line has no \"name=<library>\"",
+    snprintf(want, sizeof(want),
+             "1:29: function library: %s/noname.lua:1:1: not a function "
+             "library: its \"#!lua\" line has no \"name=<library>\"",
              tmpdir);
     assert_load_error("{\"redlua\": 1, \"functions\": [\"noname.lua\"], \"cases\": []}", want);
-    snprintf(want, sizeof(want), "1:38: function library: %s/a2.lua names library \"alpha\", "
-                                 "as %s/a.lua does", tmpdir, tmpdir);
+    snprintf(want, sizeof(want),
+             "1:38: function library: %s/a2.lua names library \"alpha\", "
+             "as %s/a.lua does",
+             tmpdir, tmpdir);
     assert_load_error("{\"redlua\": 1, \"functions\": [\"a.lua\", \"a2.lua\"], \"cases\": []}",
                       want);
     /* Per case it is not a field. */

@@ -9,15 +9,15 @@
 #include "errors.h"
 #include "test_common.h"
 
-#define BUSY_EVAL                                                                             \
-    "-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN "       \
+#define BUSY_EVAL                                                                      \
+    "-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN " \
     "NOSAVE.\r\n"
-#define BUSY_FUNCTION                                                                         \
-    "-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN "     \
+#define BUSY_FUNCTION                                                                    \
+    "-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN " \
     "NOSAVE.\r\n"
-#define UNKILLABLE                                                                            \
+#define UNKILLABLE                                                                           \
     "-UNKILLABLE Sorry the script already executed write commands against the dataset. You " \
-    "can either wait the script termination or kill the server in a hard way using the "    \
+    "can either wait the script termination or kill the server in a hard way using the "     \
     "SHUTDOWN NOSAVE command.\r\n"
 
 #define MAX_CMDS 16
@@ -29,7 +29,7 @@ typedef struct busy_plan {
     const char *cmds[MAX_CMDS][5]; /* NULL-terminated argument lists */
     int ncmds;
     int from_caller;
-    int calls;                     /* how many times the callback ran */
+    int calls; /* how many times the callback ran */
     char *replies[MAX_CMDS];
 } busy_plan;
 
@@ -74,42 +74,44 @@ static void plan_free(busy_plan *p)
 static void busy_eval_should_refuse_others_and_die_on_script_kill(void **state)
 {
     (void)state;
-    busy_plan p = {.cmds = {{"PING"},
-                            {"GET", "k"},
-                            {"NOSUCH"},
-                            {"GET"},
-                            {"FUNCTION", "KILL"},
-                            {"FUNCTION", "STATS"},
-                            {"SHUTDOWN"},
-                            {"SHUTDOWN", "SAVE"},
-                            {"SHUTDOWN", "foo"},
-                            {"SCRIPT", "DEBUG", "no"},
-                            {"EVAL", "return 1", "0"},
-                            {"EXEC"},
-                            {"SCRIPT", "KILL"},
-                            {"PING"}},
-                   .ncmds = 14};
+    busy_plan p = { .cmds = { { "PING" },
+                              { "GET", "k" },
+                              { "NOSUCH" },
+                              { "GET" },
+                              { "FUNCTION", "KILL" },
+                              { "FUNCTION", "STATS" },
+                              { "SHUTDOWN" },
+                              { "SHUTDOWN", "SAVE" },
+                              { "SHUTDOWN", "foo" },
+                              { "SCRIPT", "DEBUG", "no" },
+                              { "EVAL", "return 1", "0" },
+                              { "EXEC" },
+                              { "SCRIPT", "KILL" },
+                              { "PING" } },
+                    .ncmds = 14 };
     rl_emu *emu = busy_emu(&p);
     rl_assert_cmd(emu,
                   "-ERR Script killed by user with SCRIPT KILL... script: "
                   "a4e39fc82d12dc3aa92764a40dba1b3fc2076889, on @user_script:2.\r\n",
                   "EVAL", "local x = 1\nwhile true do end", "1", "k");
     assert_int_equal(p.calls, 1);
-    const char *want[] = {BUSY_EVAL,
-                          BUSY_EVAL,
-                          "-ERR unknown command 'NOSUCH', with args beginning with: \r\n",
-                          "-ERR wrong number of arguments for 'get' command\r\n",
-                          BUSY_EVAL,
-                          BUSY_EVAL,
-                          BUSY_EVAL,
-                          BUSY_EVAL,
-                          "-ERR syntax error\r\n",
-                          BUSY_EVAL,
-                          BUSY_EVAL,
-                          "-EXECABORT Transaction discarded because of: BUSY Redis is busy "
-                          "running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n",
-                          "+OK\r\n",
-                          BUSY_EVAL};
+    const char *want[] = {
+        BUSY_EVAL,
+        BUSY_EVAL,
+        "-ERR unknown command 'NOSUCH', with args beginning with: \r\n",
+        "-ERR wrong number of arguments for 'get' command\r\n",
+        BUSY_EVAL,
+        BUSY_EVAL,
+        BUSY_EVAL,
+        BUSY_EVAL,
+        "-ERR syntax error\r\n",
+        BUSY_EVAL,
+        BUSY_EVAL,
+        "-EXECABORT Transaction discarded because of: BUSY Redis is busy "
+        "running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n",
+        "+OK\r\n",
+        BUSY_EVAL
+    };
     for (int i = 0; i < p.ncmds; i++) assert_string_equal(p.replies[i], want[i]);
     assert_false(rl_emu_script_busy(emu));
     rl_assert_cmd(emu, "-NOTBUSY No scripts in execution right now.\r\n", "SCRIPT", "KILL");
@@ -125,13 +127,13 @@ static void busy_eval_should_refuse_others_and_die_on_script_kill(void **state)
 static void written_script_should_be_unkillable_but_stop_on_shutdown_nosave(void **state)
 {
     (void)state;
-    busy_plan p = {.cmds = {{"SCRIPT", "KILL"},
-                            {"FUNCTION", "KILL"},
-                            {"GET", "k"},
-                            {"SHUTDOWN", "NOSAVE", "SAVE"},
-                            {"SHUTDOWN", "ABORT"},
-                            {"SHUTDOWN", "NOSAVE"}},
-                   .ncmds = 6};
+    busy_plan p = { .cmds = { { "SCRIPT", "KILL" },
+                              { "FUNCTION", "KILL" },
+                              { "GET", "k" },
+                              { "SHUTDOWN", "NOSAVE", "SAVE" },
+                              { "SHUTDOWN", "ABORT" },
+                              { "SHUTDOWN", "NOSAVE" } },
+                    .ncmds = 6 };
     rl_emu *emu = busy_emu(&p);
     rl_reply *r = rl_emu_callv(emu, "EVAL", "redis.call('set', KEYS[1], 'v') while true do end",
                                "1", "k", (const char *)NULL);
@@ -140,12 +142,12 @@ static void written_script_should_be_unkillable_but_stop_on_shutdown_nosave(void
     assert_memory_equal(r->str, prefix, strlen(prefix));
     assert_non_null(strstr(r->str, ", on @user_script:1."));
     rl_reply_free(r);
-    const char *want[] = {UNKILLABLE,
-                          UNKILLABLE,
-                          BUSY_EVAL,
-                          "-ERR syntax error\r\n",
-                          "-ERR No shutdown in progress.\r\n",
-                          "-" RL_ERR_SHUTDOWN_BUSY_EMULATED "\r\n"};
+    const char *want[] = { UNKILLABLE,
+                           UNKILLABLE,
+                           BUSY_EVAL,
+                           "-ERR syntax error\r\n",
+                           "-ERR No shutdown in progress.\r\n",
+                           "-" RL_ERR_SHUTDOWN_BUSY_EMULATED "\r\n" };
     for (int i = 0; i < p.ncmds; i++) assert_string_equal(p.replies[i], want[i]);
     rl_assert_cmd(emu, "$1\r\nv\r\n", "GET", "k");
     rl_assert_cmd(emu, "-" RL_ERR_SHUTDOWN_UNSUPPORTED "\r\n", "SHUTDOWN", "NOSAVE");
@@ -158,11 +160,11 @@ static void written_script_should_be_unkillable_but_stop_on_shutdown_nosave(void
 static void busy_function_should_show_in_stats_and_die_on_function_kill(void **state)
 {
     (void)state;
-    busy_plan p = {.cmds = {{"PING"},
-                            {"SCRIPT", "KILL"},
-                            {"FUNCTION", "STATS"},
-                            {"FUNCTION", "KILL"}},
-                   .ncmds = 4};
+    busy_plan p = { .cmds = { { "PING" },
+                              { "SCRIPT", "KILL" },
+                              { "FUNCTION", "STATS" },
+                              { "FUNCTION", "KILL" } },
+                    .ncmds = 4 };
     rl_emu *emu = busy_emu(&p);
     rl_assert_cmd(emu, "$3\r\nlib\r\n", "FUNCTION", "LOAD",
                   "#!lua name=lib\n"
@@ -196,7 +198,7 @@ static void kill_should_not_be_caught_by_pcall_or_coroutines(void **state)
         "while true do coroutine.resume(co) end",
     };
     for (size_t i = 0; i < sizeof(scripts) / sizeof(scripts[0]); i++) {
-        busy_plan p = {.cmds = {{"SCRIPT", "KILL"}}, .ncmds = 1};
+        busy_plan p = { .cmds = { { "SCRIPT", "KILL" } }, .ncmds = 1 };
         rl_emu *emu = busy_emu(&p);
         rl_reply *r = rl_emu_callv(emu, "EVAL", scripts[i], "0", (const char *)NULL);
         assert_int_equal(r->type, RL_REPLY_ERROR);
@@ -210,7 +212,7 @@ static void kill_should_not_be_caught_by_pcall_or_coroutines(void **state)
 
     /* As in Redis, a script that catches the kill in a coroutine and
      * returns before its own thread's next count check returns normally. */
-    busy_plan q = {.cmds = {{"SCRIPT", "KILL"}}, .ncmds = 1};
+    busy_plan q = { .cmds = { { "SCRIPT", "KILL" } }, .ncmds = 1 };
     rl_emu *emu = busy_emu(&q);
     rl_assert_cmd(emu, "$-1\r\n", "EVAL",
                   "return coroutine.resume(coroutine.create(function() while true do end end))",
@@ -218,7 +220,7 @@ static void kill_should_not_be_caught_by_pcall_or_coroutines(void **state)
     plan_free(&q);
     rl_test_free_emu(emu);
 
-    busy_plan p = {.cmds = {{"PING"}, {"SCRIPT", "KILL"}}, .ncmds = 2, .from_caller = 1};
+    busy_plan p = { .cmds = { { "PING" }, { "SCRIPT", "KILL" } }, .ncmds = 2, .from_caller = 1 };
     emu = busy_emu(&p);
     rl_emu_set_script_timeout_ms(emu, 200);
     rl_reply *r = rl_emu_callv(emu, "EVAL", "while true do end", "0", (const char *)NULL);
@@ -238,7 +240,7 @@ static void kill_should_not_be_caught_by_pcall_or_coroutines(void **state)
 static void busy_threshold_should_be_apart_from_the_time_limit(void **state)
 {
     (void)state;
-    busy_plan p = {.ncmds = 0};
+    busy_plan p = { .ncmds = 0 };
     rl_emu *emu = busy_emu(&p);
     rl_emu_set_script_timeout_ms(emu, 300);
     rl_reply *r = rl_emu_callv(emu, "EVAL", "while true do end", "0", (const char *)NULL);
@@ -260,7 +262,7 @@ static void busy_threshold_should_be_apart_from_the_time_limit(void **state)
     /* With no time limit at all, the busy callback alone can end it (on
      * LuaJIT this keeps the interpreter on, or the loop would never see a
      * hook). */
-    busy_plan k = {.cmds = {{"SCRIPT", "KILL"}}, .ncmds = 1};
+    busy_plan k = { .cmds = { { "SCRIPT", "KILL" } }, .ncmds = 1 };
     rl_emu_set_busy_callback(emu, on_busy, &k);
     rl_emu_set_busy_threshold_ms(emu, 50);
     rl_emu_set_script_timeout_ms(emu, 0);
@@ -282,10 +284,10 @@ static void script_debug_should_check_its_mode(void **state)
     rl_assert_cmd(emu, "+OK\r\n", "SCRIPT", "DEBUG", "NO");
     rl_assert_cmd(emu, "-" RL_ERR_SCRIPT_DEBUG_UNSUPPORTED "\r\n", "SCRIPT", "DEBUG", "yes");
     rl_assert_cmd(emu, "-" RL_ERR_SCRIPT_DEBUG_UNSUPPORTED "\r\n", "SCRIPT", "DEBUG", "Sync");
-    rl_assert_cmd(emu, "-ERR wrong number of arguments for 'script|debug' command\r\n",
-                  "SCRIPT", "DEBUG");
-    rl_assert_cmd(emu, "-ERR wrong number of arguments for 'script|debug' command\r\n",
-                  "SCRIPT", "DEBUG", "a", "b");
+    rl_assert_cmd(emu, "-ERR wrong number of arguments for 'script|debug' command\r\n", "SCRIPT",
+                  "DEBUG");
+    rl_assert_cmd(emu, "-ERR wrong number of arguments for 'script|debug' command\r\n", "SCRIPT",
+                  "DEBUG", "a", "b");
     rl_assert_cmd(emu, "-ERR This Redis command is not allowed from script\r\n", "EVAL",
                   "return redis.pcall('script', 'debug', 'no')", "0");
     rl_assert_cmd(emu, "-ERR This Redis command is not allowed from script\r\n", "EVAL",
@@ -294,8 +296,10 @@ static void script_debug_should_check_its_mode(void **state)
     rl_assert_cmd(emu, "-ERR No shutdown in progress.\r\n", "SHUTDOWN", "abort");
     rl_assert_cmd(emu, "-NOTBUSY No scripts in execution right now.\r\n", "FUNCTION", "KILL");
     static const rl_test_row rows[] = {
-        {"shutdown", -1, RL_CMD_ADMIN | RL_CMD_NOSCRIPT | RL_CMD_LOADING | RL_CMD_STALE |
-                             RL_CMD_NO_MULTI | RL_CMD_ALLOW_BUSY, 0, 0, 0},
+        { "shutdown", -1,
+          RL_CMD_ADMIN | RL_CMD_NOSCRIPT | RL_CMD_LOADING | RL_CMD_STALE | RL_CMD_NO_MULTI |
+              RL_CMD_ALLOW_BUSY,
+          0, 0, 0 },
     };
     rl_assert_command_rows(rows, 1);
     rl_test_free_emu(emu);

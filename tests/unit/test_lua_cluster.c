@@ -16,30 +16,30 @@ static void slot_should_match_cluster_keyslot(void **state)
         size_t len;
         unsigned int slot;
     } cases[] = {
-        {"foo", 3, 12182},
-        {"bar", 3, 5061},
-        {"123456789", 9, 12739}, /* the CRC16/XMODEM check value 0x31C3 */
-        {"{user1000}.following", 20, 3443},
-        {"{}", 2, 15257},         /* empty tag: the whole key */
-        {"{a", 2, 10276},         /* no closing brace: the whole key */
-        {"a{}{b}", 6, 15033},     /* the first tag is empty: the whole key */
-        {"a{b}{c}", 7, 3300},     /* only the first tag counts */
-        {"a{b}", 4, 3300},
-        {"", 0, 0},
-        {"{", 1, 4092},
-        {"}", 1, 12090},
-        {"a{b", 3, 13340},
-        {"{}a", 3, 10875},
-        {"{{}}", 4, 4092},        /* the tag is "{" */
-        {"{a}}", 4, 15495},
-        {"}{a}", 4, 15495},
-        {"user:{42}:cart", 14, 8000},
-        {"{user:42}", 9, 15880},
-        {"user:42", 7, 15880},
-        {"\0", 1, 0},
-        {"a\0b", 3, 8383},
-        {"{\0}x", 4, 0},
-        {"\xff\xfe", 2, 3374},
+        { "foo", 3, 12182 },
+        { "bar", 3, 5061 },
+        { "123456789", 9, 12739 }, /* the CRC16/XMODEM check value 0x31C3 */
+        { "{user1000}.following", 20, 3443 },
+        { "{}", 2, 15257 },     /* empty tag: the whole key */
+        { "{a", 2, 10276 },     /* no closing brace: the whole key */
+        { "a{}{b}", 6, 15033 }, /* the first tag is empty: the whole key */
+        { "a{b}{c}", 7, 3300 }, /* only the first tag counts */
+        { "a{b}", 4, 3300 },
+        { "", 0, 0 },
+        { "{", 1, 4092 },
+        { "}", 1, 12090 },
+        { "a{b", 3, 13340 },
+        { "{}a", 3, 10875 },
+        { "{{}}", 4, 4092 }, /* the tag is "{" */
+        { "{a}}", 4, 15495 },
+        { "}{a}", 4, 15495 },
+        { "user:{42}:cart", 14, 8000 },
+        { "{user:42}", 9, 15880 },
+        { "user:42", 7, 15880 },
+        { "\0", 1, 0 },
+        { "a\0b", 3, 8383 },
+        { "{\0}x", 4, 0 },
+        { "\xff\xfe", 2, 3374 },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         if (rl_key_hash_slot(cases[i].key, cases[i].len) != cases[i].slot)
@@ -53,8 +53,8 @@ static void cluster_keyslot_should_need_cluster_mode(void **state)
 {
     (void)state;
     rl_emu *emu = rl_emu_new();
-    rl_assert_cmd(emu, "-ERR This instance has cluster support disabled\r\n", "CLUSTER",
-                  "KEYSLOT", "foo");
+    rl_assert_cmd(emu, "-ERR This instance has cluster support disabled\r\n", "CLUSTER", "KEYSLOT",
+                  "foo");
     rl_emu_set_cluster(emu, RL_CLUSTER_ON);
     assert_int_equal(rl_emu_cluster(emu), RL_CLUSTER_ON);
     rl_assert_cmd(emu, ":12182\r\n", "CLUSTER", "KEYSLOT", "foo");
@@ -63,8 +63,7 @@ static void cluster_keyslot_should_need_cluster_mode(void **state)
                   "CLUSTER", "KEYSLOT");
     rl_assert_cmd(emu, "-ERR unknown subcommand 'bogus'. Try CLUSTER HELP.\r\n", "CLUSTER",
                   "bogus");
-    rl_assert_cmd(emu, ":12182\r\n", "EVAL", "return redis.call('cluster','keyslot','foo')",
-                  "0");
+    rl_assert_cmd(emu, ":12182\r\n", "EVAL", "return redis.call('cluster','keyslot','foo')", "0");
     rl_test_free_emu(emu);
 }
 
@@ -74,29 +73,28 @@ static void cluster_mode_should_refuse_cross_slot_commands(void **state)
     rl_emu *emu = rl_emu_new();
     rl_assert_cmd(emu, "*2\r\n$-1\r\n$-1\r\n", "MGET", "a", "b");
     rl_emu_set_cluster(emu, RL_CLUSTER_ON);
-    rl_assert_cmd(emu, "-CROSSSLOT Keys in request don't hash to the same slot\r\n", "MGET",
-                  "a", "b");
+    rl_assert_cmd(emu, "-CROSSSLOT Keys in request don't hash to the same slot\r\n", "MGET", "a",
+                  "b");
     rl_assert_cmd(emu, "*2\r\n$-1\r\n$-1\r\n", "MGET", "{a}x", "{a}y");
     rl_assert_cmd(emu, "*2\r\n$-1\r\n$-1\r\n", "MGET", "a", "a");
-    rl_assert_cmd(emu, "-CROSSSLOT Keys in request don't hash to the same slot\r\n", "MSET",
-                  "a", "1", "b", "2");
-    rl_assert_cmd(emu, "-CROSSSLOT Keys in request don't hash to the same slot\r\n",
-                  "ZUNIONSTORE", "d", "1", "a");
+    rl_assert_cmd(emu, "-CROSSSLOT Keys in request don't hash to the same slot\r\n", "MSET", "a",
+                  "1", "b", "2");
+    rl_assert_cmd(emu, "-CROSSSLOT Keys in request don't hash to the same slot\r\n", "ZUNIONSTORE",
+                  "d", "1", "a");
     rl_assert_cmd(emu, ":0\r\n", "ZUNIONSTORE", "{a}d", "1", "a");
-    rl_assert_cmd(emu, "-CROSSSLOT Keys in request don't hash to the same slot\r\n", "SORT",
-                  "a", "STORE", "b");
+    rl_assert_cmd(emu, "-CROSSSLOT Keys in request don't hash to the same slot\r\n", "SORT", "a",
+                  "STORE", "b");
     rl_assert_cmd(emu, "-CROSSSLOT Keys in request don't hash to the same slot\r\n", "EVAL",
                   "return 1", "2", "a", "b");
     /* Arity comes first; then CROSSSLOT, before the command parses anything. */
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'mget' command\r\n", "MGET");
-    rl_assert_cmd(emu, "-CROSSSLOT Keys in request don't hash to the same slot\r\n", "COPY",
-                  "a", "b", "DB", "1");
+    rl_assert_cmd(emu, "-CROSSSLOT Keys in request don't hash to the same slot\r\n", "COPY", "a",
+                  "b", "DB", "1");
     /* A rejection while queueing dooms the transaction. */
     rl_assert_cmd(emu, "+OK\r\n", "MULTI");
-    rl_assert_cmd(emu, "-CROSSSLOT Keys in request don't hash to the same slot\r\n", "MGET",
-                  "a", "b");
-    rl_assert_cmd(emu, "-EXECABORT Transaction discarded because of previous errors.\r\n",
-                  "EXEC");
+    rl_assert_cmd(emu, "-CROSSSLOT Keys in request don't hash to the same slot\r\n", "MGET", "a",
+                  "b");
+    rl_assert_cmd(emu, "-EXECABORT Transaction discarded because of previous errors.\r\n", "EXEC");
     rl_test_free_emu(emu);
 }
 
@@ -149,15 +147,14 @@ static void cluster_mode_should_check_scripts_like_redis(void **state)
                   "-ERR Script attempted to access keys that do not hash to the same slot "
                   "script: ea11a53a0096aa991693b46abd6f6535f801a515, on @user_script:2.\r\n",
                   "EVAL", "#!lua\n" GET_A_GET_B, "1", "a");
-    rl_assert_cmd(emu, "$-1\r\n", "EVAL", "#!lua flags=allow-cross-slot-keys\n" GET_A_GET_B,
-                  "1", "a");
-    rl_assert_cmd(emu, "-ERR Can not run script on cluster, 'no-cluster' flag is set.\r\n",
-                  "EVAL", "#!lua flags=no-cluster\nreturn 1", "0");
+    rl_assert_cmd(emu, "$-1\r\n", "EVAL", "#!lua flags=allow-cross-slot-keys\n" GET_A_GET_B, "1",
+                  "a");
+    rl_assert_cmd(emu, "-ERR Can not run script on cluster, 'no-cluster' flag is set.\r\n", "EVAL",
+                  "#!lua flags=no-cluster\nreturn 1", "0");
     rl_assert_cmd(emu, "-CROSSSLOT Keys in request don't hash to the same slot\r\n", "EVAL",
                   "#!lua flags=no-cluster\nreturn 1", "2", "a", "b");
     /* redis.pcall returns the refusal as an error table. */
-    rl_assert_cmd(emu,
-                  "-ERR Script attempted to access a non local key in a cluster node\r\n",
+    rl_assert_cmd(emu, "-ERR Script attempted to access a non local key in a cluster node\r\n",
                   "EVAL", "return redis.pcall('mget', 'a', 'b')", "0");
     rl_emu_set_cluster(emu, RL_CLUSTER_OFF);
     rl_assert_cmd(emu, ":1\r\n", "EVAL", "#!lua flags=no-cluster\nreturn 1", "0");
@@ -182,8 +179,8 @@ static void cluster_mode_should_check_functions_like_redis(void **state)
                   "-ERR Script attempted to access keys that do not hash to the same slot "
                   "script: two, on @user_function:3.\r\n",
                   "FCALL", "two", "0");
-    rl_assert_cmd(emu, "-ERR Can not run script on cluster, 'no-cluster' flag is set.\r\n",
-                  "FCALL", "nc", "0");
+    rl_assert_cmd(emu, "-ERR Can not run script on cluster, 'no-cluster' flag is set.\r\n", "FCALL",
+                  "nc", "0");
     rl_assert_cmd(emu, "$-1\r\n", "FCALL", "cross", "0");
     rl_assert_cmd(emu, "-CROSSSLOT Keys in request don't hash to the same slot\r\n", "FCALL",
                   "cross", "2", "a", "b");
@@ -198,8 +195,9 @@ static void strict_mode_should_bind_a_script_to_the_slot_of_its_keys(void **stat
     /* Compatibility mode too: on a cluster of several nodes, b's slot is elsewhere. */
     rl_reply *r = rl_emu_callv(emu, "EVAL", GET_A_GET_B, "1", "a", NULL);
     assert_int_equal(r->type, RL_REPLY_ERROR);
-    assert_non_null(strstr(r->str, "ERR Script attempted to access a non local key in a "
-                                   "cluster node script: "));
+    assert_non_null(strstr(r->str,
+                           "ERR Script attempted to access a non local key in a "
+                           "cluster node script: "));
     assert_non_null(strstr(r->str, "on @user_script:1."));
     rl_reply_free(r);
     /* Without KEYS, the script was sent to any node. */
@@ -208,8 +206,8 @@ static void strict_mode_should_bind_a_script_to_the_slot_of_its_keys(void **stat
     rl_reply_free(r);
     /* Undeclared keys of the KEYS' slot and a declared cross-slot script run. */
     rl_assert_cmd(emu, "$-1\r\n", "EVAL", "return redis.call('get','{a}2')", "1", "{a}1");
-    rl_assert_cmd(emu, "$-1\r\n", "EVAL", "#!lua flags=allow-cross-slot-keys\n" GET_A_GET_B,
-                  "1", "a");
+    rl_assert_cmd(emu, "$-1\r\n", "EVAL", "#!lua flags=allow-cross-slot-keys\n" GET_A_GET_B, "1",
+                  "a");
     rl_test_free_emu(emu);
 }
 
@@ -280,23 +278,23 @@ static void key_positions_should_follow_redis_getkeys(void **state)
         int n;
         int pos[4];
     } cases[] = {
-        {{"GET", "k"}, 1, {1}},
-        {{"MSET", "a", "1", "b", "2"}, 2, {1, 3}},
-        {{"EVAL", "s", "2", "a", "b", "x"}, 2, {3, 4}},
-        {{"EVAL", "s", "2x", "a", "b", "x"}, 2, {3, 4}}, /* atoi */
-        {{"EVAL", "s", "0", "a"}, 0, {0}},
-        {{"EVAL", "s", "3", "a"}, 0, {0}},
-        {{"FCALL", "f", "1", "a"}, 1, {3}},
-        {{"ZUNIONSTORE", "d", "2", "a", "b"}, 3, {3, 4, 1}},
-        {{"ZINTERCARD", "2", "a", "b"}, 2, {2, 3}},
-        {{"BLMPOP", "0", "1", "l", "LEFT"}, 1, {3}},
-        {{"SORT", "s", "LIMIT", "0", "1", "GET", "store", "STORE", "d"}, 2, {1, 8}},
-        {{"SORT_RO", "s", "BY", "x"}, 1, {1}},
-        {{"XREAD", "COUNT", "1", "STREAMS", "a", "b", "0", "0"}, 2, {4, 5}},
-        {{"XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">"}, 1, {5}},
-        {{"XREAD", "STREAMS", "a", "b", "0"}, 0, {0}},
-        {{"RENAME", "a", "b"}, 2, {1, 2}},
-        {{"PING"}, 0, {0}},
+        { { "GET", "k" }, 1, { 1 } },
+        { { "MSET", "a", "1", "b", "2" }, 2, { 1, 3 } },
+        { { "EVAL", "s", "2", "a", "b", "x" }, 2, { 3, 4 } },
+        { { "EVAL", "s", "2x", "a", "b", "x" }, 2, { 3, 4 } }, /* atoi */
+        { { "EVAL", "s", "0", "a" }, 0, { 0 } },
+        { { "EVAL", "s", "3", "a" }, 0, { 0 } },
+        { { "FCALL", "f", "1", "a" }, 1, { 3 } },
+        { { "ZUNIONSTORE", "d", "2", "a", "b" }, 3, { 3, 4, 1 } },
+        { { "ZINTERCARD", "2", "a", "b" }, 2, { 2, 3 } },
+        { { "BLMPOP", "0", "1", "l", "LEFT" }, 1, { 3 } },
+        { { "SORT", "s", "LIMIT", "0", "1", "GET", "store", "STORE", "d" }, 2, { 1, 8 } },
+        { { "SORT_RO", "s", "BY", "x" }, 1, { 1 } },
+        { { "XREAD", "COUNT", "1", "STREAMS", "a", "b", "0", "0" }, 2, { 4, 5 } },
+        { { "XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">" }, 1, { 5 } },
+        { { "XREAD", "STREAMS", "a", "b", "0" }, 0, { 0 } },
+        { { "RENAME", "a", "b" }, 2, { 1, 2 } },
+        { { "PING" }, 0, { 0 } },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         rl_arg argv[10];

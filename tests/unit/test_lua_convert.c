@@ -13,8 +13,8 @@ static void assert_resp3_len(rl_reply *r, const char *expected, size_t explen)
     size_t len;
     char *got = rl_reply_to_resp(r, 3, &len);
     if (len != explen || memcmp(got, expected, len) != 0) {
-        print_error("expected RESP3: %.*s\n     got RESP3: %.*s\n", (int)explen, expected,
-                    (int)len, got);
+        print_error("expected RESP3: %.*s\n     got RESP3: %.*s\n", (int)explen, expected, (int)len,
+                    got);
         rl_free(got);
         rl_reply_free(r);
         fail();
@@ -23,7 +23,7 @@ static void assert_resp3_len(rl_reply *r, const char *expected, size_t explen)
     rl_reply_free(r);
 }
 
-#define assert_cmd3(emu, expected, ...) \
+#define assert_cmd3(emu, expected, ...)                                                \
     assert_resp3_len(rl_emu_callv((emu), __VA_ARGS__, (const char *)NULL), (expected), \
                      sizeof(expected) - 1)
 
@@ -45,11 +45,8 @@ static void numbers_should_become_integers_by_c_cast(void **state)
     rl_assert_cmd(emu, ":9223372036854774784\r\n", "EVAL", "return 2^63 - 1024", "0");
     rl_assert_cmd(emu, ":9007199254740992\r\n", "EVAL", "return 2^53 + 1", "0");
     rl_assert_cmd(emu, ":-9223372036854775808\r\n", "EVAL", "return 1e300", "0");
-    rl_assert_cmd(emu,
-                      "*4\r\n:0\r\n:0\r\n:3\r\n:-2\r\n",
-                      "EVAL",
-                      "return {0.1, 1/3, 3.0, -2.5}",
-                      "0");
+    rl_assert_cmd(emu, "*4\r\n:0\r\n:0\r\n:3\r\n:-2\r\n", "EVAL", "return {0.1, 1/3, 3.0, -2.5}",
+                  "0");
     rl_assert_cmd(emu, "$5\r\n1e+15\r\n", "EVAL", "return tostring(1e15)", "0");
     rl_assert_cmd(emu, ":1000000000000000\r\n", "EVAL", "return 1e15", "0");
     rl_test_free_emu(emu);
@@ -87,19 +84,13 @@ static void tables_should_convert_by_their_special_fields(void **state)
     rl_assert_cmd(emu, "$7\r\n123  45\r\n", "EVAL", "return {big_number='123\\r\\n45'}", "0");
     rl_assert_cmd(emu, "$4\r\n1\000 2\r\n", "EVAL", "return {big_number='1\\0 2'}", "0");
     rl_assert_cmd(emu, "*0\r\n", "EVAL", "return {big_number=12}", "0");
-    rl_assert_cmd(emu,
-                      "$5\r\nhello\r\n",
-                      "EVAL",
-                      "return {verbatim_string={format='txt', string='hello'}}",
-                      "0");
+    rl_assert_cmd(emu, "$5\r\nhello\r\n", "EVAL",
+                  "return {verbatim_string={format='txt', string='hello'}}", "0");
     rl_assert_cmd(emu, "*0\r\n", "EVAL", "return {verbatim_string={format='txt'}}", "0");
     rl_assert_cmd(emu, "*0\r\n", "EVAL", "return {verbatim_string='x'}", "0");
     rl_assert_cmd(emu, "*2\r\n$1\r\na\r\n:1\r\n", "EVAL", "return {map={a=1}}", "0");
-    rl_assert_cmd(emu,
-                      "*2\r\n$1\r\na\r\n*2\r\n:1\r\n+s\r\n",
-                      "EVAL",
-                      "return {map={a={1,{ok='s'}}}}",
-                      "0");
+    rl_assert_cmd(emu, "*2\r\n$1\r\na\r\n*2\r\n:1\r\n+s\r\n", "EVAL",
+                  "return {map={a={1,{ok='s'}}}}", "0");
     rl_assert_cmd(emu, "*0\r\n", "EVAL", "return {map={}}", "0");
     rl_assert_cmd(emu, "*1\r\n$1\r\na\r\n", "EVAL", "return {set={a=1}}", "0");
     rl_assert_cmd(emu, "*1\r\n$1\r\na\r\n", "EVAL", "return {set={a=false}}", "0");
@@ -107,28 +98,18 @@ static void tables_should_convert_by_their_special_fields(void **state)
     rl_assert_cmd(emu, "*1\r\n:7\r\n", "EVAL", "return {map=1, 7}", "0");
     rl_assert_cmd(emu, "*3\r\n:1\r\n-x\r\n:3\r\n", "EVAL", "return {1,{err='x'},3}", "0");
     rl_assert_cmd(emu,
-                      "*4\r\n:1\r\n+s\r\n$3\r\n1.5\r\n*2\r\n$1\r\n"
-                      "k\r\n$1\r\nv\r\n",
-                      "EVAL",
-                      "return {1,{ok='s'},{double=1.5},{map={k='v'}}}",
-                      "0");
+                  "*4\r\n:1\r\n+s\r\n$3\r\n1.5\r\n*2\r\n$1\r\n"
+                  "k\r\n$1\r\nv\r\n",
+                  "EVAL", "return {1,{ok='s'},{double=1.5},{map={k='v'}}}", "0");
+    rl_assert_cmd(emu, "*0\r\n", "EVAL",
+                  "return setmetatable({}, {__index=function() return 1 end})", "0");
+    rl_assert_cmd(emu, "-e\r\n", "EVAL",
+                  "return setmetatable({err='e'}, {__index=function() return 'm' end})", "0");
     rl_assert_cmd(emu,
-                      "*0\r\n",
-                      "EVAL",
-                      "return setmetatable({}, {__index=function() return 1 end})",
-                      "0");
-    rl_assert_cmd(emu,
-                      "-e\r\n",
-                      "EVAL",
-                      "return setmetatable({err='e'}, {__index=function() return 'm' end})",
-                      "0");
-    rl_assert_cmd(emu,
-                      "-ERR user_script:1: Script attempted to access nonexistent global variable "
-                      "'print' script: 2a7680c5ba77a8b4c0b8c33ea9151087d9848aaa, on @user_script:1"
-                      ".\r\n",
-                      "EVAL",
-                      "return {print}",
-                      "0");
+                  "-ERR user_script:1: Script attempted to access nonexistent global variable "
+                  "'print' script: 2a7680c5ba77a8b4c0b8c33ea9151087d9848aaa, on @user_script:1"
+                  ".\r\n",
+                  "EVAL", "return {print}", "0");
     rl_assert_cmd(emu, "*2\r\n$-1\r\n:2\r\n", "EVAL", "return {function() end, 2}", "0");
     rl_assert_cmd(emu, "$-1\r\n", "EVAL", "return coroutine.create(function() end)", "0");
     rl_assert_cmd(emu, "*3\r\n:1\r\n$-1\r\n:1\r\n", "EVAL", "return {true, false, 1}", "0");
@@ -140,59 +121,43 @@ static void redis_pcall_errors_should_convert_inside_replies(void **state)
     (void)state;
     rl_emu *emu = rl_emu_new();
     rl_assert_cmd(emu, "+OK\r\n", "SET", "str", "abc");
+    rl_assert_cmd(emu, "-ERR value is not an integer or out of range\r\n", "EVAL",
+                  "return redis.pcall('incr','str')", "0");
     rl_assert_cmd(emu,
-                      "-ERR value is not an integer or out of range\r\n",
-                      "EVAL",
-                      "return redis.pcall('incr','str')",
-                      "0");
+                  "*2\r\n-ERR value is not an integer or out of range\r\n"
+                  "$5\r\nafter\r\n",
+                  "EVAL", "return {redis.pcall('incr','str'),'after'}", "0");
+    rl_assert_cmd(emu, "-ERR Unknown Redis command called from script\r\n", "EVAL",
+                  "return redis.pcall('nosuch')", "0");
+    rl_assert_cmd(emu, "-ERR Please specify at least one argument for this redis lib call\r\n",
+                  "EVAL", "return redis.pcall()", "0");
+    rl_assert_cmd(emu, "-ERR Lua redis lib command arguments must be strings or integers\r\n",
+                  "EVAL", "return redis.pcall('get', {})", "0");
     rl_assert_cmd(emu,
-                      "*2\r\n-ERR value is not an integer or out of range\r\n"
-                      "$5\r\nafter\r\n",
-                      "EVAL",
-                      "return {redis.pcall('incr','str'),'after'}",
-                      "0");
+                  "*3\r\n:2\r\n$43\r\nERR value is not an integer or out of range\r\n"
+                  "$4\r\ntrue\r\n",
+                  "EVAL",
+                  "local t = redis.pcall('incr','str') local n = 0 for k in pairs(t) do n = n "
+                  "+ 1 end return {n, t.err, tostring(t.ignore_error_stats_update)}",
+                  "0");
     rl_assert_cmd(emu,
-                      "-ERR Unknown Redis command called from script\r\n",
-                      "EVAL",
-                      "return redis.pcall('nosuch')",
-                      "0");
+                  "*3\r\n:2\r\n$44\r\nERR Unknown Redis command called from script\r\n"
+                  "$4\r\ntrue\r\n",
+                  "EVAL",
+                  "local t = redis.pcall('nosuch') local n = 0 for k in pairs(t) do n = n + 1 "
+                  "end return {n, t.err, tostring(t.ignore_error_stats_update)}",
+                  "0");
     rl_assert_cmd(emu,
-                      "-ERR Please specify at least one argument for this redis lib call\r\n",
-                      "EVAL",
-                      "return redis.pcall()",
-                      "0");
-    rl_assert_cmd(emu,
-                      "-ERR Lua redis lib command arguments must be strings or integers\r\n",
-                      "EVAL",
-                      "return redis.pcall('get', {})",
-                      "0");
-    rl_assert_cmd(emu,
-                      "*3\r\n:2\r\n$43\r\nERR value is not an integer or out of range\r\n"
-                      "$4\r\ntrue\r\n",
-                      "EVAL",
-                      "local t = redis.pcall('incr','str') local n = 0 for k in pairs(t) do n = n "
-                      "+ 1 end return {n, t.err, tostring(t.ignore_error_stats_update)}",
-                      "0");
-    rl_assert_cmd(emu,
-                      "*3\r\n:2\r\n$44\r\nERR Unknown Redis command called from script\r\n"
-                      "$4\r\ntrue\r\n",
-                      "EVAL",
-                      "local t = redis.pcall('nosuch') local n = 0 for k in pairs(t) do n = n + 1 "
-                      "end return {n, t.err, tostring(t.ignore_error_stats_update)}",
-                      "0");
-    rl_assert_cmd(emu,
-                      "*2\r\n:1\r\n$63\r\nERR Lua redis lib command arguments must be strings or i"
-                      "ntegers\r\n",
-                      "EVAL",
-                      "local t = redis.pcall('get', nil) local n = 0 for k in pairs(t) do n = n + "
-                      "1 end return {n, t.err}",
-                      "0");
-    rl_assert_cmd(emu,
-                      "*2\r\n:1\r\n$3\r\nE x\r\n",
-                      "EVAL",
-                      "local t = redis.error_reply('E x') local n = 0 for k in pairs(t) do n = n +"
-                      " 1 end return {n, t.err}",
-                      "0");
+                  "*2\r\n:1\r\n$63\r\nERR Lua redis lib command arguments must be strings or i"
+                  "ntegers\r\n",
+                  "EVAL",
+                  "local t = redis.pcall('get', nil) local n = 0 for k in pairs(t) do n = n + "
+                  "1 end return {n, t.err}",
+                  "0");
+    rl_assert_cmd(emu, "*2\r\n:1\r\n$3\r\nE x\r\n", "EVAL",
+                  "local t = redis.error_reply('E x') local n = 0 for k in pairs(t) do n = n +"
+                  " 1 end return {n, t.err}",
+                  "0");
     rl_test_free_emu(emu);
 }
 
@@ -209,16 +174,10 @@ static void command_replies_should_become_lua_values(void **state)
     rl_assert_cmd(emu, "+OK\r\n", "EVAL", "return redis.call('set','k2','v')", "0");
     rl_assert_cmd(emu, "$1\r\nv\r\n", "EVAL", "return redis.call('get','k')", "0");
     rl_assert_cmd(emu, "*1\r\n$-1\r\n", "EVAL", "return {redis.call('get','nokey')}", "0");
-    rl_assert_cmd(emu,
-                      "$5\r\nfalse\r\n",
-                      "EVAL",
-                      "return tostring(redis.call('get','nokey'))",
-                      "0");
-    rl_assert_cmd(emu,
-                      "*3\r\n$1\r\nv\r\n$-1\r\n$1\r\nv\r\n",
-                      "EVAL",
-                      "return redis.call('mget','k','nokey','k')",
-                      "0");
+    rl_assert_cmd(emu, "$5\r\nfalse\r\n", "EVAL", "return tostring(redis.call('get','nokey'))",
+                  "0");
+    rl_assert_cmd(emu, "*3\r\n$1\r\nv\r\n$-1\r\n$1\r\nv\r\n", "EVAL",
+                  "return redis.call('mget','k','nokey','k')", "0");
     rl_assert_cmd(emu, ":3\r\n", "EVAL", "return #redis.call('mget','k','nokey','k')", "0");
     rl_assert_cmd(emu, ":1\r\n", "EVAL", "return redis.call('incr','n')", "0");
     rl_assert_cmd(emu, "$6\r\nnumber\r\n", "EVAL", "return type(redis.call('incr','n'))", "0");
@@ -252,40 +211,25 @@ static void resp3_scripts_and_clients_should_follow_the_matrix(void **state)
     assert_cmd3(emu, ",-nan\r\n", "EVAL", "return {double=0/0}", "0");
     assert_cmd3(emu, ",0.10000000000000001\r\n", "EVAL", "return {double=0.1}", "0");
     assert_cmd3(emu, "%1\r\n$1\r\na\r\n:1\r\n", "EVAL", "return {map={a=1}}", "0");
-    assert_cmd3(emu,
-                    "%1\r\n$1\r\na\r\n*2\r\n:1\r\n:1\r\n",
-                    "EVAL",
-                    "return {map={a={1,true}}}",
-                    "0");
+    assert_cmd3(emu, "%1\r\n$1\r\na\r\n*2\r\n:1\r\n:1\r\n", "EVAL", "return {map={a={1,true}}}",
+                "0");
     assert_cmd3(emu, "~1\r\n$1\r\na\r\n", "EVAL", "return {set={a=1}}", "0");
     assert_cmd3(emu, "(123\r\n", "EVAL", "return {big_number='123'}", "0");
     assert_cmd3(emu, "(1  2\r\n", "EVAL", "return {big_number='1\\r\\n2'}", "0");
-    assert_cmd3(emu,
-                    "=9\r\ntxt:hello\r\n",
-                    "EVAL",
-                    "return {verbatim_string={format='txt', string='hello'}}",
-                    "0");
-    assert_cmd3(emu,
-                    "=5\r\nmar:x\r\n",
-                    "EVAL",
-                    "return {verbatim_string={format='markdown', string='x'}}",
-                    "0");
+    assert_cmd3(emu, "=9\r\ntxt:hello\r\n", "EVAL",
+                "return {verbatim_string={format='txt', string='hello'}}", "0");
+    assert_cmd3(emu, "=5\r\nmar:x\r\n", "EVAL",
+                "return {verbatim_string={format='markdown', string='x'}}", "0");
     assert_cmd3(emu, "_\r\n", "EVAL", "return redis.call('get','nokey')", "0");
     assert_cmd3(emu, "#t\r\n", "EVAL", "redis.setresp(3) return true", "0");
     assert_cmd3(emu, "#f\r\n", "EVAL", "redis.setresp(3) return false", "0");
     assert_cmd3(emu, "_\r\n", "EVAL", "redis.setresp(3) return nil", "0");
     assert_cmd3(emu, "*2\r\n#t\r\n#f\r\n", "EVAL", "redis.setresp(3) return {true, false}", "0");
     assert_cmd3(emu, "_\r\n", "EVAL", "redis.setresp(3) return redis.call('get','nokey')", "0");
-    assert_cmd3(emu,
-                    "*1\r\n*0\r\n",
-                    "EVAL",
-                    "redis.setresp(3) return {redis.call('mget','a','b')}",
-                    "0");
-    assert_cmd3(emu,
-                    "*1\r\n:1\r\n",
-                    "EVAL",
-                    "redis.setresp(3) return {1, redis.call('get','x'), 3}",
-                    "0");
+    assert_cmd3(emu, "*1\r\n*0\r\n", "EVAL", "redis.setresp(3) return {redis.call('mget','a','b')}",
+                "0");
+    assert_cmd3(emu, "*1\r\n:1\r\n", "EVAL",
+                "redis.setresp(3) return {1, redis.call('get','x'), 3}", "0");
     assert_cmd3(emu, "-e\r\n", "EVAL", "return {err='e'}", "0");
     assert_cmd3(emu, "+s\r\n", "EVAL", "return {ok='s'}", "0");
     assert_cmd3(emu, ":1\r\n", "EVAL", "return 1.5", "0");
@@ -334,8 +278,8 @@ static void deep_replies_should_hit_the_lua_stack_limit(void **state)
     rl_free(exp);
 
     exp = repeat("*1\r\n", 2500, "*0\r\n", &len);
-    assert_eval_resp(emu, "local t = {} local c = t for i=1,2500 do c[1] = {} c = c[1] end return t",
-                     exp, len);
+    assert_eval_resp(
+        emu, "local t = {} local c = t for i=1,2500 do c[1] = {} c = c[1] end return t", exp, len);
     rl_free(exp);
     rl_test_free_emu(emu);
 }

@@ -39,23 +39,23 @@ static void eval(rl_emu *emu, const char *script, const char *arg)
     rl_reply_free(r);
 }
 
-static const char script[] = "local total = 0\n"                    /* 1 code */
-                             "local unused\n"                       /* 2 bare local */
-                             "local function add(a, b)\n"           /* 3 */
-                             "  return a + b\n"                     /* 4 code */
-                             "end\n"                                /* 5 code: the closure */
-                             "for i = 1, tonumber(ARGV[1]) do\n"    /* 6 code */
-                             "  total = add(total, i)\n"            /* 7 code */
-                             "end\n"                                /* 8 */
-                             "if total > 100 then\n"                /* 9 code */
-                             "  total = 100\n"                      /* 10 code */
-                             "end\n"                                /* 11 */
-                             "local t = {\n"                        /* 12 code */
-                             "  a = 1,\n"                           /* 13 constructor */
-                             "  'b',\n"                             /* 14 constructor */
-                             "}\n"                                  /* 15 constructor */
-                             "-- a comment\n"                       /* 16 */
-                             "return total\n";                      /* 17 code */
+static const char script[] = "local total = 0\n"                 /* 1 code */
+                             "local unused\n"                    /* 2 bare local */
+                             "local function add(a, b)\n"        /* 3 */
+                             "  return a + b\n"                  /* 4 code */
+                             "end\n"                             /* 5 code: the closure */
+                             "for i = 1, tonumber(ARGV[1]) do\n" /* 6 code */
+                             "  total = add(total, i)\n"         /* 7 code */
+                             "end\n"                             /* 8 */
+                             "if total > 100 then\n"             /* 9 code */
+                             "  total = 100\n"                   /* 10 code */
+                             "end\n"                             /* 11 */
+                             "local t = {\n"                     /* 12 code */
+                             "  a = 1,\n"                        /* 13 constructor */
+                             "  'b',\n"                          /* 14 constructor */
+                             "}\n"                               /* 15 constructor */
+                             "-- a comment\n"                    /* 16 */
+                             "return total\n";                   /* 17 code */
 
 static void coverage_should_count_runs_per_code_line(void **state)
 {
@@ -69,10 +69,10 @@ static void coverage_should_count_runs_per_code_line(void **state)
     assert_int_equal(c.nlines, 18); /* the text ends with a newline */
     assert_int_equal(c.len, strlen(script));
     assert_memory_equal(c.body, script, c.len);
-    static const int code[] = {1, 4, 5, 6, 7, 9, 10, 12, 17, 0};
+    static const int code[] = { 1, 4, 5, 6, 7, 9, 10, 12, 17, 0 };
     assert_code(&c, code);
     /* Counts are runs that reached the line, however often they did. */
-    static const int twice[] = {1, 4, 5, 6, 7, 9, 12, 17};
+    static const int twice[] = { 1, 4, 5, 6, 7, 9, 12, 17 };
     for (size_t i = 0; i < sizeof(twice) / sizeof(twice[0]); i++)
         assert_int_equal(c.hits[twice[i]], 2);
     assert_int_equal(c.hits[10], 0);
@@ -93,13 +93,13 @@ static void coverage_should_not_count_the_implicit_return(void **state)
     (void)state;
     rl_emu *emu = rl_emu_new();
     rl_emu_set_coverage(emu, 1);
-    const char *s = "if ARGV[1] == 'x' then\n"          /* 1 code */
-                    "  redis.call('SET', 'k', 'v')\n"   /* 2 code */
-                    "end\n";                            /* 3: the implicit return */
+    const char *s = "if ARGV[1] == 'x' then\n"        /* 1 code */
+                    "  redis.call('SET', 'k', 'v')\n" /* 2 code */
+                    "end\n";                          /* 3: the implicit return */
     eval(emu, s, "y");
     rl_emu_coverage c;
     get_only(emu, &c);
-    static const int code[] = {1, 2, 0};
+    static const int code[] = { 1, 2, 0 };
     assert_code(&c, code);
     assert_int_equal(c.hits[1], 1);
     assert_int_equal(c.hits[2], 0);
@@ -113,12 +113,12 @@ static void coverage_should_ignore_loadstring_chunks(void **state)
     (void)state;
     rl_emu *emu = rl_emu_new();
     rl_emu_set_coverage(emu, 1);
-    const char *s = "if ARGV[1] == 'x' then\n"                  /* 1 */
-                    "  return 1\n"                              /* 2: never run */
-                    "end\n"                                     /* 3 */
+    const char *s = "if ARGV[1] == 'x' then\n" /* 1 */
+                    "  return 1\n"             /* 2: never run */
+                    "end\n"                    /* 3 */
                     "local f = loadstring('local a = 1\\n"
-                    "return a')\n"                              /* 4 */
-                    "return f()\n";                             /* 5 */
+                    "return a')\n"  /* 4 */
+                    "return f()\n"; /* 5 */
     eval(emu, s, "y");
     rl_emu_coverage c;
     get_only(emu, &c);
@@ -179,14 +179,14 @@ static void coverage_should_keep_the_time_limit(void **state)
     rl_emu *emu = rl_emu_new();
     rl_emu_set_coverage(emu, 1);
     rl_emu_set_script_timeout_ms(emu, 100);
-    rl_reply *r = rl_emu_callv(emu, "EVAL", "local n = 0\nwhile true do\n  n = n + 1\nend",
-                               "0", (const char *)NULL);
+    rl_reply *r = rl_emu_callv(emu, "EVAL", "local n = 0\nwhile true do\n  n = n + 1\nend", "0",
+                               (const char *)NULL);
     assert_int_equal(r->type, RL_REPLY_ERROR);
     assert_non_null(strstr(r->str, "Script killed by redlua"));
     rl_reply_free(r);
     rl_emu_coverage c;
     get_only(emu, &c);
-    static const int code[] = {1, 3, 0}; /* the loop jumps back from line 3 */
+    static const int code[] = { 1, 3, 0 }; /* the loop jumps back from line 3 */
     assert_code(&c, code);
     assert_int_equal(c.hits[3], 1);
     rl_test_free_emu(emu);

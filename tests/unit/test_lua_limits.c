@@ -85,8 +85,10 @@ static void compiled_code_should_not_outlive_an_unlimited_run(void **state)
     const char *loop = "local n = 0 for i = 1, tonumber(ARGV[1]) do n = n + 1 end return n";
     rl_emu_set_script_timeout_ms(emu, 0);
     rl_assert_cmd(emu, ":2000000\r\n", "EVAL", loop, "0", "2000000");
-    rl_assert_cmd(emu, ":3\r\n", "EVAL", "local function f(n) if n == 0 then return 0 end "
-                  "return 1 + f(n - 1) end return f(3)", "0");
+    rl_assert_cmd(emu, ":3\r\n", "EVAL",
+                  "local function f(n) if n == 0 then return 0 end "
+                  "return 1 + f(n - 1) end return f(3)",
+                  "0");
     rl_emu_set_script_timeout_ms(emu, 200);
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -182,7 +184,8 @@ static void reply_conversion_should_not_leak_at_the_limit(void **state)
     rl_emu_set_script_timeout_ms(emu, 0);
     rl_assert_cmd(emu, ":1\r\n", "EVAL",
                   "for i = 1, 100000 do redis.call('RPUSH', 'l', string.rep('v', 50) .. i) end "
-                  "return 1", "0");
+                  "return 1",
+                  "0");
     rl_emu_set_lua_memory_limit(emu, 4 << 20);
     for (int i = 0; i < 3; i++) {
         rl_reply *r = rl_emu_callv(emu, "EVAL",
@@ -208,21 +211,21 @@ static void maxmemory_should_refuse_deny_oom_commands(void **state)
     rl_assert_cmd(emu, "+OK\r\n", "SET", "k", "v");
     rl_assert_cmd(emu, "$40\r\n318a87d366dd62abfed3ebfff9f8259753098b39\r\n", "SCRIPT", "LOAD",
                   "#!lua\nreturn redis.call('SET','c','3')");
-    rl_assert_cmd(emu, "$3\r\nlim\r\n", "FUNCTION", "LOAD",
-                  "#!lua name=lim\n"
-                  "redis.register_function('w', function(k) return redis.call('SET', k[1], '1') end)\n"
-                  "redis.register_function{function_name='oomok', callback=function(k) return "
-                  "redis.call('SET', k[1], '2') end, flags={'allow-oom'}}\n"
-                  "redis.register_function{function_name='ro', callback=function(k) return "
-                  "redis.call('GET', k[1]) end, flags={'no-writes'}}");
+    rl_assert_cmd(
+        emu, "$3\r\nlim\r\n", "FUNCTION", "LOAD",
+        "#!lua name=lim\n"
+        "redis.register_function('w', function(k) return redis.call('SET', k[1], '1') end)\n"
+        "redis.register_function{function_name='oomok', callback=function(k) return "
+        "redis.call('SET', k[1], '2') end, flags={'allow-oom'}}\n"
+        "redis.register_function{function_name='ro', callback=function(k) return "
+        "redis.call('GET', k[1]) end, flags={'no-writes'}}");
     rl_emu_set_maxmemory(emu, 1);
     const char *oom = "-OOM command not allowed when used memory > 'maxmemory'.\r\n";
     rl_assert_resp_len(rl_emu_callv(emu, "SET", "k", "v", (const char *)NULL), oom, strlen(oom));
     rl_assert_resp_len(rl_emu_callv(emu, "SETEX", "k", "10", "v", (const char *)NULL), oom,
                        strlen(oom));
     rl_assert_resp_len(rl_emu_callv(emu, "INCR", "n", (const char *)NULL), oom, strlen(oom));
-    rl_assert_resp_len(rl_emu_callv(emu, "APPEND", "a", "b", (const char *)NULL), oom,
-                       strlen(oom));
+    rl_assert_resp_len(rl_emu_callv(emu, "APPEND", "a", "b", (const char *)NULL), oom, strlen(oom));
     rl_assert_cmd(emu, "$1\r\nv\r\n", "GET", "k");
     rl_assert_cmd(emu, ":1\r\n", "EXPIRE", "k", "10");
     /* Scripts without a shebang run; their first deny-oom call fails. */
@@ -230,9 +233,9 @@ static void maxmemory_should_refuse_deny_oom_commands(void **state)
                   "-OOM command not allowed when used memory > 'maxmemory'. script: 756928dd124"
                   "6249109cfe8475bfa267e967ea948, on @user_script:1.\r\n",
                   "EVAL", "return redis.call('SET','k','v')", "0");
-    rl_assert_resp_len(rl_emu_callv(emu, "EVAL", "return redis.pcall('INCR','k')", "0",
-                                    (const char *)NULL),
-                       oom, strlen(oom));
+    rl_assert_resp_len(
+        rl_emu_callv(emu, "EVAL", "return redis.pcall('INCR','k')", "0", (const char *)NULL), oom,
+        strlen(oom));
     rl_assert_resp_len(rl_emu_callv(emu, "EVAL",
                                     "redis.pcall('SET','x','1') return redis.pcall('SET','y','1')",
                                     "0", (const char *)NULL),
@@ -246,19 +249,19 @@ static void maxmemory_should_refuse_deny_oom_commands(void **state)
     rl_assert_cmd(emu, "+OK\r\n", "EVAL", "redis.call('DEL','x') return redis.call('SET','k','v')",
                   "0");
     /* Shebang scripts are refused up front unless allow-oom or no-writes. */
-    rl_assert_resp_len(rl_emu_callv(emu, "EVAL", "#!lua\nreturn 1", "0", (const char *)NULL),
-                       oom, strlen(oom));
-    rl_assert_resp_len(rl_emu_callv(emu, "EVAL", "#!lua\nreturn 1", "x", (const char *)NULL),
-                       oom, strlen(oom));
+    rl_assert_resp_len(rl_emu_callv(emu, "EVAL", "#!lua\nreturn 1", "0", (const char *)NULL), oom,
+                       strlen(oom));
+    rl_assert_resp_len(rl_emu_callv(emu, "EVAL", "#!lua\nreturn 1", "x", (const char *)NULL), oom,
+                       strlen(oom));
     rl_assert_resp_len(rl_emu_callv(emu, "EVAL_RO", "#!lua\nreturn 1", "0", (const char *)NULL),
                        oom, strlen(oom));
-    rl_assert_resp_len(rl_emu_callv(emu, "EVALSHA", "318a87d366dd62abfed3ebfff9f8259753098b39",
-                                    "0", (const char *)NULL),
+    rl_assert_resp_len(rl_emu_callv(emu, "EVALSHA", "318a87d366dd62abfed3ebfff9f8259753098b39", "0",
+                                    (const char *)NULL),
                        oom, strlen(oom));
     rl_assert_cmd(emu, "-ERR Unexpected flag in script shebang: bad\r\n", "EVAL",
                   "#!lua flags=bad\nreturn 1", "0");
-    rl_assert_cmd(emu, "+OK\r\n", "EVAL",
-                  "#!lua flags=allow-oom\nreturn redis.call('SET','k','v')", "0");
+    rl_assert_cmd(emu, "+OK\r\n", "EVAL", "#!lua flags=allow-oom\nreturn redis.call('SET','k','v')",
+                  "0");
     rl_assert_cmd(emu, "$1\r\nv\r\n", "EVAL", "#!lua flags=no-writes\nreturn redis.call('GET','k')",
                   "0");
     rl_assert_cmd(emu, ":1\r\n", "EVAL", "#!lua flags=allow-oom,no-writes\nreturn 1", "0");
@@ -269,8 +272,7 @@ static void maxmemory_should_refuse_deny_oom_commands(void **state)
     /* Functions follow their flags; FUNCTION LOAD is deny-oom. */
     rl_assert_resp_len(rl_emu_callv(emu, "FCALL", "w", "1", "f1", (const char *)NULL), oom,
                        strlen(oom));
-    rl_assert_resp_len(rl_emu_callv(emu, "FCALL", "w", "x", (const char *)NULL), oom,
-                       strlen(oom));
+    rl_assert_resp_len(rl_emu_callv(emu, "FCALL", "w", "x", (const char *)NULL), oom, strlen(oom));
     rl_assert_resp_len(rl_emu_callv(emu, "FCALL_RO", "w", "1", "f2", (const char *)NULL), oom,
                        strlen(oom));
     rl_assert_cmd(emu, "+OK\r\n", "FCALL", "oomok", "1", "f2");
@@ -302,8 +304,8 @@ static void maxmemory_should_follow_the_keyspace(void **state)
     assert_true(before + emu->lua_heap_bytes == rl_mem_used());
     rl_emu_set_maxmemory(emu, (int64_t)before + (1 << 20));
     rl_assert_cmd(emu, "+OK\r\n", "SET", "a", "1");
-    rl_assert_cmd(emu, "+OK\r\n", "EVAL", "return redis.call('SET', 'big', string.rep('x', 2000000))",
-                  "0");
+    rl_assert_cmd(emu, "+OK\r\n", "EVAL",
+                  "return redis.call('SET', 'big', string.rep('x', 2000000))", "0");
     rl_assert_cmd(emu, "-OOM command not allowed when used memory > 'maxmemory'.\r\n", "SET", "b",
                   "1");
     rl_assert_cmd(emu, ":1\r\n", "DEL", "big");
@@ -328,19 +330,19 @@ static void deep_recursion_should_end_in_an_error(void **state)
                   "fc00f55, on @user_script:1.\r\n",
                   "EVAL", "local function f() f() end f()", "0");
     if (on_luajit())
-        rl_assert_cmd(emu,
-                      "-ERR user_script:1: stack overflow script: 553c80442cbb6251a0a0c826c4c384"
-                      "a0eb1bc25a, on @user_script:1.\r\n",
-                      "EVAL",
-                      "local t = setmetatable({}, {__index=function(t,k) return t[k] end}) return t.x",
-                      "0");
+        rl_assert_cmd(
+            emu,
+            "-ERR user_script:1: stack overflow script: 553c80442cbb6251a0a0c826c4c384"
+            "a0eb1bc25a, on @user_script:1.\r\n",
+            "EVAL",
+            "local t = setmetatable({}, {__index=function(t,k) return t[k] end}) return t.x", "0");
     else
-        rl_assert_cmd(emu,
-                      "-ERR user_script:1: C stack overflow script: 553c80442cbb6251a0a0c826c4c3"
-                      "84a0eb1bc25a, on @user_script:1.\r\n",
-                      "EVAL",
-                      "local t = setmetatable({}, {__index=function(t,k) return t[k] end}) return t.x",
-                      "0");
+        rl_assert_cmd(
+            emu,
+            "-ERR user_script:1: C stack overflow script: 553c80442cbb6251a0a0c826c4c3"
+            "84a0eb1bc25a, on @user_script:1.\r\n",
+            "EVAL",
+            "local t = setmetatable({}, {__index=function(t,k) return t[k] end}) return t.x", "0");
     rl_assert_cmd(emu, ":7999\r\n", "EVAL",
                   "local t = {} for i=1,7999 do t[i]=i end return select('#', unpack(t))", "0");
     rl_assert_cmd(emu,
@@ -356,8 +358,8 @@ static void deep_recursion_should_end_in_an_error(void **state)
                   "local t = {} local c = t for i=1,100 do c[1] = {} c = c[1] end return #t", "0");
     /* Without a time limit (and on LuaJIT, with its compiler on) too. */
     rl_emu_set_script_timeout_ms(emu, 0);
-    rl_reply *r = rl_emu_callv(emu, "EVAL", "local function f() return f() + 1 end return f()",
-                               "0", (const char *)NULL);
+    rl_reply *r = rl_emu_callv(emu, "EVAL", "local function f() return f() + 1 end return f()", "0",
+                               (const char *)NULL);
     assert_int_equal(r->type, RL_REPLY_ERROR);
     assert_non_null(strstr(r->str, "stack overflow"));
     rl_reply_free(r);
@@ -410,7 +412,8 @@ static void tail_called_commands_should_report_their_line(void **state)
         rl_assert_cmd(emu,
                       "-ERR value is not an integer or out of range script: d602edf5c37d64e0d89c8"
                       "30cd8024a9329e7c6d8, on @user_script:2.\r\n",
-                      "EVAL", "local function g()\n  return redis.call('INCR', KEYS[1])\nend\nreturn g()",
+                      "EVAL",
+                      "local function g()\n  return redis.call('INCR', KEYS[1])\nend\nreturn g()",
                       "1", "s");
         /* LuaJIT gives a call spanning lines the line of its last argument. */
         if (on_luajit())
@@ -452,9 +455,9 @@ static void shebang_flags_should_act_as_on_a_standalone_server(void **state)
                   "#!lua\nreturn redis.call('SET','c','3')");
     rl_assert_cmd(emu, "-ERR Can not execute a script with write flag using *_ro command.\r\n",
                   "EVALSHA_RO", "318a87d366dd62abfed3ebfff9f8259753098b39", "0");
-    rl_assert_cmd(emu, ":1\r\n", "EVAL",
-                  "redis.call('SELECT','3') redis.call('SET','db3','x') return redis.call('DBSIZE')",
-                  "0");
+    rl_assert_cmd(
+        emu, ":1\r\n", "EVAL",
+        "redis.call('SELECT','3') redis.call('SET','db3','x') return redis.call('DBSIZE')", "0");
     rl_assert_cmd(emu, ":3\r\n", "DBSIZE");
     free_emu(emu);
 }

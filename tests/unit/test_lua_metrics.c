@@ -21,15 +21,15 @@ static rl_emu *new_emu(void)
 }
 
 /* Runs EVAL script with the given keys (NULL-terminated) and frees the reply. */
-static void eval(rl_emu *emu, const char *script, const char *k1, const char *k2,
-                 const char *k3, const char *k4, const char *k5)
+static void eval(rl_emu *emu, const char *script, const char *k1, const char *k2, const char *k3,
+                 const char *k4, const char *k5)
 {
-    const char *argv[8] = {"EVAL", script, "0"};
+    const char *argv[8] = { "EVAL", script, "0" };
     size_t argvlen[8];
     int argc = 3;
-    const char *keys[] = {k1, k2, k3, k4, k5};
+    const char *keys[] = { k1, k2, k3, k4, k5 };
     for (int i = 0; i < 5 && keys[i]; i++) argv[argc++] = keys[i];
-    char nk[2] = {(char)('0' + (argc - 3)), '\0'};
+    char nk[2] = { (char)('0' + (argc - 3)), '\0' };
     argv[2] = nk;
     for (int i = 0; i < argc; i++) argvlen[i] = strlen(argv[i]);
     rl_reply *r = rl_emu_call(emu, argc, argv, argvlen);

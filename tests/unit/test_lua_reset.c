@@ -28,14 +28,14 @@ static char *resp_of(rl_emu *emu, int argc, const char *const *argv)
  * on emu right after dirty ran on it and it was reset. */
 static void assert_as_new(const char *const *dirty, int ndirty, const char *script)
 {
-    const char *probe[] = {"EVAL", script, "0"};
+    const char *probe[] = { "EVAL", script, "0" };
     rl_emu *fresh = rl_emu_new();
     char *want = resp_of(fresh, 3, probe);
     rl_emu_free(fresh);
 
     rl_emu *emu = rl_emu_new();
     for (int i = 0; i < ndirty; i++) {
-        const char *argv[] = {"EVAL", dirty[i], "0"};
+        const char *argv[] = { "EVAL", dirty[i], "0" };
         rl_free(resp_of(emu, 3, argv));
     }
     /* The dirty scripts changed what the probe sees, or the test proves
@@ -101,7 +101,8 @@ static void cjson_settings_should_be_defaults(void **state)
     (void)state;
     const char *dirty[] = {
         "cjson.encode_number_precision(3) cjson.encode_max_depth(1) "
-        "cjson.encode_sparse_array(true) cjson.encode_invalid_numbers(true) return 1"};
+        "cjson.encode_sparse_array(true) cjson.encode_invalid_numbers(true) return 1"
+    };
     assert_as_new(dirty, 1,
                   "local ok, deep = pcall(cjson.encode, {{1}}) "
                   "local ok2, inf = pcall(cjson.encode, 1/0) "
@@ -112,15 +113,15 @@ static void cjson_settings_should_be_defaults(void **state)
 static void math_random_should_start_over(void **state)
 {
     (void)state;
-    const char *dirty[] = {"math.randomseed(42) return math.random(1000)",
-                           "return math.random(1000)"};
+    const char *dirty[] = { "math.randomseed(42) return math.random(1000)",
+                            "return math.random(1000)" };
     assert_as_new(dirty, 2, "return {math.random(1000000), math.random(1000000)}");
 }
 
 static void collector_should_run_again(void **state)
 {
     (void)state;
-    const char *dirty[] = {"collectgarbage('stop') return 1"};
+    const char *dirty[] = { "collectgarbage('stop') return 1" };
     /* 200,000 small tables are about 8 MB: a running collector keeps the
      * heap far below that, a stopped one does not. */
     assert_as_new(dirty, 1,
@@ -136,8 +137,7 @@ static void setresp_should_not_carry_over(void **state)
     rl_assert_cmd(emu, "$3\r\nnil\r\n", "EVAL",
                   "redis.setresp(3) return type(redis.call('GET', 'nokey'))", "0");
     rl_emu_reset(emu);
-    rl_assert_cmd(emu, "$7\r\nboolean\r\n", "EVAL", "return type(redis.call('GET', 'nokey'))",
-                  "0");
+    rl_assert_cmd(emu, "$7\r\nboolean\r\n", "EVAL", "return type(redis.call('GET', 'nokey'))", "0");
     rl_test_free_emu(emu);
 }
 
@@ -205,8 +205,8 @@ static void garbage_should_not_count_against_a_new_limit(void **state)
                   "0");
     rl_emu_reset(emu);
     rl_emu_set_lua_memory_limit(emu, 1024 * 1024);
-    rl_assert_cmd(emu, ":1\r\n", "EVAL",
-                  "local t = {} for i = 1, 2000 do t[i] = {i} end return 1", "0");
+    rl_assert_cmd(emu, ":1\r\n", "EVAL", "local t = {} for i = 1, 2000 do t[i] = {i} end return 1",
+                  "0");
     rl_test_free_emu(emu);
 }
 
@@ -235,7 +235,7 @@ static void pairs_order_should_follow_a_seed_set_after_reset(void **state)
     const char *probe = "local t = {} for i = 1, 30 do t['k' .. i] = i end "
                         "local o = {} for k in pairs(t) do o[#o + 1] = k end "
                         "return table.concat(o, ' ')";
-    const char *argv[] = {"EVAL", probe, "0"};
+    const char *argv[] = { "EVAL", probe, "0" };
     for (uint64_t seed = 1; seed <= 2; seed++) {
         rl_emu *fresh = rl_emu_new();
         rl_emu_set_order_seed(fresh, seed);

@@ -178,10 +178,9 @@ static void raw_stores_should_fail_without_a_position(void **state)
                   "-ERR user_script:1: bad argument #1 to 'insert' (table expected, got nil) sc"
                   "ript: 299b315a066f2e452a66f250241fc738ce10682e, on @user_script:1.\r\n",
                   "EVAL", "table.insert(nil, 1)", "0");
-    rl_assert_cmd(emu, "$-1\r\n",
-                  "EVAL", "return pcall(rawset, bit, 'x', 1)", "0");
-    rl_assert_cmd(emu, "$34\r\nAttempt to modify a readonly table\r\n",
-                  "EVAL", "local ok, e = pcall(rawset, bit, 'x', 1) return e", "0");
+    rl_assert_cmd(emu, "$-1\r\n", "EVAL", "return pcall(rawset, bit, 'x', 1)", "0");
+    rl_assert_cmd(emu, "$34\r\nAttempt to modify a readonly table\r\n", "EVAL",
+                  "local ok, e = pcall(rawset, bit, 'x', 1) return e", "0");
     free_emu(emu);
 }
 
@@ -191,106 +190,79 @@ static void readonly_tables_should_read_as_in_redis(void **state)
 {
     (void)state;
     rl_emu *emu = rl_emu_new();
-    rl_assert_cmd(emu, "$5\r\ntable\r\n",
-                  "EVAL", "return type(string)", "0");
-    rl_assert_cmd(emu, "$5\r\ntable\r\n",
-                  "EVAL", "return type(_G.string)", "0");
-    rl_assert_cmd(emu, ":0\r\n",
-                  "EVAL", "return #_G", "0");
-    rl_assert_cmd(emu, ":0\r\n",
-                  "EVAL", "return #string", "0");
-    rl_assert_cmd(emu, ":0\r\n",
-                  "EVAL", "return #KEYS", "0");
-    rl_assert_cmd(emu, ":23\r\n",
-                  "EVAL", "local n=0 for k,v in pairs(redis) do n=n+1 end return n", "0");
-    rl_assert_cmd(emu, ":15\r\n",
-                  "EVAL", "local n=0 for k,v in pairs(string) do n=n+1 end return n", "0");
-    rl_assert_cmd(emu, ":35\r\n",
-                  "EVAL", "local n=0 for k,v in pairs(_G) do n=n+1 end return n", "0");
-    rl_assert_cmd(emu, ":9\r\n",
-                  "EVAL", "local n=0 for k in pairs(table) do n=n+1 end return n", "0");
-    rl_assert_cmd(emu, ":31\r\n",
-                  "EVAL", "local n=0 for k in pairs(math) do n=n+1 end return n", "0");
-    rl_assert_cmd(emu, ":6\r\n",
-                  "EVAL", "local n=0 for k in pairs(coroutine) do n=n+1 end return n", "0");
-    rl_assert_cmd(emu, ":13\r\n",
-                  "EVAL", "local n=0 for k in pairs(cjson) do n=n+1 end return n", "0");
-    rl_assert_cmd(emu, ":12\r\n",
-                  "EVAL", "local n=0 table.foreach(bit, function() n=n+1 end) return n", "0");
-    rl_assert_cmd(emu, ":1\r\n",
-                  "EVAL", "return rawget(_G,'redis') == redis", "0");
-    rl_assert_cmd(emu, "$8\r\nfunction\r\n",
-                  "EVAL", "return type(rawget(string,'format'))", "0");
-    rl_assert_cmd(emu, "$-1\r\n",
-                  "EVAL", "return rawget(_G, 'nosuch')", "0");
-    rl_assert_cmd(emu, "$3\r\nnil\r\n",
-                  "EVAL", "return tostring(getmetatable(cjson))", "0");
-    rl_assert_cmd(emu, "$3\r\nnil\r\n",
-                  "EVAL", "return tostring(getmetatable(redis))", "0");
-    rl_assert_cmd(emu, "$8\r\nfunction\r\n",
-                  "EVAL", "return type(getmetatable(_G).__index)", "0");
-    rl_assert_cmd(emu, "$3\r\nnil\r\n",
-                  "EVAL", "return tostring(getmetatable(_G).__newindex)", "0");
-    rl_assert_cmd(emu, "$3\r\nnil\r\n",
-                  "EVAL", "return tostring(getmetatable(getmetatable(_G)))", "0");
-    rl_assert_cmd(emu, "$4\r\ntrue\r\n",
-                  "EVAL", "return tostring(getmetatable(_G) == getmetatable(_G))", "0");
-    rl_assert_cmd(emu, "$4\r\ntrue\r\n",
-                  "EVAL", "return tostring(getmetatable('').__index == string)", "0");
-    rl_assert_cmd(emu, "$4\r\ntrue\r\n",
-                  "EVAL", "return tostring(rawget(getmetatable(''), '__index') == string)", "0");
-    rl_assert_cmd(emu, "$3\r\nnil\r\n",
-                  "EVAL", "return tostring(getmetatable(getmetatable('')))", "0");
-    rl_assert_cmd(emu, "$7\r\n__index\r\n",
-                  "EVAL", "return next(getmetatable(''))", "0");
-    rl_assert_cmd(emu, "$7\r\n__index\r\n",
-                  "EVAL", "return next(getmetatable(_G))", "0");
-    rl_assert_cmd(emu, ":2\r\n",
-                  "EVAL", "return select('#', next(string))", "0");
-    rl_assert_cmd(emu, "$4\r\ntrue\r\n",
-                  "EVAL", "return tostring(pcall(next, _G, 'string'))", "0");
+    rl_assert_cmd(emu, "$5\r\ntable\r\n", "EVAL", "return type(string)", "0");
+    rl_assert_cmd(emu, "$5\r\ntable\r\n", "EVAL", "return type(_G.string)", "0");
+    rl_assert_cmd(emu, ":0\r\n", "EVAL", "return #_G", "0");
+    rl_assert_cmd(emu, ":0\r\n", "EVAL", "return #string", "0");
+    rl_assert_cmd(emu, ":0\r\n", "EVAL", "return #KEYS", "0");
+    rl_assert_cmd(emu, ":23\r\n", "EVAL", "local n=0 for k,v in pairs(redis) do n=n+1 end return n",
+                  "0");
+    rl_assert_cmd(emu, ":15\r\n", "EVAL",
+                  "local n=0 for k,v in pairs(string) do n=n+1 end return n", "0");
+    rl_assert_cmd(emu, ":35\r\n", "EVAL", "local n=0 for k,v in pairs(_G) do n=n+1 end return n",
+                  "0");
+    rl_assert_cmd(emu, ":9\r\n", "EVAL", "local n=0 for k in pairs(table) do n=n+1 end return n",
+                  "0");
+    rl_assert_cmd(emu, ":31\r\n", "EVAL", "local n=0 for k in pairs(math) do n=n+1 end return n",
+                  "0");
+    rl_assert_cmd(emu, ":6\r\n", "EVAL",
+                  "local n=0 for k in pairs(coroutine) do n=n+1 end return n", "0");
+    rl_assert_cmd(emu, ":13\r\n", "EVAL", "local n=0 for k in pairs(cjson) do n=n+1 end return n",
+                  "0");
+    rl_assert_cmd(emu, ":12\r\n", "EVAL",
+                  "local n=0 table.foreach(bit, function() n=n+1 end) return n", "0");
+    rl_assert_cmd(emu, ":1\r\n", "EVAL", "return rawget(_G,'redis') == redis", "0");
+    rl_assert_cmd(emu, "$8\r\nfunction\r\n", "EVAL", "return type(rawget(string,'format'))", "0");
+    rl_assert_cmd(emu, "$-1\r\n", "EVAL", "return rawget(_G, 'nosuch')", "0");
+    rl_assert_cmd(emu, "$3\r\nnil\r\n", "EVAL", "return tostring(getmetatable(cjson))", "0");
+    rl_assert_cmd(emu, "$3\r\nnil\r\n", "EVAL", "return tostring(getmetatable(redis))", "0");
+    rl_assert_cmd(emu, "$8\r\nfunction\r\n", "EVAL", "return type(getmetatable(_G).__index)", "0");
+    rl_assert_cmd(emu, "$3\r\nnil\r\n", "EVAL", "return tostring(getmetatable(_G).__newindex)",
+                  "0");
+    rl_assert_cmd(emu, "$3\r\nnil\r\n", "EVAL", "return tostring(getmetatable(getmetatable(_G)))",
+                  "0");
+    rl_assert_cmd(emu, "$4\r\ntrue\r\n", "EVAL",
+                  "return tostring(getmetatable(_G) == getmetatable(_G))", "0");
+    rl_assert_cmd(emu, "$4\r\ntrue\r\n", "EVAL",
+                  "return tostring(getmetatable('').__index == string)", "0");
+    rl_assert_cmd(emu, "$4\r\ntrue\r\n", "EVAL",
+                  "return tostring(rawget(getmetatable(''), '__index') == string)", "0");
+    rl_assert_cmd(emu, "$3\r\nnil\r\n", "EVAL", "return tostring(getmetatable(getmetatable('')))",
+                  "0");
+    rl_assert_cmd(emu, "$7\r\n__index\r\n", "EVAL", "return next(getmetatable(''))", "0");
+    rl_assert_cmd(emu, "$7\r\n__index\r\n", "EVAL", "return next(getmetatable(_G))", "0");
+    rl_assert_cmd(emu, ":2\r\n", "EVAL", "return select('#', next(string))", "0");
+    rl_assert_cmd(emu, "$4\r\ntrue\r\n", "EVAL", "return tostring(pcall(next, _G, 'string'))", "0");
     rl_assert_cmd(emu,
                   "-ERR invalid key to 'next' script: aeca9535394dd4da8e8d81556f650891177e7045,"
                   " on @user_script:1.\r\n",
                   "EVAL", "return next(string, 'nosuchkey')", "0");
-    rl_assert_cmd(emu, "$5\r\nfalse\r\n",
-                  "EVAL", "return tostring(select(1, pairs({})) == next)", "0");
-    rl_assert_cmd(emu, "$4\r\ntrue\r\n",
-                  "EVAL", "return tostring(_G._G == _G)", "0");
-    rl_assert_cmd(emu, "$1\r\nX\r\n",
-                  "EVAL", "return ('x'):upper()", "0");
-    rl_assert_cmd(emu, "$1\r\n5\r\n",
-                  "EVAL", "return string.format('%d', 5)", "0");
-    rl_assert_cmd(emu, ":1\r\n",
-                  "EVAL", "return string.gfind == string.gmatch", "0");
-    rl_assert_cmd(emu, ":1\r\n",
-                  "EVAL", "return math.mod == math.fmod", "0");
-    rl_assert_cmd(emu, "$3\r\nxxx\r\n",
-                  "EVAL", "return string.rep('x', 3, ',')", "0");
+    rl_assert_cmd(emu, "$5\r\nfalse\r\n", "EVAL", "return tostring(select(1, pairs({})) == next)",
+                  "0");
+    rl_assert_cmd(emu, "$4\r\ntrue\r\n", "EVAL", "return tostring(_G._G == _G)", "0");
+    rl_assert_cmd(emu, "$1\r\nX\r\n", "EVAL", "return ('x'):upper()", "0");
+    rl_assert_cmd(emu, "$1\r\n5\r\n", "EVAL", "return string.format('%d', 5)", "0");
+    rl_assert_cmd(emu, ":1\r\n", "EVAL", "return string.gfind == string.gmatch", "0");
+    rl_assert_cmd(emu, ":1\r\n", "EVAL", "return math.mod == math.fmod", "0");
+    rl_assert_cmd(emu, "$3\r\nxxx\r\n", "EVAL", "return string.rep('x', 3, ',')", "0");
     rl_assert_cmd(emu,
                   "-ERR user_script:1: 'setn' is obsolete script: 23f5fbfad52aa1d32869b8b617211"
                   "3f32d6148d2, on @user_script:1.\r\n",
                   "EVAL", "table.setn({}, 1)", "0");
-    rl_assert_cmd(emu, "$1\r\nA\r\n",
-                  "EVAL", "local t = setmetatable({}, getmetatable('')) return t.upper('a')", "0");
+    rl_assert_cmd(emu, "$1\r\nA\r\n", "EVAL",
+                  "local t = setmetatable({}, getmetatable('')) return t.upper('a')", "0");
     rl_assert_cmd(emu,
                   "-ERR user_script:1: Script attempted to access nonexistent global variable '"
                   "x' script: cfb6b35bb0e20f998db5ada90d89521997330be1, on @user_script:1.\r\n",
                   "EVAL", "local t = setmetatable({}, getmetatable(_G)) return t.x", "0");
-    rl_assert_cmd(emu, "$4\r\ntrue\r\n",
-                  "EVAL", "return tostring(getmetatable(setmetatable({}, string)) == string)", "0");
-    rl_assert_cmd(emu, ":0\r\n",
-                  "EVAL", "return table.getn(string)", "0");
-    rl_assert_cmd(emu, ":0\r\n",
-                  "EVAL", "return table.maxn(string)", "0");
-    rl_assert_cmd(emu, "$0\r\n\r\n",
-                  "EVAL", "return table.concat(string)", "0");
-    rl_assert_cmd(emu, "$-1\r\n",
-                  "EVAL", "return unpack(string)", "0");
-    rl_assert_cmd(emu, "$-1\r\n",
-                  "EVAL", "return table.remove(string)", "0");
-    rl_assert_cmd(emu, "$-1\r\n",
-                  "EVAL", "table.sort(_G)", "0");
+    rl_assert_cmd(emu, "$4\r\ntrue\r\n", "EVAL",
+                  "return tostring(getmetatable(setmetatable({}, string)) == string)", "0");
+    rl_assert_cmd(emu, ":0\r\n", "EVAL", "return table.getn(string)", "0");
+    rl_assert_cmd(emu, ":0\r\n", "EVAL", "return table.maxn(string)", "0");
+    rl_assert_cmd(emu, "$0\r\n\r\n", "EVAL", "return table.concat(string)", "0");
+    rl_assert_cmd(emu, "$-1\r\n", "EVAL", "return unpack(string)", "0");
+    rl_assert_cmd(emu, "$-1\r\n", "EVAL", "return table.remove(string)", "0");
+    rl_assert_cmd(emu, "$-1\r\n", "EVAL", "table.sort(_G)", "0");
     rl_assert_cmd(emu,
                   "-ERR user_script:1: Cannot serialise function: type not supported script: 61"
                   "10815ca5926658c2eb33b2ba2d6640293bd9e3, on @user_script:1.\r\n",
@@ -299,10 +271,8 @@ static void readonly_tables_should_read_as_in_redis(void **state)
                   "-ERR user_script:1: Cannot serialise function: type not supported script: 81"
                   "6252174dd540086238604ba3946d0cb31a6b56, on @user_script:1.\r\n",
                   "EVAL", "return cjson.encode({bit})", "0");
-    rl_assert_cmd(emu, "*0\r\n",
-                  "EVAL", "return string", "0");
-    rl_assert_cmd(emu, "*0\r\n",
-                  "EVAL", "return redis", "0");
+    rl_assert_cmd(emu, "*0\r\n", "EVAL", "return string", "0");
+    rl_assert_cmd(emu, "*0\r\n", "EVAL", "return redis", "0");
     rl_assert_cmd(emu,
                   "-ERR user_script:1: bad argument #1 to 'pairs' (table expected, got nil) scr"
                   "ipt: a535da6440828f635b77339d464e26606059706b, on @user_script:1.\r\n",
@@ -331,26 +301,25 @@ static void writable_tables_should_stay_writable(void **state)
 {
     (void)state;
     rl_emu *emu = rl_emu_new();
-    rl_assert_cmd(emu, ":1\r\n",
-                  "EVAL", "local t = {} t.x = 1 return t.x", "0");
-    rl_assert_cmd(emu, "$1\r\nx\r\n",
-                  "EVAL", "KEYS[1] = 'x' return KEYS[1]", "1", "k");
-    rl_assert_cmd(emu, "$6\r\nnumber\r\n",
-                  "EVAL", "local c = cjson.new() c.encode = 1 return type(c.encode)", "0");
-    rl_assert_cmd(emu, "$3\r\nnil\r\n",
-                  "EVAL", "local c = cjson.new() return tostring(getmetatable(c))", "0");
-    rl_assert_cmd(emu, ":1\r\n",
-                  "EVAL", "local c = cjson.new() rawset(c, 'x', 1) return c.x", "0");
-    rl_assert_cmd(emu, ":2\r\n",
-                  "EVAL", "local t = cjson.decode('{\"a\":1}') t.a = 2 return t.a", "0");
-    rl_assert_cmd(emu, ":5\r\n",
-                  "EVAL", "local t = cmsgpack.unpack(cmsgpack.pack({1})) t[1] = 5 "
-                  "return t[1]", "0");
-    rl_assert_cmd(emu, "*2\r\n$1\r\nb\r\n$1\r\na\r\n",
-                  "EVAL", "local t = {} table.insert(t, 'a') table.insert(t, 1, 'b') "
-                  "return t", "0");
-    rl_assert_cmd(emu, ":1\r\n",
-                  "EVAL", "local t = setmetatable({}, {__index = string}) t.x = 1 return t.x", "0");
+    rl_assert_cmd(emu, ":1\r\n", "EVAL", "local t = {} t.x = 1 return t.x", "0");
+    rl_assert_cmd(emu, "$1\r\nx\r\n", "EVAL", "KEYS[1] = 'x' return KEYS[1]", "1", "k");
+    rl_assert_cmd(emu, "$6\r\nnumber\r\n", "EVAL",
+                  "local c = cjson.new() c.encode = 1 return type(c.encode)", "0");
+    rl_assert_cmd(emu, "$3\r\nnil\r\n", "EVAL",
+                  "local c = cjson.new() return tostring(getmetatable(c))", "0");
+    rl_assert_cmd(emu, ":1\r\n", "EVAL", "local c = cjson.new() rawset(c, 'x', 1) return c.x", "0");
+    rl_assert_cmd(emu, ":2\r\n", "EVAL", "local t = cjson.decode('{\"a\":1}') t.a = 2 return t.a",
+                  "0");
+    rl_assert_cmd(emu, ":5\r\n", "EVAL",
+                  "local t = cmsgpack.unpack(cmsgpack.pack({1})) t[1] = 5 "
+                  "return t[1]",
+                  "0");
+    rl_assert_cmd(emu, "*2\r\n$1\r\nb\r\n$1\r\na\r\n", "EVAL",
+                  "local t = {} table.insert(t, 'a') table.insert(t, 1, 'b') "
+                  "return t",
+                  "0");
+    rl_assert_cmd(emu, ":1\r\n", "EVAL",
+                  "local t = setmetatable({}, {__index = string}) t.x = 1 return t.x", "0");
     free_emu(emu);
 }
 
@@ -360,26 +329,23 @@ static void nothing_should_leak_to_later_scripts(void **state)
 {
     (void)state;
     rl_emu *emu = rl_emu_new();
-    rl_assert_cmd(emu, ":1\r\n",
-                  "EVAL", "KEYS[1] = 'x' KEYS[2] = 'y' ARGV[5] = 'z' return 1", "1", "k");
-    rl_assert_cmd(emu, "*2\r\n:0\r\n:0\r\n",
-                  "EVAL", "return {#KEYS, #ARGV}", "0");
-    rl_assert_cmd(emu, "+PONG\r\n",
-                  "EVAL",
+    rl_assert_cmd(emu, ":1\r\n", "EVAL", "KEYS[1] = 'x' KEYS[2] = 'y' ARGV[5] = 'z' return 1", "1",
+                  "k");
+    rl_assert_cmd(emu, "*2\r\n:0\r\n:0\r\n", "EVAL", "return {#KEYS, #ARGV}", "0");
+    rl_assert_cmd(emu, "+PONG\r\n", "EVAL",
                   "pcall(function() redis.call = function() return 'hijacked' end end) return r"
-                  "edis.call('ping')", "0");
-    rl_assert_cmd(emu, "+PONG\r\n",
-                  "EVAL", "return redis.call('ping')", "0");
-    rl_assert_cmd(emu, "$1\r\nA\r\n",
-                  "EVAL", "pcall(rawset, string, 'upper', string.lower) return ('a'):upper()", "0");
-    rl_assert_cmd(emu, "$1\r\nA\r\n",
-                  "EVAL", "pcall(setmetatable, getmetatable(''), {}) return ('a'):upper()", "0");
-    rl_assert_cmd(emu, "$1\r\nA\r\n",
-                  "EVAL",
+                  "edis.call('ping')",
+                  "0");
+    rl_assert_cmd(emu, "+PONG\r\n", "EVAL", "return redis.call('ping')", "0");
+    rl_assert_cmd(emu, "$1\r\nA\r\n", "EVAL",
+                  "pcall(rawset, string, 'upper', string.lower) return ('a'):upper()", "0");
+    rl_assert_cmd(emu, "$1\r\nA\r\n", "EVAL",
+                  "pcall(setmetatable, getmetatable(''), {}) return ('a'):upper()", "0");
+    rl_assert_cmd(emu, "$1\r\nA\r\n", "EVAL",
                   "pcall(function() getmetatable('').__index = {upper = function() return 'no' "
-                  "end} end) return ('a'):upper()", "0");
-    rl_assert_cmd(emu, "$1\r\nA\r\n",
-                  "EVAL", "return ('a'):upper()", "0");
+                  "end} end) return ('a'):upper()",
+                  "0");
+    rl_assert_cmd(emu, "$1\r\nA\r\n", "EVAL", "return ('a'):upper()", "0");
     rl_assert_cmd(emu,
                   "-ERR [string \"x = 1\"]:1: Attempt to modify a readonly table script: f358a8"
                   "565716d9999ad1b3d9696ab6c3c37b0a64, on x = 1:1.\r\n",
@@ -393,8 +359,7 @@ static void nothing_should_leak_to_later_scripts(void **state)
                   "-ERR user_script:1: user_script:1: Attempt to modify a readonly table script"
                   ": ce038db8c6328e4c2651cf3a2bbc9f532837de69, on @user_script:1.\r\n",
                   "EVAL", "local co = coroutine.wrap(function() x = 1 end) co()", "0");
-    rl_assert_cmd(emu, "$-1\r\n",
-                  "EVAL", "return rawget(_G, 'x')", "0");
+    rl_assert_cmd(emu, "$-1\r\n", "EVAL", "return rawget(_G, 'x')", "0");
     free_emu(emu);
 }
 
@@ -476,12 +441,9 @@ static void dangerous_globals_should_be_absent(void **state)
                   "bit32' script: bd18884cb7d54204d201b18bdc322eb5dd207013, on @user_script:1."
                   "\r\n",
                   "EVAL", "return bit32", "0");
-    rl_assert_cmd(emu, "$3\r\nnil\r\n",
-                  "EVAL", "return tostring(rawget(_G,'jit'))", "0");
-    rl_assert_cmd(emu, "$7\r\nLua 5.1\r\n",
-                  "EVAL", "return _VERSION", "0");
-    rl_assert_cmd(emu, "$8\r\nfunction\r\n",
-                  "EVAL", "return type(unpack)", "0");
+    rl_assert_cmd(emu, "$3\r\nnil\r\n", "EVAL", "return tostring(rawget(_G,'jit'))", "0");
+    rl_assert_cmd(emu, "$7\r\nLua 5.1\r\n", "EVAL", "return _VERSION", "0");
+    rl_assert_cmd(emu, "$8\r\nfunction\r\n", "EVAL", "return type(unpack)", "0");
     rl_assert_cmd(emu,
                   "-ERR user_script:1: Script attempted to access nonexistent global variable '"
                   "debug' script: 763200efa15885c9fa970d45cc2b11711c739c13, on @user_script:1."
@@ -506,19 +468,24 @@ static void bytecode_should_never_load(void **state)
                   "har(27)'\r\n",
                   "EVAL",
                   "local f, e = loadstring(string.dump(function() return 1 end)) return {tostri"
-                  "ng(f), e}", "0");
-    rl_assert_cmd(emu, "$5\r\n\033LuaQ\r\n",
-                  "EVAL", "return string.sub(string.dump(function() end), 1, 5)", "0");
+                  "ng(f), e}",
+                  "0");
+    rl_assert_cmd(emu, "$5\r\n\033LuaQ\r\n", "EVAL",
+                  "return string.sub(string.dump(function() end), 1, 5)", "0");
     rl_assert_cmd(emu,
                   "*2\r\n$3\r\nnil\r\n$51\r\n[string \"foo\"]:1: unexpected symbol near 'char(2"
                   "7)'\r\n",
                   "EVAL", "local f, e = loadstring('\\27abc', 'foo') return {tostring(f), e}", "0");
     rl_assert_cmd(emu, "*2\r\n$3\r\nnil\r\n$40\r\nfoo:1: unexpected symbol near 'char(27)'\r\n",
-                  "EVAL", "local f, e = loadstring('\\27abc', '=foo') return "
-                  "{tostring(f), e}", "0");
+                  "EVAL",
+                  "local f, e = loadstring('\\27abc', '=foo') return "
+                  "{tostring(f), e}",
+                  "0");
     rl_assert_cmd(emu, "*2\r\n$3\r\nnil\r\n$40\r\nfoo:1: unexpected symbol near 'char(27)'\r\n",
-                  "EVAL", "local f, e = loadstring('\\27abc', '@foo') return "
-                  "{tostring(f), e}", "0");
+                  "EVAL",
+                  "local f, e = loadstring('\\27abc', '@foo') return "
+                  "{tostring(f), e}",
+                  "0");
     rl_assert_cmd(emu,
                   "*2\r\n$3\r\nnil\r\n$49\r\n[string \"\033\"]:1: unexpected symbol near 'char("
                   "27)'\r\n",
@@ -530,47 +497,50 @@ static void bytecode_should_never_load(void **state)
     rl_assert_cmd(emu,
                   "*2\r\n$3\r\nnil\r\n$54\r\n[string \"#!/bin/lua...\"]:1: unexpected symbol ne"
                   "ar '#'\r\n",
-                  "EVAL", "local f, e = loadstring('#!/bin/lua\\nreturn 1') return "
+                  "EVAL",
+                  "local f, e = loadstring('#!/bin/lua\\nreturn 1') return "
                   "{tostring(f), e}",
                   "0");
     rl_assert_cmd(emu, "*2\r\n$3\r\nnil\r\n$43\r\n(load):1: unexpected symbol near 'char(27)'\r\n",
                   "EVAL",
                   "local i = 0 local f, e = load(function() i = i + 1 if i == 1 then return str"
-                  "ing.dump(function() end) end end) return {tostring(f), e}", "0");
+                  "ing.dump(function() end) end end) return {tostring(f), e}",
+                  "0");
     rl_assert_cmd(emu,
                   "*2\r\n$3\r\nnil\r\n$50\r\n[string \"nm\"]:1: unexpected symbol near 'char(27"
                   ")'\r\n",
                   "EVAL",
                   "local i = 0 local f, e = load(function() i = i + 1 if i == 1 then return '\\"
-                  "27' end end, 'nm') return {tostring(f), e}", "0");
-    rl_assert_cmd(emu, ":7\r\n",
-                  "EVAL",
+                  "27' end end, 'nm') return {tostring(f), e}",
+                  "0");
+    rl_assert_cmd(emu, ":7\r\n", "EVAL",
                   "local i = 0 local f, e = load(function() i = i + 1 if i == 1 then return 're"
-                  "turn 7' end end) return f()", "0");
-    rl_assert_cmd(emu, ":8\r\n",
-                  "EVAL",
+                  "turn 7' end end) return f()",
+                  "0");
+    rl_assert_cmd(emu, ":8\r\n", "EVAL",
                   "local i = 0 local f, e = load(function() i = i + 1 if i == 1 then return 're"
-                  "turn ' elseif i == 2 then return '8' end end) return f()", "0");
-    rl_assert_cmd(emu, "*2\r\n$3\r\nnil\r\n-ERR user_script:1: reader function must return a string"
+                  "turn ' elseif i == 2 then return '8' end end) return f()",
+                  "0");
+    rl_assert_cmd(emu,
+                  "*2\r\n$3\r\nnil\r\n-ERR user_script:1: reader function must return a string"
                   "\r\n",
-                  "EVAL", "local f, e = load(function() return {} end) return "
-                  "{tostring(f), e}", "0");
+                  "EVAL",
+                  "local f, e = load(function() return {} end) return "
+                  "{tostring(f), e}",
+                  "0");
     rl_assert_cmd(emu,
                   "-ERR user_script:1: bad argument #1 to 'load' (function expected, got string"
                   ") script: 311925b1490955a8f8c4ba46f2dea77f20c31b4e, on @user_script:1.\r\n",
                   "EVAL", "return load('return 1')", "0");
-    rl_assert_cmd(emu, "$-1\r\n",
-                  "EVAL", "return load(function() return nil end)", "0");
-    rl_assert_cmd(emu, "$6\r\nstring\r\n",
-                  "EVAL", "return type(string.dump(function() end))", "0");
+    rl_assert_cmd(emu, "$-1\r\n", "EVAL", "return load(function() return nil end)", "0");
+    rl_assert_cmd(emu, "$6\r\nstring\r\n", "EVAL", "return type(string.dump(function() end))", "0");
     rl_assert_cmd(emu,
                   "-ERR user_script:1: unable to dump given function script: 2929ad72ccbb179436"
                   "b966fdc47a095c7a52cfcc, on @user_script:1.\r\n",
                   "EVAL", "return string.dump(type)", "0");
-    rl_assert_cmd(emu, ":1\r\n",
-                  "EVAL", "local f = loadstring('return 1') return f()", "0");
-    rl_assert_cmd(emu, "$48\r\n[string \"x =\"]:1: unexpected symbol near '<eof>'\r\n",
-                  "EVAL", "local f, e = loadstring('x =') return e", "0");
+    rl_assert_cmd(emu, ":1\r\n", "EVAL", "local f = loadstring('return 1') return f()", "0");
+    rl_assert_cmd(emu, "$48\r\n[string \"x =\"]:1: unexpected symbol near '<eof>'\r\n", "EVAL",
+                  "local f, e = loadstring('x =') return e", "0");
     rl_assert_cmd(emu,
                   "*2\r\n$-1\r\n$54\r\n[string \"x = 1\"]:1: Attempt to modify a readonly table"
                   "\r\n",
@@ -609,11 +579,11 @@ static void coroutines_and_gc_should_work_as_in_redis(void **state)
 {
     (void)state;
     rl_emu *emu = rl_emu_new();
-    rl_assert_cmd(emu, "*2\r\n:2\r\n:20\r\n",
-                  "EVAL",
+    rl_assert_cmd(emu, "*2\r\n:2\r\n:20\r\n", "EVAL",
                   "local co = coroutine.create(function(a) local b = coroutine.yield(a+1) retur"
                   "n b*2 end) local _, x = coroutine.resume(co, 1) local _, y = coroutine.resum"
-                  "e(co, 10) return {x, y}", "0");
+                  "e(co, 10) return {x, y}",
+                  "0");
     rl_assert_cmd(emu,
                   "-ERR attempt to yield across metamethod/C-call boundary script: 72ff8263a9a7"
                   "024a2bb6d14fdef2014006cc8c9f, on @user_script:1.\r\n",
@@ -622,30 +592,24 @@ static void coroutines_and_gc_should_work_as_in_redis(void **state)
                   "-ERR attempt to yield across metamethod/C-call boundary script: c0c3d8a4cbce"
                   "e35be6b566d6fb3a7a74f0fdcc6f, on @user_script:1.\r\n",
                   "EVAL", "return coroutine.yield(1)", "0");
-    rl_assert_cmd(emu, "$50\r\nattempt to yield across metamethod/C-call boundary\r\n",
-                  "EVAL", "local ok, e = pcall(coroutine.yield) return e", "0");
-    rl_assert_cmd(emu, "$3\r\nnil\r\n",
-                  "EVAL", "return tostring(coroutine.running())", "0");
-    rl_assert_cmd(emu, ":1\r\n",
-                  "EVAL",
+    rl_assert_cmd(emu, "$50\r\nattempt to yield across metamethod/C-call boundary\r\n", "EVAL",
+                  "local ok, e = pcall(coroutine.yield) return e", "0");
+    rl_assert_cmd(emu, "$3\r\nnil\r\n", "EVAL", "return tostring(coroutine.running())", "0");
+    rl_assert_cmd(emu, ":1\r\n", "EVAL",
                   "local co = coroutine.wrap(function() return rawget(_G,'KEYS') ~= nil end) re"
-                  "turn co()", "0");
-    rl_assert_cmd(emu, "$-1\r\n",
-                  "EVAL",
+                  "turn co()",
+                  "0");
+    rl_assert_cmd(emu, "$-1\r\n", "EVAL",
                   "local f = coroutine.wrap(function() pcall(coroutine.yield, 1) end) return f("
-                  ")", "0");
-    rl_assert_cmd(emu, ":1\r\n",
-                  "EVAL", "return collectgarbage('count') > 0", "0");
+                  ")",
+                  "0");
+    rl_assert_cmd(emu, ":1\r\n", "EVAL", "return collectgarbage('count') > 0", "0");
     /* Whether a step finishes a cycle depends on the heap, so only its type
      * is pinned (Redis's reply was false here, in another heap). */
-    rl_assert_cmd(emu, "$7\r\nboolean\r\n",
-                  "EVAL", "return type(collectgarbage('step'))", "0");
-    rl_assert_cmd(emu, ":0\r\n",
-                  "EVAL", "return collectgarbage('collect')", "0");
-    rl_assert_cmd(emu, ":0\r\n",
-                  "EVAL", "return collectgarbage()", "0");
-    rl_assert_cmd(emu, ":1\r\n",
-                  "EVAL", "return gcinfo() > 0", "0");
+    rl_assert_cmd(emu, "$7\r\nboolean\r\n", "EVAL", "return type(collectgarbage('step'))", "0");
+    rl_assert_cmd(emu, ":0\r\n", "EVAL", "return collectgarbage('collect')", "0");
+    rl_assert_cmd(emu, ":0\r\n", "EVAL", "return collectgarbage()", "0");
+    rl_assert_cmd(emu, ":1\r\n", "EVAL", "return gcinfo() > 0", "0");
     rl_assert_cmd(emu,
                   "-ERR user_script:1: bad argument #1 to 'collectgarbage' (invalid option 'bog"
                   "us') script: 577d8fc1d62fbefc74f87b9fa6596d64649e15cb, on @user_script:1.\r"
@@ -659,20 +623,17 @@ static void error_handler_should_leak_nothing(void **state)
 {
     (void)state;
     rl_emu *emu = rl_emu_new();
-    rl_assert_cmd(emu, "$8\r\nfunction\r\n",
-                  "EVAL", "return type(__redis__err__handler)", "0");
-    rl_assert_cmd(emu, "-ERR x\r\n",
-                  "EVAL", "return __redis__err__handler('x')", "0");
-    rl_assert_cmd(emu, "-x\r\n",
-                  "EVAL", "return __redis__err__handler({err='x'})", "0");
-    rl_assert_cmd(emu, "*3\r\n$8\r\nERR boom\r\n$12\r\n@user_script\r\n:1\r\n",
-                  "EVAL", "local t = __redis__err__handler('boom') return {t.err, "
+    rl_assert_cmd(emu, "$8\r\nfunction\r\n", "EVAL", "return type(__redis__err__handler)", "0");
+    rl_assert_cmd(emu, "-ERR x\r\n", "EVAL", "return __redis__err__handler('x')", "0");
+    rl_assert_cmd(emu, "-x\r\n", "EVAL", "return __redis__err__handler({err='x'})", "0");
+    rl_assert_cmd(emu, "*3\r\n$8\r\nERR boom\r\n$12\r\n@user_script\r\n:1\r\n", "EVAL",
+                  "local t = __redis__err__handler('boom') return {t.err, "
                   "t.source, t.line}",
                   "0");
-    rl_assert_cmd(emu, "*3\r\n$3\r\nnil\r\n$12\r\n@user_script\r\n:1\r\n",
-                  "EVAL",
+    rl_assert_cmd(emu, "*3\r\n$3\r\nnil\r\n$12\r\n@user_script\r\n:1\r\n", "EVAL",
                   "local t = __redis__err__handler({}) return {tostring(t.err), t.source, t.lin"
-                  "e}", "0");
+                  "e}",
+                  "0");
     rl_assert_cmd(emu,
                   "-ERR user_script:1: Attempt to modify a readonly table script: f35fb7cdcbce7"
                   "31f59cad73f410c061af6bd76a5, on @user_script:1.\r\n",
@@ -685,8 +646,7 @@ static void functions_vm_should_be_read_only_too(void **state)
 {
     (void)state;
     rl_emu *emu = rl_emu_new();
-    rl_assert_cmd(emu, "$3\r\nsbx\r\n",
-                  "FUNCTION", "LOAD",
+    rl_assert_cmd(emu, "$3\r\nsbx\r\n", "FUNCTION", "LOAD",
                   "#!lua name=sbx\nredis.register_function(\"f1\", function(k, a) local n=0 for"
                   " _ in pairs(_G) do n=n+1 end return n end)\nredis.register_function(\"f2\", "
                   "function(k, a) redis.call = nil end)\nredis.register_function(\"f3\", functi"
@@ -697,27 +657,22 @@ static void functions_vm_should_be_read_only_too(void **state)
                   "end)\nredis.register_function(\"f7\", function(k, a) return type(getmetatabl"
                   "e(_G).__index) end)\nredis.register_function(\"f8\", function(k, a) return p"
                   "call(setmetatable, _G, nil) end)");
-    rl_assert_cmd(emu, ":32\r\n",
-                  "FCALL", "f1", "0");
+    rl_assert_cmd(emu, ":32\r\n", "FCALL", "f1", "0");
     rl_assert_cmd(emu,
                   "-ERR user_function:3: Attempt to modify a readonly table script: f2, on @use"
                   "r_function:3.\r\n",
                   "FCALL", "f2", "0");
-    rl_assert_cmd(emu, "$4\r\ntrue\r\n",
-                  "FCALL", "f3", "0");
+    rl_assert_cmd(emu, "$4\r\ntrue\r\n", "FCALL", "f3", "0");
     rl_assert_cmd(emu,
                   "-ERR user_function:5: Attempt to modify a readonly table script: f4, on @use"
                   "r_function:5.\r\n",
                   "FCALL", "f4", "0");
-    rl_assert_cmd(emu, "*3\r\n$5\r\ntable\r\n:1\r\n:0\r\n",
-                  "FCALL", "f5", "0");
+    rl_assert_cmd(emu, "*3\r\n$5\r\ntable\r\n:1\r\n:0\r\n", "FCALL", "f5", "0");
     rl_assert_cmd(emu,
                   "-ERR Attempt to modify a readonly table script: f6, on @user_function:7.\r\n",
                   "FCALL", "f6", "0");
-    rl_assert_cmd(emu, "$8\r\nfunction\r\n",
-                  "FCALL", "f7", "0");
-    rl_assert_cmd(emu, "$-1\r\n",
-                  "FCALL", "f8", "0");
+    rl_assert_cmd(emu, "$8\r\nfunction\r\n", "FCALL", "f7", "0");
+    rl_assert_cmd(emu, "$-1\r\n", "FCALL", "f8", "0");
     free_emu(emu);
 }
 
@@ -736,7 +691,8 @@ static void table_order_should_follow_the_engine(void **state)
     } else {
         rl_assert_cmd(emu, "*3\r\n$4\r\npack\r\n$4\r\nsize\r\n$6\r\nunpack\r\n", "EVAL",
                       "local t = {} for k in pairs(struct) do t[#t+1] = k end table.sort(t) "
-                      "return t", "0");
+                      "return t",
+                      "0");
     }
     free_emu(emu);
 }

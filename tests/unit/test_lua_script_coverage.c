@@ -16,8 +16,8 @@
 /* Runs the loaded script once with KEYS/ARGV as given, on emu. */
 static void run(rl_emu *emu, const rl_loaded_script *s, const char *key, const char *arg)
 {
-    const char *argv[5] = {"EVAL", s->text, "1", key, arg};
-    size_t argvlen[5] = {4, s->len, 1, strlen(key), strlen(arg)};
+    const char *argv[5] = { "EVAL", s->text, "1", key, arg };
+    size_t argvlen[5] = { 4, s->len, 1, strlen(key), strlen(arg) };
     rl_reply_free(rl_emu_call(emu, 5, argv, argvlen));
 }
 
@@ -50,7 +50,7 @@ static void assert_lines(const rl_coverage_file *f, const int *lines, const int 
 
 static void assert_missed(const rl_coverage_file *f, const char *want)
 {
-    rl_buf b = {0};
+    rl_buf b = { 0 };
     rl_coverage_missed_ranges(f, &b);
     assert_string_equal(b.len ? b.p : "", want);
     rl_buf_free(&b);
@@ -72,7 +72,7 @@ static void coverage_should_credit_included_lines_to_their_file(void **state)
     rl_coverage *cov = rl_coverage_new();
     rl_coverage_add_emu(cov, emu);
     rl_emu_free(emu);
-    const rl_loaded_script *list[] = {&s};
+    const rl_loaded_script *list[] = { &s };
     rl_coverage_report r;
     rl_coverage_report_build(cov, list, 1, &r);
     assert_int_equal(r.nfiles, 2);
@@ -82,15 +82,15 @@ static void coverage_should_credit_included_lines_to_their_file(void **state)
     const rl_coverage_file *h = file_named(&r, DIR "lib/helper.lua");
     /* %key and %arg lines are code (the loader makes them locals); "end"
      * lines of if blocks hold none; line 15's call ran once. */
-    static const int dl[] = {3, 4, 6, 7, 8, 10, 12, 13, 15};
-    static const int dh[] = {2, 2, 2, 2, 1, 1, 0, 0, 1};
+    static const int dl[] = { 3, 4, 6, 7, 8, 10, 12, 13, 15 };
+    static const int dh[] = { 2, 2, 2, 2, 1, 1, 0, 0, 1 };
     assert_lines(d, dl, dh, 9);
     assert_int_equal(d->lines_hit, 7);
     assert_missed(d, "12-13");
     /* The helper: function headers hold no code, the end lines do (the
      * closure is made there, on every run). */
-    static const int hl[] = {3, 4, 6, 7, 9, 10, 13, 14};
-    static const int hh[] = {1, 0, 1, 0, 1, 2, 0, 2};
+    static const int hl[] = { 3, 4, 6, 7, 9, 10, 13, 14 };
+    static const int hh[] = { 1, 0, 1, 0, 1, 2, 0, 2 };
     assert_lines(h, hl, hh, 8);
     assert_missed(h, "4, 7, 13");
 
@@ -105,17 +105,18 @@ static void coverage_should_credit_included_lines_to_their_file(void **state)
     assert_string_equal(h->funcs[1].name, "never_called");
     assert_int_equal(h->funcs[1].hits, 0);
 
-    rl_buf lcov = {0};
+    rl_buf lcov = { 0 };
     rl_coverage_write_lcov(&r, &lcov);
-    assert_non_null(strstr(lcov.p, "TN:\nSF:" DIR "lib/helper.lua\nFN:2,clamp\nFN:12,never_called\n"
-                                   "FNDA:1,clamp\nFNDA:0,never_called\nFNF:2\nFNH:1\n"
-                                   "DA:3,1\nDA:4,0\nDA:6,1\n"
-                                   "DA:7,0\nDA:9,1\nDA:10,2\nDA:13,0\nDA:14,2\nLF:8\nLH:5\n"
-                                   "end_of_record\n"));
+    assert_non_null(strstr(lcov.p,
+                           "TN:\nSF:" DIR "lib/helper.lua\nFN:2,clamp\nFN:12,never_called\n"
+                           "FNDA:1,clamp\nFNDA:0,never_called\nFNF:2\nFNH:1\n"
+                           "DA:3,1\nDA:4,0\nDA:6,1\n"
+                           "DA:7,0\nDA:9,1\nDA:10,2\nDA:13,0\nDA:14,2\nLF:8\nLH:5\n"
+                           "end_of_record\n"));
     rl_buf_free(&lcov);
 
     /* Through the wire format, twice: every count doubles. */
-    rl_buf wire = {0};
+    rl_buf wire = { 0 };
     rl_coverage_encode(cov, &wire);
     rl_coverage *again = rl_coverage_new();
     assert_int_equal(rl_coverage_decode(again, wire.p, wire.len), 0);
@@ -143,24 +144,23 @@ static void coverage_should_list_scripts_never_run(void **state)
     rl_loaded_script s;
     assert_int_equal(rl_loader_load(DIR "unused.lua", &s, err, sizeof(err)), 0);
     rl_coverage *cov = rl_coverage_new();
-    const rl_loaded_script *list[] = {&s};
+    const rl_loaded_script *list[] = { &s };
     rl_coverage_add_scripts(cov, list, 1);
     rl_coverage_report r;
     rl_coverage_report_build(cov, list, 1, &r);
     assert_int_equal(r.nfiles, 1);
-    static const int ul[] = {2, 3};
-    static const int uh[] = {0, 0};
+    static const int ul[] = { 2, 3 };
+    static const int uh[] = { 0, 0 };
     assert_lines(&r.files[0], ul, uh, 2);
     assert_missed(&r.files[0], "2-3");
-    rl_buf t = {0};
+    rl_buf t = { 0 };
     rl_coverage_write_table(&r, &t);
     /* The path column is as wide as the longest path; numbers are right
      * aligned in 6 columns, the percent in 8 with one decimal. */
     char want[512];
-    snprintf(want, sizeof(want),
-             "%-46s  %s\n%s  %s\n%-46s  %s\n", "coverage", " lines     hit   percent  never run",
-             DIR "unused.lua", "     2       0      0.0%  2-3", "total",
-             "     2       0      0.0%");
+    snprintf(want, sizeof(want), "%-46s  %s\n%s  %s\n%-46s  %s\n", "coverage",
+             " lines     hit   percent  never run", DIR "unused.lua",
+             "     2       0      0.0%  2-3", "total", "     2       0      0.0%");
     assert_string_equal(t.p, want);
     rl_buf_free(&t);
     rl_coverage_report_clear(&r);
@@ -181,13 +181,13 @@ static void coverage_should_list_libraries_never_loaded(void **state)
     assert_int_equal(
         rl_loader_load("tests/cli/fixtures/functions/lib/partial.lua", &s, err, sizeof(err)), 0);
     rl_coverage *cov = rl_coverage_new();
-    const rl_loaded_script *list[] = {&s};
+    const rl_loaded_script *list[] = { &s };
     rl_coverage_add_scripts(cov, list, 1);
     rl_coverage_report r;
     rl_coverage_report_build(cov, list, 1, &r);
     assert_int_equal(r.nfiles, 1);
-    static const int ll[] = {4, 5, 7, 8, 10};
-    static const int lh[] = {0, 0, 0, 0, 0};
+    static const int ll[] = { 4, 5, 7, 8, 10 };
+    static const int lh[] = { 0, 0, 0, 0, 0 };
     assert_lines(&r.files[0], ll, lh, 5);
     assert_missed(&r.files[0], "4-10");
     rl_coverage_report_clear(&r);
@@ -218,8 +218,8 @@ static void functions_should_be_named_from_their_line(void **state)
     rl_emu_set_coverage(emu, 1);
     rl_reply_free(rl_emu_callv(emu, "EVAL", src, "0", (const char *)NULL));
     /* A loaded script made of one file, as the loader would give it. */
-    rl_source_file file = {(char *)"m.lua", (char *)src, strlen(src)};
-    rl_line_range range = {1, 14, "m.lua", 1, 0};
+    rl_source_file file = { (char *)"m.lua", (char *)src, strlen(src) };
+    rl_line_range range = { 1, 14, "m.lua", 1, 0 };
     rl_loaded_script s;
     memset(&s, 0, sizeof(s));
     s.text = (char *)src;
@@ -231,7 +231,7 @@ static void functions_should_be_named_from_their_line(void **state)
     rl_coverage *cov = rl_coverage_new();
     rl_coverage_add_emu(cov, emu);
     rl_emu_free(emu);
-    const rl_loaded_script *list[] = {&s};
+    const rl_loaded_script *list[] = { &s };
     rl_coverage_report r;
     rl_coverage_report_build(cov, list, 1, &r);
     assert_int_equal(r.nfiles, 1);
@@ -239,9 +239,9 @@ static void functions_should_be_named_from_their_line(void **state)
         int line;
         const char *name;
         int hits;
-    } want[] = {{2, "M.get", 1},          {3, "M:set", 0},           {6, "helper@6", 1},
-                {7, "M.twice", 1},        {10, "function@10", 1},    {11, "function@11", 0},
-                {12, "helper@12", 0}};
+    } want[] = { { 2, "M.get", 1 },     { 3, "M:set", 0 },        { 6, "helper@6", 1 },
+                 { 7, "M.twice", 1 },   { 10, "function@10", 1 }, { 11, "function@11", 0 },
+                 { 12, "helper@12", 0 } };
     assert_int_equal(r.files[0].nfuncs, sizeof(want) / sizeof(want[0]));
     for (size_t i = 0; i < r.files[0].nfuncs; i++) {
         assert_int_equal(r.files[0].funcs[i].line, want[i].line);
@@ -257,9 +257,9 @@ static void functions_should_be_named_from_their_line(void **state)
 static void missed_ranges_should_bridge_lines_without_code(void **state)
 {
     (void)state;
-    unsigned char code[] = {0, 1, 1, 0, 1, 1, 1, 0, 1, 0};
-    uint64_t hits[] = {0, 1, 0, 0, 0, 3, 0, 0, 0, 0};
-    rl_coverage_file f = {(char *)"f.lua", 9, code, hits, 0, 0, 0, NULL};
+    unsigned char code[] = { 0, 1, 1, 0, 1, 1, 1, 0, 1, 0 };
+    uint64_t hits[] = { 0, 1, 0, 0, 0, 3, 0, 0, 0, 0 };
+    rl_coverage_file f = { (char *)"f.lua", 9, code, hits, 0, 0, 0, NULL };
     assert_missed(&f, "2-4, 6-8");
     hits[8] = 1;
     assert_missed(&f, "2-4, 6");

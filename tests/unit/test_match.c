@@ -23,12 +23,10 @@ static rl_json *json(const char *text)
 {
     char err[256];
     rl_json *v = rl_json_parse(text, strlen(text), err, sizeof(err));
-    if (v == NULL)
-        fail_msg("bad test JSON %s: %s", text, err);
+    if (v == NULL) fail_msg("bad test JSON %s: %s", text, err);
     char msg[256];
     const rl_json *bad = rl_match_check(v, msg, sizeof(msg));
-    if (bad != NULL)
-        fail_msg("invalid expected value %s: %s", text, msg);
+    if (bad != NULL) fail_msg("invalid expected value %s: %s", text, msg);
     return v;
 }
 
@@ -50,8 +48,8 @@ static int glob(const char *pat, const char *s)
 static void glob_should_match_stars_questions_and_escapes(void **state)
 {
     (void)state;
-    assert_true(glob("ERR value is not an integer*",
-                     "ERR value is not an integer or out of range"));
+    assert_true(
+        glob("ERR value is not an integer*", "ERR value is not an integer or out of range"));
     assert_true(glob("*", ""));
     assert_true(glob("a*b*c", "aXXbYYbc"));
     assert_false(glob("a*b*c", "aXXbYYbd"));
@@ -103,9 +101,15 @@ static void match_should_compare_arrays_in_order(void **state)
 static void match_should_decode_hex_strings(void **state)
 {
     (void)state;
-    assert_true(matches("{\"hex\": \"00ff61\"}", RESP("$3\r\n\0\xff" "a\r\n")));
-    assert_true(matches("{\"hex\": \"00FF61\"}", RESP("$3\r\n\0\xff" "a\r\n")));
-    assert_false(matches("{\"hex\": \"00ff\"}", RESP("$3\r\n\0\xff" "a\r\n")));
+    assert_true(matches("{\"hex\": \"00ff61\"}",
+                        RESP("$3\r\n\0\xff"
+                             "a\r\n")));
+    assert_true(matches("{\"hex\": \"00FF61\"}",
+                        RESP("$3\r\n\0\xff"
+                             "a\r\n")));
+    assert_false(matches("{\"hex\": \"00ff\"}",
+                         RESP("$3\r\n\0\xff"
+                              "a\r\n")));
     assert_true(matches("{\"hex\": \"\"}", RESP("$0\r\n\r\n")));
 }
 
@@ -120,10 +124,8 @@ static void match_should_apply_matchers_anywhere(void **state)
     assert_true(matches("{\"glob\": \"O?\"}", RESP("+OK\r\n")));
     assert_false(matches("{\"glob\": \"*\"}", RESP(":1\r\n")));
     assert_false(matches("{\"glob\": \"*\"}", RESP("-ERR\r\n")));
-    assert_true(matches("{\"unordered\": [\"b\", \"a\"]}",
-                        RESP("*2\r\n$1\r\na\r\n$1\r\nb\r\n")));
-    assert_false(matches("{\"unordered\": [\"a\", \"a\"]}",
-                         RESP("*2\r\n$1\r\na\r\n$1\r\nb\r\n")));
+    assert_true(matches("{\"unordered\": [\"b\", \"a\"]}", RESP("*2\r\n$1\r\na\r\n$1\r\nb\r\n")));
+    assert_false(matches("{\"unordered\": [\"a\", \"a\"]}", RESP("*2\r\n$1\r\na\r\n$1\r\nb\r\n")));
     assert_false(matches("{\"unordered\": [\"a\"]}", RESP("*2\r\n$1\r\na\r\n$1\r\nb\r\n")));
     /* A greedy pairing would give "a*" the "ab" element and then fail on
      * "ab" itself: the matcher must backtrack. */
@@ -144,15 +146,14 @@ static void match_should_handle_resp3_types(void **state)
     assert_true(matches("true", RESP("#t\r\n")));
     assert_true(matches("false", RESP("#f\r\n")));
     assert_false(matches("true", RESP(":1\r\n")));
-    assert_true(matches("{\"bignum\": \"12345678901234567890\"}",
-                        RESP("(12345678901234567890\r\n")));
+    assert_true(
+        matches("{\"bignum\": \"12345678901234567890\"}", RESP("(12345678901234567890\r\n")));
     /* Maps and sets are unordered in RESP3, so order does not matter. */
     assert_true(matches("{\"map\": [[\"b\", 2], [\"a\", 1]]}",
                         RESP("%2\r\n$1\r\na\r\n:1\r\n$1\r\nb\r\n:2\r\n")));
     assert_false(matches("{\"map\": [[\"a\", 2], [\"b\", 1]]}",
                          RESP("%2\r\n$1\r\na\r\n:1\r\n$1\r\nb\r\n:2\r\n")));
-    assert_false(matches("[\"a\", 1, \"b\", 2]",
-                         RESP("%2\r\n$1\r\na\r\n:1\r\n$1\r\nb\r\n:2\r\n")));
+    assert_false(matches("[\"a\", 1, \"b\", 2]", RESP("%2\r\n$1\r\na\r\n:1\r\n$1\r\nb\r\n:2\r\n")));
     assert_true(matches("{\"set\": [\"y\", \"x\"]}", RESP("~2\r\n$1\r\nx\r\n$1\r\ny\r\n")));
     assert_false(matches("{\"set\": [\"x\", \"y\"]}", RESP("*2\r\n$1\r\nx\r\n$1\r\ny\r\n")));
 }
@@ -179,8 +180,8 @@ static void match_should_compare_keyspace_values_by_type(void **state)
                              RESP("*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n")));
     assert_false(key_matches("hash", "{\"a\": \"1\", \"c\": \"2\"}",
                              RESP("*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n")));
-    assert_true(key_matches("hash", "{\"a\": {\"glob\": \"*\"}}",
-                            RESP("*2\r\n$1\r\na\r\n$3\r\nxyz\r\n")));
+    assert_true(
+        key_matches("hash", "{\"a\": {\"glob\": \"*\"}}", RESP("*2\r\n$1\r\na\r\n$3\r\nxyz\r\n")));
     assert_true(key_matches("list", "[\"a\", \"b\"]", RESP("*2\r\n$1\r\na\r\n$1\r\nb\r\n")));
     assert_false(key_matches("list", "[\"b\", \"a\"]", RESP("*2\r\n$1\r\na\r\n$1\r\nb\r\n")));
     /* A set is compared in any order. */
@@ -206,7 +207,7 @@ static void report_should_print_replies_in_fixture_notation(void **state)
         size_t len;
         const char *json;
     } cases[] = {
-#define C(r, j) {r, sizeof(r) - 1, j}
+#define C(r, j) { r, sizeof(r) - 1, j }
         C(":-3\r\n", "-3"),
         C("$5\r\na\"b\nc\r\n", "\"a\\\"b\\nc\""),
         C("$2\r\n\0\xff\r\n", "{\"hex\": \"00ff\"}"),
@@ -221,7 +222,7 @@ static void report_should_print_replies_in_fixture_notation(void **state)
 #undef C
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        rl_buf b = {0};
+        rl_buf b = { 0 };
         rl_reply *r = resp(cases[i].resp, cases[i].len);
         rl_report_reply(&b, r);
         assert_string_equal(b.p, cases[i].json);

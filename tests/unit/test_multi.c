@@ -93,8 +93,7 @@ static void clients_should_report_errors_like_the_builtin_one(void **state)
     (void)state;
     rl_emu *emu = rl_emu_new();
     rl_emu_client *a = rl_emu_client_new(emu);
-    client_cmd(a, "-ERR unknown command 'NOPE', with args beginning with: 'x' \r\n", "NOPE",
-               "x");
+    client_cmd(a, "-ERR unknown command 'NOPE', with args beginning with: 'x' \r\n", "NOPE", "x");
     client_cmd(a, "-ERR wrong number of arguments for 'get' command\r\n", "GET");
     rl_assert_resp(rl_emu_client_call(a, 0, NULL, NULL),
                    "-ERR unknown command '', with args beginning with: \r\n");
@@ -134,14 +133,12 @@ static void multi_should_abort_after_a_queueing_error(void **state)
     rl_assert_cmd(emu, "+QUEUED\r\n", "SET", "k", "v");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'get' command\r\n", "GET");
     rl_assert_cmd(emu, "+QUEUED\r\n", "SET", "k2", "v");
-    rl_assert_cmd(emu, "-EXECABORT Transaction discarded because of previous errors.\r\n",
-                  "EXEC");
+    rl_assert_cmd(emu, "-EXECABORT Transaction discarded because of previous errors.\r\n", "EXEC");
     rl_assert_cmd(emu, "*0\r\n", "KEYS", "*");
     /* The transaction is over: a new one runs. */
     rl_assert_cmd(emu, "+OK\r\n", "MULTI");
     rl_assert_cmd(emu, "-ERR Command not allowed inside a transaction\r\n", "SHUTDOWN", "NOSAVE");
-    rl_assert_cmd(emu, "-EXECABORT Transaction discarded because of previous errors.\r\n",
-                  "EXEC");
+    rl_assert_cmd(emu, "-EXECABORT Transaction discarded because of previous errors.\r\n", "EXEC");
     rl_assert_cmd(emu, "+OK\r\n", "MULTI");
     rl_assert_cmd(emu, "-ERR unknown command 'NOPE', with args beginning with: \r\n", "NOPE");
     rl_assert_cmd(emu, "+OK\r\n", "DISCARD");
@@ -158,8 +155,7 @@ static void multi_should_answer_oom_while_queueing(void **state)
     rl_assert_cmd(emu, "+OK\r\n", "MULTI");
     rl_emu_set_maxmemory(emu, 1);
     /* Even a read is refused inside MULTI; DISCARD is not. */
-    rl_assert_cmd(emu, "-OOM command not allowed when used memory > 'maxmemory'.\r\n", "GET",
-                  "k");
+    rl_assert_cmd(emu, "-OOM command not allowed when used memory > 'maxmemory'.\r\n", "GET", "k");
     rl_assert_cmd(emu, "+OK\r\n", "DISCARD");
     rl_emu_set_maxmemory(emu, 0);
     rl_assert_cmd(emu, "+OK\r\n", "MULTI");
@@ -180,8 +176,7 @@ static void multi_should_run_scripts_at_exec(void **state)
     rl_emu *emu = rl_emu_new();
     rl_assert_cmd(emu, "+OK\r\n", "MULTI");
     rl_assert_cmd(emu, "+QUEUED\r\n", "EVAL", "return redis.call('incr', KEYS[1])", "1", "n");
-    rl_assert_cmd(emu, "+QUEUED\r\n", "EVALSHA", "0123456789012345678901234567890123456789",
-                  "0");
+    rl_assert_cmd(emu, "+QUEUED\r\n", "EVALSHA", "0123456789012345678901234567890123456789", "0");
     rl_assert_cmd(emu, "+QUEUED\r\n", "EVAL", "return redis.pcall('exec')", "0");
     rl_assert_cmd(emu, "+QUEUED\r\n", "EVAL", "return 1", "x");
     rl_assert_cmd(emu,
@@ -213,12 +208,11 @@ static void watch_should_fail_exec_when_another_client_writes(void **state)
     assert_resp_proto(rl_emu_client_callv(a, "EXEC", (const char *)NULL), 3, "_\r\n");
     /* A failed write does not count. */
     client_cmd(a, "+OK\r\n", "WATCH", "k");
-    client_cmd(b, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-               "LPUSH", "k", "x");
+    client_cmd(b, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", "LPUSH",
+               "k", "x");
     client_cmd(a, "+OK\r\n", "MULTI");
     client_cmd(a, "+QUEUED\r\n", "GET", "k");
-    assert_resp_proto(rl_emu_client_callv(a, "EXEC", (const char *)NULL), 3,
-                      "*1\r\n$1\r\n2\r\n");
+    assert_resp_proto(rl_emu_client_callv(a, "EXEC", (const char *)NULL), 3, "*1\r\n$1\r\n2\r\n");
     rl_test_free_emu(emu);
 }
 
@@ -263,17 +257,17 @@ static void multi_commands_should_have_redis_rows(void **state)
     /* COMMAND INFO on redis-server 7.0.15 (may-replicate from publish.json). */
     const uint64_t tx = RL_CMD_NOSCRIPT | RL_CMD_LOADING | RL_CMD_STALE;
     const rl_test_row rows[] = {
-        {"multi", 1, tx | RL_CMD_FAST | RL_CMD_ALLOW_BUSY, 0, 0, 0},
-        {"exec", 1, tx | RL_CMD_SKIP_SLOWLOG, 0, 0, 0},
-        {"discard", 1, tx | RL_CMD_FAST | RL_CMD_ALLOW_BUSY, 0, 0, 0},
-        {"watch", -2, tx | RL_CMD_FAST | RL_CMD_ALLOW_BUSY, 1, -1, 1},
-        {"unwatch", 1, tx | RL_CMD_FAST | RL_CMD_ALLOW_BUSY, 0, 0, 0},
-        {"publish", 3,
-         RL_CMD_PUBSUB | RL_CMD_LOADING | RL_CMD_STALE | RL_CMD_FAST | RL_CMD_MAY_REPLICATE, 0, 0,
-         0},
-        {"spublish", 3,
-         RL_CMD_PUBSUB | RL_CMD_LOADING | RL_CMD_STALE | RL_CMD_FAST | RL_CMD_MAY_REPLICATE, 1, 1,
-         1},
+        { "multi", 1, tx | RL_CMD_FAST | RL_CMD_ALLOW_BUSY, 0, 0, 0 },
+        { "exec", 1, tx | RL_CMD_SKIP_SLOWLOG, 0, 0, 0 },
+        { "discard", 1, tx | RL_CMD_FAST | RL_CMD_ALLOW_BUSY, 0, 0, 0 },
+        { "watch", -2, tx | RL_CMD_FAST | RL_CMD_ALLOW_BUSY, 1, -1, 1 },
+        { "unwatch", 1, tx | RL_CMD_FAST | RL_CMD_ALLOW_BUSY, 0, 0, 0 },
+        { "publish", 3,
+          RL_CMD_PUBSUB | RL_CMD_LOADING | RL_CMD_STALE | RL_CMD_FAST | RL_CMD_MAY_REPLICATE, 0, 0,
+          0 },
+        { "spublish", 3,
+          RL_CMD_PUBSUB | RL_CMD_LOADING | RL_CMD_STALE | RL_CMD_FAST | RL_CMD_MAY_REPLICATE, 1, 1,
+          1 },
     };
     rl_assert_command_rows(rows, sizeof(rows) / sizeof(rows[0]));
 }

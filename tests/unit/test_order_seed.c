@@ -37,13 +37,14 @@ static rl_emu *fill(uint64_t seed)
 {
     rl_emu *emu = rl_emu_new();
     rl_emu_set_order_seed(emu, seed);
-    rl_reply_free(CALL(emu, "SADD", "s", "m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8",
-                       "m9"));
+    rl_reply_free(
+        CALL(emu, "SADD", "s", "m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9"));
     rl_reply_free(CALL(emu, "SADD", "i", "9", "3", "5"));
     rl_reply_free(CALL(emu, "HSET", "lp", "f3", "a", "f1", "b", "f2", "c"));
     rl_reply_free(CALL(emu, "HSET", "ht", "g0", "0", "g1", "1", "g2", "2", "g3", "3", "g4", "4",
-                       "long", "0123456789012345678901234567890123456789012345678901234567890123"
-                               "4"));
+                       "long",
+                       "0123456789012345678901234567890123456789012345678901234567890123"
+                       "4"));
     for (int k = 0; k < 10; k++) {
         char key[8];
         snprintf(key, sizeof(key), "k%d", k);
@@ -174,8 +175,8 @@ static void scan_all(rl_emu *emu, const char *cmd, const char *key, char *out, s
     out[0] = '\0';
     int calls = 0;
     do {
-        rl_reply *r = key ? CALL(emu, cmd, key, cursor, "COUNT", "3")
-                          : CALL(emu, cmd, cursor, "COUNT", "3");
+        rl_reply *r =
+            key ? CALL(emu, cmd, key, cursor, "COUNT", "3") : CALL(emu, cmd, cursor, "COUNT", "3");
         assert_int_equal(r->type, RL_REPLY_ARRAY);
         assert_int_equal(r->elements, 2);
         snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
@@ -234,8 +235,7 @@ static void sscan_should_return_each_member_once_across_changes(void **state)
     /* "new" came in after the first call: it may be in the walk or not. */
     if (strstr(sorted, "new") != NULL)
         assert_string_equal(sorted, "m0 m1 m2 m3 m4 m5 m6 m7 m8 m9 new");
-    else
-        assert_string_equal(sorted, set_inserted);
+    else assert_string_equal(sorted, set_inserted);
     rl_test_free_emu(emu);
 }
 
@@ -267,8 +267,8 @@ static void zscan_should_follow_the_seed_for_skiplists_only(void **state)
             rl_reply *items = r->element[1];
             for (size_t i = 0; i < items->elements; i += 2) {
                 size_t used = strlen(orders[seed]);
-                snprintf(orders[seed] + used, sizeof(orders[seed]) - used, "%s%s",
-                         used ? " " : "", items->element[i]->str);
+                snprintf(orders[seed] + used, sizeof(orders[seed]) - used, "%s%s", used ? " " : "",
+                         items->element[i]->str);
             }
             rl_reply_free(r);
         } while (strcmp(cursor, "0") != 0);

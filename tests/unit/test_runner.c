@@ -31,10 +31,9 @@ typedef struct fake {
 static rl_reply *fake_call(rl_backend *b, int argc, const char *const *argv, const size_t *argvlen)
 {
     fake *f = b->ctx;
-    rl_buf cmd = {0};
+    rl_buf cmd = { 0 };
     for (int i = 0; i < argc; i++) {
-        if (i > 0)
-            rl_buf_puts(&cmd, " ");
+        if (i > 0) rl_buf_puts(&cmd, " ");
         rl_buf_put(&cmd, argv[i], argvlen[i]);
     }
     const char *resp = "-ERR fake: no answer\r\n";
@@ -117,15 +116,14 @@ static rl_fixture *load(const char *text)
     char err[512];
     rl_fixture *f = rl_fixture_load(path, err, sizeof(err));
     unlink(path);
-    if (f == NULL)
-        fail_msg("load error: %s", err);
+    if (f == NULL) fail_msg("load error: %s", err);
     return f;
 }
 
 static void runner_should_skip_clock_cases_on_a_backend_without_clock(void **state)
 {
     (void)state;
-    static const canned answers[] = {{NULL, NULL}};
+    static const canned answers[] = { { NULL, NULL } };
     rl_backend b;
     fake fk;
     fake_init(&b, &fk, answers, 0);
@@ -152,11 +150,11 @@ static void runner_should_load_a_script_once_and_call_it_by_sha(void **state)
 {
     (void)state;
     static const canned answers[] = {
-        {"SCRIPT LOAD return 7", "$3\r\nabc\r\n"},
-        {"EVALSHA abc 1 k a", ":7\r\n"},
-        {"EVALSHA abc 0", ":7\r\n"},
-        {"FCALL fn 2 k1 k2 x", "+OK\r\n"},
-        {NULL, NULL},
+        { "SCRIPT LOAD return 7", "$3\r\nabc\r\n" },
+        { "EVALSHA abc 1 k a", ":7\r\n" },
+        { "EVALSHA abc 0", ":7\r\n" },
+        { "FCALL fn 2 k1 k2 x", "+OK\r\n" },
+        { NULL, NULL },
     };
     rl_backend b;
     fake fk;
@@ -171,15 +169,15 @@ static void runner_should_load_a_script_once_and_call_it_by_sha(void **state)
                          "{\"steps\": [{\"eval\": \"s\", \"reply\": 7}]}]}");
     rl_case_result res;
     assert_int_equal(rl_run_case(&b, f, 0, hook, &fk, &res), 0);
-    if (res.status != RL_CASE_PASS)
-        fail_msg("case failed: %s", res.message);
+    if (res.status != RL_CASE_PASS) fail_msg("case failed: %s", res.message);
     rl_case_result_clear(&res);
     assert_int_equal(fk.resets, 1);
     assert_true(fk.clock == 50);
-    assert_string_equal(fk.log.p, "0: SCRIPT LOAD return 7\n"
-                                  "0: EVALSHA abc 1 k a\n"
-                                  "2: EVALSHA abc 0\n"
-                                  "3: FCALL fn 2 k1 k2 x\n");
+    assert_string_equal(fk.log.p,
+                        "0: SCRIPT LOAD return 7\n"
+                        "0: EVALSHA abc 1 k a\n"
+                        "2: EVALSHA abc 0\n"
+                        "3: FCALL fn 2 k1 k2 x\n");
     rl_buf_free(&fk.log);
     /* The next case is a fresh server: the script is loaded again, and the
      * clock starts at the default. */
@@ -198,8 +196,8 @@ static void runner_should_judge_a_script_that_does_not_load_by_its_error(void **
 {
     (void)state;
     static const canned answers[] = {
-        {"SCRIPT LOAD return +", "-ERR Error compiling script\r\n"},
-        {NULL, NULL},
+        { "SCRIPT LOAD return +", "-ERR Error compiling script\r\n" },
+        { NULL, NULL },
     };
     rl_backend b;
     fake fk;
@@ -223,20 +221,21 @@ static void runner_should_judge_a_script_that_does_not_load_by_its_error(void **
 
 /* A database as RESP3 presents it: maps, sets, doubles. */
 static const canned resp3_db[] = {
-    {"SELECT 0", "+OK\r\n"},
-    {"SCAN 0 COUNT 1000", "*2\r\n$1\r\n7\r\n*2\r\n$1\r\nh\r\n$1\r\nz\r\n"},
-    {"SCAN 7 COUNT 1000", "*2\r\n$1\r\n0\r\n*2\r\n$1\r\ns\r\n$1\r\nh\r\n"},
-    {"TYPE h", "+hash\r\n"},
-    {"TYPE z", "+zset\r\n"},
-    {"TYPE s", "+set\r\n"},
-    {"HGETALL h", "%2\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n"},
-    {"ZRANGE z 0 -1 WITHSCORES", "*2\r\n*2\r\n$1\r\nm\r\n,0.10000000000000001\r\n"
-                                 "*2\r\n$1\r\nn\r\n,inf\r\n"},
-    {"SMEMBERS s", "~2\r\n$1\r\nx\r\n$1\r\ny\r\n"},
-    {"PTTL h", ":-1\r\n"},
-    {"PTTL z", ":-1\r\n"},
-    {"PTTL s", ":2400\r\n"},
-    {NULL, NULL},
+    { "SELECT 0", "+OK\r\n" },
+    { "SCAN 0 COUNT 1000", "*2\r\n$1\r\n7\r\n*2\r\n$1\r\nh\r\n$1\r\nz\r\n" },
+    { "SCAN 7 COUNT 1000", "*2\r\n$1\r\n0\r\n*2\r\n$1\r\ns\r\n$1\r\nh\r\n" },
+    { "TYPE h", "+hash\r\n" },
+    { "TYPE z", "+zset\r\n" },
+    { "TYPE s", "+set\r\n" },
+    { "HGETALL h", "%2\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n" },
+    { "ZRANGE z 0 -1 WITHSCORES",
+      "*2\r\n*2\r\n$1\r\nm\r\n,0.10000000000000001\r\n"
+      "*2\r\n$1\r\nn\r\n,inf\r\n" },
+    { "SMEMBERS s", "~2\r\n$1\r\nx\r\n$1\r\ny\r\n" },
+    { "PTTL h", ":-1\r\n" },
+    { "PTTL z", ":-1\r\n" },
+    { "PTTL s", ":2400\r\n" },
+    { NULL, NULL },
 };
 
 static void runner_should_read_the_keyspace_through_commands(void **state)
@@ -259,34 +258,37 @@ static void runner_should_read_the_keyspace_through_commands(void **state)
         "]}");
     rl_case_result res;
     assert_int_equal(rl_run_case(&b, f, 0, hook, &fk, &res), 0);
-    if (res.status != RL_CASE_PASS)
-        fail_msg("case failed: %s", res.message);
+    if (res.status != RL_CASE_PASS) fail_msg("case failed: %s", res.message);
     rl_case_result_clear(&res);
     /* Keys are read in byte order, each once although SCAN repeated h. */
-    assert_string_equal(fk.log.p, "-1: SELECT 0\n"
-                                  "-1: SCAN 0 COUNT 1000\n"
-                                  "-1: SCAN 7 COUNT 1000\n"
-                                  "-1: TYPE h\n-1: HGETALL h\n-1: PTTL h\n"
-                                  "-1: TYPE s\n-1: SMEMBERS s\n-1: PTTL s\n"
-                                  "-1: TYPE z\n-1: ZRANGE z 0 -1 WITHSCORES\n-1: PTTL z\n");
+    assert_string_equal(fk.log.p,
+                        "-1: SELECT 0\n"
+                        "-1: SCAN 0 COUNT 1000\n"
+                        "-1: SCAN 7 COUNT 1000\n"
+                        "-1: TYPE h\n-1: HGETALL h\n-1: PTTL h\n"
+                        "-1: TYPE s\n-1: SMEMBERS s\n-1: PTTL s\n"
+                        "-1: TYPE z\n-1: ZRANGE z 0 -1 WITHSCORES\n-1: PTTL z\n");
     rl_buf_free(&fk.log);
 
     /* Order of zset members matters, and a ttl 1.4 s away is too far. */
     assert_int_equal(rl_run_case(&b, f, 1, NULL, NULL, &res), 0);
     assert_int_equal(res.status, RL_CASE_FAIL);
     assert_non_null(strstr(res.message, "  key \"z\" ("));
-    assert_non_null(strstr(res.message, "actual   {\"type\": \"zset\", \"value\": "
-                                        "[[\"m\", \"0.10000000000000001\"], [\"n\", \"inf\"]]}"));
-    assert_non_null(strstr(res.message, "actual   {\"type\": \"set\", \"value\": [\"x\", \"y\"], "
-                                        "\"ttl\": 2} (PTTL 2400)"));
+    assert_non_null(strstr(res.message,
+                           "actual   {\"type\": \"zset\", \"value\": "
+                           "[[\"m\", \"0.10000000000000001\"], [\"n\", \"inf\"]]}"));
+    assert_non_null(strstr(res.message,
+                           "actual   {\"type\": \"set\", \"value\": [\"x\", \"y\"], "
+                           "\"ttl\": 2} (PTTL 2400)"));
     assert_null(strstr(res.message, "key \"h\""));
     rl_case_result_clear(&res);
 
     /* Keys the fixture does not name are reported as extra. */
     assert_int_equal(rl_run_case(&b, f, 2, NULL, NULL, &res), 0);
     assert_int_equal(res.status, RL_CASE_FAIL);
-    assert_non_null(strstr(res.message, "unexpected key \"s\": {\"type\": \"set\", \"value\": "
-                                        "[\"x\", \"y\"], \"ttl\": 2}"));
+    assert_non_null(strstr(res.message,
+                           "unexpected key \"s\": {\"type\": \"set\", \"value\": "
+                           "[\"x\", \"y\"], \"ttl\": 2}"));
     assert_non_null(strstr(res.message, "unexpected key \"z\""));
     rl_case_result_clear(&res);
     rl_fixture_free(f);
@@ -297,12 +299,8 @@ static void runner_should_fall_back_to_keys_where_scan_is_refused(void **state)
 {
     (void)state;
     static const canned answers[] = {
-        {"SELECT 0", "+OK\r\n"},
-        {"KEYS *", "*1\r\n$1\r\nk\r\n"},
-        {"TYPE k", "+string\r\n"},
-        {"GET k", "$1\r\nv\r\n"},
-        {"PTTL k", ":-1\r\n"},
-        {NULL, NULL},
+        { "SELECT 0", "+OK\r\n" },  { "KEYS *", "*1\r\n$1\r\nk\r\n" }, { "TYPE k", "+string\r\n" },
+        { "GET k", "$1\r\nv\r\n" }, { "PTTL k", ":-1\r\n" },           { NULL, NULL },
     };
     rl_backend b;
     fake fk;
@@ -311,8 +309,7 @@ static void runner_should_fall_back_to_keys_where_scan_is_refused(void **state)
                          "{\"k\": {\"type\": \"string\", \"value\": \"v\"}}}]}");
     rl_case_result res;
     assert_int_equal(rl_run_case(&b, f, 0, NULL, NULL, &res), 0);
-    if (res.status != RL_CASE_PASS)
-        fail_msg("case failed: %s", res.message);
+    if (res.status != RL_CASE_PASS) fail_msg("case failed: %s", res.message);
     rl_case_result_clear(&res);
     rl_fixture_free(f);
     assert_int_equal(rl_mem_used(), 0);
@@ -322,9 +319,9 @@ static void runner_should_stop_at_the_first_failing_step(void **state)
 {
     (void)state;
     static const canned answers[] = {
-        {"PING", "+PONG\r\n"},
-        {"GET k", "$-1\r\n"},
-        {NULL, NULL},
+        { "PING", "+PONG\r\n" },
+        { "GET k", "$-1\r\n" },
+        { NULL, NULL },
     };
     rl_backend b;
     fake fk;
@@ -337,9 +334,10 @@ static void runner_should_stop_at_the_first_failing_step(void **state)
     assert_int_equal(rl_run_case(&b, f, 0, hook, &fk, &res), 0);
     assert_int_equal(res.status, RL_CASE_FAIL);
     assert_non_null(strstr(res.message, "step 2 ("));
-    assert_non_null(strstr(res.message, ":3): call [\"GET\", \"k\"]\n"
-                                        "  expected reply: \"v\"\n"
-                                        "  actual reply:   null"));
+    assert_non_null(strstr(res.message,
+                           ":3): call [\"GET\", \"k\"]\n"
+                           "  expected reply: \"v\"\n"
+                           "  actual reply:   null"));
     assert_string_equal(fk.log.p, "0: PING\n1: GET k\n");
     rl_buf_free(&fk.log);
     rl_case_result_clear(&res);

@@ -24,8 +24,8 @@ static void assert_resp3_len(rl_reply *r, const char *expected, size_t explen)
     size_t len;
     char *got = rl_reply_to_resp(r, 3, &len);
     if (len != explen || memcmp(got, expected, len) != 0) {
-        print_error("expected RESP3: %.*s\n     got RESP3: %.*s\n", (int)explen, expected,
-                    (int)len, got);
+        print_error("expected RESP3: %.*s\n     got RESP3: %.*s\n", (int)explen, expected, (int)len,
+                    got);
         rl_free(got);
         rl_reply_free(r);
         fail();
@@ -34,7 +34,7 @@ static void assert_resp3_len(rl_reply *r, const char *expected, size_t explen)
     rl_reply_free(r);
 }
 
-#define assert_cmd3(emu, expected, ...)                                                  \
+#define assert_cmd3(emu, expected, ...)                                                \
     assert_resp3_len(rl_emu_callv((emu), __VA_ARGS__, (const char *)NULL), (expected), \
                      sizeof(expected) - 1)
 
@@ -72,20 +72,22 @@ static void hset_should_keep_insertion_order_like_a_listpack(void **state)
     rl_emu *emu = rl_emu_new();
     rl_assert_cmd(emu, ":2\r\n", "hset", "h", "a", "1", "b", "2");
     rl_assert_cmd(emu, ":2\r\n", "hset", "h", "c", "3", "a", "9", "d", "4");
-    rl_assert_cmd(emu,
-                  "*8\r\n$1\r\na\r\n$1\r\n9\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n"
-                  "$1\r\n4\r\n",
-                  "hgetall", "h");
+    rl_assert_cmd(
+        emu,
+        "*8\r\n$1\r\na\r\n$1\r\n9\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n"
+        "$1\r\n4\r\n",
+        "hgetall", "h");
     rl_assert_cmd(emu, "*4\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n", "hkeys", "h");
     rl_assert_cmd(emu, "*4\r\n$1\r\n9\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n", "hvals", "h");
     rl_assert_cmd(emu, ":4\r\n", "hlen", "h");
     rl_assert_cmd(emu, ":0\r\n", "hset", "h", "b", "x");
     rl_assert_cmd(emu, ":1\r\n", "hdel", "h", "a", "zz");
     rl_assert_cmd(emu, ":1\r\n", "hset", "h", "a", "new");
-    rl_assert_cmd(emu,
-                  "*8\r\n$1\r\nb\r\n$1\r\nx\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n4\r\n$1\r\na\r\n"
-                  "$3\r\nnew\r\n",
-                  "hgetall", "h");
+    rl_assert_cmd(
+        emu,
+        "*8\r\n$1\r\nb\r\n$1\r\nx\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n4\r\n$1\r\na\r\n"
+        "$3\r\nnew\r\n",
+        "hgetall", "h");
     rl_test_free_emu(emu);
 }
 
@@ -96,8 +98,8 @@ static void hset_should_check_pairs_and_hmset_should_reply_ok(void **state)
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'hset' command\r\n", "hset", "h", "a");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'hset' command\r\n", "hset", "h", "a",
                   "1", "b");
-    rl_assert_cmd(emu, "-ERR wrong number of arguments for 'hmset' command\r\n", "hmset", "h",
-                  "a", "1", "b");
+    rl_assert_cmd(emu, "-ERR wrong number of arguments for 'hmset' command\r\n", "hmset", "h", "a",
+                  "1", "b");
     rl_assert_cmd(emu, ":0\r\n", "exists", "h");
     rl_assert_cmd(emu, "+OK\r\n", "hmset", "h", "e", "5");
     rl_assert_cmd(emu, ":0\r\n", "hsetnx", "h", "e", "6");
@@ -105,13 +107,13 @@ static void hset_should_check_pairs_and_hmset_should_reply_ok(void **state)
     rl_assert_cmd(emu, ":1\r\n", "hsetnx", "n2", "f", "v");
     rl_assert_cmd(emu, "*2\r\n$1\r\nf\r\n$1\r\nv\r\n", "hgetall", "n2");
     {
-        const char *argv[] = {"hset", "h", "\000bin\r\n", "\377\000"};
-        size_t lens[] = {4, 1, 6, 2};
+        const char *argv[] = { "hset", "h", "\000bin\r\n", "\377\000" };
+        size_t lens[] = { 4, 1, 6, 2 };
         rl_assert_resp(rl_emu_call(emu, 4, argv, lens), ":1\r\n");
     }
     {
-        const char *argv[] = {"hget", "h", "\000bin\r\n"};
-        size_t lens[] = {4, 1, 6};
+        const char *argv[] = { "hget", "h", "\000bin\r\n" };
+        size_t lens[] = { 4, 1, 6 };
         rl_assert_resp(rl_emu_call(emu, 3, argv, lens), "$2\r\n\377\000\r\n");
     }
     rl_test_free_emu(emu);
@@ -307,14 +309,12 @@ static void hrandfield_should_check_count_and_option(void **state)
     rl_assert_cmd(emu, ":3\r\n", "hset", "h", "a", "1", "b", "2", "c", "3");
     rl_assert_cmd(emu, "*0\r\n", "hrandfield", "h", "0");
     rl_assert_cmd(emu, "*0\r\n", "hrandfield", "h", "0", "withvalues");
-    rl_assert_cmd(emu,
-                  "*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n",
+    rl_assert_cmd(emu, "*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n",
                   "hrandfield", "h", "3", "withvalues");
     rl_assert_cmd(emu, "*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n", "hrandfield", "h", "10");
     rl_assert_cmd(emu, "*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n", "hrandfield", "h",
                   "9223372036854775807");
-    rl_assert_cmd(emu,
-                  "*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n",
+    rl_assert_cmd(emu, "*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n",
                   "hrandfield", "h", "4611686018427387903", "withvalues");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "hrandfield", "h", "1", "withvalues", "x");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "hrandfield", "h", "1", "withvalue");
@@ -326,8 +326,8 @@ static void hrandfield_should_check_count_and_option(void **state)
                   "hrandfield", "h", "-9223372036854775808");
     rl_assert_cmd(emu, "-ERR value is out of range\r\n", "hrandfield", "h", "4611686018427387904",
                   "withvalues");
-    rl_assert_cmd(emu, "-ERR value is out of range\r\n", "hrandfield", "h",
-                  "-4611686018427387904", "withvalues");
+    rl_assert_cmd(emu, "-ERR value is out of range\r\n", "hrandfield", "h", "-4611686018427387904",
+                  "withvalues");
     rl_test_free_emu(emu);
 }
 
@@ -336,12 +336,12 @@ static void hrandfield_should_check_count_and_option(void **state)
 /* Checks an HRANDFIELD reply (RESP2) of n fields from a hash whose field
  * f<i> holds "<i>", for i < size; distinct fields must also come out in hash
  * order (ascending i) when ordered is set. */
-static void check_random_reply(const rl_reply *r, size_t n, int withvalues, int size,
-                               int distinct, int ordered)
+static void check_random_reply(const rl_reply *r, size_t n, int withvalues, int size, int distinct,
+                               int ordered)
 {
     assert_int_equal(r->type, RL_REPLY_ARRAY);
     assert_int_equal(r->elements, n * (withvalues ? 2 : 1));
-    int seen[RL_TEST_MAX_FIELDS] = {0};
+    int seen[RL_TEST_MAX_FIELDS] = { 0 };
     assert_true(size <= RL_TEST_MAX_FIELDS);
     int last = -1;
     for (size_t i = 0; i < n; i++) {
@@ -423,8 +423,8 @@ static void hash_replies_should_use_resp3_types(void **state)
     assert_cmd3(emu, "*2\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n", "hrandfield",
                 "h", "5", "withvalues");
     assert_cmd3(emu, "*2\r\n$1\r\na\r\n$1\r\nb\r\n", "hrandfield", "h", "5");
-    assert_cmd3(emu, "*2\r\n$1\r\n0\r\n*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n",
-                "hscan", "h", "0");
+    assert_cmd3(emu, "*2\r\n$1\r\n0\r\n*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n", "hscan",
+                "h", "0");
     assert_cmd3(emu, "$3\r\n1.5\r\n", "hincrbyfloat", "h", "a", "0.5");
     /* Repeated draws are pairs too. */
     rl_reply *r = rl_emu_callv(emu, "hrandfield", "h", "-4", "withvalues", NULL);
@@ -446,16 +446,19 @@ static void hscan_should_return_a_listpack_hash_whole(void **state)
     rl_assert_cmd(emu, "*2\r\n$1\r\n0\r\n*0\r\n", "hscan", "nk", "0", "foo");
     rl_assert_cmd(emu, ":3\r\n", "hset", "h", "a", "1", "b", "2", "c", "3");
     rl_assert_cmd(
-        emu, "*2\r\n$1\r\n0\r\n*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n",
+        emu,
+        "*2\r\n$1\r\n0\r\n*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n",
         "hscan", "h", "0");
     rl_assert_cmd(
-        emu, "*2\r\n$1\r\n0\r\n*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n",
+        emu,
+        "*2\r\n$1\r\n0\r\n*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n",
         "hscan", "h", "77", "count", "1");
     rl_assert_cmd(
-        emu, "*2\r\n$1\r\n0\r\n*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n",
+        emu,
+        "*2\r\n$1\r\n0\r\n*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n",
         "hscan", "h", "-1");
-    rl_assert_cmd(emu, "*2\r\n$1\r\n0\r\n*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n", "hscan",
-                  "h", "0", "match", "[ab]");
+    rl_assert_cmd(emu, "*2\r\n$1\r\n0\r\n*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n",
+                  "hscan", "h", "0", "match", "[ab]");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "hscan", "h", "0", "count", "0");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "hscan", "h", "0", "count", "-1");
     rl_assert_cmd(emu, "-ERR value is not an integer or out of range\r\n", "hscan", "h", "0",
@@ -483,7 +486,7 @@ static void hscan_should_page_a_hashtable_hash_once_per_field(void **state)
     /* A full iteration, deleting every field already returned and some not
      * yet returned, and adding new ones: every field present throughout
      * comes exactly once. */
-    int seen[600] = {0};
+    int seen[600] = { 0 };
     char cursor[32] = "0";
     int calls = 0;
     do {
@@ -509,8 +512,8 @@ static void hscan_should_page_a_hashtable_hash_once_per_field(void **state)
     assert_true(calls >= 10);
 
     /* MATCH filters the visited page. */
-    rl_assert_cmd(emu, "*2\r\n$1\r\n0\r\n*0\r\n", "hscan", "h", "0", "match", "zz*",
-                  "count", "100000");
+    rl_assert_cmd(emu, "*2\r\n$1\r\n0\r\n*0\r\n", "hscan", "h", "0", "match", "zz*", "count",
+                  "100000");
     rl_test_free_emu(emu);
 }
 

@@ -42,7 +42,7 @@ static rl_reply *call_bin(rl_emu *emu, int argc, const char **argv, size_t n)
 /* SET key to the n bytes of v. */
 static void set_bin(rl_emu *emu, const char *key, const char *v, size_t n)
 {
-    const char *argv[] = {"set", key, v};
+    const char *argv[] = { "set", key, v };
     rl_assert_resp(call_bin(emu, 3, argv, n), "+OK\r\n");
 }
 
@@ -121,12 +121,12 @@ static void pfcount_should_estimate_as_redis(void **state)
         int n;
         const char *count, *encoding, *strlen;
     } cases[] = {
-        {10, ":10\r\n", "+sparse\r\n", ":48\r\n"},
-        {100, ":100\r\n", "+sparse\r\n", ":285\r\n"},
-        {1000, ":1008\r\n", "+sparse\r\n", ":1906\r\n"},
-        {5000, ":4968\r\n", "+dense\r\n", ":12304\r\n"},
-        {20000, ":19901\r\n", "+dense\r\n", ":12304\r\n"},
-        {100000, ":100853\r\n", "+dense\r\n", ":12304\r\n"},
+        { 10, ":10\r\n", "+sparse\r\n", ":48\r\n" },
+        { 100, ":100\r\n", "+sparse\r\n", ":285\r\n" },
+        { 1000, ":1008\r\n", "+sparse\r\n", ":1906\r\n" },
+        { 5000, ":4968\r\n", "+dense\r\n", ":12304\r\n" },
+        { 20000, ":19901\r\n", "+dense\r\n", ":12304\r\n" },
+        { 100000, ":100853\r\n", "+dense\r\n", ":12304\r\n" },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char key[16];
@@ -242,8 +242,9 @@ static void hll_commands_should_detect_corrupt_values(void **state)
     set_bin(emu, "c", c, sizeof(c) - 1);
     rl_assert_cmd(emu, ":1\r\n", "pfadd", "c", "x24");
     rl_assert_cmd(emu, ":1\r\n", "pfadd", "c", "x29");
-    rl_assert_cmd(emu, "$23\r\nHYLL\001\000\000\000\000\000\000\000\000\000\000\200~\177\037\244@"
-                       "\251\200\r\n",
+    rl_assert_cmd(emu,
+                  "$23\r\nHYLL\001\000\000\000\000\000\000\000\000\000\000\200~\177\037\244@"
+                  "\251\200\r\n",
                   "get", "c");
     rl_assert_cmd(emu, "$31\r\nZ:16000 z:32 v:10,1 Z:170 v:1,1\r\n", "pfdebug", "decode", "c");
     /* Bad magic, bad encoding byte, a dense value of the wrong length. */
@@ -256,7 +257,7 @@ static void hll_commands_should_detect_corrupt_values(void **state)
     rl_assert_cmd(emu, ":21\r\n", "setrange", "h", "4", "x");
     rl_assert_cmd(emu, "-WRONGTYPE Key is not a valid HyperLogLog string value.\r\n", "pfadd", "h",
                   "b");
-    const char *dense[] = {"setrange", "h", "4", ""};
+    const char *dense[] = { "setrange", "h", "4", "" };
     rl_assert_resp(call_bin(emu, 4, dense, 1), ":21\r\n");
     rl_assert_cmd(emu, "-WRONGTYPE Key is not a valid HyperLogLog string value.\r\n", "pfcount",
                   "h");
@@ -324,7 +325,7 @@ static void assert_watch(const char *const *setup, size_t nsetup, const char *a0
     rl_emu *emu = rl_emu_new();
     rl_emu_client *a = rl_emu_client_new(emu), *b = rl_emu_client_new(emu);
     for (size_t i = 0; i < nsetup; i++) {
-        const char *argv[] = {"pfadd", "h", setup[i]};
+        const char *argv[] = { "pfadd", "h", setup[i] };
         rl_reply_free(call_bin(emu, 3, argv, strlen(setup[i])));
     }
     rl_assert_resp(rl_emu_client_callv(a, "watch", "h", (const char *)NULL), "+OK\r\n");
@@ -341,7 +342,7 @@ static void assert_watch(const char *const *setup, size_t nsetup, const char *a0
 static void hll_commands_should_touch_watched_keys_as_redis(void **state)
 {
     (void)state;
-    const char *const ab[] = {"a", "b"};
+    const char *const ab[] = { "a", "b" };
     /* PFMERGE always counts, even when the bytes come out the same. */
     assert_watch(ab, 2, "pfmerge", "h", "h", "*-1\r\n");
     /* PFCOUNT counts when it writes its cache, not when it reads it. */
@@ -366,11 +367,11 @@ static void hll_commands_should_have_redis_table_rows(void **state)
     (void)state;
     /* COMMAND INFO does not print may-replicate; pfcount.json has it. */
     const rl_test_row rows[] = {
-        {"pfadd", -2, RL_CMD_WRITE | RL_CMD_DENYOOM | RL_CMD_FAST, 1, 1, 1},
-        {"pfcount", -2, RL_CMD_READONLY | RL_CMD_MAY_REPLICATE, 1, -1, 1},
-        {"pfmerge", -2, RL_CMD_WRITE | RL_CMD_DENYOOM, 1, -1, 1},
-        {"pfdebug", 3, RL_CMD_WRITE | RL_CMD_DENYOOM | RL_CMD_ADMIN, 2, 2, 1},
-        {"pfselftest", 1, RL_CMD_ADMIN, 0, 0, 0},
+        { "pfadd", -2, RL_CMD_WRITE | RL_CMD_DENYOOM | RL_CMD_FAST, 1, 1, 1 },
+        { "pfcount", -2, RL_CMD_READONLY | RL_CMD_MAY_REPLICATE, 1, -1, 1 },
+        { "pfmerge", -2, RL_CMD_WRITE | RL_CMD_DENYOOM, 1, -1, 1 },
+        { "pfdebug", 3, RL_CMD_WRITE | RL_CMD_DENYOOM | RL_CMD_ADMIN, 2, 2, 1 },
+        { "pfselftest", 1, RL_CMD_ADMIN, 0, 0, 0 },
     };
     rl_assert_command_rows(rows, sizeof(rows) / sizeof(rows[0]));
 }

@@ -55,8 +55,8 @@ static void ping_should_reply_pong_or_echo_and_check_arity(void **state)
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'ping' command\r\n", "PING", "a", "b");
     rl_assert_cmd(emu, "$1\r\nx\r\n", "echo", "x");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'echo' command\r\n", "echo", "a", "b");
-    const char *argv[] = {"ECHO", "a\0b"};
-    size_t lens[] = {4, 3};
+    const char *argv[] = { "ECHO", "a\0b" };
+    size_t lens[] = { 4, 3 };
     rl_assert_resp(call_bin(emu, 2, argv, lens), "$3\r\na\0b\r\n");
     rl_test_free_emu(emu);
 }
@@ -126,8 +126,8 @@ static void exists_should_count_repeated_keys_and_binary_names(void **state)
     put_len(emu, 0, "a\0b", 3, "1");
     rl_assert_cmd(emu, ":2\r\n", "exists", "x", "y", "x");
     rl_assert_cmd(emu, ":2\r\n", "touch", "x", "y", "x");
-    const char *argv[] = {"exists", "a\0b", "a", "a\0c"};
-    size_t lens[] = {6, 3, 1, 3};
+    const char *argv[] = { "exists", "a\0b", "a", "a\0c" };
+    size_t lens[] = { 6, 3, 1, 3 };
     rl_assert_resp(call_bin(emu, 4, argv, lens), ":1\r\n");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'touch' command\r\n", "touch");
     rl_test_free_emu(emu);
@@ -238,8 +238,8 @@ static void copy_should_parse_options_and_duplicate_the_value(void **state)
     assert_string_equal(value_of(emu, 0, "b"), "x");
     assert_string_equal(value_of(emu, 0, "c"), "xyz");
     /* Another database, a NUL-cut option name, and the expiry kept. */
-    const char *argv[] = {"copy", "b", "b", "db", "2", "replace\0x"};
-    size_t lens[] = {4, 1, 1, 2, 1, 9};
+    const char *argv[] = { "copy", "b", "b", "db", "2", "replace\0x" };
+    size_t lens[] = { 4, 1, 1, 2, 1, 9 };
     rl_assert_resp(call_bin(emu, 6, argv, lens), ":1\r\n");
     assert_string_equal(value_of(emu, 2, "b"), "x");
     rl_assert_cmd(emu, ":1\r\n", "pexpireat", "b", "4000000000000");
@@ -264,8 +264,8 @@ static void keys_should_glob_binary_names_and_skip_expired(void **state)
     rl_assert_cmd(emu, "*2\r\n$1\r\na\r\n$1\r\nb\r\n", "keys", "[ab]");
     rl_assert_cmd(emu, "*2\r\n$1\r\na\r\n$1\r\nb\r\n", "keys", "?");
     rl_assert_resp(rl_emu_callv(emu, "keys", "a*", NULL), "*2\r\n$1\r\na\r\n$3\r\na\0b\r\n");
-    const char *argv[] = {"keys", "a\0"};
-    size_t lens[] = {4, 2};
+    const char *argv[] = { "keys", "a\0" };
+    size_t lens[] = { 4, 2 };
     rl_assert_resp(call_bin(emu, 2, argv, lens), "*0\r\n");
     /* An expired key is skipped but stays until something deletes it. */
     rl_db_set_expire(rl_db_find(emu, &emu->db[0], "b", 1), T0);
@@ -322,8 +322,8 @@ static void scan_should_filter_by_match_and_type(void **state)
     /* TYPE compares case-insensitively, up to a NUL; an unknown type matches nothing. */
     rl_assert_resp(rl_emu_callv(emu, "scan", "0", "type", "STRING", NULL),
                    "*2\r\n$1\r\n0\r\n*3\r\n$1\r\na\r\n$1\r\nb\r\n$3\r\na\0b\r\n");
-    const char *argv[] = {"scan", "0", "TYPE", "string\0xx", "MATCH", "b"};
-    size_t lens[] = {4, 1, 4, 9, 5, 1};
+    const char *argv[] = { "scan", "0", "TYPE", "string\0xx", "MATCH", "b" };
+    size_t lens[] = { 4, 1, 4, 9, 5, 1 };
     rl_assert_resp(call_bin(emu, 6, argv, lens), "*2\r\n$1\r\n0\r\n*1\r\n$1\r\nb\r\n");
     rl_assert_cmd(emu, "*2\r\n$1\r\n0\r\n*0\r\n", "scan", "0", "type", "hash");
     /* COUNT entries are visited before filtering: a page can come back empty. */
@@ -479,7 +479,7 @@ static void randomkey_should_be_deterministic_and_skip_expired(void **state)
         put(a, 0, key, "v");
         put(b, 0, key, "v");
     }
-    int picked[20] = {0};
+    int picked[20] = { 0 };
     for (int i = 0; i < 200; i++) {
         rl_reply *ra = rl_emu_callv(a, "RANDOMKEY", NULL);
         rl_reply *rb = rl_emu_callv(b, "RANDOMKEY", NULL);
@@ -520,8 +520,8 @@ static void dbsize_and_flush_should_cover_the_right_databases(void **state)
     rl_assert_cmd(emu, ":0\r\n", "dbsize");
     assert_int_equal(rl_db_size(&emu->db[1]), 1);
     put(emu, 0, "a", "1");
-    const char *argv[] = {"flushall", "sync\0x"};
-    size_t lens[] = {8, 6};
+    const char *argv[] = { "flushall", "sync\0x" };
+    size_t lens[] = { 8, 6 };
     rl_assert_resp(call_bin(emu, 2, argv, lens), "+OK\r\n");
     for (int i = 0; i < RL_NUM_DBS; i++) assert_int_equal(rl_db_size(&emu->db[i]), 0);
     rl_assert_cmd(emu, "+OK\r\n", "flushall");
@@ -564,8 +564,8 @@ static void expire_should_reject_bad_options_like_redis(void **state)
     rl_assert_cmd(emu, "-ERR Unsupported option foo bar\r\n", "expire", "k", "10", "foo\nbar");
     rl_assert_cmd(emu, "-ERR Unsupported option foo\r\n", "expire", "k", "abc", "foo");
     rl_assert_cmd(emu, "-ERR Unsupported option bogus\r\n", "expire", "nokey", "10", "bogus");
-    const char *argv[] = {"expire", "k", "10", "foo\0zz"};
-    size_t lens[] = {6, 1, 2, 6};
+    const char *argv[] = { "expire", "k", "10", "foo\0zz" };
+    size_t lens[] = { 6, 1, 2, 6 };
     rl_assert_resp(call_bin(emu, 4, argv, lens), "-ERR Unsupported option foo\r\n");
     rl_assert_cmd(emu, "-ERR value is not an integer or out of range\r\n", "expire", "k", "abc");
 #define NX_ERR "-ERR NX and XX, GT or LT options at the same time are not compatible\r\n"
@@ -579,8 +579,8 @@ static void expire_should_reject_bad_options_like_redis(void **state)
                   "k", "10", "xx", "lt", "gt");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'expire' command\r\n", "expire", "k");
     /* An option cut at a NUL still counts. */
-    const char *nulnx[] = {"expire", "k", "10", "nx\0zz"};
-    size_t nullens[] = {6, 1, 2, 5};
+    const char *nulnx[] = { "expire", "k", "10", "nx\0zz" };
+    size_t nullens[] = { 6, 1, 2, 5 };
     rl_assert_resp(call_bin(emu, 4, nulnx, nullens), ":1\r\n");
     rl_test_free_emu(emu);
 }

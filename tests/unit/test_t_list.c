@@ -31,8 +31,8 @@ static void push_should_create_lists_and_reply_lengths(void **state)
     rl_assert_cmd(emu, "-" RL_ERR_WRONGTYPE "\r\n", "lpushx", "s", "a");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'lpush' command\r\n", "lpush", "l");
     {
-        const char *argv[] = {"rpush", "b", "\000\377", ""};
-        size_t lens[] = {5, 1, 2, 0};
+        const char *argv[] = { "rpush", "b", "\000\377", "" };
+        size_t lens[] = { 5, 1, 2, 0 };
         rl_assert_resp(rl_emu_call(emu, 4, argv, lens), ":2\r\n");
     }
     rl_assert_cmd(emu, "*2\r\n$2\r\n\000\377\r\n$0\r\n\r\n", "lrange", "b", "0", "-1");
@@ -135,12 +135,12 @@ static void linsert_should_find_the_first_pivot(void **state)
     rl_assert_cmd(emu, ":4\r\n", "linsert", "l", "BEFORE", "a", "x");
     rl_assert_cmd(emu, ":5\r\n", "linsert", "l", "after", "a", "y");
     rl_assert_cmd(emu, ":-1\r\n", "linsert", "l", "after", "zz", "y");
-    rl_assert_cmd(emu, "*5\r\n$1\r\nx\r\n$1\r\na\r\n$1\r\ny\r\n$1\r\nb\r\n$1\r\na\r\n", "lrange", "l",
-                  "0", "-1");
+    rl_assert_cmd(emu, "*5\r\n$1\r\nx\r\n$1\r\na\r\n$1\r\ny\r\n$1\r\nb\r\n$1\r\na\r\n", "lrange",
+                  "l", "0", "-1");
     {
         /* Redis compares the option as a C string: it ends at the NUL. */
-        const char *argv[] = {"linsert", "l", "after\000junk", "b", "c"};
-        size_t lens[] = {7, 1, 10, 1, 1};
+        const char *argv[] = { "linsert", "l", "after\000junk", "b", "c" };
+        size_t lens[] = { 7, 1, 10, 1, 1 };
         rl_assert_resp(rl_emu_call(emu, 5, argv, lens), ":6\r\n");
     }
     rl_assert_cmd(emu, "$1\r\nc\r\n", "lindex", "l", "4");
@@ -157,8 +157,8 @@ static void lrem_should_remove_from_either_end(void **state)
     rl_assert_cmd(emu, "-" RL_ERR_NOT_INTEGER "\r\n", "lrem", "nokey", "x", "a");
     rl_assert_cmd(emu, ":7\r\n", "rpush", "l", "a", "b", "a", "c", "a", "b", "a");
     rl_assert_cmd(emu, ":2\r\n", "lrem", "l", "-2", "a");
-    rl_assert_cmd(emu, "*5\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\na\r\n$1\r\nc\r\n$1\r\nb\r\n", "lrange", "l",
-                  "0", "-1");
+    rl_assert_cmd(emu, "*5\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\na\r\n$1\r\nc\r\n$1\r\nb\r\n", "lrange",
+                  "l", "0", "-1");
     rl_assert_cmd(emu, ":1\r\n", "lrem", "l", "1", "b");
     rl_assert_cmd(emu, ":2\r\n", "lrem", "l", "0", "a");
     rl_assert_cmd(emu, ":0\r\n", "lrem", "l", "0", "zz");
@@ -190,13 +190,12 @@ static void lpos_should_honour_rank_count_and_maxlen(void **state)
     rl_assert_cmd(emu, "*0\r\n", "lpos", "l", "zz", "COUNT", "1");
     rl_assert_cmd(emu, "$-1\r\n", "lpos", "l", "c", "MAXLEN", "2");
     rl_assert_cmd(emu, ":2\r\n", "lpos", "l", "c", "MAXLEN", "3");
-    rl_assert_cmd(emu, "*1\r\n:7\r\n", "lpos", "l", "c", "RANK", "-1", "COUNT", "0", "MAXLEN",
-                  "1");
+    rl_assert_cmd(emu, "*1\r\n:7\r\n", "lpos", "l", "c", "RANK", "-1", "COUNT", "0", "MAXLEN", "1");
     /* Redis negates RANK in a long: -2^63 stays negative, so every match
      * counts, from the tail. */
     rl_assert_cmd(emu, ":7\r\n", "lpos", "l", "c", "RANK", "-9223372036854775808");
-    rl_assert_cmd(emu, "*3\r\n:7\r\n:6\r\n:2\r\n", "lpos", "l", "c", "RANK",
-                  "-9223372036854775808", "COUNT", "2");
+    rl_assert_cmd(emu, "*3\r\n:7\r\n:6\r\n:2\r\n", "lpos", "l", "c", "RANK", "-9223372036854775808",
+                  "COUNT", "2");
     rl_assert_cmd(emu, "-" RL_ERR_LPOS_RANK_ZERO "\r\n", "lpos", "nokey", "a", "RANK", "0");
     rl_assert_cmd(emu, "-" RL_ERR_NOT_INTEGER "\r\n", "lpos", "l", "a", "RANK", "x");
     rl_assert_cmd(emu, "-" RL_ERR_LPOS_COUNT_NEGATIVE "\r\n", "lpos", "l", "a", "COUNT", "-1");
@@ -256,8 +255,7 @@ static void lmpop_should_pop_from_the_first_non_empty_key(void **state)
     rl_assert_cmd(emu, "-" RL_ERR_SYNTAX "\r\n", "lmpop", "1", "k", "left", "count", "1", "count",
                   "1");
     rl_assert_cmd(emu, "-" RL_ERR_SYNTAX "\r\n", "lmpop", "1", "k", "left", "count");
-    rl_assert_cmd(emu, "-ERR wrong number of arguments for 'lmpop' command\r\n", "lmpop", "1",
-                  "k");
+    rl_assert_cmd(emu, "-ERR wrong number of arguments for 'lmpop' command\r\n", "lmpop", "1", "k");
     rl_assert_cmd(emu, "+OK\r\n", "set", "s", "v");
     rl_assert_cmd(emu, ":1\r\n", "rpush", "k3", "z");
     rl_assert_cmd(emu, "-" RL_ERR_WRONGTYPE "\r\n", "lmpop", "3", "k1", "s", "k3", "left");
@@ -407,7 +405,7 @@ static void list_should_match_an_array_model_under_random_edits(void **state)
 {
     (void)state;
     rl_emu *emu = rl_emu_new();
-    model m = {.len = 0};
+    model m = { .len = 0 };
     int next = 0, longest = 0;
     for (int step = 0; step < 40000; step++) {
         int op = (int)(test_rand() % 8);
@@ -431,8 +429,8 @@ static void list_should_match_an_array_model_under_random_edits(void **state)
             int i = (int)(test_rand() % (uint64_t)m.len), after = (int)(test_rand() % 2);
             char pivot[32];
             snprintf(pivot, sizeof(pivot), "%d", m.v[i]);
-            rl_reply_free(rl_emu_callv(emu, "linsert", "l", after ? "after" : "before", pivot,
-                                       val, (const char *)NULL));
+            rl_reply_free(rl_emu_callv(emu, "linsert", "l", after ? "after" : "before", pivot, val,
+                                       (const char *)NULL));
             model_insert(&m, i + after, next++);
         } else if (op == 5 && m.len) {
             int i = (int)(test_rand() % (uint64_t)m.len);

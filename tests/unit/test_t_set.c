@@ -15,8 +15,8 @@ static void assert_resp3_len(rl_reply *r, const char *expected, size_t explen)
     size_t len;
     char *got = rl_reply_to_resp(r, 3, &len);
     if (len != explen || memcmp(got, expected, len) != 0) {
-        print_error("expected RESP3: %.*s\n     got RESP3: %.*s\n", (int)explen, expected,
-                    (int)len, got);
+        print_error("expected RESP3: %.*s\n     got RESP3: %.*s\n", (int)explen, expected, (int)len,
+                    got);
         rl_free(got);
         rl_reply_free(r);
         fail();
@@ -25,9 +25,9 @@ static void assert_resp3_len(rl_reply *r, const char *expected, size_t explen)
     rl_reply_free(r);
 }
 
-#define assert_cmd3(emu, expected, ...)                                         \
-    assert_resp3_len(rl_emu_callv((emu), __VA_ARGS__, (const char *)NULL), \
-                     (expected), sizeof(expected) - 1)
+#define assert_cmd3(emu, expected, ...)                                                \
+    assert_resp3_len(rl_emu_callv((emu), __VA_ARGS__, (const char *)NULL), (expected), \
+                     sizeof(expected) - 1)
 
 #define CALL(emu, ...) rl_emu_callv((emu), __VA_ARGS__, (const char *)NULL)
 
@@ -107,8 +107,7 @@ static void sadd_should_keep_integer_sets_ascending(void **state)
     rl_assert_cmd(emu, "*5\r\n$2\r\n-5\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$2\r\n10\r\n",
                   "smembers", "s");
     rl_assert_cmd(emu, ":1\r\n", "sadd", "s", "3", "4");
-    rl_assert_cmd(emu,
-                  "*6\r\n$2\r\n-5\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n$2\r\n10\r\n",
+    rl_assert_cmd(emu, "*6\r\n$2\r\n-5\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n$2\r\n10\r\n",
                   "smembers", "s");
     rl_assert_cmd(emu, ":6\r\n", "scard", "s");
     rl_assert_cmd(emu, ":1\r\n", "sismember", "s", "10");
@@ -117,8 +116,8 @@ static void sadd_should_keep_integer_sets_ascending(void **state)
     rl_assert_cmd(emu, "*1\r\n:0\r\n", "smismember", "nokey", "1");
     rl_assert_cmd(emu, ":2\r\n", "srem", "s", "10", "11", "-5");
     rl_assert_cmd(emu, ":0\r\n", "srem", "nokey", "a");
-    rl_assert_cmd(emu, ":5\r\n", "sadd", "ints", "9223372036854775807", "-9223372036854775808",
-                  "0", "-1", "1");
+    rl_assert_cmd(emu, ":5\r\n", "sadd", "ints", "9223372036854775807", "-9223372036854775808", "0",
+                  "-1", "1");
     rl_assert_cmd(emu,
                   "*5\r\n$20\r\n-9223372036854775808\r\n$2\r\n-1\r\n$1\r\n0\r\n$1\r\n1\r\n$19\r\n"
                   "9223372036854775807\r\n",
@@ -164,8 +163,8 @@ static void set_commands_should_refuse_wrong_types_and_arity(void **state)
     rl_assert_cmd(emu, "-ERR invalid cursor\r\n", "sscan", "str", "x");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'sadd' command\r\n", "sadd");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'smembers' command\r\n", "smembers");
-    rl_assert_cmd(emu, "-ERR wrong number of arguments for 'smembers' command\r\n", "smembers",
-                  "a", "b");
+    rl_assert_cmd(emu, "-ERR wrong number of arguments for 'smembers' command\r\n", "smembers", "a",
+                  "b");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "spop", "s", "1", "2");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "srandmember", "s", "1", "2");
     rl_test_free_emu(emu);
@@ -186,8 +185,8 @@ static void set_commands_should_reject_bad_counts_and_options(void **state)
                   "srandmember", "s", "-9223372036854775808");
     rl_assert_cmd(emu, "-ERR numkeys should be greater than 0\r\n", "sintercard", "0", "s");
     rl_assert_cmd(emu, "-ERR numkeys should be greater than 0\r\n", "sintercard", "x", "s");
-    rl_assert_cmd(emu, "-ERR Number of keys can't be greater than number of args\r\n",
-                  "sintercard", "2", "s");
+    rl_assert_cmd(emu, "-ERR Number of keys can't be greater than number of args\r\n", "sintercard",
+                  "2", "s");
     rl_assert_cmd(emu, "-ERR LIMIT can't be negative\r\n", "sintercard", "1", "s", "limit", "-1");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "sintercard", "1", "s", "limit");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "sintercard", "1", "s", "foo");
@@ -256,8 +255,7 @@ static void set_algebra_should_match_redis_order(void **state)
     rl_assert_cmd(emu, ":1\r\n", "sintercard", "3", "i1", "i2", "h1", "limit", "1");
     rl_assert_cmd(emu, ":3\r\n", "sintercard", "2", "i1", "i2", "limit", "0");
     rl_assert_cmd(emu, ":0\r\n", "sintercard", "2", "i1", "nokey");
-    rl_assert_cmd(emu,
-                  "*6\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n$1\r\n5\r\n$1\r\n6\r\n",
+    rl_assert_cmd(emu, "*6\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n$1\r\n5\r\n$1\r\n6\r\n",
                   "sunion", "i2", "i1");
     rl_assert_cmd(emu, "*2\r\n$1\r\n1\r\n$1\r\n2\r\n", "sdiff", "i1", "i2");
     rl_assert_cmd(emu, "*1\r\n$1\r\n1\r\n", "sdiff", "i1", "h1");
@@ -288,8 +286,7 @@ static void store_commands_should_clear_ttl_and_delete_empty_results(void **stat
     rl_assert_cmd(emu, "+OK\r\n", "set", "dst", "v", "ex", "100");
     rl_assert_cmd(emu, ":6\r\n", "sunionstore", "dst", "i2", "i1");
     rl_assert_cmd(emu, ":-1\r\n", "ttl", "dst");
-    rl_assert_cmd(emu,
-                  "*6\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n$1\r\n5\r\n$1\r\n6\r\n",
+    rl_assert_cmd(emu, "*6\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n$1\r\n5\r\n$1\r\n6\r\n",
                   "smembers", "dst");
     rl_assert_cmd(emu, ":4\r\n", "sinterstore", "dst", "i1", "h1");
     rl_assert_cmd(emu, "*4\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n$1\r\n5\r\n", "smembers", "dst");
@@ -351,8 +348,8 @@ static void spop_should_follow_redis_strategies(void **state)
     rl_emu *emu = rl_emu_new();
     rl_assert_cmd(emu, "$-1\r\n", "spop", "nokey");
     rl_assert_cmd(emu, "*0\r\n", "spop", "nokey", "5");
-    rl_assert_cmd(emu, ":5\r\n", "sadd", "ints", "9223372036854775807", "-9223372036854775808",
-                  "0", "-1", "1");
+    rl_assert_cmd(emu, ":5\r\n", "sadd", "ints", "9223372036854775807", "-9223372036854775808", "0",
+                  "-1", "1");
     rl_assert_cmd(emu, "*0\r\n", "spop", "ints", "0");
     /* Covering count: the whole set, ascending, and the key is gone. */
     rl_assert_cmd(emu,
@@ -454,7 +451,7 @@ static void srandmember_should_follow_redis_shapes(void **state)
     rl_assert_cmd(emu, all20, "srandmember", "big", "100");
     /* Distinct members for a positive count (both of Redis's strategies:
      * 10 * 3 > 20 copies and drops, 5 * 3 <= 20 draws). */
-    const char *counts[] = {"10", "5", "1"};
+    const char *counts[] = { "10", "5", "1" };
     for (size_t k = 0; k < 3; k++) {
         rl_reply *r = CALL(emu, "srandmember", "big", counts[k]);
         assert_int_equal(r->type, RL_REPLY_ARRAY);
@@ -487,33 +484,39 @@ static void replies_should_use_resp3_shapes(void **state)
     rl_emu_set_resp(emu, 3);
     assert_cmd3(emu, ":5\r\n", "sadd", "ints", "9223372036854775807", "-9223372036854775808", "0",
                 "-1", "1");
-    assert_cmd3(emu, "~5\r\n$20\r\n-9223372036854775808\r\n$2\r\n-1\r\n$1\r\n0\r\n$1\r\n1\r\n"
-                     "$19\r\n9223372036854775807\r\n",
+    assert_cmd3(emu,
+                "~5\r\n$20\r\n-9223372036854775808\r\n$2\r\n-1\r\n$1\r\n0\r\n$1\r\n1\r\n"
+                "$19\r\n9223372036854775807\r\n",
                 "smembers", "ints");
     assert_cmd3(emu, "~0\r\n", "smembers", "nokey");
     assert_cmd3(emu, "~0\r\n", "sinter", "nokey");
-    assert_cmd3(emu, "~5\r\n$20\r\n-9223372036854775808\r\n$2\r\n-1\r\n$1\r\n0\r\n$1\r\n1\r\n"
-                     "$19\r\n9223372036854775807\r\n",
+    assert_cmd3(emu,
+                "~5\r\n$20\r\n-9223372036854775808\r\n$2\r\n-1\r\n$1\r\n0\r\n$1\r\n1\r\n"
+                "$19\r\n9223372036854775807\r\n",
                 "sunion", "ints");
-    assert_cmd3(emu, "~5\r\n$20\r\n-9223372036854775808\r\n$2\r\n-1\r\n$1\r\n0\r\n$1\r\n1\r\n"
-                     "$19\r\n9223372036854775807\r\n",
+    assert_cmd3(emu,
+                "~5\r\n$20\r\n-9223372036854775808\r\n$2\r\n-1\r\n$1\r\n0\r\n$1\r\n1\r\n"
+                "$19\r\n9223372036854775807\r\n",
                 "sdiff", "ints");
     assert_cmd3(emu, "_\r\n", "spop", "nokey");
     assert_cmd3(emu, "~0\r\n", "spop", "nokey", "3");
     assert_cmd3(emu, "~0\r\n", "spop", "ints", "0");
     assert_cmd3(emu, "*0\r\n", "srandmember", "ints", "0");
     assert_cmd3(emu, "*0\r\n", "srandmember", "nokey", "2");
-    assert_cmd3(emu, "*5\r\n$20\r\n-9223372036854775808\r\n$2\r\n-1\r\n$1\r\n0\r\n$1\r\n1\r\n"
-                     "$19\r\n9223372036854775807\r\n",
+    assert_cmd3(emu,
+                "*5\r\n$20\r\n-9223372036854775808\r\n$2\r\n-1\r\n$1\r\n0\r\n$1\r\n1\r\n"
+                "$19\r\n9223372036854775807\r\n",
                 "srandmember", "ints", "100");
     assert_cmd3(emu, "*2\r\n:1\r\n:0\r\n", "smismember", "ints", "0", "7");
     assert_cmd3(emu, ":5\r\n", "sintercard", "1", "ints");
-    assert_cmd3(emu, "*2\r\n$1\r\n0\r\n*5\r\n$20\r\n-9223372036854775808\r\n$2\r\n-1\r\n$1\r\n0\r\n"
-                     "$1\r\n1\r\n$19\r\n9223372036854775807\r\n",
+    assert_cmd3(emu,
+                "*2\r\n$1\r\n0\r\n*5\r\n$20\r\n-9223372036854775808\r\n$2\r\n-1\r\n$1\r\n0\r\n"
+                "$1\r\n1\r\n$19\r\n9223372036854775807\r\n",
                 "sscan", "ints", "0");
     assert_cmd3(emu, "*2\r\n$1\r\n0\r\n*0\r\n", "sscan", "nokey", "0");
-    assert_cmd3(emu, "~5\r\n$20\r\n-9223372036854775808\r\n$2\r\n-1\r\n$1\r\n0\r\n$1\r\n1\r\n"
-                     "$19\r\n9223372036854775807\r\n",
+    assert_cmd3(emu,
+                "~5\r\n$20\r\n-9223372036854775808\r\n$2\r\n-1\r\n$1\r\n0\r\n$1\r\n1\r\n"
+                "$19\r\n9223372036854775807\r\n",
                 "spop", "ints", "10");
     rl_test_free_emu(emu);
 }
@@ -522,8 +525,8 @@ static void sscan_should_return_intsets_at_once_and_every_member_once(void **sta
 {
     (void)state;
     rl_emu *emu = rl_emu_new();
-    rl_assert_cmd(emu, ":5\r\n", "sadd", "ints", "9223372036854775807", "-9223372036854775808",
-                  "0", "-1", "1");
+    rl_assert_cmd(emu, ":5\r\n", "sadd", "ints", "9223372036854775807", "-9223372036854775808", "0",
+                  "-1", "1");
     rl_assert_cmd(emu, "*2\r\n$1\r\n0\r\n*2\r\n$20\r\n-9223372036854775808\r\n$2\r\n-1\r\n",
                   "sscan", "ints", "0", "match", "-*");
     rl_assert_cmd(emu,
@@ -543,9 +546,9 @@ static void sscan_should_return_intsets_at_once_and_every_member_once(void **sta
     rl_reply *r = call_argv(emu, 302, argv);
     assert_int_equal(r->integer, 300);
     rl_reply_free(r);
-    const char *counts[] = {"1", "7", "10", "1000"};
+    const char *counts[] = { "1", "7", "10", "1000" };
     for (size_t k = 0; k < 4; k++) {
-        unsigned char seen[300] = {0};
+        unsigned char seen[300] = { 0 };
         char cursor[32] = "0";
         int pages = 0, removed = 0;
         do {
@@ -573,8 +576,8 @@ static void sscan_should_return_intsets_at_once_and_every_member_once(void **sta
             assert_int_equal(seen[i], 1);
         }
     }
-    rl_assert_cmd(emu, "*2\r\n$1\r\n0\r\n*1\r\n$4\r\ne299\r\n", "sscan", "h", "0", "match",
-                  "e299", "count", "1000");
+    rl_assert_cmd(emu, "*2\r\n$1\r\n0\r\n*1\r\n$4\r\ne299\r\n", "sscan", "h", "0", "match", "e299",
+                  "count", "1000");
     rl_test_free_emu(emu);
 }
 

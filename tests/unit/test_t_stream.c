@@ -28,15 +28,15 @@ static void stream_should_find_entries_added_after_xsetid_moved_back(void **stat
     rl_assert_cmd(emu, "$4\r\n21-0\r\n", "XADD", "x", "21-0", "f", "v");
     rl_assert_cmd(emu, "*1\r\n*2\r\n$4\r\n21-0\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n", "XRANGE", "x",
                   "15-0", "21-1");
-    rl_assert_cmd(emu, "*1\r\n*2\r\n$4\r\n21-0\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n", "XREVRANGE",
-                  "x", "21-1", "15-0");
+    rl_assert_cmd(emu, "*1\r\n*2\r\n$4\r\n21-0\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n", "XREVRANGE", "x",
+                  "21-1", "15-0");
     rl_assert_cmd(emu,
                   "*2\r\n*2\r\n$4\r\n10-2\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n"
                   "*2\r\n$4\r\n21-0\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n",
                   "XRANGE", "x", "-", "+");
     rl_assert_cmd(emu, ":1\r\n", "XDEL", "x", "21-0");
-    rl_assert_cmd(emu, "*1\r\n*2\r\n$4\r\n10-2\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n", "XRANGE", "x",
-                  "-", "+");
+    rl_assert_cmd(emu, "*1\r\n*2\r\n$4\r\n10-2\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n", "XRANGE", "x", "-",
+                  "+");
     rl_assert_cmd(emu, ":1\r\n", "XLEN", "x");
     rl_test_free_emu(emu);
 }
@@ -46,8 +46,8 @@ static void assert_resp3_len(rl_reply *r, const char *expected, size_t explen)
     size_t len;
     char *got = rl_reply_to_resp(r, 3, &len);
     if (len != explen || memcmp(got, expected, len) != 0) {
-        print_error("expected RESP3: %.*s\n     got RESP3: %.*s\n", (int)explen, expected,
-                    (int)len, got);
+        print_error("expected RESP3: %.*s\n     got RESP3: %.*s\n", (int)explen, expected, (int)len,
+                    got);
         rl_free(got);
         rl_reply_free(r);
         fail();
@@ -56,7 +56,7 @@ static void assert_resp3_len(rl_reply *r, const char *expected, size_t explen)
     rl_reply_free(r);
 }
 
-#define assert_cmd3(emu, expected, ...)                                                  \
+#define assert_cmd3(emu, expected, ...)                                                \
     assert_resp3_len(rl_emu_callv((emu), __VA_ARGS__, (const char *)NULL), (expected), \
                      sizeof(expected) - 1)
 
@@ -149,14 +149,11 @@ static void xread_block_should_not_wait(void **state)
     rl_assert_cmd(emu, "*-1\r\n", "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s",
                   ">");
     /* Inside scripts BLOCK is refused, naming the command as typed. */
-    rl_assert_cmd(emu,
-                  "-ERR xread command is not allowed with BLOCK option from scripts\r\n",
+    rl_assert_cmd(emu, "-ERR xread command is not allowed with BLOCK option from scripts\r\n",
                   "EVAL", "return redis.pcall('xread','BLOCK','0','STREAMS','s','$')", "0");
-    rl_assert_cmd(emu,
-                  "-ERR XREADGROUP command is not allowed with BLOCK option from scripts\r\n",
-                  "EVAL",
-                  "return redis.pcall('XREADGROUP','GROUP','g','c','BLOCK','0','STREAMS','s','>')",
-                  "0");
+    rl_assert_cmd(
+        emu, "-ERR XREADGROUP command is not allowed with BLOCK option from scripts\r\n", "EVAL",
+        "return redis.pcall('XREADGROUP','GROUP','g','c','BLOCK','0','STREAMS','s','>')", "0");
     rl_assert_cmd(emu,
                   "*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\n1\r\n",
                   "EVAL", "return redis.call('XREAD','STREAMS','s','0')", "0");
@@ -199,40 +196,37 @@ static void xadd_should_accept_explicit_and_partial_ids(void **state)
     rl_assert_cmd(emu, "$3\r\n1-1\r\n", "XADD", "s", "1-1", "a", "1", "b", "2");
     rl_assert_cmd(emu, "$3\r\n1-2\r\n", "XADD", "s", "1-*", "c", "3");
     rl_assert_cmd(emu, "$3\r\n5-0\r\n", "XADD", "s", "5", "d", "4");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "-ERR The ID specified in XADD is equal or smaller than the target stream top item\r"
         "\n",
         "XADD", "s", "1-1", "x", "y");
-    rl_assert_cmd(emu,
-        "-ERR The ID specified in XADD must be greater than 0-0\r\n",
-        "XADD", "s", "0-0", "x", "y");
-    rl_assert_cmd(emu,
-        "-ERR Invalid stream ID specified as stream command argument\r\n",
-        "XADD", "s", "bad", "x", "y");
-    rl_assert_cmd(emu,
-        "-ERR Invalid stream ID specified as stream command argument\r\n",
-        "XADD", "s", "-", "x", "y");
-    rl_assert_cmd(emu,
-        "-ERR Invalid stream ID specified as stream command argument\r\n",
-        "XADD", "s", "1-2-3", "x", "y");
+    rl_assert_cmd(emu, "-ERR The ID specified in XADD must be greater than 0-0\r\n", "XADD", "s",
+                  "0-0", "x", "y");
+    rl_assert_cmd(emu, "-ERR Invalid stream ID specified as stream command argument\r\n", "XADD",
+                  "s", "bad", "x", "y");
+    rl_assert_cmd(emu, "-ERR Invalid stream ID specified as stream command argument\r\n", "XADD",
+                  "s", "-", "x", "y");
+    rl_assert_cmd(emu, "-ERR Invalid stream ID specified as stream command argument\r\n", "XADD",
+                  "s", "1-2-3", "x", "y");
     rl_assert_cmd(emu, "$3\r\n9-0\r\n", "XADD", "s", " 9", "x", "y");
     rl_assert_cmd(emu, "$4\r\n10-0\r\n", "XADD", "s", "+10-00", "x", "y");
-    rl_assert_cmd(emu,
-        "-ERR wrong number of arguments for 'xadd' command\r\n",
-        "XADD", "s", "2-1", "odd");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(emu, "-ERR wrong number of arguments for 'xadd' command\r\n", "XADD", "s", "2-1",
+                  "odd");
+    rl_assert_cmd(
+        emu,
         "-ERR The ID specified in XADD is equal or smaller than the target stream top item\r"
         "\n",
         "XADD", "s", "NOMKSTREAM", "7-1", "f", "v");
     rl_assert_cmd(emu, "$-1\r\n", "XADD", "nokey", "NOMKSTREAM", "*", "f", "v");
     rl_assert_cmd(emu, ":0\r\n", "EXISTS", "nokey");
-    rl_assert_cmd(emu,
-        "-ERR The ID specified in XADD must be greater than 0-0\r\n",
-        "XADD", "e", "0-0", "f", "v");
+    rl_assert_cmd(emu, "-ERR The ID specified in XADD must be greater than 0-0\r\n", "XADD", "e",
+                  "0-0", "f", "v");
     rl_assert_cmd(emu, ":0\r\n", "EXISTS", "e");
     rl_assert_cmd(emu, ":5\r\n", "XLEN", "s");
     rl_assert_cmd(emu, ":0\r\n", "XLEN", "nokey");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*5\r\n*2\r\n$3\r\n1-1\r\n*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n*2\r\n$3"
         "\r\n1-2\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n*2\r\n$3\r\n5-0\r\n*2\r\n$1\r\nd\r\n$1\r\n4\r"
         "\n*2\r\n$3\r\n9-0\r\n*2\r\n$1\r\nx\r\n$1\r\ny\r\n*2\r\n$4\r\n10-0\r\n*2\r\n$1\r\nx\r"
@@ -250,43 +244,36 @@ static void xadd_should_trim_with_maxlen_and_minid(void **state)
     rl_assert_cmd(emu, "$4\r\n11-1\r\n", "XADD", "s", "MAXLEN", "5", "11-1", "f", "v");
     rl_assert_cmd(emu, ":5\r\n", "XLEN", "s");
     rl_assert_cmd(emu, "$4\r\n12-1\r\n", "XADD", "s", "MINID", "=", "9", "12-1", "f", "v");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*4\r\n*2\r\n$3\r\n9-1\r\n*2\r\n$1\r\nf\r\n$1\r\n9\r\n*2\r\n$4\r\n10-1\r\n*2\r\n$1\r"
         "\nf\r\n$2\r\n10\r\n*2\r\n$4\r\n11-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n*2\r\n$4\r\n12-1"
         "\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n",
         "XRANGE", "s", "-", "+");
     rl_assert_cmd(emu, "$4\r\n13-1\r\n", "XADD", "s", "MAXLEN", "~", "1", "13-1", "f", "v");
     rl_assert_cmd(emu, ":5\r\n", "XLEN", "s");
-    rl_assert_cmd(emu,
-        "-ERR syntax error, LIMIT cannot be used without the special ~ option\r\n",
-        "XADD", "s", "MAXLEN", "1", "LIMIT", "1", "14-1", "f", "v");
-    rl_assert_cmd(emu,
-        "-ERR value is not an integer or out of range\r\n",
-        "XADD", "s", "MAXLEN", "~", "1", "LIMIT", "x", "14-1", "f", "v");
-    rl_assert_cmd(emu,
-        "-ERR syntax error, LIMIT cannot be used without specifying a trimming strategy\r\n",
+    rl_assert_cmd(emu, "-ERR syntax error, LIMIT cannot be used without the special ~ option\r\n",
+                  "XADD", "s", "MAXLEN", "1", "LIMIT", "1", "14-1", "f", "v");
+    rl_assert_cmd(emu, "-ERR value is not an integer or out of range\r\n", "XADD", "s", "MAXLEN",
+                  "~", "1", "LIMIT", "x", "14-1", "f", "v");
+    rl_assert_cmd(
+        emu, "-ERR syntax error, LIMIT cannot be used without specifying a trimming strategy\r\n",
         "XADD", "s", "LIMIT", "5", "14-1", "f", "v");
-    rl_assert_cmd(emu,
-        "-ERR syntax error, MAXLEN and MINID options at the same time are not compatible\r\n",
+    rl_assert_cmd(
+        emu, "-ERR syntax error, MAXLEN and MINID options at the same time are not compatible\r\n",
         "XADD", "s", "MAXLEN", "1", "MINID", "1", "14-1", "f", "v");
-    rl_assert_cmd(emu,
-        "-ERR The MAXLEN argument must be >= 0.\r\n",
-        "XADD", "s", "MAXLEN", "-1", "14-1", "f", "v");
-    rl_assert_cmd(emu,
-        "-ERR value is not an integer or out of range\r\n",
-        "XADD", "s", "MAXLEN", "x", "14-1", "f", "v");
-    rl_assert_cmd(emu,
-        "-ERR The LIMIT argument must be >= 0.\r\n",
-        "XADD", "s", "LIMIT", "-1", "14-1", "f", "v");
-    rl_assert_cmd(emu,
-        "-ERR wrong number of arguments for 'xadd' command\r\n",
-        "XADD", "s", "MAXLEN", "5");
-    rl_assert_cmd(emu,
-        "-ERR wrong number of arguments for 'xadd' command\r\n",
-        "XADD", "s", "MAXLEN");
-    rl_assert_cmd(emu,
-        "-ERR Invalid stream ID specified as stream command argument\r\n",
-        "XADD", "s", "MINID", "-", "14-1", "f", "v");
+    rl_assert_cmd(emu, "-ERR The MAXLEN argument must be >= 0.\r\n", "XADD", "s", "MAXLEN", "-1",
+                  "14-1", "f", "v");
+    rl_assert_cmd(emu, "-ERR value is not an integer or out of range\r\n", "XADD", "s", "MAXLEN",
+                  "x", "14-1", "f", "v");
+    rl_assert_cmd(emu, "-ERR The LIMIT argument must be >= 0.\r\n", "XADD", "s", "LIMIT", "-1",
+                  "14-1", "f", "v");
+    rl_assert_cmd(emu, "-ERR wrong number of arguments for 'xadd' command\r\n", "XADD", "s",
+                  "MAXLEN", "5");
+    rl_assert_cmd(emu, "-ERR wrong number of arguments for 'xadd' command\r\n", "XADD", "s",
+                  "MAXLEN");
+    rl_assert_cmd(emu, "-ERR Invalid stream ID specified as stream command argument\r\n", "XADD",
+                  "s", "MINID", "-", "14-1", "f", "v");
     rl_test_free_emu(emu);
 }
 
@@ -296,53 +283,53 @@ static void xrange_should_select_by_bounds_and_count(void **state)
     (void)state;
     rl_emu *emu = rl_emu_new();
     fill(emu, "s", 1, 5, "f");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*2\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\n1\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$1\r\n"
         "f\r\n$1\r\n2\r\n",
         "XRANGE", "s", "-", "+", "COUNT", "2");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*2\r\n*2\r\n$3\r\n3-1\r\n*2\r\n$1\r\nf\r\n$1\r\n3\r\n*2\r\n$3\r\n4-1\r\n*2\r\n$1\r\n"
         "f\r\n$1\r\n4\r\n",
         "XRANGE", "s", "(2-1", "4");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*2\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$1\r\nf\r\n$1\r\n2\r\n*2\r\n$3\r\n3-1\r\n*2\r\n$1\r\n"
         "f\r\n$1\r\n3\r\n",
         "XRANGE", "s", "2", "(4-1");
-    rl_assert_cmd(emu,
-        "*1\r\n*2\r\n$3\r\n3-1\r\n*2\r\n$1\r\nf\r\n$1\r\n3\r\n",
-        "XRANGE", "s", "3", "3");
+    rl_assert_cmd(emu, "*1\r\n*2\r\n$3\r\n3-1\r\n*2\r\n$1\r\nf\r\n$1\r\n3\r\n", "XRANGE", "s", "3",
+                  "3");
     rl_assert_cmd(emu, "*-1\r\n", "XRANGE", "s", "-", "+", "COUNT", "0");
     rl_assert_cmd(emu, "*-1\r\n", "XRANGE", "s", "-", "+", "COUNT", "-5");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*2\r\n*2\r\n$3\r\n5-1\r\n*2\r\n$1\r\nf\r\n$1\r\n5\r\n*2\r\n$3\r\n4-1\r\n*2\r\n$1\r\n"
         "f\r\n$1\r\n4\r\n",
         "XREVRANGE", "s", "+", "-", "COUNT", "2");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*3\r\n*2\r\n$3\r\n4-1\r\n*2\r\n$1\r\nf\r\n$1\r\n4\r\n*2\r\n$3\r\n3-1\r\n*2\r\n$1\r\n"
         "f\r\n$1\r\n3\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$1\r\nf\r\n$1\r\n2\r\n",
         "XREVRANGE", "s", "(5-1", "(1-1");
     rl_assert_cmd(emu, "*0\r\n", "XRANGE", "nokey", "-", "+");
-    rl_assert_cmd(emu,
-        "-ERR Invalid stream ID specified as stream command argument\r\n",
-        "XRANGE", "s", "(-", "+");
-    rl_assert_cmd(emu,
-        "-ERR Invalid stream ID specified as stream command argument\r\n",
-        "XRANGE", "s", "-", "(+");
-    rl_assert_cmd(emu,
-        "-ERR invalid start ID for the interval\r\n",
-        "XRANGE", "s", "(18446744073709551615-18446744073709551615", "+");
+    rl_assert_cmd(emu, "-ERR Invalid stream ID specified as stream command argument\r\n", "XRANGE",
+                  "s", "(-", "+");
+    rl_assert_cmd(emu, "-ERR Invalid stream ID specified as stream command argument\r\n", "XRANGE",
+                  "s", "-", "(+");
+    rl_assert_cmd(emu, "-ERR invalid start ID for the interval\r\n", "XRANGE", "s",
+                  "(18446744073709551615-18446744073709551615", "+");
     rl_assert_cmd(emu, "-ERR invalid end ID for the interval\r\n", "XRANGE", "s", "-", "(0-0");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "XRANGE", "s", "-", "+", "COUNT");
-    rl_assert_cmd(emu,
-        "-ERR value is not an integer or out of range\r\n",
-        "XRANGE", "s", "-", "+", "COUNT", "x");
+    rl_assert_cmd(emu, "-ERR value is not an integer or out of range\r\n", "XRANGE", "s", "-", "+",
+                  "COUNT", "x");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "XRANGE", "s", "-", "+", "LIMIT", "1");
-    rl_assert_cmd(emu,
-        "-ERR Invalid stream ID specified as stream command argument\r\n",
-        "XRANGE", "s", "x", "+");
+    rl_assert_cmd(emu, "-ERR Invalid stream ID specified as stream command argument\r\n", "XRANGE",
+                  "s", "x", "+");
     rl_emu_set_resp(emu, 3);
     assert_cmd3(emu, "_\r\n", "XRANGE", "s", "-", "+", "COUNT", "0");
-    assert_cmd3(emu,
+    assert_cmd3(
+        emu,
         "*2\r\n*2\r\n$3\r\n4-1\r\n*2\r\n$1\r\nf\r\n$1\r\n4\r\n*2\r\n$3\r\n5-1\r\n*2\r\n$1\r\n"
         "f\r\n$1\r\n5\r\n",
         "XRANGE", "s", "4", "+");
@@ -355,7 +342,8 @@ static void xtrim_approx_should_remove_whole_nodes_only(void **state)
     (void)state;
     rl_emu *emu = rl_emu_new();
     fill(emu, "s", 1, 250, "f");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*20\r\n$6\r\nlength\r\n:250\r\n$15\r\nradix-tree-keys\r\n:3\r\n$16\r\nradix-tree-nod"
         "es\r\n:8\r\n$17\r\nlast-generated-id\r\n$5\r\n250-1\r\n$20\r\nmax-deleted-entry-id\r"
         "\n$3\r\n0-0\r\n$13\r\nentries-added\r\n:250\r\n$23\r\nrecorded-first-entry-id\r\n$3"
@@ -369,25 +357,23 @@ static void xtrim_approx_should_remove_whole_nodes_only(void **state)
     rl_assert_cmd(emu, ":30\r\n", "XTRIM", "s", "MAXLEN", "=", "120");
     rl_assert_cmd(emu, ":120\r\n", "XLEN", "s");
     rl_assert_cmd(emu, ":0\r\n", "XTRIM", "s", "MINID", "~", "190");
-    rl_assert_cmd(emu,
-        "*1\r\n*2\r\n$5\r\n131-1\r\n*2\r\n$1\r\nf\r\n$3\r\n131\r\n",
-        "XRANGE", "s", "-", "+", "COUNT", "1");
+    rl_assert_cmd(emu, "*1\r\n*2\r\n$5\r\n131-1\r\n*2\r\n$1\r\nf\r\n$3\r\n131\r\n", "XRANGE", "s",
+                  "-", "+", "COUNT", "1");
     rl_assert_cmd(emu, ":64\r\n", "XTRIM", "s", "MINID", "195");
-    rl_assert_cmd(emu,
-        "*1\r\n*2\r\n$5\r\n195-1\r\n*2\r\n$1\r\nf\r\n$3\r\n195\r\n",
-        "XRANGE", "s", "-", "+", "COUNT", "1");
+    rl_assert_cmd(emu, "*1\r\n*2\r\n$5\r\n195-1\r\n*2\r\n$1\r\nf\r\n$3\r\n195\r\n", "XRANGE", "s",
+                  "-", "+", "COUNT", "1");
     rl_assert_cmd(emu, ":6\r\n", "XTRIM", "s", "MAXLEN", "~", "0", "LIMIT", "10");
     rl_assert_cmd(emu, ":50\r\n", "XTRIM", "s", "MAXLEN", "~", "0", "LIMIT", "100");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'xtrim' command\r\n", "XTRIM", "s");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "XTRIM", "s", "FOO", "1");
-    rl_assert_cmd(emu,
-        "-ERR syntax error, LIMIT cannot be used without the special ~ option\r\n",
-        "XTRIM", "s", "MAXLEN", "1", "LIMIT", "1");
-    rl_assert_cmd(emu,
-        "-ERR syntax error, LIMIT cannot be used without specifying a trimming strategy\r\n",
+    rl_assert_cmd(emu, "-ERR syntax error, LIMIT cannot be used without the special ~ option\r\n",
+                  "XTRIM", "s", "MAXLEN", "1", "LIMIT", "1");
+    rl_assert_cmd(
+        emu, "-ERR syntax error, LIMIT cannot be used without specifying a trimming strategy\r\n",
         "XTRIM", "s", "LIMIT", "1");
     rl_assert_cmd(emu, ":0\r\n", "XTRIM", "nokey", "MAXLEN", "0");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*20\r\n$6\r\nlength\r\n:0\r\n$15\r\nradix-tree-keys\r\n:0\r\n$16\r\nradix-tree-nodes"
         "\r\n:1\r\n$17\r\nlast-generated-id\r\n$5\r\n250-1\r\n$20\r\nmax-deleted-entry-id\r\n"
         "$3\r\n0-0\r\n$13\r\nentries-added\r\n:250\r\n$23\r\nrecorded-first-entry-id\r\n$3\r"
@@ -405,7 +391,8 @@ static void xinfo_stream_should_report_nodes_and_tombstones(void **state)
     rl_reply_free(rl_emu_callv(emu, "XADD", "big", "1-1", "f", big, (const char *)NULL));
     rl_reply_free(rl_emu_callv(emu, "XADD", "big", "2-1", "f", big, (const char *)NULL));
     fill(emu, "s", 1, 3, "f");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*20\r\n$6\r\nlength\r\n:2\r\n$15\r\nradix-tree-keys\r\n:2\r\n$16\r\nradix-tree-nodes"
         "\r\n:6\r\n$17\r\nlast-generated-id\r\n$3\r\n2-1\r\n$20\r\nmax-deleted-entry-id\r\n$3"
         "\r\n0-0\r\n$13\r\nentries-added\r\n:2\r\n$23\r\nrecorded-first-entry-id\r\n$3\r\n1-1"
@@ -486,10 +473,10 @@ static void xinfo_stream_should_report_nodes_and_tombstones(void **state)
         "XINFO", "STREAM", "big");
     rl_assert_cmd(emu, ":1\r\n", "XDEL", "s", "2-1", "9-9");
     rl_assert_cmd(emu, ":0\r\n", "XDEL", "s", "2-1");
-    rl_assert_cmd(emu,
-        "-ERR Invalid stream ID specified as stream command argument\r\n",
-        "XDEL", "s", "bad");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(emu, "-ERR Invalid stream ID specified as stream command argument\r\n", "XDEL",
+                  "s", "bad");
+    rl_assert_cmd(
+        emu,
         "*20\r\n$6\r\nlength\r\n:2\r\n$15\r\nradix-tree-keys\r\n:1\r\n$16\r\nradix-tree-nodes"
         "\r\n:2\r\n$17\r\nlast-generated-id\r\n$3\r\n3-1\r\n$20\r\nmax-deleted-entry-id\r\n$3"
         "\r\n2-1\r\n$13\r\nentries-added\r\n:3\r\n$23\r\nrecorded-first-entry-id\r\n$3\r\n1-1"
@@ -498,19 +485,22 @@ static void xinfo_stream_should_report_nodes_and_tombstones(void **state)
         "XINFO", "STREAM", "s");
     rl_assert_cmd(emu, ":2\r\n", "XDEL", "s", "1-1", "3-1");
     rl_assert_cmd(emu, ":0\r\n", "XLEN", "s");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*20\r\n$6\r\nlength\r\n:0\r\n$15\r\nradix-tree-keys\r\n:0\r\n$16\r\nradix-tree-nodes"
         "\r\n:1\r\n$17\r\nlast-generated-id\r\n$3\r\n3-1\r\n$20\r\nmax-deleted-entry-id\r\n$3"
         "\r\n3-1\r\n$13\r\nentries-added\r\n:3\r\n$23\r\nrecorded-first-entry-id\r\n$3\r\n0-0"
         "\r\n$6\r\ngroups\r\n:0\r\n$11\r\nfirst-entry\r\n$-1\r\n$10\r\nlast-entry\r\n$-1\r\n",
         "XINFO", "STREAM", "s");
     rl_assert_cmd(emu, ":1\r\n", "EXISTS", "s");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "-ERR The ID specified in XADD is equal or smaller than the target stream top item\r"
         "\n",
         "XADD", "s", "3-1", "f", "v");
     rl_assert_cmd(emu, "$3\r\n4-1\r\n", "XADD", "s", "4-1", "f", "v");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*20\r\n$6\r\nlength\r\n:1\r\n$15\r\nradix-tree-keys\r\n:1\r\n$16\r\nradix-tree-nodes"
         "\r\n:2\r\n$17\r\nlast-generated-id\r\n$3\r\n4-1\r\n$20\r\nmax-deleted-entry-id\r\n$3"
         "\r\n3-1\r\n$13\r\nentries-added\r\n:4\r\n$23\r\nrecorded-first-entry-id\r\n$3\r\n4-1"
@@ -527,42 +517,43 @@ static void xgroup_should_manage_groups_and_consumers(void **state)
     rl_emu *emu = rl_emu_new();
     fill(emu, "s", 1, 3, "f");
     rl_assert_cmd(emu, "+OK\r\n", "XGROUP", "CREATE", "s", "g", "0");
-    rl_assert_cmd(emu,
-        "-BUSYGROUP Consumer Group name already exists\r\n",
-        "XGROUP", "CREATE", "s", "g", "0");
+    rl_assert_cmd(emu, "-BUSYGROUP Consumer Group name already exists\r\n", "XGROUP", "CREATE", "s",
+                  "g", "0");
     rl_assert_cmd(emu, "+OK\r\n", "XGROUP", "CREATE", "s", "h", "$", "ENTRIESREAD", "3");
-    rl_assert_cmd(emu,
-        "-ERR value for ENTRIESREAD must be positive or -1\r\n",
-        "XGROUP", "CREATE", "s", "x", "0", "ENTRIESREAD", "-2");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(emu, "-ERR value for ENTRIESREAD must be positive or -1\r\n", "XGROUP", "CREATE",
+                  "s", "x", "0", "ENTRIESREAD", "-2");
+    rl_assert_cmd(
+        emu,
         "-ERR unknown subcommand or wrong number of arguments for 'CREATE'. Try XGROUP HELP."
         "\r\n",
         "XGROUP", "CREATE", "s", "x", "0", "FOO");
-    rl_assert_cmd(emu,
-        "-ERR Invalid stream ID specified as stream command argument\r\n",
-        "XGROUP", "CREATE", "s", "x", "-");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(emu, "-ERR Invalid stream ID specified as stream command argument\r\n", "XGROUP",
+                  "CREATE", "s", "x", "-");
+    rl_assert_cmd(
+        emu,
         "-ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may w"
         "ant to use the MKSTREAM option to create an empty stream automatically.\r\n",
         "XGROUP", "CREATE", "nokey", "g", "0");
     rl_assert_cmd(emu, "+OK\r\n", "XGROUP", "CREATE", "nokey", "g", "0", "MKSTREAM");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*20\r\n$6\r\nlength\r\n:0\r\n$15\r\nradix-tree-keys\r\n:0\r\n$16\r\nradix-tree-nodes"
         "\r\n:1\r\n$17\r\nlast-generated-id\r\n$3\r\n0-0\r\n$20\r\nmax-deleted-entry-id\r\n$3"
         "\r\n0-0\r\n$13\r\nentries-added\r\n:0\r\n$23\r\nrecorded-first-entry-id\r\n$3\r\n0-0"
         "\r\n$6\r\ngroups\r\n:1\r\n$11\r\nfirst-entry\r\n$-1\r\n$10\r\nlast-entry\r\n$-1\r\n",
         "XINFO", "STREAM", "nokey");
-    rl_assert_cmd(emu,
-        "-NOGROUP No such consumer group 'nog' for key name 's'\r\n",
-        "XGROUP", "SETID", "s", "nog", "0");
+    rl_assert_cmd(emu, "-NOGROUP No such consumer group 'nog' for key name 's'\r\n", "XGROUP",
+                  "SETID", "s", "nog", "0");
     rl_assert_cmd(emu, "+OK\r\n", "XGROUP", "SETID", "s", "g", "2-1", "ENTRIESREAD", "1");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "-ERR unknown subcommand or wrong number of arguments for 'SETID'. Try XGROUP HELP.\r"
         "\n",
         "XGROUP", "SETID", "s", "g", "0", "MKSTREAM");
     rl_assert_cmd(emu, ":1\r\n", "XGROUP", "CREATECONSUMER", "s", "g", "alice");
     rl_assert_cmd(emu, ":0\r\n", "XGROUP", "CREATECONSUMER", "s", "g", "alice");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*2\r\n*12\r\n$4\r\nname\r\n$1\r\ng\r\n$9\r\nconsumers\r\n:1\r\n$7\r\npending\r\n:0\r"
         "\n$17\r\nlast-delivered-id\r\n$3\r\n2-1\r\n$12\r\nentries-read\r\n:1\r\n$3\r\nlag\r"
         "\n:2\r\n*12\r\n$4\r\nname\r\n$1\r\nh\r\n$9\r\nconsumers\r\n:0\r\n$7\r\npending\r\n:0"
@@ -571,12 +562,12 @@ static void xgroup_should_manage_groups_and_consumers(void **state)
         "XINFO", "GROUPS", "s");
     rl_assert_cmd(emu, ":1\r\n", "XGROUP", "DESTROY", "s", "h");
     rl_assert_cmd(emu, ":0\r\n", "XGROUP", "DESTROY", "s", "h");
-    rl_assert_cmd(emu,
-        "-ERR unknown subcommand 'FOO'. Try XGROUP HELP.\r\n",
-        "XGROUP", "FOO", "s", "g");
+    rl_assert_cmd(emu, "-ERR unknown subcommand 'FOO'. Try XGROUP HELP.\r\n", "XGROUP", "FOO", "s",
+                  "g");
     rl_assert_cmd(emu, ":0\r\n", "XGROUP", "DELCONSUMER", "s", "g", "alice");
     rl_assert_cmd(emu, ":0\r\n", "XGROUP", "DELCONSUMER", "s", "g", "bob");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*17\r\n+XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+CREATE <"
         "key> <groupname> <id|$> [option]\r\n+    Create a new consumer group. Options are:\r"
         "\n+    * MKSTREAM\r\n+      Create the empty stream if it does not exist.\r\n+    * "
@@ -587,7 +578,8 @@ static void xgroup_should_manage_groups_and_consumers(void **state)
         "up.\r\n+SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]\r\n+    Set the cu"
         "rrent group ID and entries_read counter.\r\n+HELP\r\n+    Prints this help.\r\n",
         "XGROUP", "HELP");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*9\r\n+XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+CONSUMERS "
         "<key> <groupname>\r\n+    Show consumers of <groupname>.\r\n+GROUPS <key>\r\n+    Sh"
         "ow the stream consumer groups.\r\n+STREAM <key> [FULL [COUNT <count>]\r\n+    Show i"
@@ -603,73 +595,79 @@ static void xreadgroup_should_deliver_and_track_the_pel(void **state)
     rl_emu *emu = rl_emu_new();
     fill(emu, "s", 1, 4, "f");
     rl_assert_cmd(emu, "+OK\r\n", "XGROUP", "CREATE", "s", "g", "0");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*1\r\n*2\r\n$1\r\ns\r\n*2\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\n1\r\n*2\r\n$3"
         "\r\n2-1\r\n*2\r\n$1\r\nf\r\n$1\r\n2\r\n",
         "XREADGROUP", "GROUP", "g", "c1", "COUNT", "2", "STREAMS", "s", ">");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*1\r\n*2\r\n$1\r\ns\r\n*2\r\n*2\r\n$3\r\n3-1\r\n*2\r\n$1\r\nf\r\n$1\r\n3\r\n*2\r\n$3"
         "\r\n4-1\r\n*2\r\n$1\r\nf\r\n$1\r\n4\r\n",
         "XREADGROUP", "GROUP", "g", "c2", "STREAMS", "s", ">");
     rl_assert_cmd(emu, "*-1\r\n", "XREADGROUP", "GROUP", "g", "c2", "STREAMS", "s", ">");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*1\r\n*2\r\n$1\r\ns\r\n*2\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\n1\r\n*2\r\n$3"
         "\r\n2-1\r\n*2\r\n$1\r\nf\r\n$1\r\n2\r\n",
         "XREADGROUP", "GROUP", "g", "c1", "STREAMS", "s", "0");
     rl_assert_cmd(emu,
-        "*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$1\r\nf\r\n$1\r\n2\r\n",
-        "XREADGROUP", "GROUP", "g", "c1", "COUNT", "1", "STREAMS", "s", "1-1");
-    rl_assert_cmd(emu,
+                  "*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$1\r\nf\r\n$1\r\n2\r\n",
+                  "XREADGROUP", "GROUP", "g", "c1", "COUNT", "1", "STREAMS", "s", "1-1");
+    rl_assert_cmd(
+        emu,
         "*4\r\n:4\r\n$3\r\n1-1\r\n$3\r\n4-1\r\n*2\r\n*2\r\n$2\r\nc1\r\n$1\r\n2\r\n*2\r\n$2\r"
         "\nc2\r\n$1\r\n2\r\n",
         "XPENDING", "s", "g");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*1\r\n*12\r\n$4\r\nname\r\n$1\r\ng\r\n$9\r\nconsumers\r\n:2\r\n$7\r\npending\r\n:4\r"
         "\n$17\r\nlast-delivered-id\r\n$3\r\n4-1\r\n$12\r\nentries-read\r\n:4\r\n$3\r\nlag\r"
         "\n:0\r\n",
         "XINFO", "GROUPS", "s");
     rl_assert_cmd(emu, ":1\r\n", "XDEL", "s", "1-1");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*1\r\n*2\r\n$1\r\ns\r\n*2\r\n*2\r\n$3\r\n1-1\r\n*-1\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$1\r"
         "\nf\r\n$1\r\n2\r\n",
         "XREADGROUP", "GROUP", "g", "c1", "STREAMS", "s", "0");
     rl_assert_cmd(emu, ":1\r\n", "XACK", "s", "g", "1-1", "9-9");
-    rl_assert_cmd(emu,
-        "-ERR Invalid stream ID specified as stream command argument\r\n",
-        "XACK", "s", "g", "bad");
+    rl_assert_cmd(emu, "-ERR Invalid stream ID specified as stream command argument\r\n", "XACK",
+                  "s", "g", "bad");
     rl_assert_cmd(emu, ":0\r\n", "XACK", "s", "nog", "bad");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*4\r\n:3\r\n$3\r\n2-1\r\n$3\r\n4-1\r\n*2\r\n*2\r\n$2\r\nc1\r\n$1\r\n1\r\n*2\r\n$2\r"
         "\nc2\r\n$1\r\n2\r\n",
         "XPENDING", "s", "g");
     rl_assert_cmd(emu, "$3\r\n5-1\r\n", "XADD", "s", "5-1", "f", "v");
     rl_assert_cmd(emu,
-        "*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n5-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n",
-        "XREADGROUP", "GROUP", "g", "c3", "NOACK", "STREAMS", "s", ">");
-    rl_assert_cmd(emu,
+                  "*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n5-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n",
+                  "XREADGROUP", "GROUP", "g", "c3", "NOACK", "STREAMS", "s", ">");
+    rl_assert_cmd(
+        emu,
         "*4\r\n:3\r\n$3\r\n2-1\r\n$3\r\n4-1\r\n*2\r\n*2\r\n$2\r\nc1\r\n$1\r\n1\r\n*2\r\n$2\r"
         "\nc2\r\n$1\r\n2\r\n",
         "XPENDING", "s", "g");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "-ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the hist"
         "ory of this consumer by specifying a proper ID, or use the > ID to get new messages."
         " The $ ID would just return an empty result set.\r\n",
         "XREADGROUP", "GROUP", "g", "c1", "STREAMS", "s", "$");
-    rl_assert_cmd(emu,
-        "-NOGROUP No such key 's' or consumer group 'nog' in XREADGROUP with GROUP option\r\n",
+    rl_assert_cmd(
+        emu, "-NOGROUP No such key 's' or consumer group 'nog' in XREADGROUP with GROUP option\r\n",
         "XREADGROUP", "GROUP", "nog", "c1", "STREAMS", "s", ">");
-    rl_assert_cmd(emu,
-        "-ERR wrong number of arguments for 'xreadgroup' command\r\n",
-        "XREADGROUP", "COUNT", "1", "STREAMS", "s", ">");
-    rl_assert_cmd(emu,
-        "-ERR wrong number of arguments for 'xreadgroup' command\r\n",
-        "XREADGROUP", "GROUP", "g", "c1", "STREAMS", "s");
+    rl_assert_cmd(emu, "-ERR wrong number of arguments for 'xreadgroup' command\r\n", "XREADGROUP",
+                  "COUNT", "1", "STREAMS", "s", ">");
+    rl_assert_cmd(emu, "-ERR wrong number of arguments for 'xreadgroup' command\r\n", "XREADGROUP",
+                  "GROUP", "g", "c1", "STREAMS", "s");
     rl_emu_set_resp(emu, 3);
     assert_cmd3(emu, "$3\r\n6-1\r\n", "XADD", "s", "6-1", "f", "v");
-    assert_cmd3(emu,
-        "%1\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n6-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n",
-        "XREADGROUP", "GROUP", "g", "c1", "STREAMS", "s", ">");
-    assert_cmd3(emu,
+    assert_cmd3(emu, "%1\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n6-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n",
+                "XREADGROUP", "GROUP", "g", "c1", "STREAMS", "s", ">");
+    assert_cmd3(
+        emu,
         "*1\r\n%6\r\n$4\r\nname\r\n$1\r\ng\r\n$9\r\nconsumers\r\n:3\r\n$7\r\npending\r\n:4\r"
         "\n$17\r\nlast-delivered-id\r\n$3\r\n6-1\r\n$12\r\nentries-read\r\n:6\r\n$3\r\nlag\r"
         "\n:0\r\n",
@@ -684,74 +682,69 @@ static void xclaim_and_xautoclaim_should_move_pending_entries(void **state)
     rl_emu *emu = rl_emu_new();
     fill(emu, "s", 1, 5, "f");
     rl_assert_cmd(emu, "+OK\r\n", "XGROUP", "CREATE", "s", "g", "0");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*1\r\n*2\r\n$1\r\ns\r\n*5\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\n1\r\n*2\r\n$3"
         "\r\n2-1\r\n*2\r\n$1\r\nf\r\n$1\r\n2\r\n*2\r\n$3\r\n3-1\r\n*2\r\n$1\r\nf\r\n$1\r\n3\r"
         "\n*2\r\n$3\r\n4-1\r\n*2\r\n$1\r\nf\r\n$1\r\n4\r\n*2\r\n$3\r\n5-1\r\n*2\r\n$1\r\nf\r"
         "\n$1\r\n5\r\n",
         "XREADGROUP", "GROUP", "g", "c1", "STREAMS", "s", ">");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*2\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\n1\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$1\r\n"
         "f\r\n$1\r\n2\r\n",
         "XCLAIM", "s", "g", "c2", "0", "1-1", "2-1");
-    rl_assert_cmd(emu,
-        "*1\r\n$3\r\n3-1\r\n",
-        "XCLAIM", "s", "g", "c2", "0", "3-1", "JUSTID", "RETRYCOUNT", "7");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(emu, "*1\r\n$3\r\n3-1\r\n", "XCLAIM", "s", "g", "c2", "0", "3-1", "JUSTID",
+                  "RETRYCOUNT", "7");
+    rl_assert_cmd(
+        emu,
         "*4\r\n:5\r\n$3\r\n1-1\r\n$3\r\n5-1\r\n*2\r\n*2\r\n$2\r\nc1\r\n$1\r\n2\r\n*2\r\n$2\r"
         "\nc2\r\n$1\r\n3\r\n",
         "XPENDING", "s", "g");
     rl_assert_cmd(emu, "*0\r\n", "XCLAIM", "s", "g", "c2", "0", "9-9", "FORCE");
     rl_assert_cmd(emu, ":1\r\n", "XDEL", "s", "4-1");
     rl_assert_cmd(emu, "*0\r\n", "XCLAIM", "s", "g", "c2", "0", "4-1");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*4\r\n:4\r\n$3\r\n1-1\r\n$3\r\n5-1\r\n*2\r\n*2\r\n$2\r\nc1\r\n$1\r\n1\r\n*2\r\n$2\r"
         "\nc2\r\n$1\r\n3\r\n",
         "XPENDING", "s", "g");
-    rl_assert_cmd(emu,
-        "-ERR Invalid min-idle-time argument for XCLAIM\r\n",
-        "XCLAIM", "s", "g", "c2", "x", "1-1");
-    rl_assert_cmd(emu,
-        "-ERR Invalid IDLE option argument for XCLAIM\r\n",
-        "XCLAIM", "s", "g", "c2", "0", "1-1", "IDLE", "x");
-    rl_assert_cmd(emu,
-        "-ERR Unrecognized XCLAIM option 'FOO'\r\n",
-        "XCLAIM", "s", "g", "c2", "0", "1-1", "FOO");
-    rl_assert_cmd(emu,
-        "-NOGROUP No such key 's' or consumer group 'nog'\r\n",
-        "XCLAIM", "s", "nog", "c2", "0", "1-1");
-    rl_assert_cmd(emu,
-        "*1\r\n$3\r\n1-1\r\n",
-        "XCLAIM", "s", "g", "c3", "0", "1-1", "LASTID", "8-1", "JUSTID");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(emu, "-ERR Invalid min-idle-time argument for XCLAIM\r\n", "XCLAIM", "s", "g",
+                  "c2", "x", "1-1");
+    rl_assert_cmd(emu, "-ERR Invalid IDLE option argument for XCLAIM\r\n", "XCLAIM", "s", "g", "c2",
+                  "0", "1-1", "IDLE", "x");
+    rl_assert_cmd(emu, "-ERR Unrecognized XCLAIM option 'FOO'\r\n", "XCLAIM", "s", "g", "c2", "0",
+                  "1-1", "FOO");
+    rl_assert_cmd(emu, "-NOGROUP No such key 's' or consumer group 'nog'\r\n", "XCLAIM", "s", "nog",
+                  "c2", "0", "1-1");
+    rl_assert_cmd(emu, "*1\r\n$3\r\n1-1\r\n", "XCLAIM", "s", "g", "c3", "0", "1-1", "LASTID", "8-1",
+                  "JUSTID");
+    rl_assert_cmd(
+        emu,
         "*1\r\n*12\r\n$4\r\nname\r\n$1\r\ng\r\n$9\r\nconsumers\r\n:3\r\n$7\r\npending\r\n:4\r"
         "\n$17\r\nlast-delivered-id\r\n$3\r\n8-1\r\n$12\r\nentries-read\r\n:5\r\n$3\r\nlag\r"
         "\n:0\r\n",
         "XINFO", "GROUPS", "s");
     rl_assert_cmd(emu, ":1\r\n", "XDEL", "s", "2-1");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*3\r\n$3\r\n3-1\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\n1\r\n*1\r\n$3\r\n"
         "2-1\r\n",
         "XAUTOCLAIM", "s", "g", "c4", "0", "0", "COUNT", "2");
-    rl_assert_cmd(emu,
-        "*3\r\n$3\r\n0-0\r\n*2\r\n$3\r\n3-1\r\n$3\r\n5-1\r\n*0\r\n",
-        "XAUTOCLAIM", "s", "g", "c4", "0", "3-1", "JUSTID");
-    rl_assert_cmd(emu,
-        "-ERR COUNT must be > 0\r\n",
-        "XAUTOCLAIM", "s", "g", "c4", "0", "0", "COUNT", "0");
+    rl_assert_cmd(emu, "*3\r\n$3\r\n0-0\r\n*2\r\n$3\r\n3-1\r\n$3\r\n5-1\r\n*0\r\n", "XAUTOCLAIM",
+                  "s", "g", "c4", "0", "3-1", "JUSTID");
+    rl_assert_cmd(emu, "-ERR COUNT must be > 0\r\n", "XAUTOCLAIM", "s", "g", "c4", "0", "0",
+                  "COUNT", "0");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "XAUTOCLAIM", "s", "g", "c4", "0", "0", "FOO");
-    rl_assert_cmd(emu,
-        "-ERR invalid start ID for the interval\r\n",
-        "XAUTOCLAIM", "s", "g", "c4", "0", "(18446744073709551615-18446744073709551615");
-    rl_assert_cmd(emu,
-        "-ERR Insufficient memory, failed allocating transient memory, COUNT too high.\r\n",
+    rl_assert_cmd(emu, "-ERR invalid start ID for the interval\r\n", "XAUTOCLAIM", "s", "g", "c4",
+                  "0", "(18446744073709551615-18446744073709551615");
+    rl_assert_cmd(
+        emu, "-ERR Insufficient memory, failed allocating transient memory, COUNT too high.\r\n",
         "XAUTOCLAIM", "s", "g", "c4", "0", "0", "COUNT", "576460752303423487");
-    rl_assert_cmd(emu,
-        "-NOGROUP No such key 's' or consumer group 'nog'\r\n",
-        "XAUTOCLAIM", "s", "nog", "c4", "0", "0");
-    rl_assert_cmd(emu,
-        "*4\r\n:3\r\n$3\r\n1-1\r\n$3\r\n5-1\r\n*1\r\n*2\r\n$2\r\nc4\r\n$1\r\n3\r\n",
-        "XPENDING", "s", "g");
+    rl_assert_cmd(emu, "-NOGROUP No such key 's' or consumer group 'nog'\r\n", "XAUTOCLAIM", "s",
+                  "nog", "c4", "0", "0");
+    rl_assert_cmd(emu, "*4\r\n:3\r\n$3\r\n1-1\r\n$3\r\n5-1\r\n*1\r\n*2\r\n$2\r\nc4\r\n$1\r\n3\r\n",
+                  "XPENDING", "s", "g");
     rl_test_free_emu(emu);
 }
 
@@ -762,47 +755,51 @@ static void xread_should_serve_every_stream_with_new_entries(void **state)
     rl_emu *emu = rl_emu_new();
     fill(emu, "s", 1, 3, "f");
     fill(emu, "t", 5, 2, "f");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*2\r\n*2\r\n$1\r\ns\r\n*2\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$1\r\nf\r\n$1\r\n2\r\n*2\r\n$3"
         "\r\n3-1\r\n*2\r\n$1\r\nf\r\n$1\r\n3\r\n*2\r\n$1\r\nt\r\n*2\r\n*2\r\n$3\r\n5-1\r\n*2"
         "\r\n$1\r\nf\r\n$1\r\n5\r\n*2\r\n$3\r\n6-1\r\n*2\r\n$1\r\nf\r\n$1\r\n6\r\n",
         "XREAD", "STREAMS", "s", "t", "1-1", "0");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*2\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\n1\r\n*2\r\n$1"
         "\r\nt\r\n*1\r\n*2\r\n$3\r\n5-1\r\n*2\r\n$1\r\nf\r\n$1\r\n5\r\n",
         "XREAD", "COUNT", "1", "STREAMS", "s", "t", "0", "0");
     rl_assert_cmd(emu, "*-1\r\n", "XREAD", "STREAMS", "s", "$");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*1\r\n*2\r\n$1\r\ns\r\n*3\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\n1\r\n*2\r\n$3"
         "\r\n2-1\r\n*2\r\n$1\r\nf\r\n$1\r\n2\r\n*2\r\n$3\r\n3-1\r\n*2\r\n$1\r\nf\r\n$1\r\n3\r"
         "\n",
         "XREAD", "STREAMS", "s", "nokey", "0", "0");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "-ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> "
         "<consumer> option.\r\n",
         "XREAD", "STREAMS", "s", ">");
-    rl_assert_cmd(emu,
-        "-ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.\r\n",
+    rl_assert_cmd(
+        emu, "-ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.\r\n",
         "XREAD", "GROUP", "g", "c", "STREAMS", "s", "0");
-    rl_assert_cmd(emu,
-        "-ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.\r\n",
+    rl_assert_cmd(
+        emu, "-ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.\r\n",
         "XREAD", "NOACK", "STREAMS", "s", "0");
-    rl_assert_cmd(emu,
-        "-ERR wrong number of arguments for 'xread' command\r\n",
-        "XREAD", "STREAMS", "s");
+    rl_assert_cmd(emu, "-ERR wrong number of arguments for 'xread' command\r\n", "XREAD", "STREAMS",
+                  "s");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "XREAD", "COUNT", "1", "FOO", "1");
     rl_assert_cmd(emu, "-ERR timeout is negative\r\n", "XREAD", "BLOCK", "-1", "STREAMS", "s", "$");
-    rl_assert_cmd(emu,
-        "-ERR timeout is not an integer or out of range\r\n",
-        "XREAD", "BLOCK", "x", "STREAMS", "s", "$");
+    rl_assert_cmd(emu, "-ERR timeout is not an integer or out of range\r\n", "XREAD", "BLOCK", "x",
+                  "STREAMS", "s", "$");
     rl_assert_cmd(emu, "*-1\r\n", "XREAD", "BLOCK", "1", "STREAMS", "s", "$");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(
+        emu,
         "*1\r\n*2\r\n$1\r\ns\r\n*3\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\n1\r\n*2\r\n$3"
         "\r\n2-1\r\n*2\r\n$1\r\nf\r\n$1\r\n2\r\n*2\r\n$3\r\n3-1\r\n*2\r\n$1\r\nf\r\n$1\r\n3\r"
         "\n",
         "XREAD", "BLOCK", "1", "STREAMS", "s", "0");
     rl_emu_set_resp(emu, 3);
-    assert_cmd3(emu,
+    assert_cmd3(
+        emu,
         "%2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n3-1\r\n*2\r\n$1\r\nf\r\n$1\r\n3\r\n$1\r\nt\r\n*2"
         "\r\n*2\r\n$3\r\n5-1\r\n*2\r\n$1\r\nf\r\n$1\r\n5\r\n*2\r\n$3\r\n6-1\r\n*2\r\n$1\r\nf"
         "\r\n$1\r\n6\r\n",
@@ -818,28 +815,28 @@ static void xsetid_should_set_the_last_id_and_counters(void **state)
     rl_emu *emu = rl_emu_new();
     fill(emu, "s", 1, 2, "f");
     rl_assert_cmd(emu,
-        "-ERR The ID specified in XSETID is smaller than the target stream top item\r\n",
-        "XSETID", "s", "1-1");
-    rl_assert_cmd(emu,
+                  "-ERR The ID specified in XSETID is smaller than the target stream top item\r\n",
+                  "XSETID", "s", "1-1");
+    rl_assert_cmd(
+        emu,
         "-ERR The entries_added specified in XSETID is smaller than the target stream length"
         "\r\n",
         "XSETID", "s", "9-9", "ENTRIESADDED", "1");
-    rl_assert_cmd(emu,
-        "-ERR entries_added must be positive\r\n",
-        "XSETID", "s", "9-9", "ENTRIESADDED", "-1");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(emu, "-ERR entries_added must be positive\r\n", "XSETID", "s", "9-9",
+                  "ENTRIESADDED", "-1");
+    rl_assert_cmd(
+        emu,
         "-ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id\r"
         "\n",
         "XSETID", "s", "9-9", "MAXDELETEDID", "10-0");
-    rl_assert_cmd(emu,
-        "+OK\r\n",
-        "XSETID", "s", "9-9", "MAXDELETEDID", "5-0", "ENTRIESADDED", "100");
+    rl_assert_cmd(emu, "+OK\r\n", "XSETID", "s", "9-9", "MAXDELETEDID", "5-0", "ENTRIESADDED",
+                  "100");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "XSETID", "s", "9-9", "FOO");
     rl_assert_cmd(emu, "-ERR no such key\r\n", "XSETID", "nokey", "9-9");
-    rl_assert_cmd(emu,
-        "-ERR Invalid stream ID specified as stream command argument\r\n",
-        "XSETID", "s", "-");
-    rl_assert_cmd(emu,
+    rl_assert_cmd(emu, "-ERR Invalid stream ID specified as stream command argument\r\n", "XSETID",
+                  "s", "-");
+    rl_assert_cmd(
+        emu,
         "*20\r\n$6\r\nlength\r\n:2\r\n$15\r\nradix-tree-keys\r\n:1\r\n$16\r\nradix-tree-nodes"
         "\r\n:2\r\n$17\r\nlast-generated-id\r\n$3\r\n9-9\r\n$20\r\nmax-deleted-entry-id\r\n$3"
         "\r\n5-0\r\n$13\r\nentries-added\r\n:100\r\n$23\r\nrecorded-first-entry-id\r\n$3\r\n1"
@@ -851,8 +848,8 @@ static void xsetid_should_set_the_last_id_and_counters(void **state)
     rl_assert_cmd(emu, ":1\r\n", "XDEL", "e", "1-1");
     rl_assert_cmd(emu, "+OK\r\n", "XSETID", "e", "0-1");
     rl_assert_cmd(emu, "+OK\r\n", "XSETID", "e", "18446744073709551615-18446744073709551615");
-    rl_assert_cmd(emu,
-        "-ERR The stream has exhausted the last possible ID, unable to add more items\r\n",
+    rl_assert_cmd(
+        emu, "-ERR The stream has exhausted the last possible ID, unable to add more items\r\n",
         "XADD", "e", "*", "f", "v");
     rl_test_free_emu(emu);
 }
@@ -863,49 +860,35 @@ static void stream_commands_should_reject_other_types(void **state)
     (void)state;
     rl_emu *emu = rl_emu_new();
     rl_reply_free(rl_emu_callv(emu, "SET", "str", "x", (const char *)NULL));
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "XADD", "str", "*", "f", "v");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "XLEN", "str");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "XRANGE", "str", "-", "+");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "XDEL", "str", "1-1");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "XTRIM", "str", "MAXLEN", "1");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "XREAD", "STREAMS", "str", "0");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "XGROUP", "CREATE", "str", "g", "0", "MKSTREAM");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "XINFO", "STREAM", "str");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "XACK", "str", "g", "1-1");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "XPENDING", "str", "g");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "XCLAIM", "str", "g", "c", "0", "1-1");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "XAUTOCLAIM", "str", "g", "c", "0", "0");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "XSETID", "str", "1-1");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "XADD", "str", "*", "f", "v");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "XLEN", "str");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "XRANGE", "str", "-", "+");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "XDEL", "str", "1-1");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "XTRIM", "str", "MAXLEN", "1");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "XREAD", "STREAMS", "str", "0");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "XGROUP", "CREATE", "str", "g", "0", "MKSTREAM");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "XINFO", "STREAM", "str");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "XACK", "str", "g", "1-1");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "XPENDING", "str", "g");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "XCLAIM", "str", "g", "c", "0", "1-1");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "XAUTOCLAIM", "str", "g", "c", "0", "0");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "XSETID", "str", "1-1");
     rl_assert_cmd(emu, "-ERR no such key\r\n", "XINFO", "STREAM", "nokey");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "XINFO", "STREAM", "str", "FULL", "FOO");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "XINFO", "STREAM", "str", "FULL", "FOO");
     rl_assert_cmd(emu, "+string\r\n", "TYPE", "str");
     rl_test_free_emu(emu);
 }

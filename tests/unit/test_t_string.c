@@ -47,13 +47,13 @@ static void get_should_reply_values_nil_and_arity_errors(void **state)
     rl_assert_cmd(emu, "+OK\r\n", "set", "", "");
     rl_assert_cmd(emu, "$0\r\n\r\n", "get", "");
     {
-        const char *argv[] = {"set", "bin\000key", "\000\377\r\n\000"};
-        size_t lens[] = {3, 7, 5};
+        const char *argv[] = { "set", "bin\000key", "\000\377\r\n\000" };
+        size_t lens[] = { 3, 7, 5 };
         rl_assert_resp(rl_emu_call(emu, 3, argv, lens), "+OK\r\n");
     }
     {
-        const char *argv[] = {"get", "bin\000key"};
-        size_t lens[] = {3, 7};
+        const char *argv[] = { "get", "bin\000key" };
+        size_t lens[] = { 3, 7 };
         rl_assert_resp(rl_emu_call(emu, 2, argv, lens), "$5\r\n\000\377\r\n\000\r\n");
     }
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'get' command\r\n", "get");
@@ -81,13 +81,13 @@ static void set_should_honour_nx_xx_and_get(void **state)
     rl_assert_cmd(emu, "$-1\r\n", "get", "m");
     rl_assert_cmd(emu, "$2\r\nv3\r\n", "set", "k", "v", "get", "get");
     {
-        const char *argv[] = {"set", "k", "v5", "nx\000junk"};
-        size_t lens[] = {3, 1, 2, 7};
+        const char *argv[] = { "set", "k", "v5", "nx\000junk" };
+        size_t lens[] = { 3, 1, 2, 7 };
         rl_assert_resp(rl_emu_call(emu, 4, argv, lens), "$-1\r\n");
     }
     {
-        const char *argv[] = {"set", "k", "v6", "xX\000"};
-        size_t lens[] = {3, 1, 2, 3};
+        const char *argv[] = { "set", "k", "v6", "xX\000" };
+        size_t lens[] = { 3, 1, 2, 3 };
         rl_assert_resp(rl_emu_call(emu, 4, argv, lens), "+OK\r\n");
     }
     rl_assert_cmd(emu, "$2\r\nv6\r\n", "get", "k");
@@ -238,23 +238,23 @@ static void append_should_create_and_extend_values(void **state)
     rl_assert_cmd(emu, ":0\r\n", "append", "new", "");
     rl_assert_cmd(emu, ":1\r\n", "exists", "new");
     {
-        const char *argv[] = {"append", "b\000", "\000\001"};
-        size_t lens[] = {6, 2, 2};
+        const char *argv[] = { "append", "b\000", "\000\001" };
+        size_t lens[] = { 6, 2, 2 };
         rl_assert_resp(rl_emu_call(emu, 3, argv, lens), ":2\r\n");
     }
     {
-        const char *argv[] = {"append", "b\000", "\377"};
-        size_t lens[] = {6, 2, 1};
+        const char *argv[] = { "append", "b\000", "\377" };
+        size_t lens[] = { 6, 2, 1 };
         rl_assert_resp(rl_emu_call(emu, 3, argv, lens), ":3\r\n");
     }
     {
-        const char *argv[] = {"get", "b\000"};
-        size_t lens[] = {3, 2};
+        const char *argv[] = { "get", "b\000" };
+        size_t lens[] = { 3, 2 };
         rl_assert_resp(rl_emu_call(emu, 2, argv, lens), "$3\r\n\000\001\377\r\n");
     }
     {
-        const char *argv[] = {"strlen", "b\000"};
-        size_t lens[] = {6, 2};
+        const char *argv[] = { "strlen", "b\000" };
+        size_t lens[] = { 6, 2 };
         rl_assert_resp(rl_emu_call(emu, 2, argv, lens), ":3\r\n");
     }
     rl_assert_cmd(emu, ":11\r\n", "strlen", "ap");
@@ -318,8 +318,8 @@ static void setrange_should_pad_with_zeros_and_check_limits(void **state)
                   "setrange", "new", "536870911", "xy");
     rl_assert_cmd(emu, ":0\r\n", "exists", "new");
     {
-        const char *argv[] = {"setrange", "sr", "3", "\000\001"};
-        size_t lens[] = {8, 2, 1, 2};
+        const char *argv[] = { "setrange", "sr", "3", "\000\001" };
+        size_t lens[] = { 8, 2, 1, 2 };
         rl_assert_resp(rl_emu_call(emu, 4, argv, lens), ":8\r\n");
     }
     rl_assert_cmd(emu, "$8\r\nXY\000\000\001abc\r\n", "get", "sr");
@@ -364,8 +364,8 @@ static void incr_should_parse_strictly_and_detect_overflow(void **state)
     rl_assert_cmd(emu, "+OK\r\n", "set", "n", "");
     rl_assert_cmd(emu, "-ERR value is not an integer or out of range\r\n", "incr", "n");
     {
-        const char *argv[] = {"set", "n", "1\000"};
-        size_t lens[] = {3, 1, 2};
+        const char *argv[] = { "set", "n", "1\000" };
+        size_t lens[] = { 3, 1, 2 };
         rl_assert_resp(rl_emu_call(emu, 3, argv, lens), "+OK\r\n");
     }
     rl_assert_cmd(emu, "-ERR value is not an integer or out of range\r\n", "incr", "n");
@@ -392,7 +392,7 @@ static void incrbyfloat_should_format_like_redis(void **state)
     rl_assert_cmd_ld(emu, "$21\r\n100000000000000000000\r\n", "incrbyfloat", "g", "1e20");
     rl_assert_cmd_ld(emu, "-ERR value is not an integer or out of range\r\n", "incr", "g");
     rl_assert_cmd_ld(emu, "$19\r\n1.23456789012345679\r\n", "incrbyfloat", "h",
-                  "1.23456789012345678901234");
+                     "1.23456789012345678901234");
     rl_assert_cmd_ld(emu, "$3\r\n0.1\r\n", "incrbyfloat", "i", "0.1");
     rl_assert_cmd_ld(emu, "$3\r\n0.3\r\n", "incrbyfloat", "i", "0.2");
     rl_assert_cmd_ld(emu, "+OK\r\n", "set", "f", "3.0");
@@ -416,9 +416,9 @@ static void incrbyfloat_should_format_like_redis(void **state)
     rl_assert_cmd_ld(emu, "-ERR value is not a valid float\r\n", "incrbyfloat", "f", "abc");
     rl_assert_cmd_ld(emu, "-ERR value is not a valid float\r\n", "incrbyfloat", "f", "nan");
     rl_assert_cmd_ld(emu, "-ERR increment would produce NaN or Infinity\r\n", "incrbyfloat", "f",
-                  "inf");
+                     "inf");
     rl_assert_cmd_ld(emu, "-ERR increment would produce NaN or Infinity\r\n", "incrbyfloat", "f",
-                  "-inf");
+                     "-inf");
     rl_assert_cmd_ld(emu, "-ERR value is not a valid float\r\n", "incrbyfloat", "f", "1e5000");
     rl_assert_cmd_ld(emu, "$3\r\n1.5\r\n", "get", "f");
     rl_assert_cmd_ld(emu, "+OK\r\n", "set", "f", "abc");
@@ -478,8 +478,8 @@ static void lcs_should_reply_subsequence_length_and_ranges(void **state)
                   "2\r\n:3\r\n:5\r\n*2\r\n:0\r\n:2\r\n$3\r\nlen\r\n:6\r\n",
                   "lcs", "s2", "s1", "idx", "minmatchlen", "3");
     {
-        const char *argv[] = {"mset", "b1", "\000\377\000a\200", "b2", "\200\000a\000\377"};
-        size_t lens[] = {4, 2, 5, 2, 5};
+        const char *argv[] = { "mset", "b1", "\000\377\000a\200", "b2", "\200\000a\000\377" };
+        size_t lens[] = { 4, 2, 5, 2, 5 };
         rl_assert_resp(rl_emu_call(emu, 5, argv, lens), "+OK\r\n");
     }
     rl_assert_cmd(emu, "$2\r\n\000a\r\n", "lcs", "b1", "b2");
@@ -507,8 +507,8 @@ static void lcs_should_reject_bad_options(void **state)
                   "minmatchlen", "abc", "len", "idx");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'lcs' command\r\n", "lcs", "l1");
     {
-        const char *argv[] = {"lcs", "l1", "l2", "len\000x"};
-        size_t lens[] = {3, 2, 2, 5};
+        const char *argv[] = { "lcs", "l1", "l2", "len\000x" };
+        size_t lens[] = { 3, 2, 2, 5 };
         rl_assert_resp(rl_emu_call(emu, 4, argv, lens), ":6\r\n");
     }
     rl_test_free_emu(emu);
@@ -607,7 +607,7 @@ static void ttl_should_be_kept_only_where_redis_keeps_it(void **state)
     rl_emu *emu = rl_emu_new();
     int64_t when = rl_emu_clock_ms(emu) + 100000;
     rl_assert_cmd(emu, "+OK\r\n", "mset", "n", "1", "f", "1.5", "s", "abc", "g", "x");
-    const char *keys[] = {"n", "f", "s", "g"};
+    const char *keys[] = { "n", "f", "s", "g" };
     for (int i = 0; i < 4; i++) rl_assert_cmd(emu, ":1\r\n", "pexpire", keys[i], "100000");
     /* In-place changes keep the expiry. */
     rl_assert_cmd(emu, ":2\r\n", "incr", "n");
@@ -615,8 +615,7 @@ static void ttl_should_be_kept_only_where_redis_keeps_it(void **state)
     rl_assert_cmd(emu, ":4\r\n", "append", "s", "x");
     rl_assert_cmd(emu, ":4\r\n", "setrange", "s", "2", "y");
     rl_assert_cmd(emu, "+OK\r\n", "set", "g", "v", "keepttl");
-    for (int i = 0; i < 4; i++)
-        assert_int_equal(expire_of(emu, keys[i]), when);
+    for (int i = 0; i < 4; i++) assert_int_equal(expire_of(emu, keys[i]), when);
     rl_assert_cmd(emu, "$1\r\nv\r\n", "getex", "g");
     assert_int_equal(expire_of(emu, "g"), when);
     /* New values clear it. */
@@ -624,8 +623,7 @@ static void ttl_should_be_kept_only_where_redis_keeps_it(void **state)
     rl_assert_cmd(emu, "$3\r\n2.5\r\n", "getset", "f", "x");
     rl_assert_cmd(emu, "+OK\r\n", "mset", "s", "y");
     rl_assert_cmd(emu, "$1\r\nv\r\n", "set", "g", "w", "get");
-    for (int i = 0; i < 4; i++)
-        assert_int_equal(expire_of(emu, keys[i]), -1);
+    for (int i = 0; i < 4; i++) assert_int_equal(expire_of(emu, keys[i]), -1);
     rl_test_free_emu(emu);
 }
 
@@ -658,28 +656,28 @@ static void string_commands_should_have_redis_table_rows(void **state)
 {
     (void)state;
     static const rl_test_row rows[] = {
-        {"get", 2, RL_CMD_READONLY | RL_CMD_FAST, 1, 1, 1},
-        {"set", -3, RL_CMD_WRITE | RL_CMD_DENYOOM, 1, 1, 1},
-        {"setnx", 3, RL_CMD_WRITE | RL_CMD_DENYOOM | RL_CMD_FAST, 1, 1, 1},
-        {"setex", 4, RL_CMD_WRITE | RL_CMD_DENYOOM, 1, 1, 1},
-        {"psetex", 4, RL_CMD_WRITE | RL_CMD_DENYOOM, 1, 1, 1},
-        {"getset", 3, RL_CMD_WRITE | RL_CMD_DENYOOM | RL_CMD_FAST, 1, 1, 1},
-        {"getdel", 2, RL_CMD_WRITE | RL_CMD_FAST, 1, 1, 1},
-        {"getex", -2, RL_CMD_WRITE | RL_CMD_FAST, 1, 1, 1},
-        {"mget", -2, RL_CMD_READONLY | RL_CMD_FAST, 1, -1, 1},
-        {"mset", -3, RL_CMD_WRITE | RL_CMD_DENYOOM, 1, -1, 2},
-        {"msetnx", -3, RL_CMD_WRITE | RL_CMD_DENYOOM, 1, -1, 2},
-        {"append", 3, RL_CMD_WRITE | RL_CMD_DENYOOM | RL_CMD_FAST, 1, 1, 1},
-        {"strlen", 2, RL_CMD_READONLY | RL_CMD_FAST, 1, 1, 1},
-        {"getrange", 4, RL_CMD_READONLY, 1, 1, 1},
-        {"substr", 4, RL_CMD_READONLY, 1, 1, 1},
-        {"setrange", 4, RL_CMD_WRITE | RL_CMD_DENYOOM, 1, 1, 1},
-        {"incr", 2, RL_CMD_WRITE | RL_CMD_DENYOOM | RL_CMD_FAST, 1, 1, 1},
-        {"decr", 2, RL_CMD_WRITE | RL_CMD_DENYOOM | RL_CMD_FAST, 1, 1, 1},
-        {"incrby", 3, RL_CMD_WRITE | RL_CMD_DENYOOM | RL_CMD_FAST, 1, 1, 1},
-        {"decrby", 3, RL_CMD_WRITE | RL_CMD_DENYOOM | RL_CMD_FAST, 1, 1, 1},
-        {"incrbyfloat", 3, RL_CMD_WRITE | RL_CMD_DENYOOM | RL_CMD_FAST, 1, 1, 1},
-        {"lcs", -3, RL_CMD_READONLY, 1, 2, 1},
+        { "get", 2, RL_CMD_READONLY | RL_CMD_FAST, 1, 1, 1 },
+        { "set", -3, RL_CMD_WRITE | RL_CMD_DENYOOM, 1, 1, 1 },
+        { "setnx", 3, RL_CMD_WRITE | RL_CMD_DENYOOM | RL_CMD_FAST, 1, 1, 1 },
+        { "setex", 4, RL_CMD_WRITE | RL_CMD_DENYOOM, 1, 1, 1 },
+        { "psetex", 4, RL_CMD_WRITE | RL_CMD_DENYOOM, 1, 1, 1 },
+        { "getset", 3, RL_CMD_WRITE | RL_CMD_DENYOOM | RL_CMD_FAST, 1, 1, 1 },
+        { "getdel", 2, RL_CMD_WRITE | RL_CMD_FAST, 1, 1, 1 },
+        { "getex", -2, RL_CMD_WRITE | RL_CMD_FAST, 1, 1, 1 },
+        { "mget", -2, RL_CMD_READONLY | RL_CMD_FAST, 1, -1, 1 },
+        { "mset", -3, RL_CMD_WRITE | RL_CMD_DENYOOM, 1, -1, 2 },
+        { "msetnx", -3, RL_CMD_WRITE | RL_CMD_DENYOOM, 1, -1, 2 },
+        { "append", 3, RL_CMD_WRITE | RL_CMD_DENYOOM | RL_CMD_FAST, 1, 1, 1 },
+        { "strlen", 2, RL_CMD_READONLY | RL_CMD_FAST, 1, 1, 1 },
+        { "getrange", 4, RL_CMD_READONLY, 1, 1, 1 },
+        { "substr", 4, RL_CMD_READONLY, 1, 1, 1 },
+        { "setrange", 4, RL_CMD_WRITE | RL_CMD_DENYOOM, 1, 1, 1 },
+        { "incr", 2, RL_CMD_WRITE | RL_CMD_DENYOOM | RL_CMD_FAST, 1, 1, 1 },
+        { "decr", 2, RL_CMD_WRITE | RL_CMD_DENYOOM | RL_CMD_FAST, 1, 1, 1 },
+        { "incrby", 3, RL_CMD_WRITE | RL_CMD_DENYOOM | RL_CMD_FAST, 1, 1, 1 },
+        { "decrby", 3, RL_CMD_WRITE | RL_CMD_DENYOOM | RL_CMD_FAST, 1, 1, 1 },
+        { "incrbyfloat", 3, RL_CMD_WRITE | RL_CMD_DENYOOM | RL_CMD_FAST, 1, 1, 1 },
+        { "lcs", -3, RL_CMD_READONLY, 1, 2, 1 },
     };
     rl_assert_command_rows(rows, sizeof(rows) / sizeof(rows[0]));
 }

@@ -38,18 +38,14 @@ static void zadd_should_parse_options_and_reject_conflicts(void **state)
     (void)state;
     rl_emu *emu = rl_emu_new();
     rl_assert_cmd(emu, ":3\r\n", "zadd", "z", "1", "a", "2", "b", "3", "c");
-    rl_assert_cmd(emu,
-        "-ERR XX and NX options at the same time are not compatible\r\n",
-        "zadd", "z", "nx", "xx", "1", "a");
-    rl_assert_cmd(emu,
-        "-ERR GT, LT, and/or NX options at the same time are not compatible\r\n",
-        "zadd", "z", "gt", "lt", "1", "a");
-    rl_assert_cmd(emu,
-        "-ERR GT, LT, and/or NX options at the same time are not compatible\r\n",
-        "zadd", "z", "nx", "gt", "1", "a");
-    rl_assert_cmd(emu,
-        "-ERR INCR option supports a single increment-element pair\r\n",
-        "zadd", "z", "incr", "1", "a", "2", "b");
+    rl_assert_cmd(emu, "-ERR XX and NX options at the same time are not compatible\r\n", "zadd",
+                  "z", "nx", "xx", "1", "a");
+    rl_assert_cmd(emu, "-ERR GT, LT, and/or NX options at the same time are not compatible\r\n",
+                  "zadd", "z", "gt", "lt", "1", "a");
+    rl_assert_cmd(emu, "-ERR GT, LT, and/or NX options at the same time are not compatible\r\n",
+                  "zadd", "z", "nx", "gt", "1", "a");
+    rl_assert_cmd(emu, "-ERR INCR option supports a single increment-element pair\r\n", "zadd", "z",
+                  "incr", "1", "a", "2", "b");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'zadd' command\r\n", "zadd", "z", "1");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'zadd' command\r\n", "zadd", "z", "nx");
     rl_assert_cmd(emu, "-ERR value is not a valid float\r\n", "zadd", "z", "x", "a");
@@ -64,21 +60,19 @@ static void zadd_should_parse_options_and_reject_conflicts(void **state)
     rl_assert_cmd(emu, "$-1\r\n", "zadd", "z", "nx", "incr", "1", "a");
     rl_assert_cmd(emu, "$-1\r\n", "zadd", "z", "gt", "incr", "-1", "a");
     rl_assert_cmd(emu, "$3\r\n2.5\r\n", "zadd", "z", "GT", "INCR", "1.5", "a");
+    rl_assert_cmd(emu, ":4\r\n", "zadd", "z", "0x10", "hex", "1e3", "exp", "-inf", "lo", "+inf",
+                  "hi");
     rl_assert_cmd(emu,
-        ":4\r\n",
-        "zadd", "z", "0x10", "hex", "1e3", "exp", "-inf", "lo", "+inf", "hi");
-    rl_assert_cmd(emu,
-        "*16\r\n$2\r\nlo\r\n$4\r\n-inf\r\n$1\r\na\r\n$3\r\n2.5\r\n$1\r\nc\r\n$1\r\n3\r\n$"
-        "1\r\nd\r\n$1\r\n9\r\n$3\r\nhex\r\n$2\r\n16\r\n$1\r\nb\r\n$3\r\n100\r\n$3\r\nexp"
-        "\r\n$4\r\n1000\r\n$2\r\nhi\r\n$3\r\ninf\r\n",
-        "zrange", "z", "0", "-1", "withscores");
+                  "*16\r\n$2\r\nlo\r\n$4\r\n-inf\r\n$1\r\na\r\n$3\r\n2.5\r\n$1\r\nc\r\n$1\r\n3\r\n$"
+                  "1\r\nd\r\n$1\r\n9\r\n$3\r\nhex\r\n$2\r\n16\r\n$1\r\nb\r\n$3\r\n100\r\n$3\r\nexp"
+                  "\r\n$4\r\n1000\r\n$2\r\nhi\r\n$3\r\ninf\r\n",
+                  "zrange", "z", "0", "-1", "withscores");
     rl_assert_cmd(emu, ":0\r\n", "zadd", "missing", "xx", "1", "a");
     rl_assert_cmd(emu, ":0\r\n", "exists", "missing");
     rl_assert_cmd(emu, "$-1\r\n", "zadd", "missing", "xx", "incr", "1", "a");
     rl_assert_cmd(emu, "+OK\r\n", "set", "s", "v");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "zadd", "s", "1", "a");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "zadd", "s", "1", "a");
     rl_assert_cmd(emu, "-ERR value is not a valid float\r\n", "zadd", "s", "x", "a");
     rl_test_free_emu(emu);
 }
@@ -89,13 +83,11 @@ static void zadd_should_reply_nan_errors_and_keep_scores(void **state)
     (void)state;
     rl_emu *emu = rl_emu_new();
     rl_assert_cmd(emu, ":1\r\n", "zadd", "z", "inf", "a");
-    rl_assert_cmd(emu,
-        "-ERR resulting score is not a number (NaN)\r\n",
-        "zadd", "z", "incr", "-inf", "a");
+    rl_assert_cmd(emu, "-ERR resulting score is not a number (NaN)\r\n", "zadd", "z", "incr",
+                  "-inf", "a");
     rl_assert_cmd(emu, "$3\r\ninf\r\n", "zscore", "z", "a");
-    rl_assert_cmd(emu,
-        "-ERR resulting score is not a number (NaN)\r\n",
-        "zincrby", "z", "-inf", "a");
+    rl_assert_cmd(emu, "-ERR resulting score is not a number (NaN)\r\n", "zincrby", "z", "-inf",
+                  "a");
     rl_assert_cmd(emu, "$3\r\ninf\r\n", "zincrby", "z", "1", "a");
     rl_assert_cmd(emu, "-ERR value is not a valid float\r\n", "zincrby", "z", "x", "a");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zincrby", "z", "nx", "a");
@@ -116,26 +108,23 @@ static void zadd_should_store_negative_zero_like_the_encoding(void **state)
     rl_assert_cmd(emu, "$1\r\n0\r\n", "zscore", "lp", "m");
     rl_assert_cmd(emu, "$2\r\n-0\r\n", "zadd", "lp", "incr", "-0", "n");
     rl_assert_cmd(emu, "$1\r\n0\r\n", "zscore", "lp", "n");
-    rl_assert_cmd(emu,
-        ":2\r\n",
-        "zadd", "sl", "1", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        "-0", "m");
+    rl_assert_cmd(emu, ":2\r\n", "zadd", "sl", "1",
+                  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "-0", "m");
     rl_assert_cmd(emu, "$2\r\n-0\r\n", "zscore", "sl", "m");
     rl_assert_cmd(emu,
-        "*4\r\n$1\r\nm\r\n$2\r\n-0\r\n$65\r\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-        "xxxxxxxxxxxxxxxxxxxxx\r\n$1\r\n1\r\n",
-        "zrange", "sl", "0", "-1", "withscores");
+                  "*4\r\n$1\r\nm\r\n$2\r\n-0\r\n$65\r\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                  "xxxxxxxxxxxxxxxxxxxxx\r\n$1\r\n1\r\n",
+                  "zrange", "sl", "0", "-1", "withscores");
     rl_assert_cmd(emu, ":1\r\n", "zadd", "cv", "-0", "m");
-    rl_assert_cmd(emu,
-        ":1\r\n",
-        "zadd", "cv", "1", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    rl_assert_cmd(emu, ":1\r\n", "zadd", "cv", "1",
+                  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
     rl_assert_cmd(emu, "$1\r\n0\r\n", "zscore", "cv", "m");
     rl_assert_cmd(emu, ":2\r\n", "zunionstore", "u", "1", "sl");
     rl_assert_cmd(emu, "$2\r\n-0\r\n", "zscore", "u", "m");
     rl_assert_cmd(emu,
-        "*4\r\n$1\r\nm\r\n$2\r\n-0\r\n$65\r\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-        "xxxxxxxxxxxxxxxxxxxxx\r\n$1\r\n1\r\n",
-        "zunion", "1", "sl", "withscores");
+                  "*4\r\n$1\r\nm\r\n$2\r\n-0\r\n$65\r\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                  "xxxxxxxxxxxxxxxxxxxxx\r\n$1\r\n1\r\n",
+                  "zunion", "1", "sl", "withscores");
     rl_test_free_emu(emu);
 }
 
@@ -161,24 +150,18 @@ static void zrem_zcard_zscore_should_read_and_delete_members(void **state)
     rl_assert_cmd(emu, ":2\r\n", "zrem", "z", "b", "c", "d");
     rl_assert_cmd(emu, ":0\r\n", "exists", "z");
     rl_assert_cmd(emu, "+OK\r\n", "set", "s", "v");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "zrem", "s", "a");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "zcard", "s");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "zscore", "s", "a");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "zmscore", "s", "a");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "zrank", "s", "a");
-    rl_assert_cmd(emu,
-        "-ERR wrong number of arguments for 'zrank' command\r\n",
-        "zrank", "z", "a", "withscore");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "zrem", "s", "a");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "zcard", "s");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "zscore", "s", "a");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "zmscore", "s", "a");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "zrank", "s", "a");
+    rl_assert_cmd(emu, "-ERR wrong number of arguments for 'zrank' command\r\n", "zrank", "z", "a",
+                  "withscore");
     rl_test_free_emu(emu);
 }
 
@@ -188,45 +171,28 @@ static void zadd_should_keep_binary_members_in_byte_order(void **state)
     (void)state;
     rl_emu *emu = rl_emu_new();
     {
-        const char *argv[] = {
-            "zadd",
-            "z",
-            "0",
-            "b",
-            "0",
-            "a\000b",
-            "0",
-            "a",
-            "0",
-            "\377",
-            "0",
-            "",
-            "0",
-            "ab"};
-        size_t lens[] = {4, 1, 1, 1, 1, 3, 1, 1, 1, 1, 1, 0, 1, 2};
-        rl_assert_resp(rl_emu_call(emu, 14, argv, lens),
-            ":6\r\n");
+        const char *argv[] = { "zadd", "z", "0",    "b", "0", "a\000b", "0",
+                               "a",    "0", "\377", "0", "",  "0",      "ab" };
+        size_t lens[] = { 4, 1, 1, 1, 1, 3, 1, 1, 1, 1, 1, 0, 1, 2 };
+        rl_assert_resp(rl_emu_call(emu, 14, argv, lens), ":6\r\n");
     }
-    rl_assert_cmd(emu,
-        "*6\r\n$0\r\n\r\n$1\r\na\r\n$3\r\na\000b\r\n$2\r\nab\r\n$1\r\nb\r\n$1\r\n\377\r\n",
+    rl_assert_cmd(
+        emu, "*6\r\n$0\r\n\r\n$1\r\na\r\n$3\r\na\000b\r\n$2\r\nab\r\n$1\r\nb\r\n$1\r\n\377\r\n",
         "zrange", "z", "0", "-1");
     {
-        const char *argv[] = {"zrangebylex", "z", "[a\000", "(b"};
-        size_t lens[] = {11, 1, 3, 2};
-        rl_assert_resp(rl_emu_call(emu, 4, argv, lens),
-            "*2\r\n$3\r\na\000b\r\n$2\r\nab\r\n");
+        const char *argv[] = { "zrangebylex", "z", "[a\000", "(b" };
+        size_t lens[] = { 11, 1, 3, 2 };
+        rl_assert_resp(rl_emu_call(emu, 4, argv, lens), "*2\r\n$3\r\na\000b\r\n$2\r\nab\r\n");
     }
     {
-        const char *argv[] = {"zscore", "z", "a\000b"};
-        size_t lens[] = {6, 1, 3};
-        rl_assert_resp(rl_emu_call(emu, 3, argv, lens),
-            "$1\r\n0\r\n");
+        const char *argv[] = { "zscore", "z", "a\000b" };
+        size_t lens[] = { 6, 1, 3 };
+        rl_assert_resp(rl_emu_call(emu, 3, argv, lens), "$1\r\n0\r\n");
     }
     {
-        const char *argv[] = {"zrank", "z", "\377"};
-        size_t lens[] = {5, 1, 1};
-        rl_assert_resp(rl_emu_call(emu, 3, argv, lens),
-            ":5\r\n");
+        const char *argv[] = { "zrank", "z", "\377" };
+        size_t lens[] = { 5, 1, 1 };
+        rl_assert_resp(rl_emu_call(emu, 3, argv, lens), ":5\r\n");
     }
     rl_test_free_emu(emu);
 }
@@ -237,51 +203,42 @@ static void zrange_should_handle_ranks_and_options(void **state)
     (void)state;
     rl_emu *emu = rl_emu_new();
     rl_assert_cmd(emu, ":4\r\n", "zadd", "z", "1", "a", "2", "b", "3", "c", "4", "d");
-    rl_assert_cmd(emu,
-        "*4\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n",
-        "zrange", "z", "0", "-1");
-    rl_assert_cmd(emu,
-        "*4\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n",
-        "zrange", "z", "1", "2", "withscores");
+    rl_assert_cmd(emu, "*4\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n", "zrange", "z", "0",
+                  "-1");
+    rl_assert_cmd(emu, "*4\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n", "zrange", "z", "1",
+                  "2", "withscores");
     rl_assert_cmd(emu, "*2\r\n$1\r\nb\r\n$1\r\na\r\n", "zrange", "z", "-2", "-1", "rev");
-    rl_assert_cmd(emu,
-        "*4\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n",
-        "zrange", "z", "-100", "100");
+    rl_assert_cmd(emu, "*4\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n", "zrange", "z", "-100",
+                  "100");
     rl_assert_cmd(emu, "*0\r\n", "zrange", "z", "3", "2");
     rl_assert_cmd(emu, "*0\r\n", "zrange", "z", "5", "10");
     rl_assert_cmd(emu, "-ERR value is not an integer or out of range\r\n", "zrange", "z", "x", "1");
     rl_assert_cmd(emu,
-        "-ERR syntax error, LIMIT is only supported in combination with either BYSCORE or"
-        " BYLEX\r\n",
-        "zrange", "z", "0", "-1", "limit", "0", "1");
-    rl_assert_cmd(emu,
-        "*4\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n",
-        "zrange", "z", "0", "-1", "limit", "5", "-1");
+                  "-ERR syntax error, LIMIT is only supported in combination with either BYSCORE or"
+                  " BYLEX\r\n",
+                  "zrange", "z", "0", "-1", "limit", "0", "1");
+    rl_assert_cmd(emu, "*4\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n", "zrange", "z", "0",
+                  "-1", "limit", "5", "-1");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zrange", "z", "0", "-1", "rev", "rev");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zrange", "z", "0", "-1", "byscore", "bylex");
-    rl_assert_cmd(emu,
-        "-ERR syntax error, WITHSCORES not supported in combination with BYLEX\r\n",
-        "zrange", "z", "-", "+", "bylex", "withscores");
+    rl_assert_cmd(emu, "-ERR syntax error, WITHSCORES not supported in combination with BYLEX\r\n",
+                  "zrange", "z", "-", "+", "bylex", "withscores");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zrange", "z", "0", "-1", "foo");
     rl_assert_cmd(emu, "*0\r\n", "zrange", "nokey", "0", "-1", "withscores");
+    rl_assert_cmd(emu, "-ERR value is not an integer or out of range\r\n", "zrange", "nokey", "x",
+                  "y");
+    rl_assert_cmd(emu, "*4\r\n$1\r\nd\r\n$1\r\n4\r\n$1\r\nc\r\n$1\r\n3\r\n", "zrevrange", "z", "0",
+                  "1", "withscores");
     rl_assert_cmd(emu,
-        "-ERR value is not an integer or out of range\r\n",
-        "zrange", "nokey", "x", "y");
-    rl_assert_cmd(emu,
-        "*4\r\n$1\r\nd\r\n$1\r\n4\r\n$1\r\nc\r\n$1\r\n3\r\n",
-        "zrevrange", "z", "0", "1", "withscores");
-    rl_assert_cmd(emu,
-        "-ERR syntax error, LIMIT is only supported in combination with either BYSCORE or"
-        " BYLEX\r\n",
-        "zrevrange", "z", "0", "1", "limit", "0", "1");
+                  "-ERR syntax error, LIMIT is only supported in combination with either BYSCORE or"
+                  " BYLEX\r\n",
+                  "zrevrange", "z", "0", "1", "limit", "0", "1");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zrevrange", "z", "0", "1", "rev");
     rl_assert_cmd(emu, "+OK\r\n", "set", "s", "v");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "zrange", "s", "0", "-1");
-    rl_assert_cmd(emu,
-        "-ERR value is not an integer or out of range\r\n",
-        "zrange", "s", "x", "-1");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "zrange", "s", "0", "-1");
+    rl_assert_cmd(emu, "-ERR value is not an integer or out of range\r\n", "zrange", "s", "x",
+                  "-1");
     rl_test_free_emu(emu);
 }
 
@@ -290,50 +247,41 @@ static void zrange_should_select_score_ranges(void **state)
 {
     (void)state;
     rl_emu *emu = rl_emu_new();
-    rl_assert_cmd(emu,
-        ":7\r\n",
-        "zadd", "z", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e", "-inf", "lo", "inf", "hi");
+    rl_assert_cmd(emu, ":7\r\n", "zadd", "z", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e",
+                  "-inf", "lo", "inf", "hi");
     rl_assert_cmd(emu, "*2\r\n$1\r\nb\r\n$1\r\nc\r\n", "zrangebyscore", "z", "(1", "3");
     rl_assert_cmd(emu,
-        "*14\r\n$2\r\nlo\r\n$4\r\n-inf\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1"
-        "\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n4\r\n$1\r\ne\r\n$1\r\n5\r\n$2\r\nhi\r\n$3"
-        "\r\ninf\r\n",
-        "zrangebyscore", "z", "-inf", "+inf", "withscores");
+                  "*14\r\n$2\r\nlo\r\n$4\r\n-inf\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1"
+                  "\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n4\r\n$1\r\ne\r\n$1\r\n5\r\n$2\r\nhi\r\n$3"
+                  "\r\ninf\r\n",
+                  "zrangebyscore", "z", "-inf", "+inf", "withscores");
     rl_assert_cmd(emu, "*0\r\n", "zrangebyscore", "z", "(1", "(1");
     rl_assert_cmd(emu, "*0\r\n", "zrangebyscore", "z", "3", "1");
     rl_assert_cmd(emu, "*0\r\n", "zrangebyscore", "z", "", "(");
-    rl_assert_cmd(emu,
-        "*3\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n",
-        "zrangebyscore", "z", " 2", "0x4");
+    rl_assert_cmd(emu, "*3\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n", "zrangebyscore", "z", " 2",
+                  "0x4");
     rl_assert_cmd(emu, "-ERR min or max is not a float\r\n", "zrangebyscore", "z", "x", "1");
     rl_assert_cmd(emu, "-ERR min or max is not a float\r\n", "zrangebyscore", "z", "nan", "1");
     rl_assert_cmd(emu, "-ERR min or max is not a float\r\n", "zrangebyscore", "z", "((1", "2");
     rl_assert_cmd(emu, "*0\r\n", "zrangebyscore", "z", "(inf", "inf");
-    rl_assert_cmd(emu,
-        "*2\r\n$1\r\na\r\n$1\r\nb\r\n",
-        "zrangebyscore", "z", "-inf", "inf", "limit", "1", "2");
+    rl_assert_cmd(emu, "*2\r\n$1\r\na\r\n$1\r\nb\r\n", "zrangebyscore", "z", "-inf", "inf", "limit",
+                  "1", "2");
     rl_assert_cmd(emu, "*0\r\n", "zrangebyscore", "z", "-inf", "inf", "limit", "-1", "2");
-    rl_assert_cmd(emu,
-        "*5\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n$1\r\ne\r\n$2\r\nhi\r\n",
-        "zrangebyscore", "z", "-inf", "inf", "limit", "2", "-1");
+    rl_assert_cmd(emu, "*5\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n$1\r\ne\r\n$2\r\nhi\r\n",
+                  "zrangebyscore", "z", "-inf", "inf", "limit", "2", "-1");
     rl_assert_cmd(emu, "*0\r\n", "zrangebyscore", "z", "-inf", "inf", "limit", "7", "1");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zrangebyscore", "z", "0", "10", "limit", "1");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zrangebyscore", "z", "0", "10", "rev");
-    rl_assert_cmd(emu,
-        "-ERR value is not an integer or out of range\r\n",
-        "zrangebyscore", "z", "0", "10", "limit", "x", "1");
-    rl_assert_cmd(emu,
-        "*4\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nb\r\n$1\r\n2\r\n",
-        "zrevrangebyscore", "z", "3", "(1", "withscores");
-    rl_assert_cmd(emu,
-        "*2\r\n$1\r\ne\r\n$1\r\nd\r\n",
-        "zrevrangebyscore", "z", "+inf", "-inf", "limit", "1", "2");
-    rl_assert_cmd(emu,
-        "*4\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nb\r\n$1\r\n2\r\n",
-        "zrange", "z", "(4", "2", "byscore", "rev", "withscores");
-    rl_assert_cmd(emu,
-        "*2\r\n$1\r\nc\r\n$1\r\nd\r\n",
-        "zrange", "z", "2", "4", "byscore", "limit", "1", "5");
+    rl_assert_cmd(emu, "-ERR value is not an integer or out of range\r\n", "zrangebyscore", "z",
+                  "0", "10", "limit", "x", "1");
+    rl_assert_cmd(emu, "*4\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nb\r\n$1\r\n2\r\n", "zrevrangebyscore",
+                  "z", "3", "(1", "withscores");
+    rl_assert_cmd(emu, "*2\r\n$1\r\ne\r\n$1\r\nd\r\n", "zrevrangebyscore", "z", "+inf", "-inf",
+                  "limit", "1", "2");
+    rl_assert_cmd(emu, "*4\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nb\r\n$1\r\n2\r\n", "zrange", "z", "(4",
+                  "2", "byscore", "rev", "withscores");
+    rl_assert_cmd(emu, "*2\r\n$1\r\nc\r\n$1\r\nd\r\n", "zrange", "z", "2", "4", "byscore", "limit",
+                  "1", "5");
     rl_assert_cmd(emu, ":2\r\n", "zcount", "z", "(1", "3");
     rl_assert_cmd(emu, ":7\r\n", "zcount", "z", "-inf", "+inf");
     rl_assert_cmd(emu, ":0\r\n", "zcount", "z", "5", "1");
@@ -348,50 +296,40 @@ static void zrange_should_select_lex_ranges(void **state)
 {
     (void)state;
     rl_emu *emu = rl_emu_new();
-    rl_assert_cmd(emu,
-        ":6\r\n",
-        "zadd", "l", "0", "a", "0", "b", "0", "c", "0", "d", "0", "", "0", "aa");
-    rl_assert_cmd(emu,
-        "*6\r\n$0\r\n\r\n$1\r\na\r\n$2\r\naa\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n",
-        "zrangebylex", "l", "-", "+");
+    rl_assert_cmd(emu, ":6\r\n", "zadd", "l", "0", "a", "0", "b", "0", "c", "0", "d", "0", "", "0",
+                  "aa");
+    rl_assert_cmd(emu, "*6\r\n$0\r\n\r\n$1\r\na\r\n$2\r\naa\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n",
+                  "zrangebylex", "l", "-", "+");
     rl_assert_cmd(emu, "*3\r\n$1\r\na\r\n$2\r\naa\r\n$1\r\nb\r\n", "zrangebylex", "l", "[a", "(c");
     rl_assert_cmd(emu, "*1\r\n$1\r\nb\r\n", "zrangebylex", "l", "(a", "[c", "limit", "1", "1");
     rl_assert_cmd(emu, "*3\r\n$1\r\nd\r\n$1\r\nc\r\n$1\r\nb\r\n", "zrevrangebylex", "l", "+", "[b");
     rl_assert_cmd(emu, "*1\r\n$1\r\nb\r\n", "zrangebylex", "l", "[b", "[b");
     rl_assert_cmd(emu, "*0\r\n", "zrangebylex", "l", "(b", "[b");
     rl_assert_cmd(emu, "*0\r\n", "zrangebylex", "l", "+", "-");
-    rl_assert_cmd(emu,
-        "*6\r\n$0\r\n\r\n$1\r\na\r\n$2\r\naa\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n",
-        "zrangebylex", "l", "[", "+");
-    rl_assert_cmd(emu,
-        "-ERR min or max not valid string range item\r\n",
-        "zrangebylex", "l", "a", "+");
-    rl_assert_cmd(emu,
-        "-ERR min or max not valid string range item\r\n",
-        "zrangebylex", "l", "", "+");
-    rl_assert_cmd(emu,
-        "-ERR min or max not valid string range item\r\n",
-        "zrangebylex", "l", "-x", "+");
-    rl_assert_cmd(emu,
-        "-ERR syntax error, WITHSCORES not supported in combination with BYLEX\r\n",
-        "zrangebylex", "l", "-", "+", "withscores");
-    rl_assert_cmd(emu,
-        "*2\r\n$1\r\nd\r\n$1\r\nc\r\n",
-        "zrange", "l", "[d", "(a", "bylex", "rev", "limit", "0", "2");
+    rl_assert_cmd(emu, "*6\r\n$0\r\n\r\n$1\r\na\r\n$2\r\naa\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n",
+                  "zrangebylex", "l", "[", "+");
+    rl_assert_cmd(emu, "-ERR min or max not valid string range item\r\n", "zrangebylex", "l", "a",
+                  "+");
+    rl_assert_cmd(emu, "-ERR min or max not valid string range item\r\n", "zrangebylex", "l", "",
+                  "+");
+    rl_assert_cmd(emu, "-ERR min or max not valid string range item\r\n", "zrangebylex", "l", "-x",
+                  "+");
+    rl_assert_cmd(emu, "-ERR syntax error, WITHSCORES not supported in combination with BYLEX\r\n",
+                  "zrangebylex", "l", "-", "+", "withscores");
+    rl_assert_cmd(emu, "*2\r\n$1\r\nd\r\n$1\r\nc\r\n", "zrange", "l", "[d", "(a", "bylex", "rev",
+                  "limit", "0", "2");
     rl_assert_cmd(emu, ":6\r\n", "zlexcount", "l", "-", "+");
     rl_assert_cmd(emu, ":3\r\n", "zlexcount", "l", "[aa", "(d");
-    rl_assert_cmd(emu,
-        "-ERR min or max not valid string range item\r\n",
-        "zlexcount", "l", "x", "+");
+    rl_assert_cmd(emu, "-ERR min or max not valid string range item\r\n", "zlexcount", "l", "x",
+                  "+");
     rl_assert_cmd(emu, ":0\r\n", "zlexcount", "nokey", "-", "+");
     rl_assert_cmd(emu, ":4\r\n", "zadd", "m", "3", "a", "1", "b", "2", "c", "0", "d");
     rl_assert_cmd(emu, "*0\r\n", "zrangebylex", "m", "[b", "[c");
     rl_assert_cmd(emu, ":0\r\n", "zlexcount", "m", "[a", "[c");
     rl_assert_cmd(emu, "*0\r\n", "zrevrangebylex", "m", "[c", "-");
     rl_assert_cmd(emu, ":0\r\n", "zremrangebylex", "m", "[b", "+");
-    rl_assert_cmd(emu,
-        "*4\r\n$1\r\nd\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\na\r\n",
-        "zrange", "m", "0", "-1");
+    rl_assert_cmd(emu, "*4\r\n$1\r\nd\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\na\r\n", "zrange", "m", "0",
+                  "-1");
     rl_test_free_emu(emu);
 }
 
@@ -403,23 +341,20 @@ static void zremrange_should_delete_ranges(void **state)
     rl_assert_cmd(emu, ":5\r\n", "zadd", "z", "0", "a", "1", "b", "2", "c", "3", "d", "4", "e");
     rl_assert_cmd(emu, ":1\r\n", "zremrangebyrank", "z", "-1", "-1");
     rl_assert_cmd(emu, ":0\r\n", "zremrangebyrank", "z", "3", "1");
-    rl_assert_cmd(emu,
-        "-ERR value is not an integer or out of range\r\n",
-        "zremrangebyrank", "z", "x", "1");
+    rl_assert_cmd(emu, "-ERR value is not an integer or out of range\r\n", "zremrangebyrank", "z",
+                  "x", "1");
     rl_assert_cmd(emu, ":1\r\n", "zremrangebyscore", "z", "(0", "1");
     rl_assert_cmd(emu, "-ERR min or max is not a float\r\n", "zremrangebyscore", "z", "x", "1");
     rl_assert_cmd(emu, "*3\r\n$1\r\na\r\n$1\r\nc\r\n$1\r\nd\r\n", "zrange", "z", "0", "-1");
-    rl_assert_cmd(emu,
-        "-ERR min or max not valid string range item\r\n",
-        "zremrangebylex", "z", "x", "+");
+    rl_assert_cmd(emu, "-ERR min or max not valid string range item\r\n", "zremrangebylex", "z",
+                  "x", "+");
     rl_assert_cmd(emu, ":2\r\n", "zremrangebylex", "z", "(a", "+");
     rl_assert_cmd(emu, ":1\r\n", "zremrangebyrank", "z", "0", "-1");
     rl_assert_cmd(emu, ":0\r\n", "exists", "z");
     rl_assert_cmd(emu, ":0\r\n", "zremrangebyrank", "nokey", "0", "1");
     rl_assert_cmd(emu, "+OK\r\n", "set", "s", "v");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "zremrangebyscore", "s", "0", "1");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "zremrangebyscore", "s", "0", "1");
     rl_assert_cmd(emu, "-ERR min or max is not a float\r\n", "zremrangebyscore", "s", "x", "1");
     rl_test_free_emu(emu);
 }
@@ -441,23 +376,20 @@ static void zpop_should_pop_in_every_shape(void **state)
     rl_assert_cmd(emu, "*0\r\n", "zpopmin", "p");
     rl_assert_cmd(emu, "*0\r\n", "zpopmin", "p", "3");
     rl_assert_cmd(emu, ":3\r\n", "zadd", "p", "1", "a", "2", "b", "3", "c");
+    rl_assert_cmd(emu, "*2\r\n$1\r\np\r\n*1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n", "zmpop", "2", "nokey",
+                  "p", "min");
     rl_assert_cmd(emu,
-        "*2\r\n$1\r\np\r\n*1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n",
-        "zmpop", "2", "nokey", "p", "min");
-    rl_assert_cmd(emu,
-        "*2\r\n$1\r\np\r\n*2\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n",
-        "zmpop", "2", "nokey", "p", "max", "count", "10");
+                  "*2\r\n$1\r\np\r\n*2\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n",
+                  "zmpop", "2", "nokey", "p", "max", "count", "10");
     rl_assert_cmd(emu, "*-1\r\n", "zmpop", "1", "p", "min");
     rl_assert_cmd(emu, "-ERR numkeys should be greater than 0\r\n", "zmpop", "0", "p", "min");
     rl_assert_cmd(emu, "-ERR numkeys should be greater than 0\r\n", "zmpop", "x", "p", "min");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zmpop", "1", "p", "mid");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zmpop", "1", "p", "min", "count");
-    rl_assert_cmd(emu,
-        "-ERR count should be greater than 0\r\n",
-        "zmpop", "1", "p", "min", "count", "0");
-    rl_assert_cmd(emu,
-        "-ERR syntax error\r\n",
-        "zmpop", "1", "p", "min", "count", "1", "count", "1");
+    rl_assert_cmd(emu, "-ERR count should be greater than 0\r\n", "zmpop", "1", "p", "min", "count",
+                  "0");
+    rl_assert_cmd(emu, "-ERR syntax error\r\n", "zmpop", "1", "p", "min", "count", "1", "count",
+                  "1");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zmpop", "2", "p", "min");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zmpop", "9223372036854775807", "p", "min");
     rl_assert_cmd(emu, ":2\r\n", "zadd", "p", "1", "a", "2", "b");
@@ -469,30 +401,24 @@ static void zpop_should_pop_in_every_shape(void **state)
     rl_assert_cmd(emu, "-ERR timeout is negative\r\n", "bzpopmin", "p", "1e30");
     rl_assert_cmd(emu, ":3\r\n", "zadd", "p", "1", "a", "2", "b", "3", "c");
     rl_assert_cmd(emu,
-        "*2\r\n$1\r\np\r\n*2\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n",
-        "bzmpop", "0", "1", "p", "max", "count", "2");
-    rl_assert_cmd(emu,
-        "-ERR timeout is not a float or out of range\r\n",
-        "bzmpop", "x", "1", "p", "max");
+                  "*2\r\n$1\r\np\r\n*2\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n",
+                  "bzmpop", "0", "1", "p", "max", "count", "2");
+    rl_assert_cmd(emu, "-ERR timeout is not a float or out of range\r\n", "bzmpop", "x", "1", "p",
+                  "max");
     rl_assert_cmd(emu, "-ERR timeout is negative\r\n", "bzmpop", "-1", "1", "p", "max");
     rl_assert_cmd(emu, "-ERR numkeys should be greater than 0\r\n", "bzmpop", "0", "0", "p", "max");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "bzmpop", "0", "1", "p", "bad");
-    rl_assert_cmd(emu,
-        "*2\r\n$1\r\np\r\n*1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n",
-        "bzmpop", "0", "1", "p", "min");
+    rl_assert_cmd(emu, "*2\r\n$1\r\np\r\n*1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n", "bzmpop", "0", "1",
+                  "p", "min");
     rl_assert_cmd(emu, "+OK\r\n", "set", "s", "v");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "zpopmin", "s");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "zmpop", "2", "nokey", "s", "min");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "bzpopmin", "nokey", "s", "0");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "bzmpop", "0", "1", "s", "min");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "zpopmin", "s");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "zmpop", "2", "nokey", "s", "min");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "bzpopmin", "nokey", "s", "0");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "bzmpop", "0", "1", "s", "min");
     rl_test_free_emu(emu);
 }
 
@@ -511,25 +437,20 @@ static void zpop_should_nest_pairs_in_resp3(void **state)
     assert_cmd3(emu, "*0\r\n", "zpopmax", "p", "0");
     assert_cmd3(emu, "*2\r\n$1\r\np\r\n*1\r\n*2\r\n$1\r\ne\r\n,5\r\n", "zmpop", "1", "p", "max");
     assert_cmd3(emu, "*3\r\n$1\r\np\r\n$1\r\nc\r\n,3\r\n", "bzpopmin", "p", "0");
-    assert_cmd3(emu,
-        "*2\r\n$1\r\np\r\n*1\r\n*2\r\n$1\r\nd\r\n,4\r\n",
-        "bzmpop", "0", "1", "p", "min");
+    assert_cmd3(emu, "*2\r\n$1\r\np\r\n*1\r\n*2\r\n$1\r\nd\r\n,4\r\n", "bzmpop", "0", "1", "p",
+                "min");
     assert_cmd3(emu, "*0\r\n", "zpopmin", "nokey", "2");
     assert_cmd3(emu, "_\r\n", "zmpop", "1", "nokey", "min");
     assert_cmd3(emu, "_\r\n", "bzpopmin", "nokey", "0.01");
     assert_cmd3(emu, ":2\r\n", "zadd", "r", "1", "a", "2", "b");
-    assert_cmd3(emu,
-        "*2\r\n*2\r\n$1\r\na\r\n,1\r\n*2\r\n$1\r\nb\r\n,2\r\n",
-        "zrange", "r", "0", "-1", "withscores");
-    assert_cmd3(emu,
-        "*2\r\n*2\r\n$1\r\na\r\n,1\r\n*2\r\n$1\r\nb\r\n,2\r\n",
-        "zrangebyscore", "r", "-inf", "inf", "withscores");
-    assert_cmd3(emu,
-        "*2\r\n*2\r\n$1\r\nb\r\n,2\r\n*2\r\n$1\r\na\r\n,1\r\n",
-        "zrandmember", "r", "5", "withscores");
-    assert_cmd3(emu,
-        "*2\r\n*2\r\n$1\r\na\r\n,1\r\n*2\r\n$1\r\nb\r\n,2\r\n",
-        "zunion", "1", "r", "withscores");
+    assert_cmd3(emu, "*2\r\n*2\r\n$1\r\na\r\n,1\r\n*2\r\n$1\r\nb\r\n,2\r\n", "zrange", "r", "0",
+                "-1", "withscores");
+    assert_cmd3(emu, "*2\r\n*2\r\n$1\r\na\r\n,1\r\n*2\r\n$1\r\nb\r\n,2\r\n", "zrangebyscore", "r",
+                "-inf", "inf", "withscores");
+    assert_cmd3(emu, "*2\r\n*2\r\n$1\r\nb\r\n,2\r\n*2\r\n$1\r\na\r\n,1\r\n", "zrandmember", "r",
+                "5", "withscores");
+    assert_cmd3(emu, "*2\r\n*2\r\n$1\r\na\r\n,1\r\n*2\r\n$1\r\nb\r\n,2\r\n", "zunion", "1", "r",
+                "withscores");
     rl_test_free_emu(emu);
 }
 
@@ -542,37 +463,32 @@ static void zrandmember_should_follow_redis_shapes(void **state)
     rl_assert_cmd(emu, "$-1\r\n", "zrandmember", "nokey");
     rl_assert_cmd(emu, "*0\r\n", "zrandmember", "nokey", "5");
     rl_assert_cmd(emu, "*0\r\n", "zrandmember", "q", "0");
-    rl_assert_cmd(emu,
-        "*6\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\na\r\n$1\r\n1\r\n",
-        "zrandmember", "q", "3", "withscores");
+    rl_assert_cmd(emu, "*6\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\na\r\n$1\r\n1\r\n",
+                  "zrandmember", "q", "3", "withscores");
     rl_assert_cmd(emu, "*3\r\n$1\r\nc\r\n$1\r\nb\r\n$1\r\na\r\n", "zrandmember", "q", "10");
     rl_assert_cmd(emu, "-ERR value is not an integer or out of range\r\n", "zrandmember", "q", "x");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zrandmember", "q", "1", "withscore");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zrandmember", "q", "1", "withscores", "x");
     rl_assert_cmd(emu,
-        "-ERR value is out of range, value must between -9223372036854775807 and 92233720"
-        "36854775807\r\n",
-        "zrandmember", "q", "-9223372036854775808");
-    rl_assert_cmd(emu,
-        "-ERR value is out of range\r\n",
-        "zrandmember", "q", "9223372036854775807", "withscores");
-    rl_assert_cmd(emu,
-        "-ERR value is out of range\r\n",
-        "zrandmember", "q", "-4611686018427387904", "withscores");
+                  "-ERR value is out of range, value must between -9223372036854775807 and 92233720"
+                  "36854775807\r\n",
+                  "zrandmember", "q", "-9223372036854775808");
+    rl_assert_cmd(emu, "-ERR value is out of range\r\n", "zrandmember", "q", "9223372036854775807",
+                  "withscores");
+    rl_assert_cmd(emu, "-ERR value is out of range\r\n", "zrandmember", "q", "-4611686018427387904",
+                  "withscores");
     rl_assert_cmd(emu, ":1\r\n", "zadd", "one", "7", "only");
     rl_assert_cmd(emu, "$4\r\nonly\r\n", "zrandmember", "one");
     rl_assert_cmd(emu,
-        "*6\r\n$4\r\nonly\r\n$1\r\n7\r\n$4\r\nonly\r\n$1\r\n7\r\n$4\r\nonly\r\n$1\r\n7"
-        "\r\n",
-        "zrandmember", "one", "-3", "withscores");
+                  "*6\r\n$4\r\nonly\r\n$1\r\n7\r\n$4\r\nonly\r\n$1\r\n7\r\n$4\r\nonly\r\n$1\r\n7"
+                  "\r\n",
+                  "zrandmember", "one", "-3", "withscores");
     rl_assert_cmd(emu, "*1\r\n$4\r\nonly\r\n", "zrandmember", "one", "1");
     rl_assert_cmd(emu, "+OK\r\n", "set", "s", "v");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "zrandmember", "s");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "zrandmember", "s", "1");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "zrandmember", "s");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "zrandmember", "s", "1");
     rl_test_free_emu(emu);
 }
 
@@ -585,54 +501,46 @@ static void zunion_zinter_zdiff_should_combine_sets(void **state)
     rl_assert_cmd(emu, ":3\r\n", "zadd", "s2", "10", "b", "20", "c", "30", "d");
     rl_assert_cmd(emu, ":2\r\n", "zadd", "s3", "inf", "a", "-inf", "b");
     rl_assert_cmd(emu,
-        "*8\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$2\r\n12\r\n$1\r\nc\r\n$2\r\n23\r\n$1"
-        "\r\nd\r\n$2\r\n30\r\n",
-        "zunion", "2", "s1", "s2", "withscores");
-    rl_assert_cmd(emu,
-        "*4\r\n$1\r\nb\r\n$2\r\n12\r\n$1\r\nc\r\n$2\r\n23\r\n",
-        "zinter", "2", "s1", "s2", "withscores");
+                  "*8\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$2\r\n12\r\n$1\r\nc\r\n$2\r\n23\r\n$1"
+                  "\r\nd\r\n$2\r\n30\r\n",
+                  "zunion", "2", "s1", "s2", "withscores");
+    rl_assert_cmd(emu, "*4\r\n$1\r\nb\r\n$2\r\n12\r\n$1\r\nc\r\n$2\r\n23\r\n", "zinter", "2", "s1",
+                  "s2", "withscores");
     rl_assert_cmd(emu, "*2\r\n$1\r\na\r\n$1\r\n1\r\n", "zdiff", "2", "s1", "s2", "withscores");
     rl_assert_cmd(emu,
-        "*8\r\n$1\r\na\r\n$1\r\n2\r\n$1\r\nb\r\n$1\r\n4\r\n$1\r\nc\r\n$1\r\n6\r\n$1\r\nd"
-        "\r\n$2\r\n90\r\n",
-        "zunion", "2", "s1", "s2", "weights", "2", "3", "aggregate", "min", "withscores");
+                  "*8\r\n$1\r\na\r\n$1\r\n2\r\n$1\r\nb\r\n$1\r\n4\r\n$1\r\nc\r\n$1\r\n6\r\n$1\r\nd"
+                  "\r\n$2\r\n90\r\n",
+                  "zunion", "2", "s1", "s2", "weights", "2", "3", "aggregate", "min", "withscores");
+    rl_assert_cmd(emu, "*4\r\n$1\r\nb\r\n$2\r\n10\r\n$1\r\nc\r\n$2\r\n20\r\n", "zinter", "2", "s1",
+                  "s2", "aggregate", "max", "withscores");
     rl_assert_cmd(emu,
-        "*4\r\n$1\r\nb\r\n$2\r\n10\r\n$1\r\nc\r\n$2\r\n20\r\n",
-        "zinter", "2", "s1", "s2", "aggregate", "max", "withscores");
-    rl_assert_cmd(emu,
-        "*6\r\n$1\r\nb\r\n$4\r\n-inf\r\n$1\r\nc\r\n$1\r\n0\r\n$1\r\na\r\n$3\r\ninf\r\n",
-        "zunion", "2", "s1", "s3", "weights", "0", "1", "withscores");
-    rl_assert_cmd(emu,
-        "*4\r\n$1\r\na\r\n$1\r\n0\r\n$1\r\nb\r\n$3\r\ninf\r\n",
-        "zinter", "2", "s1", "s3", "weights", "inf", "-inf", "withscores");
-    rl_assert_cmd(emu,
-        "*4\r\n$1\r\na\r\n$1\r\n0\r\n$1\r\nb\r\n$1\r\n0\r\n",
-        "zunion", "2", "s3", "s3", "weights", "1", "-1", "withscores");
+                  "*6\r\n$1\r\nb\r\n$4\r\n-inf\r\n$1\r\nc\r\n$1\r\n0\r\n$1\r\na\r\n$3\r\ninf\r\n",
+                  "zunion", "2", "s1", "s3", "weights", "0", "1", "withscores");
+    rl_assert_cmd(emu, "*4\r\n$1\r\na\r\n$1\r\n0\r\n$1\r\nb\r\n$3\r\ninf\r\n", "zinter", "2", "s1",
+                  "s3", "weights", "inf", "-inf", "withscores");
+    rl_assert_cmd(emu, "*4\r\n$1\r\na\r\n$1\r\n0\r\n$1\r\nb\r\n$1\r\n0\r\n", "zunion", "2", "s3",
+                  "s3", "weights", "1", "-1", "withscores");
     rl_assert_cmd(emu, "*0\r\n", "zinter", "2", "s1", "nokey");
     rl_assert_cmd(emu, "*0\r\n", "zdiff", "2", "s1", "s1");
-    rl_assert_cmd(emu,
-        "-ERR at least 1 input key is needed for 'zunion' command\r\n",
-        "zunion", "0", "s1");
+    rl_assert_cmd(emu, "-ERR at least 1 input key is needed for 'zunion' command\r\n", "zunion",
+                  "0", "s1");
     rl_assert_cmd(emu, "-ERR value is not an integer or out of range\r\n", "zinter", "x", "s1");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zunion", "3", "s1", "s2");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zunion", "2", "s1", "s2", "weights", "1");
-    rl_assert_cmd(emu,
-        "-ERR weight value is not a float\r\n",
-        "zunion", "2", "s1", "s2", "weights", "x", "1");
+    rl_assert_cmd(emu, "-ERR weight value is not a float\r\n", "zunion", "2", "s1", "s2", "weights",
+                  "x", "1");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zunion", "2", "s1", "s2", "aggregate", "avg");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zdiff", "2", "s1", "s2", "weights", "1", "1");
     rl_assert_cmd(emu, "+OK\r\n", "set", "str", "v");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "zunion", "2", "s1", "str");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "zunion", "2", "s1", "str", "bogus");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "zunion", "2", "s1", "str");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "zunion", "2", "s1", "str", "bogus");
     rl_assert_cmd(emu, ":4\r\n", "zunionstore", "d", "2", "s1", "s2");
     rl_assert_cmd(emu,
-        "*8\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$2\r\n12\r\n$1\r\nc\r\n$2\r\n23\r\n$1"
-        "\r\nd\r\n$2\r\n30\r\n",
-        "zrange", "d", "0", "-1", "withscores");
+                  "*8\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$2\r\n12\r\n$1\r\nc\r\n$2\r\n23\r\n$1"
+                  "\r\nd\r\n$2\r\n30\r\n",
+                  "zrange", "d", "0", "-1", "withscores");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zinterstore", "d", "2", "s1", "s2", "withscores");
     rl_assert_cmd(emu, ":1\r\n", "zdiffstore", "d", "2", "s1", "s2");
     rl_assert_cmd(emu, "*2\r\n$1\r\na\r\n$1\r\n1\r\n", "zrange", "d", "0", "-1", "withscores");
@@ -641,24 +549,19 @@ static void zunion_zinter_zdiff_should_combine_sets(void **state)
     rl_assert_cmd(emu, ":-1\r\n", "ttl", "d");
     rl_assert_cmd(emu, ":0\r\n", "zinterstore", "d", "2", "s1", "nokey");
     rl_assert_cmd(emu, ":0\r\n", "exists", "d");
-    rl_assert_cmd(emu,
-        "-ERR at least 1 input key is needed for 'zdiffstore' command\r\n",
-        "zdiffstore", "d", "0", "s1");
+    rl_assert_cmd(emu, "-ERR at least 1 input key is needed for 'zdiffstore' command\r\n",
+                  "zdiffstore", "d", "0", "s1");
     rl_assert_cmd(emu, ":2\r\n", "zintercard", "2", "s1", "s2");
     rl_assert_cmd(emu, ":1\r\n", "zintercard", "2", "s1", "s2", "limit", "1");
-    rl_assert_cmd(emu,
-        "-ERR LIMIT can't be negative\r\n",
-        "zintercard", "2", "s1", "s2", "limit", "-1");
-    rl_assert_cmd(emu,
-        "-ERR LIMIT can't be negative\r\n",
-        "zintercard", "2", "s1", "s2", "limit", "x");
-    rl_assert_cmd(emu,
-        "-ERR at least 1 input key is needed for 'zintercard' command\r\n",
-        "zintercard", "0", "s1");
+    rl_assert_cmd(emu, "-ERR LIMIT can't be negative\r\n", "zintercard", "2", "s1", "s2", "limit",
+                  "-1");
+    rl_assert_cmd(emu, "-ERR LIMIT can't be negative\r\n", "zintercard", "2", "s1", "s2", "limit",
+                  "x");
+    rl_assert_cmd(emu, "-ERR at least 1 input key is needed for 'zintercard' command\r\n",
+                  "zintercard", "0", "s1");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zintercard", "1", "s1", "withscores");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "zintercard", "1", "str");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "zintercard", "1", "str");
     rl_test_free_emu(emu);
 }
 
@@ -669,29 +572,25 @@ static void zrangestore_should_store_ranges(void **state)
     rl_emu *emu = rl_emu_new();
     rl_assert_cmd(emu, ":3\r\n", "zadd", "s", "1", "a", "2", "b", "3", "c");
     rl_assert_cmd(emu, ":3\r\n", "zrangestore", "d", "s", "0", "-1");
-    rl_assert_cmd(emu,
-        "*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n",
-        "zrange", "d", "0", "-1", "withscores");
-    rl_assert_cmd(emu,
-        ":1\r\n",
-        "zrangestore", "d", "s", "(1", "+inf", "byscore", "limit", "0", "1");
+    rl_assert_cmd(emu, "*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n",
+                  "zrange", "d", "0", "-1", "withscores");
+    rl_assert_cmd(emu, ":1\r\n", "zrangestore", "d", "s", "(1", "+inf", "byscore", "limit", "0",
+                  "1");
     rl_assert_cmd(emu, "*2\r\n$1\r\nb\r\n$1\r\n2\r\n", "zrange", "d", "0", "-1", "withscores");
     rl_assert_cmd(emu, ":2\r\n", "zrangestore", "d", "s", "+", "[b", "bylex", "rev");
-    rl_assert_cmd(emu,
-        "*4\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n",
-        "zrange", "d", "0", "-1", "withscores");
+    rl_assert_cmd(emu, "*4\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n", "zrange", "d", "0",
+                  "-1", "withscores");
     rl_assert_cmd(emu, ":0\r\n", "zrangestore", "d", "s", "5", "6");
     rl_assert_cmd(emu, ":0\r\n", "exists", "d");
     rl_assert_cmd(emu, ":0\r\n", "zrangestore", "d", "nokey", "0", "-1");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zrangestore", "d", "s", "0", "-1", "withscores");
     rl_assert_cmd(emu,
-        "-ERR syntax error, LIMIT is only supported in combination with either BYSCORE or"
-        " BYLEX\r\n",
-        "zrangestore", "d", "s", "0", "-1", "limit", "0", "1");
+                  "-ERR syntax error, LIMIT is only supported in combination with either BYSCORE or"
+                  " BYLEX\r\n",
+                  "zrangestore", "d", "s", "0", "-1", "limit", "0", "1");
     rl_assert_cmd(emu, "+OK\r\n", "set", "str", "v");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "zrangestore", "d", "str", "0", "-1");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "zrangestore", "d", "str", "0", "-1");
     rl_assert_cmd(emu, ":1\r\n", "zrangestore", "str", "s", "0", "0");
     rl_assert_cmd(emu, "+zset\r\n", "type", "str");
     rl_test_free_emu(emu);
@@ -702,49 +601,44 @@ static void zscan_should_return_small_sets_whole(void **state)
 {
     (void)state;
     rl_emu *emu = rl_emu_new();
+    rl_assert_cmd(emu, ":7\r\n", "zadd", "z", "1e17", "x", "0.1", "y", "inf", "z", "-inf", "w",
+                  "4611686018427387904", "v", "1.5", "t", "-0", "r");
     rl_assert_cmd(emu,
-        ":7\r\n",
-        "zadd", "z", "1e17", "x", "0.1", "y", "inf", "z", "-inf", "w", "4611686018427387904",
-        "v", "1.5", "t", "-0", "r");
+                  "*2\r\n$1\r\n0\r\n*14\r\n$1\r\nw\r\n$4\r\n-inf\r\n$1\r\nr\r\n$1\r\n0\r\n$1\r\ny"
+                  "\r\n$19\r\n0.10000000000000001\r\n$1\r\nt\r\n$3\r\n1.5\r\n$1\r\nx\r\n$18\r\n1000"
+                  "00000000000000\r\n$1\r\nv\r\n$19\r\n4611686018427387904\r\n$1\r\nz\r\n$3\r\ninf"
+                  "\r\n",
+                  "zscan", "z", "0");
     rl_assert_cmd(emu,
-        "*2\r\n$1\r\n0\r\n*14\r\n$1\r\nw\r\n$4\r\n-inf\r\n$1\r\nr\r\n$1\r\n0\r\n$1\r\ny"
-        "\r\n$19\r\n0.10000000000000001\r\n$1\r\nt\r\n$3\r\n1.5\r\n$1\r\nx\r\n$18\r\n1000"
-        "00000000000000\r\n$1\r\nv\r\n$19\r\n4611686018427387904\r\n$1\r\nz\r\n$3\r\ninf"
-        "\r\n",
-        "zscan", "z", "0");
+                  "*2\r\n$1\r\n0\r\n*4\r\n$1\r\ny\r\n$19\r\n0.10000000000000001\r\n$1\r\nx\r\n$18"
+                  "\r\n100000000000000000\r\n",
+                  "zscan", "z", "0", "match", "[xy]");
     rl_assert_cmd(emu,
-        "*2\r\n$1\r\n0\r\n*4\r\n$1\r\ny\r\n$19\r\n0.10000000000000001\r\n$1\r\nx\r\n$18"
-        "\r\n100000000000000000\r\n",
-        "zscan", "z", "0", "match", "[xy]");
-    rl_assert_cmd(emu,
-        "*2\r\n$1\r\n0\r\n*14\r\n$1\r\nw\r\n$4\r\n-inf\r\n$1\r\nr\r\n$1\r\n0\r\n$1\r\ny"
-        "\r\n$19\r\n0.10000000000000001\r\n$1\r\nt\r\n$3\r\n1.5\r\n$1\r\nx\r\n$18\r\n1000"
-        "00000000000000\r\n$1\r\nv\r\n$19\r\n4611686018427387904\r\n$1\r\nz\r\n$3\r\ninf"
-        "\r\n",
-        "zscan", "z", "0", "count", "1");
+                  "*2\r\n$1\r\n0\r\n*14\r\n$1\r\nw\r\n$4\r\n-inf\r\n$1\r\nr\r\n$1\r\n0\r\n$1\r\ny"
+                  "\r\n$19\r\n0.10000000000000001\r\n$1\r\nt\r\n$3\r\n1.5\r\n$1\r\nx\r\n$18\r\n1000"
+                  "00000000000000\r\n$1\r\nv\r\n$19\r\n4611686018427387904\r\n$1\r\nz\r\n$3\r\ninf"
+                  "\r\n",
+                  "zscan", "z", "0", "count", "1");
     rl_assert_cmd(emu, "-ERR invalid cursor\r\n", "zscan", "z", "x");
     rl_assert_cmd(emu, "-ERR invalid cursor\r\n", "zscan", "z", " 1");
     rl_assert_cmd(emu,
-        "*2\r\n$1\r\n0\r\n*14\r\n$1\r\nw\r\n$4\r\n-inf\r\n$1\r\nr\r\n$1\r\n0\r\n$1\r\ny"
-        "\r\n$19\r\n0.10000000000000001\r\n$1\r\nt\r\n$3\r\n1.5\r\n$1\r\nx\r\n$18\r\n1000"
-        "00000000000000\r\n$1\r\nv\r\n$19\r\n4611686018427387904\r\n$1\r\nz\r\n$3\r\ninf"
-        "\r\n",
-        "zscan", "z", "-1");
+                  "*2\r\n$1\r\n0\r\n*14\r\n$1\r\nw\r\n$4\r\n-inf\r\n$1\r\nr\r\n$1\r\n0\r\n$1\r\ny"
+                  "\r\n$19\r\n0.10000000000000001\r\n$1\r\nt\r\n$3\r\n1.5\r\n$1\r\nx\r\n$18\r\n1000"
+                  "00000000000000\r\n$1\r\nv\r\n$19\r\n4611686018427387904\r\n$1\r\nz\r\n$3\r\ninf"
+                  "\r\n",
+                  "zscan", "z", "-1");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zscan", "z", "0", "count", "0");
-    rl_assert_cmd(emu,
-        "-ERR value is not an integer or out of range\r\n",
-        "zscan", "z", "0", "count", "x");
+    rl_assert_cmd(emu, "-ERR value is not an integer or out of range\r\n", "zscan", "z", "0",
+                  "count", "x");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zscan", "z", "0", "type", "zset");
     rl_assert_cmd(emu, "-ERR syntax error\r\n", "zscan", "z", "0", "match");
     rl_assert_cmd(emu, "*2\r\n$1\r\n0\r\n*0\r\n", "zscan", "nokey", "0");
     rl_assert_cmd(emu, "-ERR invalid cursor\r\n", "zscan", "nokey", "x");
     rl_assert_cmd(emu, "+OK\r\n", "set", "s", "v");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "zscan", "s", "0");
-    rl_assert_cmd(emu,
-        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-        "zscan", "s", "0", "foo");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "zscan", "s", "0");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "zscan", "s", "0", "foo");
     rl_test_free_emu(emu);
 }
 
@@ -754,21 +648,18 @@ static void scripts_should_refuse_bzpop_but_run_bzmpop(void **state)
     (void)state;
     rl_emu *emu = rl_emu_new();
     rl_assert_cmd(emu,
-        "-ERR This Redis command is not allowed from script script: 2707fb020c79855a5c2e4"
-        "20687b29f922da168b9, on @user_script:1.\r\n",
-        "eval", "return redis.call('bzpopmin', 'k', 0)", "0");
-    rl_assert_cmd(emu,
-        "-ERR This Redis command is not allowed from script\r\n",
-        "eval", "return redis.pcall('bzpopmax', 'k', 0)", "0");
+                  "-ERR This Redis command is not allowed from script script: 2707fb020c79855a5c2e4"
+                  "20687b29f922da168b9, on @user_script:1.\r\n",
+                  "eval", "return redis.call('bzpopmin', 'k', 0)", "0");
+    rl_assert_cmd(emu, "-ERR This Redis command is not allowed from script\r\n", "eval",
+                  "return redis.pcall('bzpopmax', 'k', 0)", "0");
     rl_assert_cmd(emu, "$-1\r\n", "eval", "return redis.call('bzmpop', 0, 1, 'k', 'min')", "0");
     rl_assert_cmd(emu, ":1\r\n", "zadd", "k", "1", "a");
-    rl_assert_cmd(emu,
-        "*2\r\n$1\r\nk\r\n*1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n",
-        "eval", "return redis.call('bzmpop', 0, 1, 'k', 'min')", "0");
+    rl_assert_cmd(emu, "*2\r\n$1\r\nk\r\n*1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n", "eval",
+                  "return redis.call('bzmpop', 0, 1, 'k', 'min')", "0");
     rl_assert_cmd(emu, ":2\r\n", "eval", "return redis.call('zadd', 'k', 1.5, 'b', 2, 'c')", "0");
-    rl_assert_cmd(emu,
-        "*4\r\n$1\r\nb\r\n$3\r\n1.5\r\n$1\r\nc\r\n$1\r\n2\r\n",
-        "eval", "return redis.call('zrange', 'k', 0, -1, 'withscores')", "0");
+    rl_assert_cmd(emu, "*4\r\n$1\r\nb\r\n$3\r\n1.5\r\n$1\r\nc\r\n$1\r\n2\r\n", "eval",
+                  "return redis.call('zrange', 'k', 0, -1, 'withscores')", "0");
     rl_assert_cmd(emu, "$3\r\n1.5\r\n", "eval", "return redis.call('zscore', 'k', 'b')", "0");
     rl_test_free_emu(emu);
 }
@@ -782,21 +673,19 @@ static void zunion_should_read_plain_sets_with_score_one(void **state)
     rl_assert_cmd(emu, ":4\r\n", "sadd", "hs", "a", "b", "2", "c");
     rl_assert_cmd(emu, ":3\r\n", "zadd", "z", "5", "a", "6", "2", "7", "x");
     rl_assert_cmd(emu,
-        "*16\r\n$1\r\n1\r\n$1\r\n1\r\n$2\r\n10\r\n$1\r\n1\r\n$1\r\n3\r\n$1\r\n1\r\n$1"
-        "\r\nb\r\n$1\r\n1\r\n$1\r\nc\r\n$1\r\n1\r\n$1\r\na\r\n$1\r\n6\r\n$1\r\nx\r\n$1"
-        "\r\n7\r\n$1\r\n2\r\n$1\r\n8\r\n",
-        "zunion", "3", "is", "hs", "z", "withscores");
-    rl_assert_cmd(emu,
-        "*4\r\n$1\r\na\r\n$2\r\n15\r\n$1\r\n2\r\n$2\r\n18\r\n",
-        "zinter", "2", "hs", "z", "weights", "2", "3", "aggregate", "max", "withscores");
-    rl_assert_cmd(emu,
-        "*6\r\n$1\r\n1\r\n$1\r\n1\r\n$2\r\n10\r\n$1\r\n1\r\n$1\r\n3\r\n$1\r\n1\r\n",
-        "zdiff", "2", "is", "z", "withscores");
+                  "*16\r\n$1\r\n1\r\n$1\r\n1\r\n$2\r\n10\r\n$1\r\n1\r\n$1\r\n3\r\n$1\r\n1\r\n$1"
+                  "\r\nb\r\n$1\r\n1\r\n$1\r\nc\r\n$1\r\n1\r\n$1\r\na\r\n$1\r\n6\r\n$1\r\nx\r\n$1"
+                  "\r\n7\r\n$1\r\n2\r\n$1\r\n8\r\n",
+                  "zunion", "3", "is", "hs", "z", "withscores");
+    rl_assert_cmd(emu, "*4\r\n$1\r\na\r\n$2\r\n15\r\n$1\r\n2\r\n$2\r\n18\r\n", "zinter", "2", "hs",
+                  "z", "weights", "2", "3", "aggregate", "max", "withscores");
+    rl_assert_cmd(emu, "*6\r\n$1\r\n1\r\n$1\r\n1\r\n$2\r\n10\r\n$1\r\n1\r\n$1\r\n3\r\n$1\r\n1\r\n",
+                  "zdiff", "2", "is", "z", "withscores");
     rl_assert_cmd(emu, ":4\r\n", "zunionstore", "d", "2", "hs", "hs");
     rl_assert_cmd(emu,
-        "*8\r\n$1\r\n2\r\n$1\r\n2\r\n$1\r\na\r\n$1\r\n2\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc"
-        "\r\n$1\r\n2\r\n",
-        "zrange", "d", "0", "-1", "withscores");
+                  "*8\r\n$1\r\n2\r\n$1\r\n2\r\n$1\r\na\r\n$1\r\n2\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc"
+                  "\r\n$1\r\n2\r\n",
+                  "zrange", "d", "0", "-1", "withscores");
     rl_assert_cmd(emu, ":1\r\n", "zintercard", "3", "is", "hs", "z");
     rl_assert_cmd(emu, ":0\r\n", "zinterstore", "d", "2", "is", "nokey");
     rl_assert_cmd(emu, ":0\r\n", "exists", "d");
@@ -822,7 +711,7 @@ static void zscan_should_page_a_skiplist_and_return_each_member_once(void **stat
         snprintf(s, sizeof s, "%d", (i * 37) % 300);
         rl_reply_free(call(emu, "zadd", "z", s, m));
     }
-    int seen[300] = {0};
+    int seen[300] = { 0 };
     unsigned long long cursor = 0;
     int calls = 0, extra = 0;
     do {
@@ -863,8 +752,8 @@ static void zscan_should_page_a_skiplist_and_return_each_member_once(void **stat
     }
     assert_true(extra <= 10);
     /* MATCH filters what a page visited. */
-    rl_reply *r = rl_emu_callv(emu, "zscan", "z", "0", "count", "1000", "match", "m00*",
-                               (const char *)NULL);
+    rl_reply *r =
+        rl_emu_callv(emu, "zscan", "z", "0", "count", "1000", "match", "m00*", (const char *)NULL);
     assert_int_equal(r->element[1]->elements, 20);
     assert_string_equal(r->element[0]->str, "0");
     rl_reply_free(r);
@@ -965,8 +854,8 @@ static void copy_should_keep_the_encoding(void **state)
     rl_assert_cmd(emu, "$2\r\n-0\r\n", "zscore", "t", "m");
     rl_reply_free(rl_emu_callv(emu, "zadd", "small", "2", "b", "1", "a", (const char *)NULL));
     rl_assert_cmd(emu, ":1\r\n", "copy", "small", "small2");
-    rl_assert_cmd(emu, "*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n", "zrange",
-                  "small2", "0", "-1", "withscores");
+    rl_assert_cmd(emu, "*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n", "zrange", "small2",
+                  "0", "-1", "withscores");
     rl_obj *o = rl_zset_obj_new();
     rl_zset *z = o->ptr;
     assert_int_equal(rl_zset_is_listpack(z), 1);

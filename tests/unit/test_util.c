@@ -65,9 +65,11 @@ static void ld2string_should_format_like_incrbyfloat(void **state)
         long double v;
         const char *want;
     } cases[] = {
-        {10.5L, "10.5"},   {3.0L, "3"},        {-0.0L, "0"},         {0.1L, "0.1"},
-        {-2.5L, "-2.5"},   {5.0e3L, "5000"},   {1.0L / 0.0L, "inf"}, {-1.0L / 0.0L, "-inf"},
-        {1e-18L, "0"},     {1e20L, "100000000000000000000"},
+        { 10.5L, "10.5" },      { 3.0L, "3" },
+        { -0.0L, "0" },         { 0.1L, "0.1" },
+        { -2.5L, "-2.5" },      { 5.0e3L, "5000" },
+        { 1.0L / 0.0L, "inf" }, { -1.0L / 0.0L, "-inf" },
+        { 1e-18L, "0" },        { 1e20L, "100000000000000000000" },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         int n = rl_ld2string(buf, sizeof(buf), cases[i].v, RL_LD_STR_HUMAN);
@@ -94,8 +96,9 @@ static void small_int2d_should_match_strtod_or_decline(void **state)
 {
     (void)state;
     /* Redis reads these with strtod: the fast path must give its double. */
-    static const char *const ok[] = {"0", "-0", "7", "007", "-42", "1700000000000",
-                                     "999999999999999", "-999999999999999"};
+    static const char *const ok[] = {
+        "0", "-0", "7", "007", "-42", "1700000000000", "999999999999999", "-999999999999999"
+    };
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
         double d = 1234.5;
         assert_true(rl_small_int2d(ok[i], strlen(ok[i]), &d));
@@ -104,8 +107,9 @@ static void small_int2d_should_match_strtod_or_decline(void **state)
         assert_int_equal(signbit(d) != 0, signbit(want) != 0);
     }
     /* Anything else is left to strtod. */
-    static const char *const no[] = {"", "-", "+5", " 1", "1 ", "1.0", "1e3", "0x10",
-                                     "1000000000000000", "--1", "inf"};
+    static const char *const no[] = {
+        "", "-", "+5", " 1", "1 ", "1.0", "1e3", "0x10", "1000000000000000", "--1", "inf"
+    };
     for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
         double d = 0;
         assert_false(rl_small_int2d(no[i], strlen(no[i]), &d));
