@@ -646,12 +646,13 @@ static void push_bytecode_error(lua_State *L, const char *chunkname)
     lua_pushfstring(L, RL_ERRF_LUA_BYTECODE, id);
 }
 
-/* 1 when LuaJIT's lexer would skip the start of the text (a '#' line or a
- * UTF-8 BOM); a space in front keeps it text for Lua 5.1's parser and
- * changes no line number. */
+/* 1 when lua_load would not parse the start of the text as Lua 5.1 text:
+ * ESC (stock lua_load takes it as precompiled bytecode) or, on LuaJIT, a
+ * '#' line or a UTF-8 BOM its lexer skips. A space in front keeps it text
+ * for the parser and changes no line number. */
 static int needs_space_in_front(const char *p, size_t len)
 {
-    return len && (p[0] == '#' || (unsigned char)p[0] == 0xEF);
+    return len && (p[0] == LUA_SIGNATURE[0] || p[0] == '#' || (unsigned char)p[0] == 0xEF);
 }
 
 typedef struct text_reader {
@@ -676,14 +677,19 @@ static const char *read_text(lua_State *L, void *ud, size_t *size)
     return r->p;
 }
 
+int rl_lua_env_load_source(lua_State *L, const char *p, size_t len, const char *chunkname)
+{
+    text_reader r = { needs_space_in_front(p, len) ? " " : NULL, p, len };
+    return lua_load(L, read_text, &r, chunkname);
+}
+
 int rl_lua_env_load_text(lua_State *L, const char *p, size_t len, const char *chunkname)
 {
     if (len && p[0] == LUA_SIGNATURE[0]) {
         push_bytecode_error(L, chunkname);
         return LUA_ERRSYNTAX;
     }
-    text_reader r = { needs_space_in_front(p, len) ? " " : NULL, p, len };
-    return lua_load(L, read_text, &r, chunkname);
+    return rl_lua_env_load_source(L, p, len, chunkname);
 }
 
 /* The result of loadstring / load: the function, or nil and the message. */

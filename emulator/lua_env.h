@@ -177,10 +177,15 @@ void rl_lua_env_set_readonly(lua_State *L, int idx);
  * must not be given back to Lua code. */
 int rl_lua_env_unproxy(lua_State *L, int idx);
 
-/* Compiles a chunk as Redis's Lua does, on either engine: text only (a
+/* Compiles a chunk as Redis's EVAL does, on either engine: text only (a
  * chunk starting with ESC fails as Lua 5.1's parser fails on it, never
  * loaded as bytecode) and no first line or BOM skipped. Returns lua_load's
  * status with the function or the message pushed. */
+int rl_lua_env_load_source(lua_State *L, const char *p, size_t len, const char *chunkname);
+
+/* The same for loadstring and load: a chunk starting with ESC fails at once
+ * with RL_ERRF_LUA_BYTECODE, the parser's message in the form Redis's
+ * loadstring gives it, on both engines. */
 int rl_lua_env_load_text(lua_State *L, const char *p, size_t len, const char *chunkname);
 
 /* The chunk name scripts are compiled with (Lua shows it as "user_script"). */

@@ -366,39 +366,6 @@ static int parse_shebang(rl_client *c, const char *body, int *flags, size_t *she
 
 /* --- Compilation and the cache ----------------------------------------------------------- */
 
-/* Feeds the chunk to lua_load, with one space in front when it starts with
- * ESC, '#' or a UTF-8 BOM: Redis's Lua only ever parses text, while stock
- * lua_load would take ESC as precompiled bytecode and LuaJIT would also
- * skip a '#' first line or a BOM. The space changes no line number. */
-typedef struct chunk_reader {
-    const char *prefix;
-    const char *p;
-    size_t len;
-} chunk_reader;
-
-static const char *read_chunk(lua_State *L, void *ud, size_t *size)
-{
-    chunk_reader *r = ud;
-    (void)L;
-    if (r->prefix) {
-        const char *pre = r->prefix;
-        r->prefix = NULL;
-        *size = 1;
-        return pre;
-    }
-    if (!r->len) return NULL;
-    *size = r->len;
-    r->len = 0;
-    return r->p;
-}
-
-static int load_chunk(lua_State *L, const char *p, size_t len, const char *chunkname)
-{
-    chunk_reader r = { NULL, p, len };
-    if (len && (p[0] == '\x1b' || p[0] == '#' || (unsigned char)p[0] == 0xEF)) r.prefix = " ";
-    return lua_load(L, read_chunk, &r, chunkname);
-}
-
 static void function_name(char out[43], const char *sha)
 {
     out[0] = 'f';
@@ -425,7 +392,8 @@ static script_entry *create_function(rl_scripting *s, rl_client *c, const rl_arg
     if (rc != RL_OK) return NULL;
 
     lua_State *L = s->env->L;
-    if (load_chunk(L, body->ptr + shebang_len, body->len - shebang_len, RL_LUA_CHUNK_SOURCE)) {
+    if (rl_lua_env_load_source(L, body->ptr + shebang_len, body->len - shebang_len,
+                               RL_LUA_CHUNK_SOURCE)) {
         const char *msg = lua_tostring(L, -1);
         reply_error_format(c, RL_ERRF_SCRIPT_COMPILE, msg ? msg : "");
         lua_pop(L, 1);
