@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -211,6 +212,21 @@ int rl_arg_is(const rl_arg *a, const char *s)
 {
     size_t n = strlen(s);
     return a->len == n && strncasecmp(a->ptr, s, n) == 0;
+}
+
+int rl_arg_scan_cursor_or_reply(rl_client *c, const rl_arg *a, unsigned long *cursor)
+{
+    char *s = rl_memdup(a->ptr, a->len);
+    char *end;
+    errno = 0;
+    *cursor = strtoul(s, &end, 10);
+    int bad = isspace((unsigned char)s[0]) || *end != '\0' || errno == ERANGE;
+    rl_free(s);
+    if (bad) {
+        rl_add_reply_error(c, RL_ERR_INVALID_CURSOR);
+        return RL_ERR;
+    }
+    return RL_OK;
 }
 
 int rl_arg_ll_or_reply(rl_client *c, const rl_arg *a, long long *out, const char *msg)

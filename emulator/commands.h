@@ -71,6 +71,11 @@ const rl_command *rl_command_at(size_t i);
 int rl_arg_is(const rl_arg *a, const char *s);
 /* Strict integer parse (Redis's string2ll); msg NULL means RL_ERR_NOT_INTEGER. */
 int rl_arg_ll_or_reply(rl_client *c, const rl_arg *a, long long *out, const char *msg);
+/* A SCAN-family cursor as Redis parses it (strtoul on the NUL-terminated
+ * argument): a leading space, trailing bytes or overflow is "invalid
+ * cursor", while "", "+5", "-1" (ULONG_MAX) and "5\0junk" (cut at the NUL)
+ * are accepted. */
+int rl_arg_scan_cursor_or_reply(rl_client *c, const rl_arg *a, unsigned long *cursor);
 /* Redis's getLongLongFromObjectOrReply with a range check. */
 int rl_arg_ll_range_or_reply(rl_client *c, const rl_arg *a, long long min, long long max,
                              long long *out, const char *msg);

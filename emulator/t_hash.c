@@ -649,31 +649,13 @@ void rl_cmd_hrandfield(rl_client *c)
     rl_add_reply_bulk(c, e->field, e->flen);
 }
 
-/* Redis parses a SCAN cursor with strtoul on the NUL-terminated argument: a
- * leading space, trailing garbage or overflow is an error, while "", "+5",
- * "-1" (ULONG_MAX) and "5\0junk" (cut at the NUL) are accepted. */
-static int hscan_cursor_or_reply(rl_client *c, const rl_arg *a, unsigned long *cursor)
-{
-    char *s = rl_memdup(a->ptr, a->len);
-    char *end;
-    errno = 0;
-    *cursor = strtoul(s, &end, 10);
-    int bad = isspace((unsigned char)s[0]) || *end != '\0' || errno == ERANGE;
-    rl_free(s);
-    if (bad) {
-        rl_add_reply_error(c, RL_ERR_INVALID_CURSOR);
-        return RL_ERR;
-    }
-    return RL_OK;
-}
-
 /* HSCAN key cursor [MATCH pattern] [COUNT count]. As in Redis the cursor is
  * parsed first, then the key looked up (a missing key answers an empty scan
  * without reading the options), then the options. */
 void rl_cmd_hscan(rl_client *c)
 {
     unsigned long cursor;
-    if (hscan_cursor_or_reply(c, &c->argv[2], &cursor) != RL_OK) return;
+    if (rl_arg_scan_cursor_or_reply(c, &c->argv[2], &cursor) != RL_OK) return;
     int wrongtype;
     rl_hash *h = hash_lookup_read(c, &c->argv[1], &wrongtype);
     if (wrongtype) return;

@@ -267,29 +267,11 @@ void rl_cmd_keys(rl_client *c)
     rl_set_deferred_array_len(c, len, n);
 }
 
-/* Redis parses the cursor with strtoul on the NUL-terminated argument: a
- * leading space, trailing garbage or overflow is an error, while "", "+5" and
- * "-1" (ULONG_MAX) are accepted. */
-static int scan_cursor_or_reply(rl_client *c, const rl_arg *a, unsigned long *cursor)
-{
-    char *s = rl_memdup(a->ptr, a->len);
-    char *end;
-    errno = 0;
-    *cursor = strtoul(s, &end, 10);
-    int bad = isspace((unsigned char)s[0]) || *end != '\0' || errno == ERANGE;
-    rl_free(s);
-    if (bad) {
-        rl_add_reply_error(c, RL_ERR_INVALID_CURSOR);
-        return RL_ERR;
-    }
-    return RL_OK;
-}
-
 /* SCAN cursor [MATCH pattern] [COUNT count] [TYPE type] */
 void rl_cmd_scan(rl_client *c)
 {
     unsigned long cursor;
-    if (scan_cursor_or_reply(c, &c->argv[1], &cursor) != RL_OK) return;
+    if (rl_arg_scan_cursor_or_reply(c, &c->argv[1], &cursor) != RL_OK) return;
 
     long long count = 10;
     const rl_arg *pat = NULL, *type = NULL;

@@ -995,24 +995,6 @@ void rl_cmd_srandmember(rl_client *c)
 
 /* --- SSCAN ------------------------------------------------------------------ */
 
-/* Redis parses the cursor with strtoul on the NUL-terminated argument: a
- * leading space, trailing garbage or overflow is an error, while "", "+5"
- * and "-1" (ULONG_MAX) are accepted. */
-static int scan_cursor_or_reply(rl_client *c, const rl_arg *a, unsigned long long *cursor)
-{
-    char *s = rl_memdup(a->ptr, a->len);
-    char *end;
-    errno = 0;
-    *cursor = strtoull(s, &end, 10);
-    int bad = isspace((unsigned char)s[0]) || *end != '\0' || errno == ERANGE;
-    rl_free(s);
-    if (bad) {
-        rl_add_reply_error(c, RL_ERR_INVALID_CURSOR);
-        return RL_ERR;
-    }
-    return RL_OK;
-}
-
 /* SSCAN key cursor [MATCH pattern] [COUNT count]. An intset answers
  * everything at once with cursor 0, as Redis does. A hashtable's cursor is
  * the insertion sequence of the next member to visit (Redis's is a
@@ -1020,8 +1002,8 @@ static int scan_cursor_or_reply(rl_client *c, const rl_arg *a, unsigned long lon
  * returned exactly once. */
 void rl_cmd_sscan(rl_client *c)
 {
-    unsigned long long cursor;
-    if (scan_cursor_or_reply(c, &c->argv[2], &cursor) != RL_OK) return;
+    unsigned long cursor;
+    if (rl_arg_scan_cursor_or_reply(c, &c->argv[2], &cursor) != RL_OK) return;
     rl_obj *o = rl_lookup_key_read(c, &c->argv[1]);
     if (!o) {
         rl_add_reply_array_len(c, 2);

@@ -1927,24 +1927,6 @@ void rl_cmd_zintercard(rl_client *c)
 
 /* --- ZSCAN ------------------------------------------------------------------ */
 
-/* Redis parses the cursor with strtoul on the NUL-terminated argument: a
- * leading space, trailing bytes or overflow is an error, while "", "+5" and
- * "-1" (ULONG_MAX) are accepted. */
-static int scan_cursor_or_reply(rl_client *c, const rl_arg *a, unsigned long *cursor)
-{
-    char *s = rl_memdup(a->ptr, a->len);
-    char *end;
-    errno = 0;
-    *cursor = strtoul(s, &end, 10);
-    int bad = (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r')) || *end != '\0' || errno == ERANGE;
-    rl_free(s);
-    if (bad) {
-        rl_add_reply_error(c, RL_ERR_INVALID_CURSOR);
-        return RL_ERR;
-    }
-    return RL_OK;
-}
-
 /* A listpack's score text: integral values within +-2^62 as integers,
  * anything else as "%.17g" (inf as "inf"). */
 static int listpack_score_text(char *buf, size_t size, double score)
@@ -1964,7 +1946,7 @@ static int scan_match(const rl_arg *pat, const zs_node *n)
 void rl_cmd_zscan(rl_client *c)
 {
     unsigned long cursor;
-    if (scan_cursor_or_reply(c, &c->argv[2], &cursor) != RL_OK) return;
+    if (rl_arg_scan_cursor_or_reply(c, &c->argv[2], &cursor) != RL_OK) return;
     int err;
     rl_zset *z = lookup_zset(c, &c->argv[1], 0, &err);
     if (err) return;
