@@ -455,11 +455,7 @@ static char *error_text(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *buf = rl_malloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(buf, (size_t)n + 1, fmt, ap);
+    char *buf = rl_vasprintf(NULL, fmt, ap);
     va_end(ap);
     return buf;
 }

@@ -74,6 +74,20 @@ char *rl_strdup(const char *s)
     return rl_memdup(s, strlen(s));
 }
 
+char *rl_vasprintf(size_t *len, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    /* Only an invalid format fails; ours are literals the compiler checks. */
+    if (n < 0) n = 0;
+    char *buf = rl_malloc((size_t)n + 1);
+    if (vsnprintf(buf, (size_t)n + 1, fmt, again) < 0) buf[n = 0] = '\0';
+    va_end(again);
+    if (len) *len = (size_t)n;
+    return buf;
+}
+
 size_t rl_mem_used(void)
 {
     return atomic_load(&used_bytes);

@@ -5,6 +5,7 @@
 #ifndef REDLUA_EMULATOR_MEM_H
 #define REDLUA_EMULATOR_MEM_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 void *rl_malloc(size_t size);
@@ -14,6 +15,9 @@ void rl_free(void *ptr);
 /* Returns a NUL-terminated copy of len bytes; free with rl_free. */
 char *rl_memdup(const void *p, size_t len);
 char *rl_strdup(const char *s);
+/* vsprintf into a new allocation (free with rl_free); *len, when not NULL,
+ * gets the length of the text. */
+char *rl_vasprintf(size_t *len, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Bytes currently allocated through this module, process wide. */
 size_t rl_mem_used(void);
 

@@ -169,22 +169,19 @@ void rl_add_reply_error(rl_client *c, const char *err)
 
 void rl_add_reply_errorf(rl_client *c, const char *fmt, ...)
 {
+    size_t n;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *buf = rl_malloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(buf, (size_t)n + 1, fmt, ap);
+    char *buf = rl_vasprintf(&n, fmt, ap);
     va_end(ap);
     /* As addReplyErrorFormat: trailing newlines are trimmed, and the others
      * become spaces since they would corrupt the protocol. */
     while (n > 0 && (buf[n - 1] == '\r' || buf[n - 1] == '\n')) buf[--n] = '\0';
-    for (int i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++)
         if (buf[i] == '\r' || buf[i] == '\n') buf[i] = ' ';
     rl_reply *r = rl_reply_new(RL_REPLY_ERROR);
     r->str = buf;
-    r->len = (size_t)n;
+    r->len = n;
     attach(c, r, 0);
 }
 

@@ -185,14 +185,10 @@ static void reply_error_format(rl_client *c, const char *fmt, ...)
 static void reply_error_format(rl_client *c, const char *fmt, ...)
 {
     va_list ap;
+    size_t start = 0, end;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *buf = rl_vasprintf(&end, fmt, ap);
     va_end(ap);
-    char *buf = rl_malloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(buf, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    size_t start = 0, end = (size_t)n;
     while (start < end && is_crlf(buf[start])) start++;
     while (end > start && is_crlf(buf[end - 1])) end--;
     for (size_t i = start; i < end; i++)

@@ -221,17 +221,12 @@ static void emitf(lctx *c, size_t file, int line, const char *fmt, ...)
 
 static void emitf(lctx *c, size_t file, int line, const char *fmt, ...)
 {
-    char *text;
+    size_t n;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *text = rl_vasprintf(&n, fmt, ap);
     va_end(ap);
-    if (n < 0) return;
-    text = rl_malloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(text, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    emit(c, text, (size_t)n, file, line);
+    emit(c, text, n, file, line);
     rl_free(text);
 }
 
