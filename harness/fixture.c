@@ -614,7 +614,7 @@ static int ferr_at(fctx *c, int line, int col, const char *fmt, ...)
 
 #define ferr(c, node, ...) ferr_at((c), (node)->line, (node)->col, __VA_ARGS__)
 
-static const char *json_type_name(const rl_json *v)
+const char *rl_json_type_name(const rl_json *v)
 {
     switch (v->type) {
     case RL_JSON_NULL: return "null";
@@ -657,14 +657,14 @@ static int want_type(fctx *c, const rl_json *v, const char *field, rl_json_type 
                      const char *type_name)
 {
     if (v->type != type)
-        return ferr(c, v, "\"%s\" must be %s, not %s", field, type_name, json_type_name(v));
+        return ferr(c, v, "\"%s\" must be %s, not %s", field, type_name, rl_json_type_name(v));
     return 0;
 }
 
 static int want_int64(fctx *c, const rl_json *v, const char *field, int64_t min)
 {
     if (v->type != RL_JSON_NUMBER)
-        return ferr(c, v, "\"%s\" must be an integer, not %s", field, json_type_name(v));
+        return ferr(c, v, "\"%s\" must be an integer, not %s", field, rl_json_type_name(v));
     if (!v->is_int) {
         if (strpbrk(v->str, ".eE") == NULL)
             return ferr(c, v, "\"%s\" is out of the 64-bit integer range", field);
@@ -697,14 +697,14 @@ static int parse_arg(fctx *c, const rl_json *v, const char *field, char **out, s
         return 0;
     }
     return ferr(c, v, "arguments in \"%s\" must be strings or {\"hex\": ...}, not %s", field,
-                json_type_name(v));
+                rl_json_type_name(v));
 }
 
 static int append_args(fctx *c, rl_step *st, const rl_json *arr, const char *field)
 {
     if (arr->type != RL_JSON_ARRAY)
         return ferr(c, arr, "\"%s\" must be an array of strings, not %s", field,
-                    json_type_name(arr));
+                    rl_json_type_name(arr));
     if (arr->count > (size_t)(INT_MAX / 2))
         return ferr(c, arr, "\"%s\" has too many elements", field);
     size_t base = (size_t)st->argc;
@@ -746,7 +746,7 @@ static int parse_while_busy(fctx *c, rl_case *cs, rl_step *st, const rl_json *v)
                     "advance_ms");
     if (v->type != RL_JSON_ARRAY)
         return ferr(c, v, "\"while_busy\" must be an array of call steps, not %s",
-                    json_type_name(v));
+                    rl_json_type_name(v));
     if (v->count == 0) return ferr(c, v, "\"while_busy\" needs at least one call step");
     rl_case sub = { 0 };
     sub.steps = rl_calloc(v->count, sizeof(rl_step));
@@ -775,7 +775,7 @@ static int parse_step(fctx *c, rl_case *cs, size_t idx, const rl_json *v)
     st->line = v->line;
     st->col = v->col;
     if (v->type != RL_JSON_OBJECT)
-        return ferr(c, v, "a step must be an object, not %s", json_type_name(v));
+        return ferr(c, v, "a step must be an object, not %s", rl_json_type_name(v));
     if (check_fields(c, v, "step", allowed,
                      "call, eval, fcall, advance_ms, keys, args, params, reply, error, "
                      "while_busy") != 0)
@@ -830,7 +830,7 @@ static int parse_step(fctx *c, rl_case *cs, size_t idx, const rl_json *v)
         st->kind = RL_STEP_CALL;
         if (a->type != RL_JSON_ARRAY)
             return ferr(c, a, "\"call\" must be an array [\"CMD\", \"arg\", ...], not %s",
-                        json_type_name(a));
+                        rl_json_type_name(a));
         if (a->count == 0) return ferr(c, a, "\"call\" needs at least the command name");
         if (append_args(c, st, a, "call") != 0) return -1;
     } else if (strcmp(action, "eval") == 0 || strcmp(action, "fcall") == 0) {
@@ -838,7 +838,7 @@ static int parse_step(fctx *c, rl_case *cs, size_t idx, const rl_json *v)
         st->kind = is_eval ? RL_STEP_EVAL : RL_STEP_FCALL;
         if (a->type != RL_JSON_STRING)
             return ferr(c, a, "\"%s\" must be a %s name (a string), not %s", action,
-                        is_eval ? "script" : "function", json_type_name(a));
+                        is_eval ? "script" : "function", rl_json_type_name(a));
         if (is_eval) {
             if (find_script(c->f, a, &st->script) != 0)
                 return ferr(c, a, "unknown script \"%s\" (not in \"scripts\")", a->str);
@@ -897,14 +897,14 @@ static int parse_keyspace(fctx *c, const rl_json *ks)
     static const char *const allowed[] = { "type", "value", "ttl", NULL };
     if (ks->type != RL_JSON_OBJECT)
         return ferr(c, ks, "\"keyspace\" must be an object key -> {\"type\", \"value\"}, not %s",
-                    json_type_name(ks));
+                    rl_json_type_name(ks));
     for (size_t i = 0; i < ks->count; i++) {
         const rl_json *e = ks->items[i];
         if (e->type != RL_JSON_OBJECT)
             return ferr(c, e,
                         "keyspace entry \"%s\" must be an object with \"type\" and "
                         "\"value\", not %s",
-                        ks->keys[i]->str, json_type_name(e));
+                        ks->keys[i]->str, rl_json_type_name(e));
         if (check_fields(c, e, "keyspace entry", allowed, "type, value, ttl") != 0) return -1;
         const rl_json *type = rl_json_get(e, "type"), *value = rl_json_get(e, "value");
         const rl_json *ttl = rl_json_get(e, "ttl");
@@ -928,7 +928,7 @@ static int parse_keyspace(fctx *c, const rl_json *ks)
         if (ttl != NULL) {
             if (ttl->type != RL_JSON_NUMBER)
                 return ferr(c, ttl, "\"ttl\" must be a number of seconds, not %s",
-                            json_type_name(ttl));
+                            rl_json_type_name(ttl));
             if (ttl->number < 0)
                 return ferr(c, ttl,
                             "\"ttl\" must be >= 0 (leave it out for a key without "
@@ -967,7 +967,7 @@ static int parse_case(fctx *c, size_t idx, const rl_json *v)
     cs->line = v->line;
     cs->col = v->col;
     if (v->type != RL_JSON_OBJECT)
-        return ferr(c, v, "a case must be an object, not %s", json_type_name(v));
+        return ferr(c, v, "a case must be an object, not %s", rl_json_type_name(v));
     if (check_fields(c, v, "case", allowed,
                      "name, clock_ms, steps, keyspace, timeout_ms, lua_memory_mb, maxmemory, "
                      "busy_threshold_ms") != 0)
@@ -1025,7 +1025,7 @@ static int parse_scripts(fctx *c, const rl_json *v)
         return ferr(c, v,
                     "\"scripts\" must be an object name -> path or {\"source\": ...}, "
                     "not %s",
-                    json_type_name(v));
+                    rl_json_type_name(v));
     rl_fixture *f = c->f;
     f->scripts = rl_calloc(v->count ? v->count : 1, sizeof(rl_script));
     for (size_t i = 0; i < v->count; i++) {
@@ -1056,7 +1056,7 @@ static int parse_scripts(fctx *c, const rl_json *v)
             return ferr(c, s,
                         "script \"%s\" must be a file path (a string) or "
                         "{\"source\": ...}, not %s",
-                        k->str, json_type_name(s));
+                        k->str, rl_json_type_name(s));
         }
         sc->name = rl_memdup(k->str, k->len);
         f->nscripts++;
@@ -1101,7 +1101,7 @@ static int parse_functions(fctx *c, const rl_json *v)
 {
     if (v->type != RL_JSON_ARRAY)
         return ferr(c, v, "\"functions\" must be an array of library files, not %s",
-                    json_type_name(v));
+                    rl_json_type_name(v));
     rl_fixture *f = c->f;
     f->functions = rl_calloc(v->count ? v->count : 1, sizeof(rl_function_lib));
     for (size_t i = 0; i < v->count; i++) {
@@ -1111,7 +1111,7 @@ static int parse_functions(fctx *c, const rl_json *v)
             return ferr(c, s,
                         "a \"functions\" entry must be a library file name (a non-empty "
                         "string), not %s",
-                        json_type_name(s));
+                        rl_json_type_name(s));
         char *path = resolve_path(c->path, s->str);
         char msg[1024];
         rl_loader_opts opts = { (const char *const *)c->include_dirs, c->ninclude_dirs };
@@ -1135,7 +1135,8 @@ static int parse_functions(fctx *c, const rl_json *v)
 static int parse_include(fctx *c, const rl_json *v)
 {
     if (v->type != RL_JSON_ARRAY)
-        return ferr(c, v, "\"include\" must be an array of directories, not %s", json_type_name(v));
+        return ferr(c, v, "\"include\" must be an array of directories, not %s",
+                    rl_json_type_name(v));
     c->include_dirs = rl_realloc(c->include_dirs, (v->count + c->nextra_dirs + 1) * sizeof(char *));
     for (size_t i = 0; i < v->count; i++) {
         const rl_json *d = v->items[i];
@@ -1164,7 +1165,7 @@ static int parse_fixture(fctx *c, const rl_json *root)
                                            "functions",     NULL };
     rl_fixture *f = c->f;
     if (root->type != RL_JSON_OBJECT)
-        return ferr(c, root, "a fixture must be a JSON object, not %s", json_type_name(root));
+        return ferr(c, root, "a fixture must be a JSON object, not %s", rl_json_type_name(root));
     if (check_fields(c, root, "top-level", allowed,
                      "redlua, name, include, scripts, cases, timeout_ms, lua_memory_mb, "
                      "maxmemory, busy_threshold_ms, functions") != 0)
@@ -1176,7 +1177,7 @@ static int parse_fixture(fctx *c, const rl_json *root)
         return ferr(c, root, "missing required field \"redlua\" (the format version, 1)");
     if (ver->type != RL_JSON_NUMBER || !ver->is_int)
         return ferr(c, ver, "\"redlua\" must be the format version 1, not %s",
-                    ver->type == RL_JSON_NUMBER ? ver->str : json_type_name(ver));
+                    ver->type == RL_JSON_NUMBER ? ver->str : rl_json_type_name(ver));
     if (ver->integer != 1)
         return ferr(c, ver, "unsupported format version %lld (this redlua-test reads version 1)",
                     (long long)ver->integer);

@@ -67,6 +67,9 @@ struct rl_json {
  * NULL with "line:col: msg" in err. */
 rl_json *rl_json_parse(const char *text, size_t len, char *err, size_t errlen);
 void rl_json_free(rl_json *v);
+/* What v is, for error messages: "null", "a boolean", "a number", "a
+ * string", "an array" or "an object". */
+const char *rl_json_type_name(const rl_json *v);
 /* The member of an object named key, or NULL. */
 const rl_json *rl_json_get(const rl_json *obj, const char *key);
 /* If v is {"hex": "..."} with valid hex, decodes it: returns an rl_malloc'd

@@ -12,19 +12,6 @@ void rl_params_json_encode(rl_buf *out, const rl_json *v)
     rl_report_json_write(out, v, 1);
 }
 
-static const char *type_name(const rl_json *v)
-{
-    switch (v->type) {
-    case RL_JSON_NULL: return "null";
-    case RL_JSON_BOOL: return "a boolean";
-    case RL_JSON_NUMBER: return "a number";
-    case RL_JSON_STRING: return "a string";
-    case RL_JSON_ARRAY: return "an array";
-    case RL_JSON_OBJECT: return "an object";
-    }
-    return "a value";
-}
-
 /* Converts one value by its declaration into an rl_malloc'd string. */
 static int convert(const rl_param_decl *d, const rl_json *v, char **out, size_t *outlen, char *msg,
                    size_t msglen)
@@ -50,7 +37,7 @@ static int convert(const rl_param_decl *d, const rl_json *v, char **out, size_t 
             return 0;
         }
         snprintf(msg, msglen, "param \"%s\" (%s %s) must be a string or {\"hex\": ...}, not %s",
-                 d->name, what, d->name, type_name(v));
+                 d->name, what, d->name, rl_json_type_name(v));
         return -1;
     }
     rl_buf b = { 0 };
@@ -58,7 +45,7 @@ static int convert(const rl_param_decl *d, const rl_json *v, char **out, size_t 
     case RL_PARAM_INT:
         if (v->type != RL_JSON_NUMBER || !v->is_int) {
             snprintf(msg, msglen, "param \"%s\" (%%arg %s int) must be an integer, not %s", d->name,
-                     d->name, v->type == RL_JSON_NUMBER ? v->str : type_name(v));
+                     d->name, v->type == RL_JSON_NUMBER ? v->str : rl_json_type_name(v));
             return -1;
         }
         rl_buf_printf(&b, "%lld", (long long)v->integer);
@@ -66,7 +53,7 @@ static int convert(const rl_param_decl *d, const rl_json *v, char **out, size_t 
     case RL_PARAM_BOOL:
         if (v->type != RL_JSON_BOOL) {
             snprintf(msg, msglen, "param \"%s\" (%%arg %s bool) must be true or false, not %s",
-                     d->name, d->name, type_name(v));
+                     d->name, d->name, rl_json_type_name(v));
             return -1;
         }
         rl_buf_puts(&b, v->boolean ? "1" : "0");
@@ -77,7 +64,7 @@ static int convert(const rl_param_decl *d, const rl_json *v, char **out, size_t 
         if (v->type != want) {
             snprintf(msg, msglen, "param \"%s\" (%%arg %s %s) must be %s, not %s", d->name, d->name,
                      rl_param_type_name(d->type), want == RL_JSON_OBJECT ? "an object" : "an array",
-                     type_name(v));
+                     rl_json_type_name(v));
             return -1;
         }
         rl_params_json_encode(&b, v);
@@ -96,7 +83,7 @@ int rl_params_bind(const rl_loaded_script *s, const rl_json *params, int *argc, 
     *bad = params;
     if (params->type != RL_JSON_OBJECT) {
         snprintf(msg, msglen, "\"params\" must be an object name -> value, not %s",
-                 type_name(params));
+                 rl_json_type_name(params));
         return -1;
     }
     if (s->nparams == 0) {
