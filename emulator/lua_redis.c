@@ -542,17 +542,11 @@ static int redis_generic_command(lua_State *L, int raise)
 
     const rl_command *cmd = script_command_lookup(argc, argv);
     const char *err = check_script_command(run, cmd, argc);
-    if (err) {
-        free_argv(argv, argv_stack);
-        lua_settop(L, 0);
-        rl_lua_push_error_table(L, err);
-        set_ignore_stats(L);
-        return raise ? lua_error(L) : 1;
+    if (!err) {
+        if (cmd->flags & RL_CMD_WRITE) run->write_dirty = 1;
+        /* scriptVerifyClusterState comes after the write is counted. */
+        err = rl_cluster_script_call(L, run, cmd, argc, argv);
     }
-
-    if (cmd->flags & RL_CMD_WRITE) run->write_dirty = 1;
-    /* scriptVerifyClusterState comes after the write is counted. */
-    err = rl_cluster_script_call(L, run, cmd, argc, argv);
     if (err) {
         free_argv(argv, argv_stack);
         lua_settop(L, 0);
