@@ -28,7 +28,7 @@ lua_State *rl_engine_new_state(lua_Alloc alloc, void *ud, uint64_t seed)
     return lua_newstate(alloc, ud);
 }
 
-void rl_engine_new_array(lua_State *L, int n)
+int rl_engine_array_capacity(int n)
 {
     /* Lua 5.1's rehash gives the array part the largest power of two that
      * is more than half full, for 1..n the next one at or above n. */
@@ -38,7 +38,12 @@ void rl_engine_new_array(lua_State *L, int n)
         while (size < n && size <= INT_MAX / 2) size *= 2;
         if (size < n) size = n;
     }
-    lua_createtable(L, size, 0);
+    return size;
+}
+
+void rl_engine_new_array(lua_State *L, int n)
+{
+    lua_createtable(L, rl_engine_array_capacity(n), 0);
 }
 
 void rl_engine_prepare(lua_State *L)

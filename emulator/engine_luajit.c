@@ -266,6 +266,12 @@ void rl_engine_new_array(lua_State *L, int n)
     lua_newtable(L);
 }
 
+/* LuaJIT's table grows as the elements come, each count its own way. */
+int rl_engine_array_capacity(int n)
+{
+    return n;
+}
+
 void rl_engine_prepare(lua_State *L)
 {
     build_scanner(L);

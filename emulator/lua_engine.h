@@ -33,6 +33,9 @@ extern const int rl_engine_tail_call_drops_caller;
  * ends with an array part of the next power of two at or above n, which
  * lua_createtable gives at once; LuaJIT keeps lua_newtable. */
 void rl_engine_new_array(lua_State *L, int n);
+/* What rl_engine_new_array(L, n) gives tables of the same layout for: two
+ * counts with the same capacity make tables whose array parts match. */
+int rl_engine_array_capacity(int n);
 
 /* Called once the standard libraries (base, table, string, math) are open
  * and before the sandbox is sealed: the place for engine-specific settings

@@ -1490,6 +1490,8 @@ int rl_lua_env_scrub(rl_lua_env *env)
     lua_gc(L, LUA_GCSETPAUSE, LUAI_GCPAUSE);
     lua_gc(L, LUA_GCSETSTEPMUL, LUAI_GCMUL);
     env->collect_pending = 1;
+    env->gc_count = 0;
+    env->gc_heap_mark = 0;
     return 1;
 }
 

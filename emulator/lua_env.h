@@ -91,6 +91,8 @@ typedef struct rl_lua_env {
     int mem_grace;            /* > 0: the limit is lifted (rl_lua_env_mem_grace) */
     int collect_pending;      /* scrubbed, garbage not collected yet (rl_lua_env_scrub) */
     uint64_t order_seed;      /* the emulator's order seed when the state was made */
+    int gc_count;             /* runs since the last GC step was considered (scripts.c) */
+    size_t gc_heap_mark;      /* the heap after the last explicit GC step, in bytes */
 } rl_lua_env;
 
 /* Builds a fresh environment. rand48 must outlive it. Never returns NULL

@@ -44,19 +44,30 @@ const rl_script_flag rl_script_flags[] = {
 
 /* Redis runs a Lua GC step of this size every this many script calls. */
 #define GC_CYCLE_PERIOD 50
+/* ... but redlua only when the heap has grown this much past its size after
+ * the last explicit step (see maybe_gc_step). */
+#define GC_GROWTH_SLACK (64 * 1024)
 
 typedef struct script_entry {
     char sha[RL_SHA1_HEX_SIZE]; /* lowercase; the hash key */
     int flags;
+    int ref; /* the compiled function, a reference in the Lua registry */
     UT_hash_handle hh;
 } script_entry;
+
+/* A KEYS or ARGV table kept for the next run. */
+typedef struct reused_array {
+    int ref;      /* registry reference, LUA_NOREF when there is none */
+    int n;        /* the elements the last run was given */
+    int capacity; /* rl_engine_array_capacity of its n when it was made */
+} reused_array;
 
 typedef struct rl_scripting {
     rl_lua_env *env;
     script_entry *scripts;
     rl_client *client; /* the scripts' fake client */
     uint64_t rand48;   /* math.random state; survives SCRIPT FLUSH */
-    int gc_count;
+    reused_array keys, args;
     script_entry *last_run; /* the entry EVAL/EVALSHA found last, or NULL */
     char *last_traceback;
     char *last_log;
@@ -81,6 +92,7 @@ static rl_scripting *get_scripting(rl_emu *emu)
         rl_scripting *s = rl_calloc(1, sizeof(*s));
         s->rand48 = RL_RAND48_INITIAL;
         s->env = rl_lua_env_new(emu, &s->rand48);
+        s->keys.ref = s->args.ref = LUA_NOREF;
         s->client = rl_client_new(emu);
         s->client->flags = RL_CLIENT_SCRIPT | RL_CLIENT_DENY_BLOCKING;
         emu->scripting = s;
@@ -102,7 +114,12 @@ void rl_scripting_free(rl_emu *emu)
     emu->scripting = NULL;
 }
 
-static void function_name(char out[43], const char *sha);
+static void drop_reused(lua_State *L, reused_array *a)
+{
+    luaL_unref(L, LUA_REGISTRYINDEX, a->ref);
+    a->ref = LUA_NOREF;
+    a->n = a->capacity = 0;
+}
 
 void rl_scripting_reset(rl_emu *emu, int keep_env)
 {
@@ -117,20 +134,16 @@ void rl_scripting_reset(rl_emu *emu, int keep_env)
          * registry (besides the engine's caches, which are weak-keyed by
          * function and go with them). */
         script_entry *e, *tmp;
-        HASH_ITER(hh, s->scripts, e, tmp)
-        {
-            char fname[43];
-            function_name(fname, e->sha);
-            lua_pushnil(L);
-            lua_setfield(L, LUA_REGISTRYINDEX, fname);
-        }
+        HASH_ITER(hh, s->scripts, e, tmp) luaL_unref(L, LUA_REGISTRYINDEX, e->ref);
+        /* The scrub gives KEYS and ARGV new tables. */
+        drop_reused(L, &s->keys);
+        drop_reused(L, &s->args);
         if (rl_lua_env_scrub(s->env)) {
             free_scripts(s);
             rl_client_free(s->client);
             s->client = rl_client_new(emu);
             s->client->flags = RL_CLIENT_SCRIPT | RL_CLIENT_DENY_BLOCKING;
             s->rand48 = RL_RAND48_INITIAL;
-            s->gc_count = 0;
             rl_free(s->last_traceback);
             rl_free(s->last_log);
             s->last_traceback = s->last_log = NULL;
@@ -157,6 +170,8 @@ static void scripting_reset(rl_scripting *s, rl_emu *emu)
     free_scripts(s);
     rl_lua_env_free(s->env);
     s->env = rl_lua_env_new(emu, &s->rand48);
+    s->keys.ref = s->args.ref = LUA_NOREF;
+    s->keys.n = s->keys.capacity = s->args.n = s->args.capacity = 0;
 }
 
 const char *rl_emu_last_traceback(const rl_emu *emu)
@@ -362,13 +377,6 @@ static int parse_shebang(rl_client *c, const char *body, int *flags, size_t *she
 
 /* --- Compilation and the cache ----------------------------------------------------------- */
 
-static void function_name(char out[43], const char *sha)
-{
-    out[0] = 'f';
-    out[1] = '_';
-    memcpy(out + 2, sha, 41);
-}
-
 /* Compiles and caches body (luaCreateFunction). Returns the cache entry, or
  * NULL after replying with the shebang or compile error. */
 static script_entry *create_function(rl_scripting *s, rl_client *c, const rl_arg *body)
@@ -396,13 +404,12 @@ static script_entry *create_function(rl_scripting *s, rl_client *c, const rl_arg
         return NULL;
     }
     rl_cov_register(c->emu, sha, body->ptr, body->len, L);
-    char fname[43];
-    function_name(fname, sha);
-    lua_setfield(L, LUA_REGISTRYINDEX, fname);
-
     e = rl_calloc(1, sizeof(*e));
     memcpy(e->sha, sha, sizeof(sha));
     e->flags = flags;
+    /* Redis names it f_<sha> in the registry; nothing a script can reach
+     * sees the registry, and an integer reference is cheaper to fetch. */
+    e->ref = luaL_ref(L, LUA_REGISTRYINDEX);
     HASH_ADD_STR(s->scripts, sha, e);
     return e;
 }
@@ -417,6 +424,25 @@ static void sha_from_arg(char out[RL_SHA1_HEX_SIZE], const rl_arg *a)
     out[40] = '\0';
 }
 
+/* The cached script EVAL's body or EVALSHA's SHA1 names, or NULL. A test
+ * suite runs the same script over and over: the last one run is checked
+ * first, which spares lowercasing and hashing the SHA1 (entries are only
+ * ever freed by free_scripts, which forgets it). */
+static script_entry *find_script(rl_scripting *s, int evalsha, const rl_arg *arg)
+{
+    char sha[RL_SHA1_HEX_SIZE];
+    if (evalsha) {
+        if (s->last_run && memcmp(s->last_run->sha, arg->ptr, 40) == 0) return s->last_run;
+        sha_from_arg(sha, arg);
+    } else {
+        rl_sha1_hex(sha, arg->ptr, arg->len);
+    }
+    if (s->last_run && memcmp(s->last_run->sha, sha, 40) == 0) return s->last_run;
+    script_entry *e;
+    HASH_FIND_STR(s->scripts, sha, e);
+    return e;
+}
+
 /* --- Running --------------------------------------------------------------------------- */
 
 static void push_string_array(lua_State *L, const rl_arg *v, long long n)
@@ -426,6 +452,82 @@ static void push_string_array(lua_State *L, const rl_arg *v, long long n)
         lua_pushlstring(L, v[j].ptr, v[j].len);
         lua_rawseti(L, -2, (int)(j + 1));
     }
+}
+
+/* Sets the global KEYS or ARGV to the n strings of v, in the table the
+ * previous run had when that is safe, which spares a table and the GC work
+ * it would become. A script cannot keep a reference to the table past its
+ * run (the globals and every table reachable from them are read-only, and
+ * scripts have no registry or upvalue that outlives them), so the table
+ * only needs to look new: no metatable, no key other than 1..n_old (the
+ * previous run's), which is checked by walking it, and the array part a
+ * new table of n elements would have (rl_engine_array_capacity), on which
+ * the # of a table with holes depends. A script that left a key or a
+ * metatable gets the table dropped and a new one made. Functions get KEYS
+ * and ARGV as arguments, which a library can keep: they never reuse. */
+static void set_reused_array(lua_State *L, reused_array *a, const rl_arg *v, long long n,
+                             const char *global)
+{
+    int want = n > INT_MAX ? INT_MAX : (int)n;
+    if (a->ref != LUA_NOREF) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, a->ref);
+        int t = lua_gettop(L);
+        int clean = lua_istable(L, t) && !lua_getmetatable(L, t) &&
+            a->capacity == rl_engine_array_capacity(want);
+        if (clean) {
+            lua_pushnil(L);
+            while (lua_next(L, t)) {
+                lua_pop(L, 1);
+                lua_Number k = lua_type(L, -1) == LUA_TNUMBER ? lua_tonumber(L, -1) : 0;
+                if (!(k >= 1 && k <= a->n && k == (lua_Number)(int)k)) {
+                    clean = 0;
+                    lua_pop(L, 1);
+                    break;
+                }
+            }
+        }
+        if (clean) {
+            for (int j = 0; j < want; j++) {
+                lua_pushlstring(L, v[j].ptr, v[j].len);
+                lua_rawseti(L, t, j + 1);
+            }
+            for (int j = want; j < a->n; j++) {
+                lua_pushnil(L);
+                lua_rawseti(L, t, j + 1);
+            }
+            lua_pop(L, 1);
+            a->n = want;
+            return;
+        }
+        lua_settop(L, t - 1);
+        luaL_unref(L, LUA_REGISTRYINDEX, a->ref);
+        a->ref = LUA_NOREF;
+    }
+    push_string_array(L, v, n);
+    lua_pushvalue(L, -1);
+    rl_lua_env_set_global(L, global);
+    a->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    a->n = want;
+    a->capacity = rl_engine_array_capacity(want);
+}
+
+/* Redis runs lua_gc(LUA_GCSTEP, 50) every 50 scripts, to spread a cycle's
+ * latency. Each such step works through a whole cycle of a small heap,
+ * marking every library table, which made it the largest single cost of a
+ * short script. The collector's own pace (pause 200%) already frees
+ * what scripts leave, so redlua steps only when the heap has grown well
+ * past its size after the last step: a script that called
+ * collectgarbage("stop") is still caught, as the step restarts the
+ * collector as Redis's does. Nothing a script sees depends on when a cycle
+ * runs, except collectgarbage("count"), which never matches Redis's heap. */
+static void maybe_gc_step(rl_lua_env *env)
+{
+    if (++env->gc_count < GC_CYCLE_PERIOD) return;
+    env->gc_count = 0;
+    size_t heap = (size_t)lua_gc(env->L, LUA_GCCOUNT, 0) * 1024;
+    if (heap <= 2 * env->gc_heap_mark + GC_GROWTH_SLACK) return;
+    lua_gc(env->L, LUA_GCSTEP, GC_CYCLE_PERIOD);
+    env->gc_heap_mark = (size_t)lua_gc(env->L, LUA_GCCOUNT, 0) * 1024;
 }
 
 /* Pushes t[name] without metamethods, t being the table on top. */
@@ -517,10 +619,13 @@ void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *nam
     rl_cluster_script_begin(&run, c->argv + 3, numkeys, script_flags);
 
     rl_lua_env_begin_run(env, &run);
-    push_string_array(L, c->argv + 3, numkeys);
-    if (!keys_as_arguments) rl_lua_env_set_global(L, "KEYS");
-    push_string_array(L, c->argv + 3 + numkeys, c->argc - 3 - numkeys);
-    if (!keys_as_arguments) rl_lua_env_set_global(L, "ARGV");
+    if (keys_as_arguments) {
+        push_string_array(L, c->argv + 3, numkeys);
+        push_string_array(L, c->argv + 3 + numkeys, c->argc - 3 - numkeys);
+    } else {
+        set_reused_array(L, &s->keys, c->argv + 3, numkeys, "KEYS");
+        set_reused_array(L, &s->args, c->argv + 3 + numkeys, c->argc - 3 - numkeys, "ARGV");
+    }
     int nargs = keys_as_arguments ? 2 : 0;
     int err = rl_lua_env_pcall(env, nargs, 1, -(nargs + 2));
     /* A script that caught SCRIPT KILL's error in a coroutine and returned
@@ -530,10 +635,7 @@ void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *nam
         rl_lua_env_push_stop_error(env);
         err = LUA_ERRRUN;
     }
-    if (++s->gc_count == GC_CYCLE_PERIOD) {
-        lua_gc(L, LUA_GCSTEP, GC_CYCLE_PERIOD);
-        s->gc_count = 0;
-    }
+    maybe_gc_step(env);
     if (err) {
         reply_script_error(c, L, name);
         lua_pop(L, 1);
@@ -575,31 +677,20 @@ static void eval_generic(rl_client *c, int evalsha, int ro)
     }
 
     lua_State *L = s->env->L;
-    char sha[RL_SHA1_HEX_SIZE], fname[43];
-    if (evalsha) sha_from_arg(sha, &c->argv[1]);
-    else rl_sha1_hex(sha, c->argv[1].ptr, c->argv[1].len);
-    function_name(fname, sha);
-
-    rl_lua_env_push_error_handler(L);
-    lua_getfield(L, LUA_REGISTRYINDEX, fname);
-    if (lua_isnil(L, -1)) {
-        lua_pop(L, 2);
+    script_entry *e = find_script(s, evalsha, &c->argv[1]);
+    if (!e) {
         if (evalsha) {
             rl_add_reply_error(c, RL_ERR_NOSCRIPT);
             return;
         }
-        if (!create_function(s, c, &c->argv[1])) return;
-        rl_lua_env_push_error_handler(L);
-        lua_getfield(L, LUA_REGISTRYINDEX, fname);
+        e = create_function(s, c, &c->argv[1]);
+        if (!e) return;
     }
-    /* A test suite runs the same script over and over: the last entry is
-     * checked first, which spares hashing the SHA again (entries are only
-     * ever freed by free_scripts, which forgets it). */
-    script_entry *e = s->last_run;
-    if (!e || memcmp(e->sha, sha, 40) != 0) {
-        HASH_FIND_STR(s->scripts, sha, e);
-        s->last_run = e;
-    }
+    s->last_run = e;
+    rl_lua_env_push_error_handler(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref);
+    char sha[RL_SHA1_HEX_SIZE];
+    memcpy(sha, e->sha, sizeof(sha));
     int compat = e->flags & RL_SCRIPT_FLAG_EVAL_COMPAT_MODE;
     if (!compat && (e->flags & RL_SCRIPT_FLAG_NO_CLUSTER) && c->emu->cluster_mode) {
         lua_pop(L, 2);
@@ -645,11 +736,8 @@ uint64_t rl_script_command_flags(rl_client *c, const rl_command *cmd, int argc, 
     int evalsha = cmd->proc == rl_cmd_evalsha || cmd->proc == rl_cmd_evalsha_ro;
     if (!evalsha && cmd->proc != rl_cmd_eval && cmd->proc != rl_cmd_eval_ro) return flags;
     if (argc < 2 || (evalsha && argv[1].len != 40)) return flags;
-    char sha[RL_SHA1_HEX_SIZE];
-    if (evalsha) sha_from_arg(sha, &argv[1]);
-    else rl_sha1_hex(sha, argv[1].ptr, argv[1].len);
     script_entry *e = NULL;
-    if (c->emu->scripting) HASH_FIND_STR(c->emu->scripting->scripts, sha, e);
+    if (c->emu->scripting) e = find_script(c->emu->scripting, evalsha, &argv[1]);
     if (e) {
         script_flags = e->flags;
     } else {

@@ -47,6 +47,46 @@ static void eval_should_set_fresh_keys_and_argv_globals(void **state)
     rl_test_free_emu(emu);
 }
 
+/* KEYS and ARGV are reused between runs (scripts.c): whatever a script did
+ * to them, the next script sees new tables, with the # border Redis's
+ * fresh tables give (replies taken from redis-server 7.0.15). */
+static void eval_should_give_each_script_keys_and_argv_as_new(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_assert_cmd(emu, ":4\r\n", "EVAL", "return #KEYS", "4", "a", "b", "c", "d");
+    rl_assert_cmd(emu, ":3\r\n", "EVAL", "KEYS[1]=nil return #KEYS", "3", "a", "b", "c");
+    rl_assert_cmd(emu, "*3\r\n:3\r\n$1\r\na\r\n$1\r\nc\r\n", "EVAL",
+                  "return {#KEYS, KEYS[1], KEYS[3]}", "3", "a", "b", "c");
+    rl_assert_cmd(emu, ":2\r\n", "EVAL", "KEYS.x = 1 KEYS[7] = 'y' return #KEYS", "2", "a", "b");
+    rl_assert_cmd(emu, "*3\r\n:2\r\n$3\r\nnil\r\n$3\r\nnil\r\n", "EVAL",
+                  "return {#KEYS, type(KEYS.x), type(KEYS[7])}", "2", "a", "b");
+    rl_assert_cmd(emu, "$1\r\nz\r\n", "EVAL",
+                  "setmetatable(KEYS, {__index = function() return 'z' end}) return KEYS[5]", "1",
+                  "a");
+    rl_assert_cmd(emu, "*3\r\n:1\r\n$3\r\nnil\r\n$3\r\nnil\r\n", "EVAL",
+                  "return {#KEYS, type(KEYS[5]), tostring(getmetatable(KEYS))}", "1", "a");
+    rl_reply *r = rl_emu_callv(emu, "EVAL", "ARGV[1] = 'changed' ARGV[3] = 'more' error('boom')",
+                               "0", "p", "q", (const char *)NULL);
+    assert_int_equal(r->type, RL_REPLY_ERROR);
+    assert_non_null(strstr(r->str, "user_script:1: boom"));
+    rl_reply_free(r);
+    rl_assert_cmd(emu, "*4\r\n:2\r\n$1\r\np\r\n$1\r\nq\r\n$3\r\nnil\r\n", "EVAL",
+                  "return {#ARGV, ARGV[1], ARGV[2], type(ARGV[3])}", "0", "p", "q");
+    rl_assert_cmd(emu, "*2\r\n:1\r\n:1\r\n", "EVAL",
+                  "local n = 0 for k, v in pairs(KEYS) do n = n + 1 end return {n, #KEYS}", "1",
+                  "a");
+    rl_assert_cmd(emu, ":4\r\n", "EVAL", "KEYS[2] = nil return #KEYS", "4", "a", "b", "c", "d");
+    rl_assert_cmd(emu, ":5\r\n", "EVAL", "KEYS[3] = nil return #KEYS", "5", "a", "b", "c", "d",
+                  "e");
+    rl_assert_cmd(emu, ":8\r\n", "EVAL", "return #KEYS", "8", "a", "b", "c", "d", "e", "f", "g",
+                  "h");
+    rl_assert_cmd(emu, ":5\r\n", "EVAL", "KEYS[3] = nil return #KEYS", "5", "a", "b", "c", "d",
+                  "e");
+    rl_assert_cmd(emu, ":3\r\n", "EVAL", "KEYS[1] = nil return #KEYS", "3", "a", "b", "c");
+    rl_test_free_emu(emu);
+}
+
 static void eval_should_check_arguments_in_redis_order(void **state)
 {
     (void)state;
@@ -789,6 +829,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(eval_should_reply_with_the_first_result_converted),
         cmocka_unit_test(eval_should_set_fresh_keys_and_argv_globals),
+        cmocka_unit_test(eval_should_give_each_script_keys_and_argv_as_new),
         cmocka_unit_test(eval_should_check_arguments_in_redis_order),
         cmocka_unit_test(evalsha_should_find_cached_scripts_case_insensitively),
         cmocka_unit_test(script_load_should_cache_and_compile_errors_should_not),
