@@ -16,6 +16,7 @@
 
 const int rl_engine_tail_call_drops_caller = 0;
 const int rl_engine_hash_seeded = 0;
+const int rl_engine_order_follows_interning = 0;
 
 const char *rl_emu_engine(void)
 {

@@ -48,6 +48,7 @@
  * so the frame of the Lua code that made the call is gone when f raises. */
 const int rl_engine_tail_call_drops_caller = 1;
 const int rl_engine_hash_seeded = 1;
+const int rl_engine_order_follows_interning = 1;
 
 /* Registry keys: the tail-call scanner, its results per function, the
  * coverage line lister (false once building it failed), and whether the

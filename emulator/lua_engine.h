@@ -19,6 +19,12 @@
 lua_State *rl_engine_new_state(lua_Alloc alloc, void *ud, uint64_t seed);
 /* 1 when a state's string hashing depends on that seed (LuaJIT). */
 extern const int rl_engine_hash_seeded;
+/* 1 when a table's order for string keys depends on when each string was
+ * first interned, not only on its bytes: LuaJIT numbers strings as they are
+ * created and hashes them by that number, so interning a string earlier
+ * than before changes the pairs() order of tables made later. PUC Lua
+ * hashes the bytes. */
+extern const int rl_engine_order_follows_interning;
 
 /* 1 when a C function called in tail position (return redis.call(...))
  * replaces the frame of its Lua caller, as LuaJIT does: the error handler

@@ -6,6 +6,16 @@
  * field is made with lua_createtable(L, 0, 1): the one-node hash part that
  * Redis's first lua_settable grows it to, without the resize.
  *
+ * The tables are fresh and have no metatable, so their fields are set with
+ * lua_rawset, which stores exactly what lua_settable would (same key, same
+ * node, same order) without the metamethod lookup. The field names
+ * redis.call's conversion uses ("ok", "map", ...) and the common status
+ * text "OK" are interned once, as upvalues of redis.call and redis.pcall
+ * (scripts cannot see upvalues: the debug library is gone), and pushed with
+ * lua_pushvalue instead of being hashed and looked up on every reply; not
+ * on LuaJIT, whose pairs() order would change if these strings were
+ * interned before a script's own (rl_engine_order_follows_interning).
+ *
  * Memory discipline at the Lua boundary: the argv array and the reply tree
  * of redis.call are freed before lua_error is called (lua_error longjmps).
  * Lua allocations can fail while a script runs (the Lua memory limit,
@@ -21,6 +31,7 @@
 #include "cluster.h"
 #include "commands.h"
 #include "errors.h"
+#include "lua_engine.h"
 #include "lua_env.h"
 #include "mem.h"
 #include "metrics.h"
@@ -49,7 +60,7 @@ void rl_lua_push_error_table(lua_State *L, const char *text)
     lua_createtable(L, 0, 1);
     lua_pushstring(L, "err");
     lua_pushstring(L, text);
-    lua_settable(L, -3);
+    lua_rawset(L, -3);
 }
 
 static int is_crlf(char ch)
@@ -57,10 +68,11 @@ static int is_crlf(char ch)
     return ch == '\r' || ch == '\n';
 }
 
-/* {err = code .. " " .. msg}, msg trimmed of CR/LF at both ends (sdstrim). */
-static void push_error_code_msg(lua_State *L, const char *code, size_t codelen, const char *msg)
+/* {err = code .. " " .. msg}, msg (len bytes) trimmed of CR/LF at both
+ * ends (sdstrim). */
+static void push_error_code_msg(lua_State *L, const char *code, size_t codelen, const char *msg,
+                                size_t len)
 {
-    size_t len = strlen(msg);
     while (len && is_crlf(*msg)) {
         msg++;
         len--;
@@ -72,16 +84,19 @@ static void push_error_code_msg(lua_State *L, const char *code, size_t codelen, 
     lua_pushlstring(L, " ", 1);
     lua_pushlstring(L, msg, len);
     lua_concat(L, 3);
-    lua_settable(L, -3);
+    lua_rawset(L, -3);
 }
 
-/* The "-CODE msg" form, given without its '-': the code ends at the first
- * space; with no space the whole text is the message and the code is ERR. */
-static void push_error_dashed(lua_State *L, const char *err)
+/* The "-CODE msg" form, given without its '-' (len bytes, of which a NUL
+ * ends the text as it ends a C string): the code ends at the first space;
+ * with no space the whole text is the message and the code is ERR. */
+static void push_error_dashed(lua_State *L, const char *err, size_t len)
 {
-    const char *sp = strchr(err, ' ');
-    if (!sp) push_error_code_msg(L, "ERR", 3, err);
-    else push_error_code_msg(L, err, (size_t)(sp - err), sp + 1);
+    const char *nul = memchr(err, '\0', len);
+    if (nul) len = (size_t)(nul - err);
+    const char *sp = memchr(err, ' ', len);
+    if (!sp) push_error_code_msg(L, "ERR", 3, err, len);
+    else push_error_code_msg(L, err, (size_t)(sp - err), sp + 1, len - (size_t)(sp + 1 - err));
 }
 
 /* Marks the error table on top as already counted in the error stats, as
@@ -90,27 +105,54 @@ static void set_ignore_stats(lua_State *L)
 {
     lua_pushstring(L, "ignore_error_stats_update");
     lua_pushboolean(L, 1);
-    lua_settable(L, -3);
+    lua_rawset(L, -3);
 }
 
 /* --- Redis reply -> Lua ----------------------------------------------------------- */
 
+/* The upvalues of redis.call and redis.pcall: interned names, in this
+ * order (call_names). push_reply runs only inside those two functions. */
+enum {
+    UP_OK = 1,
+    UP_OK_TEXT, /* "OK", the usual status text */
+    UP_DOUBLE,
+    UP_BIG_NUMBER,
+    UP_VERBATIM_STRING,
+    UP_STRING,
+    UP_FORMAT,
+    UP_MAP,
+    UP_SET,
+    UP_COUNT = UP_SET
+};
+
+static const char *const call_names[UP_COUNT] = {
+    "ok", "OK", "double", "big_number", "verbatim_string", "string", "format", "map", "set"
+};
+
+static void push_name(lua_State *L, int up)
+{
+    if (rl_engine_order_follows_interning) lua_pushstring(L, call_names[up - 1]);
+    else lua_pushvalue(L, lua_upvalueindex(up));
+}
+
 /* Pushes r converted as redisProtocolToLuaType does; resp is the protocol
  * the script's client spoke when the command ran (its nulls are false in
  * RESP2 and nil in RESP3). Returns 0, pushing nothing, when the Lua stack
- * cannot grow (never with real command replies). */
+ * cannot grow (never with real command replies). Only redis.call and
+ * redis.pcall may call it (the names are their upvalues). */
 static int push_reply(lua_State *L, const rl_reply *r, int resp)
 {
     if (!lua_checkstack(L, 5)) return 0;
     switch (r->type) {
     case RL_REPLY_STATUS:
         lua_createtable(L, 0, 1);
-        lua_pushstring(L, "ok");
-        lua_pushlstring(L, r->str, r->len);
-        lua_settable(L, -3);
+        push_name(L, UP_OK);
+        if (r->len == 2 && r->str[0] == 'O' && r->str[1] == 'K') push_name(L, UP_OK_TEXT);
+        else lua_pushlstring(L, r->str, r->len);
+        lua_rawset(L, -3);
         break;
     case RL_REPLY_ERROR:
-        push_error_dashed(L, r->str);
+        push_error_dashed(L, r->str, r->len);
         set_ignore_stats(L);
         break;
     case RL_REPLY_INTEGER: lua_pushnumber(L, (lua_Number)r->integer); break;
@@ -123,31 +165,31 @@ static int push_reply(lua_State *L, const rl_reply *r, int resp)
     case RL_REPLY_BOOL: lua_pushboolean(L, r->integer != 0); break;
     case RL_REPLY_DOUBLE:
         lua_newtable(L);
-        lua_pushstring(L, "double");
+        push_name(L, UP_DOUBLE);
         lua_pushnumber(L, r->dval);
-        lua_settable(L, -3);
+        lua_rawset(L, -3);
         break;
     case RL_REPLY_BIGNUM:
         lua_newtable(L);
-        lua_pushstring(L, "big_number");
+        push_name(L, UP_BIG_NUMBER);
         lua_pushlstring(L, r->str, r->len);
-        lua_settable(L, -3);
+        lua_rawset(L, -3);
         break;
     case RL_REPLY_VERB:
         lua_newtable(L);
-        lua_pushstring(L, "verbatim_string");
+        push_name(L, UP_VERBATIM_STRING);
         lua_newtable(L);
-        lua_pushstring(L, "string");
+        push_name(L, UP_STRING);
         lua_pushlstring(L, r->str, r->len);
-        lua_settable(L, -3);
-        lua_pushstring(L, "format");
+        lua_rawset(L, -3);
+        push_name(L, UP_FORMAT);
         lua_pushlstring(L, r->vtype, 3);
-        lua_settable(L, -3);
-        lua_settable(L, -3);
+        lua_rawset(L, -3);
+        lua_rawset(L, -3);
         break;
     case RL_REPLY_MAP:
         lua_newtable(L);
-        lua_pushstring(L, "map");
+        push_name(L, UP_MAP);
         lua_newtable(L);
         for (size_t i = 0; i + 1 < r->elements; i += 2) {
             if (!push_reply(L, r->element[i], resp)) continue;
@@ -155,13 +197,13 @@ static int push_reply(lua_State *L, const rl_reply *r, int resp)
                 lua_pop(L, 1);
                 continue;
             }
-            lua_settable(L, -3);
+            lua_rawset(L, -3);
         }
-        lua_settable(L, -3);
+        lua_rawset(L, -3);
         break;
     case RL_REPLY_SET:
         lua_newtable(L);
-        lua_pushstring(L, "set");
+        push_name(L, UP_SET);
         lua_newtable(L);
         for (size_t i = 0; i < r->elements; i++) {
             if (!push_reply(L, r->element[i], resp)) continue;
@@ -170,24 +212,22 @@ static int push_reply(lua_State *L, const rl_reply *r, int resp)
                 continue;
             }
             lua_pushboolean(L, 1);
-            lua_settable(L, -3);
+            lua_rawset(L, -3);
         }
-        lua_settable(L, -3);
+        lua_rawset(L, -3);
         break;
     case RL_REPLY_ARRAY:
     case RL_REPLY_PUSH:
     case RL_REPLY_ATTR: {
-        /* An attribute is skipped: the reply that follows it is the value. */
+        /* An attribute is skipped: the reply that follows it is the value.
+         * lua_rawseti(j) stores what pushing j and lua_settable would. */
         lua_newtable(L);
-        size_t j = 0;
+        int j = 0;
         for (size_t i = 0; i < r->elements; i++) {
             if (r->element[i]->type == RL_REPLY_ATTR) continue;
-            lua_pushnumber(L, (lua_Number)(++j));
-            if (!push_reply(L, r->element[i], resp)) {
-                lua_pop(L, 1);
-                continue;
-            }
-            lua_settable(L, -3);
+            ++j;
+            if (!push_reply(L, r->element[i], resp)) continue;
+            lua_rawseti(L, -2, j);
         }
         break;
     }
@@ -614,7 +654,8 @@ static int redis_error_reply(lua_State *L)
         return 1;
     }
     const char *err = lua_tostring(L, -1);
-    push_error_dashed(L, err[0] == '-' ? err + 1 : err);
+    if (err[0] == '-') err++;
+    push_error_dashed(L, err, strlen(err));
     return 1;
 }
 
@@ -733,6 +774,16 @@ static void set_function(lua_State *L, const char *name, lua_CFunction f)
     lua_settable(L, -3);
 }
 
+/* redis.call and redis.pcall carry the names push_reply uses. */
+static void set_call_function(lua_State *L, const char *name, lua_CFunction f)
+{
+    int n = rl_engine_order_follows_interning ? 0 : UP_COUNT;
+    lua_pushstring(L, name);
+    for (int i = 0; i < n; i++) lua_pushstring(L, call_names[i]);
+    lua_pushcclosure(L, f, n);
+    lua_settable(L, -3);
+}
+
 static void set_number(lua_State *L, const char *name, lua_Number v)
 {
     lua_pushstring(L, name);
@@ -744,8 +795,8 @@ void rl_lua_redis_open(lua_State *L, int eval_vm)
 {
     /* Same fields in the same order as luaRegisterRedisAPI + scriptingInit. */
     lua_newtable(L);
-    set_function(L, "call", redis_call);
-    set_function(L, "pcall", redis_pcall);
+    set_call_function(L, "call", redis_call);
+    set_call_function(L, "pcall", redis_pcall);
     set_function(L, "log", redis_log);
     set_number(L, "LOG_DEBUG", LOG_DEBUG);
     set_number(L, "LOG_VERBOSE", LOG_VERBOSE);
