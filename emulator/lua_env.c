@@ -1238,7 +1238,6 @@ void rl_lua_env_push_stop_error(rl_lua_env *env)
 
 void rl_lua_env_begin_run(rl_lua_env *env, rl_lua_run *run)
 {
-    env->run = run;
     run->start_ns = monotonic_ns();
     run->stop = run->kill = 0;
     run->last_line = 0;
@@ -1265,14 +1264,29 @@ void rl_lua_env_begin_run(rl_lua_env *env, rl_lua_run *run)
         mask |= LUA_MASKLINE | LUA_MASKCALL;
         rl_cov_begin_run(run->cov);
     }
+    /* The engine may run Lua code here (LuaJIT's tail-call scanner), before
+     * env->run is set: a hook left from the last run ignores it. */
     mask |= rl_engine_run_begin(env->L, -1, counted || run->cov, &run->last_line);
-    if (mask) lua_sethook(env->L, run_hook, mask, ms ? 1 : HOOK_COUNT);
+    env->run = run;
+    /* The hook stays installed between runs (rl_lua_env_end_run), where it
+     * does nothing (env->run is NULL), so it is set only when it changes:
+     * LuaJIT's lua_sethook rewrites its dispatch tables each time its mode
+     * changes, about 650 instructions, twice per run otherwise. Its count is
+     * not reset then: the first check of a run may come early, which only
+     * reads the clock. A stop leaves a count of 1, which differs. */
+    int count = ms ? 1 : HOOK_COUNT;
+    if (lua_gethookmask(env->L) != mask ||
+        (mask && (lua_gethook(env->L) != run_hook || lua_gethookcount(env->L) != count)))
+        lua_sethook(env->L, run_hook, mask, count);
 }
 
 void rl_lua_env_end_run(rl_lua_env *env)
 {
     if (env->emu->busy_run == env->run) env->emu->busy_run = NULL;
-    lua_sethook(env->L, NULL, 0, 0);
+    /* The hook is left for the next run (rl_lua_env_begin_run), except the
+     * one of metrics and coverage, which fires on every instruction or line
+     * and would slow down Lua code run between runs for nothing. */
+    if (env->emu->metrics || env->run->cov) lua_sethook(env->L, NULL, 0, 0);
     rl_engine_run_end(env->L);
     if (env->emu->metrics) env->emu->metrics->m.script_ns += monotonic_ns() - env->run->start_ns;
     env->run = NULL;
