@@ -52,18 +52,20 @@ void rl_engine_prepare(lua_State *L)
     (void)L;
 }
 
-int rl_engine_run_begin(lua_State *L, int idx, int timed, int *tail_line)
+int rl_engine_run_begin(lua_State *L, rl_engine_runs *runs, int idx, int timed, int *tail_line)
 {
     (void)L;
+    (void)runs;
     (void)idx;
     (void)timed;
     *tail_line = 0;
     return 0;
 }
 
-void rl_engine_run_end(lua_State *L)
+void rl_engine_run_end(lua_State *L, rl_engine_runs *runs)
 {
     (void)L;
+    (void)runs;
 }
 
 /* --- Line coverage: reading a Lua 5.1 binary chunk ------------------------- */

@@ -48,6 +48,18 @@ int rl_engine_array_capacity(int n);
  * and fix-ups. */
 void rl_engine_prepare(lua_State *L);
 
+/* What an engine remembers between the runs of one state, kept by the
+ * state's owner (lua_env.c) and zeroed with it, so that a run does not
+ * look it up in the Lua registry: LuaJIT's answer for the function run
+ * last (which it keeps alive in the registry, so no other object can take
+ * its address while it is remembered), and whether the current run turned
+ * the trace compiler on. PUC Lua uses none of it. */
+typedef struct rl_engine_runs {
+    const void *fn; /* the Lua function run last, or NULL */
+    int tail;       /* its tail calls: 0, their line, or -1 (engine_luajit.c) */
+    int jit_on;     /* the current run turned the trace compiler on */
+} rl_engine_runs;
+
 /* Called as a script run starts, the Lua function at idx about to run;
  * timed is 1 when hooks must fire for the whole run (the time limit is
  * armed, or line coverage is on). Returns the hook events
@@ -61,11 +73,11 @@ void rl_engine_prepare(lua_State *L);
  * overflow as "error in error handling", with no message handler and no
  * line); a run without a time limit and without line events needs no hook
  * and gets LuaJIT's trace compiler for its length. */
-int rl_engine_run_begin(lua_State *L, int idx, int timed, int *tail_line);
+int rl_engine_run_begin(lua_State *L, rl_engine_runs *runs, int idx, int timed, int *tail_line);
 /* Called as the run ends: LuaJIT turns the compiler off again and drops the
  * machine code it made, so no compiled loop can run where a hook must
  * fire (the next timed run, FUNCTION LOAD's time limit). */
-void rl_engine_run_end(lua_State *L);
+void rl_engine_run_end(lua_State *L, rl_engine_runs *runs);
 
 /* Line coverage (coverage.h): calls line(ud, n, kind) for every bytecode
  * instruction of the Lua function on top of the stack and of every function

@@ -1266,7 +1266,7 @@ void rl_lua_env_begin_run(rl_lua_env *env, rl_lua_run *run)
     }
     /* The engine may run Lua code here (LuaJIT's tail-call scanner), before
      * env->run is set: a hook left from the last run ignores it. */
-    mask |= rl_engine_run_begin(env->L, -1, counted || run->cov, &run->last_line);
+    mask |= rl_engine_run_begin(env->L, &env->engine, -1, counted || run->cov, &run->last_line);
     env->run = run;
     /* The hook stays installed between runs (rl_lua_env_end_run), where it
      * does nothing (env->run is NULL), so it is set only when it changes:
@@ -1287,7 +1287,7 @@ void rl_lua_env_end_run(rl_lua_env *env)
      * one of metrics and coverage, which fires on every instruction or line
      * and would slow down Lua code run between runs for nothing. */
     if (env->emu->metrics || env->run->cov) lua_sethook(env->L, NULL, 0, 0);
-    rl_engine_run_end(env->L);
+    rl_engine_run_end(env->L, &env->engine);
     if (env->emu->metrics) env->emu->metrics->m.script_ns += monotonic_ns() - env->run->start_ns;
     env->run = NULL;
     env->emu->script_start_ms = -1;

@@ -34,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lua_engine.h"
 #include "server.h"
 
 /* A growable byte buffer for logs and tracebacks (NUL-terminated when set). */
@@ -93,6 +94,7 @@ typedef struct rl_lua_env {
     uint64_t order_seed;      /* the emulator's order seed when the state was made */
     int gc_count;             /* runs since the last GC step was considered (scripts.c) */
     size_t gc_heap_mark;      /* the heap after the last explicit GC step, in bytes */
+    rl_engine_runs engine;    /* the engine's memory between runs (lua_engine.h) */
 } rl_lua_env;
 
 /* Builds a fresh environment. rand48 must outlive it. Never returns NULL

@@ -493,6 +493,35 @@ static void tail_called_errors_should_keep_their_line(void **state)
     rl_test_free_emu(emu);
 }
 
+/* Scripts run in turn keep their own lines: LuaJIT remembers what it read
+ * of the function run last (engine_luajit.c), which must follow the script.
+ * The third has tail calls on two lines, which LuaJIT follows with a line
+ * hook. Replies as redis-server 7.0.15 gave them. */
+static void alternating_scripts_should_keep_their_lines(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    const char *three = "local a = 1\nlocal b = 2\nreturn redis.call('nosuch')";
+    const char *one = "return redis.call('nosuch')";
+    const char *two = "if #KEYS == 0 then\n  return redis.call('nosuch')\nend\n"
+                      "return redis.call('nosuch')";
+    for (int i = 0; i < 3; i++) {
+        rl_assert_cmd(emu,
+                      "-ERR Unknown Redis command called from script script: "
+                      "42d5a5e856820587892f7a681c6d5b2b19317133, on @user_script:3.\r\n",
+                      "EVAL", three, "0");
+        rl_assert_cmd(emu,
+                      "-ERR Unknown Redis command called from script script: "
+                      "206396248e12c6e742fd7296250433c8d7343b74, on @user_script:1.\r\n",
+                      "EVAL", one, "0");
+        rl_assert_cmd(emu,
+                      "-ERR Unknown Redis command called from script script: "
+                      "98817f0d20c4bb23e6d2153f35db1f32b6157971, on @user_script:2.\r\n",
+                      "EVAL", two, "0");
+    }
+    rl_test_free_emu(emu);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -507,6 +536,7 @@ int main(void)
         cmocka_unit_test(metamethod_recursion_should_end_in_an_error),
         cmocka_unit_test(failed_script_should_leave_a_traceback),
         cmocka_unit_test(tail_called_errors_should_keep_their_line),
+        cmocka_unit_test(alternating_scripts_should_keep_their_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
