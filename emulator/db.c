@@ -151,7 +151,12 @@ uint64_t rl_db_entry_pos(const rl_db *db, const rl_dbentry *e)
 
 rl_dbentry *rl_db_set(rl_emu *emu, rl_db *db, const char *key, size_t len, rl_obj *val, int keepttl)
 {
-    rl_dbentry *e = rl_db_find(emu, db, key, len);
+    return rl_db_set_found(emu, db, rl_db_find(emu, db, key, len), key, len, val, keepttl);
+}
+
+rl_dbentry *rl_db_set_found(rl_emu *emu, rl_db *db, rl_dbentry *e, const char *key, size_t len,
+                            rl_obj *val, int keepttl)
+{
     /* Redis's setKey signals the key even when the value is the same. */
     rl_multi_touch_key(emu, db->id, key, len);
     if (!e) return rl_db_add(db, key, len, val);

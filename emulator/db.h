@@ -60,6 +60,11 @@ rl_dbentry *rl_db_add(rl_db *db, const char *key, size_t len, rl_obj *val);
  * the expiry is cleared unless keepttl. Takes val. */
 rl_dbentry *rl_db_set(rl_emu *emu, rl_db *db, const char *key, size_t len, rl_obj *val,
                       int keepttl);
+/* rl_db_set for a caller that has just looked the key up with rl_db_find
+ * (e is what it returned, NULL when missing) and changed nothing since:
+ * the same result without a second lookup. */
+rl_dbentry *rl_db_set_found(rl_emu *emu, rl_db *db, rl_dbentry *e, const char *key, size_t len,
+                            rl_obj *val, int keepttl);
 /* Removes a key; 1 if it existed (expired keys count as missing). */
 int rl_db_delete(rl_emu *emu, rl_db *db, const char *key, size_t len);
 /* Removes and frees an entry found with rl_db_find. */

@@ -5,21 +5,44 @@
 
 #include "mem.h"
 
-rl_str *rl_str_new(const char *p, size_t len)
+/* A string's first buffer lives in the same allocation, right after the
+ * rl_str (and a string object's rl_str right after its rl_obj): one malloc
+ * and one free per value instead of three. A buffer that has to grow moves
+ * to an allocation of its own; buf then no longer points at the inline
+ * bytes, which is how the free functions tell the two apart. */
+_Static_assert(sizeof(rl_obj) % _Alignof(rl_str) == 0, "an rl_str can follow an rl_obj");
+
+static char *inline_buf(const rl_str *s)
 {
-    rl_str *s = rl_malloc(sizeof(*s));
+    return (char *)(s + 1);
+}
+
+static void str_init(rl_str *s, const char *p, size_t len)
+{
     s->len = len;
     s->cap = len;
-    s->buf = rl_malloc(len + 1);
+    s->buf = inline_buf(s);
     if (len) memcpy(s->buf, p, len);
     s->buf[len] = '\0';
+}
+
+/* Frees the buffer of s when it is not the inline one. */
+static void str_free_buf(rl_str *s)
+{
+    if (s->buf != inline_buf(s)) rl_free(s->buf);
+}
+
+rl_str *rl_str_new(const char *p, size_t len)
+{
+    rl_str *s = rl_malloc(sizeof(*s) + len + 1);
+    str_init(s, p, len);
     return s;
 }
 
 void rl_str_free(rl_str *s)
 {
     if (!s) return;
-    rl_free(s->buf);
+    str_free_buf(s);
     rl_free(s);
 }
 
@@ -28,7 +51,15 @@ void rl_str_reserve(rl_str *s, size_t total)
     if (total <= s->cap) return;
     /* Grow geometrically below 1 MB, then by 1 MB steps, as sds does. */
     size_t cap = total < 1024 * 1024 ? total * 2 : total + 1024 * 1024;
-    s->buf = rl_realloc(s->buf, cap + 1);
+    if (s->buf == inline_buf(s)) {
+        /* All cap + 1 bytes, as realloc would keep them (t_hll.c may have
+         * left one past len). */
+        char *buf = rl_malloc(cap + 1);
+        memcpy(buf, s->buf, s->cap + 1);
+        s->buf = buf;
+    } else {
+        s->buf = rl_realloc(s->buf, cap + 1);
+    }
     s->cap = cap;
 }
 
@@ -71,14 +102,21 @@ rl_obj *rl_obj_new(rl_type type, void *ptr)
 
 rl_obj *rl_obj_new_string(const char *p, size_t len)
 {
-    return rl_obj_new(RL_TYPE_STRING, rl_str_new(p, len));
+    rl_obj *o = rl_malloc(sizeof(rl_obj) + sizeof(rl_str) + len + 1);
+    rl_str *s = (rl_str *)(o + 1);
+    str_init(s, p, len);
+    o->type = RL_TYPE_STRING;
+    o->ptr = s;
+    return o;
 }
 
 void rl_obj_free(rl_obj *o)
 {
     if (!o) return;
     if (o->type == RL_TYPE_STRING) {
-        rl_str_free(o->ptr);
+        rl_str *s = o->ptr;
+        if (s == (rl_str *)(o + 1)) str_free_buf(s);
+        else rl_str_free(s);
     } else if (type_ops[o->type].free_fn) {
         type_ops[o->type].free_fn(o->ptr);
     } else {

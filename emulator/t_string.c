@@ -174,7 +174,10 @@ static void set_generic(rl_client *c, int flags, const rl_arg *val, const rl_arg
     if (expire && expire_ms_or_reply(c, expire, flags, &when) != RL_OK) return;
     if ((flags & SET_GET) && get_generic(c) != RL_OK) return;
 
-    int found = rl_lookup_key_write(c, key) != NULL;
+    /* Looked up once, for both the NX/XX test and the store. */
+    rl_db *db = rl_client_db(c);
+    rl_dbentry *old = rl_db_find(c->emu, db, key->ptr, key->len);
+    int found = old != NULL;
     if (((flags & SET_NX) && found) || ((flags & SET_XX) && !found)) {
         if (flags & SET_GET) return; /* GET already replied */
         if (style == SET_REPLY_INTEGER) rl_add_reply_long_long(c, 0);
@@ -182,8 +185,9 @@ static void set_generic(rl_client *c, int flags, const rl_arg *val, const rl_arg
         return;
     }
 
-    rl_dbentry *e = rl_db_set(c->emu, rl_client_db(c), key->ptr, key->len,
-                              rl_obj_new_string(val->ptr, val->len), (flags & SET_KEEPTTL) != 0);
+    rl_dbentry *e =
+        rl_db_set_found(c->emu, db, old, key->ptr, key->len, rl_obj_new_string(val->ptr, val->len),
+                        (flags & SET_KEEPTTL) != 0);
     /* A time already past is stored as is: the key then expires at its
      * next lookup, as with Redis's SET ... EXAT. */
     if (expire) rl_db_set_expire(e, when);
