@@ -20,7 +20,6 @@ void rl_db_init(rl_db *db, int id)
 static void free_entry(rl_dbentry *e)
 {
     rl_obj_free(e->val);
-    rl_free(e->key);
     rl_free(e);
 }
 
@@ -109,8 +108,8 @@ int rl_check_type(rl_client *c, const rl_obj *o, rl_type t)
 
 rl_dbentry *rl_db_add(rl_db *db, const char *key, size_t len, rl_obj *val)
 {
-    rl_dbentry *e = rl_calloc(1, sizeof(*e));
-    e->key = rl_memdup(key, len);
+    rl_dbentry *e = rl_calloc(1, sizeof(*e) + len + 1);
+    if (len) memcpy(e->key, key, len);
     e->keylen = len;
     e->val = val;
     e->expire_ms = -1;

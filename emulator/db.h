@@ -17,13 +17,13 @@
 #include "server.h"
 
 struct rl_dbentry {
-    char *key; /* NUL-terminated copy, keylen bytes */
     size_t keylen;
     rl_obj *val;
     int64_t expire_ms; /* -1 when the key has no expiry */
     uint64_t seq;      /* insertion sequence number, >= 1 */
     uint64_t rank;     /* rl_order_rank of the key, while db->order.seed != 0 */
     UT_hash_handle hh;
+    char key[]; /* NUL-terminated copy, keylen bytes, in the entry's allocation */
 };
 
 void rl_db_init(rl_db *db, int id);
