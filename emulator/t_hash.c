@@ -223,15 +223,27 @@ static void hash_check_value_len(rl_hash *h, size_t len)
     if (len > RL_HASH_MAX_LISTPACK_VALUE) h->listpack = 0;
 }
 
+/* Replaces the value of an existing field. A value of the same length (a
+ * counter, a state flag) is overwritten in its buffer: the same bytes, and
+ * the same size for mem.c's count, without a free and a malloc. */
+static void field_set_value(hfield *e, const char *val, size_t vlen)
+{
+    if (vlen == e->vlen) {
+        if (vlen) memmove(e->val, val, vlen);
+        return;
+    }
+    rl_free(e->val);
+    e->val = rl_memdup(val, vlen);
+    e->vlen = vlen;
+}
+
 int rl_hash_set(rl_hash *h, const char *field, size_t flen, const char *val, size_t vlen)
 {
     hash_check_value_len(h, flen);
     hash_check_value_len(h, vlen);
     hfield *e = field_find(h, field, flen);
     if (e) {
-        rl_free(e->val);
-        e->val = rl_memdup(val, vlen);
-        e->vlen = vlen;
+        field_set_value(e, val, vlen);
         return 1;
     }
     field_add(h, field, flen, val, vlen, h->next_seq++);
@@ -480,7 +492,7 @@ void rl_cmd_hincrby(rl_client *c)
     rl_hash *h = hash_lookup_write_or_create(c, &c->argv[1]);
     if (!h) return;
     const rl_arg *f = &c->argv[2];
-    const hfield *e = field_find(h, f->ptr, f->len);
+    hfield *e = field_find(h, f->ptr, f->len);
     if (e && !rl_string2ll(e->val, e->vlen, &value)) {
         rl_add_reply_error(c, RL_ERR_HASH_NOT_INTEGER);
         return;
@@ -493,7 +505,14 @@ void rl_cmd_hincrby(rl_client *c)
     value += incr;
     char buf[RL_LONG_STR_SIZE];
     int n = rl_ll2string(buf, sizeof(buf), value);
-    rl_hash_set(h, f->ptr, f->len, buf, (size_t)n);
+    if (e) {
+        /* rl_hash_set's work without its second lookup. */
+        hash_check_value_len(h, f->len);
+        hash_check_value_len(h, (size_t)n);
+        field_set_value(e, buf, (size_t)n);
+    } else {
+        rl_hash_set(h, f->ptr, f->len, buf, (size_t)n);
+    }
     rl_add_reply_long_long(c, value);
 }
 

@@ -125,10 +125,10 @@ const rl_str *rl_list_at(const rl_list *l, size_t i)
     return *slot(l, i);
 }
 
-void rl_list_push(rl_list *l, const char *p, size_t len, int where)
+/* Adds s (taken) at one end. */
+static void list_push_str(rl_list *l, rl_str *s, int where)
 {
     list_grow(l);
-    rl_str *s = rl_str_new(p, len);
     if (where == RL_LIST_HEAD) {
         l->head = (l->head - 1) & (l->cap - 1);
         l->items[l->head] = s;
@@ -136,6 +136,11 @@ void rl_list_push(rl_list *l, const char *p, size_t len, int where)
         *slot(l, l->len) = s;
     }
     l->len++;
+}
+
+void rl_list_push(rl_list *l, const char *p, size_t len, int where)
+{
+    list_push_str(l, rl_str_new(p, len), where);
 }
 
 rl_str *rl_list_pop(rl_list *l, int where)
@@ -681,13 +686,18 @@ static void lmove_generic(rl_client *c, int wherefrom, int whereto)
         rl_add_reply_null(c);
         return;
     }
-    rl_obj *dobj = lookup_list_write(c, dst, &failed);
-    if (failed) return;
-    if (!dobj) dobj = add_list(c, dst);
+    /* Rotating a list onto itself (the reliable-queue pattern) looks the
+     * key up once: the second lookup would find the same object. */
+    rl_obj *dobj = so;
+    if (dst->len != src->len || memcmp(dst->ptr, src->ptr, src->len) != 0) {
+        dobj = lookup_list_write(c, dst, &failed);
+        if (failed) return;
+        if (!dobj) dobj = add_list(c, dst);
+    }
+    /* The element moves as it is, rather than as a copy. */
     rl_str *s = rl_list_pop(so->ptr, wherefrom);
-    rl_list_push(dobj->ptr, s->buf, s->len, whereto);
+    list_push_str(dobj->ptr, s, whereto);
     rl_add_reply_bulk(c, s->buf, s->len);
-    rl_str_free(s);
     delete_if_empty(c, src, so);
 }
 

@@ -27,10 +27,19 @@
 
 int rl_string_opt_is(const rl_arg *a, const char *name)
 {
-    size_t n = strlen(name);
-    const char *nul = memchr(a->ptr, '\0', a->len);
-    size_t alen = nul ? (size_t)(nul - a->ptr) : a->len;
-    return alen == n && strncasecmp(a->ptr, name, n) == 0;
+    /* In one pass, without strlen, memchr and strncasecmp: the argument
+     * matches when its bytes equal name's up to ASCII case and it ends (or
+     * has a NUL) right after them; a NUL earlier differs from name's byte.
+     * ASCII folding is strcasecmp's in the C locale, which the emulator
+     * never changes (Redis's LC_CTYPE is "C" too). */
+    size_t i = 0;
+    for (; name[i]; i++) {
+        if (i == a->len) return 0;
+        unsigned char x = (unsigned char)a->ptr[i];
+        if (x >= 'A' && x <= 'Z') x = (unsigned char)(x + ('a' - 'A'));
+        if (x != (unsigned char)name[i]) return 0;
+    }
+    return i == a->len || a->ptr[i] == '\0';
 }
 
 int rl_string_check_length(rl_client *c, long long size, long long append)

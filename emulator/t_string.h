@@ -5,7 +5,8 @@
 
 #include "server.h"
 
-/* 1 if the option argument a names name, case-insensitively. Redis compares
+/* 1 if the option argument a names name (lower case ASCII),
+ * case-insensitively. Redis compares
  * option names as C strings, so a is cut at its first NUL byte first: "NX\0z"
  * is NX there, and is here. */
 int rl_string_opt_is(const rl_arg *a, const char *name);

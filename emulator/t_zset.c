@@ -47,6 +47,7 @@
 #include "object.h"
 #include "reply.h"
 #include "rl_uthash.h"
+#include "t_string.h"
 #include "util.h"
 
 /* ==========================================================================
@@ -656,10 +657,7 @@ void rl_zset_convert_to_skiplist(rl_zset *z)
  * argument, so anything after an embedded NUL is ignored. */
 static int opt_is(const rl_arg *a, const char *s)
 {
-    size_t n = strlen(s);
-    const char *nul = memchr(a->ptr, '\0', a->len);
-    size_t alen = nul ? (size_t)(nul - a->ptr) : a->len;
-    return alen == n && strncasecmp(a->ptr, s, n) == 0;
+    return rl_string_opt_is(a, s);
 }
 
 /* The sorted set under key for reading: NULL when missing (nothing replied)
@@ -697,9 +695,11 @@ static void reply_member(rl_client *c, const zs_node *n)
  * after an embedded NUL is ignored, and only NaN or trailing bytes fail. */
 static int parse_score_bound(const rl_arg *a, double *v, int *ex)
 {
-    /* A plain integer, the usual bound, reads the same without the copy. */
+    /* A plain integer or infinity, the usual bounds, read the same without
+     * the copy and strtod. */
     *ex = a->len && a->ptr[0] == '(';
     if (rl_small_int2d(a->ptr + *ex, a->len - (size_t)*ex, v)) return 1;
+    if (rl_inf2d(a->ptr + *ex, a->len - (size_t)*ex, v)) return 1;
     char *s = rl_memdup(a->ptr, a->len);
     char *p = s, *end;
     *ex = 0;
@@ -767,6 +767,9 @@ static void zadd_generic(rl_client *c, int flags)
     int scoreidx = 2, ch = 0;
     while (scoreidx < c->argc) {
         const rl_arg *o = &c->argv[scoreidx];
+        /* A score (the usual case: a digit, a sign, "inf") names no option:
+         * every option starts with one of these letters. */
+        if (o->len == 0 || !strchr("nNxXcCiIgGlL", o->ptr[0])) break;
         if (opt_is(o, "nx")) flags |= ZADD_IN_NX;
         else if (opt_is(o, "xx")) flags |= ZADD_IN_XX;
         else if (opt_is(o, "ch")) ch = 1;
@@ -799,13 +802,15 @@ static void zadd_generic(rl_client *c, int flags)
         return;
     }
 
-    /* Every score is parsed before anything changes: all or nothing. */
-    double *scores = rl_malloc((size_t)elements * sizeof(double));
+    /* Every score is parsed before anything changes: all or nothing. A few
+     * fit on the stack, which spares the allocation for the usual ZADD. */
+    double small[8];
+    double *scores = elements <= 8 ? small : rl_malloc((size_t)elements * sizeof(double));
     for (int j = 0; j < elements; j++) {
         const rl_arg *a = &c->argv[scoreidx + j * 2];
         if (!rl_string2d(a->ptr, a->len, &scores[j])) {
             rl_add_reply_error(c, RL_ERR_NOT_FLOAT);
-            rl_free(scores);
+            if (scores != small) rl_free(scores);
             return;
         }
     }
@@ -813,7 +818,7 @@ static void zadd_generic(rl_client *c, int flags)
     int err;
     rl_zset *z = lookup_zset(c, key, 1, &err);
     if (err) {
-        rl_free(scores);
+        if (scores != small) rl_free(scores);
         return;
     }
     int added = 0, updated = 0, processed = 0;
@@ -829,7 +834,7 @@ static void zadd_generic(rl_client *c, int flags)
         double newscore = 0;
         if (!zset_add(z, scores[j], ele->ptr, ele->len, flags, &out, &newscore)) {
             rl_add_reply_error(c, RL_ERR_ZSET_NAN);
-            rl_free(scores);
+            if (scores != small) rl_free(scores);
             return;
         }
         if (out & ZADD_OUT_ADDED) added++;
@@ -838,7 +843,7 @@ static void zadd_generic(rl_client *c, int flags)
         score = newscore;
     }
 reply:
-    rl_free(scores);
+    if (scores != small) rl_free(scores);
     if (incr) {
         if (processed) rl_add_reply_double(c, score);
         else rl_add_reply_null(c);

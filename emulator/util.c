@@ -102,11 +102,21 @@ int rl_small_int2d(const char *s, size_t len, double *value)
     return 1;
 }
 
+int rl_inf2d(const char *s, size_t len, double *value)
+{
+    int neg = len && s[0] == '-';
+    size_t i = len && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+    if (len - i != 3 || memcmp(s + i, "inf", 3) != 0) return 0;
+    *value = neg ? -HUGE_VAL : HUGE_VAL;
+    return 1;
+}
+
 int rl_string2d(const char *s, size_t len, double *value)
 {
-    /* Most scores and increments are small integers: no copy, no strtod. */
+    /* Most scores and increments are small integers (or an infinity): no
+     * copy, no strtod. */
     double small;
-    if (rl_small_int2d(s, len, &small)) {
+    if (rl_small_int2d(s, len, &small) || rl_inf2d(s, len, &small)) {
         if (value) *value = small;
         return 1;
     }

@@ -22,6 +22,9 @@ int rl_string2d(const char *s, size_t len, double *value);
  * integer below 2^53 is a double). 0 for any other text, which the caller
  * then reads with strtod as before. */
 int rl_small_int2d(const char *s, size_t len, double *value);
+/* 1 with *value set to the infinity strtod reads when s is exactly "inf",
+ * "+inf" or "-inf" (the spellings clients use); 0 for any other text. */
+int rl_inf2d(const char *s, size_t len, double *value);
 /* strtold likewise (Redis's string2ld). */
 int rl_string2ld(const char *s, size_t len, long double *value);
 
