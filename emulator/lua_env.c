@@ -1218,6 +1218,14 @@ static void run_hook(lua_State *L, lua_Debug *ar)
     lua_error(L);
 }
 
+/* The hook of a run without coverage, whose call events (LuaJIT's call
+ * hook, lua_engine.h) have nothing to count: they return at once instead of
+ * finding the environment, on every function call, redis.call included. */
+static void run_hook_uncovered(lua_State *L, lua_Debug *ar)
+{
+    if (ar->event != LUA_HOOKCALL) run_hook(L, ar);
+}
+
 int64_t rl_lua_run_elapsed_ms(const rl_lua_run *run)
 {
     return (int64_t)((monotonic_ns() - run->start_ns) / 1000000ULL);
@@ -1275,9 +1283,10 @@ void rl_lua_env_begin_run(rl_lua_env *env, rl_lua_run *run)
      * not reset then: the first check of a run may come early, which only
      * reads the clock. A stop leaves a count of 1, which differs. */
     int count = ms ? 1 : HOOK_COUNT;
+    lua_Hook hook = run->cov ? run_hook : run_hook_uncovered;
     if (lua_gethookmask(env->L) != mask ||
-        (mask && (lua_gethook(env->L) != run_hook || lua_gethookcount(env->L) != count)))
-        lua_sethook(env->L, run_hook, mask, count);
+        (mask && (lua_gethook(env->L) != hook || lua_gethookcount(env->L) != count)))
+        lua_sethook(env->L, hook, mask, count);
 }
 
 void rl_lua_env_end_run(rl_lua_env *env)
