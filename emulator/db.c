@@ -165,6 +165,18 @@ rl_dbentry *rl_db_set_found(rl_emu *emu, rl_db *db, rl_dbentry *e, const char *k
     return e;
 }
 
+rl_dbentry *rl_db_set_string(rl_emu *emu, rl_db *db, rl_dbentry *e, const char *key, size_t len,
+                             const char *p, size_t plen, int keepttl)
+{
+    if (e && rl_obj_string_overwrite(e->val, p, plen)) {
+        /* What rl_db_set_found does to an existing key, the value aside. */
+        rl_multi_touch_key(emu, db->id, key, len);
+        if (!keepttl) e->expire_ms = -1;
+        return e;
+    }
+    return rl_db_set_found(emu, db, e, key, len, rl_obj_new_string(p, plen), keepttl);
+}
+
 int rl_db_delete(rl_emu *emu, rl_db *db, const char *key, size_t len)
 {
     rl_dbentry *e = rl_db_find(emu, db, key, len);

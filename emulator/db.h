@@ -65,6 +65,11 @@ rl_dbentry *rl_db_set(rl_emu *emu, rl_db *db, const char *key, size_t len, rl_ob
  * the same result without a second lookup. */
 rl_dbentry *rl_db_set_found(rl_emu *emu, rl_db *db, rl_dbentry *e, const char *key, size_t len,
                             rl_obj *val, int keepttl);
+/* rl_db_set_found with the string value (p, plen); an old string value of
+ * exactly that size (the usual SET of a counter or a flag) is overwritten
+ * in place rather than freed for a new object. */
+rl_dbentry *rl_db_set_string(rl_emu *emu, rl_db *db, rl_dbentry *e, const char *key, size_t len,
+                             const char *p, size_t plen, int keepttl);
 /* Removes a key; 1 if it existed (expired keys count as missing). */
 int rl_db_delete(rl_emu *emu, rl_db *db, const char *key, size_t len);
 /* Removes and frees an entry found with rl_db_find. */

@@ -110,6 +110,20 @@ rl_obj *rl_obj_new_string(const char *p, size_t len)
     return o;
 }
 
+int rl_obj_string_overwrite(rl_obj *o, const char *p, size_t len)
+{
+    if (o->type != RL_TYPE_STRING) return 0;
+    rl_str *s = o->ptr;
+    /* Only the one-block layout of rl_obj_new_string at exactly this size:
+     * then the object is what rl_obj_new_string(p, len) would make, down
+     * to the bytes mem.c counts. */
+    if (s != (rl_str *)(o + 1) || s->buf != inline_buf(s) || s->len != len || s->cap != len)
+        return 0;
+    if (len) memmove(s->buf, p, len);
+    s->buf[len] = '\0';
+    return 1;
+}
+
 void rl_obj_free(rl_obj *o)
 {
     if (!o) return;

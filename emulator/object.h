@@ -19,6 +19,10 @@ void rl_str_resize(rl_str *s, size_t len);
 rl_obj *rl_obj_new(rl_type type, void *ptr);
 rl_obj *rl_obj_new_string(const char *p, size_t len);
 void rl_obj_free(rl_obj *o);
+/* Puts the bytes (p, len) in string object o in place when o has exactly
+ * the size rl_obj_new_string(p, len) would have (the same allocation and
+ * the same count in mem.c); 1 when done, 0 (o untouched) otherwise. */
+int rl_obj_string_overwrite(rl_obj *o, const char *p, size_t len);
 rl_obj *rl_obj_dup(const rl_obj *o);
 /* "string", "list", "set", "zset", "hash", "stream" */
 const char *rl_type_name(rl_type type);

@@ -194,9 +194,8 @@ static void set_generic(rl_client *c, int flags, const rl_arg *val, const rl_arg
         return;
     }
 
-    rl_dbentry *e =
-        rl_db_set_found(c->emu, db, old, key->ptr, key->len, rl_obj_new_string(val->ptr, val->len),
-                        (flags & SET_KEEPTTL) != 0);
+    rl_dbentry *e = rl_db_set_string(c->emu, db, old, key->ptr, key->len, val->ptr, val->len,
+                                     (flags & SET_KEEPTTL) != 0);
     /* A time already past is stored as is: the key then expires at its
      * next lookup, as with Redis's SET ... EXAT. */
     if (expire) rl_db_set_expire(e, when);

@@ -94,6 +94,43 @@ static void set_should_honour_nx_xx_and_get(void **state)
     rl_test_free_emu(emu);
 }
 
+/* SET over a string of the same length writes over it in place (object.c,
+ * rl_obj_string_overwrite); the result must be a new value in every way. */
+static void set_over_a_value_of_the_same_length_should_replace_it_whole(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_assert_cmd(emu, "+OK\r\n", "set", "k", "abc", "ex", "100");
+    rl_assert_cmd(emu, ":100\r\n", "ttl", "k");
+    rl_assert_cmd(emu, "+OK\r\n", "set", "k", "xyz");
+    rl_assert_cmd(emu, "$3\r\nxyz\r\n", "get", "k");
+    rl_assert_cmd(emu, ":-1\r\n", "ttl", "k");
+    rl_assert_cmd(emu, "+OK\r\n", "set", "k", "abc", "px", "5000");
+    rl_assert_cmd(emu, "+OK\r\n", "set", "k", "def", "keepttl");
+    rl_assert_cmd(emu, ":5000\r\n", "pttl", "k");
+    rl_assert_cmd(emu, "$3\r\ndef\r\n", "get", "k");
+    /* A grown value has its own buffer: SET then makes a new object. */
+    rl_assert_cmd(emu, ":4\r\n", "append", "k", "g");
+    rl_assert_cmd(emu, "+OK\r\n", "set", "k", "wxyz");
+    rl_assert_cmd(emu, "$4\r\nwxyz\r\n", "get", "k");
+    rl_assert_cmd(emu, ":4\r\n", "strlen", "k");
+    rl_assert_cmd(emu, ":1\r\n", "lpush", "l", "a");
+    rl_assert_cmd(emu, "+OK\r\n", "set", "l", "b");
+    rl_assert_cmd(emu, "+string\r\n", "type", "l");
+    /* The same bytes counted as for a new value. */
+    rl_assert_cmd(emu, "+OK\r\n", "set", "m", "aaaa");
+    size_t used = rl_mem_used();
+    rl_assert_cmd(emu, "+OK\r\n", "set", "m", "bbbb");
+    assert_int_equal(rl_mem_used(), used);
+    /* WATCH sees the write (Redis aborts the EXEC). */
+    rl_assert_cmd(emu, "+OK\r\n", "watch", "k");
+    rl_assert_cmd(emu, "+OK\r\n", "set", "k", "abcd");
+    rl_assert_cmd(emu, "+OK\r\n", "multi");
+    rl_assert_cmd(emu, "+QUEUED\r\n", "get", "k");
+    rl_assert_cmd(emu, "*-1\r\n", "exec");
+    rl_test_free_emu(emu);
+}
+
 static void set_should_reject_conflicting_options(void **state)
 {
     (void)state;
@@ -687,6 +724,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(get_should_reply_values_nil_and_arity_errors),
         cmocka_unit_test(set_should_honour_nx_xx_and_get),
+        cmocka_unit_test(set_over_a_value_of_the_same_length_should_replace_it_whole),
         cmocka_unit_test(set_should_reject_conflicting_options),
         cmocka_unit_test(set_should_reject_invalid_expire_times),
         cmocka_unit_test(getex_should_parse_its_own_options),

@@ -5,6 +5,7 @@
 #include <limits.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "util.h"
@@ -51,6 +52,57 @@ static void ll2string_should_write_decimal_and_refuse_small_buffers(void **state
     assert_int_equal(rl_ll2string(buf, 3, -7), 2);
     assert_int_equal(rl_ll2string(buf, 3, 100), 0);
     assert_string_equal(buf, "10");
+}
+
+static void ll2string_should_match_printf_for_every_digit_count(void **state)
+{
+    (void)state;
+    char buf[32], want[32];
+    long long p = 1; /* 10^k */
+    for (int k = 0; k <= 18; k++) {
+        if (k > 0) p *= 10;
+        const long long vals[] = { p - 1, p, p + 1, -(p - 1), -p, -(p + 1) };
+        for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+            int n = snprintf(want, sizeof(want), "%lld", vals[i]);
+            assert_int_equal(rl_ll2string(buf, sizeof(buf), vals[i]), n);
+            assert_string_equal(buf, want);
+        }
+    }
+    unsigned long long x = 0x9e3779b97f4a7c15ULL;
+    for (int i = 0; i < 10000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        long long v = (long long)(x >> (i % 64));
+        if (i % 2) v = -v;
+        int n = snprintf(want, sizeof(want), "%lld", v);
+        assert_int_equal(rl_ll2string(buf, sizeof(buf), v), n);
+        assert_string_equal(buf, want);
+    }
+}
+
+static void inf2d_should_read_only_the_plain_spellings(void **state)
+{
+    (void)state;
+    static const char *const yes[] = { "inf", "+inf", "-inf" };
+    for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+        double d = 0;
+        assert_true(rl_inf2d(yes[i], strlen(yes[i]), &d));
+        assert_true(d == strtod(yes[i], NULL));
+    }
+    /* Other spellings strtod reads are left to it (callers fall back). */
+    static const char *const no[] = { "",         "-",    "+",     "in",   "Inf", "INF",
+                                      "infinity", "inff", "--inf", " inf", "1" };
+    for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+        double d = 0;
+        assert_false(rl_inf2d(no[i], strlen(no[i]), &d));
+    }
+    double d = 0;
+    assert_false(rl_inf2d("inf\0", 4, &d));
+    assert_true(rl_string2d("-inf", 4, &d));
+    assert_true(isinf(d) && d < 0);
+    assert_true(rl_string2d("INF", 3, &d));
+    assert_true(isinf(d) && d > 0);
 }
 
 static void ld2string_should_format_like_incrbyfloat(void **state)
@@ -169,6 +221,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(string2ll_should_accept_only_canonical_integers),
         cmocka_unit_test(ll2string_should_write_decimal_and_refuse_small_buffers),
+        cmocka_unit_test(ll2string_should_match_printf_for_every_digit_count),
+        cmocka_unit_test(inf2d_should_read_only_the_plain_spellings),
         cmocka_unit_test(ld2string_should_format_like_incrbyfloat),
         cmocka_unit_test(d2string_should_use_17_significant_digits),
         cmocka_unit_test(small_int2d_should_match_strtod_or_decline),
