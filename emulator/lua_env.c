@@ -61,26 +61,27 @@ void rl_lua_text_free(rl_lua_text *t)
 /* --- State, allocator, registry ------------------------------------------------ */
 
 /* Lua's allocator. Both engines pass the exact old size of a block (0 for
- * a new one), so the emulator's lua_heap_bytes is exact. While a script runs
- * inside rl_lua_env_pcall, growing the heap past the emulator's Lua memory
- * limit is refused with NULL, which both engines raise as a "not enough
- * memory" error (LUA_ERRMEM). The refusal comes before rl_realloc, which
- * aborts on a real allocation failure. Shrinking and freeing never fail: Lua
- * 5.1 does not expect them to. */
+ * a new one), so the emulator's lua_heap_bytes is exact, and small blocks
+ * come from the environment's pool without a size header (lua_pool.h).
+ * While a script runs inside rl_lua_env_pcall, growing the heap past the
+ * emulator's Lua memory limit is refused with NULL, which both engines
+ * raise as a "not enough memory" error (LUA_ERRMEM). The refusal comes
+ * before the pool or rl_realloc, which abort on a real allocation failure.
+ * Shrinking and freeing never fail: Lua 5.1 does not expect them to. */
 static void *env_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     rl_lua_env *env = ud;
     rl_emu *emu = env->emu;
     if (!ptr) osize = 0;
     if (nsize == 0) {
-        rl_free(ptr);
+        rl_lua_pool_free(&env->pool, ptr, osize);
         emu->lua_heap_bytes -= osize;
         return NULL;
     }
     if (nsize > osize && env->mem_enforce && !env->mem_grace && emu->lua_memory_limit > 0 &&
         emu->lua_heap_bytes + (nsize - osize) > (uint64_t)emu->lua_memory_limit)
         return NULL;
-    void *p = rl_realloc(ptr, nsize);
+    void *p = rl_lua_pool_realloc(&env->pool, ptr, osize, nsize);
     emu->lua_heap_bytes = emu->lua_heap_bytes - osize + nsize;
     if (emu->metrics && emu->lua_heap_bytes > emu->metrics->m.lua_heap_peak)
         emu->metrics->m.lua_heap_peak = emu->lua_heap_bytes;
@@ -1388,6 +1389,7 @@ static rl_lua_env *env_new(rl_emu *emu, uint64_t *rand48, int functions)
     env->rand48 = rand48;
     env->order_seed = rl_emu_order_seed(emu);
     env->chunk_source = functions ? RL_LUA_FUNCTION_CHUNK_SOURCE : RL_LUA_CHUNK_SOURCE;
+    rl_lua_pool_init(&env->pool, &emu->lua_heap_held);
     lua_State *L = rl_engine_new_state(env_alloc, env, rl_emu_order_seed(emu));
     if (!L) {
         fprintf(stderr, "redlua: cannot create a Lua state\n");
@@ -1522,5 +1524,6 @@ void rl_lua_env_free(rl_lua_env *env)
 {
     if (!env) return;
     lua_close(env->L);
+    rl_lua_pool_release(&env->pool);
     rl_free(env);
 }

@@ -1,7 +1,8 @@
 /* The Lua environment scripts run in: one Lua state per emulator (rebuilt
  * by SCRIPT FLUSH), set up as Redis 7.0 sets up its EVAL VM.
  *
- * - Memory: every allocation goes through rl_realloc/rl_free.
+ * - Memory: small blocks come from a pool of slabs (lua_pool.h), larger
+ *   ones from rl_realloc/rl_free.
  * - Libraries: base (with coroutine), table, string and math; no io, os,
  *   package or debug. Only the globals on Redis's allow list survive (so
  *   print, dofile, loadfile are absent), minus getfenv, setfenv and newproxy,
@@ -35,6 +36,7 @@
 #include <stdint.h>
 
 #include "lua_engine.h"
+#include "lua_pool.h"
 #include "server.h"
 
 /* A growable byte buffer for logs and tracebacks (NUL-terminated when set). */
@@ -95,6 +97,7 @@ typedef struct rl_lua_env {
     int gc_count;             /* runs since the last GC step was considered (scripts.c) */
     size_t gc_heap_mark;      /* the heap after the last explicit GC step, in bytes */
     rl_engine_runs engine;    /* the engine's memory between runs (lua_engine.h) */
+    rl_lua_pool pool;         /* the state's small blocks (lua_pool.h) */
 } rl_lua_env;
 
 /* Builds a fresh environment. rand48 must outlive it. Never returns NULL

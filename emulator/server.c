@@ -69,9 +69,11 @@ void rl_emu_reset(rl_emu *emu)
     rl_cluster_free(emu);
     struct rl_scripting *scripting = emu->scripting;
     size_t lua_heap_bytes = emu->lua_heap_bytes; /* the kept environment's */
+    size_t lua_heap_held = emu->lua_heap_held;
     memset(emu, 0, sizeof(*emu));
     emu->scripting = scripting;
     emu->lua_heap_bytes = lua_heap_bytes;
+    emu->lua_heap_held = lua_heap_held;
     init_emu(emu);
 }
 
@@ -175,7 +177,7 @@ void rl_emu_set_maxmemory(rl_emu *emu, int64_t bytes)
 size_t rl_emu_used_memory(const rl_emu *emu)
 {
     size_t used = rl_mem_used();
-    return used > emu->lua_heap_bytes ? used - emu->lua_heap_bytes : 0;
+    return used > emu->lua_heap_held ? used - emu->lua_heap_held : 0;
 }
 
 int rl_emu_over_maxmemory(const rl_emu *emu)

@@ -148,11 +148,14 @@ struct rl_emu {
     struct rl_lua_run *busy_run;
     /* Limits (docs/lua.md, "Limits"): the Lua heaps of both VMs together may
      * not grow past lua_memory_limit bytes while a script runs (0 = none);
-     * lua_heap_bytes is what they hold now, counted by their allocator.
+     * lua_heap_bytes is what they hold now, counted by their allocator;
+     * lua_heap_held is what their allocator holds from rl_malloc for them
+     * (its pool's slabs and the large blocks, lua_pool.h), at least as much.
      * maxmemory (0 = none) is Redis's setting with the noeviction policy,
      * judged against rl_emu_used_memory. */
     int64_t lua_memory_limit;
     size_t lua_heap_bytes;
+    size_t lua_heap_held;
     int64_t maxmemory;
     uint64_t rand_state; /* deterministic PRNG for RANDOMKEY and friends */
     uint64_t order_seed; /* rl_emu_set_order_seed; 0 = insertion order */
@@ -173,8 +176,9 @@ struct rl_emu {
 int64_t rl_emu_expiry_now(const rl_emu *emu);
 
 /* Redis's used_memory as the emulator approximates it: every byte allocated
- * through mem.h in the process (rl_mem_used) except the Lua heaps of emu,
- * which Redis 7.0 does not count either. */
+ * through mem.h in the process (rl_mem_used) except the Lua heaps of emu
+ * (lua_heap_held, their pools' free blocks included), which Redis 7.0 does
+ * not count either. */
 size_t rl_emu_used_memory(const rl_emu *emu);
 /* 1 when maxmemory is set and used memory is over it (Redis's
  * performEvictions() == EVICT_FAIL under noeviction). */

@@ -1,0 +1,147 @@
+/* A small-object pool for the Lua heaps (lua_env.c's allocator).
+ *
+ * Most of what a script allocates is small (strings, tables, their node and
+ * array parts, closures, upvalues), and both engines free and resize a block
+ * with its exact old size (PUC Lua 5.1's lmem.c; LuaJIT 2.1's lj_gc.c
+ * lj_mem_realloc, lj_mem_free and lua_close, which hands back the GG_State
+ * with its size too). So blocks of up to RL_LUA_POOL_MAX bytes need no
+ * header: their size class (16-byte steps) follows from the size Lua passes,
+ * and each class has a free list. Blocks are carved from slabs taken from
+ * rl_malloc; a freed block goes back to its class's list, and slabs are
+ * only returned, all at once, by rl_lua_pool_release (rl_lua_env_free).
+ * Larger blocks go to rl_realloc/rl_free as before. A block moving to
+ * another class is copied (the smaller of both sizes).
+ *
+ * The slabs and the large blocks count in rl_mem_used() like any
+ * allocation; *held (the emulator's lua_heap_held) is their total, so the
+ * emulator's used memory can leave the Lua heaps out exactly, and every
+ * slab is freed before rl_emu_free returns.
+ *
+ * The pool keeps the most it ever held until the environment is freed
+ * (SCRIPT FLUSH, FUNCTION FLUSH or rl_emu_free): a script that built a
+ * million small strings leaves their slabs behind as free lists, for the
+ * next scripts to reuse. That is the price of having no header; it does not
+ * count towards maxmemory (used memory leaves the Lua heaps out) nor the Lua
+ * memory limit (which counts what Lua asked for, lua_heap_bytes).
+ *
+ * Under AddressSanitizer the pool is bypassed (every block is a "large"
+ * one), so ASan sees each Lua block. In the valgrind build (CMake's
+ * RL_VALGRIND, which defines RL_VALGRIND=1) the pool tells memcheck about
+ * each block with its client requests, so use after free, overruns past the
+ * size Lua asked for and reads of undefined bytes are still caught; a plain
+ * build run under valgrind by hand does not, as memcheck then sees only
+ * slabs. The requests are compiled out of the other builds because each
+ * costs a dozen instructions even outside valgrind, on every allocation. */
+#ifndef REDLUA_EMULATOR_LUA_POOL_H
+#define REDLUA_EMULATOR_LUA_POOL_H
+
+#include <stddef.h>
+#include <string.h>
+
+#include "mem.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define RL_LUA_POOL_BYPASS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RL_LUA_POOL_BYPASS 1
+#endif
+#endif
+
+#define RL_LUA_POOL_STEP 16
+#define RL_LUA_POOL_MAX 512
+#define RL_LUA_POOL_CLASSES (RL_LUA_POOL_MAX / RL_LUA_POOL_STEP)
+
+#if defined(RL_VALGRIND) && RL_VALGRIND && !defined(RL_LUA_POOL_BYPASS)
+#include <valgrind/memcheck.h>
+#define RL_POOL_VG(x) x
+#else
+#define RL_POOL_VG(x) ((void)0)
+#endif
+
+typedef struct rl_lua_pool {
+    void *free[RL_LUA_POOL_CLASSES]; /* per class, blocks linked by their first word */
+    unsigned char *bump, *end;       /* the part of the newest slab not carved yet */
+    void *slabs;                     /* every slab, linked by its first word */
+    size_t *held;                    /* bytes of slabs and large blocks, emulator-wide */
+} rl_lua_pool;
+
+void rl_lua_pool_init(rl_lua_pool *pool, size_t *held);
+/* Frees every slab; the blocks in them must be dead (after lua_close). */
+void rl_lua_pool_release(rl_lua_pool *pool);
+/* Carves a block of class cls from the newest slab, taking a new one when
+ * it is used up. */
+void *rl_lua_pool_carve(rl_lua_pool *pool, size_t cls);
+/* The slow paths of rl_lua_pool_realloc: a block changing class, or a
+ * large block. */
+void *rl_lua_pool_move(rl_lua_pool *pool, void *ptr, size_t osize, size_t nsize);
+
+/* Whether a block of size bytes comes from the pool: 1..RL_LUA_POOL_MAX
+ * (size - 1 wraps for 0, a NULL block). */
+static inline int rl_lua_pool_small(size_t size)
+{
+#ifdef RL_LUA_POOL_BYPASS
+    (void)size;
+    return 0;
+#else
+    return size - 1 < RL_LUA_POOL_MAX;
+#endif
+}
+
+/* Class of a size in 1..RL_LUA_POOL_MAX. */
+static inline size_t rl_lua_pool_class(size_t size)
+{
+    return (size - 1) / RL_LUA_POOL_STEP;
+}
+
+/* A small block (1 <= size <= RL_LUA_POOL_MAX). */
+static inline void *rl_lua_pool_alloc_small(rl_lua_pool *pool, size_t size)
+{
+    size_t cls = rl_lua_pool_class(size);
+    void **p = pool->free[cls];
+    if (!p) {
+        p = rl_lua_pool_carve(pool, cls);
+    } else {
+        RL_POOL_VG(VALGRIND_MAKE_MEM_DEFINED(p, sizeof(void *)));
+        pool->free[cls] = *p;
+    }
+    RL_POOL_VG(VALGRIND_MALLOCLIKE_BLOCK(p, size, 0, 0));
+    return p;
+}
+
+static inline void rl_lua_pool_free_small(rl_lua_pool *pool, void *ptr, size_t size)
+{
+    size_t cls = rl_lua_pool_class(size);
+    RL_POOL_VG(VALGRIND_FREELIKE_BLOCK(ptr, 0));
+    RL_POOL_VG(VALGRIND_MAKE_MEM_UNDEFINED(ptr, sizeof(void *)));
+    *(void **)ptr = pool->free[cls];
+    RL_POOL_VG(VALGRIND_MAKE_MEM_NOACCESS(ptr, sizeof(void *)));
+    pool->free[cls] = ptr;
+}
+
+/* Frees a block Lua allocated with size bytes (ptr NULL: size 0, nothing). */
+static inline void rl_lua_pool_free(rl_lua_pool *pool, void *ptr, size_t size)
+{
+    if (rl_lua_pool_small(size)) {
+        rl_lua_pool_free_small(pool, ptr, size);
+    } else if (ptr) {
+        *pool->held -= size;
+        rl_free(ptr);
+    }
+}
+
+/* Lua's realloc: ptr NULL with osize 0 allocates; nsize > 0. Never fails
+ * (rl_malloc aborts on an allocation failure). */
+static inline void *rl_lua_pool_realloc(rl_lua_pool *pool, void *ptr, size_t osize, size_t nsize)
+{
+    if (rl_lua_pool_small(nsize)) {
+        if (!ptr) return rl_lua_pool_alloc_small(pool, nsize);
+        if (rl_lua_pool_small(osize) && rl_lua_pool_class(osize) == rl_lua_pool_class(nsize)) {
+            RL_POOL_VG(VALGRIND_RESIZEINPLACE_BLOCK(ptr, osize, nsize, 0));
+            return ptr;
+        }
+    }
+    return rl_lua_pool_move(pool, ptr, osize, nsize);
+}
+
+#endif
