@@ -66,6 +66,14 @@ int rl_string_lookup_write(rl_client *c, const rl_arg *key, rl_str **out)
 /* Replaces the bytes of s (keeping the key's entry, so its TTL too). */
 static void str_assign(rl_str *s, const char *p, size_t len)
 {
+    if (len <= s->cap) {
+        /* The buffer holds it (INCR's next number, mostly): what resize to
+         * 0 and append would do, in one copy. */
+        memmove(s->buf, p, len);
+        s->len = len;
+        s->buf[len] = '\0';
+        return;
+    }
     rl_str_resize(s, 0);
     rl_str_append(s, p, len);
 }
