@@ -15,6 +15,7 @@ void rl_db_init(rl_db *db, int id)
     db->next_seq = 1;
     db->order = (rl_order){ 0, 0 };
     db->scan_hint = NULL;
+    db->last_found = NULL;
 }
 
 static void free_entry(rl_dbentry *e)
@@ -33,6 +34,7 @@ void rl_db_empty(rl_db *db)
     }
     db->dict = NULL;
     db->scan_hint = NULL;
+    db->last_found = NULL;
 }
 
 long long rl_db_size(const rl_db *db)
@@ -54,19 +56,24 @@ int rl_db_entry_expired(const rl_emu *emu, const rl_dbentry *e)
 void rl_db_delete_entry(rl_db *db, rl_dbentry *e)
 {
     if (db->scan_hint == e) db->scan_hint = NULL;
+    if (db->last_found == e) db->last_found = NULL;
     HASH_DEL(db->dict, e);
     free_entry(e);
 }
 
 rl_dbentry *rl_db_find(rl_emu *emu, rl_db *db, const char *key, size_t len)
 {
-    rl_dbentry *e = NULL;
-    HASH_FIND(hh, db->dict, key, len, e);
+    rl_dbentry *e = db->last_found;
+    if (!e || e->keylen != len || rl_uthash_keycmp(e->key, key, len) != 0) {
+        e = NULL;
+        HASH_FIND(hh, db->dict, key, len, e);
+    }
     if (e && rl_db_entry_expired(emu, e)) {
         rl_db_delete_entry(db, e);
         rl_multi_touch_key(emu, db->id, key, len);
         return NULL;
     }
+    if (e) db->last_found = e;
     return e;
 }
 
@@ -116,6 +123,7 @@ rl_dbentry *rl_db_add(rl_db *db, const char *key, size_t len, rl_obj *val)
     e->seq = db->next_seq++;
     HASH_ADD_KEYPTR(hh, db->dict, e->key, e->keylen, e);
     db->order.stale = 1;
+    db->last_found = e;
     return e;
 }
 

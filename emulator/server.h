@@ -72,6 +72,10 @@ typedef struct rl_db {
      * deleted), so a full iteration does not walk the list from its head on
      * every call. */
     rl_dbentry *scan_hint;
+    /* The entry rl_db_find or rl_db_add returned last (NULL when none, or
+     * once it is deleted): a script's commands often name one key in a
+     * row, and comparing it costs less than hashing. */
+    rl_dbentry *last_found;
 } rl_db;
 
 /* --- Commands ---------------------------------------------------------------- */

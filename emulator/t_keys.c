@@ -444,6 +444,9 @@ void rl_cmd_swapdb(rl_client *c)
     rl_dbentry *hint = a->scan_hint;
     a->scan_hint = b->scan_hint;
     b->scan_hint = hint;
+    hint = a->last_found;
+    a->last_found = b->last_found;
+    b->last_found = hint;
     a->dict = b->dict;
     a->next_seq = b->next_seq;
     a->order = b->order;

@@ -552,6 +552,35 @@ static void swapdb_should_check_indexes_and_swap_contents(void **state)
     rl_test_free_emu(emu);
 }
 
+/* Each database remembers the entry it found last (db.c); SWAPDB, DEL and
+ * expiry must leave no database answering with another's entry. Replies
+ * as Redis 7.0 gives them for the same commands. */
+static void lookups_should_follow_swapdb_deletes_and_expiry(void **state)
+{
+    (void)state;
+    rl_emu *emu = new_emu();
+    rl_assert_cmd(emu, "+OK\r\n", "set", "k", "v0");
+    rl_assert_cmd(emu, "+OK\r\n", "select", "1");
+    rl_assert_cmd(emu, "+OK\r\n", "set", "k", "v1");
+    rl_assert_cmd(emu, "+OK\r\n", "select", "0");
+    rl_assert_cmd(emu, "$2\r\nv0\r\n", "get", "k");
+    rl_assert_cmd(emu, "+OK\r\n", "swapdb", "0", "1");
+    rl_assert_cmd(emu, "$2\r\nv1\r\n", "get", "k");
+    rl_assert_cmd(emu, ":1\r\n", "del", "k");
+    rl_assert_cmd(emu, "$-1\r\n", "get", "k");
+    rl_assert_cmd(emu, "+OK\r\n", "select", "1");
+    rl_assert_cmd(emu, "$2\r\nv0\r\n", "get", "k");
+    rl_assert_cmd(emu, ":1\r\n", "pexpire", "k", "10");
+    rl_assert_cmd(emu, "$2\r\nv0\r\n", "get", "k");
+    rl_emu_advance_ms(emu, 11);
+    rl_assert_cmd(emu, "$-1\r\n", "get", "k");
+    rl_assert_cmd(emu, ":0\r\n", "exists", "k");
+    rl_assert_cmd(emu, "+OK\r\n", "set", "k", "v2");
+    rl_assert_cmd(emu, "+OK\r\n", "flushdb");
+    rl_assert_cmd(emu, "$-1\r\n", "get", "k");
+    rl_test_free_emu(emu);
+}
+
 /* --- EXPIRE family, TTL family, PERSIST ------------------------------------- */
 
 static void expire_should_reject_bad_options_like_redis(void **state)
@@ -738,6 +767,7 @@ int main(void)
         cmocka_unit_test(randomkey_should_be_deterministic_and_skip_expired),
         cmocka_unit_test(dbsize_and_flush_should_cover_the_right_databases),
         cmocka_unit_test(swapdb_should_check_indexes_and_swap_contents),
+        cmocka_unit_test(lookups_should_follow_swapdb_deletes_and_expiry),
         cmocka_unit_test(expire_should_reject_bad_options_like_redis),
         cmocka_unit_test(expire_should_reject_overflowing_times),
         cmocka_unit_test(expire_should_delete_the_key_when_the_time_has_passed),
