@@ -26,6 +26,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cluster.h"
@@ -568,6 +569,40 @@ static const rl_command *script_command_lookup(int argc, const rl_arg *argv)
     return cmd;
 }
 
+/* redis.call's reply sink (reply.h): a scalar reply is converted as the
+ * command makes it, pushed above the call's arguments, with no tree to
+ * build and free. */
+typedef struct lua_sink {
+    rl_reply_sink base;
+    lua_State *L;
+    rl_lua_env *env;
+    const rl_client *client;
+    int failed; /* the reply was an error */
+} lua_sink;
+
+static void lua_sink_put(rl_reply_sink *sink, const rl_reply *r)
+{
+    lua_sink *s = (lua_sink *)sink;
+    lua_State *L = s->L;
+    /* The values that allocate nothing are pushed here as push_reply would
+     * (the stack was checked before the command ran). For the others,
+     * nothing Lua can raise may leave the command halfway: the Lua memory
+     * limit waits. */
+    switch (r->type) {
+    case RL_REPLY_INTEGER: lua_pushnumber(L, (lua_Number)r->integer); return;
+    case RL_REPLY_NIL:
+    case RL_REPLY_NIL_ARRAY:
+        if (s->client->resp == 2) lua_pushboolean(L, 0);
+        else lua_pushnil(L);
+        return;
+    default: break;
+    }
+    rl_lua_env_mem_grace(s->env, 1);
+    if (!push_reply(L, r, s->client->resp)) lua_pushnil(L);
+    rl_lua_env_mem_grace(s->env, 0);
+    s->failed = r->type == RL_REPLY_ERROR;
+}
+
 static int redis_generic_command(lua_State *L, int raise)
 {
     rl_lua_env *env = rl_lua_env_get(L);
@@ -595,7 +630,21 @@ static int redis_generic_command(lua_State *L, int raise)
         return raise ? lua_error(L) : 1;
     }
     rl_client *sc = run->client;
+    /* The sink needs the tree-free path to give what the tree path gives:
+     * metrics want the tree, and push_reply's stack check must pass above
+     * the arguments as it would on an empty stack. */
+    lua_sink sink = { { lua_sink_put, 0 }, L, env, sc, 0 };
+    if (!env->emu->metrics && lua_checkstack(L, 5)) sc->sink = &sink.base;
     rl_command_exec(sc, cmd, argc, argv);
+    sc->sink = NULL;
+    if (sink.base.used) {
+        if (sc->rb.root) abort(); /* a handler replied twice: a bug */
+        free_argv(argv, argv_stack);
+        lua_replace(L, 1);
+        lua_settop(L, 1);
+        if (raise && sink.failed) return lua_error(L);
+        return 1;
+    }
     rl_reply *reply = rl_client_take_reply(sc);
     if (env->emu->metrics) rl_metrics_count_command(env->emu, sc, cmd, argc, argv, reply, !raise);
     free_argv(argv, argv_stack);

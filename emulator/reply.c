@@ -96,6 +96,37 @@ static int is_aggregate(rl_reply_type t)
         t == RL_REPLY_PUSH;
 }
 
+/* Hands r to c's sink, the client's whole reply (a sink is set only while
+ * nothing is built); 1 when it did. */
+static int to_sink(rl_client *c, const rl_reply *r)
+{
+    rl_reply_sink *s = c->sink;
+    if (!s) return 0;
+    c->sink = NULL;
+    s->used = 1;
+    s->put(s, r);
+    return 1;
+}
+
+/* A scalar node for to_sink: nothing allocated, str borrowed. */
+static rl_reply sink_node(rl_reply_type type, const char *s, size_t len)
+{
+    rl_reply r;
+    memset(&r, 0, sizeof(r));
+    r.type = type;
+    r.str = (char *)s;
+    r.len = len;
+    return r;
+}
+
+static int sink_integer(rl_client *c, rl_reply_type type, long long v)
+{
+    if (!c->sink) return 0;
+    rl_reply r = sink_node(type, NULL, 0);
+    r.integer = v;
+    return to_sink(c, &r);
+}
+
 /* Pops every aggregate on top of the stack that has all its elements. */
 static void complete_up(rl_reply_builder *rb)
 {
@@ -109,6 +140,7 @@ static void complete_up(rl_reply_builder *rb)
 static void attach(rl_client *c, rl_reply *node, long expected)
 {
     rl_reply_builder *rb = &c->rb;
+    c->sink = NULL; /* an aggregate, or a scalar builder without a sink path */
     if (rb->sp == 0) {
         if (rb->root) abort(); /* a handler replied twice: a bug */
         rb->root = node;
@@ -128,6 +160,7 @@ void rl_add_reply_take(rl_client *c, rl_reply *r)
 {
     /* A prebuilt aggregate is already complete. */
     rl_reply_builder *rb = &c->rb;
+    c->sink = NULL;
     if (rb->sp == 0) {
         if (rb->root) abort();
         rb->root = r;
@@ -139,6 +172,11 @@ void rl_add_reply_take(rl_client *c, rl_reply *r)
 
 static void add_str(rl_client *c, rl_reply_type t, const char *s, size_t len)
 {
+    if (c->sink) {
+        rl_reply r = sink_node(t, s, len);
+        to_sink(c, &r);
+        return;
+    }
     attach(c, rl_reply_new_str(t, s, len), 0);
 }
 
@@ -179,6 +217,12 @@ void rl_add_reply_errorf(rl_client *c, const char *fmt, ...)
     while (n > 0 && (buf[n - 1] == '\r' || buf[n - 1] == '\n')) buf[--n] = '\0';
     for (size_t i = 0; i < n; i++)
         if (buf[i] == '\r' || buf[i] == '\n') buf[i] = ' ';
+    if (c->sink) {
+        rl_reply s = sink_node(RL_REPLY_ERROR, buf, n);
+        to_sink(c, &s);
+        rl_free(buf);
+        return;
+    }
     rl_reply *r = rl_reply_new(RL_REPLY_ERROR);
     r->str = buf;
     r->len = n;
@@ -187,6 +231,7 @@ void rl_add_reply_errorf(rl_client *c, const char *fmt, ...)
 
 void rl_add_reply_long_long(rl_client *c, long long v)
 {
+    if (sink_integer(c, RL_REPLY_INTEGER, v)) return;
     attach(c, rl_reply_new_integer(v), 0);
 }
 
@@ -213,12 +258,15 @@ void rl_add_reply_bulk_long_long(rl_client *c, long long v)
 
 void rl_add_reply_null(rl_client *c)
 {
+    if (sink_integer(c, RL_REPLY_NIL, 0)) return;
     attach(c, rl_reply_new(RL_REPLY_NIL), 0);
 }
 
 void rl_add_reply_null_array(rl_client *c)
 {
-    attach(c, rl_reply_new(c->resp >= 3 ? RL_REPLY_NIL : RL_REPLY_NIL_ARRAY), 0);
+    rl_reply_type t = c->resp >= 3 ? RL_REPLY_NIL : RL_REPLY_NIL_ARRAY;
+    if (sink_integer(c, t, 0)) return;
+    attach(c, rl_reply_new(t), 0);
 }
 
 void rl_add_reply_array_len(rl_client *c, long n)
@@ -241,6 +289,12 @@ void rl_add_reply_double(rl_client *c, double d)
     char buf[RL_MAX_LONG_DOUBLE_CHARS];
     int n = rl_d2string(buf, sizeof(buf), d);
     if (c->resp >= 3) {
+        if (c->sink) {
+            rl_reply s = sink_node(RL_REPLY_DOUBLE, buf, (size_t)n);
+            s.dval = d;
+            to_sink(c, &s);
+            return;
+        }
         rl_reply *r = rl_reply_new_str(RL_REPLY_DOUBLE, buf, (size_t)n);
         r->dval = d;
         attach(c, r, 0);
@@ -252,6 +306,7 @@ void rl_add_reply_double(rl_client *c, double d)
 void rl_add_reply_bool(rl_client *c, int b)
 {
     if (c->resp >= 3) {
+        if (sink_integer(c, RL_REPLY_BOOL, b ? 1 : 0)) return;
         rl_reply *r = rl_reply_new(RL_REPLY_BOOL);
         r->integer = b ? 1 : 0;
         attach(c, r, 0);
@@ -268,6 +323,12 @@ void rl_add_reply_bignum(rl_client *c, const char *digits, size_t len)
 void rl_add_reply_verbatim(rl_client *c, const char *s, size_t len, const char *ext)
 {
     if (c->resp >= 3) {
+        if (c->sink) {
+            rl_reply v = sink_node(RL_REPLY_VERB, s, len);
+            memcpy(v.vtype, ext, 3);
+            to_sink(c, &v);
+            return;
+        }
         rl_reply *r = rl_reply_new_str(RL_REPLY_VERB, s, len);
         memcpy(r->vtype, ext, 3);
         r->vtype[3] = '\0';

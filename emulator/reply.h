@@ -97,4 +97,19 @@ void rl_set_deferred_array_len(rl_client *c, void *node, long n);
 void rl_set_deferred_map_len(rl_client *c, void *node, long n);
 void rl_set_deferred_set_len(rl_client *c, void *node, long n);
 
+/* A reply sink (rl_client.sink), for a caller that only converts the reply
+ * (redis.call turns it into Lua values). The caller sets it on a client
+ * with no reply started, for one command. The first builder call clears
+ * it: a scalar reply (every builder above but the aggregates, the deferred
+ * lengths and rl_add_reply_take) is then handed to put, and used set,
+ * instead of becoming the client's reply tree; an aggregate is built as a
+ * tree as usual. The node put gets lives on the builder's stack for that
+ * call only and is what the tree would hold, except that its text is not
+ * NUL-terminated (str[len] may be anything). */
+typedef struct rl_reply_sink rl_reply_sink;
+struct rl_reply_sink {
+    void (*put)(rl_reply_sink *sink, const rl_reply *r);
+    int used; /* set once put has been called */
+};
+
 #endif

@@ -128,6 +128,7 @@ struct rl_client {
      * linked on emu->clients; scripts' fake clients are not. */
     rl_client *prev, *next;
     struct rl_multi_state *mstate; /* MULTI queue and WATCHed keys; NULL when unused */
+    rl_reply_sink *sink;           /* reply.h; set only for one command, by its caller */
 };
 
 struct rl_scripting;     /* owned by scripts.c */

@@ -236,6 +236,105 @@ static void resp3_scripts_and_clients_should_follow_the_matrix(void **state)
     rl_test_free_emu(emu);
 }
 
+/* redis.call converts a scalar reply as the command makes it (no reply
+ * tree; lua_redis.c's reply sink), an aggregate from the tree: both must
+ * give the same values, in RESP2 and after redis.setresp(3), for errors
+ * (raised or returned) and with calls so long that the Lua stack has no
+ * room above their arguments. Replies read from redis-server 7.0.15. */
+static void scalar_replies_should_convert_as_the_command_makes_them(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_assert_cmd(emu, "+OK\r\n", "SET", "str", "abc");
+    rl_assert_cmd(emu, ":1\r\n", "ZADD", "z", "1.5", "m");
+    rl_assert_cmd(emu, "+OK\r\n", "EVAL", "return redis.call('set','bin','a\\0b')", "0");
+    rl_assert_cmd(emu, "*2\r\n$6\r\nstring\r\n$3\r\n1.5\r\n", "EVAL",
+                  "return {type(redis.call('zscore','z','m')), redis.call('zscore','z','m')}", "0");
+    rl_assert_cmd(emu, "*2\r\n$5\r\ntable\r\n$3\r\n1.5\r\n", "EVAL",
+                  "redis.setresp(3) local r = redis.call('zscore','z','m') "
+                  "return {type(r), tostring(r.double)}",
+                  "0");
+    rl_assert_cmd(emu, "*2\r\n$5\r\ntable\r\n$4\r\n1.75\r\n", "EVAL",
+                  "redis.setresp(3) local r = redis.call('zincrby','z','0.25','m') "
+                  "return {type(r), tostring(r.double)}",
+                  "0");
+    rl_assert_cmd(emu, "*2\r\n$5\r\nfalse\r\n$5\r\nfalse\r\n", "EVAL",
+                  "return {tostring(redis.call('lpop','nokey',2)), "
+                  "tostring(redis.call('lpop','nokey'))}",
+                  "0");
+    rl_assert_cmd(emu, "*2\r\n$3\r\nnil\r\n$3\r\nnil\r\n", "EVAL",
+                  "redis.setresp(3) return {tostring(redis.call('lpop','nokey',2)), "
+                  "tostring(redis.call('lpop','nokey'))}",
+                  "0");
+    rl_assert_cmd(emu, "-ERR invalid expire time in 'set' command\r\n", "EVAL",
+                  "return redis.pcall('set','k','v','ex','0')", "0");
+    rl_assert_cmd(emu,
+                  "-ERR invalid expire time in 'set' command script: "
+                  "e1c6c71324352d513ccdc6c4a5a02e046ea7047e, on @user_script:1.\r\n",
+                  "EVAL", "return redis.call('set','k','v','ex','0')", "0");
+    rl_assert_cmd(emu, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                  "EVAL", "return redis.pcall('lpush','str','x')", "0");
+    rl_assert_cmd(emu,
+                  "*3\r\n$5\r\nfalse\r\n$6\r\nstring\r\n$43\r\nERR value is not an integer or "
+                  "out of range\r\n",
+                  "EVAL",
+                  "local ok, e = pcall(redis.call, 'incr', 'str') "
+                  "return {tostring(ok), type(e), tostring(e)}",
+                  "0");
+    rl_assert_cmd(emu,
+                  "*3\r\n$43\r\nERR value is not an integer or out of range\r\n$2\r\nOK\r\n:2\r\n",
+                  "EVAL",
+                  "local a = redis.pcall('incr','str') local b = redis.call('set','x','1') "
+                  "local c = redis.call('incr','x') return {a.err, b.ok, c}",
+                  "0");
+    rl_assert_cmd(emu,
+                  "*4\r\n$43\r\nERR value is not an integer or out of range\r\n$2\r\nOK\r\n"
+                  "$3\r\na\0b\r\n+string\r\n",
+                  "EVAL",
+                  "redis.setresp(3) local a = redis.pcall('incr','str') "
+                  "local b = redis.call('set','x','1') return {a.err, b.ok, "
+                  "redis.call('get','bin'), redis.call('type','bin')}",
+                  "0");
+    rl_assert_cmd(emu, "*3\r\n$3\r\na\0b\r\n$6\r\nstring\r\n$0\r\n\r\n", "EVAL",
+                  "return {redis.call('get','bin'), redis.call('type','bin').ok, "
+                  "redis.call('echo','')}",
+                  "0");
+    /* Up to 7995 arguments leave 5 free stack slots above them (the sink
+     * path), 7996 and more do not (the tree path). */
+    rl_assert_cmd(emu, ":0\r\n", "EVAL",
+                  "local t = {} for i=1,7994 do t[i]='k'..i end "
+                  "return redis.call('del', unpack(t))",
+                  "0");
+    rl_assert_cmd(emu, ":0\r\n", "EVAL",
+                  "local t = {} for i=1,7995 do t[i]='k'..i end "
+                  "return redis.call('del', unpack(t))",
+                  "0");
+    rl_assert_cmd(emu, "*3\r\n+OK\r\n$2\r\nk2\r\n:3997\r\n", "EVAL",
+                  "local t = {} for i=1,7994 do t[i]='k'..i end return {redis.call('mset', "
+                  "unpack(t)), redis.call('get','k1'), redis.call('del', unpack(t))}",
+                  "0");
+    rl_assert_cmd(emu, ":0\r\n", "EVAL",
+                  "local t = {} for i=1,7998 do t[i]='k'..i end "
+                  "return redis.call('del', unpack(t))",
+                  "0");
+    rl_assert_cmd(emu,
+                  "-ERR syntax error script: d58f4e22c6eaffb09d4f538c79ea1c40ea857eb3, on "
+                  "@user_script:1.\r\n",
+                  "EVAL",
+                  "local t = {} for i=1,7998 do t[i]='k'..i end "
+                  "return redis.call('set', 'kk', 'v', unpack(t))",
+                  "0");
+    rl_assert_cmd(emu, ":1\r\n", "EVAL",
+                  "local t = {} for i=1,7997 do t[i]='k'..i end "
+                  "return redis.call('exists', 'bin', unpack(t))",
+                  "0");
+    rl_assert_cmd(emu, "+OK\r\n", "EVAL",
+                  "local t = {} for i=1,7996 do t[i]='k'..i end "
+                  "return redis.call('mset', unpack(t))",
+                  "0");
+    rl_test_free_emu(emu);
+}
+
 /* --- Nesting and iteration order ---------------------------------------------- */
 
 /* Repeats unit n times into a malloc'd buffer, then appends tail. */
@@ -333,6 +432,7 @@ int main(void)
         cmocka_unit_test(redis_pcall_errors_should_convert_inside_replies),
         cmocka_unit_test(command_replies_should_become_lua_values),
         cmocka_unit_test(resp3_scripts_and_clients_should_follow_the_matrix),
+        cmocka_unit_test(scalar_replies_should_convert_as_the_command_makes_them),
         cmocka_unit_test(deep_replies_should_hit_the_lua_stack_limit),
         cmocka_unit_test(map_replies_should_follow_lua_iteration_order),
     };
