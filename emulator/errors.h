@@ -342,6 +342,9 @@
  * "user_script:N: " where it applies, the error handler adds "ERR "). */
 #define RL_ERRF_LUA_NONEXISTENT_GLOBAL "Script attempted to access nonexistent global variable '%s'"
 #define RL_ERR_LUA_READONLY_TABLE "Attempt to modify a readonly table"
+/* Lua 5.1's tonumber with a base outside 2..36 (luaB_tonumber; the
+ * argument error names the function and argument). */
+#define RL_ERR_LUA_TONUMBER_BASE "base out of range"
 /* Reading _G with a key that is neither a string nor a number. */
 #define RL_ERR_LUA_GLOBAL_KEY_TYPE \
     "Second argument to luaProtectedTableError must be a string or number"

@@ -1426,6 +1426,8 @@ static rl_lua_env *env_new(rl_emu *emu, uint64_t *rand48, int functions)
     for (size_t i = 0; i < sizeof(bundled) / sizeof(bundled[0]); i++) {
         open_lib(L, bundled[i].name, bundled[i].open);
     }
+    lua_pushcfunction(L, rl_lua_tonumber);
+    lua_setglobal(L, "tonumber");
     rl_engine_prepare(L);
     drop_unlisted_globals(L);
     fix_std_libraries(L);

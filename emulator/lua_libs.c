@@ -1,6 +1,8 @@
 #include "lua_libs.h"
 
+#include <ctype.h>
 #include <lauxlib.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "errors.h"
@@ -47,4 +49,58 @@ void rl_lua_buf_addc(rl_lua_buf *b, char c)
 void rl_lua_buf_push(rl_lua_buf *b)
 {
     lua_pushlstring(b->L, b->p, b->len);
+}
+
+/* --- tonumber ------------------------------------------------------------- */
+
+/* Lua 5.1's luaO_str2d: strtod, a hexadecimal constant by strtoul, then
+ * nothing but white space. s ends at its first NUL, as Lua's C string. */
+static int str2d(const char *s, lua_Number *result)
+{
+    char *end;
+    *result = strtod(s, &end);
+    if (end == s) return 0;
+    if (*end == 'x' || *end == 'X') *result = (lua_Number)strtoul(s, &end, 16);
+    while (isspace((unsigned char)*end)) end++;
+    return *end == '\0';
+}
+
+int rl_lua_tonumber(lua_State *L)
+{
+    int base = luaL_optint(L, 2, 10);
+    if (base == 10) {
+        luaL_checkany(L, 1);
+        int t = lua_type(L, 1);
+        if (t == LUA_TNUMBER) {
+            lua_pushnumber(L, lua_tonumber(L, 1));
+            return 1;
+        }
+        if (t == LUA_TSTRING) {
+            size_t len;
+            const char *s = lua_tolstring(L, 1, &len);
+            lua_Number n = 0;
+            size_t i = 0;
+            /* Below 10^15 every integer is a double: what strtod gives. */
+            if (len <= 15)
+                while (i < len && s[i] >= '0' && s[i] <= '9') n = n * 10 + (s[i++] - '0');
+            if ((i > 0 && i == len) || str2d(s, &n)) {
+                lua_pushnumber(L, n);
+                return 1;
+            }
+        }
+    } else {
+        const char *s1 = luaL_checkstring(L, 1);
+        luaL_argcheck(L, 2 <= base && base <= 36, 2, RL_ERR_LUA_TONUMBER_BASE);
+        char *s2;
+        unsigned long n = strtoul(s1, &s2, base);
+        if (s1 != s2) {
+            while (isspace((unsigned char)*s2)) s2++;
+            if (*s2 == '\0') {
+                lua_pushnumber(L, (lua_Number)n);
+                return 1;
+            }
+        }
+    }
+    lua_pushnil(L);
+    return 1;
 }

@@ -21,6 +21,15 @@ int rl_open_struct(lua_State *L);
 int rl_open_cmsgpack(lua_State *L);
 int rl_open_bit(lua_State *L);
 
+/* Lua 5.1.5's base tonumber (lbaselib.c), with the same checks in the same
+ * order (so the same argument errors, which name the function from the
+ * call site) and the same conversions (strtod, hexadecimal by strtoul,
+ * trailing white space; strtoul for other bases), on both engines: LuaJIT's
+ * own converts differently (tonumber("-ff", 16) is -255 there, 2^64 - 255
+ * in Redis). It converts a string once (the original's lua_isnumber then
+ * lua_tonumber ran strtod twice) and up to 15 plain digits by hand. */
+int rl_lua_tonumber(lua_State *L);
+
 /* Puts the global cjson module's settings (encode_max_depth and the others
  * a script may change) back to their defaults and drops its buffers, as a
  * new module has them (rl_lua_env_scrub). */

@@ -87,6 +87,120 @@ static void eval_should_give_each_script_keys_and_argv_as_new(void **state)
     rl_test_free_emu(emu);
 }
 
+/* tonumber is Lua 5.1.5's, rewritten (lua_libs.c) to convert once and to
+ * give Redis's results on LuaJIT too; every outcome, errors included, is
+ * checked against redis-server 7.0.15's reply to the same script. The calls
+ * are not in tail position, where LuaJIT's errors lose their position
+ * (docs/lua.md). */
+static const char tonumber_script[] =
+    "local out = {}\n"
+    "local function show(f)\n"
+    "    local ok, v = pcall(f)\n"
+    "    if ok then\n"
+    "        out[#out + 1] = type(v) .. ':' .. tostring(v)\n"
+    "    else\n"
+    "        out[#out + 1] = 'error:' .. tostring(v)\n"
+    "    end\n"
+    "end\n"
+    "local strings = {'10', '  10  ', '0x1A', '1e3', '', ' ', 'abc', '12abc', '0', '-0', '-5', "
+    "'+5',\n"
+    "    '007', '999999999999999', '9999999999999999', '123456789012345678', '1.5', '.5', '5.',\n"
+    "    'inf', 'nan', '1\\0002', '\\0', '12 ', '\\t12', '0x', '1e', '1e400', '-1e400', "
+    "'4294967296'}\n"
+    "for _, s in ipairs(strings) do\n"
+    "    show(function() local v = tonumber(s) return v end)\n"
+    "    show(function() local v = tonumber(s, 10) return v end)\n"
+    "    show(function() local v = tonumber(s, 16) return v end)\n"
+    "    show(function() local v = tonumber(s, 2) return v end)\n"
+    "    show(function() local v = tonumber(s, 36) return v end)\n"
+    "end\n"
+    "show(function() local v = tonumber(7) return v end)\n"
+    "show(function() local v = tonumber(-0.0) return v end)\n"
+    "show(function() local v = tonumber(10, 16) return v end)\n"
+    "show(function() local v = tonumber(nil) return v end)\n"
+    "show(function() local v = tonumber() return v end)\n"
+    "show(function() local v = tonumber({}) return v end)\n"
+    "show(function() local v = tonumber(true) return v end)\n"
+    "show(function() local v = tonumber({}, 16) return v end)\n"
+    "show(function() local v = tonumber('10', 1) return v end)\n"
+    "show(function() local v = tonumber('10', 37) return v end)\n"
+    "show(function() local v = tonumber('10', 'x') return v end)\n"
+    "show(function() local v = tonumber('10', '16') return v end)\n"
+    "show(function() local v = tonumber('10', 16.9) return v end)\n"
+    "show(function() local v = tonumber('10', nil) return v end)\n"
+    "show(function() local v = tonumber('zz', 36) return v end)\n"
+    "show(function() local v = tonumber('ffffffffffffffff', 16) return v end)\n"
+    "show(function() local v = tonumber('-ff', 16) return v end)\n"
+    "show(function() local v = tonumber('  11  ', 2) return v end)\n"
+    "show(function() local v = tonumber('12', 2) return v end)\n"
+    "show(function() local v = tonumber(ARGV[1]) + tonumber(ARGV[2]) return v end)\n"
+    "show(function() local ok, e = pcall(tonumber) return e end)\n"
+    "return out\n";
+
+static void tonumber_should_behave_as_in_redis(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    static const char expected[] =
+        "*171\r\n$9\r\nnumber:10\r\n$9\r\nnumber:10\r\n$9\r\nnumber:16\r\n$8\r\n"
+        "number:2\r\n$9\r\nnumber:36\r\n$9\r\nnumber:10\r\n$9\r\nnumber:10\r\n$9\r\n"
+        "number:16\r\n$8\r\nnumber:2\r\n$9\r\nnumber:36\r\n$9\r\nnumber:26\r\n$9\r\n"
+        "number:26\r\n$9\r\nnumber:26\r\n$7\r\nnil:nil\r\n$12\r\nnumber:42814\r\n"
+        "$11\r\nnumber:1000\r\n$11\r\nnumber:1000\r\n$10\r\nnumber:483\r\n$7\r\n"
+        "nil:nil\r\n$11\r\nnumber:1803\r\n$7\r\nnil:nil\r\n$7\r\nnil:nil\r\n$7\r\n"
+        "nil:nil\r\n$7\r\nnil:nil\r\n$7\r\nnil:nil\r\n$7\r\nnil:nil\r\n$7\r\nnil:nil\r\n"
+        "$7\r\nnil:nil\r\n$7\r\nnil:nil\r\n$7\r\nnil:nil\r\n$7\r\nnil:nil\r\n$7\r\n"
+        "nil:nil\r\n$11\r\nnumber:2748\r\n$7\r\nnil:nil\r\n$12\r\nnumber:13368\r\n"
+        "$7\r\nnil:nil\r\n$7\r\nnil:nil\r\n$12\r\nnumber:76476\r\n$7\r\nnil:nil\r\n"
+        "$14\r\nnumber:1786296\r\n$8\r\nnumber:0\r\n$8\r\nnumber:0\r\n$8\r\nnumber:0\r\n"
+        "$8\r\nnumber:0\r\n$8\r\nnumber:0\r\n$9\r\nnumber:-0\r\n$9\r\nnumber:-0\r\n"
+        "$8\r\nnumber:0\r\n$8\r\nnumber:0\r\n$8\r\nnumber:0\r\n$9\r\nnumber:-5\r\n"
+        "$9\r\nnumber:-5\r\n$25\r\nnumber:1.844674407371e+19\r\n$7\r\nnil:nil\r\n"
+        "$25\r\nnumber:1.844674407371e+19\r\n$8\r\nnumber:5\r\n$8\r\nnumber:5\r\n"
+        "$8\r\nnumber:5\r\n$7\r\nnil:nil\r\n$8\r\nnumber:5\r\n$8\r\nnumber:7\r\n"
+        "$8\r\nnumber:7\r\n$8\r\nnumber:7\r\n$7\r\nnil:nil\r\n$8\r\nnumber:7\r\n"
+        "$12\r\nnumber:1e+15\r\n$12\r\nnumber:1e+15\r\n$26\r\nnumber:6.9175290276411e+17\r\n"
+        "$7\r\nnil:nil\r\n$25\r\nnumber:1.844674407371e+19\r\n$12\r\nnumber:1e+16\r\n"
+        "$12\r\nnumber:1e+16\r\n$26\r\nnumber:1.1068046444226e+19\r\n$7\r\nnil:nil\r\n"
+        "$25\r\nnumber:1.844674407371e+19\r\n$26\r\nnumber:1.2345678901235e+17\r\n"
+        "$26\r\nnumber:1.2345678901235e+17\r\n$25\r\nnumber:1.844674407371e+19\r\n"
+        "$7\r\nnil:nil\r\n$25\r\nnumber:1.844674407371e+19\r\n$10\r\nnumber:1.5\r\n"
+        "$10\r\nnumber:1.5\r\n$7\r\nnil:nil\r\n$7\r\nnil:nil\r\n$7\r\nnil:nil\r\n"
+        "$10\r\nnumber:0.5\r\n$10\r\nnumber:0.5\r\n$7\r\nnil:nil\r\n$7\r\nnil:nil\r\n"
+        "$7\r\nnil:nil\r\n$8\r\nnumber:5\r\n$8\r\nnumber:5\r\n$7\r\nnil:nil\r\n$7\r\n"
+        "nil:nil\r\n$7\r\nnil:nil\r\n$10\r\nnumber:inf\r\n$10\r\nnumber:inf\r\n$7\r\n"
+        "nil:nil\r\n$7\r\nnil:nil\r\n$12\r\nnumber:24171\r\n$10\r\nnumber:nan\r\n"
+        "$10\r\nnumber:nan\r\n$7\r\nnil:nil\r\n$7\r\nnil:nil\r\n$12\r\nnumber:30191\r\n"
+        "$8\r\nnumber:1\r\n$8\r\nnumber:1\r\n$8\r\nnumber:1\r\n$8\r\nnumber:1\r\n"
+        "$8\r\nnumber:1\r\n$7\r\nnil:nil\r\n$7\r\nnil:nil\r\n$7\r\nnil:nil\r\n$7\r\n"
+        "nil:nil\r\n$7\r\nnil:nil\r\n$9\r\nnumber:12\r\n$9\r\nnumber:12\r\n$9\r\n"
+        "number:18\r\n$7\r\nnil:nil\r\n$9\r\nnumber:38\r\n$9\r\nnumber:12\r\n$9\r\n"
+        "number:12\r\n$9\r\nnumber:18\r\n$7\r\nnil:nil\r\n$9\r\nnumber:38\r\n$7\r\n"
+        "nil:nil\r\n$7\r\nnil:nil\r\n$7\r\nnil:nil\r\n$7\r\nnil:nil\r\n$9\r\nnumber:33\r\n"
+        "$7\r\nnil:nil\r\n$7\r\nnil:nil\r\n$9\r\nnumber:30\r\n$7\r\nnil:nil\r\n$9\r\n"
+        "number:50\r\n$10\r\nnumber:inf\r\n$10\r\nnumber:inf\r\n$13\r\nnumber:123904\r\n"
+        "$7\r\nnil:nil\r\n$14\r\nnumber:2337984\r\n$11\r\nnumber:-inf\r\n$11\r\n"
+        "number:-inf\r\n$26\r\nnumber:1.8446744073709e+19\r\n$7\r\nnil:nil\r\n$26\r\n"
+        "number:1.8446744073707e+19\r\n$17\r\nnumber:4294967296\r\n$17\r\nnumber:4294967296\r\n"
+        "$19\r\nnumber:285960729238\r\n$7\r\nnil:nil\r\n$26\r\nnumber:4.1259658569758e+14\r\n"
+        "$8\r\nnumber:7\r\n$9\r\nnumber:-0\r\n$9\r\nnumber:16\r\n$7\r\nnil:nil\r\n"
+        "$68\r\nerror:user_script:24: bad argument #1 to 'tonumber' (value expected)\r\n"
+        "$7\r\nnil:nil\r\n$7\r\nnil:nil\r\n$80\r\nerror:user_script:27: bad argument #1 to "
+        "'tonumber' (string expected, got table)\r\n"
+        "$71\r\nerror:user_script:28: bad argument #2 to 'tonumber' (base out of range)\r\n"
+        "$71\r\nerror:user_script:29: bad argument #2 to 'tonumber' (base out of range)\r\n"
+        "$81\r\nerror:user_script:30: bad argument #2 to 'tonumber' (number expected, got "
+        "string)\r\n"
+        "$9\r\nnumber:16\r\n$9\r\nnumber:16\r\n$9\r\nnumber:10\r\n$11\r\nnumber:1295\r\n"
+        "$25\r\nnumber:1.844674407371e+19\r\n$25\r\nnumber:1.844674407371e+19\r\n"
+        "$8\r\nnumber:3\r\n$7\r\nnil:nil\r\n$20\r\nnumber:1700000060000\r\n$46\r\n"
+        "string:bad argument #1 to '?' (value expected)\r\n";
+    rl_reply *r = rl_emu_callv(emu, "EVAL", tonumber_script, "0", "1700000000000", "60000",
+                               (const char *)NULL);
+    rl_assert_resp_len(r, expected, sizeof(expected) - 1);
+    rl_test_free_emu(emu);
+}
+
 static void eval_should_check_arguments_in_redis_order(void **state)
 {
     (void)state;
@@ -830,6 +944,7 @@ int main(void)
         cmocka_unit_test(eval_should_reply_with_the_first_result_converted),
         cmocka_unit_test(eval_should_set_fresh_keys_and_argv_globals),
         cmocka_unit_test(eval_should_give_each_script_keys_and_argv_as_new),
+        cmocka_unit_test(tonumber_should_behave_as_in_redis),
         cmocka_unit_test(eval_should_check_arguments_in_redis_order),
         cmocka_unit_test(evalsha_should_find_cached_scripts_case_insensitively),
         cmocka_unit_test(script_load_should_cache_and_compile_errors_should_not),
