@@ -44,8 +44,9 @@ const rl_script_flag rl_script_flags[] = {
 
 /* Redis runs a Lua GC step of this size every this many script calls. */
 #define GC_CYCLE_PERIOD 50
-/* ... but redlua only when the heap has grown this much past its size after
- * the last explicit step (see maybe_gc_step). */
+/* ... but redlua collects only when the heap has grown past this many times
+ * its size after the last full collection, plus the slack (maybe_gc_step). */
+#define GC_GROWTH 4
 #define GC_GROWTH_SLACK (64 * 1024)
 
 typedef struct script_entry {
@@ -514,19 +515,23 @@ static void set_reused_array(lua_State *L, reused_array *a, const rl_arg *v, lon
 /* Redis runs lua_gc(LUA_GCSTEP, 50) every 50 scripts, to spread a cycle's
  * latency. Each such step works through a whole cycle of a small heap,
  * marking every library table, which made it the largest single cost of a
- * short script. The collector's own pace (pause 200%) already frees
- * what scripts leave, so redlua steps only when the heap has grown well
- * past its size after the last step: a script that called
- * collectgarbage("stop") is still caught, as the step restarts the
- * collector as Redis's does. Nothing a script sees depends on when a cycle
- * runs, except collectgarbage("count"), which never matches Redis's heap. */
+ * short script. The collector's own pace (pause 200%) already frees what
+ * scripts leave, so redlua looks at the heap every 50 scripts and collects
+ * only when it has grown past GC_GROWTH times its size after the last full
+ * collection (plus GC_GROWTH_SLACK), which the collector's own pace never
+ * lets it reach. Scripts that call collectgarbage("stop") (Redis allows
+ * it, and its step restarts the collector) are what this catches: the full
+ * collection frees everything dead and restarts the collector too, so the
+ * heap stays within a few times what is live. Nothing a script sees depends
+ * on when a cycle runs, except collectgarbage("count"), which never matches
+ * Redis's heap. */
 static void maybe_gc_step(rl_lua_env *env)
 {
     if (++env->gc_count < GC_CYCLE_PERIOD) return;
     env->gc_count = 0;
     size_t heap = (size_t)lua_gc(env->L, LUA_GCCOUNT, 0) * 1024;
-    if (heap <= 2 * env->gc_heap_mark + GC_GROWTH_SLACK) return;
-    lua_gc(env->L, LUA_GCSTEP, GC_CYCLE_PERIOD);
+    if (heap <= GC_GROWTH * env->gc_heap_mark + GC_GROWTH_SLACK) return;
+    lua_gc(env->L, LUA_GCCOLLECT, 0);
     env->gc_heap_mark = (size_t)lua_gc(env->L, LUA_GCCOUNT, 0) * 1024;
 }
 
