@@ -487,6 +487,16 @@ static int number_arg(char *buf, size_t size, double d)
     return snprintf(buf, size, "%.17g", d);
 }
 
+/* Replaces the number at index j by its text, as Redis writes it. Kept
+ * out of lua_args_to_argv, whose loop then needs no buffer. */
+static __attribute__((noinline)) void number_to_text(lua_State *L, int j)
+{
+    char buf[64];
+    int n = number_arg(buf, sizeof(buf), (double)lua_tonumber(L, j));
+    lua_pushlstring(L, buf, (size_t)n);
+    lua_replace(L, j);
+}
+
 /* Turns the call's arguments into argv (strings as they are, numbers as
  * "%.17g"; the strings stay on the Lua stack, which keeps them alive).
  * Returns argc, or -1 with the error table pushed. *argv is argv_stack or
@@ -499,21 +509,20 @@ static int lua_args_to_argv(lua_State *L, rl_arg *argv_stack, rl_arg **argv)
         rl_lua_push_error_table(L, RL_ERR_LUA_NO_ARGS);
         return -1;
     }
+    rl_arg *out = argc > ARGV_STACK ? rl_malloc(sizeof(rl_arg) * (size_t)argc) : argv_stack;
     for (int j = 1; j <= argc; j++) {
         int t = lua_type(L, j);
         if (t == LUA_TNUMBER) {
-            char buf[64];
-            int n = number_arg(buf, sizeof(buf), (double)lua_tonumber(L, j));
-            lua_pushlstring(L, buf, (size_t)n);
-            lua_replace(L, j);
+            number_to_text(L, j);
         } else if (t != LUA_TSTRING) {
+            if (out != argv_stack) rl_free(out);
             lua_settop(L, 0);
             rl_lua_push_error_table(L, RL_ERR_LUA_BAD_ARG);
             return -1;
         }
+        out[j - 1].ptr = lua_tolstring(L, j, &out[j - 1].len);
     }
-    if (argc > ARGV_STACK) *argv = rl_malloc(sizeof(rl_arg) * (size_t)argc);
-    for (int j = 0; j < argc; j++) (*argv)[j].ptr = lua_tolstring(L, j + 1, &(*argv)[j].len);
+    *argv = out;
     return argc;
 }
 
@@ -632,9 +641,11 @@ static int redis_generic_command(lua_State *L, int raise)
     rl_client *sc = run->client;
     /* The sink needs the tree-free path to give what the tree path gives:
      * metrics want the tree, and push_reply's stack check must pass above
-     * the arguments as it would on an empty stack. */
+     * the arguments as it would on an empty stack. lua_checkstack(L, 5)
+     * fails exactly when the stack would pass LUAI_MAXCSTACK slots (both
+     * engines); the arguments are all this C function has pushed. */
     lua_sink sink = { { lua_sink_put, 0 }, L, env, sc, 0 };
-    if (!env->emu->metrics && lua_checkstack(L, 5)) sc->sink = &sink.base;
+    if (!env->emu->metrics && argc <= LUAI_MAXCSTACK - 5) sc->sink = &sink.base;
     rl_command_exec(sc, cmd, argc, argv);
     sc->sink = NULL;
     if (sink.base.used) {

@@ -133,6 +133,16 @@ static void redis_pcall_errors_should_convert_inside_replies(void **state)
                   "EVAL", "return redis.pcall()", "0");
     rl_assert_cmd(emu, "-ERR Lua redis lib command arguments must be strings or integers\r\n",
                   "EVAL", "return redis.pcall('get', {})", "0");
+    /* More arguments than argv's stack array holds (16). */
+    rl_assert_cmd(emu, "-ERR Lua redis lib command arguments must be strings or integers\r\n",
+                  "EVAL",
+                  "return redis.pcall('del','a','b','c','d','e','f','g','h','i','j','k','l','m',"
+                  "'n','o','p','q','r',{})",
+                  "0");
+    rl_assert_cmd(emu, ":0\r\n", "EVAL",
+                  "return redis.pcall('del','a','b','c','d','e','f','g','h','i','j','k','l','m',"
+                  "'n','o','p','q','r',7,1.5)",
+                  "0");
     rl_assert_cmd(emu,
                   "*3\r\n:2\r\n$43\r\nERR value is not an integer or out of range\r\n"
                   "$4\r\ntrue\r\n",
@@ -331,6 +341,20 @@ static void scalar_replies_should_convert_as_the_command_makes_them(void **state
     rl_assert_cmd(emu, "+OK\r\n", "EVAL",
                   "local t = {} for i=1,7996 do t[i]='k'..i end "
                   "return redis.call('mset', unpack(t))",
+                  "0");
+    /* Called from a coroutine: the values go to the coroutine's stack. */
+    rl_assert_cmd(emu,
+                  "*4\r\n+OK\r\n:2\r\n-WRONGTYPE Operation against a key holding the wrong kind "
+                  "of value\r\n$1\r\n2\r\n",
+                  "EVAL",
+                  "local co = coroutine.wrap(function() local a = redis.call('set','co','1') "
+                  "local b = redis.call('incr','co') local c = redis.pcall('hget','co','f') "
+                  "return {a, b, c, redis.call('get','co')} end) return co()",
+                  "0");
+    rl_assert_cmd(emu, "*2\r\n$4\r\n1.75\r\n$3\r\nnil\r\n", "EVAL",
+                  "redis.setresp(3) local co = coroutine.wrap(function() return "
+                  "{redis.call('zscore','z','m').double, tostring(redis.call('get','nokey'))} "
+                  "end) local r = co() return {tostring(r[1]), r[2]}",
                   "0");
     rl_test_free_emu(emu);
 }
