@@ -136,14 +136,10 @@ static void push_name(lua_State *L, int up)
     else lua_pushvalue(L, lua_upvalueindex(up));
 }
 
-/* Pushes r converted as redisProtocolToLuaType does; resp is the protocol
- * the script's client spoke when the command ran (its nulls are false in
- * RESP2 and nil in RESP3). Returns 0, pushing nothing, when the Lua stack
- * cannot grow (never with real command replies). Only redis.call and
- * redis.pcall may call it (the names are their upvalues). */
-static int push_reply(lua_State *L, const rl_reply *r, int resp)
+/* Pushes the scalar r (any type but the aggregates) as push_reply does,
+ * using at most 5 stack slots, which the caller has made sure of. */
+static void push_scalar(lua_State *L, const rl_reply *r, int resp)
 {
-    if (!lua_checkstack(L, 5)) return 0;
     switch (r->type) {
     case RL_REPLY_STATUS:
         lua_createtable(L, 0, 1);
@@ -188,6 +184,19 @@ static int push_reply(lua_State *L, const rl_reply *r, int resp)
         lua_rawset(L, -3);
         lua_rawset(L, -3);
         break;
+    default: abort(); /* an aggregate: push_reply's */
+    }
+}
+
+/* Pushes r converted as redisProtocolToLuaType does; resp is the protocol
+ * the script's client spoke when the command ran (its nulls are false in
+ * RESP2 and nil in RESP3). Returns 0, pushing nothing, when the Lua stack
+ * cannot grow (never with real command replies). Only redis.call and
+ * redis.pcall may call it (the names are their upvalues). */
+static int push_reply(lua_State *L, const rl_reply *r, int resp)
+{
+    if (!lua_checkstack(L, 5)) return 0;
+    switch (r->type) {
     case RL_REPLY_MAP:
         lua_newtable(L);
         push_name(L, UP_MAP);
@@ -232,6 +241,7 @@ static int push_reply(lua_State *L, const rl_reply *r, int resp)
         }
         break;
     }
+    default: push_scalar(L, r, resp); break;
     }
     return 1;
 }
@@ -593,10 +603,12 @@ static void lua_sink_put(rl_reply_sink *sink, const rl_reply *r)
 {
     lua_sink *s = (lua_sink *)sink;
     lua_State *L = s->L;
-    /* The values that allocate nothing are pushed here as push_reply would
-     * (the stack was checked before the command ran). For the others,
-     * nothing Lua can raise may leave the command halfway: the Lua memory
-     * limit waits. */
+    /* The values that allocate nothing are pushed here as push_reply would.
+     * For the others, nothing Lua can raise may leave the command halfway:
+     * the Lua memory limit waits (rl_lua_env_mem_grace). A scalar needs at
+     * most 5 stack slots, and a C function has LUA_MINSTACK (20) above its
+     * arguments on both engines (the argc test made before the command ran
+     * is push_reply's, which the tree path would have run). */
     switch (r->type) {
     case RL_REPLY_INTEGER: lua_pushnumber(L, (lua_Number)r->integer); return;
     case RL_REPLY_NIL:
@@ -606,9 +618,9 @@ static void lua_sink_put(rl_reply_sink *sink, const rl_reply *r)
         return;
     default: break;
     }
-    rl_lua_env_mem_grace(s->env, 1);
-    if (!push_reply(L, r, s->client->resp)) lua_pushnil(L);
-    rl_lua_env_mem_grace(s->env, 0);
+    s->env->mem_grace++;
+    push_scalar(L, r, s->client->resp);
+    s->env->mem_grace--;
     s->failed = r->type == RL_REPLY_ERROR;
 }
 
