@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "util.h"
 
 void rl_lua_buf_init(rl_lua_buf *b, lua_State *L)
 {
@@ -72,18 +73,16 @@ int rl_lua_tonumber(lua_State *L)
         luaL_checkany(L, 1);
         int t = lua_type(L, 1);
         if (t == LUA_TNUMBER) {
-            lua_pushnumber(L, lua_tonumber(L, 1));
+            lua_pushvalue(L, 1);
             return 1;
         }
         if (t == LUA_TSTRING) {
             size_t len;
             const char *s = lua_tolstring(L, 1, &len);
-            lua_Number n = 0;
-            size_t i = 0;
-            /* Below 10^15 every integer is a double: what strtod gives. */
-            if (len <= 15)
-                while (i < len && s[i] >= '0' && s[i] <= '9') n = n * 10 + (s[i++] - '0');
-            if ((i > 0 && i == len) || str2d(s, &n)) {
+            /* A plain decimal integer reads as strtod reads it, without it
+             * (rl_small_int2d); anything else takes Lua's own route. */
+            lua_Number n;
+            if (rl_small_int2d(s, len, &n) || str2d(s, &n)) {
                 lua_pushnumber(L, n);
                 return 1;
             }

@@ -27,7 +27,8 @@ int rl_open_bit(lua_State *L);
  * trailing white space; strtoul for other bases), on both engines: LuaJIT's
  * own converts differently (tonumber("-ff", 16) is -255 there, 2^64 - 255
  * in Redis). It converts a string once (the original's lua_isnumber then
- * lua_tonumber ran strtod twice) and up to 15 plain digits by hand. */
+ * lua_tonumber ran strtod twice), and a plain decimal integer of up to 15
+ * digits without strtod (rl_small_int2d). */
 int rl_lua_tonumber(lua_State *L);
 
 /* Puts the global cjson module's settings (encode_max_depth and the others
