@@ -100,11 +100,6 @@ int rl_lua_env_pcall(rl_lua_env *env, int nargs, int nresults, int errfunc)
     return rc;
 }
 
-void rl_lua_env_mem_grace(rl_lua_env *env, int on)
-{
-    env->mem_grace += on ? 1 : -1;
-}
-
 /* The allocator's pointer is the environment (env_new): cheaper than the
  * registry entry, which redis.call would otherwise read on every call. */
 rl_lua_env *rl_lua_env_get(lua_State *L)

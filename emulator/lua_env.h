@@ -171,7 +171,10 @@ int64_t rl_lua_run_elapsed_ms(const rl_lua_run *run);
  * holds emulator memory while it pushes Lua values, such as redis.call
  * converting a command's reply, which must not be interrupted by an error.
  * The next allocation after it is judged against the limit again. */
-void rl_lua_env_mem_grace(rl_lua_env *env, int on);
+static inline void rl_lua_env_mem_grace(rl_lua_env *env, int on)
+{
+    env->mem_grace += on ? 1 : -1;
+}
 
 /* Marks the table at idx read-only for rawset, setmetatable and the globals
  * proxy. */

@@ -602,25 +602,14 @@ typedef struct lua_sink {
 static void lua_sink_put(rl_reply_sink *sink, const rl_reply *r)
 {
     lua_sink *s = (lua_sink *)sink;
-    lua_State *L = s->L;
-    /* The values that allocate nothing are pushed here as push_reply would.
-     * For the others, nothing Lua can raise may leave the command halfway:
-     * the Lua memory limit waits (rl_lua_env_mem_grace). A scalar needs at
-     * most 5 stack slots, and a C function has LUA_MINSTACK (20) above its
-     * arguments on both engines (the argc test made before the command ran
-     * is push_reply's, which the tree path would have run). */
-    switch (r->type) {
-    case RL_REPLY_INTEGER: lua_pushnumber(L, (lua_Number)r->integer); return;
-    case RL_REPLY_NIL:
-    case RL_REPLY_NIL_ARRAY:
-        if (s->client->resp == 2) lua_pushboolean(L, 0);
-        else lua_pushnil(L);
-        return;
-    default: break;
-    }
-    s->env->mem_grace++;
-    push_scalar(L, r, s->client->resp);
-    s->env->mem_grace--;
+    /* As redis_generic_command converts a tree: nothing Lua can raise may
+     * leave the command halfway, so the Lua memory limit waits. A scalar
+     * needs at most 5 stack slots, and a C function has LUA_MINSTACK (20)
+     * above its arguments on both engines (the argc test made before the
+     * command ran is push_reply's, which the tree path would have run). */
+    rl_lua_env_mem_grace(s->env, 1);
+    push_scalar(s->L, r, s->client->resp);
+    rl_lua_env_mem_grace(s->env, 0);
     s->failed = r->type == RL_REPLY_ERROR;
 }
 
