@@ -95,7 +95,7 @@ typedef struct rl_lua_env {
     int collect_pending;      /* scrubbed, garbage not collected yet (rl_lua_env_scrub) */
     uint64_t order_seed;      /* the emulator's order seed when the state was made */
     int gc_count;             /* runs since the last GC step was considered (scripts.c) */
-    size_t gc_heap_mark;      /* the heap after the last explicit GC step, in bytes */
+    size_t gc_heap_mark;      /* the heap after the last full collection (scripts.c) */
     rl_engine_runs engine;    /* the engine's memory between runs (lua_engine.h) */
     rl_lua_pool pool;         /* the state's small blocks (lua_pool.h) */
 } rl_lua_env;

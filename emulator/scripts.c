@@ -42,10 +42,11 @@ const rl_script_flag rl_script_flags[] = {
     { NULL, 0 },
 };
 
-/* Redis runs a Lua GC step of this size every this many script calls. */
+/* Redis runs a Lua GC step every this many script calls; redlua looks at
+ * the heap as often, and collects only when it has grown past GC_GROWTH
+ * times its size after the last full collection, plus the slack
+ * (maybe_gc_step). */
 #define GC_CYCLE_PERIOD 50
-/* ... but redlua collects only when the heap has grown past this many times
- * its size after the last full collection, plus the slack (maybe_gc_step). */
 #define GC_GROWTH 4
 #define GC_GROWTH_SLACK (64 * 1024)
 
@@ -87,13 +88,27 @@ static void free_scripts(rl_scripting *s)
     }
 }
 
+/* No table kept: the next run makes one. */
+static void forget_reused(reused_array *a)
+{
+    a->ref = LUA_NOREF;
+    a->n = a->capacity = 0;
+}
+
+static void drop_reused(lua_State *L, reused_array *a)
+{
+    luaL_unref(L, LUA_REGISTRYINDEX, a->ref);
+    forget_reused(a);
+}
+
 static rl_scripting *get_scripting(rl_emu *emu)
 {
     if (!emu->scripting) {
         rl_scripting *s = rl_calloc(1, sizeof(*s));
         s->rand48 = RL_RAND48_INITIAL;
         s->env = rl_lua_env_new(emu, &s->rand48);
-        s->keys.ref = s->args.ref = LUA_NOREF;
+        forget_reused(&s->keys);
+        forget_reused(&s->args);
         s->client = rl_client_new(emu);
         s->client->flags = RL_CLIENT_SCRIPT | RL_CLIENT_DENY_BLOCKING;
         emu->scripting = s;
@@ -113,13 +128,6 @@ void rl_scripting_free(rl_emu *emu)
     rl_free(s->last_log);
     rl_free(s);
     emu->scripting = NULL;
-}
-
-static void drop_reused(lua_State *L, reused_array *a)
-{
-    luaL_unref(L, LUA_REGISTRYINDEX, a->ref);
-    a->ref = LUA_NOREF;
-    a->n = a->capacity = 0;
 }
 
 void rl_scripting_reset(rl_emu *emu, int keep_env)
@@ -171,8 +179,8 @@ static void scripting_reset(rl_scripting *s, rl_emu *emu)
     free_scripts(s);
     rl_lua_env_free(s->env);
     s->env = rl_lua_env_new(emu, &s->rand48);
-    s->keys.ref = s->args.ref = LUA_NOREF;
-    s->keys.n = s->keys.capacity = s->args.n = s->args.capacity = 0;
+    forget_reused(&s->keys); /* they were in the old state */
+    forget_reused(&s->args);
 }
 
 const char *rl_emu_last_traceback(const rl_emu *emu)
