@@ -237,11 +237,13 @@ static void field_set_value(hfield *e, const char *val, size_t vlen)
     e->vlen = vlen;
 }
 
-int rl_hash_set(rl_hash *h, const char *field, size_t flen, const char *val, size_t vlen)
+/* rl_hash_set for a caller that has just found the field (e, NULL when
+ * missing) and changed nothing since: no second lookup. */
+static int hash_set_found(rl_hash *h, hfield *e, const char *field, size_t flen, const char *val,
+                          size_t vlen)
 {
     hash_check_value_len(h, flen);
     hash_check_value_len(h, vlen);
-    hfield *e = field_find(h, field, flen);
     if (e) {
         field_set_value(e, val, vlen);
         return 1;
@@ -249,6 +251,11 @@ int rl_hash_set(rl_hash *h, const char *field, size_t flen, const char *val, siz
     field_add(h, field, flen, val, vlen, h->next_seq++);
     if (h->len > RL_HASH_MAX_LISTPACK_ENTRIES) h->listpack = 0;
     return 0;
+}
+
+int rl_hash_set(rl_hash *h, const char *field, size_t flen, const char *val, size_t vlen)
+{
+    return hash_set_found(h, field_find(h, field, flen), field, flen, val, vlen);
 }
 
 int rl_hash_delete(rl_hash *h, const char *field, size_t flen)
@@ -505,14 +512,7 @@ void rl_cmd_hincrby(rl_client *c)
     value += incr;
     char buf[RL_LONG_STR_SIZE];
     int n = rl_ll2string(buf, sizeof(buf), value);
-    if (e) {
-        /* rl_hash_set's work without its second lookup. */
-        hash_check_value_len(h, f->len);
-        hash_check_value_len(h, (size_t)n);
-        field_set_value(e, buf, (size_t)n);
-    } else {
-        rl_hash_set(h, f->ptr, f->len, buf, (size_t)n);
-    }
+    hash_set_found(h, e, f->ptr, f->len, buf, (size_t)n);
     rl_add_reply_long_long(c, value);
 }
 
@@ -529,7 +529,7 @@ void rl_cmd_hincrbyfloat(rl_client *c)
     rl_hash *h = hash_lookup_write_or_create(c, &c->argv[1]);
     if (!h) return;
     const rl_arg *f = &c->argv[2];
-    const hfield *e = field_find(h, f->ptr, f->len);
+    hfield *e = field_find(h, f->ptr, f->len);
     if (e && !rl_string2ld(e->val, e->vlen, &value)) {
         rl_add_reply_error(c, RL_ERR_HASH_NOT_FLOAT);
         return;
@@ -541,7 +541,7 @@ void rl_cmd_hincrbyfloat(rl_client *c)
     }
     char buf[RL_MAX_LONG_DOUBLE_CHARS];
     int n = rl_ld2string(buf, sizeof(buf), value, RL_LD_STR_HUMAN);
-    rl_hash_set(h, f->ptr, f->len, buf, (size_t)n);
+    hash_set_found(h, e, f->ptr, f->len, buf, (size_t)n);
     rl_add_reply_bulk(c, buf, (size_t)n);
 }
 

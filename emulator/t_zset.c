@@ -653,13 +653,6 @@ void rl_zset_convert_to_skiplist(rl_zset *z)
  * Sorted set commands
  * ========================================================================== */
 
-/* Redis compares option names with strcasecmp on the NUL-terminated
- * argument, so anything after an embedded NUL is ignored. */
-static int opt_is(const rl_arg *a, const char *s)
-{
-    return rl_string_opt_is(a, s);
-}
-
 /* The sorted set under key for reading: NULL when missing (nothing replied)
  * or of another type (*err set after replying WRONGTYPE). */
 static rl_zset *lookup_zset(rl_client *c, const rl_arg *key, int write, int *err)
@@ -770,12 +763,12 @@ static void zadd_generic(rl_client *c, int flags)
         /* A score (the usual case: a digit, a sign, "inf") names no option:
          * every option starts with one of these letters. */
         if (o->len == 0 || !strchr("nNxXcCiIgGlL", o->ptr[0])) break;
-        if (opt_is(o, "nx")) flags |= ZADD_IN_NX;
-        else if (opt_is(o, "xx")) flags |= ZADD_IN_XX;
-        else if (opt_is(o, "ch")) ch = 1;
-        else if (opt_is(o, "incr")) flags |= ZADD_IN_INCR;
-        else if (opt_is(o, "gt")) flags |= ZADD_IN_GT;
-        else if (opt_is(o, "lt")) flags |= ZADD_IN_LT;
+        if (rl_string_opt_is(o, "nx")) flags |= ZADD_IN_NX;
+        else if (rl_string_opt_is(o, "xx")) flags |= ZADD_IN_XX;
+        else if (rl_string_opt_is(o, "ch")) ch = 1;
+        else if (rl_string_opt_is(o, "incr")) flags |= ZADD_IN_INCR;
+        else if (rl_string_opt_is(o, "gt")) flags |= ZADD_IN_GT;
+        else if (rl_string_opt_is(o, "lt")) flags |= ZADD_IN_LT;
         else break;
         scoreidx++;
     }
@@ -1122,18 +1115,18 @@ static void zrange_generic(rl_client *c, int keyidx, const rl_arg *dstkey, range
     for (int j = keyidx + 3; j < c->argc; j++) {
         int left = c->argc - j - 1;
         const rl_arg *a = &c->argv[j];
-        if (!dstkey && opt_is(a, "withscores")) {
+        if (!dstkey && rl_string_opt_is(a, "withscores")) {
             withscores = 1;
-        } else if (opt_is(a, "limit") && left >= 2) {
+        } else if (rl_string_opt_is(a, "limit") && left >= 2) {
             if (rl_arg_ll_or_reply(c, &c->argv[j + 1], &offset, NULL) != RL_OK ||
                 rl_arg_ll_or_reply(c, &c->argv[j + 2], &limit, NULL) != RL_OK)
                 return;
             j += 2;
-        } else if (dir == DIR_AUTO && opt_is(a, "rev")) {
+        } else if (dir == DIR_AUTO && rl_string_opt_is(a, "rev")) {
             dir = DIR_REVERSE;
-        } else if (type == RANGE_AUTO && opt_is(a, "bylex")) {
+        } else if (type == RANGE_AUTO && rl_string_opt_is(a, "bylex")) {
             type = RANGE_LEX;
-        } else if (type == RANGE_AUTO && opt_is(a, "byscore")) {
+        } else if (type == RANGE_AUTO && rl_string_opt_is(a, "byscore")) {
             type = RANGE_SCORE;
         } else {
             rl_add_reply_error(c, RL_ERR_SYNTAX);
@@ -1456,9 +1449,9 @@ static void zmpop_generic(rl_client *c, int numkeys_idx, int blocking)
         return;
     }
     int where_idx = numkeys_idx + (int)numkeys + 1;
-    if (opt_is(&c->argv[where_idx], "min")) {
+    if (rl_string_opt_is(&c->argv[where_idx], "min")) {
         max = 0;
-    } else if (opt_is(&c->argv[where_idx], "max")) {
+    } else if (rl_string_opt_is(&c->argv[where_idx], "max")) {
         max = 1;
     } else {
         rl_add_reply_error(c, RL_ERR_SYNTAX);
@@ -1466,7 +1459,7 @@ static void zmpop_generic(rl_client *c, int numkeys_idx, int blocking)
     }
     for (int j = where_idx + 1; j < c->argc; j++) {
         int more = c->argc - 1 - j;
-        if (count == -1 && opt_is(&c->argv[j], "count") && more) {
+        if (count == -1 && rl_string_opt_is(&c->argv[j], "count") && more) {
             j++;
             if (rl_arg_ll_range_or_reply(c, &c->argv[j], 1, LLONG_MAX, &count,
                                          RL_ERR_ZSET_COUNT_POSITIVE) != RL_OK)
@@ -1575,7 +1568,7 @@ void rl_cmd_zrandmember(rl_client *c)
             return;
         }
         int withscores = 0;
-        if (c->argc > 4 || (c->argc == 4 && !opt_is(&c->argv[3], "withscores"))) {
+        if (c->argc > 4 || (c->argc == 4 && !rl_string_opt_is(&c->argv[3], "withscores"))) {
             rl_add_reply_error(c, RL_ERR_SYNTAX);
             return;
         } else if (c->argc == 4) {
@@ -1801,7 +1794,8 @@ static void setop_generic(rl_client *c, const rl_arg *dstkey, int numkeys_idx, i
     int remaining = c->argc - j;
     while (remaining) {
         const rl_arg *a = &c->argv[j];
-        if (op != SETOP_DIFF && !card_only && remaining >= setnum + 1 && opt_is(a, "weights")) {
+        if (op != SETOP_DIFF && !card_only && remaining >= setnum + 1 &&
+            rl_string_opt_is(a, "weights")) {
             j++;
             remaining--;
             for (long i = 0; i < setnum; i++, j++, remaining--) {
@@ -1811,13 +1805,14 @@ static void setop_generic(rl_client *c, const rl_arg *dstkey, int numkeys_idx, i
                     return;
                 }
             }
-        } else if (op != SETOP_DIFF && !card_only && remaining >= 2 && opt_is(a, "aggregate")) {
+        } else if (op != SETOP_DIFF && !card_only && remaining >= 2 &&
+                   rl_string_opt_is(a, "aggregate")) {
             const rl_arg *v = &c->argv[j + 1];
-            if (opt_is(v, "sum")) {
+            if (rl_string_opt_is(v, "sum")) {
                 aggr = AGGR_SUM;
-            } else if (opt_is(v, "min")) {
+            } else if (rl_string_opt_is(v, "min")) {
                 aggr = AGGR_MIN;
-            } else if (opt_is(v, "max")) {
+            } else if (rl_string_opt_is(v, "max")) {
                 aggr = AGGR_MAX;
             } else {
                 free_srcs(src, (long)setnum);
@@ -1826,11 +1821,11 @@ static void setop_generic(rl_client *c, const rl_arg *dstkey, int numkeys_idx, i
             }
             j += 2;
             remaining -= 2;
-        } else if (remaining >= 1 && !dstkey && !card_only && opt_is(a, "withscores")) {
+        } else if (remaining >= 1 && !dstkey && !card_only && rl_string_opt_is(a, "withscores")) {
             j++;
             remaining--;
             withscores = 1;
-        } else if (card_only && remaining >= 2 && opt_is(a, "limit")) {
+        } else if (card_only && remaining >= 2 && rl_string_opt_is(a, "limit")) {
             if (rl_arg_ll_range_or_reply(c, &c->argv[j + 1], 0, LLONG_MAX, &limit,
                                          RL_ERR_ZSET_LIMIT_NEGATIVE) != RL_OK) {
                 free_srcs(src, (long)setnum);
@@ -1965,13 +1960,13 @@ void rl_cmd_zscan(rl_client *c)
     const rl_arg *pat = NULL;
     for (int i = 3; i < c->argc; i += 2) {
         int more = c->argc - i >= 2;
-        if (opt_is(&c->argv[i], "count") && more) {
+        if (rl_string_opt_is(&c->argv[i], "count") && more) {
             if (rl_arg_ll_or_reply(c, &c->argv[i + 1], &count, NULL) != RL_OK) return;
             if (count < 1) {
                 rl_add_reply_error(c, RL_ERR_SYNTAX);
                 return;
             }
-        } else if (opt_is(&c->argv[i], "match") && more) {
+        } else if (rl_string_opt_is(&c->argv[i], "match") && more) {
             pat = &c->argv[i + 1];
             /* "*" matches everything: the same as no pattern. */
             if (pat->len == 1 && pat->ptr[0] == '*') pat = NULL;
