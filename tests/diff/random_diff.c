@@ -572,6 +572,30 @@ static void g_key_val(cmd *c, const char *n)
     val(c);
 }
 
+/* The expiry options SET and GETEX share: EX, PX, EXAT, PXAT (which 0..3),
+ * with its time; allow_past as abs_s/abs_ms take it. */
+static void expiry_option(cmd *c, unsigned which, int allow_past)
+{
+    switch (which) {
+    case 0:
+        args(c, "EX");
+        ttl_s(c);
+        break;
+    case 1:
+        args(c, "PX");
+        ttl_ms(c);
+        break;
+    case 2:
+        args(c, "EXAT");
+        abs_s(c, allow_past);
+        break;
+    default:
+        args(c, "PXAT");
+        abs_ms(c, allow_past);
+        break;
+    }
+}
+
 static void g_set(cmd *c, const char *n)
 {
     name(c, n);
@@ -579,26 +603,15 @@ static void g_set(cmd *c, const char *n)
     val(c);
     unsigned k = rn(4);
     for (unsigned i = 0; i < k; i++) {
-        switch (rn(9)) {
+        unsigned r = rn(9);
+        switch (r) {
         case 0: args(c, chance(80) ? "NX" : "nx"); break;
         case 1: args(c, "XX"); break;
         case 2: args(c, chance(80) ? "GET" : "get"); break;
         case 3:
-            args(c, "EX");
-            ttl_s(c);
-            break;
         case 4:
-            args(c, "PX");
-            ttl_ms(c);
-            break;
         case 5:
-            args(c, "EXAT");
-            abs_s(c, 0);
-            break;
-        case 6:
-            args(c, "PXAT");
-            abs_ms(c, 0);
-            break;
+        case 6: expiry_option(c, r - 3, 0); break;
         case 7: args(c, "KEEPTTL"); break;
         default: args(c, chance(50) ? "EX" : "PERSIST"); break;
         }
@@ -627,23 +640,12 @@ static void g_getex(cmd *c, const char *n)
     key(c);
     unsigned k = rn(3);
     for (unsigned i = 0; i < k; i++) {
-        switch (rn(6)) {
+        unsigned r = rn(6);
+        switch (r) {
         case 0:
-            args(c, "EX");
-            ttl_s(c);
-            break;
         case 1:
-            args(c, "PX");
-            ttl_ms(c);
-            break;
         case 2:
-            args(c, "EXAT");
-            abs_s(c, 1);
-            break;
-        case 3:
-            args(c, "PXAT");
-            abs_ms(c, 1);
-            break;
+        case 3: expiry_option(c, r, 1); break;
         case 4: args(c, chance(80) ? "PERSIST" : "persist"); break;
         default: args(c, chance(50) ? "KEEPTTL" : "EX"); break;
         }
