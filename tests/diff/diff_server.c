@@ -347,3 +347,13 @@ void rl_diff_print_escaped(FILE *f, const char *p, size_t n)
         else fputc(ch, f);
     }
 }
+
+int rl_diff_parse_hostport(const char *s, char *host, size_t hostlen, int *port)
+{
+    const char *colon = strrchr(s, ':');
+    if (!colon || colon == s || (size_t)(colon - s) >= hostlen) return -1;
+    memcpy(host, s, (size_t)(colon - s));
+    host[colon - s] = '\0';
+    *port = atoi(colon + 1);
+    return *port > 0 && *port < 65536 ? 0 : -1;
+}

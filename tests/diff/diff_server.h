@@ -37,6 +37,11 @@ int rl_diff_server_start_cluster(rl_diff_server *s, const char *exe, char *err, 
  * and removes its temp dir. Safe to call twice. */
 void rl_diff_server_stop(rl_diff_server *s);
 
+/* Splits --server's "HOST:PORT" (the last colon ends the host) into host
+ * (hostlen bytes at most, NUL included) and port (1..65535). 0, or -1 when
+ * it does not parse. */
+int rl_diff_parse_hostport(const char *s, char *host, size_t hostlen, int *port);
+
 /* What to do when there is no redis-server: returns RL_DIFF_SKIP normally,
  * and 1 (a failure) when the environment says the diff tests are required
  * (CI=true or RL_DIFF_REQUIRED=1). Prints the reason either way. */

@@ -488,16 +488,6 @@ done:
     return rc;
 }
 
-static int parse_hostport(const char *s, char *host, size_t hostlen, int *port)
-{
-    const char *colon = strrchr(s, ':');
-    if (!colon || colon == s || (size_t)(colon - s) >= hostlen) return -1;
-    memcpy(host, s, (size_t)(colon - s));
-    host[colon - s] = '\0';
-    *port = atoi(colon + 1);
-    return *port > 0 && *port < 65536 ? 0 : -1;
-}
-
 int main(int argc, char **argv)
 {
     const char *server = NULL;
@@ -533,7 +523,7 @@ int main(int argc, char **argv)
     char host[256] = "127.0.0.1", err[1024];
     int port = 0, rc = 0;
     if (server) {
-        if (parse_hostport(server, host, sizeof(host), &port) != 0) {
+        if (rl_diff_parse_hostport(server, host, sizeof(host), &port) != 0) {
             fprintf(stderr, "fixture_diff: bad --server %s (want HOST:PORT)\n", server);
             rc = 2;
         }

@@ -605,16 +605,6 @@ static void round_scripts(void)
 
 /* --- Main ------------------------------------------------------------------------- */
 
-static int parse_hostport(const char *s, char *host, size_t hostlen, int *port)
-{
-    const char *colon = strrchr(s, ':');
-    if (!colon || colon == s || (size_t)(colon - s) >= hostlen) return -1;
-    memcpy(host, s, (size_t)(colon - s));
-    host[colon - s] = '\0';
-    *port = atoi(colon + 1);
-    return *port > 0 && *port < 65536 ? 0 : -1;
-}
-
 static void usage(void)
 {
     fprintf(stderr,
@@ -658,7 +648,7 @@ int main(int argc, char **argv)
     char host[256] = "127.0.0.1", err[512];
     int port;
     if (server) {
-        if (parse_hostport(server, host, sizeof(host), &port) != 0) {
+        if (rl_diff_parse_hostport(server, host, sizeof(host), &port) != 0) {
             usage();
             return 2;
         }

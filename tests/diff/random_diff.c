@@ -3558,16 +3558,6 @@ static int emu_has(rl_emu *emu, const char *n)
     return has;
 }
 
-static int parse_hostport(const char *s, char *host, size_t hostlen, int *port)
-{
-    const char *colon = strrchr(s, ':');
-    if (!colon || colon == s || (size_t)(colon - s) >= hostlen) return -1;
-    memcpy(host, s, (size_t)(colon - s));
-    host[colon - s] = '\0';
-    *port = atoi(colon + 1);
-    return *port > 0 && *port < 65536 ? 0 : -1;
-}
-
 static void usage(void)
 {
     fprintf(stderr,
@@ -3724,7 +3714,7 @@ int main(int argc, char **argv)
     char host[256] = "127.0.0.1", err[512];
     int port;
     if (server) {
-        if (parse_hostport(server, host, sizeof(host), &port) != 0) {
+        if (rl_diff_parse_hostport(server, host, sizeof(host), &port) != 0) {
             usage();
             rl_emu_free(R.emu);
             return 2;
