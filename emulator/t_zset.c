@@ -4,8 +4,9 @@
  *
  * Representation. A skiplist whose forward links carry spans (so a node's
  * rank is found on the way down, O(log n)), plus a member -> node index
- * (uthash). Each node is one allocation holding its levels and a copy of its
- * member. Redis keeps small sorted sets as listpacks, in the same
+ * (an open-addressing table of hash and node, below zs_slot, with the nodes
+ * also linked in insertion order). Each node is one allocation holding its
+ * levels and a copy of its member. Redis keeps small sorted sets as listpacks, in the same
  * score-then-member order, so one representation serves every command; the
  * encoding Redis would use is still tracked (rl_zset.listpack) because it
  * shows in three places:
@@ -65,24 +66,38 @@ typedef struct zs_level {
     unsigned long span; /* nodes crossed by this link (the target included) */
 } zs_level;
 
+/* The fields a skiplist walk reads (score, levels, member) come last and
+ * together, so a node visited costs one or two cache lines. */
 struct zs_node {
-    double score;
+    zs_node *iprev, *inext; /* the member index's order (insertion, or rank) */
+    uint64_t seq;           /* insertion number, for ZSCAN */
+    uint64_t rank;          /* rl_order_rank, while the index's order.seed != 0 */
+    zs_node *backward;      /* NULL for the first node */
+    char *ele;              /* points into this allocation, NUL-terminated */
     size_t len;
-    char *ele;         /* points into this allocation, NUL-terminated */
-    uint64_t seq;      /* insertion number, for ZSCAN */
-    uint64_t rank;     /* rl_order_rank, while the index's order.seed != 0 */
-    zs_node *backward; /* NULL for the first node */
-    UT_hash_handle hh; /* member index, in insertion order */
+    uint32_t hash; /* of the member, for the index */
     int nlevel;
+    double score;
     zs_level level[];
 };
+
+/* The member index: open addressing with linear probing, at most half
+ * full, each slot the member's hash next to its node, so a lookup reads one
+ * line of slots and then the one node whose hash matches. (A chained table
+ * visits a node per link, each a cache miss once the set is large.) */
+typedef struct {
+    uint32_t hash;
+    zs_node *node; /* NULL: empty */
+} zs_slot;
 
 struct rl_zset {
     zs_node *header; /* sentinel with ZSL_MAXLEVEL levels, not in the index */
     zs_node *tail;
     unsigned long length;
     int level;
-    zs_node *index; /* uthash head */
+    zs_slot *slots;   /* the member index; NULL while empty */
+    size_t slot_mask; /* slot count - 1 */
+    zs_node *first;   /* of the index's order; first->iprev is the last */
     uint64_t next_seq;
     uint64_t rng; /* xorshift state for node levels: fixed seed, repeatable */
     int listpack;
@@ -156,7 +171,7 @@ static void zset_free(void *ptr)
 {
     rl_zset *z = ptr;
     if (!z) return;
-    HASH_CLEAR(hh, z->index);
+    rl_free(z->slots);
     zs_node *n = z->header->level[0].forward;
     while (n) {
         zs_node *next = n->level[0].forward;
@@ -246,9 +261,89 @@ static void zsl_unlink(rl_zset *z, zs_node *x)
 
 static zs_node *zset_find(const rl_zset *z, const char *ele, size_t len)
 {
-    zs_node *n = NULL;
-    HASH_FIND(hh, z->index, ele, len, n);
-    return n;
+    if (!z->slots) return NULL;
+    uint32_t h = rl_uthash_fn(ele, len);
+    for (size_t i = h & z->slot_mask;; i = (i + 1) & z->slot_mask) {
+        const zs_slot *s = &z->slots[i];
+        if (!s->node) return NULL;
+        if (s->hash == h && s->node->len == len && rl_uthash_keycmp(s->node->ele, ele, len) == 0)
+            return s->node;
+    }
+}
+
+static void index_place(zs_slot *slots, size_t mask, zs_node *n)
+{
+    size_t i = n->hash & mask;
+    while (slots[i].node) i = (i + 1) & mask;
+    slots[i].hash = n->hash;
+    slots[i].node = n;
+}
+
+/* Rebuilds the slots for room for `want` members at most half full (8 at
+ * the least); Redis's dicts also shrink, at a tenth full. */
+static void index_resize(rl_zset *z, size_t want)
+{
+    size_t cap = 8;
+    while (cap < want * 2) cap *= 2;
+    zs_slot *slots = rl_calloc(cap, sizeof(*slots));
+    if (z->slots) {
+        for (size_t i = 0; i <= z->slot_mask; i++)
+            if (z->slots[i].node) index_place(slots, cap - 1, z->slots[i].node);
+        rl_free(z->slots);
+    }
+    z->slots = slots;
+    z->slot_mask = cap - 1;
+}
+
+/* Adds node n (absent) to the index, at the end of its order. */
+static void index_add(rl_zset *z, zs_node *n)
+{
+    size_t count = z->length; /* n is already linked in the skiplist */
+    if (!z->slots || count * 2 > z->slot_mask + 1) index_resize(z, count);
+    n->hash = rl_uthash_fn(n->ele, n->len);
+    index_place(z->slots, z->slot_mask, n);
+    n->inext = NULL;
+    if (z->first) {
+        n->iprev = z->first->iprev;
+        n->iprev->inext = n;
+        z->first->iprev = n;
+    } else {
+        n->iprev = n;
+        z->first = n;
+    }
+}
+
+/* Takes node n out of the index; the slots after it that probed past it
+ * shift back (no tombstones). */
+static void index_remove(rl_zset *z, zs_node *n)
+{
+    size_t mask = z->slot_mask, i = n->hash & mask;
+    while (z->slots[i].node != n) i = (i + 1) & mask;
+    for (size_t j = (i + 1) & mask; z->slots[j].node; j = (j + 1) & mask) {
+        size_t home = z->slots[j].hash & mask;
+        /* Slot j may move to i when its home is not in (i, j]. */
+        int stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (stays) continue;
+        z->slots[i] = z->slots[j];
+        i = j;
+    }
+    z->slots[i].node = NULL;
+    if (n == z->first) {
+        z->first = n->inext;
+        if (z->first) z->first->iprev = n->iprev;
+    } else {
+        n->iprev->inext = n->inext;
+        if (n->inext) n->inext->iprev = n->iprev;
+        else z->first->iprev = n->iprev;
+    }
+    size_t left = z->length; /* n is already unlinked */
+    if (left == 0) {
+        rl_free(z->slots);
+        z->slots = NULL;
+        z->slot_mask = 0;
+    } else if (z->slot_mask + 1 > 8 && left * 10 < z->slot_mask + 1) {
+        index_resize(z, left);
+    }
 }
 
 /* Stores a score the way the current encoding would: a listpack keeps an
@@ -264,20 +359,38 @@ static zs_node *zset_insert(rl_zset *z, double score, const char *ele, size_t le
     zs_node *n = node_alloc(random_level(z), stored_score(z, score), ele, len);
     n->seq = z->next_seq++;
     zsl_link(z, n);
-    HASH_ADD_KEYPTR(hh, z->index, n->ele, n->len, n);
+    index_add(z, n);
     z->order.stale = 1;
     return n;
 }
 
-static int cmp_by_seq(const zs_node *a, const zs_node *b)
+static int cmp_by_seq(const void *pa, const void *pb)
 {
+    const zs_node *a = *(zs_node *const *)pa, *b = *(zs_node *const *)pb;
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-static int cmp_by_rank(const zs_node *a, const zs_node *b)
+static int cmp_by_rank(const void *pa, const void *pb)
 {
+    const zs_node *a = *(zs_node *const *)pa, *b = *(zs_node *const *)pb;
     if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
-    return cmp_by_seq(a, b);
+    return cmp_by_seq(pa, pb);
+}
+
+/* Puts the index's order in cmp's order (a total one: ties go by seq). */
+static void index_sort(rl_zset *z, int (*cmp)(const void *, const void *))
+{
+    if (!z->first) return;
+    zs_node **v = rl_malloc(z->length * sizeof(*v));
+    size_t n = 0;
+    for (zs_node *x = z->first; x; x = x->inext) v[n++] = x;
+    qsort(v, n, sizeof(*v), cmp);
+    for (size_t i = 0; i < n; i++) {
+        v[i]->iprev = i ? v[i - 1] : v[n - 1];
+        v[i]->inext = i + 1 < n ? v[i + 1] : NULL;
+    }
+    z->first = v[0];
+    rl_free(v);
 }
 
 /* Sorts the member index for the emulator's order seed; the ZSCAN resume
@@ -286,10 +399,10 @@ static void zset_apply_order(rl_emu *emu, rl_zset *z)
 {
     if (!rl_order_needs_sort(emu, &z->order)) return;
     if (rl_emu_order_seed(emu) == 0) {
-        HASH_SRT(hh, z->index, cmp_by_seq);
+        index_sort(z, cmp_by_seq);
     } else {
-        for (zs_node *n = z->index; n; n = n->hh.next) n->rank = rl_order_rank(emu, n->ele, n->len);
-        HASH_SRT(hh, z->index, cmp_by_rank);
+        for (zs_node *n = z->first; n; n = n->inext) n->rank = rl_order_rank(emu, n->ele, n->len);
+        index_sort(z, cmp_by_rank);
     }
     rl_order_sorted(emu, &z->order);
     z->scan_cursor = 0;
@@ -305,11 +418,11 @@ static uint64_t node_pos(const rl_zset *z, const zs_node *n)
 static void zset_delete_node(rl_zset *z, zs_node *n)
 {
     if (z->scan_node == n) {
-        z->scan_node = n->hh.next;
+        z->scan_node = n->inext;
         if (!z->scan_node) z->scan_cursor = 0;
     }
     zsl_unlink(z, n);
-    HASH_DELETE(hh, z->index, n);
+    index_remove(z, n);
     rl_free(n);
 }
 
@@ -587,7 +700,7 @@ static void *zset_dup(const void *ptr)
 {
     const rl_zset *s = ptr;
     rl_zset *d = zset_new(s->listpack);
-    for (const zs_node *n = s->index; n; n = n->hh.next) zset_insert(d, n->score, n->ele, n->len);
+    for (const zs_node *n = s->first; n; n = n->inext) zset_insert(d, n->score, n->ele, n->len);
     return d;
 }
 
@@ -1997,17 +2110,17 @@ void rl_cmd_zscan(rl_client *c)
     zs_node *x;
     zset_apply_order(c->emu, z);
     if (cursor == 0) {
-        x = z->index;
+        x = z->first;
     } else if (cursor == z->scan_cursor && z->scan_node) {
         x = z->scan_node;
     } else {
-        x = z->index;
-        while (x && node_pos(z, x) < cursor) x = x->hh.next;
+        x = z->first;
+        while (x && node_pos(z, x) < cursor) x = x->inext;
     }
     /* Visit count members, then reply: the pattern filters afterwards. */
     zs_node **batch = rl_malloc((size_t)(count < 1024 ? count : 1024) * sizeof(*batch));
     size_t cap = (size_t)(count < 1024 ? count : 1024), nb = 0;
-    for (; x && (long long)nb < count; x = x->hh.next) {
+    for (; x && (long long)nb < count; x = x->inext) {
         if (nb == cap) {
             cap *= 2;
             batch = rl_realloc(batch, cap * sizeof(*batch));

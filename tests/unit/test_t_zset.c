@@ -840,6 +840,70 @@ static void zset_should_keep_ranks_right_on_a_large_set(void **state)
     rl_test_free_emu(emu);
 }
 
+/* The member index (open addressing, shifting entries back on delete,
+ * shrinking at a tenth full): after every phase of growth and random
+ * deletion, each member present has its score and each removed one has
+ * none, and ZSCAN still visits each present member once. */
+static void zset_index_should_find_every_member_through_growth_and_shrinking(void **state)
+{
+    (void)state;
+    enum { N = 5000 };
+    rl_emu *emu = rl_emu_new();
+    static int present[N];
+    char m[16], s[16];
+    unsigned x = 777;
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < N; i++) {
+            x = x * 1103515245u + 12345u;
+            if (present[i] || (x >> 16) % 3 == 0) continue;
+            snprintf(m, sizeof m, "k:%d", i);
+            snprintf(s, sizeof s, "%d", i % 7);
+            rl_reply *r = call(emu, "zadd", "ix", s, m);
+            assert_int_equal(r->integer, 1);
+            rl_reply_free(r);
+            present[i] = 1;
+        }
+        /* Remove all but about one in twenty, in a scattered order. */
+        for (int k = 0; k < N; k++) {
+            int i = (int)(((unsigned)k * 2654435761u) % N);
+            x = x * 1103515245u + 12345u;
+            if (!present[i] || (x >> 16) % 20 == 0) continue;
+            snprintf(m, sizeof m, "k:%d", i);
+            rl_reply *r = call(emu, "zrem", "ix", m, NULL);
+            assert_int_equal(r->integer, 1);
+            rl_reply_free(r);
+            present[i] = 0;
+        }
+        long count = 0;
+        for (int i = 0; i < N; i++) {
+            snprintf(m, sizeof m, "k:%d", i);
+            rl_reply *r = call(emu, "zscore", "ix", m, NULL);
+            if (present[i]) {
+                count++;
+                assert_int_equal(r->type, RL_REPLY_BULK);
+                assert_int_equal(atoi(r->str), i % 7);
+            } else {
+                assert_int_equal(r->type, RL_REPLY_NIL);
+            }
+            rl_reply_free(r);
+        }
+        rl_reply *r = call(emu, "zcard", "ix", NULL, NULL);
+        assert_int_equal(r->integer, count);
+        rl_reply_free(r);
+        r = rl_emu_callv(emu, "zscan", "ix", "0", "count", "100000", (const char *)NULL);
+        if (count > 128) assert_string_equal(r->element[0]->str, "0");
+        assert_int_equal(r->element[1]->elements, 2 * count);
+        for (size_t j = 0; j < r->element[1]->elements; j += 2) {
+            int i = atoi(r->element[1]->element[j]->str + 2);
+            assert_true(present[i] == 1);
+            present[i] = 2; /* seen once */
+        }
+        for (int i = 0; i < N; i++) present[i] = present[i] ? 1 : 0;
+        rl_reply_free(r);
+    }
+    rl_test_free_emu(emu);
+}
+
 /* COPY keeps the skiplist encoding (a -0 score survives) and the scores;
  * the API reports the encoding Redis would use. */
 static void copy_should_keep_the_encoding(void **state)
@@ -901,6 +965,7 @@ int main(void)
         cmocka_unit_test(zunion_should_read_plain_sets_with_score_one),
         cmocka_unit_test(zscan_should_page_a_skiplist_and_return_each_member_once),
         cmocka_unit_test(zset_should_keep_ranks_right_on_a_large_set),
+        cmocka_unit_test(zset_index_should_find_every_member_through_growth_and_shrinking),
         cmocka_unit_test(copy_should_keep_the_encoding),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
