@@ -1,14 +1,15 @@
 #include "mem.h"
 
+#include <malloc.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Each block carries its size in a 16-byte header so that rl_free can keep
- * the live-byte counter exact without malloc_usable_size. */
-#define RL_MEM_HDR 16
-
+/* The live-byte counter adds and subtracts each block's usable size, as
+ * malloc_usable_size reports it: what Redis's zmalloc counts too (with
+ * jemalloc's sizes), and no size header of our own, which cost 16 bytes a
+ * block and, for small nodes, a share of every cache line they sit on. */
 static atomic_size_t used_bytes;
 
 static void oom(size_t size)
@@ -20,45 +21,37 @@ static void oom(size_t size)
 
 void *rl_malloc(size_t size)
 {
-    if (size > ((size_t)-1) - RL_MEM_HDR) oom(size);
-    unsigned char *p = malloc(size + RL_MEM_HDR);
+    void *p = malloc(size ? size : 1);
     if (!p) oom(size);
-    memcpy(p, &size, sizeof(size));
-    atomic_fetch_add(&used_bytes, size);
-    return p + RL_MEM_HDR;
+    atomic_fetch_add_explicit(&used_bytes, malloc_usable_size(p), memory_order_relaxed);
+    return p;
 }
 
 void *rl_calloc(size_t nmemb, size_t size)
 {
     if (size && nmemb > ((size_t)-1) / size) oom((size_t)-1);
-    void *p = rl_malloc(nmemb * size);
-    memset(p, 0, nmemb * size);
+    void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+    if (!p) oom(nmemb * size);
+    atomic_fetch_add_explicit(&used_bytes, malloc_usable_size(p), memory_order_relaxed);
     return p;
 }
 
 void *rl_realloc(void *ptr, size_t size)
 {
     if (!ptr) return rl_malloc(size);
-    if (size > ((size_t)-1) - RL_MEM_HDR) oom(size);
-    unsigned char *base = (unsigned char *)ptr - RL_MEM_HDR;
-    size_t old;
-    memcpy(&old, base, sizeof(old));
-    unsigned char *p = realloc(base, size + RL_MEM_HDR);
+    size_t old = malloc_usable_size(ptr);
+    void *p = realloc(ptr, size ? size : 1);
     if (!p) oom(size);
-    memcpy(p, &size, sizeof(size));
-    atomic_fetch_sub(&used_bytes, old);
-    atomic_fetch_add(&used_bytes, size);
-    return p + RL_MEM_HDR;
+    atomic_fetch_sub_explicit(&used_bytes, old, memory_order_relaxed);
+    atomic_fetch_add_explicit(&used_bytes, malloc_usable_size(p), memory_order_relaxed);
+    return p;
 }
 
 void rl_free(void *ptr)
 {
     if (!ptr) return;
-    unsigned char *base = (unsigned char *)ptr - RL_MEM_HDR;
-    size_t old;
-    memcpy(&old, base, sizeof(old));
-    atomic_fetch_sub(&used_bytes, old);
-    free(base);
+    atomic_fetch_sub_explicit(&used_bytes, malloc_usable_size(ptr), memory_order_relaxed);
+    free(ptr);
 }
 
 char *rl_memdup(const void *p, size_t len)
