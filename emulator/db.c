@@ -11,9 +11,7 @@
 void rl_db_init(rl_db *db, int id)
 {
     db->id = id;
-    db->dict = NULL;
-    db->next_seq = 1;
-    db->order = (rl_order){ 0, 0 };
+    rl_index_init(&db->index);
     db->scan_hint = NULL;
     db->last_found = NULL;
 }
@@ -26,20 +24,20 @@ static void free_entry(rl_dbentry *e)
 
 void rl_db_empty(rl_db *db)
 {
-    rl_dbentry *e, *tmp;
-    HASH_ITER(hh, db->dict, e, tmp)
-    {
-        HASH_DEL(db->dict, e);
+    rl_dbentry *e = rl_db_first(db);
+    while (e) {
+        rl_dbentry *next = rl_db_next(e);
         free_entry(e);
+        e = next;
     }
-    db->dict = NULL;
+    rl_index_free(&db->index);
     db->scan_hint = NULL;
     db->last_found = NULL;
 }
 
 long long rl_db_size(const rl_db *db)
 {
-    return (long long)HASH_COUNT(db->dict);
+    return (long long)db->index.count;
 }
 
 rl_db *rl_client_db(rl_client *c)
@@ -57,17 +55,28 @@ void rl_db_delete_entry(rl_db *db, rl_dbentry *e)
 {
     if (db->scan_hint == e) db->scan_hint = NULL;
     if (db->last_found == e) db->last_found = NULL;
-    HASH_DEL(db->dict, e);
+    rl_index_remove(&db->index, &e->link);
     free_entry(e);
+}
+
+static const char *entry_key(const rl_ilink *l, size_t *len)
+{
+    const rl_dbentry *e = RL_ILINK_ITEM(l, rl_dbentry, link);
+    *len = e->keylen;
+    return e->key;
+}
+
+rl_dbentry *rl_db_find_raw(const rl_db *db, const char *key, size_t len)
+{
+    rl_ilink *l = rl_index_find(&db->index, key, len, entry_key);
+    return l ? RL_ILINK_ITEM(l, rl_dbentry, link) : NULL;
 }
 
 rl_dbentry *rl_db_find(rl_emu *emu, rl_db *db, const char *key, size_t len)
 {
     rl_dbentry *e = db->last_found;
-    if (!e || e->keylen != len || rl_uthash_keycmp(e->key, key, len) != 0) {
-        e = NULL;
-        HASH_FIND(hh, db->dict, key, len, e);
-    }
+    if (!e || e->keylen != len || rl_uthash_keycmp(e->key, key, len) != 0)
+        e = rl_db_find_raw(db, key, len);
     if (e && rl_db_entry_expired(emu, e)) {
         rl_db_delete_entry(db, e);
         rl_multi_touch_key(emu, db->id, key, len);
@@ -120,40 +129,19 @@ rl_dbentry *rl_db_add(rl_db *db, const char *key, size_t len, rl_obj *val)
     e->keylen = len;
     e->val = val;
     e->expire_ms = -1;
-    e->seq = db->next_seq++;
-    HASH_ADD_KEYPTR(hh, db->dict, e->key, e->keylen, e);
-    db->order.stale = 1;
+    rl_index_add(&db->index, &e->link, e->key, len);
     db->last_found = e;
     return e;
 }
 
-static int cmp_by_seq(const rl_dbentry *a, const rl_dbentry *b)
-{
-    return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
-
-static int cmp_by_rank(const rl_dbentry *a, const rl_dbentry *b)
-{
-    if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
-    return cmp_by_seq(a, b);
-}
-
 void rl_db_apply_order(rl_emu *emu, rl_db *db)
 {
-    if (!rl_order_needs_sort(emu, &db->order)) return;
-    if (rl_emu_order_seed(emu) == 0) {
-        HASH_SRT(hh, db->dict, cmp_by_seq);
-    } else {
-        for (rl_dbentry *e = db->dict; e; e = e->hh.next)
-            e->rank = rl_order_rank(emu, e->key, e->keylen);
-        HASH_SRT(hh, db->dict, cmp_by_rank);
-    }
-    rl_order_sorted(emu, &db->order);
+    rl_index_apply_order(emu, &db->index, entry_key);
 }
 
 uint64_t rl_db_entry_pos(const rl_db *db, const rl_dbentry *e)
 {
-    return db->order.seed ? e->rank : e->seq;
+    return rl_index_pos(&db->index, &e->link);
 }
 
 rl_dbentry *rl_db_set(rl_emu *emu, rl_db *db, const char *key, size_t len, rl_obj *val, int keepttl)
@@ -208,12 +196,14 @@ void rl_db_active_expire(rl_emu *emu)
 {
     for (int i = 0; i < RL_NUM_DBS; i++) {
         rl_db *db = &emu->db[i];
-        rl_dbentry *e, *tmp;
-        HASH_ITER(hh, db->dict, e, tmp)
-        {
-            if (!rl_db_entry_expired(emu, e)) continue;
-            rl_multi_touch_key(emu, i, e->key, e->keylen);
-            rl_db_delete_entry(db, e);
+        rl_dbentry *e = rl_db_first(db);
+        while (e) {
+            rl_dbentry *next = rl_db_next(e);
+            if (rl_db_entry_expired(emu, e)) {
+                rl_multi_touch_key(emu, i, e->key, e->keylen);
+                rl_db_delete_entry(db, e);
+            }
+            e = next;
         }
     }
 }

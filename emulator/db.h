@@ -6,25 +6,37 @@
  * as Redis's background cycle would have done in that time. While a script
  * runs, expiry is judged against the time the script started.
  *
- * Keys iterate in insertion order (uthash). Redis's own order is that of a
+ * Keys iterate in insertion order (index.h). Redis's own order is that of a
  * randomly seeded hash table, so nothing may rely on either; under an order
  * seed (rl_emu_set_order_seed) they iterate by rank instead, once
  * rl_db_apply_order has sorted them. */
 #ifndef REDLUA_EMULATOR_DB_H
 #define REDLUA_EMULATOR_DB_H
 
-#include "rl_uthash.h"
+#include "index.h"
 #include "server.h"
 
 struct rl_dbentry {
+    rl_ilink link; /* in db->index */
     size_t keylen;
     rl_obj *val;
     int64_t expire_ms; /* -1 when the key has no expiry */
-    uint64_t seq;      /* insertion sequence number, >= 1 */
-    uint64_t rank;     /* rl_order_rank of the key, while db->order.seed != 0 */
-    UT_hash_handle hh;
-    char key[]; /* NUL-terminated copy, keylen bytes, in the entry's allocation */
+    char key[];        /* NUL-terminated copy, keylen bytes, in the entry's allocation */
 };
+
+/* The first key of db's walk, and the one after e; NULL at the end. */
+static inline rl_dbentry *rl_db_first(const rl_db *db)
+{
+    return db->index.first ? RL_ILINK_ITEM(db->index.first, rl_dbentry, link) : NULL;
+}
+
+static inline rl_dbentry *rl_db_next(const rl_dbentry *e)
+{
+    return e->link.next ? RL_ILINK_ITEM(e->link.next, rl_dbentry, link) : NULL;
+}
+
+/* The entry of key, expired or not (Redis's dictFind on the keyspace). */
+rl_dbentry *rl_db_find_raw(const rl_db *db, const char *key, size_t len);
 
 void rl_db_init(rl_db *db, int id);
 /* Frees every key of db. */

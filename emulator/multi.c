@@ -250,9 +250,7 @@ void rl_multi_touch_key(rl_emu *emu, int dbid, const char *key, size_t len)
 /* The entry of key in db, expired or not (Redis's dictFind on the keyspace). */
 static rl_dbentry *raw_find(rl_db *db, const char *key, size_t len)
 {
-    rl_dbentry *e = NULL;
-    HASH_FIND(hh, db->dict, key, len, e);
-    return e;
+    return rl_db_find_raw(db, key, len);
 }
 
 void rl_multi_touch_db(rl_emu *emu, int emptied, int replaced_with)

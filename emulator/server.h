@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "index.h"
 #include "redlua.h"
 #include "reply.h"
 
@@ -53,21 +54,9 @@ typedef struct rl_arg {
 
 typedef struct rl_dbentry rl_dbentry; /* defined in db.c */
 
-/* The order of a collection Redis keeps in a hash table (the keyspace, a
- * hashtable set or hash), whose iteration order Redis does not promise.
- * Under order seed 0 its list is in insertion order (appending keeps it so);
- * under another seed (rl_emu_set_order_seed) it is sorted by each member's
- * rank, a keyed hash of its bytes, before it is iterated. */
-typedef struct rl_order {
-    uint64_t seed; /* the seed the list is sorted for */
-    int stale;     /* members were appended since it was sorted */
-} rl_order;
-
 typedef struct rl_db {
     int id;
-    rl_dbentry *dict;  /* uthash head; insertion order (see rl_order) */
-    uint64_t next_seq; /* insertion sequence, gives SCAN a stable cursor */
-    rl_order order;
+    rl_index index; /* the keys, in insertion order or the order seed's */
     /* Where the last SCAN stopped (NULL when unknown, or once that entry is
      * deleted), so a full iteration does not walk the list from its head on
      * every call. */

@@ -258,7 +258,7 @@ void rl_cmd_keys(rl_client *c)
     void *len = rl_add_reply_deferred_len(c);
     long n = 0;
     /* Expired keys are skipped but, as in Redis, not deleted here. */
-    for (rl_dbentry *e = db->dict; e; e = e->hh.next) {
+    for (rl_dbentry *e = rl_db_first(db); e; e = rl_db_next(e)) {
         if (!allkeys && !rl_stringmatchlen(pat->ptr, pat->len, e->key, e->keylen, 0)) continue;
         if (rl_db_entry_expired(c->emu, e)) continue;
         rl_add_reply_bulk(c, e->key, e->keylen);
@@ -303,15 +303,15 @@ void rl_cmd_scan(rl_client *c)
      * the entry the last SCAN stopped at when that entry is not past the
      * cursor and the one before it is before the cursor: a full iteration
      * then costs O(keys) instead of O(keys^2). */
-    rl_dbentry *e = db->dict, *hint = db->scan_hint;
+    rl_dbentry *e = rl_db_first(db), *hint = db->scan_hint;
     if (hint && rl_db_entry_pos(db, hint) <= cursor) {
-        const rl_dbentry *prev = hint->hh.prev;
-        if (!prev || rl_db_entry_pos(db, prev) < cursor) e = hint;
+        const rl_ilink *prev = rl_index_prev(&db->index, &hint->link);
+        if (!prev || rl_index_pos(&db->index, prev) < cursor) e = hint;
     }
-    while (e && rl_db_entry_pos(db, e) < cursor) e = e->hh.next;
+    while (e && rl_db_entry_pos(db, e) < cursor) e = rl_db_next(e);
     size_t cap = (size_t)(count < 1024 ? count : 1024), n = 0;
     rl_dbentry **batch = rl_malloc(cap * sizeof(*batch));
-    for (; e && (long long)n < count; e = e->hh.next) {
+    for (; e && (long long)n < count; e = rl_db_next(e)) {
         if (n == cap) {
             cap *= 2;
             batch = rl_realloc(batch, cap * sizeof(*batch));
@@ -366,14 +366,14 @@ void rl_cmd_randomkey(rl_client *c)
     rl_db *db = rl_client_db(c);
     rl_db_apply_order(c->emu, db);
     for (;;) {
-        unsigned count = HASH_COUNT(db->dict);
+        size_t count = db->index.count;
         if (count == 0) {
             rl_add_reply_null(c);
             return;
         }
         uint64_t idx = rl_emu_random(c->emu) % count;
-        rl_dbentry *e = db->dict;
-        while (idx--) e = e->hh.next;
+        rl_dbentry *e = rl_db_first(db);
+        while (idx--) e = rl_db_next(e);
         if (rl_db_entry_expired(c->emu, e)) {
             rl_db_delete_entry(db, e);
             continue;
@@ -438,21 +438,15 @@ void rl_cmd_swapdb(rl_client *c)
         rl_multi_touch_db(c->emu, id2, id1);
     }
     rl_db *a = &c->emu->db[id1], *b = &c->emu->db[id2];
-    rl_dbentry *dict = a->dict;
-    uint64_t seq = a->next_seq;
-    rl_order order = a->order;
+    rl_index index = a->index;
     rl_dbentry *hint = a->scan_hint;
     a->scan_hint = b->scan_hint;
     b->scan_hint = hint;
     hint = a->last_found;
     a->last_found = b->last_found;
     b->last_found = hint;
-    a->dict = b->dict;
-    a->next_seq = b->next_seq;
-    a->order = b->order;
-    b->dict = dict;
-    b->next_seq = seq;
-    b->order = order;
+    a->index = b->index;
+    b->index = index;
     rl_add_reply_ok(c);
 }
 

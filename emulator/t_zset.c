@@ -4,8 +4,7 @@
  *
  * Representation. A skiplist whose forward links carry spans (so a node's
  * rank is found on the way down, O(log n)), plus a member -> node index
- * (an open-addressing table of hash and node, below zs_slot, with the nodes
- * also linked in insertion order). Each node is one allocation holding its
+ * (index.h, which also keeps the nodes in insertion order). Each node is one allocation holding its
  * levels and a copy of its member. Redis keeps small sorted sets as listpacks, in the same
  * score-then-member order, so one representation serves every command; the
  * encoding Redis would use is still tracked (rl_zset.listpack) because it
@@ -47,7 +46,7 @@
 #include "mem.h"
 #include "object.h"
 #include "reply.h"
-#include "rl_uthash.h"
+#include "index.h"
 #include "t_string.h"
 #include "util.h"
 
@@ -66,35 +65,27 @@ typedef struct zs_level {
     unsigned long span; /* nodes crossed by this link (the target included) */
 } zs_level;
 
-/* What a skiplist walk reads of a node (nlevel, len, score, its levels and
- * the member after them, node_ele) comes last and together, so a node
- * visited costs one or two cache lines. */
+/* What a skiplist walk reads of a node (its level count, len, score, its
+ * levels and the member after them, node_ele) comes last and together, so
+ * a node visited costs one or two cache lines. */
 struct zs_node {
-    zs_node *iprev, *inext; /* the member index's order (insertion, or rank) */
-    uint64_t seq;           /* insertion number, for ZSCAN */
-    uint64_t rank;          /* rl_order_rank, while the index's order.seed != 0 */
-    zs_node *backward;      /* NULL for the first node */
-    uint32_t hash;          /* of the member, for the index */
-    int nlevel;
+    rl_ilink link;     /* in the member index; link.spare is the level count */
+    zs_node *backward; /* NULL for the first node */
     size_t len;
     double score;
     zs_level level[];
 };
 
+static inline int node_levels(const zs_node *n)
+{
+    return (int)n->link.spare;
+}
+
 /* The member: in the node's allocation after its levels, NUL-terminated. */
 static inline char *node_ele(const zs_node *n)
 {
-    return (char *)(uintptr_t)(n->level + n->nlevel);
+    return (char *)(uintptr_t)(n->level + node_levels(n));
 }
-
-/* The member index: open addressing with linear probing, at most half
- * full, each slot the member's hash next to its node, so a lookup reads one
- * line of slots and then the one node whose hash matches. (A chained table
- * visits a node per link, each a cache miss once the set is large.) */
-typedef struct {
-    uint32_t hash;
-    zs_node *node; /* NULL: empty */
-} zs_slot;
 
 struct rl_zset {
     zs_node *header; /* sentinel with ZSL_MAXLEVEL levels, not in the index,
@@ -102,17 +93,13 @@ struct rl_zset {
     zs_node *tail;
     unsigned long length;
     int level;
-    zs_slot *slots;   /* the member index; NULL while empty */
-    size_t slot_mask; /* slot count - 1 */
-    zs_node *first;   /* of the index's order; first->iprev is the last */
-    uint64_t next_seq;
-    uint64_t rng; /* xorshift state for node levels: fixed seed, repeatable */
+    rl_index index; /* member -> node (index.h), in insertion or rank order */
+    uint64_t rng;   /* xorshift state for node levels: fixed seed, repeatable */
     int listpack;
     /* ZSCAN resume hint: scan_node is the first node whose seq is at least
      * scan_cursor (kept right when that node is deleted); 0 means none. */
     uint64_t scan_cursor;
     zs_node *scan_node;
-    rl_order order; /* of the index */
 };
 
 /* A score range (Redis's zrangespec). */
@@ -168,7 +155,7 @@ static zs_node *node_alloc(int nlevel, double score, const char *ele, size_t len
     size_t lv = (size_t)nlevel * sizeof(zs_level);
     zs_node *n = rl_malloc(sizeof(zs_node) + lv + len + 1);
     memset(n, 0, sizeof(zs_node) + lv);
-    n->nlevel = nlevel;
+    n->link.spare = (uint32_t)nlevel;
     n->score = score;
     n->len = len;
     if (len) memcpy(node_ele(n), ele, len);
@@ -181,9 +168,9 @@ static rl_zset *zset_new(int listpack)
     size_t head = sizeof(zs_node) + ZSL_MAXLEVEL * sizeof(zs_level);
     rl_zset *z = rl_calloc(1, sizeof(*z) + head + 1);
     z->header = (zs_node *)(z + 1);
-    z->header->nlevel = ZSL_MAXLEVEL;
+    z->header->link.spare = ZSL_MAXLEVEL;
     z->level = 1;
-    z->next_seq = 1;
+    rl_index_init(&z->index);
     z->rng = 0x2545F4914F6CDD1DULL;
     z->listpack = listpack;
     return z;
@@ -193,7 +180,7 @@ static void zset_free(void *ptr)
 {
     rl_zset *z = ptr;
     if (!z) return;
-    rl_free(z->slots);
+    rl_index_free(&z->index);
     zs_node *n = z->header->level[0].forward;
     while (n) {
         zs_node *next = n->level[0].forward;
@@ -247,21 +234,21 @@ static void zsl_link(rl_zset *z, zs_node *x)
         }
         update[i] = p;
     }
-    if (x->nlevel > z->level) {
-        for (int i = z->level; i < x->nlevel; i++) {
+    if (node_levels(x) > z->level) {
+        for (int i = z->level; i < node_levels(x); i++) {
             rank[i] = 0;
             update[i] = z->header;
             update[i]->level[i].span = z->length;
         }
-        z->level = x->nlevel;
+        z->level = node_levels(x);
     }
-    for (int i = 0; i < x->nlevel; i++) {
+    for (int i = 0; i < node_levels(x); i++) {
         x->level[i].forward = update[i]->level[i].forward;
         update[i]->level[i].forward = x;
         x->level[i].span = update[i]->level[i].span - (rank[0] - rank[i]);
         update[i]->level[i].span = (rank[0] - rank[i]) + 1;
     }
-    for (int i = x->nlevel; i < z->level; i++) update[i]->level[i].span++;
+    for (int i = node_levels(x); i < z->level; i++) update[i]->level[i].span++;
     x->backward = update[0] == z->header ? NULL : update[0];
     if (x->level[0].forward) x->level[0].forward->backward = x;
     else z->tail = x;
@@ -296,92 +283,28 @@ static void zsl_unlink(rl_zset *z, zs_node *x)
     z->length--;
 }
 
+static const char *node_key(const rl_ilink *l, size_t *len)
+{
+    const zs_node *n = RL_ILINK_ITEM(l, zs_node, link);
+    *len = n->len;
+    return node_ele(n);
+}
+
 static zs_node *zset_find(const rl_zset *z, const char *ele, size_t len)
 {
-    if (!z->slots) return NULL;
-    uint32_t h = rl_uthash_fn(ele, len);
-    for (size_t i = h & z->slot_mask;; i = (i + 1) & z->slot_mask) {
-        const zs_slot *s = &z->slots[i];
-        if (!s->node) return NULL;
-        if (s->hash == h && s->node->len == len &&
-            rl_uthash_keycmp(node_ele(s->node), ele, len) == 0)
-            return s->node;
-    }
+    rl_ilink *l = rl_index_find(&z->index, ele, len, node_key);
+    return l ? RL_ILINK_ITEM(l, zs_node, link) : NULL;
 }
 
-static void index_place(zs_slot *slots, size_t mask, zs_node *n)
+/* The first node of the index's order, and the one after n; NULL at the end. */
+static zs_node *ifirst(const rl_zset *z)
 {
-    size_t i = n->hash & mask;
-    while (slots[i].node) i = (i + 1) & mask;
-    slots[i].hash = n->hash;
-    slots[i].node = n;
+    return z->index.first ? RL_ILINK_ITEM(z->index.first, zs_node, link) : NULL;
 }
 
-/* Rebuilds the slots for room for `want` members at most half full (8 at
- * the least); Redis's dicts also shrink, at a tenth full. */
-static void index_resize(rl_zset *z, size_t want)
+static zs_node *inext(const zs_node *n)
 {
-    size_t cap = 8;
-    while (cap < want * 2) cap *= 2;
-    zs_slot *slots = rl_calloc(cap, sizeof(*slots));
-    if (z->slots) {
-        for (size_t i = 0; i <= z->slot_mask; i++)
-            if (z->slots[i].node) index_place(slots, cap - 1, z->slots[i].node);
-        rl_free(z->slots);
-    }
-    z->slots = slots;
-    z->slot_mask = cap - 1;
-}
-
-/* Adds node n (absent) to the index, at the end of its order. */
-static void index_add(rl_zset *z, zs_node *n)
-{
-    size_t count = z->length; /* n is already linked in the skiplist */
-    if (!z->slots || count * 2 > z->slot_mask + 1) index_resize(z, count);
-    n->hash = rl_uthash_fn(node_ele(n), n->len);
-    index_place(z->slots, z->slot_mask, n);
-    n->inext = NULL;
-    if (z->first) {
-        n->iprev = z->first->iprev;
-        n->iprev->inext = n;
-        z->first->iprev = n;
-    } else {
-        n->iprev = n;
-        z->first = n;
-    }
-}
-
-/* Takes node n out of the index; the slots after it that probed past it
- * shift back (no tombstones). */
-static void index_remove(rl_zset *z, zs_node *n)
-{
-    size_t mask = z->slot_mask, i = n->hash & mask;
-    while (z->slots[i].node != n) i = (i + 1) & mask;
-    for (size_t j = (i + 1) & mask; z->slots[j].node; j = (j + 1) & mask) {
-        size_t home = z->slots[j].hash & mask;
-        /* Slot j may move to i when its home is not in (i, j]. */
-        int stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
-        if (stays) continue;
-        z->slots[i] = z->slots[j];
-        i = j;
-    }
-    z->slots[i].node = NULL;
-    if (n == z->first) {
-        z->first = n->inext;
-        if (z->first) z->first->iprev = n->iprev;
-    } else {
-        n->iprev->inext = n->inext;
-        if (n->inext) n->inext->iprev = n->iprev;
-        else z->first->iprev = n->iprev;
-    }
-    size_t left = z->length; /* n is already unlinked */
-    if (left == 0) {
-        rl_free(z->slots);
-        z->slots = NULL;
-        z->slot_mask = 0;
-    } else if (z->slot_mask + 1 > 8 && left * 10 < z->slot_mask + 1) {
-        index_resize(z, left);
-    }
+    return n->link.next ? RL_ILINK_ITEM(n->link.next, zs_node, link) : NULL;
 }
 
 /* Stores a score the way the current encoding would: a listpack keeps an
@@ -395,55 +318,17 @@ static double stored_score(const rl_zset *z, double score)
 static zs_node *zset_insert(rl_zset *z, double score, const char *ele, size_t len)
 {
     zs_node *n = node_alloc(random_level(z), stored_score(z, score), ele, len);
-    n->seq = z->next_seq++;
     zsl_link(z, n);
-    index_add(z, n);
-    z->order.stale = 1;
+    rl_index_add(&z->index, &n->link, ele, len);
     return n;
-}
-
-static int cmp_by_seq(const void *pa, const void *pb)
-{
-    const zs_node *a = *(zs_node *const *)pa, *b = *(zs_node *const *)pb;
-    return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
-
-static int cmp_by_rank(const void *pa, const void *pb)
-{
-    const zs_node *a = *(zs_node *const *)pa, *b = *(zs_node *const *)pb;
-    if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
-    return cmp_by_seq(pa, pb);
-}
-
-/* Puts the index's order in cmp's order (a total one: ties go by seq). */
-static void index_sort(rl_zset *z, int (*cmp)(const void *, const void *))
-{
-    if (!z->first) return;
-    zs_node **v = rl_malloc(z->length * sizeof(*v));
-    size_t n = 0;
-    for (zs_node *x = z->first; x; x = x->inext) v[n++] = x;
-    qsort(v, n, sizeof(*v), cmp);
-    for (size_t i = 0; i < n; i++) {
-        v[i]->iprev = i ? v[i - 1] : v[n - 1];
-        v[i]->inext = i + 1 < n ? v[i + 1] : NULL;
-    }
-    z->first = v[0];
-    rl_free(v);
 }
 
 /* Sorts the member index for the emulator's order seed; the ZSCAN resume
  * hint names a place in the old order, so it goes. */
 static void zset_apply_order(rl_emu *emu, rl_zset *z)
 {
-    if (!rl_order_needs_sort(emu, &z->order)) return;
-    if (rl_emu_order_seed(emu) == 0) {
-        index_sort(z, cmp_by_seq);
-    } else {
-        for (zs_node *n = z->first; n; n = n->inext)
-            n->rank = rl_order_rank(emu, node_ele(n), n->len);
-        index_sort(z, cmp_by_rank);
-    }
-    rl_order_sorted(emu, &z->order);
+    if (!rl_order_needs_sort(emu, &z->index.order)) return;
+    rl_index_apply_order(emu, &z->index, node_key);
     z->scan_cursor = 0;
     z->scan_node = NULL;
 }
@@ -451,17 +336,17 @@ static void zset_apply_order(rl_emu *emu, rl_zset *z)
 /* A node's place in the ZSCAN walk. */
 static uint64_t node_pos(const rl_zset *z, const zs_node *n)
 {
-    return z->order.seed ? n->rank : n->seq;
+    return rl_index_pos(&z->index, &n->link);
 }
 
 static void zset_delete_node(rl_zset *z, zs_node *n)
 {
     if (z->scan_node == n) {
-        z->scan_node = n->inext;
+        z->scan_node = inext(n);
         if (!z->scan_node) z->scan_cursor = 0;
     }
     zsl_unlink(z, n);
-    index_remove(z, n);
+    rl_index_remove(&z->index, &n->link);
     rl_free(n);
 }
 
@@ -750,7 +635,7 @@ static void *zset_dup(const void *ptr)
 {
     const rl_zset *s = ptr;
     rl_zset *d = zset_new(s->listpack);
-    for (const zs_node *n = s->first; n; n = n->inext)
+    for (const zs_node *n = ifirst(s); n; n = inext(n))
         zset_insert(d, n->score, node_ele(n), n->len);
     return d;
 }
@@ -2161,17 +2046,17 @@ void rl_cmd_zscan(rl_client *c)
     zs_node *x;
     zset_apply_order(c->emu, z);
     if (cursor == 0) {
-        x = z->first;
+        x = ifirst(z);
     } else if (cursor == z->scan_cursor && z->scan_node) {
         x = z->scan_node;
     } else {
-        x = z->first;
-        while (x && node_pos(z, x) < cursor) x = x->inext;
+        x = ifirst(z);
+        while (x && node_pos(z, x) < cursor) x = inext(x);
     }
     /* Visit count members, then reply: the pattern filters afterwards. */
     zs_node **batch = rl_malloc((size_t)(count < 1024 ? count : 1024) * sizeof(*batch));
     size_t cap = (size_t)(count < 1024 ? count : 1024), nb = 0;
-    for (; x && (long long)nb < count; x = x->inext) {
+    for (; x && (long long)nb < count; x = inext(x)) {
         if (nb == cap) {
             cap *= 2;
             batch = rl_realloc(batch, cap * sizeof(*batch));

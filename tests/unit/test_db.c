@@ -52,22 +52,22 @@ static void db_should_number_entries_in_insertion_order(void **state)
     rl_dbentry *a = put(emu, db, "a", "1");
     rl_dbentry *b = put(emu, db, "b", "1");
     rl_dbentry *c = put(emu, db, "c", "1");
-    assert_true(a->seq >= 1);
-    assert_true(a->seq < b->seq && b->seq < c->seq);
+    assert_true(a->link.seq >= 1);
+    assert_true(a->link.seq < b->link.seq && b->link.seq < c->link.seq);
     /* Overwriting keeps the entry, its place and its number. */
-    uint64_t bseq = b->seq;
+    uint64_t bseq = b->link.seq;
     assert_ptr_equal(put(emu, db, "b", "2"), b);
-    assert_int_equal(b->seq, bseq);
+    assert_int_equal(b->link.seq, bseq);
     /* A deleted and re-added key goes to the end with a new number. */
     rl_db_delete(emu, db, "a", 1);
     a = put(emu, db, "a", "1");
-    assert_true(a->seq > c->seq);
+    assert_true(a->link.seq > c->link.seq);
     const char *order[] = { "b", "c", "a" };
     int i = 0;
-    for (rl_dbentry *e = db->dict; e; e = e->hh.next, i++) {
+    for (rl_dbentry *e = rl_db_first(db); e; e = rl_db_next(e), i++) {
         assert_true(i < 3);
         assert_string_equal(e->key, order[i]);
-        if (e->hh.next) assert_true(e->seq < ((rl_dbentry *)e->hh.next)->seq);
+        if (rl_db_next(e)) assert_true(e->link.seq < rl_db_next(e)->link.seq);
     }
     assert_int_equal(i, 3);
     rl_emu_free(emu);
@@ -103,7 +103,7 @@ static void db_should_expire_lazily_after_the_expiry_millisecond(void **state)
     assert_non_null(rl_db_find(emu, db, "k", 1));
     emu->clock_ms = T0 + 11;
     assert_int_equal(rl_db_size(db), 1);
-    assert_int_equal(rl_db_entry_expired(emu, db->dict), 1);
+    assert_int_equal(rl_db_entry_expired(emu, rl_db_first(db)), 1);
     assert_null(rl_db_find(emu, db, "k", 1));
     assert_int_equal(rl_db_size(db), 0);
     /* A write of an expired key starts afresh, without the old expiry. */
@@ -172,7 +172,8 @@ static void db_empty_should_free_every_key(void **state)
     }
     rl_db_empty(&emu->db[3]);
     assert_int_equal(rl_db_size(&emu->db[3]), 0);
-    assert_null(emu->db[3].dict);
+    assert_null(rl_db_first(&emu->db[3]));
+    assert_int_equal(emu->db[3].index.count, 0);
     assert_true(rl_db_size(&emu->db[4]) > 0);
     rl_emu_free(emu);
     assert_int_equal(rl_mem_used(), 0);

@@ -494,7 +494,7 @@ static void randomkey_should_be_deterministic_and_skip_expired(void **state)
     assert_true(distinct > 10);
     /* Only "live" remains alive: every other key expired without a sweep. */
     rl_db *db = &a->db[0];
-    for (rl_dbentry *e = db->dict; e; e = e->hh.next) rl_db_set_expire(e, T0);
+    for (rl_dbentry *e = rl_db_first(db); e; e = rl_db_next(e)) rl_db_set_expire(e, T0);
     put(a, 0, "live", "v");
     a->clock_ms = T0 + 1;
     /* Each expired pick is deleted before another draw. */
