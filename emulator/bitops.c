@@ -14,6 +14,7 @@
 #include "db.h"
 #include "errors.h"
 #include "mem.h"
+#include "multi.h"
 #include "object.h"
 #include "reply.h"
 #include "util.h"
@@ -69,19 +70,26 @@ err:
 }
 
 /* The string of argv[1] for writing, created when missing and grown with
- * zero bytes so that bit maxbit exists. NULL after replying WRONGTYPE. */
-static rl_str *string_for_bits(rl_client *c, uint64_t maxbit)
+ * zero bytes so that bit maxbit exists. NULL after replying WRONGTYPE.
+ * *grown is 1 when it was created or grown: Redis then counts the write as
+ * a change (for WATCH) even if the bits written were already zero. */
+static rl_str *string_for_bits(rl_client *c, uint64_t maxbit, int *grown)
 {
     const rl_arg *key = &c->argv[1];
     size_t need = (size_t)(maxbit >> 3) + 1;
     rl_str *s;
+    *grown = 0;
     if (rl_string_lookup_write(c, key, &s)) return NULL;
     if (!s) {
         rl_obj *o = rl_obj_new_string("", 0);
         rl_db_add(rl_client_db(c), key->ptr, key->len, o);
         s = o->ptr;
+        *grown = 1;
     }
-    if (s->len < need) rl_str_resize(s, need);
+    if (s->len < need) {
+        rl_str_resize(s, need);
+        *grown = 1;
+    }
     return s;
 }
 
@@ -109,12 +117,15 @@ void rl_cmd_setbit(rl_client *c)
         rl_add_reply_error(c, RL_ERR_BIT_VALUE);
         return;
     }
-    rl_str *s = string_for_bits(c, offset);
+    int grown;
+    rl_str *s = string_for_bits(c, offset, &grown);
     if (!s) return;
     unsigned char *byte = (unsigned char *)s->buf + (offset >> 3);
     int shift = 7 - (int)(offset & 7);
     int old = (*byte >> shift) & 1;
     *byte = (unsigned char)((*byte & ~(1u << shift)) | ((unsigned)on << shift));
+    /* As Redis: setting a bit to the value it has is no change. */
+    if (grown || old != on) rl_signal_modified_key(c, &c->argv[1]);
     rl_add_reply_long_long(c, old);
 }
 
@@ -350,7 +361,8 @@ void rl_cmd_bitop(rl_client *c)
     rl_free(src);
 
     if (res) rl_db_set(c->emu, rl_client_db(c), dest->ptr, dest->len, res, 0);
-    else rl_db_delete(c->emu, rl_client_db(c), dest->ptr, dest->len);
+    else if (rl_db_delete(c->emu, rl_client_db(c), dest->ptr, dest->len))
+        rl_signal_modified_key(c, dest);
     rl_add_reply_long_long(c, (long long)maxlen);
 }
 
@@ -470,8 +482,10 @@ err:
     return RL_ERR;
 }
 
-/* Runs one SET or INCRBY on s and replies with its result. */
-static void bf_write(rl_client *c, unsigned char *p, const bf_op *op)
+/* Runs one SET or INCRBY on s and replies with its result; returns 1 when
+ * it wrote a value other than the field's old one, 0 when it wrote the same
+ * value, -1 when OVERFLOW FAIL skipped the write. */
+static int bf_write(rl_client *c, unsigned char *p, const bf_op *op)
 {
     int overflow;
     if (op->sign) {
@@ -488,10 +502,11 @@ static void bf_write(rl_client *c, unsigned char *p, const bf_op *op)
         }
         if (overflow && op->overflow == BF_FAIL) {
             rl_add_reply_null(c);
-            return;
+            return -1;
         }
         rl_add_reply_long_long(c, retval);
         set_unsigned(p, op->offset, op->bits, (uint64_t)newval);
+        return oldval != newval;
     } else {
         uint64_t oldval = get_unsigned(p, op->offset, op->bits), newval, wrapped = 0, retval;
         if (op->opcode == BF_INCRBY) {
@@ -507,10 +522,11 @@ static void bf_write(rl_client *c, unsigned char *p, const bf_op *op)
         }
         if (overflow && op->overflow == BF_FAIL) {
             rl_add_reply_null(c);
-            return;
+            return -1;
         }
         rl_add_reply_long_long(c, (long long)retval);
         set_unsigned(p, op->offset, op->bits, newval);
+        return oldval != newval;
     }
 }
 
@@ -582,6 +598,7 @@ static void bitfield_generic(rl_client *c, int readonly_cmd)
 
     const rl_str *rs = NULL;
     rl_str *ws = NULL;
+    int grown = 0, changes = 0;
     if (readonly) {
         if (string_for_read(c, &rs)) goto done;
     } else {
@@ -591,14 +608,17 @@ static void bitfield_generic(rl_client *c, int readonly_cmd)
         }
         /* The string grows to the farthest bit written, even when an
          * OVERFLOW FAIL then skips the write. */
-        if ((ws = string_for_bits(c, highest_write)) == NULL) goto done;
+        if ((ws = string_for_bits(c, highest_write, &grown)) == NULL) goto done;
         rs = ws;
     }
     rl_add_reply_array_len(c, numops);
     for (int j = 0; j < numops; j++) {
         if (ops[j].opcode == BF_GET) bf_read(c, rs, &ops[j]);
-        else bf_write(c, (unsigned char *)ws->buf, &ops[j]);
+        else if (bf_write(c, (unsigned char *)ws->buf, &ops[j]) + grown > 0) changes++;
     }
+    /* As Redis: only a write that changed a field (or a string created or
+     * grown for one that was written, not failed) is a change. */
+    if (changes) rl_signal_modified_key(c, &c->argv[1]);
 done:
     rl_free(ops);
 }

@@ -190,13 +190,7 @@ void rl_command_exec(rl_client *c, const rl_command *cmd, int argc, const rl_arg
     c->argv = argv;
     c->argc = argc;
     c->cmd = cmd;
-    /* With no key WATCHed anywhere (nearly always, and every redis.call of
-     * a script that runs alone) there is no snapshot to take: the calls are
-     * skipped. */
-    struct rl_watch_snapshot *watch =
-        c->emu->watched_keys ? rl_multi_watch_begin(c->emu, cmd) : NULL;
     cmd->proc(c);
-    if (watch) rl_multi_watch_end(c->emu, watch);
     c->argv = saved_argv;
     c->argc = saved_argc;
     c->cmd = saved_cmd;

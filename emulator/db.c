@@ -79,7 +79,7 @@ rl_dbentry *rl_db_find(rl_emu *emu, rl_db *db, const char *key, size_t len)
         e = rl_db_find_raw(db, key, len);
     if (e && rl_db_entry_expired(emu, e)) {
         rl_db_delete_entry(db, e);
-        rl_multi_touch_key(emu, db->id, key, len);
+        rl_signal_key(emu, db->id, key, len);
         return NULL;
     }
     if (e) db->last_found = e;
@@ -153,7 +153,7 @@ rl_dbentry *rl_db_set_found(rl_emu *emu, rl_db *db, rl_dbentry *e, const char *k
                             rl_obj *val, int keepttl)
 {
     /* Redis's setKey signals the key even when the value is the same. */
-    rl_multi_touch_key(emu, db->id, key, len);
+    rl_signal_key(emu, db->id, key, len);
     if (!e) return rl_db_add(db, key, len, val);
     rl_obj_free(e->val);
     e->val = val;
@@ -166,7 +166,7 @@ rl_dbentry *rl_db_set_string(rl_emu *emu, rl_db *db, rl_dbentry *e, const char *
 {
     if (e && rl_obj_string_overwrite(e->val, p, plen)) {
         /* What rl_db_set_found does to an existing key, the value aside. */
-        rl_multi_touch_key(emu, db->id, key, len);
+        rl_signal_key(emu, db->id, key, len);
         if (!keepttl) e->expire_ms = -1;
         return e;
     }
@@ -200,7 +200,7 @@ void rl_db_active_expire(rl_emu *emu)
         while (e) {
             rl_dbentry *next = rl_db_next(e);
             if (rl_db_entry_expired(emu, e)) {
-                rl_multi_touch_key(emu, i, e->key, e->keylen);
+                rl_signal_key(emu, i, e->key, e->keylen);
                 rl_db_delete_entry(db, e);
             }
             e = next;

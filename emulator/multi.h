@@ -6,19 +6,21 @@
  * rejected while queueing (unknown, wrong arity, no-multi such as SHUTDOWN,
  * OOM, BUSY) flags the transaction, so that EXEC answers EXECABORT.
  *
- * WATCH. Redis marks a watching client dirty from signalModifiedKey, which
- * each write command calls after it changed a key. The emulator's commands
- * have no such call; instead, while any key is watched, the dispatcher
- * takes a digest (type, expiry and content) of every watched key before a
- * command that may write (write or may-replicate flag) and compares it
- * after: a changed digest touches the key. Replacing a value (rl_db_set),
- * deleting a key by expiry, FLUSHDB, FLUSHALL and SWAPDB touch explicitly,
- * so those count even when the content ends up the same, as in Redis. What
- * is not seen: an in-place write that leaves a value byte-identical (HSET of
- * the value a field already has, LSET of the same element, EXPIRE to the
- * same time, APPEND of ""), which Redis counts as a change. Streams follow
- * Redis 7.0, where only XADD, XDEL, XTRIM and XGROUP CREATE MKSTREAM touch a
- * stream: a change to its consumer groups or XSETID is not a change. */
+ * WATCH. As in Redis, a watching client becomes dirty when a key it
+ * watches is signalled as modified: every write command calls
+ * rl_signal_modified_key (Redis's signalModifiedKey) where Redis 7.0 calls
+ * it, under the same conditions, so the EXEC outcome is Redis's even for a
+ * write that leaves the value as it was (HSET of the value a field already
+ * has, LSET of the same element, EXPIRE to the same time, APPEND of "",
+ * SET of the same value), and not for one Redis does not count (SADD of
+ * existing members, ZADD of the same score, ZINCRBY by 0, LREM or SREM
+ * that removed nothing, SETBIT to the bit's value, PERSIST of a key without
+ * a TTL). Replacing a value (rl_db_set, Redis's setKey) and deleting a key
+ * by expiry signal in db.c; FLUSHDB, FLUSHALL and SWAPDB touch the watched
+ * keys that exist (rl_multi_touch_db). Streams follow Redis 7.0, where only
+ * XADD, XDEL, XTRIM and XGROUP CREATE MKSTREAM signal a stream: a change to
+ * its consumer groups or XSETID is not a change. Scripts write through the
+ * same command handlers, so their writes signal too. */
 #ifndef REDLUA_EMULATOR_MULTI_H
 #define REDLUA_EMULATOR_MULTI_H
 
@@ -44,18 +46,28 @@ uint64_t rl_multi_queued_flags(const rl_client *c);
  * "EXECABORT Transaction discarded because of: <err>". */
 void rl_multi_exec_abort(rl_client *c, const char *err);
 
-/* Touches a key: every client watching (dbid, key) becomes dirty. */
+/* Touches a key: every client watching (dbid, key) becomes dirty. Commands
+ * call it through rl_signal_key / rl_signal_modified_key below. */
 void rl_multi_touch_key(rl_emu *emu, int dbid, const char *key, size_t len);
+
+/* Redis's signalModifiedKey, for the places where Redis 7.0 calls it (a
+ * command that changed key, setKey, a deletion by expiry). With nothing
+ * WATCHed anywhere, nearly always, it is one branch and no call: it sits
+ * on the hottest write paths. */
+static inline void rl_signal_key(rl_emu *emu, int dbid, const char *key, size_t len)
+{
+    if (emu->watched_keys) rl_multi_touch_key(emu, dbid, key, len);
+}
+
+/* rl_signal_key for key in the database c has selected. */
+static inline void rl_signal_modified_key(rl_client *c, const rl_arg *key)
+{
+    if (c->emu->watched_keys) rl_multi_touch_key(c->emu, c->db, key->ptr, key->len);
+}
+
 /* Redis's touchAllWatchedKeysInDb for FLUSHDB/FLUSHALL (replaced_with -1)
  * and SWAPDB: keys watched in db `emptied` that exist there, or in
  * replaced_with, are touched. Call before the databases change. */
 void rl_multi_touch_db(rl_emu *emu, int emptied, int replaced_with);
-
-/* The watched-key digests around one command (see the top of this file):
- * rl_multi_watch_begin returns NULL when nothing is watched or cmd cannot
- * write; rl_multi_watch_end compares, touches what changed and frees. */
-struct rl_watch_snapshot;
-struct rl_watch_snapshot *rl_multi_watch_begin(rl_emu *emu, const rl_command *cmd);
-void rl_multi_watch_end(rl_emu *emu, struct rl_watch_snapshot *snap);
 
 #endif

@@ -50,6 +50,7 @@
 #include "db.h"
 #include "errors.h"
 #include "mem.h"
+#include "multi.h"
 #include "object.h"
 #include "reply.h"
 #include "rl_uthash.h"
@@ -362,6 +363,8 @@ static void hset_generic(rl_client *c, int is_hmset)
         created +=
             !rl_hash_set(h, c->argv[i].ptr, c->argv[i].len, c->argv[i + 1].ptr, c->argv[i + 1].len);
     }
+    /* Even when every value was already there, as in Redis. */
+    rl_signal_modified_key(c, &c->argv[1]);
     if (is_hmset) rl_add_reply_ok(c);
     else rl_add_reply_long_long(c, created);
 }
@@ -386,6 +389,7 @@ void rl_cmd_hsetnx(rl_client *c)
         return;
     }
     rl_hash_set(h, f->ptr, f->len, v->ptr, v->len);
+    rl_signal_modified_key(c, &c->argv[1]);
     rl_add_reply_long_long(c, 1);
 }
 
@@ -426,6 +430,7 @@ void rl_cmd_hdel(rl_client *c)
         for (int i = 2; i < c->argc && h->len; i++)
             deleted += rl_hash_delete(h, c->argv[i].ptr, c->argv[i].len);
         hash_delete_if_empty(c, &c->argv[1], h);
+        if (deleted) rl_signal_modified_key(c, &c->argv[1]);
     }
     rl_add_reply_long_long(c, deleted);
 }
@@ -513,6 +518,7 @@ void rl_cmd_hincrby(rl_client *c)
     char buf[RL_LONG_STR_SIZE];
     int n = rl_ll2string(buf, sizeof(buf), value);
     hash_set_found(h, e, f->ptr, f->len, buf, (size_t)n);
+    rl_signal_modified_key(c, &c->argv[1]);
     rl_add_reply_long_long(c, value);
 }
 
@@ -542,6 +548,7 @@ void rl_cmd_hincrbyfloat(rl_client *c)
     char buf[RL_MAX_LONG_DOUBLE_CHARS];
     int n = rl_ld2string(buf, sizeof(buf), value, RL_LD_STR_HUMAN);
     hash_set_found(h, e, f->ptr, f->len, buf, (size_t)n);
+    rl_signal_modified_key(c, &c->argv[1]);
     rl_add_reply_bulk(c, buf, (size_t)n);
 }
 

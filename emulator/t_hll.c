@@ -584,7 +584,10 @@ void rl_cmd_pfadd(rl_client *c)
             return;
         }
     }
-    if (updated) invalidate_cache(s);
+    if (updated) {
+        invalidate_cache(s);
+        rl_signal_modified_key(c, key);
+    }
     rl_add_reply_long_long(c, updated ? 1 : 0);
 }
 
@@ -633,6 +636,8 @@ void rl_cmd_pfcount(rl_client *c)
         /* A read that writes: the cache is part of the string, which is why
          * PFCOUNT is flagged may-replicate and refused in read-only scripts. */
         for (int i = 0; i < 8; i++) card[i] = (uint8_t)(n >> (8 * i));
+        /* Redis signals the key whenever it stores the cache. */
+        rl_signal_modified_key(c, &c->argv[1]);
     }
     rl_add_reply_long_long(c, (long long)n);
 }
@@ -674,9 +679,8 @@ void rl_cmd_pfmerge(rl_client *c)
         else sparse_set(s, j, max[j]);
     }
     invalidate_cache(s);
-    /* Redis signals the destination as modified even when its bytes come
-     * out the same, which the WATCH digests would not see. */
-    rl_multi_touch_key(c->emu, rl_client_db(c)->id, key->ptr, key->len);
+    /* Redis signals the destination even when its bytes come out the same. */
+    rl_signal_modified_key(c, key);
     rl_add_reply_ok(c);
 done:
     rl_free(max);

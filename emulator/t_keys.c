@@ -81,7 +81,9 @@ static void del_generic(rl_client *c)
 {
     long long deleted = 0;
     for (int j = 1; j < c->argc; j++) {
-        deleted += rl_db_delete(c->emu, rl_client_db(c), c->argv[j].ptr, c->argv[j].len);
+        if (!rl_db_delete(c->emu, rl_client_db(c), c->argv[j].ptr, c->argv[j].len)) continue;
+        rl_signal_modified_key(c, &c->argv[j]);
+        deleted++;
     }
     rl_add_reply_long_long(c, deleted);
 }
@@ -157,6 +159,8 @@ static void rename_generic(rl_client *c, int nx)
     rl_db_delete_entry(db, e);
     rl_dbentry *ne = rl_db_add(db, dst->ptr, dst->len, val);
     rl_db_set_expire(ne, expire);
+    rl_signal_modified_key(c, src);
+    rl_signal_modified_key(c, dst);
     if (nx) {
         rl_add_reply_long_long(c, 1);
     } else {
@@ -198,6 +202,8 @@ void rl_cmd_move(rl_client *c)
     e->val = NULL;
     rl_db_delete_entry(src, e);
     rl_db_set_expire(rl_db_add(dst, key->ptr, key->len, val), expire);
+    rl_signal_key(c->emu, src->id, key->ptr, key->len);
+    rl_signal_key(c->emu, dst->id, key->ptr, key->len);
     rl_add_reply_long_long(c, 1);
 }
 
@@ -244,6 +250,8 @@ void rl_cmd_copy(rl_client *c)
      * another database) was deleted. */
     rl_dbentry *ne = rl_db_add(dst, newkey->ptr, newkey->len, rl_obj_dup(e->val));
     rl_db_set_expire(ne, e->expire_ms);
+    /* Only the destination changed. */
+    rl_signal_key(c->emu, dst->id, newkey->ptr, newkey->len);
     rl_add_reply_long_long(c, 1);
 }
 
@@ -352,7 +360,10 @@ void rl_cmd_scan(rl_client *c)
         if (keep[i]) rl_add_reply_bulk(c, batch[i]->key, batch[i]->keylen);
     }
     for (size_t i = 0; i < n; i++) {
-        if (drop[i]) rl_db_delete_entry(db, batch[i]);
+        if (!drop[i]) continue;
+        /* A deletion by expiry, which Redis signals like any other. */
+        rl_signal_key(c->emu, db->id, batch[i]->key, batch[i]->keylen);
+        rl_db_delete_entry(db, batch[i]);
     }
     rl_free(keep);
     rl_free(drop);
@@ -375,6 +386,7 @@ void rl_cmd_randomkey(rl_client *c)
         rl_dbentry *e = rl_db_first(db);
         while (idx--) e = rl_db_next(e);
         if (rl_db_entry_expired(c->emu, e)) {
+            rl_signal_key(c->emu, db->id, e->key, e->keylen);
             rl_db_delete_entry(db, e);
             continue;
         }
@@ -528,6 +540,8 @@ static void expire_generic(rl_client *c, long long basetime, int seconds)
     } else {
         rl_db_set_expire(e, when);
     }
+    /* Even to the time the key already had, as in Redis. */
+    rl_signal_modified_key(c, &c->argv[1]);
     rl_add_reply_long_long(c, 1);
 }
 
@@ -600,5 +614,6 @@ void rl_cmd_persist(rl_client *c)
         return;
     }
     rl_db_set_expire(e, -1);
+    rl_signal_modified_key(c, &c->argv[1]);
     rl_add_reply_long_long(c, 1);
 }

@@ -28,6 +28,7 @@
 #include "db.h"
 #include "errors.h"
 #include "mem.h"
+#include "multi.h"
 #include "object.h"
 #include "reply.h"
 #include "t_string.h"
@@ -339,6 +340,7 @@ static void pop_range_reply(rl_client *c, const rl_arg *key, rl_obj *o, int wher
         list_delete_range(l, (size_t)(len - n), (size_t)n);
     }
     delete_if_empty(c, key, o);
+    rl_signal_modified_key(c, key);
 }
 
 /* LMPOP/BLMPOP's reply with data: [key, [elements...]]. */
@@ -358,6 +360,7 @@ static void pop_one_reply(rl_client *c, const rl_arg *key, rl_obj *o, int where)
     rl_add_reply_bulk(c, s->buf, s->len);
     rl_str_free(s);
     delete_if_empty(c, key, o);
+    rl_signal_modified_key(c, key);
 }
 
 /* LPUSH/RPUSH/LPUSHX/RPUSHX; xx: only push onto an existing list. */
@@ -375,6 +378,7 @@ static void push_generic(rl_client *c, int where, int xx)
     }
     for (int j = 2; j < c->argc; j++) rl_list_push(o->ptr, c->argv[j].ptr, c->argv[j].len, where);
     rl_add_reply_long_long(c, (long long)rl_list_len(o->ptr));
+    rl_signal_modified_key(c, &c->argv[1]);
 }
 
 void rl_cmd_lpush(rl_client *c)
@@ -489,6 +493,8 @@ void rl_cmd_lset(rl_client *c)
         return;
     }
     list_replace_at(o->ptr, pos, c->argv[3].ptr, c->argv[3].len);
+    /* Even with the element it had, as in Redis. */
+    rl_signal_modified_key(c, &c->argv[1]);
     rl_add_reply_ok(c);
 }
 
@@ -516,6 +522,7 @@ void rl_cmd_linsert(rl_client *c)
     for (size_t i = 0; i < rl_list_len(l); i++) {
         if (list_equal_at(l, i, c->argv[3].ptr, c->argv[3].len)) {
             list_insert_at(l, i + (size_t)after, c->argv[4].ptr, c->argv[4].len);
+            rl_signal_modified_key(c, &c->argv[1]);
             rl_add_reply_long_long(c, (long long)rl_list_len(l));
             return;
         }
@@ -571,6 +578,8 @@ void rl_cmd_ltrim(rl_client *c)
     list_delete_range(l, 0, (size_t)ltrim);
     list_delete_range(l, rl_list_len(l) - (size_t)rtrim, (size_t)rtrim);
     delete_if_empty(c, &c->argv[1], o);
+    /* Redis signals an existing list even when nothing was trimmed. */
+    rl_signal_modified_key(c, &c->argv[1]);
     rl_add_reply_ok(c);
 }
 
@@ -669,6 +678,7 @@ void rl_cmd_lrem(rl_client *c)
     if (limit > (unsigned long long)LLONG_MAX) limit = 0;
     long long removed = list_remove(o->ptr, c->argv[3].ptr, c->argv[3].len, limit, from_tail);
     delete_if_empty(c, &c->argv[1], o);
+    if (removed) rl_signal_modified_key(c, &c->argv[1]);
     rl_add_reply_long_long(c, removed);
 }
 
@@ -699,6 +709,8 @@ static void lmove_generic(rl_client *c, int wherefrom, int whereto)
     list_push_str(dobj->ptr, s, whereto);
     rl_add_reply_bulk(c, s->buf, s->len);
     delete_if_empty(c, src, so);
+    rl_signal_modified_key(c, dst);
+    rl_signal_modified_key(c, src);
 }
 
 void rl_cmd_lmove(rl_client *c)

@@ -39,6 +39,7 @@
 #include "db.h"
 #include "errors.h"
 #include "mem.h"
+#include "multi.h"
 #include "object.h"
 #include "rl_uthash.h"
 #include "server.h"
@@ -441,6 +442,8 @@ void rl_cmd_sadd(rl_client *c)
     }
     long long added = 0;
     for (int j = 2; j < c->argc; j++) added += set_add(o->ptr, c->argv[j].ptr, c->argv[j].len);
+    /* Members that were all there already are no change, as in Redis. */
+    if (added) rl_signal_modified_key(c, &c->argv[1]);
     rl_add_reply_long_long(c, added);
 }
 
@@ -462,6 +465,7 @@ void rl_cmd_srem(rl_client *c)
             break;
         }
     }
+    if (deleted) rl_signal_modified_key(c, &c->argv[1]);
     rl_add_reply_long_long(c, deleted);
 }
 
@@ -492,7 +496,9 @@ void rl_cmd_smove(rl_client *c)
         dobj = set_obj_new(set_new_for(ele->ptr, ele->len));
         rl_db_add(db, dst->ptr, dst->len, dobj);
     }
-    set_add(dobj->ptr, ele->ptr, ele->len);
+    rl_signal_modified_key(c, src);
+    /* The destination changes only when it did not have the member. */
+    if (set_add(dobj->ptr, ele->ptr, ele->len)) rl_signal_modified_key(c, dst);
     rl_add_reply_long_long(c, 1);
 }
 
@@ -564,7 +570,7 @@ static void store_result(rl_client *c, const rl_arg *key, rl_set *dst)
         rl_db_set(c->emu, db, key->ptr, key->len, set_obj_new(dst), 0);
     } else {
         set_free(dst);
-        rl_db_delete(c->emu, db, key->ptr, key->len);
+        if (rl_db_delete(c->emu, db, key->ptr, key->len)) rl_signal_modified_key(c, key);
     }
     rl_add_reply_long_long(c, (long long)n);
 }
@@ -599,7 +605,8 @@ static void sinter_generic(rl_client *c, const rl_arg *keys, long n, const rl_ar
     if (missing > 0) {
         rl_free(sets);
         if (dstkey) {
-            rl_db_delete(c->emu, rl_client_db(c), dstkey->ptr, dstkey->len);
+            if (rl_db_delete(c->emu, rl_client_db(c), dstkey->ptr, dstkey->len))
+                rl_signal_modified_key(c, dstkey);
             rl_add_reply_long_long(c, 0);
         } else if (card_only) {
             rl_add_reply_long_long(c, 0);
@@ -828,6 +835,7 @@ static void spop_with_count(rl_client *c)
     if ((unsigned long long)count >= size) {
         sunion_diff_generic(c, key, 1, NULL, SET_OP_UNION);
         rl_db_delete(c->emu, rl_client_db(c), key->ptr, key->len);
+        rl_signal_modified_key(c, key);
         return;
     }
 
@@ -841,6 +849,7 @@ static void spop_with_count(rl_client *c)
             reply_elem(c, &e);
             set_remove(s, e.ptr, e.len);
         }
+        rl_signal_modified_key(c, key);
         return;
     }
     /* Case 3: move random members to a new set that replaces the old one,
@@ -857,6 +866,7 @@ static void spop_with_count(rl_client *c)
     while (set_iter_next(&it, &e)) reply_elem(c, &e);
     o->ptr = keep;
     set_free(s);
+    rl_signal_modified_key(c, key);
 }
 
 /* SPOP key [count] */
@@ -882,6 +892,7 @@ void rl_cmd_spop(rl_client *c)
     reply_elem(c, &e);
     set_remove(s, e.ptr, e.len);
     if (set_size(s) == 0) rl_db_delete(c->emu, rl_client_db(c), c->argv[1].ptr, c->argv[1].len);
+    rl_signal_modified_key(c, &c->argv[1]);
 }
 
 typedef struct picked {

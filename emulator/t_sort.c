@@ -36,6 +36,7 @@
 #include "db.h"
 #include "errors.h"
 #include "mem.h"
+#include "multi.h"
 #include "object.h"
 #include "reply.h"
 #include "server.h"
@@ -458,7 +459,8 @@ static void emit(rl_client *c, const sort_args *a, sort_item *v, long start, lon
         rl_db_set(c->emu, db, a->storekey->ptr, a->storekey->len, list, 0);
     } else {
         rl_obj_free(list);
-        rl_db_delete(c->emu, db, a->storekey->ptr, a->storekey->len);
+        if (rl_db_delete(c->emu, db, a->storekey->ptr, a->storekey->len))
+            rl_signal_modified_key(c, a->storekey);
     }
     rl_add_reply_long_long(c, outputlen);
 }

@@ -46,6 +46,7 @@
 #include "db.h"
 #include "errors.h"
 #include "mem.h"
+#include "multi.h"
 #include "object.h"
 #include "reply.h"
 #include "util.h"
@@ -1415,6 +1416,7 @@ void rl_cmd_xadd(rl_client *c)
         rl_add_reply_error(c, RL_ERR_XADD_ID_SMALL);
     } else {
         reply_id(c, &id);
+        rl_signal_modified_key(c, &c->argv[1]);
         stream_trim(s, &a);
     }
     /* Redis adds the key before appending, so a failed first XADD leaves an
@@ -1518,6 +1520,7 @@ void rl_cmd_xdel(rl_client *c)
         else if (first_entry) s->first_id = stream_edge_id(s, 1);
     }
     rl_free(ids);
+    if (deleted) rl_signal_modified_key(c, &c->argv[1]);
     rl_add_reply_long_long(c, deleted);
 }
 
@@ -1528,7 +1531,9 @@ void rl_cmd_xtrim(rl_client *c)
     int wrongtype;
     rl_stream *s = stream_lookup(c, &c->argv[1], 1, &wrongtype);
     if (wrongtype) return;
-    rl_add_reply_long_long(c, s ? (long long)stream_trim(s, &a) : 0);
+    long long deleted = s ? (long long)stream_trim(s, &a) : 0;
+    if (deleted) rl_signal_modified_key(c, &c->argv[1]);
+    rl_add_reply_long_long(c, deleted);
 }
 
 /* XREAD and XREADGROUP. */
@@ -1762,6 +1767,9 @@ static void xgroup_generic(rl_client *c)
             s = rl_stream_new();
             rl_db_add(rl_client_db(c), c->argv[2].ptr, c->argv[2].len,
                       rl_obj_new(RL_TYPE_STREAM, s));
+            /* The only XGROUP change Redis 7.0 signals: a stream made by
+             * MKSTREAM. */
+            rl_signal_modified_key(c, &c->argv[2]);
         }
         if (group_create(s, grp->ptr, grp->len, &id, entries_read)) rl_add_reply_ok(c);
         else rl_add_reply_error(c, RL_ERR_BUSYGROUP);

@@ -19,6 +19,7 @@
 #include "db.h"
 #include "errors.h"
 #include "mem.h"
+#include "multi.h"
 #include "object.h"
 #include "reply.h"
 #include "util.h"
@@ -253,7 +254,8 @@ void rl_cmd_getset(rl_client *c)
 void rl_cmd_getdel(rl_client *c)
 {
     if (get_generic(c) != RL_OK) return;
-    rl_db_delete(c->emu, rl_client_db(c), c->argv[1].ptr, c->argv[1].len);
+    if (rl_db_delete(c->emu, rl_client_db(c), c->argv[1].ptr, c->argv[1].len))
+        rl_signal_modified_key(c, &c->argv[1]);
 }
 
 /* GETEX key [EX s|PX ms|EXAT ts|PXAT ms-ts|PERSIST] */
@@ -281,10 +283,14 @@ void rl_cmd_getex(rl_client *c)
     if ((flags & (SET_EXAT | SET_PXAT)) && when <= c->emu->clock_ms) {
         /* An absolute time already past deletes the key at once. */
         rl_db_delete_entry(db, e);
+        rl_signal_modified_key(c, &c->argv[1]);
     } else if (expire) {
         rl_db_set_expire(e, when);
-    } else if (flags & SET_PERSIST) {
+        rl_signal_modified_key(c, &c->argv[1]);
+    } else if ((flags & SET_PERSIST) && e->expire_ms != -1) {
+        /* As Redis: PERSIST of a key without a TTL changes nothing. */
         rl_db_set_expire(e, -1);
+        rl_signal_modified_key(c, &c->argv[1]);
     }
 }
 
@@ -347,11 +353,14 @@ void rl_cmd_append(rl_client *c)
     if (!s) {
         /* A new key takes the argument as is, without a length check. */
         rl_db_add(rl_client_db(c), key->ptr, key->len, rl_obj_new_string(arg->ptr, arg->len));
+        rl_signal_modified_key(c, key);
         rl_add_reply_long_long(c, (long long)arg->len);
         return;
     }
     if (rl_string_check_length(c, (long long)s->len, (long long)arg->len) != RL_OK) return;
     rl_str_append(s, arg->ptr, arg->len);
+    /* Even APPEND of "" counts as a change, as in Redis. */
+    rl_signal_modified_key(c, key);
     rl_add_reply_long_long(c, (long long)s->len);
 }
 
@@ -431,6 +440,7 @@ void rl_cmd_setrange(rl_client *c)
     size_t need = (size_t)offset + value->len;
     if (s->len < need) rl_str_resize(s, need);
     memcpy(s->buf + offset, value->ptr, value->len);
+    rl_signal_modified_key(c, key);
     rl_add_reply_long_long(c, (long long)s->len);
 }
 
@@ -458,6 +468,7 @@ static void incr_decr(rl_client *c, long long incr)
     int n = rl_ll2string(buf, sizeof(buf), value);
     if (s) str_assign(s, buf, (size_t)n);
     else rl_db_add(rl_client_db(c), key->ptr, key->len, rl_obj_new_string(buf, (size_t)n));
+    rl_signal_modified_key(c, key);
     rl_add_reply_long_long(c, value);
 }
 
@@ -513,6 +524,7 @@ void rl_cmd_incrbyfloat(rl_client *c)
     int n = rl_ld2string(buf, sizeof(buf), value, RL_LD_STR_HUMAN);
     if (s) str_assign(s, buf, (size_t)n);
     else rl_db_add(rl_client_db(c), key->ptr, key->len, rl_obj_new_string(buf, (size_t)n));
+    rl_signal_modified_key(c, key);
     rl_add_reply_bulk(c, buf, (size_t)n);
 }
 

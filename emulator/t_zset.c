@@ -44,6 +44,7 @@
 #include "db.h"
 #include "errors.h"
 #include "mem.h"
+#include "multi.h"
 #include "object.h"
 #include "reply.h"
 #include "index.h"
@@ -718,7 +719,7 @@ static rl_zset *lookup_zset(rl_client *c, const rl_arg *key, int write, int *err
 
 static void delete_key(rl_client *c, const rl_arg *key)
 {
-    rl_db_delete(c->emu, rl_client_db(c), key->ptr, key->len);
+    if (rl_db_delete(c->emu, rl_client_db(c), key->ptr, key->len)) rl_signal_modified_key(c, key);
 }
 
 /* Deletes key when its sorted set became empty. */
@@ -885,6 +886,7 @@ static void zadd_generic(rl_client *c, int flags)
         score = newscore;
     }
 reply:
+    if (added || updated) rl_signal_modified_key(c, key);
     if (scores != small) rl_free(scores);
     if (incr) {
         if (processed) rl_add_reply_double(c, score);
@@ -924,6 +926,7 @@ void rl_cmd_zrem(rl_client *c)
             break;
         }
     }
+    if (deleted) rl_signal_modified_key(c, &c->argv[1]);
     rl_add_reply_long_long(c, deleted);
 }
 
@@ -1333,6 +1336,7 @@ static void zremrange_generic(rl_client *c, range_type type)
         }
     }
     delete_if_empty(c, &c->argv[1], z);
+    if (deleted) rl_signal_modified_key(c, &c->argv[1]);
     rl_add_reply_long_long(c, deleted);
 }
 
@@ -1405,6 +1409,7 @@ static void zpop_generic(rl_client *c, const rl_arg *keys, long keyc, int max, i
         zset_delete_node(z, x);
     }
     delete_if_empty(c, key, z);
+    rl_signal_modified_key(c, key);
 }
 
 static void zpop_minmax(rl_client *c, int max)

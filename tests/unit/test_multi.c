@@ -216,6 +216,63 @@ static void watch_should_fail_exec_when_another_client_writes(void **state)
     rl_test_free_emu(emu);
 }
 
+/* a WATCHes key, b runs the command (argv, NULL-terminated), a runs an
+ * empty transaction: EXEC answers "*-1" when the command counted as a
+ * change of key, "*0" when it did not. */
+static void watch_case(rl_emu_client *a, rl_emu_client *b, const char *key, const char *exec,
+                       const char *reply, ...)
+{
+    const char *argv[8];
+    size_t len[8];
+    int argc = 0;
+    va_list ap;
+    va_start(ap, reply);
+    for (const char *s; argc < 8 && (s = va_arg(ap, const char *)) != NULL; argc++) {
+        argv[argc] = s;
+        len[argc] = strlen(s);
+    }
+    va_end(ap);
+    client_cmd(a, "+OK\r\n", "WATCH", key);
+    rl_assert_resp_len(rl_emu_client_call(b, argc, argv, len), reply, strlen(reply));
+    client_cmd(a, "+OK\r\n", "MULTI");
+    rl_assert_resp_len(rl_emu_client_callv(a, "EXEC", (const char *)NULL), exec, strlen(exec));
+}
+
+/* Redis 7.0 signals a key from the write commands whatever the value ends
+ * up being, with a few exceptions (redis-server 7.0.15). */
+static void watch_should_count_writes_as_redis_signals_them(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_emu_client *a = rl_emu_client_new(emu);
+    rl_emu_client *b = rl_emu_client_new(emu);
+    rl_assert_cmd(emu, ":1\r\n", "HSET", "h", "f", "v");
+    rl_assert_cmd(emu, ":1\r\n", "RPUSH", "l", "x");
+    rl_assert_cmd(emu, ":1\r\n", "SADD", "s", "m");
+    rl_assert_cmd(emu, ":1\r\n", "ZADD", "z", "1", "m");
+    rl_assert_cmd(emu, "+OK\r\n", "SET", "k", "ab");
+    /* The same content, still a change. */
+    watch_case(a, b, "h", "*-1\r\n", ":0\r\n", "HSET", "h", "f", "v", NULL);
+    watch_case(a, b, "l", "*-1\r\n", "+OK\r\n", "LSET", "l", "0", "x", NULL);
+    watch_case(a, b, "k", "*-1\r\n", ":2\r\n", "APPEND", "k", "", NULL);
+    watch_case(a, b, "k", "*-1\r\n", ":2\r\n", "SETRANGE", "k", "0", "ab", NULL);
+    watch_case(a, b, "k", "*-1\r\n", ":1\r\n", "EXPIREAT", "k", "4000000000", NULL);
+    watch_case(a, b, "k", "*-1\r\n", ":1\r\n", "EXPIREAT", "k", "4000000000", NULL);
+    watch_case(a, b, "h", "*-1\r\n", ":0\r\n", "EVAL",
+               "return redis.call('hset', KEYS[1], 'f', 'v')", "1", "h", NULL);
+    /* Not a change for Redis. */
+    watch_case(a, b, "s", "*0\r\n", ":0\r\n", "SADD", "s", "m", NULL);
+    watch_case(a, b, "s", "*0\r\n", ":0\r\n", "SREM", "s", "nope", NULL);
+    watch_case(a, b, "z", "*0\r\n", ":0\r\n", "ZADD", "z", "1", "m", NULL);
+    watch_case(a, b, "z", "*0\r\n", "$1\r\n1\r\n", "ZINCRBY", "z", "0", "m", NULL);
+    watch_case(a, b, "l", "*0\r\n", ":0\r\n", "LREM", "l", "0", "nope", NULL);
+    watch_case(a, b, "k", "*0\r\n", ":2\r\n", "SETRANGE", "k", "0", "", NULL);
+    watch_case(a, b, "k", "*0\r\n", ":0\r\n", "SETBIT", "k", "0", "0", NULL);
+    watch_case(a, b, "s", "*0\r\n", ":0\r\n", "EVAL", "return redis.call('sadd', KEYS[1], 'm')",
+               "1", "s", NULL);
+    rl_test_free_emu(emu);
+}
+
 static void watch_should_see_expiry_on_the_clock(void **state)
 {
     (void)state;
@@ -345,6 +402,7 @@ int main(void)
         cmocka_unit_test(watch_should_fail_exec_when_another_client_writes),
         cmocka_unit_test(watch_should_see_expiry_on_the_clock),
         cmocka_unit_test(watch_should_end_with_its_client),
+        cmocka_unit_test(watch_should_count_writes_as_redis_signals_them),
         cmocka_unit_test(multi_commands_should_have_redis_rows),
         cmocka_unit_test(publish_should_reach_nobody),
         cmocka_unit_test(multi_should_meet_a_busy_script_as_redis),
