@@ -136,7 +136,7 @@ rl_dbentry *rl_db_add(rl_db *db, const char *key, size_t len, rl_obj *val)
 
 void rl_db_apply_order(rl_emu *emu, rl_db *db)
 {
-    rl_index_apply_order(emu, &db->index, entry_key);
+    (void)rl_index_apply_order(emu, &db->index, entry_key);
 }
 
 uint64_t rl_db_entry_pos(const rl_db *db, const rl_dbentry *e)

@@ -112,9 +112,9 @@ static int cmp_by_rank(const void *pa, const void *pb)
     return cmp_by_seq(pa, pb);
 }
 
-void rl_index_apply_order(const rl_emu *emu, rl_index *ix, rl_index_key_fn *keyof)
+int rl_index_apply_order(const rl_emu *emu, rl_index *ix, rl_index_key_fn *keyof)
 {
-    if (!rl_order_needs_sort(emu, &ix->order)) return;
+    if (!rl_order_needs_sort(emu, &ix->order)) return 0;
     if (ix->first) {
         rl_ilink **v = rl_malloc(ix->count * sizeof(*v));
         size_t n = 0;
@@ -136,4 +136,5 @@ void rl_index_apply_order(const rl_emu *emu, rl_index *ix, rl_index_key_fn *keyo
         rl_free(v);
     }
     rl_order_sorted(emu, &ix->order);
+    return 1;
 }

@@ -99,8 +99,9 @@ static inline rl_ilink *rl_index_prev(const rl_index *ix, const rl_ilink *l)
     return l == ix->first ? NULL : l->prev;
 }
 
-/* Sorts the list for the emulator's order seed if it is not already. */
-void rl_index_apply_order(const rl_emu *emu, rl_index *ix, rl_index_key_fn *keyof);
+/* Sorts the list for the emulator's order seed if it is not already; 1 if
+ * it sorted (places in the old order, such as a SCAN hint, are then stale). */
+int rl_index_apply_order(const rl_emu *emu, rl_index *ix, rl_index_key_fn *keyof);
 
 /* l's place in the walk of a sorted list. */
 static inline uint64_t rl_index_pos(const rl_index *ix, const rl_ilink *l)

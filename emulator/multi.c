@@ -247,12 +247,6 @@ void rl_multi_touch_key(rl_emu *emu, int dbid, const char *key, size_t len)
     }
 }
 
-/* The entry of key in db, expired or not (Redis's dictFind on the keyspace). */
-static rl_dbentry *raw_find(rl_db *db, const char *key, size_t len)
-{
-    return rl_db_find_raw(db, key, len);
-}
-
 void rl_multi_touch_db(rl_emu *emu, int emptied, int replaced_with)
 {
     if (emu->watched_keys == 0) return;
@@ -261,8 +255,8 @@ void rl_multi_touch_db(rl_emu *emu, int emptied, int replaced_with)
         for (size_t i = 0; ms && i < ms->nkeys; i++) {
             const watched_key *wk = &ms->keys[i];
             if (wk->db != emptied) continue;
-            if (raw_find(&emu->db[emptied], wk->key, wk->len) ||
-                (replaced_with >= 0 && raw_find(&emu->db[replaced_with], wk->key, wk->len))) {
+            if (rl_db_find_raw(&emu->db[emptied], wk->key, wk->len) ||
+                (replaced_with >= 0 && rl_db_find_raw(&emu->db[replaced_with], wk->key, wk->len))) {
                 c->flags |= RL_CLIENT_DIRTY_CAS;
                 break;
             }

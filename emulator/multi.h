@@ -62,7 +62,7 @@ static inline void rl_signal_key(rl_emu *emu, int dbid, const char *key, size_t 
 /* rl_signal_key for key in the database c has selected. */
 static inline void rl_signal_modified_key(rl_client *c, const rl_arg *key)
 {
-    if (c->emu->watched_keys) rl_multi_touch_key(c->emu, c->db, key->ptr, key->len);
+    rl_signal_key(c->emu, c->db, key->ptr, key->len);
 }
 
 /* Redis's touchAllWatchedKeysInDb for FLUSHDB/FLUSHALL (replaced_with -1)

@@ -4,11 +4,11 @@
  *
  * Representation. A skiplist whose forward links carry spans (so a node's
  * rank is found on the way down, O(log n)), plus a member -> node index
- * (index.h, which also keeps the nodes in insertion order). Each node is one allocation holding its
- * levels and a copy of its member. Redis keeps small sorted sets as listpacks, in the same
- * score-then-member order, so one representation serves every command; the
- * encoding Redis would use is still tracked (rl_zset.listpack) because it
- * shows in three places:
+ * (index.h, which also keeps the nodes in insertion order). Each node is
+ * one allocation holding its levels and a copy of its member. Redis keeps
+ * small sorted sets as listpacks, in the same score-then-member order, so
+ * one representation serves every command; the encoding Redis would use is
+ * still tracked (rl_zset.listpack) because it shows in three places:
  *   - ZSCAN on a listpack returns everything in one call with cursor 0, and
  *     writes integral scores as integers ("1e17" reads "100000000000000000");
  *   - a listpack stores a score of -0 as the integer 0, so ZSCORE reads "0";
@@ -328,8 +328,7 @@ static zs_node *zset_insert(rl_zset *z, double score, const char *ele, size_t le
  * hint names a place in the old order, so it goes. */
 static void zset_apply_order(rl_emu *emu, rl_zset *z)
 {
-    if (!rl_order_needs_sort(emu, &z->index.order)) return;
-    rl_index_apply_order(emu, &z->index, node_key);
+    if (!rl_index_apply_order(emu, &z->index, node_key)) return;
     z->scan_cursor = 0;
     z->scan_node = NULL;
 }
