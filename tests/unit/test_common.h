@@ -15,6 +15,21 @@
 #include "redlua.h"
 #include "reply.h"
 
+/* Redis 7.0's SCRIPT HELP reply, RESP2 (taken from redis-server). */
+#define RL_TEST_SCRIPT_HELP                                                       \
+    "*17\r\n+SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n" \
+    "+DEBUG (YES|SYNC|NO)\r\n+    Set the debug mode for subsequent scripts exec" \
+    "uted.\r\n+EXISTS <sha1> [<sha1> ...]\r\n"                                    \
+    "+    Return information about the existence of the scripts in the script ca" \
+    "che.\r\n+FLUSH [ASYNC|SYNC]\r\n+    Flush the Lua scripts cache. Very dange" \
+    "rous on replicas.\r\n+    When called without the optional mode argument, t" \
+    "he behavior is determined by the\r\n+    lazyfree-lazy-user-flush configura" \
+    "tion directive. Valid modes are:\r\n+    * ASYNC: Asynchronously flush the " \
+    "scripts cache.\r\n+    * SYNC: Synchronously flush the scripts cache.\r\n"   \
+    "+KILL\r\n+    Kill the currently executing Lua script.\r\n"                  \
+    "+LOAD <script>\r\n+    Load a script into the scripts cache without executi" \
+    "ng it.\r\n+HELP\r\n+    Prints this help.\r\n"
+
 /* Asserts that r serializes (RESP2) to exactly the expected bytes, then
  * frees r. */
 static inline void rl_assert_resp_len(rl_reply *r, const char *expected, size_t explen)

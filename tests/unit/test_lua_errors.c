@@ -239,20 +239,7 @@ static void redis_call_errors_should_raise_error_tables(void **state)
                   "-ERR Wrong number of args calling Redis command from script script: da3c5f1"
                   "700f7211575d090ab780213944e08ddb4, on @user_script:1.\r\n",
                   "EVAL", "return redis.call('script')", "0");
-    rl_assert_cmd(emu,
-                  "*17\r\n+SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
-                  "+DEBUG (YES|SYNC|NO)\r\n+    Set the debug mode for subsequent scripts exec"
-                  "uted.\r\n+EXISTS <sha1> [<sha1> ...]\r\n"
-                  "+    Return information about the existence of the scripts in the script ca"
-                  "che.\r\n+FLUSH [ASYNC|SYNC]\r\n+    Flush the Lua scripts cache. Very dange"
-                  "rous on replicas.\r\n+    When called without the optional mode argument, t"
-                  "he behavior is determined by the\r\n+    lazyfree-lazy-user-flush configura"
-                  "tion directive. Valid modes are:\r\n+    * ASYNC: Asynchronously flush the "
-                  "scripts cache.\r\n+    * SYNC: Synchronously flush the scripts cache.\r\n"
-                  "+KILL\r\n+    Kill the currently executing Lua script.\r\n"
-                  "+LOAD <script>\r\n+    Load a script into the scripts cache without executi"
-                  "ng it.\r\n+HELP\r\n+    Prints this help.\r\n",
-                  "EVAL", "return redis.call('script','help')", "0");
+    rl_assert_cmd(emu, RL_TEST_SCRIPT_HELP, "EVAL", "return redis.call('script','help')", "0");
     rl_assert_cmd(emu,
                   "-ERR Lua redis lib command arguments must be strings or integers script: 80"
                   "747816df1f4411f7c442b928fce6a814214839, on @user_script:1.\r\n",

@@ -314,20 +314,7 @@ static void script_should_answer_its_subcommands_and_errors(void **state)
     rl_assert_cmd(emu, "-NOTBUSY No scripts in execution right now.\r\n", "SCRIPT", "KILL");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'script|kill' command\r\n", "SCRIPT",
                   "KILL", "x");
-    rl_assert_cmd(emu,
-                  "*17\r\n+SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
-                  "+DEBUG (YES|SYNC|NO)\r\n+    Set the debug mode for subsequent scripts exec"
-                  "uted.\r\n+EXISTS <sha1> [<sha1> ...]\r\n"
-                  "+    Return information about the existence of the scripts in the script ca"
-                  "che.\r\n+FLUSH [ASYNC|SYNC]\r\n+    Flush the Lua scripts cache. Very dange"
-                  "rous on replicas.\r\n+    When called without the optional mode argument, t"
-                  "he behavior is determined by the\r\n+    lazyfree-lazy-user-flush configura"
-                  "tion directive. Valid modes are:\r\n+    * ASYNC: Asynchronously flush the "
-                  "scripts cache.\r\n+    * SYNC: Synchronously flush the scripts cache.\r\n"
-                  "+KILL\r\n+    Kill the currently executing Lua script.\r\n"
-                  "+LOAD <script>\r\n+    Load a script into the scripts cache without executi"
-                  "ng it.\r\n+HELP\r\n+    Prints this help.\r\n",
-                  "SCRIPT", "HELP");
+    rl_assert_cmd(emu, RL_TEST_SCRIPT_HELP, "SCRIPT", "HELP");
     rl_assert_cmd(emu, "-ERR wrong number of arguments for 'script|help' command\r\n", "script",
                   "help", "x");
     rl_test_free_emu(emu);
