@@ -62,10 +62,32 @@ int rl_engine_run_begin(lua_State *L, rl_engine_runs *runs, int idx, int timed, 
     return 0;
 }
 
-void rl_engine_run_end(lua_State *L, rl_engine_runs *runs)
+void rl_engine_sethook(lua_State *L, rl_engine_runs *runs, lua_Hook hook, int mask, int count)
+{
+    runs->hook = hook;
+    runs->mask = mask;
+    runs->count = count;
+    if (lua_gethookmask(L) != mask ||
+        (mask && (lua_gethook(L) != hook || lua_gethookcount(L) != count)))
+        lua_sethook(L, hook, mask, count);
+}
+
+void rl_engine_count_event(lua_State *L, rl_engine_runs *runs)
 {
     (void)L;
     (void)runs;
+}
+
+void rl_engine_close(lua_State *L, rl_engine_runs *runs)
+{
+    (void)L;
+    (void)runs;
+}
+
+int rl_engine_traces(lua_State *L)
+{
+    (void)L;
+    return 0;
 }
 
 /* --- Line coverage: reading a Lua 5.1 binary chunk ------------------------- */

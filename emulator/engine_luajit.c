@@ -5,21 +5,34 @@
  * accepts it (checked: every byte comes back through the allocator at
  * lua_close), so rl_mem_used() stays exact on this engine too.
  *
- * The trace compiler is off while a time limit is armed. LuaJIT only calls
- * hooks from its interpreter: a loop compiled to machine code (while true do
- * end, or for i = 1, 1e18 do end, becomes a trace that never exits) never
- * reaches the count hook, so the time limit could not stop it. Setting the
- * hook asynchronously does not help: lua_sethook called from a watchdog
- * thread while such a trace runs only changes the interpreter's dispatch
- * table, and the trace runs on forever (tried on 2.1.0~beta3, see
- * docs/lua.md). Nothing short of patching LuaJIT or its machine code can make
- * such a trace exit. So a timed run uses LuaJIT's interpreter, where the
- * count hook fires as in PUC Lua and costs one decrement per instruction,
- * plus a call hook that does nothing: without one, the interpreter turns a
- * Lua stack overflow into "error in error handling", skipping the message
- * handler. A run without a time limit needs no hook, and gets the compiler
- * for its length (rl_engine_run_begin); the machine code is dropped when it
- * ends, so no compiled loop survives into a timed run.
+ * The trace compiler and the time limit. LuaJIT calls hooks only from its
+ * interpreter: a loop compiled to machine code (while true do end becomes a
+ * trace that never exits) never reaches the count hook, and lua_sethook
+ * called from a signal handler or another thread only changes the
+ * interpreter's dispatch table, so the trace runs on. What does make
+ * compiled code return is LuaJIT's own profiler (luaJIT_profile_start):
+ * while it runs, every trace compiled checks a flag its timer signal sets
+ * (mode "l": at the trace's start and at each change of source line,
+ * loops included) and exits to the interpreter, which calls the profiler's
+ * callback. That callback (prof_tick) cannot raise, and hooks it sets are
+ * undone when it returns, except their count: it sets the count hook's
+ * count to 1, so the hook fires at the next instruction the interpreter
+ * runs, checks the clock, and puts the count back
+ * (rl_engine_count_event). So a timed run may use the compiler while its
+ * state holds the profiler; a runaway loop is then stopped within a tick
+ * (PROFILE_MODE) of the limit. Checked on Debian's 2.1.0~beta3 with
+ * infinite loops of every kind (while, repeat, numeric for, nested loops,
+ * tail recursion, loops in coroutines, around pcall, allocating ones;
+ * tests/unit/test_lua_jit.c). There is one profiler per process: a state
+ * takes it at its first timed run and keeps it until another state of the
+ * same thread takes it (stopping it flushes the old holder's machine code,
+ * compiled with the checks) or it is closed; a state that cannot have it
+ * (held by a state of another thread) runs interpreted, the compiler off.
+ * Line events and a count of 1 (coverage, metrics, a stopped run) must see
+ * every line or instruction: the compiler goes off and its code is dropped.
+ * The timer counts the process's CPU time (ITIMER_PROF) and its signal
+ * handler is installed with SA_RESTART; redlua's own reads and writes
+ * retry on EINTR.
  *
  * Tail calls: LuaJIT drops the caller's frame for "return f(...)" even when
  * f is a C function, so the line of a failing "return redis.call(...)" is
@@ -32,6 +45,7 @@
 /* RTLD_NEXT, and the SYS_getrandom number. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -229,7 +243,8 @@ static const char lines_source[] =
 
 /* Stores the scanner under scan_key (nothing when jit.util cannot be had:
  * then every function gets the line hook). luaopen_jit also turns the
- * compiler on; rl_engine_prepare turns it off right after. */
+ * compiler on; rl_engine_prepare turns it off right after (rl_engine_runs.jit
+ * starts at 0). */
 static void build_scanner(lua_State *L)
 {
     int top = lua_gettop(L);
@@ -326,17 +341,121 @@ int rl_engine_run_begin(lua_State *L, rl_engine_runs *runs, int idx, int timed, 
     *tail_line = t > 0 ? t : 0;
     if (t < 0) return LUA_MASKCALL | LUA_MASKLINE;
     if (timed) return LUA_MASKCALL;
-    luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_ON);
-    runs->jit_on = 1;
+    if (!runs->jit) {
+        luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_ON);
+        runs->jit = 1;
+    }
     return 0;
 }
 
-void rl_engine_run_end(lua_State *L, rl_engine_runs *runs)
+/* The profiler's interval and mode: a check at every change of line in
+ * compiled code, a tick every 10 ms of CPU time. */
+#define PROFILE_MODE "li10"
+
+/* The state holding LuaJIT's profiler and its thread; NULL when none does.
+ * prof_L is read without the lock only to compare it with the reader's own
+ * state, which no other thread can make it become or stop being. */
+static pthread_mutex_t prof_lock = PTHREAD_MUTEX_INITIALIZER;
+static lua_State *prof_L;
+static pthread_t prof_thread;
+
+/* The profiler's callback, called by the interpreter once compiled code
+ * left on a tick: brings the count hook forward (see the top of the file).
+ * Outside a timed run there is no count hook and nothing to do. */
+static void prof_tick(void *data, lua_State *L, int samples, int vmstate)
 {
-    if (!runs->jit_on) return;
+    rl_engine_runs *runs = data;
+    (void)samples;
+    (void)vmstate;
+    if (!runs->hook || !(runs->mask & LUA_MASKCOUNT) || runs->count <= 1) return;
+    runs->tick = 1;
+    lua_sethook(L, runs->hook, runs->mask, 1);
+}
+
+/* 1 when L holds the profiler, taking it when it is free or held by a
+ * state of this thread. */
+static int take_profiler(lua_State *L, rl_engine_runs *runs)
+{
+    if (__atomic_load_n(&prof_L, __ATOMIC_RELAXED) == L) return 1;
+    int taken = 0;
+    pthread_mutex_lock(&prof_lock);
+    if (!prof_L || pthread_equal(prof_thread, pthread_self())) {
+        if (prof_L) luaJIT_profile_stop(prof_L);
+        luaJIT_profile_start(L, PROFILE_MODE, prof_tick, runs);
+        __atomic_store_n(&prof_L, L, __ATOMIC_RELAXED);
+        prof_thread = pthread_self();
+        taken = 1;
+    }
+    pthread_mutex_unlock(&prof_lock);
+    return taken;
+}
+
+static void jit_off(lua_State *L, rl_engine_runs *runs)
+{
     luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_OFF);
     luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_FLUSH);
-    runs->jit_on = 0;
+    runs->jit = 0;
+}
+
+void rl_engine_sethook(lua_State *L, rl_engine_runs *runs, lua_Hook hook, int mask, int count)
+{
+    /* LuaJIT's lua_sethook rewrites its dispatch tables, about 650
+     * instructions: only when the hook changes. */
+    if (lua_gethookmask(L) != mask ||
+        (mask && (lua_gethook(L) != hook || lua_gethookcount(L) != count)))
+        lua_sethook(L, hook, mask, count);
+    runs->hook = mask ? hook : NULL;
+    runs->mask = mask;
+    runs->count = count;
+    runs->tick = 0;
+    if ((mask & LUA_MASKLINE) || ((mask & LUA_MASKCOUNT) && count <= 1)) {
+        if (runs->jit) jit_off(L, runs);
+    } else if (mask & LUA_MASKCOUNT) {
+        if (take_profiler(L, runs)) {
+            if (!runs->jit) luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_ON);
+            runs->jit = 1;
+        } else if (runs->jit) {
+            jit_off(L, runs);
+        }
+    }
+}
+
+void rl_engine_count_event(lua_State *L, rl_engine_runs *runs)
+{
+    if (!runs->tick) return;
+    runs->tick = 0;
+    lua_sethook(L, runs->hook, runs->mask, runs->count);
+}
+
+void rl_engine_close(lua_State *L, rl_engine_runs *runs)
+{
+    (void)runs;
+    if (__atomic_load_n(&prof_L, __ATOMIC_RELAXED) != L) return;
+    pthread_mutex_lock(&prof_lock);
+    luaJIT_profile_stop(L);
+    __atomic_store_n(&prof_L, NULL, __ATOMIC_RELAXED);
+    pthread_mutex_unlock(&prof_lock);
+}
+
+/* Counts the traces by jit.util.traceinfo, which answers nil past the last
+ * one; trace numbers are reused from 1 after a flush. */
+int rl_engine_traces(lua_State *L)
+{
+    int top = lua_gettop(L), n = 0;
+    lua_getfield(L, LUA_REGISTRYINDEX, "_PRELOAD");
+    if (lua_istable(L, -1)) lua_getfield(L, -1, "jit.util");
+    if (lua_isfunction(L, -1) && lua_pcall(L, 0, 1, 0) == 0 && lua_istable(L, -1)) {
+        lua_getfield(L, -1, "traceinfo");
+        for (int i = 1; lua_isfunction(L, -1); i++) {
+            lua_pushvalue(L, -1);
+            lua_pushinteger(L, i);
+            if (lua_pcall(L, 1, 1, 0) != 0 || lua_isnil(L, -1)) break;
+            lua_pop(L, 1);
+            n = i;
+        }
+    }
+    lua_settop(L, top);
+    return n;
 }
 
 /* loadstring and type for the lines lister, in C: the state's own globals

@@ -96,6 +96,7 @@ typedef struct load_ctx {
     fn_library *lib;
     uint64_t start_ns;
     rl_cov_chunk *cov; /* the library's coverage record, or NULL (coverage off) */
+    rl_engine_runs *engine;
 } load_ctx;
 
 /* --- Libraries ------------------------------------------------------------- */
@@ -535,6 +536,7 @@ static uint64_t monotonic_ns(void)
 static void load_hook(lua_State *L, lua_Debug *ar)
 {
     load_ctx *ctx = get_load_ctx(L);
+    if (ctx && ar->event == LUA_HOOKCOUNT) rl_engine_count_event(L, ctx->engine);
     if (ctx && ctx->cov && (ar->event == LUA_HOOKLINE || ar->event == LUA_HOOKCALL) &&
         lua_getinfo(L, "S", ar) && strcmp(ar->source, RL_LUA_FUNCTION_CHUNK_SOURCE) == 0) {
         if (ar->event == LUA_HOOKCALL) {
@@ -545,7 +547,7 @@ static void load_hook(lua_State *L, lua_Debug *ar)
     }
     if (ar->event == LUA_HOOKCALL) return;
     if (!ctx || (monotonic_ns() - ctx->start_ns) / 1000000ULL <= LOAD_TIMEOUT_MS) return;
-    lua_sethook(L, load_hook, LUA_MASKLINE, 0);
+    rl_engine_sethook(L, ctx->engine, load_hook, LUA_MASKLINE, 0);
     raise_error(L, RL_ERR_FN_LOAD_TIMEOUT);
 }
 
@@ -573,11 +575,11 @@ static char *run_library_code(rl_functions *f, fn_library *lib, const char *body
             rl_sha1_hex(sha, lib->code, lib->code_len);
             cov = rl_cov_register(f->env->emu, sha, lib->code, lib->code_len, L);
         }
-        load_ctx ctx = { lib, monotonic_ns(), cov };
+        load_ctx ctx = { lib, monotonic_ns(), cov, &f->env->engine };
         set_load_ctx(L, &ctx);
         if (cov) rl_cov_begin_run(cov);
-        lua_sethook(L, load_hook, LUA_MASKCOUNT | (cov ? LUA_MASKLINE | LUA_MASKCALL : 0),
-                    LOAD_HOOK_COUNT);
+        rl_engine_sethook(L, ctx.engine, load_hook,
+                          LUA_MASKCOUNT | (cov ? LUA_MASKLINE | LUA_MASKCALL : 0), LOAD_HOOK_COUNT);
         int load_failed = lua_pcall(L, 0, 0, 0);
         for (size_t i = 0; !load_failed && i < lib->nfunctions; i++) lib->functions[i].cov = cov;
         if (load_failed) {
@@ -599,7 +601,7 @@ static char *run_library_code(rl_functions *f, fn_library *lib, const char *body
             }
             lua_pop(L, 1);
         }
-        lua_sethook(L, NULL, 0, 0);
+        rl_engine_sethook(L, ctx.engine, NULL, 0, 0);
         set_load_ctx(L, NULL);
     }
     lua_pushnil(L);

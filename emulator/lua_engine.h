@@ -52,12 +52,17 @@ void rl_engine_prepare(lua_State *L);
  * state's owner (lua_env.c) and zeroed with it, so that a run does not
  * look it up in the Lua registry: LuaJIT's answer for the function run
  * last (which it keeps alive in the registry, so no other object can take
- * its address while it is remembered), and whether the current run turned
- * the trace compiler on. PUC Lua uses none of it. */
+ * its address while it is remembered), the hook set last through
+ * rl_engine_sethook, and whether LuaJIT's trace compiler is on. PUC Lua
+ * uses only the hook. */
 typedef struct rl_engine_runs {
     const void *fn; /* the Lua function run last, or NULL */
     int tail;       /* its tail calls: 0, their line, or -1 (engine_luajit.c) */
-    int jit_on;     /* the current run turned the trace compiler on */
+    lua_Hook hook;  /* the hook, its events and count, as set last */
+    int mask;
+    int count;
+    int jit;  /* LuaJIT: the trace compiler is on */
+    int tick; /* LuaJIT: the profiler's tick moved the count hook to 1 */
 } rl_engine_runs;
 
 /* Called as a script run starts, the Lua function at idx about to run;
@@ -71,13 +76,29 @@ typedef struct rl_engine_runs {
  * which record the last line run. A timed run also needs call events
  * (without any call or line hook LuaJIT's interpreter ends a Lua stack
  * overflow as "error in error handling", with no message handler and no
- * line); a run without a time limit and without line events needs no hook
- * and gets LuaJIT's trace compiler for its length. */
+ * line). A run without a time limit and without line events needs no hook;
+ * LuaJIT turns its trace compiler on for it. */
 int rl_engine_run_begin(lua_State *L, rl_engine_runs *runs, int idx, int timed, int *tail_line);
-/* Called as the run ends: LuaJIT turns the compiler off again and drops the
- * machine code it made, so no compiled loop can run where a hook must
- * fire (the next timed run, FUNCTION LOAD's time limit). */
-void rl_engine_run_end(lua_State *L, rl_engine_runs *runs);
+
+/* Every hook of a state is set through here: lua_sethook(L, hook, mask,
+ * count) when that differs from the hook L has, remembered in runs. On
+ * LuaJIT it also decides whether compiled code may run under the hook:
+ * never under line events or a count of 1 (they must see every line or
+ * instruction, and machine code fires no hooks); under a count hook of a
+ * time limit, only while this state holds LuaJIT's profiler, whose ticks
+ * make compiled code return to the interpreter and bring the count hook
+ * forward (engine_luajit.c). Called again with the same hook it only
+ * checks that the profiler is still this state's. */
+void rl_engine_sethook(lua_State *L, rl_engine_runs *runs, lua_Hook hook, int mask, int count);
+/* Called first by a count hook set through rl_engine_sethook: when the
+ * event came early, from LuaJIT's profiler tick, the hook's count goes
+ * back to the one it was set with. */
+void rl_engine_count_event(lua_State *L, rl_engine_runs *runs);
+/* Called before lua_close(L): LuaJIT gives the profiler up. */
+void rl_engine_close(lua_State *L, rl_engine_runs *runs);
+/* How many traces LuaJIT's compiler holds for L now (0 on PUC Lua): lets
+ * tests check that hot code was compiled under a time limit. */
+int rl_engine_traces(lua_State *L);
 
 /* Line coverage (coverage.h): calls line(ud, n, kind) for every bytecode
  * instruction of the Lua function on top of the stack and of every function

@@ -1172,7 +1172,10 @@ static void count_call(lua_State *L, lua_Debug *ar)
 
 static void run_hook(lua_State *L, lua_Debug *ar)
 {
-    if (ar->event == LUA_HOOKCOUNT && count_instruction(L)) return;
+    if (ar->event == LUA_HOOKCOUNT) {
+        rl_engine_count_event(L, &rl_lua_env_get(L)->engine);
+        if (count_instruction(L)) return;
+    }
     if (ar->event == LUA_HOOKCALL) {
         count_call(L, ar);
         return;
@@ -1197,7 +1200,7 @@ static void run_hook(lua_State *L, lua_Debug *ar)
         if (!run->stop && run->timeout_ms > 0 && elapsed_ms >= (uint64_t)run->timeout_ms)
             run->stop = RL_RUN_STOP_TIMEOUT;
         if (!run->stop) return;
-        lua_sethook(L, run_hook, lua_gethookmask(L), 1);
+        rl_engine_sethook(L, &env->engine, run_hook, lua_gethookmask(L), 1);
         /* PUC Lua keeps hooks per coroutine: when a coroutine ran out of
          * time, the script's own thread must stop at its next instruction
          * too, or coroutine.resume would swallow the stop for good. A kill
@@ -1207,7 +1210,8 @@ static void run_hook(lua_State *L, lua_Debug *ar)
          * catches it through coroutine.resume and returns at once
          * returns normally, as in Redis). */
         if (L != env->L && run->stop != RL_RUN_STOP_KILLED)
-            lua_sethook(env->L, run_hook, lua_gethookmask(env->L) | LUA_MASKCOUNT, 1);
+            rl_engine_sethook(env->L, &env->engine, run_hook,
+                              lua_gethookmask(env->L) | LUA_MASKCOUNT, 1);
     }
     char buf[128];
     rl_lua_push_error_table(L, stop_message(run, buf, sizeof(buf)));
@@ -1273,16 +1277,14 @@ void rl_lua_env_begin_run(rl_lua_env *env, rl_lua_run *run)
     mask |= rl_engine_run_begin(env->L, &env->engine, -1, counted || run->cov, &run->last_line);
     env->run = run;
     /* The hook stays installed between runs (rl_lua_env_end_run), where it
-     * does nothing (env->run is NULL), so it is set only when it changes:
-     * LuaJIT's lua_sethook rewrites its dispatch tables each time its mode
-     * changes, about 650 instructions, twice per run otherwise. Its count is
-     * not reset then: the first check of a run may come early, which only
-     * reads the clock. A stop leaves a count of 1, which differs. */
+     * does nothing (env->run is NULL); rl_engine_sethook sets it only when
+     * it changes (LuaJIT's lua_sethook rewrites its dispatch tables). Its
+     * count is not reset then: the first check of a run may come early,
+     * which only reads the clock. A stop leaves a count of 1, which
+     * differs. */
     int count = ms ? 1 : HOOK_COUNT;
     lua_Hook hook = run->cov ? run_hook : run_hook_uncovered;
-    if (lua_gethookmask(env->L) != mask ||
-        (mask && (lua_gethook(env->L) != hook || lua_gethookcount(env->L) != count)))
-        lua_sethook(env->L, hook, mask, count);
+    rl_engine_sethook(env->L, &env->engine, hook, mask, count);
 }
 
 void rl_lua_env_end_run(rl_lua_env *env)
@@ -1291,8 +1293,7 @@ void rl_lua_env_end_run(rl_lua_env *env)
     /* The hook is left for the next run (rl_lua_env_begin_run), except the
      * one of metrics and coverage, which fires on every instruction or line
      * and would slow down Lua code run between runs for nothing. */
-    if (env->emu->metrics || env->run->cov) lua_sethook(env->L, NULL, 0, 0);
-    rl_engine_run_end(env->L, &env->engine);
+    if (env->emu->metrics || env->run->cov) rl_engine_sethook(env->L, &env->engine, NULL, 0, 0);
     if (env->emu->metrics) env->emu->metrics->m.script_ns += monotonic_ns() - env->run->start_ns;
     env->run = NULL;
     env->emu->script_start_ms = -1;
@@ -1520,6 +1521,7 @@ int rl_lua_env_scrub(rl_lua_env *env)
 void rl_lua_env_free(rl_lua_env *env)
 {
     if (!env) return;
+    rl_engine_close(env->L, &env->engine);
     lua_close(env->L);
     rl_lua_pool_release(&env->pool);
     rl_free(env);

@@ -173,6 +173,11 @@ void rl_scripting_seed_changed(rl_emu *emu)
         rl_scripting_free(emu);
 }
 
+int rl_scripting_traces(rl_emu *emu)
+{
+    return emu->scripting ? rl_engine_traces(emu->scripting->env->L) : 0;
+}
+
 /* SCRIPT FLUSH: a new Lua VM and an empty cache (Redis's scriptingReset). */
 static void scripting_reset(rl_scripting *s, rl_emu *emu)
 {

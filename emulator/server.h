@@ -209,6 +209,9 @@ void rl_scripting_reset(rl_emu *emu, int keep_env);
  * a kept EVAL environment made under another seed while it holds no script
  * (rl_emu_reset then rl_emu_set_order_seed, as on a new emulator). */
 void rl_scripting_seed_changed(rl_emu *emu);
+/* The traces LuaJIT compiled for the scripting state (0 on PUC Lua, or
+ * when there is no state yet); for tests. */
+int rl_scripting_traces(rl_emu *emu);
 /* While a script is busy (rl_emu.busy_run): for the dispatcher, replies
  * BUSY when c may not run cmd now (cmd lacks allow-busy), or redlua's
  * RL_ERR_BUSY_CALLER when c is the client running the script, and returns

@@ -1,0 +1,150 @@
+/* The time limit over compiled code: on LuaJIT a timed run uses the trace
+ * compiler (engine_luajit.c), and every kind of runaway loop must still be
+ * stopped by the time limit, whatever machine code it became. Built for
+ * both engines: PUC Lua must stop the same loops, and compiles nothing. */
+#include "test_common.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "server.h"
+
+static int is_luajit(void)
+{
+    return strcmp(rl_emu_engine(), "luajit") == 0;
+}
+
+/* Loops that never end, of every shape a trace can take: one line or
+ * several, numeric for, repeat, nested loops, a side trace per branch, a
+ * Lua call inlined, tail recursion, loops that allocate or build strings,
+ * a loop around pcall, loops in coroutines (resumed once and forever). */
+static const char *const runaway[] = {
+    "while true do end",
+    "local i = 0 while true do i = i + 1 end",
+    "for i = 1, 1e18 do end",
+    "local x = 0 repeat x = x + 1 until x < 0",
+    "local a = 0 while true do for j = 1, 100 do a = a + j end end",
+    "local i = 0 while true do i = i + 1 if i % 3 == 0 then i = i + 0 elseif i % 5 == 0 then "
+    "i = i - 0 end end",
+    "local function g(x)\n return x + 1\nend\nlocal i = 0\nwhile true do\n i = g(i)\nend",
+    "local function f(n) return f(n + 1) end return f(1)",
+    "local t = {} while true do t[#t % 100 + 1] = {} end",
+    "local s = '' while true do s = string.sub(s .. 'x', 1, 10) end",
+    "local i = 0 while true do pcall(function() i = i + 1 end) end",
+    "local co = coroutine.wrap(function() while true do end end) co()",
+    "local co = coroutine.wrap(function() local i = 0 while true do i = i + 1 "
+    "coroutine.yield(i) end end) while true do co() end",
+};
+
+static void runaway_loops_should_stop_at_the_time_limit(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_emu_set_script_timeout_ms(emu, 100);
+    for (size_t i = 0; i < sizeof(runaway) / sizeof(runaway[0]); i++) {
+        rl_reply *r = rl_emu_callv(emu, "EVAL", runaway[i], "0", (const char *)NULL);
+        if (r->type != RL_REPLY_ERROR || !strstr(r->str, "exceeded the time limit of 100 ms"))
+            fail_msg("not stopped by the time limit: %s\n  reply: %s", runaway[i],
+                     r->str ? r->str : "(no text)");
+        rl_reply_free(r);
+    }
+    /* The state is still sound after all those stops. */
+    rl_assert_cmd(emu, ":5050\r\n", "EVAL", "local s = 0 for i = 1, 100 do s = s + i end return s",
+                  "0");
+    rl_test_free_emu(emu);
+}
+
+/* A hot loop is compiled under the default time limit on LuaJIT (that is
+ * what makes it the fast engine), and the compiled code still gives the
+ * right answer; PUC Lua compiles nothing. */
+static void hot_code_should_be_compiled_under_the_time_limit(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_assert_cmd(emu, ":500000500000\r\n", "EVAL",
+                  "local s = 0 for i = 1, 1000000 do s = s + i end return s", "0");
+    if (is_luajit()) assert_true(rl_scripting_traces(emu) > 0);
+    else assert_int_equal(rl_scripting_traces(emu), 0);
+    /* The next run keeps the machine code, and still stops in time. */
+    rl_emu_set_script_timeout_ms(emu, 100);
+    rl_reply *r = rl_emu_callv(emu, "EVAL", "while true do end", "0", (const char *)NULL);
+    assert_non_null(strstr(r->str, "exceeded the time limit of 100 ms"));
+    rl_reply_free(r);
+    rl_test_free_emu(emu);
+}
+
+/* A stopped run raises again at every instruction, so a pcall inside a
+ * compiled loop cannot swallow the stop: once stopped, the compiler is off
+ * (a count of 1 must see every instruction). */
+static void stop_should_not_be_swallowed_by_a_compiled_pcall_loop(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_emu_set_script_timeout_ms(emu, 100);
+    rl_reply *r = rl_emu_callv(
+        emu, "EVAL",
+        "local n = 0 while true do pcall(function() while true do n = n + 1 end end) end", "0",
+        (const char *)NULL);
+    assert_int_equal(r->type, RL_REPLY_ERROR);
+    assert_non_null(strstr(r->str, "exceeded the time limit of 100 ms"));
+    rl_reply_free(r);
+    rl_test_free_emu(emu);
+}
+
+/* FUNCTION LOAD runs the library's code under its own limit (500 ms, as
+ * Redis), with the compiler on when an earlier run turned it on. */
+static void function_load_should_stop_a_compiled_loop(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_assert_cmd(emu, ":500000500000\r\n", "EVAL",
+                  "local s = 0 for i = 1, 1000000 do s = s + i end return s", "0");
+    rl_assert_cmd(emu, "-ERR Error registering functions: ERR FUNCTION LOAD timeout\r\n",
+                  "FUNCTION", "LOAD", "#!lua name=spin\nlocal i = 0 while true do i = i + 1 end");
+    rl_assert_cmd(emu, "$2\r\nok\r\n", "FUNCTION", "LOAD",
+                  "#!lua name=ok\nlocal s = 0 for i = 1, 100000 do s = s + i end\n"
+                  "redis.register_function('f', function() return s end)");
+    rl_assert_cmd(emu, ":5000050000\r\n", "FCALL", "f", "0");
+    rl_test_free_emu(emu);
+}
+
+/* LuaJIT has one profiler per process: two live emulators take it in
+ * turn, and each one's runaway loops still stop, with compiled code on
+ * both. */
+static void two_emulators_should_both_stop_loops(void **state)
+{
+    (void)state;
+    rl_emu *a = rl_emu_new(), *b = rl_emu_new();
+    rl_emu_set_script_timeout_ms(a, 100);
+    rl_emu_set_script_timeout_ms(b, 100);
+    for (int round = 0; round < 2; round++) {
+        rl_emu *emus[2] = { a, b };
+        for (int k = 0; k < 2; k++) {
+            rl_reply *r = rl_emu_callv(emus[k], "EVAL", "local i = 0 while true do i = i + 1 end",
+                                       "0", (const char *)NULL);
+            assert_non_null(strstr(r->str, "exceeded the time limit of 100 ms"));
+            rl_reply_free(r);
+            rl_assert_cmd(emus[k], ":500000500000\r\n", "EVAL",
+                          "local s = 0 for i = 1, 1000000 do s = s + i end return s", "0");
+        }
+    }
+    if (is_luajit()) assert_true(rl_scripting_traces(b) > 0);
+    rl_emu_free(a);
+    /* b still holds the profiler; a's going did not disturb it. */
+    rl_reply *r = rl_emu_callv(b, "EVAL", "for i = 1, 1e18 do end", "0", (const char *)NULL);
+    assert_non_null(strstr(r->str, "exceeded the time limit of 100 ms"));
+    rl_reply_free(r);
+    rl_test_free_emu(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(runaway_loops_should_stop_at_the_time_limit),
+        cmocka_unit_test(hot_code_should_be_compiled_under_the_time_limit),
+        cmocka_unit_test(stop_should_not_be_swallowed_by_a_compiled_pcall_loop),
+        cmocka_unit_test(function_load_should_stop_a_compiled_loop),
+        cmocka_unit_test(two_emulators_should_both_stop_loops),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
