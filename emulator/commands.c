@@ -95,6 +95,15 @@ static void build_index(void)
 
 #define MAX_NAME 64
 
+/* 1 when the lowercase NUL-terminated full equals name (len bytes, no
+ * NUL) without case. */
+static int name_equal(const char *full, const char *name, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)full[i] != lower_byte((unsigned char)name[i])) return 0;
+    return full[len] == '\0';
+}
+
 /* The command whose full name is prefix (already lowercase; "" for a
  * top-level name), then '|' when there is a prefix, then name compared
  * without case; NULL if none. A name holding NUL or '|', empty, or longer
@@ -117,15 +126,40 @@ static const rl_command *find_hashed(const char *prefix, size_t plen, const char
             if (memcmp(full, prefix, plen) != 0 || full[plen] != '|') continue;
             full += plen + 1;
         }
-        if (strncasecmp(full, name, len) == 0 && full[len] == '\0') return hashed[slot].cmd;
+        if (name_equal(full, name, len)) return hashed[slot].cmd;
     }
     return NULL;
 }
 
+/* The names found last, by their exact bytes, per thread: a test suite
+ * sends the same few commands over and over (every EVALSHA, every
+ * redis.call), and a hit costs one compare instead of hashing the name and
+ * comparing it again without case. A slot per length and end bytes. */
+#define MEMO_SLOTS 64
+#define MEMO_NAME 16
+typedef struct {
+    const rl_command *cmd;
+    size_t len; /* 0: empty */
+    char name[MEMO_NAME];
+} name_memo;
+static _Thread_local name_memo memo[MEMO_SLOTS];
+
 const rl_command *rl_command_lookup_name(const char *name, size_t len)
 {
+    name_memo *m = NULL;
+    if (len > 0 && len <= MEMO_NAME) {
+        size_t k = len * 7 + (unsigned char)name[0] + (unsigned char)name[len - 1];
+        m = &memo[k & (MEMO_SLOTS - 1)];
+        if (m->len == len && memcmp(m->name, name, len) == 0) return m->cmd;
+    }
     pthread_once(&index_once, build_index);
-    return find_hashed("", 0, name, len);
+    const rl_command *cmd = find_hashed("", 0, name, len);
+    if (m && cmd) {
+        m->cmd = cmd;
+        m->len = len;
+        memcpy(m->name, name, len);
+    }
+    return cmd;
 }
 
 const rl_command *rl_command_lookup(int argc, const rl_arg *argv)

@@ -83,6 +83,26 @@ static void lookup_should_be_case_insensitive_and_binary_safe(void **state)
         assert_non_null(c->proc);
         if (strchr(c->fullname, '|')) assert_non_null(c->parent);
     }
+    /* Names found are remembered by their bytes (commands.c): asked again,
+     * in another case, or with one byte changed, the answer must still be
+     * the table's. */
+    for (int round = 0; round < 2; round++) {
+        for (size_t i = 0; rl_command_at(i); i++) {
+            const rl_command *c = rl_command_at(i);
+            if (strchr(c->fullname, '|')) continue;
+            char name[128];
+            size_t n = strlen(c->fullname);
+            memcpy(name, c->fullname, n + 1);
+            rl_arg lower[] = { { name, n } };
+            assert_ptr_equal(rl_command_lookup_name(name, n), c);
+            name[n / 2] = (char)toupper((unsigned char)name[n / 2]);
+            assert_ptr_equal(rl_command_lookup(1, lower), c);
+            name[n / 2] = '#';
+            assert_null(rl_command_lookup_name(name, n));
+            /* A shorter prefix of it is another name, or none. */
+            assert_true(rl_command_lookup_name(c->fullname, n - 1) != c);
+        }
+    }
 }
 
 int main(void)
