@@ -2,10 +2,13 @@
  * pops (blocking ones answer at once), ZRANDMEMBER, the union, intersection
  * and difference family, and ZSCAN.
  *
- * Representation. A skiplist whose forward links carry spans (so a node's
- * rank is found on the way down, O(log n)), plus a member -> node index
- * (index.h, which also keeps the nodes in insertion order). Each node is
- * one allocation holding its levels and a copy of its member. Redis keeps
+ * Representation. A B+tree with counts (so a node's rank is found on the
+ * way up, O(log n)), whose leaves and separators hold copies of each key's
+ * score and first 16 member bytes: a search compares within the tree's own
+ * nodes, a few cache lines per level, where a skiplist (Redis's) waits on a
+ * cold node at every step. Plus a member -> node index (index.h, which also
+ * keeps the nodes in insertion order). Each element is one allocation
+ * holding its score, its leaf and a copy of its member. Redis keeps
  * small sorted sets as listpacks, in the same score-then-member order, so
  * one representation serves every command; the encoding Redis would use is
  * still tracked (rl_zset.listpack) because it shows in three places:
@@ -19,7 +22,8 @@
  * of ZUNIONSTORE and friends are listpacks when they fit; ZRANGESTORE starts
  * from the result's length.
  *
- * ZSCAN on a skiplist-encoded set. Redis walks a randomly seeded hash table;
+ * ZSCAN on a skiplist-encoded set (Redis's name for the encoding; redlua's
+ * tree stands in for the skiplist). Redis walks a randomly seeded hash table;
  * here every node carries its insertion sequence number, the index iterates
  * in that order, and the cursor is the number of the next node to visit
  * (0 starts, a reply of 0 ends). A member present for the whole iteration is
@@ -55,47 +59,75 @@
  * Sorted set API
  * ========================================================================== */
 
-#define ZSL_MAXLEVEL 32
 #define ZSET_MAX_LISTPACK_ENTRIES 128
 #define ZSET_MAX_LISTPACK_VALUE 64
 
+/* The order: a B+tree with counts. Leaves hold up to ZB_LEAF elements in
+ * order, inner nodes up to ZB_FAN children with the number of elements
+ * under each (ranks) and a separator per child but the first, a lower
+ * bound of that child's keys and above every key of the child before it.
+ * Leaves and separators keep a copy of each key's score and first ZB_PFX
+ * member bytes, so a search compares inside the tree's own nodes and only
+ * reads an element when a longer member ties on its first ZB_PFX bytes. */
+#define ZB_LEAF 16
+#define ZB_FAN 16
+#define ZB_PFX 16
+
 typedef struct zs_node zs_node;
+typedef struct zb_inner zb_inner;
+typedef struct zb_leaf zb_leaf;
 
-typedef struct zs_level {
-    zs_node *forward;
-    unsigned long span; /* nodes crossed by this link (the target included) */
-} zs_level;
-
-/* What a skiplist walk reads of a node (its level count, len, score, its
- * levels and the member after them, node_ele) comes last and together, so
- * a node visited costs one or two cache lines. */
+/* An element: its score and member, in the member index. */
 struct zs_node {
-    rl_ilink link;     /* in the member index; link.spare is the level count */
-    zs_node *backward; /* NULL for the first node */
+    rl_ilink link; /* in the member index; link.spare is its place in its
+                    * leaf as last known (checked before use) */
+    zb_leaf *leaf; /* the leaf holding it */
     size_t len;
     double score;
-    zs_level level[];
 };
 
-static inline int node_levels(const zs_node *n)
-{
-    return (int)n->link.spare;
-}
-
-/* The member: in the node's allocation after its levels, NUL-terminated. */
+/* The member: in the node's allocation after it, NUL-terminated. */
 static inline char *node_ele(const zs_node *n)
 {
-    return (char *)(uintptr_t)(n->level + node_levels(n));
+    return (char *)(uintptr_t)(n + 1);
 }
 
+/* A key in the tree. In a leaf, node is the element; as a separator, full
+ * is an owned copy of a member longer than ZB_PFX bytes (else NULL). */
+typedef struct zb_item {
+    double score;
+    uint32_t len;
+    unsigned char pfx[ZB_PFX]; /* the member's first bytes, zero-padded */
+    union {
+        zs_node *node;
+        char *full;
+    } u;
+} zb_item;
+
+/* The start of both kinds of tree node. */
+typedef struct zb_head {
+    zb_inner *parent;
+    int n; /* elements (leaf) or children (inner) */
+} zb_head;
+
+struct zb_leaf {
+    zb_head h;
+    zb_leaf *prev, *next;
+    zb_item e[ZB_LEAF + 1]; /* one over, until a split */
+};
+
+struct zb_inner {
+    zb_head h;
+    zb_item sep[ZB_FAN + 1]; /* sep[0] unused */
+    void *child[ZB_FAN + 1];
+    unsigned long count[ZB_FAN + 1]; /* elements under each child */
+};
+
 struct rl_zset {
-    zs_node *header; /* sentinel with ZSL_MAXLEVEL levels, not in the index,
-                      * in this structure's allocation */
-    zs_node *tail;
+    void *root; /* a zb_leaf when height is 0, else a zb_inner; NULL when empty */
+    int height;
     unsigned long length;
-    int level;
     rl_index index; /* member -> node (index.h), in insertion or rank order */
-    uint64_t rng;   /* xorshift state for node levels: fixed seed, repeatable */
     int listpack;
     /* ZSCAN resume hint: scan_node is the first node whose seq is at least
      * scan_cursor (kept right when that node is deleted); 0 means none. */
@@ -123,40 +155,384 @@ typedef struct {
     lex_bound min, max;
 } zs_lexrange;
 
+static inline uint64_t load_be64(const unsigned char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    return x;
+}
+
 static int memb_cmp(const char *a, size_t alen, const char *b, size_t blen)
 {
     /* memcmp's order, eight bytes a step without a call: members are
-     * often short, and the skiplist compares one at every node it visits. */
+     * often short. */
     size_t n = alen < blen ? alen : blen, i = 0;
     for (; i + 8 <= n; i += 8) {
-        uint64_t x, y;
-        memcpy(&x, a + i, 8);
-        memcpy(&y, b + i, 8);
-        if (x != y) {
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-            x = __builtin_bswap64(x);
-            y = __builtin_bswap64(y);
-#endif
-            return x < y ? -1 : 1;
-        }
+        uint64_t x = load_be64((const unsigned char *)a + i);
+        uint64_t y = load_be64((const unsigned char *)b + i);
+        if (x != y) return x < y ? -1 : 1;
     }
     for (; i < n; i++)
         if (a[i] != b[i]) return (unsigned char)a[i] < (unsigned char)b[i] ? -1 : 1;
     return alen < blen ? -1 : (alen > blen ? 1 : 0);
 }
 
-/* 1 when node n sorts before (score, ele). */
-static int node_before(const zs_node *n, double score, const char *ele, size_t len)
+/* The member bytes of an item of a leaf (leaf 1) or a separator. */
+static inline const char *item_ele(const zb_item *it, int leaf)
 {
-    return n->score < score || (n->score == score && memb_cmp(node_ele(n), n->len, ele, len) < 0);
+    if (leaf) return node_ele(it->u.node);
+    return it->len <= ZB_PFX ? (const char *)it->pfx : it->u.full;
 }
 
-static zs_node *node_alloc(int nlevel, double score, const char *ele, size_t len)
+/* What a search compares items with: a key, its member's prefix ready. */
+typedef struct zb_probe {
+    double score;
+    size_t len;
+    const char *ele;
+    uint64_t p0, p1;
+} zb_probe;
+
+static void probe_init(zb_probe *p, double score, const char *ele, size_t len)
 {
-    size_t lv = (size_t)nlevel * sizeof(zs_level);
-    zs_node *n = rl_malloc(sizeof(zs_node) + lv + len + 1);
-    memset(n, 0, sizeof(zs_node) + lv);
-    n->link.spare = (uint32_t)nlevel;
+    unsigned char pfx[ZB_PFX] = { 0 };
+    memcpy(pfx, ele, len < ZB_PFX ? len : ZB_PFX);
+    p->score = score;
+    p->len = len;
+    p->ele = ele;
+    p->p0 = load_be64(pfx);
+    p->p1 = load_be64(pfx + 8);
+}
+
+/* <0, 0, >0 as the item sorts before, as, after the probe. Equal padded
+ * prefixes with both members within ZB_PFX bytes mean one is a prefix of
+ * the other: the shorter sorts first. */
+static int item_cmp(const zb_item *it, int leaf, const zb_probe *p)
+{
+    if (it->score != p->score) return it->score < p->score ? -1 : 1;
+    uint64_t a = load_be64(it->pfx);
+    if (a != p->p0) return a < p->p0 ? -1 : 1;
+    a = load_be64(it->pfx + 8);
+    if (a != p->p1) return a < p->p1 ? -1 : 1;
+    if (it->len <= ZB_PFX && p->len <= ZB_PFX) return it->len < p->len ? -1 : it->len > p->len;
+    return memb_cmp(item_ele(it, leaf), it->len, p->ele, p->len);
+}
+
+static void item_set_node(zb_item *it, zs_node *n)
+{
+    it->score = n->score;
+    it->len = (uint32_t)n->len;
+    memset(it->pfx, 0, ZB_PFX);
+    memcpy(it->pfx, node_ele(n), n->len < ZB_PFX ? n->len : ZB_PFX);
+    it->u.node = n;
+}
+
+/* A separator copied from a leaf's item. */
+static void item_to_sep(zb_item *sep, const zb_item *it)
+{
+    *sep = *it;
+    sep->u.full = it->len > ZB_PFX ? rl_memdup(node_ele(it->u.node), it->len) : NULL;
+}
+
+static void sep_free(zb_item *sep)
+{
+    if (sep->len > ZB_PFX) rl_free(sep->u.full);
+}
+
+static int child_index(const zb_inner *p, const void *child)
+{
+    int i = 0;
+    while (p->child[i] != child) i++;
+    return i;
+}
+
+/* Node n's place in its leaf. The hint in link.spare goes stale as
+ * elements come and go before it in the leaf: then the leaf is searched,
+ * and the hint put right (n was read anyway). */
+static int leaf_pos(const zs_node *n)
+{
+    const zb_leaf *l = n->leaf;
+    int i = (int)n->link.spare;
+    if (i < l->h.n && l->e[i].u.node == n) return i;
+    for (i = 0; l->e[i].u.node != n; i++) {
+    }
+    ((zs_node *)(uintptr_t)n)->link.spare = (uint32_t)i;
+    return i;
+}
+
+static void set_in_leaf(zb_leaf *l, int i, zs_node *n)
+{
+    n->leaf = l;
+    n->link.spare = (uint32_t)i;
+}
+
+/* Adds delta to the counts of h's ancestors on the way to the root. */
+static void count_add(zb_head *h, long delta)
+{
+    for (zb_inner *p = h->parent; p; h = &p->h, p = p->h.parent)
+        p->count[child_index(p, h)] += (unsigned long)delta;
+}
+
+static zb_leaf *leaf_new(void)
+{
+    zb_leaf *l = rl_malloc(sizeof(*l));
+    l->h.parent = NULL;
+    l->h.n = 0;
+    l->prev = l->next = NULL;
+    return l;
+}
+
+static zb_inner *inner_new(void)
+{
+    zb_inner *p = rl_malloc(sizeof(*p));
+    p->h.parent = NULL;
+    p->h.n = 0;
+    return p;
+}
+
+/* The leaf where the probe's key belongs. */
+static zb_leaf *descend(const rl_zset *z, const zb_probe *k)
+{
+    void *h = z->root;
+    for (int d = z->height; d > 0; d--) {
+        const zb_inner *p = h;
+        /* The last child whose separator is not after the key. */
+        int lo = 1, hi = p->h.n - 1, at = 0;
+        while (lo <= hi) {
+            int mid = (lo + hi) / 2;
+            if (item_cmp(&p->sep[mid], 0, k) <= 0) {
+                at = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        h = p->child[at];
+    }
+    return h;
+}
+
+static void split_inner(rl_zset *z, zb_inner *p);
+
+/* Puts right after left in their parent (a new root when left was the
+ * root), with sep between them (owned by the tree from now on) and the
+ * element counts of both. */
+static void insert_child(rl_zset *z, zb_head *left, zb_head *right, const zb_item *sep,
+                         unsigned long lcount, unsigned long rcount)
+{
+    zb_inner *p = left->parent;
+    if (!p) {
+        p = inner_new();
+        p->h.n = 2;
+        p->child[0] = left;
+        p->child[1] = right;
+        p->count[0] = lcount;
+        p->count[1] = rcount;
+        p->sep[1] = *sep;
+        left->parent = right->parent = p;
+        z->root = p;
+        z->height++;
+        return;
+    }
+    int i = child_index(p, left), m = p->h.n - i - 1;
+    memmove(&p->child[i + 2], &p->child[i + 1], (size_t)m * sizeof(p->child[0]));
+    memmove(&p->count[i + 2], &p->count[i + 1], (size_t)m * sizeof(p->count[0]));
+    memmove(&p->sep[i + 2], &p->sep[i + 1], (size_t)m * sizeof(p->sep[0]));
+    p->child[i + 1] = right;
+    p->count[i] = lcount;
+    p->count[i + 1] = rcount;
+    p->sep[i + 1] = *sep;
+    p->h.n++;
+    right->parent = p;
+    if (p->h.n > ZB_FAN) split_inner(z, p);
+}
+
+static void split_leaf(rl_zset *z, zb_leaf *l)
+{
+    zb_leaf *r = leaf_new();
+    int keep = l->h.n / 2;
+    r->h.n = l->h.n - keep;
+    memcpy(r->e, &l->e[keep], (size_t)r->h.n * sizeof(zb_item));
+    for (int i = 0; i < r->h.n; i++) set_in_leaf(r, i, r->e[i].u.node);
+    l->h.n = keep;
+    r->next = l->next;
+    if (r->next) r->next->prev = r;
+    r->prev = l;
+    l->next = r;
+    zb_item sep;
+    item_to_sep(&sep, &r->e[0]);
+    insert_child(z, &l->h, &r->h, &sep, (unsigned long)l->h.n, (unsigned long)r->h.n);
+}
+
+static void split_inner(rl_zset *z, zb_inner *p)
+{
+    zb_inner *r = inner_new();
+    int keep = p->h.n / 2;
+    r->h.n = p->h.n - keep;
+    unsigned long lcount = 0, rcount = 0;
+    for (int i = 0; i < keep; i++) lcount += p->count[i];
+    for (int i = 0; i < r->h.n; i++) {
+        r->child[i] = p->child[keep + i];
+        r->count[i] = p->count[keep + i];
+        r->sep[i] = p->sep[keep + i];
+        ((zb_head *)r->child[i])->parent = r;
+        rcount += r->count[i];
+    }
+    p->h.n = keep;
+    /* The first moved child's separator goes up between the two halves. */
+    zb_item up = r->sep[0];
+    insert_child(z, &p->h, &r->h, &up, lcount, rcount);
+}
+
+/* Links node n (not in the tree) at its place by (score, member). */
+static void tree_insert(rl_zset *z, zs_node *n)
+{
+    zb_probe k;
+    probe_init(&k, n->score, node_ele(n), n->len);
+    if (!z->root) {
+        z->root = leaf_new();
+        z->height = 0;
+    }
+    zb_leaf *l = descend(z, &k);
+    int lo = 0, hi = l->h.n;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (item_cmp(&l->e[mid], 1, &k) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    memmove(&l->e[lo + 1], &l->e[lo], (size_t)(l->h.n - lo) * sizeof(zb_item));
+    item_set_node(&l->e[lo], n);
+    l->h.n++;
+    /* The elements after it keep their leaf; their place hints go stale,
+     * which leaf_pos checks, rather than reading each of them. */
+    set_in_leaf(l, lo, n);
+    count_add(&l->h, 1);
+    z->length++;
+    if (l->h.n > ZB_LEAF) split_leaf(z, l);
+}
+
+static void try_merge(rl_zset *z, zb_head *h, int leaf);
+
+/* Removes child i of p, which no element counts on any more (an empty
+ * leaf, or a child merged into the one before it), and frees it unless it
+ * was merged. The separator goes with it (with the first child, the next
+ * child's, which no longer separates anything). */
+static void remove_child_at(rl_zset *z, zb_inner *p, int i, int free_sep)
+{
+    int s = i == 0 ? 1 : i;
+    if (free_sep && s < p->h.n) sep_free(&p->sep[s]);
+    int m = p->h.n - i - 1;
+    memmove(&p->child[i], &p->child[i + 1], (size_t)m * sizeof(p->child[0]));
+    memmove(&p->count[i], &p->count[i + 1], (size_t)m * sizeof(p->count[0]));
+    if (i == 0)
+        memmove(&p->sep[1], &p->sep[2], (size_t)(m - 1 > 0 ? m - 1 : 0) * sizeof(p->sep[0]));
+    else memmove(&p->sep[i], &p->sep[i + 1], (size_t)m * sizeof(p->sep[0]));
+    p->h.n--;
+    if (p->h.n == 0) {
+        /* Every child gone: p goes too. */
+        zb_inner *pp = p->h.parent;
+        if (!pp) {
+            z->root = NULL;
+            z->height = 0;
+        } else {
+            remove_child_at(z, pp, child_index(pp, p), 1);
+        }
+        rl_free(p);
+        return;
+    }
+    if (p == z->root && p->h.n == 1) {
+        /* A root with one child hands over to it. */
+        z->root = p->child[0];
+        ((zb_head *)z->root)->parent = NULL;
+        z->height--;
+        rl_free(p);
+        return;
+    }
+    if (p->h.n <= ZB_FAN / 4) try_merge(z, &p->h, 0);
+}
+
+static void unlink_leaf(zb_leaf *l)
+{
+    if (l->prev) l->prev->next = l->next;
+    if (l->next) l->next->prev = l->prev;
+}
+
+/* Merges a small node (leaf, or inner with leaf 0) with a sibling of the
+ * same parent when both fit in one. */
+static void try_merge(rl_zset *z, zb_head *h, int leaf)
+{
+    zb_inner *p = h->parent;
+    if (!p) return;
+    int i = child_index(p, h), max = leaf ? ZB_LEAF : ZB_FAN;
+    zb_head *left, *right;
+    int ri;
+    if (i + 1 < p->h.n && h->n + ((zb_head *)p->child[i + 1])->n <= max) {
+        left = h;
+        right = p->child[i + 1];
+        ri = i + 1;
+    } else if (i > 0 && h->n + ((zb_head *)p->child[i - 1])->n <= max) {
+        left = p->child[i - 1];
+        right = h;
+        ri = i;
+    } else {
+        return;
+    }
+    if (leaf) {
+        zb_leaf *l = (zb_leaf *)left, *r = (zb_leaf *)right;
+        memcpy(&l->e[l->h.n], r->e, (size_t)r->h.n * sizeof(zb_item));
+        for (int j = l->h.n; j < l->h.n + r->h.n; j++) set_in_leaf(l, j, l->e[j].u.node);
+        l->h.n += r->h.n;
+        unlink_leaf(r);
+    } else {
+        zb_inner *l = (zb_inner *)left, *r = (zb_inner *)right;
+        /* The separator between them comes down to r's first child. */
+        r->sep[0] = p->sep[ri];
+        for (int j = 0; j < r->h.n; j++) {
+            l->child[l->h.n + j] = r->child[j];
+            l->count[l->h.n + j] = r->count[j];
+            l->sep[l->h.n + j] = r->sep[j];
+            ((zb_head *)r->child[j])->parent = l;
+        }
+        l->h.n += r->h.n;
+    }
+    p->count[ri - 1] += p->count[ri];
+    p->count[ri] = 0;
+    rl_free(right);
+    remove_child_at(z, p, ri, leaf);
+}
+
+/* Unlinks node n from the tree (the index is left alone). */
+static void tree_remove(rl_zset *z, zs_node *n)
+{
+    zb_leaf *l = n->leaf;
+    int i = leaf_pos(n);
+    memmove(&l->e[i], &l->e[i + 1], (size_t)(l->h.n - i - 1) * sizeof(zb_item));
+    l->h.n--;
+    count_add(&l->h, -1);
+    z->length--;
+    if (l->h.n == 0) {
+        unlink_leaf(l);
+        zb_inner *p = l->h.parent;
+        if (!p) {
+            z->root = NULL;
+            z->height = 0;
+            rl_free(l);
+        } else {
+            int at = child_index(p, l);
+            rl_free(l);
+            remove_child_at(z, p, at, 1);
+        }
+    } else if (l->h.n <= ZB_LEAF / 4) {
+        try_merge(z, &l->h, 1);
+    }
+}
+
+static zs_node *node_alloc(double score, const char *ele, size_t len)
+{
+    zs_node *n = rl_malloc(sizeof(zs_node) + len + 1);
+    memset(n, 0, sizeof(*n));
     n->score = score;
     n->len = len;
     if (len) memcpy(node_ele(n), ele, len);
@@ -166,15 +542,25 @@ static zs_node *node_alloc(int nlevel, double score, const char *ele, size_t len
 
 static rl_zset *zset_new(int listpack)
 {
-    size_t head = sizeof(zs_node) + ZSL_MAXLEVEL * sizeof(zs_level);
-    rl_zset *z = rl_calloc(1, sizeof(*z) + head + 1);
-    z->header = (zs_node *)(z + 1);
-    z->header->link.spare = ZSL_MAXLEVEL;
-    z->level = 1;
+    rl_zset *z = rl_calloc(1, sizeof(*z));
     rl_index_init(&z->index);
-    z->rng = 0x2545F4914F6CDD1DULL;
     z->listpack = listpack;
     return z;
+}
+
+static void free_subtree(void *h, int depth)
+{
+    if (depth > 0) {
+        zb_inner *p = h;
+        for (int i = 0; i < p->h.n; i++) {
+            if (i > 0) sep_free(&p->sep[i]);
+            free_subtree(p->child[i], depth - 1);
+        }
+    } else {
+        zb_leaf *l = h;
+        for (int i = 0; i < l->h.n; i++) rl_free(l->e[i].u.node);
+    }
+    rl_free(h);
 }
 
 static void zset_free(void *ptr)
@@ -182,106 +568,116 @@ static void zset_free(void *ptr)
     rl_zset *z = ptr;
     if (!z) return;
     rl_index_free(&z->index);
-    zs_node *n = z->header->level[0].forward;
-    while (n) {
-        zs_node *next = n->level[0].forward;
-        rl_free(n);
-        n = next;
-    }
+    if (z->root) free_subtree(z->root, z->height);
     rl_free(z);
 }
 
-/* A level in 1..ZSL_MAXLEVEL, each further level with probability 1/4. */
-static int random_level(rl_zset *z)
+/* The first and last elements; NULL when empty. */
+static zs_node *zset_first(const rl_zset *z)
 {
-    int lvl = 1;
-    for (;;) {
-        uint64_t x = z->rng;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        z->rng = x;
-        for (int b = 0; b < 32; b++) {
-            if (((x >> (2 * b)) & 3) != 0 || lvl >= ZSL_MAXLEVEL) return lvl;
-            lvl++;
-        }
-    }
+    void *h = z->root;
+    if (!h) return NULL;
+    for (int d = z->height; d > 0; d--) h = ((zb_inner *)h)->child[0];
+    return ((zb_leaf *)h)->e[0].u.node;
 }
 
-/* A walk down the skiplist waits on one cold node per step. While it
- * compares p's forward node at level i, the node it visits next if that
- * one is too far, p's forward at level i - 1, can already be on its way
- * (p is in cache): two misses overlap instead of following each other. A
- * prefetch of NULL does nothing. */
-static inline void prefetch_down(const zs_node *p, int i)
+static zs_node *zset_last(const rl_zset *z)
 {
-    if (i > 0) __builtin_prefetch(p->level[i - 1].forward);
+    void *h = z->root;
+    if (!h) return NULL;
+    for (int d = z->height; d > 0; d--) h = ((zb_inner *)h)->child[((zb_inner *)h)->h.n - 1];
+    return ((zb_leaf *)h)->e[((zb_leaf *)h)->h.n - 1].u.node;
 }
 
-/* Links node x (not in the list) at its place by (score, ele). */
-static void zsl_link(rl_zset *z, zs_node *x)
+/* The element after and before n in the order; NULL at the ends. */
+/* The element after and before n in the order; NULL at the ends. A walk
+ * reads the element it steps to next: its place hint is set on the way. */
+static zs_node *znext(const zs_node *n)
 {
-    zs_node *update[ZSL_MAXLEVEL];
-    unsigned long rank[ZSL_MAXLEVEL];
-    zs_node *p = z->header;
-    for (int i = z->level - 1; i >= 0; i--) {
-        rank[i] = i == z->level - 1 ? 0 : rank[i + 1];
-        zs_node *f;
-        while ((f = p->level[i].forward) != NULL) {
-            prefetch_down(p, i);
-            if (!node_before(f, x->score, node_ele(x), x->len)) break;
-            rank[i] += p->level[i].span;
-            p = f;
-        }
-        update[i] = p;
+    zb_leaf *l = n->leaf;
+    int i = leaf_pos(n) + 1;
+    if (i >= l->h.n) {
+        l = l->next;
+        i = 0;
+        if (!l) return NULL;
     }
-    if (node_levels(x) > z->level) {
-        for (int i = z->level; i < node_levels(x); i++) {
-            rank[i] = 0;
-            update[i] = z->header;
-            update[i]->level[i].span = z->length;
-        }
-        z->level = node_levels(x);
-    }
-    for (int i = 0; i < node_levels(x); i++) {
-        x->level[i].forward = update[i]->level[i].forward;
-        update[i]->level[i].forward = x;
-        x->level[i].span = update[i]->level[i].span - (rank[0] - rank[i]);
-        update[i]->level[i].span = (rank[0] - rank[i]) + 1;
-    }
-    for (int i = node_levels(x); i < z->level; i++) update[i]->level[i].span++;
-    x->backward = update[0] == z->header ? NULL : update[0];
-    if (x->level[0].forward) x->level[0].forward->backward = x;
-    else z->tail = x;
-    z->length++;
+    l->e[i].u.node->link.spare = (uint32_t)i;
+    return l->e[i].u.node;
 }
 
-/* Unlinks node x from the skiplist (the index is left alone). */
-static void zsl_unlink(rl_zset *z, zs_node *x)
+static zs_node *zprev(const zs_node *n)
 {
-    zs_node *update[ZSL_MAXLEVEL];
-    zs_node *p = z->header;
-    for (int i = z->level - 1; i >= 0; i--) {
-        zs_node *f;
-        while ((f = p->level[i].forward) != NULL && f != x) {
-            prefetch_down(p, i);
-            if (!node_before(f, x->score, node_ele(x), x->len)) break;
-            p = f;
-        }
-        update[i] = p;
+    zb_leaf *l = n->leaf;
+    int i = leaf_pos(n) - 1;
+    if (i < 0) {
+        l = l->prev;
+        if (!l) return NULL;
+        i = l->h.n - 1;
     }
-    for (int i = 0; i < z->level; i++) {
-        if (update[i]->level[i].forward == x) {
-            update[i]->level[i].span += x->level[i].span - 1;
-            update[i]->level[i].forward = x->level[i].forward;
-        } else {
-            update[i]->level[i].span -= 1;
+    l->e[i].u.node->link.spare = (uint32_t)i;
+    return l->e[i].u.node;
+}
+
+/* A test over keys that holds for a first stretch of the order and not
+ * after it (a key below a bound, say). */
+typedef int (*zb_pred)(const zb_item *it, int leaf, const void *ctx);
+
+/* The first element the test does not hold for (NULL: it holds for all),
+ * found top down. When the test is not monotone over the order (a lex
+ * bound over members of different scores) the answer is the one this
+ * search gives, as Redis's is the one its skiplist walk gives. */
+static zs_node *zset_seek(const rl_zset *z, zb_pred before, const void *ctx)
+{
+    void *h = z->root;
+    if (!h) return NULL;
+    for (int d = z->height; d > 0; d--) {
+        const zb_inner *p = h;
+        int lo = 1, hi = p->h.n - 1, at = 0;
+        while (lo <= hi) {
+            int mid = (lo + hi) / 2;
+            if (before(&p->sep[mid], 0, ctx)) {
+                at = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
         }
+        h = p->child[at];
     }
-    if (x->level[0].forward) x->level[0].forward->backward = x->backward;
-    else z->tail = x->backward;
-    while (z->level > 1 && z->header->level[z->level - 1].forward == NULL) z->level--;
-    z->length--;
+    const zb_leaf *l = h;
+    int lo = 0, hi = l->h.n;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (before(&l->e[mid], 1, ctx)) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo < l->h.n) return l->e[lo].u.node;
+    return l->next ? l->next->e[0].u.node : NULL;
+}
+
+/* The 1-based rank of node n. */
+static unsigned long zset_node_rank(const rl_zset *z, const zs_node *n)
+{
+    (void)z;
+    unsigned long rank = (unsigned long)leaf_pos(n) + 1;
+    const zb_head *h = &n->leaf->h;
+    for (const zb_inner *p = h->parent; p; h = &p->h, p = p->h.parent)
+        for (int i = 0; p->child[i] != h; i++) rank += p->count[i];
+    return rank;
+}
+
+/* The node of 1-based rank, or NULL. */
+static zs_node *zset_by_rank(const rl_zset *z, unsigned long rank)
+{
+    if (rank < 1 || rank > z->length) return NULL;
+    void *h = z->root;
+    for (int d = z->height; d > 0; d--) {
+        const zb_inner *p = h;
+        int i = 0;
+        while (i + 1 < p->h.n && rank > p->count[i]) rank -= p->count[i++];
+        h = p->child[i];
+    }
+    return ((zb_leaf *)h)->e[rank - 1].u.node;
 }
 
 static const char *node_key(const rl_ilink *l, size_t *len)
@@ -318,8 +714,8 @@ static double stored_score(const rl_zset *z, double score)
 /* Inserts a member known to be absent; returns its node. */
 static zs_node *zset_insert(rl_zset *z, double score, const char *ele, size_t len)
 {
-    zs_node *n = node_alloc(random_level(z), stored_score(z, score), ele, len);
-    zsl_link(z, n);
+    zs_node *n = node_alloc(stored_score(z, score), ele, len);
+    tree_insert(z, n);
     rl_index_add(&z->index, &n->link, ele, len);
     return n;
 }
@@ -345,7 +741,7 @@ static void zset_delete_node(rl_zset *z, zs_node *n)
         z->scan_node = inext(n);
         if (!z->scan_node) z->scan_cursor = 0;
     }
-    zsl_unlink(z, n);
+    tree_remove(z, n);
     rl_index_remove(&z->index, &n->link);
     rl_free(n);
 }
@@ -362,56 +758,20 @@ static int zset_delete(rl_zset *z, const char *ele, size_t len)
 static void zset_update_score(rl_zset *z, zs_node *n, double score)
 {
     score = stored_score(z, score);
-    /* When the node keeps its place, only the score changes. */
-    zs_node *next = n->level[0].forward;
-    if ((n->backward == NULL || n->backward->score < score) &&
-        (next == NULL || next->score > score)) {
+    /* Inside its leaf, between neighbours it stays between, only the score
+     * changes (at a leaf's ends a separator may hold the old key). */
+    zb_leaf *l = n->leaf;
+    int i = leaf_pos(n);
+    if (i > 0 && i + 1 < l->h.n && l->e[i - 1].score < score && l->e[i + 1].score > score) {
         n->score = score;
+        l->e[i].score = score;
         return;
     }
-    zsl_unlink(z, n);
+    tree_remove(z, n);
     n->score = score;
-    zsl_link(z, n);
+    tree_insert(z, n);
 }
 
-/* The 1-based rank of node n. */
-static unsigned long zset_node_rank(const rl_zset *z, const zs_node *n)
-{
-    unsigned long rank = 0;
-    const zs_node *p = z->header;
-    for (int i = z->level - 1; i >= 0; i--) {
-        while (p->level[i].forward &&
-               (p->level[i].forward == n ||
-                node_before(p->level[i].forward, n->score, node_ele(n), n->len))) {
-            rank += p->level[i].span;
-            p = p->level[i].forward;
-            if (p == n) return rank;
-        }
-    }
-    return rank;
-}
-
-/* The node of 1-based rank, or NULL. */
-static zs_node *zset_by_rank(const rl_zset *z, unsigned long rank)
-{
-    unsigned long traversed = 0;
-    zs_node *p = z->header;
-    for (int i = z->level - 1; i >= 0; i--) {
-        while (p->level[i].forward && traversed + p->level[i].span <= rank) {
-            traversed += p->level[i].span;
-            p = p->level[i].forward;
-        }
-        if (traversed == rank) return p == z->header ? NULL : p;
-    }
-    return NULL;
-}
-
-static zs_node *zset_first(const rl_zset *z)
-{
-    return z->header->level[0].forward;
-}
-
-/* Redis's conversion to a skiplist encoding; nothing moves here. */
 static void zset_to_skiplist(rl_zset *z)
 {
     z->listpack = 0;
@@ -424,7 +784,7 @@ static void zset_to_listpack_if_fits(rl_zset *z, size_t maxelelen)
     if (z->listpack) return;
     if (z->length > ZSET_MAX_LISTPACK_ENTRIES || maxelelen > ZSET_MAX_LISTPACK_VALUE) return;
     z->listpack = 1;
-    for (zs_node *n = zset_first(z); n; n = n->level[0].forward)
+    for (zs_node *n = zset_first(z); n; n = znext(n))
         if (n->score == 0) n->score = 0.0;
 }
 
@@ -506,41 +866,37 @@ static int value_lte_max(double v, const zs_range *r)
 static int zset_in_range(const rl_zset *z, const zs_range *r)
 {
     if (r->min > r->max || (r->min == r->max && (r->minex || r->maxex))) return 0;
-    __builtin_prefetch(zset_first(z)); /* both ends' misses at once */
-    if (!z->tail || !value_gte_min(z->tail->score, r)) return 0;
+    zs_node *last = zset_last(z);
+    if (!last || !value_gte_min(last->score, r)) return 0;
     if (!value_lte_max(zset_first(z)->score, r)) return 0;
     return 1;
+}
+
+static int below_min(const zb_item *it, int leaf, const void *r)
+{
+    (void)leaf;
+    return !value_gte_min(it->score, r);
+}
+
+static int within_max(const zb_item *it, int leaf, const void *r)
+{
+    (void)leaf;
+    return value_lte_max(it->score, r);
 }
 
 static zs_node *zset_first_in_range(const rl_zset *z, const zs_range *r)
 {
     if (!zset_in_range(z, r)) return NULL;
-    zs_node *p = z->header;
-    for (int i = z->level - 1; i >= 0; i--) {
-        zs_node *f;
-        while ((f = p->level[i].forward) != NULL) {
-            prefetch_down(p, i);
-            if (value_gte_min(f->score, r)) break;
-            p = f;
-        }
-    }
-    p = p->level[0].forward;
+    zs_node *p = zset_seek(z, below_min, r);
     return (p && value_lte_max(p->score, r)) ? p : NULL;
 }
 
 static zs_node *zset_last_in_range(const rl_zset *z, const zs_range *r)
 {
     if (!zset_in_range(z, r)) return NULL;
-    zs_node *p = z->header;
-    for (int i = z->level - 1; i >= 0; i--) {
-        zs_node *f;
-        while ((f = p->level[i].forward) != NULL) {
-            prefetch_down(p, i);
-            if (!value_lte_max(f->score, r)) break;
-            p = f;
-        }
-    }
-    return (p != z->header && value_gte_min(p->score, r)) ? p : NULL;
+    zs_node *after = zset_seek(z, within_max, r);
+    zs_node *p = after ? zprev(after) : zset_last(z);
+    return (p && value_gte_min(p->score, r)) ? p : NULL;
 }
 
 /* Compares two lex bounds' strings, "-" and "+" being the extremes. */
@@ -562,23 +918,44 @@ static int lex_cmp(const char *p, size_t len, const lex_bound *b)
     return memb_cmp(p, len, b->p, b->len);
 }
 
+static int ele_gte_min(const char *p, size_t len, const zs_lexrange *r)
+{
+    int c = lex_cmp(p, len, &r->min);
+    return r->min.ex ? c > 0 : c >= 0;
+}
+
+static int ele_lte_max(const char *p, size_t len, const zs_lexrange *r)
+{
+    int c = lex_cmp(p, len, &r->max);
+    return r->max.ex ? c < 0 : c <= 0;
+}
+
 static int lex_gte_min(const zs_node *n, const zs_lexrange *r)
 {
-    int c = lex_cmp(node_ele(n), n->len, &r->min);
-    return r->min.ex ? c > 0 : c >= 0;
+    return ele_gte_min(node_ele(n), n->len, r);
 }
 
 static int lex_lte_max(const zs_node *n, const zs_lexrange *r)
 {
-    int c = lex_cmp(node_ele(n), n->len, &r->max);
-    return r->max.ex ? c < 0 : c <= 0;
+    return ele_lte_max(node_ele(n), n->len, r);
+}
+
+static int lex_below_min(const zb_item *it, int leaf, const void *r)
+{
+    return !ele_gte_min(item_ele(it, leaf), it->len, r);
+}
+
+static int lex_within_max(const zb_item *it, int leaf, const void *r)
+{
+    return ele_lte_max(item_ele(it, leaf), it->len, r);
 }
 
 static int zset_in_lex_range(const rl_zset *z, const zs_lexrange *r)
 {
     int c = lex_cmp_bounds(&r->min, &r->max);
     if (c > 0 || (c == 0 && (r->min.ex || r->max.ex))) return 0;
-    if (!z->tail || !lex_gte_min(z->tail, r)) return 0;
+    zs_node *last = zset_last(z);
+    if (!last || !lex_gte_min(last, r)) return 0;
     if (!lex_lte_max(zset_first(z), r)) return 0;
     return 1;
 }
@@ -586,20 +963,17 @@ static int zset_in_lex_range(const rl_zset *z, const zs_lexrange *r)
 /* With members of different scores the lex order is not the set's order and
  * the answer depends on the walk. A listpack is walked linearly (the first
  * member, from the head, at or above min; the last, from the tail, at or
- * below max), exactly as Redis does; a skiplist is walked down its levels,
- * which in Redis depends on random node levels, so it cannot match there. */
+ * below max), exactly as Redis does; a skiplist is searched top down, which
+ * in Redis depends on its random node levels, so it cannot match there
+ * (redlua's tree gives its own answer). */
 static zs_node *zset_first_in_lex_range(const rl_zset *z, const zs_lexrange *r)
 {
     if (!zset_in_lex_range(z, r)) return NULL;
     zs_node *p;
     if (z->listpack) {
-        for (p = zset_first(z); p && !lex_gte_min(p, r);) p = p->level[0].forward;
+        for (p = zset_first(z); p && !lex_gte_min(p, r);) p = znext(p);
     } else {
-        p = z->header;
-        for (int i = z->level - 1; i >= 0; i--)
-            while (p->level[i].forward && !lex_gte_min(p->level[i].forward, r))
-                p = p->level[i].forward;
-        p = p->level[0].forward;
+        p = zset_seek(z, lex_below_min, r);
     }
     return (p && lex_lte_max(p, r)) ? p : NULL;
 }
@@ -609,23 +983,20 @@ static zs_node *zset_last_in_lex_range(const rl_zset *z, const zs_lexrange *r)
     if (!zset_in_lex_range(z, r)) return NULL;
     zs_node *p;
     if (z->listpack) {
-        for (p = z->tail; p && !lex_lte_max(p, r);) p = p->backward;
+        for (p = zset_last(z); p && !lex_lte_max(p, r);) p = zprev(p);
         return (p && lex_gte_min(p, r)) ? p : NULL;
     }
-    p = z->header;
-    for (int i = z->level - 1; i >= 0; i--)
-        while (p->level[i].forward && lex_lte_max(p->level[i].forward, r)) p = p->level[i].forward;
-    return (p != z->header && lex_gte_min(p, r)) ? p : NULL;
+    zs_node *after = zset_seek(z, lex_within_max, r);
+    p = after ? zprev(after) : zset_last(z);
+    return (p && lex_gte_min(p, r)) ? p : NULL;
 }
 
 /* ZREMRANGEBYLEX's start on a skiplist: the first member at or above min
- * found walking down, without the emptiness checks (zslDeleteRangeByLex). */
+ * found searching down, without the emptiness checks
+ * (zslDeleteRangeByLex). */
 static zs_node *zset_seek_lex_min(const rl_zset *z, const zs_lexrange *r)
 {
-    zs_node *p = z->header;
-    for (int i = z->level - 1; i >= 0; i--)
-        while (p->level[i].forward && !lex_gte_min(p->level[i].forward, r)) p = p->level[i].forward;
-    return p->level[0].forward;
+    return zset_seek(z, lex_below_min, r);
 }
 
 /* --- Objects ------------------------------------------------------------ */
@@ -1016,7 +1387,7 @@ void rl_cmd_zlexcount(rl_client *c)
     zs_node *first = z ? zset_first_in_lex_range(z, &r) : NULL;
     if (first && z->listpack) {
         /* A listpack counts from the first match while members stay below max. */
-        for (zs_node *x = first; x && lex_lte_max(x, &r); x = x->level[0].forward) count++;
+        for (zs_node *x = first; x && lex_lte_max(x, &r); x = znext(x)) count++;
     } else if (first) {
         /* Redis's arithmetic, unsigned, whatever the members' scores. */
         count = z->length - (zset_node_rank(z, first) - 1);
@@ -1085,7 +1456,7 @@ static void sink_finish(range_sink *s)
 
 static zs_node *step(const zs_node *n, int reverse)
 {
-    return reverse ? n->backward : n->level[0].forward;
+    return reverse ? zprev(n) : znext(n);
 }
 
 static void range_by_rank(range_sink *s, const rl_zset *z, long long start, long long end,
@@ -1312,7 +1683,7 @@ static void zremrange_generic(rl_client *c, range_type type)
         if (end >= llen) end = llen - 1;
         x = zset_by_rank(z, (unsigned long)start + 1);
         for (long long n = end - start + 1; n > 0 && x; n--) {
-            zs_node *next = x->level[0].forward;
+            zs_node *next = znext(x);
             zset_delete_node(z, x);
             deleted++;
             x = next;
@@ -1320,7 +1691,7 @@ static void zremrange_generic(rl_client *c, range_type type)
     } else if (type == RANGE_SCORE) {
         x = zset_first_in_range(z, &sr);
         while (x && value_lte_max(x->score, &sr)) {
-            zs_node *next = x->level[0].forward;
+            zs_node *next = znext(x);
             zset_delete_node(z, x);
             deleted++;
             x = next;
@@ -1328,7 +1699,7 @@ static void zremrange_generic(rl_client *c, range_type type)
     } else {
         x = z->listpack ? zset_first_in_lex_range(z, &lr) : zset_seek_lex_min(z, &lr);
         while (x && lex_lte_max(x, &lr)) {
-            zs_node *next = x->level[0].forward;
+            zs_node *next = znext(x);
             zset_delete_node(z, x);
             deleted++;
             x = next;
@@ -1401,7 +1772,7 @@ static void zpop_generic(rl_client *c, const rl_arg *keys, long keyc, int max, i
         rl_add_reply_array_len(c, n);
     }
     while (n-- > 0) {
-        zs_node *x = max ? z->tail : zset_first(z);
+        zs_node *x = max ? zset_last(z) : zset_first(z);
         if (nested) rl_add_reply_array_len(c, 2);
         reply_member(c, x);
         rl_add_reply_double(c, x->score);
@@ -1581,7 +1952,7 @@ static void zrandmember_count(rl_client *c, long long l, int withscores)
     rl_add_reply_array_len(c, (long)(pairs_flat ? n * 2 : n));
     if (count >= size) {
         /* Redis's set-operation iterator runs from the highest score down. */
-        for (zs_node *x = z->tail; x; x = x->backward) reply_pair(c, x, withscores);
+        for (zs_node *x = zset_last(z); x; x = zprev(x)) reply_pair(c, x, withscores);
         return;
     }
     unsigned char *picked = rl_calloc(size / 8 + 1, 1);
@@ -1595,7 +1966,7 @@ static void zrandmember_count(rl_client *c, long long l, int withscores)
             left--;
         }
         unsigned long r = 0;
-        for (zs_node *x = zset_first(z); x; x = x->level[0].forward, r++)
+        for (zs_node *x = zset_first(z); x; x = znext(x), r++)
             if (!(picked[r / 8] & (1u << (r % 8)))) reply_pair(c, x, withscores);
     } else {
         unsigned long added = 0;
@@ -1695,7 +2066,7 @@ typedef int src_visit_fn(const zsrc_elem *e, void *ctx);
 static void src_foreach(const zsrc *s, src_visit_fn *fn, void *ctx)
 {
     if (!s->z) return;
-    for (const zs_node *x = zset_first(s->z); x; x = x->level[0].forward) {
+    for (const zs_node *x = zset_first(s->z); x; x = znext(x)) {
         zsrc_elem e = { node_ele(x), x->len, x->score };
         if (!fn(&e, ctx)) return;
     }
@@ -1913,7 +2284,7 @@ static void setop_generic(rl_client *c, const rl_arg *dstkey, int numkeys_idx, i
         if (dst->length) {
             size_t maxlen = 0;
             if (dst->length <= ZSET_MAX_LISTPACK_ENTRIES)
-                for (zs_node *x = zset_first(dst); x; x = x->level[0].forward)
+                for (zs_node *x = zset_first(dst); x; x = znext(x))
                     if (x->len > maxlen) maxlen = x->len;
             zset_to_listpack_if_fits(dst, maxlen);
             long long n = (long long)dst->length;
@@ -1931,7 +2302,7 @@ static void setop_generic(rl_client *c, const rl_arg *dstkey, int numkeys_idx, i
     } else {
         long n = (long)dst->length;
         rl_add_reply_array_len(c, withscores && c->resp == 2 ? n * 2 : n);
-        for (zs_node *x = zset_first(dst); x; x = x->level[0].forward) reply_pair(c, x, withscores);
+        for (zs_node *x = zset_first(dst); x; x = znext(x)) reply_pair(c, x, withscores);
     }
     zset_free(dst);
 }
@@ -2036,7 +2407,7 @@ void rl_cmd_zscan(rl_client *c)
         rl_add_reply_bulk(c, "0", 1);
         void *len = rl_add_reply_deferred_len(c);
         long n = 0;
-        for (zs_node *x = zset_first(z); x; x = x->level[0].forward) {
+        for (zs_node *x = zset_first(z); x; x = znext(x)) {
             if (!scan_match(pat, x)) continue;
             reply_member(c, x);
             int l = listpack_score_text(buf, sizeof(buf), x->score);

@@ -840,6 +840,175 @@ static void zset_should_keep_ranks_right_on_a_large_set(void **state)
     rl_test_free_emu(emu);
 }
 
+/* The model of the tree test below: a member, its score, whether it is in. */
+typedef struct {
+    char m[48];
+    int score;
+    int in;
+} tree_elem;
+
+static int cmp_tree_elem(const void *a, const void *b)
+{
+    const tree_elem *x = a, *y = b;
+    if (x->score != y->score) return x->score < y->score ? -1 : 1;
+    return strcmp(x->m, y->m);
+}
+
+/* Checks the whole order, both ways, and a rank per element, against the
+ * model (sorted into a copy). */
+static void check_tree_against_model(rl_emu *emu, const tree_elem *model, int n)
+{
+    static tree_elem sorted[4000];
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (model[i].in) sorted[k++] = model[i];
+    qsort(sorted, (size_t)k, sizeof(sorted[0]), cmp_tree_elem);
+    rl_reply *r = rl_emu_callv(emu, "zrange", "t", "0", "-1", "withscores", (const char *)NULL);
+    assert_int_equal(r->elements, 2 * (size_t)k);
+    for (int i = 0; i < k; i++) {
+        assert_string_equal(r->element[2 * i]->str, sorted[i].m);
+        assert_int_equal(atoi(r->element[2 * i + 1]->str), sorted[i].score);
+    }
+    rl_reply_free(r);
+    r = rl_emu_callv(emu, "zrevrange", "t", "0", "-1", (const char *)NULL);
+    assert_int_equal(r->elements, (size_t)k);
+    for (int i = 0; i < k; i++) assert_string_equal(r->element[i]->str, sorted[k - 1 - i].m);
+    rl_reply_free(r);
+    for (int i = 0; i < k; i += 7) {
+        r = rl_emu_callv(emu, "zrank", "t", sorted[i].m, (const char *)NULL);
+        assert_int_equal(r->integer, i);
+        rl_reply_free(r);
+    }
+    /* A score range with a limit, from both ends. */
+    char lo[16], hi[16];
+    snprintf(lo, sizeof lo, "(%d", 20);
+    snprintf(hi, sizeof hi, "%d", 60);
+    int first = 0;
+    while (first < k && sorted[first].score <= 20) first++;
+    int last = k - 1;
+    while (last >= 0 && sorted[last].score > 60) last--;
+    r = rl_emu_callv(emu, "zrangebyscore", "t", lo, hi, "limit", "3", "50", (const char *)NULL);
+    int want = last - first + 1 - 3;
+    want = want < 0 ? 0 : (want > 50 ? 50 : want);
+    assert_int_equal(r->elements, (size_t)want);
+    for (int i = 0; i < want; i++) assert_string_equal(r->element[i]->str, sorted[first + 3 + i].m);
+    rl_reply_free(r);
+    r = rl_emu_callv(emu, "zrevrangebyscore", "t", hi, lo, "limit", "2", "40", (const char *)NULL);
+    want = last - first + 1 - 2;
+    want = want < 0 ? 0 : (want > 40 ? 40 : want);
+    assert_int_equal(r->elements, (size_t)want);
+    for (int i = 0; i < want; i++) assert_string_equal(r->element[i]->str, sorted[last - 2 - i].m);
+    rl_reply_free(r);
+    r = rl_emu_callv(emu, "zcount", "t", lo, hi, (const char *)NULL);
+    assert_int_equal(r->integer, last - first + 1 > 0 ? last - first + 1 : 0);
+    rl_reply_free(r);
+}
+
+/* The order structure (t_zset.c, a B+tree with counts) through splits,
+ * merges and a root that grows and shrinks: members short, exactly 16
+ * bytes, and longer ones sharing their first 16+ bytes (which the tree's
+ * key copies cannot tell apart), scores from a small range so that many
+ * tie; adds, score changes in place and across the set, removals one by
+ * one and by range, down to a handful and up again; the whole order, ranks
+ * and ranges checked against a model after every phase. */
+static void zset_tree_should_keep_order_through_splits_and_merges(void **state)
+{
+    (void)state;
+    enum { N = 4000 };
+    static tree_elem model[N];
+    for (int i = 0; i < N; i++) {
+        if (i % 3 == 0) snprintf(model[i].m, sizeof model[i].m, "m%d", i);
+        else if (i % 3 == 1) snprintf(model[i].m, sizeof model[i].m, "req:%012d", i);
+        else snprintf(model[i].m, sizeof model[i].m, "a-long-shared-prefix-of-members:%d", i);
+        model[i].in = 0;
+    }
+    rl_emu *emu = rl_emu_new();
+    unsigned x = 4242;
+    char sc[16];
+    for (int round = 0; round < 3; round++) {
+        /* Up: most elements in, at random scores. */
+        for (int i = 0; i < N; i++) {
+            x = x * 1103515245u + 12345u;
+            if ((x >> 16) % 8 == 0) continue;
+            model[i].score = (int)((x >> 8) % 100);
+            model[i].in = 1;
+            snprintf(sc, sizeof sc, "%d", model[i].score);
+            rl_reply_free(rl_emu_callv(emu, "zadd", "t", sc, model[i].m, (const char *)NULL));
+        }
+        check_tree_against_model(emu, model, N);
+        /* Scores move by one (often in place) or far. */
+        for (int i = 0; i < N; i += 3) {
+            if (!model[i].in) continue;
+            x = x * 1103515245u + 12345u;
+            int d = (x >> 16) % 2 ? 1 : 50;
+            model[i].score += d;
+            snprintf(sc, sizeof sc, "%d", d);
+            rl_reply_free(rl_emu_callv(emu, "zincrby", "t", sc, model[i].m, (const char *)NULL));
+        }
+        check_tree_against_model(emu, model, N);
+        /* Down: scattered removals, then a score range, to a handful. */
+        for (int k = 0; k < N; k++) {
+            int i = (int)(((unsigned)k * 2654435761u) % N);
+            x = x * 1103515245u + 12345u;
+            if (!model[i].in || (x >> 16) % 10 == 0) continue;
+            model[i].in = 0;
+            rl_reply *r = rl_emu_callv(emu, "zrem", "t", model[i].m, (const char *)NULL);
+            assert_int_equal(r->integer, 1);
+            rl_reply_free(r);
+        }
+        check_tree_against_model(emu, model, N);
+        int gone = 0;
+        for (int i = 0; i < N; i++)
+            if (model[i].in && model[i].score >= 10 && model[i].score <= 140) {
+                model[i].in = 0;
+                gone++;
+            }
+        rl_reply *r = rl_emu_callv(emu, "zremrangebyscore", "t", "10", "140", (const char *)NULL);
+        assert_int_equal(r->integer, gone);
+        rl_reply_free(r);
+        check_tree_against_model(emu, model, N);
+    }
+    rl_test_free_emu(emu);
+}
+
+/* Members that differ only past their first 16 bytes, or by trailing NUL
+ * bytes (which the tree's zero-padded key copies would hide), sort as
+ * memcmp and then length say. */
+static void zset_tree_should_order_members_by_their_bytes(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    const char *names[] = { "x\0\1",
+                            "x",
+                            "x\0\0",
+                            "x\0",
+                            "0123456789abcdefB",
+                            "0123456789abcdef",
+                            "0123456789abcdefA",
+                            "0123456789abcdef\0" };
+    const size_t lens[] = { 3, 1, 3, 2, 17, 16, 17, 17 };
+    /* Past 128 members the set is no listpack: the tree orders them. */
+    for (int i = 0; i < 200; i++) {
+        char m[16];
+        snprintf(m, sizeof m, "f%03d", i);
+        rl_reply_free(rl_emu_callv(emu, "zadd", "t", "5", m, (const char *)NULL));
+    }
+    for (int i = 0; i < 8; i++) {
+        const char *argv[] = { "zadd", "t", "1", names[i] };
+        const size_t argvlen[] = { 4, 1, 1, lens[i] };
+        rl_reply_free(rl_emu_call(emu, 4, argv, argvlen));
+    }
+    rl_reply *r = rl_emu_callv(emu, "zrange", "t", "0", "7", (const char *)NULL);
+    const int order[] = { 5, 7, 6, 4, 1, 3, 2, 0 };
+    assert_int_equal(r->elements, 8);
+    for (int i = 0; i < 8; i++) {
+        assert_int_equal(r->element[i]->len, lens[order[i]]);
+        assert_memory_equal(r->element[i]->str, names[order[i]], lens[order[i]]);
+    }
+    rl_reply_free(r);
+    rl_test_free_emu(emu);
+}
+
 /* The member index (open addressing, shifting entries back on delete,
  * shrinking at a tenth full): after every phase of growth and random
  * deletion, each member present has its score and each removed one has
@@ -967,6 +1136,8 @@ int main(void)
         cmocka_unit_test(zset_should_keep_ranks_right_on_a_large_set),
         cmocka_unit_test(zset_index_should_find_every_member_through_growth_and_shrinking),
         cmocka_unit_test(copy_should_keep_the_encoding),
+        cmocka_unit_test(zset_tree_should_keep_order_through_splits_and_merges),
+        cmocka_unit_test(zset_tree_should_order_members_by_their_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
