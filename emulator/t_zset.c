@@ -126,6 +126,7 @@ struct zb_inner {
 struct rl_zset {
     void *root; /* a zb_leaf when height is 0, else a zb_inner; NULL when empty */
     int height;
+    zb_leaf *head, *tail; /* the first and last leaves (NULL when empty) */
     unsigned long length;
     rl_index index; /* member -> node (index.h), in insertion or rank order */
     int listpack;
@@ -361,6 +362,7 @@ static void split_leaf(rl_zset *z, zb_leaf *l)
     if (r->next) r->next->prev = r;
     r->prev = l;
     l->next = r;
+    if (z->tail == l) z->tail = r;
     zb_item sep;
     item_to_sep(&sep, &r->e[0]);
     insert_child(z, &l->h, &r->h, &sep, (unsigned long)l->h.n, (unsigned long)r->h.n);
@@ -392,7 +394,7 @@ static void tree_insert(rl_zset *z, zs_node *n)
     zb_probe k;
     probe_init(&k, n->score, node_ele(n), n->len);
     if (!z->root) {
-        z->root = leaf_new();
+        z->root = z->head = z->tail = leaf_new();
         z->height = 0;
     }
     zb_leaf *l = descend(z, &k);
@@ -485,6 +487,7 @@ static void try_merge(rl_zset *z, zb_head *h, int leaf)
         for (int j = l->h.n; j < l->h.n + r->h.n; j++) set_in_leaf(l, j, l->e[j].u.node);
         l->h.n += r->h.n;
         unlink_leaf(r);
+        if (z->tail == r) z->tail = l;
     } else {
         zb_inner *l = (zb_inner *)left, *r = (zb_inner *)right;
         /* The separator between them comes down to r's first child. */
@@ -514,6 +517,8 @@ static void tree_remove(rl_zset *z, zs_node *n)
     z->length--;
     if (l->h.n == 0) {
         unlink_leaf(l);
+        if (z->head == l) z->head = l->next;
+        if (z->tail == l) z->tail = l->prev;
         zb_inner *p = l->h.parent;
         if (!p) {
             z->root = NULL;
@@ -575,18 +580,12 @@ static void zset_free(void *ptr)
 /* The first and last elements; NULL when empty. */
 static zs_node *zset_first(const rl_zset *z)
 {
-    void *h = z->root;
-    if (!h) return NULL;
-    for (int d = z->height; d > 0; d--) h = ((zb_inner *)h)->child[0];
-    return ((zb_leaf *)h)->e[0].u.node;
+    return z->head ? z->head->e[0].u.node : NULL;
 }
 
 static zs_node *zset_last(const rl_zset *z)
 {
-    void *h = z->root;
-    if (!h) return NULL;
-    for (int d = z->height; d > 0; d--) h = ((zb_inner *)h)->child[((zb_inner *)h)->h.n - 1];
-    return ((zb_leaf *)h)->e[((zb_leaf *)h)->h.n - 1].u.node;
+    return z->tail ? z->tail->e[z->tail->h.n - 1].u.node : NULL;
 }
 
 /* The element after and before n in the order; NULL at the ends. */
@@ -622,17 +621,31 @@ static zs_node *zprev(const zs_node *n)
  * after it (a key below a bound, say). */
 typedef int (*zb_pred)(const zb_item *it, int leaf, const void *ctx);
 
-/* The first element the test does not hold for (NULL: it holds for all),
- * found top down. When the test is not monotone over the order (a lex
- * bound over members of different scores) the answer is the one this
- * search gives, as Redis's is the one its skiplist walk gives. */
-static zs_node *zset_seek(const rl_zset *z, zb_pred before, const void *ctx)
+/* The place (leaf, index) of the first element the test does not hold
+ * for; 0 when it holds for all. Found top down: when the test is not
+ * monotone over the order (a lex bound over members of different scores)
+ * the answer is the one this search gives, as Redis's is the one its
+ * skiplist walk gives. */
+static int zset_seek_at(const rl_zset *z, zb_pred before, const void *ctx, const zb_leaf **leaf,
+                        int *idx)
 {
     void *h = z->root;
-    if (!h) return NULL;
+    if (!h) return 0;
+    /* A search that ends at the set's start (ZREMRANGEBYSCORE -inf ...,
+     * the sliding window's trim with nothing to trim) is answered by the
+     * first leaf alone. */
+    if (!before(&z->head->e[0], 1, ctx)) {
+        *leaf = z->head;
+        *idx = 0;
+        return 1;
+    }
     for (int d = z->height; d > 0; d--) {
         const zb_inner *p = h;
+        /* A search for the set's start (ZREMRANGEBYSCORE -inf ..., the
+         * sliding window's trim) settles on the first child by its first
+         * separator alone, one cache line a level. */
         int lo = 1, hi = p->h.n - 1, at = 0;
+        if (!before(&p->sep[1], 0, ctx)) hi = 0;
         while (lo <= hi) {
             int mid = (lo + hi) / 2;
             if (before(&p->sep[mid], 0, ctx)) {
@@ -645,14 +658,51 @@ static zs_node *zset_seek(const rl_zset *z, zb_pred before, const void *ctx)
         h = p->child[at];
     }
     const zb_leaf *l = h;
-    int lo = 0, hi = l->h.n;
+    int lo = 0, hi = before(&l->e[0], 1, ctx) ? l->h.n : 0;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
         if (before(&l->e[mid], 1, ctx)) lo = mid + 1;
         else hi = mid;
     }
-    if (lo < l->h.n) return l->e[lo].u.node;
-    return l->next ? l->next->e[0].u.node : NULL;
+    if (lo == l->h.n) {
+        l = l->next;
+        lo = 0;
+        if (!l) return 0;
+    }
+    *leaf = l;
+    *idx = lo;
+    return 1;
+}
+
+/* The first element the test does not hold for, or NULL. */
+static zs_node *zset_seek(const rl_zset *z, zb_pred before, const void *ctx)
+{
+    const zb_leaf *l;
+    int i;
+    return zset_seek_at(z, before, ctx, &l, &i) ? l->e[i].u.node : NULL;
+}
+
+/* The place of the last element the test holds for, stepping back from
+ * the first it does not hold for; 0 when there is none. */
+static int zset_seek_last_at(const rl_zset *z, zb_pred before, const void *ctx,
+                             const zb_leaf **leaf, int *idx)
+{
+    const zb_leaf *l;
+    int i;
+    if (zset_seek_at(z, before, ctx, &l, &i)) {
+        if (--i < 0) {
+            l = l->prev;
+            if (!l) return 0;
+            i = l->h.n - 1;
+        }
+    } else {
+        l = z->tail;
+        if (!l) return 0;
+        i = l->h.n - 1;
+    }
+    *leaf = l;
+    *idx = i;
+    return 1;
 }
 
 /* The 1-based rank of node n. */
@@ -862,14 +912,11 @@ static int value_lte_max(double v, const zs_range *r)
     return r->maxex ? v < r->max : v <= r->max;
 }
 
-/* 1 if some part of the set can be in the range. */
-static int zset_in_range(const rl_zset *z, const zs_range *r)
+/* 1 when no score can be in the range (min above max, or equal with an
+ * end excluded). */
+static int range_empty(const zs_range *r)
 {
-    if (r->min > r->max || (r->min == r->max && (r->minex || r->maxex))) return 0;
-    zs_node *last = zset_last(z);
-    if (!last || !value_gte_min(last->score, r)) return 0;
-    if (!value_lte_max(zset_first(z)->score, r)) return 0;
-    return 1;
+    return r->min > r->max || (r->min == r->max && (r->minex || r->maxex));
 }
 
 static int below_min(const zb_item *it, int leaf, const void *r)
@@ -884,19 +931,22 @@ static int within_max(const zb_item *it, int leaf, const void *r)
     return value_lte_max(it->score, r);
 }
 
+/* The first and last elements in a score range, found by one search each,
+ * the end's score read from the leaf: an empty answer reads no element. */
 static zs_node *zset_first_in_range(const rl_zset *z, const zs_range *r)
 {
-    if (!zset_in_range(z, r)) return NULL;
-    zs_node *p = zset_seek(z, below_min, r);
-    return (p && value_lte_max(p->score, r)) ? p : NULL;
+    const zb_leaf *l;
+    int i;
+    if (range_empty(r) || !zset_seek_at(z, below_min, r, &l, &i)) return NULL;
+    return value_lte_max(l->e[i].score, r) ? l->e[i].u.node : NULL;
 }
 
 static zs_node *zset_last_in_range(const rl_zset *z, const zs_range *r)
 {
-    if (!zset_in_range(z, r)) return NULL;
-    zs_node *after = zset_seek(z, within_max, r);
-    zs_node *p = after ? zprev(after) : zset_last(z);
-    return (p && value_gte_min(p->score, r)) ? p : NULL;
+    const zb_leaf *l;
+    int i;
+    if (range_empty(r) || !zset_seek_last_at(z, within_max, r, &l, &i)) return NULL;
+    return value_gte_min(l->e[i].score, r) ? l->e[i].u.node : NULL;
 }
 
 /* Compares two lex bounds' strings, "-" and "+" being the extremes. */
