@@ -28,6 +28,7 @@
  * same thread takes it (stopping it flushes the old holder's machine code,
  * compiled with the checks) or it is closed; a state that cannot have it
  * (held by a state of another thread) runs interpreted, the compiler off.
+ * A fork's child starts the profiler again (its timer stays behind).
  * Line events and a count of 1 (coverage, metrics, a stopped run) must see
  * every line or instruction: the compiler goes off and its code is dropped.
  * The timer counts the process's CPU time (ITIMER_PROF) and its signal
@@ -358,6 +359,20 @@ int rl_engine_run_begin(lua_State *L, rl_engine_runs *runs, int idx, int timed, 
 static pthread_mutex_t prof_lock = PTHREAD_MUTEX_INITIALIZER;
 static lua_State *prof_L;
 static pthread_t prof_thread;
+/* Set in the child of a fork: interval timers do not come along, so the
+ * holder's profiler no longer ticks there and must be started again. */
+static int prof_stale;
+static pthread_once_t prof_once = PTHREAD_ONCE_INIT;
+
+static void prof_after_fork(void)
+{
+    prof_stale = 1;
+}
+
+static void prof_watch_forks(void)
+{
+    pthread_atfork(NULL, NULL, prof_after_fork);
+}
 
 /* The profiler's callback, called by the interpreter once compiled code
  * left on a tick: brings the count hook forward (see the top of the file).
@@ -376,13 +391,15 @@ static void prof_tick(void *data, lua_State *L, int samples, int vmstate)
  * state of this thread. */
 static int take_profiler(lua_State *L, rl_engine_runs *runs)
 {
-    if (__atomic_load_n(&prof_L, __ATOMIC_RELAXED) == L) return 1;
+    if (__atomic_load_n(&prof_L, __ATOMIC_RELAXED) == L && !prof_stale) return 1;
+    pthread_once(&prof_once, prof_watch_forks);
     int taken = 0;
     pthread_mutex_lock(&prof_lock);
     if (!prof_L || pthread_equal(prof_thread, pthread_self())) {
         if (prof_L) luaJIT_profile_stop(prof_L);
         luaJIT_profile_start(L, PROFILE_MODE, prof_tick, runs);
         __atomic_store_n(&prof_L, L, __ATOMIC_RELAXED);
+        prof_stale = 0;
         prof_thread = pthread_self();
         taken = 1;
     }

@@ -2,10 +2,15 @@
  * compiler (engine_luajit.c), and every kind of runaway loop must still be
  * stopped by the time limit, whatever machine code it became. Built for
  * both engines: PUC Lua must stop the same loops, and compiles nothing. */
+/* usleep, kill. */
+#define _DEFAULT_SOURCE
 #include "test_common.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "server.h"
 
@@ -137,6 +142,42 @@ static void two_emulators_should_both_stop_loops(void **state)
     rl_test_free_emu(b);
 }
 
+/* redlua-test's workers are forked, and interval timers stay behind in
+ * the parent: a child whose emulator held the profiler must start it
+ * again, or its compiled loops would never stop. The child reports by its
+ * exit status; one that hangs is killed after ten seconds. */
+static void forked_child_should_stop_loops(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_emu_set_script_timeout_ms(emu, 100);
+    rl_assert_cmd(emu, ":500000500000\r\n", "EVAL",
+                  "local s = 0 for i = 1, 1000000 do s = s + i end return s", "0");
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        rl_reply *r = rl_emu_callv(emu, "EVAL", "local i = 0 while true do i = i + 1 end", "0",
+                                   (const char *)NULL);
+        int ok = r->type == RL_REPLY_ERROR && strstr(r->str, "exceeded the time limit of 100 ms");
+        _exit(ok ? 0 : 1);
+    }
+    int status = 0;
+    pid_t got = 0;
+    for (int waited = 0; waited < 1000 && got == 0; waited++) {
+        got = waitpid(pid, &status, WNOHANG);
+        if (got == 0) usleep(10000);
+    }
+    if (got == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        fail_msg("the forked child's runaway loop was not stopped");
+    }
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    rl_test_free_emu(emu);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +186,7 @@ int main(void)
         cmocka_unit_test(stop_should_not_be_swallowed_by_a_compiled_pcall_loop),
         cmocka_unit_test(function_load_should_stop_a_compiled_loop),
         cmocka_unit_test(two_emulators_should_both_stop_loops),
+        cmocka_unit_test(forked_child_should_stop_loops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
