@@ -33,7 +33,8 @@
  * every line or instruction: the compiler goes off and its code is dropped.
  * The timer counts the process's CPU time (ITIMER_PROF) and its signal
  * handler is installed with SA_RESTART; redlua's own reads and writes
- * retry on EINTR.
+ * retry on EINTR. Once the profiler has run, SIGPROF is ignored rather
+ * than left to its default action (take_profiler).
  *
  * Tail calls: LuaJIT drops the caller's frame for "return f(...)" even when
  * f is a C function, so the line of a failing "return redis.call(...)" is
@@ -47,6 +48,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -397,6 +399,15 @@ static int take_profiler(lua_State *L, rl_engine_runs *runs)
     pthread_mutex_lock(&prof_lock);
     if (!prof_L || pthread_equal(prof_thread, pthread_self())) {
         if (prof_L) luaJIT_profile_stop(prof_L);
+        /* Stopping puts back the SIGPROF action found at the start. A tick
+         * already on its way can still arrive after that (under valgrind,
+         * which queues signals, it did), and SIGPROF's default action ends
+         * the process: so a default action becomes "ignore" first. An
+         * action the program set itself is left to it. */
+        struct sigaction cur;
+        if (sigaction(SIGPROF, NULL, &cur) == 0 && !(cur.sa_flags & SA_SIGINFO) &&
+            cur.sa_handler == SIG_DFL)
+            signal(SIGPROF, SIG_IGN);
         luaJIT_profile_start(L, PROFILE_MODE, prof_tick, runs);
         __atomic_store_n(&prof_L, L, __ATOMIC_RELAXED);
         prof_stale = 0;
