@@ -56,14 +56,10 @@ void rl_index_add(rl_index *ix, rl_ilink *l, const char *key, size_t len)
     ix->count++;
     l->seq = ix->next_seq++;
     l->next = NULL;
-    if (ix->first) {
-        l->prev = ix->first->prev;
-        l->prev->next = l;
-        ix->first->prev = l;
-    } else {
-        l->prev = l;
-        ix->first = l;
-    }
+    l->prev = ix->last;
+    if (ix->last) ix->last->next = l;
+    else ix->first = l;
+    ix->last = l;
     ix->order.stale = 1;
 }
 
@@ -82,14 +78,10 @@ void rl_index_remove(rl_index *ix, rl_ilink *l)
     }
     ix->slots[i].link = NULL;
     ix->count--;
-    if (l == ix->first) {
-        ix->first = l->next;
-        if (ix->first) ix->first->prev = l->prev;
-    } else {
-        l->prev->next = l->next;
-        if (l->next) l->next->prev = l->prev;
-        else ix->first->prev = l->prev;
-    }
+    if (l->prev) l->prev->next = l->next;
+    else ix->first = l->next;
+    if (l->next) l->next->prev = l->prev;
+    else ix->last = l->prev;
     if (ix->count == 0) {
         rl_free(ix->slots);
         ix->slots = NULL;
@@ -129,10 +121,11 @@ int rl_index_apply_order(const rl_emu *emu, rl_index *ix, rl_index_key_fn *keyof
         /* Both orders are total: ties of rank go by seq, and seq is unique. */
         qsort(v, n, sizeof(*v), rl_emu_order_seed(emu) != 0 ? cmp_by_rank : cmp_by_seq);
         for (size_t i = 0; i < n; i++) {
-            v[i]->prev = i ? v[i - 1] : v[n - 1];
+            v[i]->prev = i ? v[i - 1] : NULL;
             v[i]->next = i + 1 < n ? v[i + 1] : NULL;
         }
         ix->first = v[0];
+        ix->last = v[n - 1];
         rl_free(v);
     }
     rl_order_sorted(emu, &ix->order);

@@ -35,8 +35,7 @@ typedef struct rl_order {
 } rl_order;
 
 typedef struct rl_ilink {
-    struct rl_ilink *prev, *next; /* the list: next is NULL at the end, the
-                                   * first item's prev is the last one */
+    struct rl_ilink *prev, *next; /* the list, NULL at its ends */
     uint64_t seq;                 /* insertion number, from 1 */
     uint64_t rank;                /* rl_order_rank, while sorted under a seed */
     uint32_t hash;
@@ -52,7 +51,8 @@ typedef struct rl_index {
     rl_islot *slots; /* NULL while empty */
     size_t mask;     /* slot count - 1 */
     size_t count;
-    rl_ilink *first;
+    rl_ilink *first, *last; /* kept here, so that adding an item reads no
+                             * other item (the first one is often cold) */
     uint64_t next_seq;
     rl_order order;
 } rl_index;
@@ -96,7 +96,8 @@ static inline rl_ilink *rl_index_find(const rl_index *ix, const char *key, size_
 /* The item before l in the list, NULL for the first. */
 static inline rl_ilink *rl_index_prev(const rl_index *ix, const rl_ilink *l)
 {
-    return l == ix->first ? NULL : l->prev;
+    (void)ix;
+    return l->prev;
 }
 
 /* Sorts the list for the emulator's order seed if it is not already; 1 if
