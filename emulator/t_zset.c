@@ -38,6 +38,7 @@
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -294,9 +295,21 @@ static zb_inner *inner_new(void)
 }
 
 /* The leaf where the probe's key belongs. */
+/* Asks for a tree node's lines from its start through its items, as a
+ * search goes down to it: the binary search over its items then waits on
+ * about one miss instead of one per probe (rate_limit, user seconds for a
+ * fixed count, alternating builds: 1.25 -> 1.17 on average over eleven
+ * pairs). */
+static inline void prefetch_node(const void *h)
+{
+    for (size_t off = 0; off < offsetof(zb_inner, child); off += 64)
+        __builtin_prefetch((const char *)h + off);
+}
+
 static zb_leaf *descend(const rl_zset *z, const zb_probe *k)
 {
     void *h = z->root;
+    prefetch_node(h);
     for (int d = z->height; d > 0; d--) {
         const zb_inner *p = h;
         /* The last child whose separator is not after the key. */
@@ -311,6 +324,7 @@ static zb_leaf *descend(const rl_zset *z, const zb_probe *k)
             }
         }
         h = p->child[at];
+        prefetch_node(h);
     }
     return h;
 }
@@ -639,6 +653,7 @@ static int zset_seek_at(const rl_zset *z, zb_pred before, const void *ctx, const
         *idx = 0;
         return 1;
     }
+    prefetch_node(h);
     for (int d = z->height; d > 0; d--) {
         const zb_inner *p = h;
         /* A search for the set's start (ZREMRANGEBYSCORE -inf ..., the
@@ -656,6 +671,7 @@ static int zset_seek_at(const rl_zset *z, zb_pred before, const void *ctx, const
             }
         }
         h = p->child[at];
+        prefetch_node(h);
     }
     const zb_leaf *l = h;
     int lo = 0, hi = before(&l->e[0], 1, ctx) ? l->h.n : 0;
