@@ -294,7 +294,6 @@ static zb_inner *inner_new(void)
     return p;
 }
 
-/* The leaf where the probe's key belongs. */
 /* Asks for a tree node's lines from its start through its items, as a
  * search goes down to it: the binary search over its items then waits on
  * about one miss instead of one per probe (rate_limit, user seconds for a
@@ -306,17 +305,26 @@ static inline void prefetch_node(const void *h)
         __builtin_prefetch((const char *)h + off);
 }
 
-static zb_leaf *descend(const rl_zset *z, const zb_probe *k)
+/* A test over keys that holds for a first stretch of the order and not
+ * after it (a key below a bound, say). */
+typedef int (*zb_pred)(const zb_item *it, int leaf, const void *ctx);
+
+/* Goes down from the root to the leaf under the last child, at every
+ * level, whose separator the test holds for (the first child when it holds
+ * for none). A test that fails at the first separator settles the level on
+ * one cache line (a search for the set's start). Inlined at each use, with
+ * its test. */
+static inline const zb_leaf *descend_by(const rl_zset *z, zb_pred goes_right, const void *ctx)
 {
-    void *h = z->root;
+    const void *h = z->root;
     prefetch_node(h);
     for (int d = z->height; d > 0; d--) {
         const zb_inner *p = h;
-        /* The last child whose separator is not after the key. */
         int lo = 1, hi = p->h.n - 1, at = 0;
+        if (!goes_right(&p->sep[1], 0, ctx)) hi = 0;
         while (lo <= hi) {
             int mid = (lo + hi) / 2;
-            if (item_cmp(&p->sep[mid], 0, k) <= 0) {
+            if (goes_right(&p->sep[mid], 0, ctx)) {
                 at = mid;
                 lo = mid + 1;
             } else {
@@ -327,6 +335,18 @@ static zb_leaf *descend(const rl_zset *z, const zb_probe *k)
         prefetch_node(h);
     }
     return h;
+}
+
+/* 1 when the item is not after the probe's key. */
+static int not_after(const zb_item *it, int leaf, const void *k)
+{
+    return item_cmp(it, leaf, k) <= 0;
+}
+
+/* The leaf where the probe's key belongs. */
+static zb_leaf *descend(const rl_zset *z, const zb_probe *k)
+{
+    return (zb_leaf *)(uintptr_t)descend_by(z, not_after, k);
 }
 
 static void split_inner(rl_zset *z, zb_inner *p);
@@ -631,10 +651,6 @@ static zs_node *zprev(const zs_node *n)
     return l->e[i].u.node;
 }
 
-/* A test over keys that holds for a first stretch of the order and not
- * after it (a key below a bound, say). */
-typedef int (*zb_pred)(const zb_item *it, int leaf, const void *ctx);
-
 /* The place (leaf, index) of the first element the test does not hold
  * for; 0 when it holds for all. Found top down: when the test is not
  * monotone over the order (a lex bound over members of different scores)
@@ -643,8 +659,7 @@ typedef int (*zb_pred)(const zb_item *it, int leaf, const void *ctx);
 static int zset_seek_at(const rl_zset *z, zb_pred before, const void *ctx, const zb_leaf **leaf,
                         int *idx)
 {
-    void *h = z->root;
-    if (!h) return 0;
+    if (!z->root) return 0;
     /* A search that ends at the set's start (ZREMRANGEBYSCORE -inf ...,
      * the sliding window's trim with nothing to trim) is answered by the
      * first leaf alone. */
@@ -653,27 +668,7 @@ static int zset_seek_at(const rl_zset *z, zb_pred before, const void *ctx, const
         *idx = 0;
         return 1;
     }
-    prefetch_node(h);
-    for (int d = z->height; d > 0; d--) {
-        const zb_inner *p = h;
-        /* A search for the set's start (ZREMRANGEBYSCORE -inf ..., the
-         * sliding window's trim) settles on the first child by its first
-         * separator alone, one cache line a level. */
-        int lo = 1, hi = p->h.n - 1, at = 0;
-        if (!before(&p->sep[1], 0, ctx)) hi = 0;
-        while (lo <= hi) {
-            int mid = (lo + hi) / 2;
-            if (before(&p->sep[mid], 0, ctx)) {
-                at = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        h = p->child[at];
-        prefetch_node(h);
-    }
-    const zb_leaf *l = h;
+    const zb_leaf *l = descend_by(z, before, ctx);
     int lo = 0, hi = before(&l->e[0], 1, ctx) ? l->h.n : 0;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
