@@ -31,6 +31,9 @@
  * A fork's child starts the profiler again (its timer stays behind).
  * Line events and a count of 1 (coverage, metrics, a stopped run) must see
  * every line or instruction: the compiler goes off and its code is dropped.
+ * A timed run keeps its call hook (stack overflows, lua_engine.h), and any
+ * hook call aborts the recording of a trace: loops that call Lua functions
+ * (or C functions, redis.call included) stay interpreted under a limit.
  * The timer counts the process's CPU time (ITIMER_PROF) and its signal
  * handler is installed with SA_RESTART; redlua's own reads and writes
  * retry on EINTR. Once the profiler has run, SIGPROF is ignored rather
