@@ -451,9 +451,26 @@ static void tree_insert(rl_zset *z, zs_node *n)
 
 static void try_merge(rl_zset *z, zb_head *h, int leaf);
 
-/* Removes child i of p, which no element counts on any more (an empty
- * leaf, or a child merged into the one before it), and frees it unless it
- * was merged. The separator goes with it (with the first child, the next
+static void remove_child_at(rl_zset *z, zb_inner *p, int i, int free_sep);
+
+/* Frees h, a tree node left with nothing under it, and takes it out of its
+ * parent; the tree is empty when h was its root. */
+static void drop_empty(rl_zset *z, zb_head *h)
+{
+    zb_inner *p = h->parent;
+    int at = p ? child_index(p, h) : 0;
+    rl_free(h);
+    if (p) {
+        remove_child_at(z, p, at, 1);
+    } else {
+        z->root = NULL;
+        z->height = 0;
+    }
+}
+
+/* Takes child i out of p: one no element counts on any more (an empty
+ * node, which drop_empty frees, or one merged into the child before it,
+ * which try_merge frees). The separator goes with it (with the first child, the next
  * child's, which no longer separates anything). */
 static void remove_child_at(rl_zset *z, zb_inner *p, int i, int free_sep)
 {
@@ -468,14 +485,7 @@ static void remove_child_at(rl_zset *z, zb_inner *p, int i, int free_sep)
     p->h.n--;
     if (p->h.n == 0) {
         /* Every child gone: p goes too. */
-        zb_inner *pp = p->h.parent;
-        if (!pp) {
-            z->root = NULL;
-            z->height = 0;
-        } else {
-            remove_child_at(z, pp, child_index(pp, p), 1);
-        }
-        rl_free(p);
+        drop_empty(z, &p->h);
         return;
     }
     if (p == z->root && p->h.n == 1) {
@@ -553,16 +563,7 @@ static void tree_remove(rl_zset *z, zs_node *n)
         unlink_leaf(l);
         if (z->head == l) z->head = l->next;
         if (z->tail == l) z->tail = l->prev;
-        zb_inner *p = l->h.parent;
-        if (!p) {
-            z->root = NULL;
-            z->height = 0;
-            rl_free(l);
-        } else {
-            int at = child_index(p, l);
-            rl_free(l);
-            remove_child_at(z, p, at, 1);
-        }
+        drop_empty(z, &l->h);
     } else if (l->h.n <= ZB_LEAF / 4) {
         try_merge(z, &l->h, 1);
     }
