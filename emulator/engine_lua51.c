@@ -64,12 +64,7 @@ int rl_engine_run_begin(lua_State *L, rl_engine_runs *runs, int idx, int timed, 
 
 void rl_engine_sethook(lua_State *L, rl_engine_runs *runs, lua_Hook hook, int mask, int count)
 {
-    runs->hook = hook;
-    runs->mask = mask;
-    runs->count = count;
-    if (lua_gethookmask(L) != mask ||
-        (mask && (lua_gethook(L) != hook || lua_gethookcount(L) != count)))
-        lua_sethook(L, hook, mask, count);
+    rl_engine_set_if_changed(L, runs, hook, mask, count);
 }
 
 void rl_engine_count_event(lua_State *L, rl_engine_runs *runs)

@@ -430,14 +430,7 @@ static void jit_off(lua_State *L, rl_engine_runs *runs)
 
 void rl_engine_sethook(lua_State *L, rl_engine_runs *runs, lua_Hook hook, int mask, int count)
 {
-    /* LuaJIT's lua_sethook rewrites its dispatch tables, about 650
-     * instructions: only when the hook changes. */
-    if (lua_gethookmask(L) != mask ||
-        (mask && (lua_gethook(L) != hook || lua_gethookcount(L) != count)))
-        lua_sethook(L, hook, mask, count);
-    runs->hook = mask ? hook : NULL;
-    runs->mask = mask;
-    runs->count = count;
+    rl_engine_set_if_changed(L, runs, hook, mask, count);
     runs->tick = 0;
     if ((mask & LUA_MASKLINE) || ((mask & LUA_MASKCOUNT) && count <= 1)) {
         if (runs->jit) jit_off(L, runs);

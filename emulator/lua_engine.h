@@ -54,7 +54,7 @@ void rl_engine_prepare(lua_State *L);
  * last (which it keeps alive in the registry, so no other object can take
  * its address while it is remembered), the hook set last through
  * rl_engine_sethook, and whether LuaJIT's trace compiler is on. PUC Lua
- * uses only the hook. */
+ * reads none of it. */
 typedef struct rl_engine_runs {
     const void *fn; /* the Lua function run last, or NULL */
     int tail;       /* its tail calls: 0, their line, or -1 (engine_luajit.c) */
@@ -90,6 +90,20 @@ int rl_engine_run_begin(lua_State *L, rl_engine_runs *runs, int idx, int timed, 
  * forward (engine_luajit.c). Called again with the same hook it only
  * checks that the profiler is still this state's. */
 void rl_engine_sethook(lua_State *L, rl_engine_runs *runs, lua_Hook hook, int mask, int count);
+/* What both engines' rl_engine_sethook start with: lua_sethook when the
+ * hook differs from the one L has (LuaJIT's rewrites its dispatch tables,
+ * about 650 instructions), and the hook remembered in runs. */
+static inline void rl_engine_set_if_changed(lua_State *L, rl_engine_runs *runs, lua_Hook hook,
+                                            int mask, int count)
+{
+    if (lua_gethookmask(L) != mask ||
+        (mask && (lua_gethook(L) != hook || lua_gethookcount(L) != count)))
+        lua_sethook(L, hook, mask, count);
+    runs->hook = mask ? hook : NULL;
+    runs->mask = mask;
+    runs->count = count;
+}
+
 /* Called first by a count hook set through rl_engine_sethook: when the
  * event came early, from LuaJIT's profiler tick, the hook's count goes
  * back to the one it was set with. */

@@ -1133,19 +1133,25 @@ static void run_busy(rl_lua_env *env, rl_lua_run *run)
 
 /* Under metrics the count hook fires on every instruction (count 1): counts
  * it and answers 1, except every HOOK_COUNT instructions (or once the run
- * timed out), when the time limit's check below is due. The environment
- * comes from the allocator's pointer, cheaper than the registry. */
-static int count_instruction(lua_State *L)
+ * timed out), when the time limit's check below is due. */
+static int count_instruction(rl_lua_env *env)
 {
-    void *ud;
-    lua_getallocf(L, &ud);
-    rl_lua_env *env = ud;
     rl_lua_run *run = env->run;
     if (!run || !env->emu->metrics) return 0;
     env->emu->metrics->m.instructions++;
     if (!run->stop && ++run->since_check < HOOK_COUNT) return 1;
     run->since_check = 0;
     return 0;
+}
+
+/* Under coverage, a call of one of the script's own functions (not a C
+ * function, nor a chunk made by loadstring) is counted by the line its
+ * definition starts on. */
+static void count_call(lua_State *L, rl_lua_env *env, lua_Debug *ar)
+{
+    if (!env->run || !env->run->cov || !lua_getinfo(L, "S", ar)) return;
+    if (ar->linedefined > 0 && strcmp(ar->source, env->chunk_source) == 0)
+        rl_cov_call(env->run->cov, ar->linedefined);
 }
 
 /* The hook of a run. Count events enforce the time limit and the busy
@@ -1155,33 +1161,22 @@ static int count_instruction(lua_State *L)
  * the same for SCRIPT KILL). Line events (where the engine needs them, or
  * under coverage) record the last line run for the error handler, and count
  * the line for coverage. Call events (LuaJIT, lua_engine.h) only need the
- * hook to be there. */
-/* Under coverage, a call of one of the script's own functions (not a C
- * function, nor a chunk made by loadstring) is counted by the line its
- * definition starts on. The environment comes from the allocator's pointer:
- * on LuaJIT every timed run has call events. */
-static void count_call(lua_State *L, lua_Debug *ar)
-{
-    void *ud;
-    lua_getallocf(L, &ud);
-    rl_lua_env *env = ud;
-    if (!env->run || !env->run->cov || !lua_getinfo(L, "S", ar)) return;
-    if (ar->linedefined > 0 && strcmp(ar->source, env->chunk_source) == 0)
-        rl_cov_call(env->run->cov, ar->linedefined);
-}
-
+ * hook to be there, except under coverage. The environment comes from the
+ * allocator's pointer, cheaper than the registry, once per event: under
+ * metrics this runs on every instruction. */
 static void run_hook(lua_State *L, lua_Debug *ar)
 {
+    rl_lua_env *env = rl_lua_env_get(L);
+    if (!env) return;
     if (ar->event == LUA_HOOKCOUNT) {
-        rl_engine_count_event(L, &rl_lua_env_get(L)->engine);
-        if (count_instruction(L)) return;
+        rl_engine_count_event(L, &env->engine);
+        if (count_instruction(env)) return;
     }
     if (ar->event == LUA_HOOKCALL) {
-        count_call(L, ar);
+        count_call(L, env, ar);
         return;
     }
-    rl_lua_env *env = rl_lua_env_get(L);
-    rl_lua_run *run = env ? env->run : NULL;
+    rl_lua_run *run = env->run;
     if (!run) return;
     if (ar->event == LUA_HOOKLINE) {
         run->last_line = ar->currentline;
