@@ -134,9 +134,12 @@ static const rl_command *find_hashed(const char *prefix, size_t plen, const char
 /* The names found last, by their exact bytes, per thread: a test suite
  * sends the same few commands over and over (every EVALSHA, every
  * redis.call), and a hit costs one compare instead of hashing the name and
- * comparing it again without case. A slot per length and end bytes. */
+ * comparing it again without case. A slot per length and end bytes. The
+ * command table is fixed, so an answer never goes stale; a container is
+ * kept too, its subcommand being found by rl_command_lookup from the next
+ * argument. */
 #define MEMO_SLOTS 64
-#define MEMO_NAME 16
+#define MEMO_NAME 24
 typedef struct {
     const rl_command *cmd;
     size_t len; /* 0: empty */
@@ -144,14 +147,11 @@ typedef struct {
 } name_memo;
 static _Thread_local name_memo memo[MEMO_SLOTS];
 
-const rl_command *rl_command_lookup_name(const char *name, size_t len)
+/* The table's answer for a name the memo did not have; kept in the memo's
+ * slot m (NULL: too long to keep) when the name is a command. */
+static __attribute__((noinline)) const rl_command *lookup_and_keep(name_memo *m, const char *name,
+                                                                   size_t len)
 {
-    name_memo *m = NULL;
-    if (len > 0 && len <= MEMO_NAME) {
-        size_t k = len * 7 + (unsigned char)name[0] + (unsigned char)name[len - 1];
-        m = &memo[k & (MEMO_SLOTS - 1)];
-        if (m->len == len && memcmp(m->name, name, len) == 0) return m->cmd;
-    }
     pthread_once(&index_once, build_index);
     const rl_command *cmd = find_hashed("", 0, name, len);
     if (m && cmd) {
@@ -162,12 +162,38 @@ const rl_command *rl_command_lookup_name(const char *name, size_t len)
     return cmd;
 }
 
+/* The memo's answer, compared byte by byte inline (names are short; a
+ * call to memcmp cost more than the loop), else the table's. */
+static inline const rl_command *lookup_name(const char *name, size_t len)
+{
+    if (len == 0 || len > MEMO_NAME) return lookup_and_keep(NULL, name, len);
+    name_memo *m =
+        &memo[(len * 7 + (unsigned char)name[0] + (unsigned char)name[len - 1]) & (MEMO_SLOTS - 1)];
+    if (m->len != len) return lookup_and_keep(m, name, len);
+    for (size_t i = 0; i < len; i++)
+        if (m->name[i] != name[i]) return lookup_and_keep(m, name, len);
+    return m->cmd;
+}
+
+const rl_command *rl_command_lookup_name(const char *name, size_t len)
+{
+    return lookup_name(name, len);
+}
+
+/* A container's subcommand named by sub; out of line, so that the usual
+ * lookup (a memo hit) sets up no stack frame. */
+static __attribute__((noinline)) const rl_command *lookup_subcommand(const rl_command *base,
+                                                                     const rl_arg *sub)
+{
+    return find_hashed(base->fullname, strlen(base->fullname), sub->ptr, sub->len);
+}
+
 const rl_command *rl_command_lookup(int argc, const rl_arg *argv)
 {
     if (argc < 1) return NULL;
-    const rl_command *base = rl_command_lookup_name(argv[0].ptr, argv[0].len);
+    const rl_command *base = lookup_name(argv[0].ptr, argv[0].len);
     if (!base || !(base->flags & RL_CMD_CONTAINER) || argc == 1) return base;
-    return find_hashed(base->fullname, strlen(base->fullname), argv[1].ptr, argv[1].len);
+    return lookup_subcommand(base, &argv[1]);
 }
 
 const rl_command *rl_command_at(size_t i)

@@ -556,38 +556,6 @@ static const char *check_script_command(const rl_lua_run *run, const rl_command 
     return NULL;
 }
 
-/* rl_command_lookup with a small memo of the names looked up last
- * (scripts call the same few commands over and over), one slot per hash of
- * the name. The answer depends only on the name's bytes, since the command
- * table is fixed, so the memo is per thread and compares the bytes exactly;
- * containers and their subcommands (which depend on the next argument too)
- * are never kept. */
-#define LOOKUP_MEMO_SLOTS 16
-#define LOOKUP_MEMO_NAME 24
-
-static const rl_command *script_command_lookup(int argc, const rl_arg *argv)
-{
-    static _Thread_local struct {
-        size_t len;
-        char name[LOOKUP_MEMO_NAME];
-        const rl_command *cmd;
-    } memo[LOOKUP_MEMO_SLOTS];
-    const rl_arg *a = &argv[0];
-    if (a->len == 0 || a->len > LOOKUP_MEMO_NAME) return rl_command_lookup(argc, argv);
-    size_t slot = (a->len * 31 + (unsigned char)a->ptr[0] + (unsigned char)a->ptr[a->len - 1]) %
-        LOOKUP_MEMO_SLOTS;
-    if (memo[slot].cmd && a->len == memo[slot].len && memcmp(a->ptr, memo[slot].name, a->len) == 0)
-        return memo[slot].cmd;
-    const rl_command *cmd = rl_command_lookup(argc, argv);
-    /* Neither a container nor one of its subcommands ("pubsub|numpat"). */
-    if (cmd && !(cmd->flags & RL_CMD_CONTAINER) && !strchr(cmd->fullname, '|')) {
-        memcpy(memo[slot].name, a->ptr, a->len);
-        memo[slot].len = a->len;
-        memo[slot].cmd = cmd;
-    }
-    return cmd;
-}
-
 /* redis.call's reply sink (reply.h): a scalar reply is converted as the
  * command makes it, pushed above the call's arguments, with no tree to
  * build and free. */
@@ -625,7 +593,7 @@ static int redis_generic_command(lua_State *L, int raise)
     int argc = lua_args_to_argv(L, argv_stack, &argv);
     if (argc < 0) return raise ? lua_error(L) : 1;
 
-    const rl_command *cmd = script_command_lookup(argc, argv);
+    const rl_command *cmd = rl_command_lookup(argc, argv);
     const char *err = check_script_command(run, cmd, argc);
     if (!err) {
         if (cmd->flags & RL_CMD_WRITE) run->write_dirty = 1;
