@@ -247,6 +247,16 @@ static const char lines_source[] =
     "end\n"
     "return function(f) return walk(f, {}) end\n";
 
+/* Pushes the jit.util module (from _PRELOAD: the states' globals are
+ * behind the sandbox) and answers 1, or answers 0 with whatever the way
+ * there left on the stack; callers reset the stack either way. */
+static int push_jit_util(lua_State *L)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, "_PRELOAD");
+    if (lua_istable(L, -1)) lua_getfield(L, -1, "jit.util");
+    return lua_isfunction(L, -1) && lua_pcall(L, 0, 1, 0) == 0 && lua_istable(L, -1);
+}
+
 /* Stores the scanner under scan_key (nothing when jit.util cannot be had:
  * then every function gets the line hook). luaopen_jit also turns the
  * compiler on; rl_engine_prepare turns it off right after (rl_engine_runs.jit
@@ -256,9 +266,7 @@ static void build_scanner(lua_State *L)
     int top = lua_gettop(L);
     lua_pushcfunction(L, luaopen_jit);
     lua_call(L, 0, 0);
-    lua_getfield(L, LUA_REGISTRYINDEX, "_PRELOAD");
-    if (lua_istable(L, -1)) lua_getfield(L, -1, "jit.util");
-    if (lua_isfunction(L, -1) && lua_pcall(L, 0, 1, 0) == 0 && lua_istable(L, -1) &&
+    if (push_jit_util(L) &&
         luaL_loadbuffer(L, scanner_source, sizeof(scanner_source) - 1, "=redlua_scan") == 0) {
         lua_getfield(L, -2, "funcbc");
         lua_getfield(L, -3, "funck");
@@ -466,9 +474,7 @@ void rl_engine_close(lua_State *L, rl_engine_runs *runs)
 int rl_engine_traces(lua_State *L)
 {
     int top = lua_gettop(L), n = 0;
-    lua_getfield(L, LUA_REGISTRYINDEX, "_PRELOAD");
-    if (lua_istable(L, -1)) lua_getfield(L, -1, "jit.util");
-    if (lua_isfunction(L, -1) && lua_pcall(L, 0, 1, 0) == 0 && lua_istable(L, -1)) {
+    if (push_jit_util(L)) {
         lua_getfield(L, -1, "traceinfo");
         for (int i = 1; lua_isfunction(L, -1); i++) {
             lua_pushvalue(L, -1);
@@ -508,9 +514,7 @@ static void build_lines(lua_State *L)
     lua_pushlightuserdata(L, &lines_key);
     lua_pushboolean(L, 0); /* tried, whatever the outcome */
     lua_rawset(L, LUA_REGISTRYINDEX);
-    lua_getfield(L, LUA_REGISTRYINDEX, "_PRELOAD");
-    if (lua_istable(L, -1)) lua_getfield(L, -1, "jit.util");
-    if (lua_isfunction(L, -1) && lua_pcall(L, 0, 1, 0) == 0 && lua_istable(L, -1) &&
+    if (push_jit_util(L) &&
         luaL_loadbuffer(L, lines_source, sizeof(lines_source) - 1, "=redlua_lines") == 0) {
         lua_getfield(L, -2, "funcbc");
         lua_getfield(L, -3, "funck");
