@@ -349,16 +349,30 @@ static int tail_calls(lua_State *L, rl_engine_runs *runs, int idx)
     return answer;
 }
 
+/* The compiler off and its machine code dropped, if it was on. */
+static void jit_off(lua_State *L, rl_engine_runs *runs)
+{
+    if (!runs->jit) return;
+    luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_OFF);
+    luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_FLUSH);
+    runs->jit = 0;
+}
+
+/* The compiler on, if it was off. */
+static void jit_on(lua_State *L, rl_engine_runs *runs)
+{
+    if (runs->jit) return;
+    luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_ON);
+    runs->jit = 1;
+}
+
 int rl_engine_run_begin(lua_State *L, rl_engine_runs *runs, int idx, int timed, int *tail_line)
 {
     int t = tail_calls(L, runs, idx);
     *tail_line = t > 0 ? t : 0;
     if (t < 0) return LUA_MASKCALL | LUA_MASKLINE;
     if (timed) return LUA_MASKCALL;
-    if (!runs->jit) {
-        luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_ON);
-        runs->jit = 1;
-    }
+    jit_on(L, runs);
     return 0;
 }
 
@@ -429,27 +443,13 @@ static int take_profiler(lua_State *L, rl_engine_runs *runs)
     return taken;
 }
 
-static void jit_off(lua_State *L, rl_engine_runs *runs)
-{
-    luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_OFF);
-    luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_FLUSH);
-    runs->jit = 0;
-}
-
 void rl_engine_sethook(lua_State *L, rl_engine_runs *runs, lua_Hook hook, int mask, int count)
 {
     rl_engine_set_if_changed(L, runs, hook, mask, count);
     runs->tick = 0;
-    if ((mask & LUA_MASKLINE) || ((mask & LUA_MASKCOUNT) && count <= 1)) {
-        if (runs->jit) jit_off(L, runs);
-    } else if (mask & LUA_MASKCOUNT) {
-        if (take_profiler(L, runs)) {
-            if (!runs->jit) luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_ON);
-            runs->jit = 1;
-        } else if (runs->jit) {
-            jit_off(L, runs);
-        }
-    }
+    if ((mask & LUA_MASKLINE) || ((mask & LUA_MASKCOUNT) && count <= 1)) jit_off(L, runs);
+    else if ((mask & LUA_MASKCOUNT) && take_profiler(L, runs)) jit_on(L, runs);
+    else if (mask & LUA_MASKCOUNT) jit_off(L, runs);
 }
 
 void rl_engine_count_event(lua_State *L, rl_engine_runs *runs)
