@@ -19,6 +19,25 @@ static int is_luajit(void)
     return strcmp(rl_emu_engine(), "luajit") == 0;
 }
 
+/* 1 when script, run on emu, was stopped by its 100 ms time limit. */
+static int stopped(rl_emu *emu, const char *script)
+{
+    rl_reply *r = rl_emu_callv(emu, "EVAL", script, "0", (const char *)NULL);
+    int ok = r->type == RL_REPLY_ERROR && strstr(r->str, "exceeded the time limit of 100 ms");
+    rl_reply_free(r);
+    return ok;
+}
+
+static void assert_stopped(rl_emu *emu, const char *script)
+{
+    if (!stopped(emu, script)) fail_msg("not stopped by the time limit: %s", script);
+}
+
+/* A loop hot enough for LuaJIT to compile (a loop is hot after 56 turns),
+ * short enough for PUC Lua under valgrind within a 100 ms limit. */
+static const char hot_loop[] = "local s = 0 for i = 1, 10000 do s = s + i end return s";
+#define HOT_LOOP_REPLY ":50005000\r\n"
+
 /* Loops that never end, of every shape a trace can take: one line or
  * several, numeric for, repeat, nested loops, a side trace per branch, a
  * Lua call inlined, tail recursion, loops that allocate or build strings,
@@ -47,11 +66,7 @@ static void runaway_loops_should_stop_at_the_time_limit(void **state)
     rl_emu *emu = rl_emu_new();
     rl_emu_set_script_timeout_ms(emu, 100);
     for (size_t i = 0; i < sizeof(runaway) / sizeof(runaway[0]); i++) {
-        rl_reply *r = rl_emu_callv(emu, "EVAL", runaway[i], "0", (const char *)NULL);
-        if (r->type != RL_REPLY_ERROR || !strstr(r->str, "exceeded the time limit of 100 ms"))
-            fail_msg("not stopped by the time limit: %s\n  reply: %s", runaway[i],
-                     r->str ? r->str : "(no text)");
-        rl_reply_free(r);
+        assert_stopped(emu, runaway[i]);
     }
     /* The state is still sound after all those stops. */
     rl_assert_cmd(emu, ":5050\r\n", "EVAL", "local s = 0 for i = 1, 100 do s = s + i end return s",
@@ -61,22 +76,17 @@ static void runaway_loops_should_stop_at_the_time_limit(void **state)
 
 /* A hot loop is compiled under the default time limit on LuaJIT (that is
  * what makes it the fast engine), and the compiled code still gives the
- * right answer; PUC Lua compiles nothing. Ten thousand turns are plenty
- * for LuaJIT (a loop is hot after 56) and short enough for PUC Lua under
- * valgrind within a 100 ms limit. */
+ * right answer; PUC Lua compiles nothing. */
 static void hot_code_should_be_compiled_under_the_time_limit(void **state)
 {
     (void)state;
     rl_emu *emu = rl_emu_new();
-    rl_assert_cmd(emu, ":50005000\r\n", "EVAL",
-                  "local s = 0 for i = 1, 10000 do s = s + i end return s", "0");
+    rl_assert_cmd(emu, HOT_LOOP_REPLY, "EVAL", hot_loop, "0");
     if (is_luajit()) assert_true(rl_scripting_traces(emu) > 0);
     else assert_int_equal(rl_scripting_traces(emu), 0);
     /* The next run keeps the machine code, and still stops in time. */
     rl_emu_set_script_timeout_ms(emu, 100);
-    rl_reply *r = rl_emu_callv(emu, "EVAL", "while true do end", "0", (const char *)NULL);
-    assert_non_null(strstr(r->str, "exceeded the time limit of 100 ms"));
-    rl_reply_free(r);
+    assert_stopped(emu, "while true do end");
     rl_test_free_emu(emu);
 }
 
@@ -88,13 +98,8 @@ static void stop_should_not_be_swallowed_by_a_compiled_pcall_loop(void **state)
     (void)state;
     rl_emu *emu = rl_emu_new();
     rl_emu_set_script_timeout_ms(emu, 100);
-    rl_reply *r = rl_emu_callv(
-        emu, "EVAL",
-        "local n = 0 while true do pcall(function() while true do n = n + 1 end end) end", "0",
-        (const char *)NULL);
-    assert_int_equal(r->type, RL_REPLY_ERROR);
-    assert_non_null(strstr(r->str, "exceeded the time limit of 100 ms"));
-    rl_reply_free(r);
+    assert_stopped(
+        emu, "local n = 0 while true do pcall(function() while true do n = n + 1 end end) end");
     rl_test_free_emu(emu);
 }
 
@@ -104,8 +109,7 @@ static void function_load_should_stop_a_compiled_loop(void **state)
 {
     (void)state;
     rl_emu *emu = rl_emu_new();
-    rl_assert_cmd(emu, ":50005000\r\n", "EVAL",
-                  "local s = 0 for i = 1, 10000 do s = s + i end return s", "0");
+    rl_assert_cmd(emu, HOT_LOOP_REPLY, "EVAL", hot_loop, "0");
     rl_assert_cmd(emu, "-ERR Error registering functions: ERR FUNCTION LOAD timeout\r\n",
                   "FUNCTION", "LOAD", "#!lua name=spin\nlocal i = 0 while true do i = i + 1 end");
     rl_assert_cmd(emu, "$2\r\nok\r\n", "FUNCTION", "LOAD",
@@ -127,20 +131,14 @@ static void two_emulators_should_both_stop_loops(void **state)
     for (int round = 0; round < 2; round++) {
         rl_emu *emus[2] = { a, b };
         for (int k = 0; k < 2; k++) {
-            rl_reply *r = rl_emu_callv(emus[k], "EVAL", "local i = 0 while true do i = i + 1 end",
-                                       "0", (const char *)NULL);
-            assert_non_null(strstr(r->str, "exceeded the time limit of 100 ms"));
-            rl_reply_free(r);
-            rl_assert_cmd(emus[k], ":50005000\r\n", "EVAL",
-                          "local s = 0 for i = 1, 10000 do s = s + i end return s", "0");
+            assert_stopped(emus[k], "local i = 0 while true do i = i + 1 end");
+            rl_assert_cmd(emus[k], HOT_LOOP_REPLY, "EVAL", hot_loop, "0");
         }
     }
     if (is_luajit()) assert_true(rl_scripting_traces(b) > 0);
     rl_emu_free(a);
     /* b still holds the profiler; a's going did not disturb it. */
-    rl_reply *r = rl_emu_callv(b, "EVAL", "for i = 1, 1e18 do end", "0", (const char *)NULL);
-    assert_non_null(strstr(r->str, "exceeded the time limit of 100 ms"));
-    rl_reply_free(r);
+    assert_stopped(b, "for i = 1, 1e18 do end");
     rl_test_free_emu(b);
 }
 
@@ -153,18 +151,14 @@ static void forked_child_should_stop_loops(void **state)
     (void)state;
     rl_emu *emu = rl_emu_new();
     rl_emu_set_script_timeout_ms(emu, 100);
-    rl_assert_cmd(emu, ":50005000\r\n", "EVAL",
-                  "local s = 0 for i = 1, 10000 do s = s + i end return s", "0");
+    rl_assert_cmd(emu, HOT_LOOP_REPLY, "EVAL", hot_loop, "0");
     fflush(NULL);
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        rl_reply *r = rl_emu_callv(emu, "EVAL", "local i = 0 while true do i = i + 1 end", "0",
-                                   (const char *)NULL);
-        int ok = r->type == RL_REPLY_ERROR && strstr(r->str, "exceeded the time limit of 100 ms");
+        int ok = stopped(emu, "local i = 0 while true do i = i + 1 end");
         /* Freed, so that valgrind, which checks the child too, finds no
          * leak. */
-        rl_reply_free(r);
         rl_emu_free(emu);
         _exit(ok && rl_mem_used() == 0 ? 0 : 1);
     }
