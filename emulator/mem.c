@@ -27,11 +27,26 @@ void *rl_malloc(size_t size)
     return p;
 }
 
+/* glibc's calloc never takes a block from the thread cache, where a small
+ * block freed a moment ago waits: for the small blocks that make up reply
+ * trees and the like, malloc and memset are about 100 instructions
+ * cheaper. Large blocks keep calloc, which knows fresh pages are zero. */
+#define CALLOC_BY_MALLOC 1024
+
 void *rl_calloc(size_t nmemb, size_t size)
 {
     if (size && nmemb > ((size_t)-1) / size) oom((size_t)-1);
-    void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
-    if (!p) oom(nmemb * size);
+    size_t total = (nmemb ? nmemb : 1) * (size ? size : 1);
+    void *p;
+    if (total <= CALLOC_BY_MALLOC) {
+        p = malloc(total);
+        /* Hidden from the compiler, which would fuse the two into calloc. */
+        __asm__("" : "+r"(p));
+        if (p) memset(p, 0, total);
+    } else {
+        p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+    }
+    if (!p) oom(total);
     atomic_fetch_add_explicit(&used_bytes, malloc_usable_size(p), memory_order_relaxed);
     return p;
 }
