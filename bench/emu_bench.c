@@ -24,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mem.h"
 #include "redlua.h"
 
 #define MAX_ARGS 16
@@ -185,6 +186,7 @@ static int cmp_double(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
+    rl_mem_prefer_huge_pages();
     int runs = 5;
     double run_ms = 300;
     const char *dir = NULL, *only = NULL;

@@ -170,6 +170,7 @@ static double memory_per_key(long n)
 
 int main(int argc, char **argv)
 {
+    rl_mem_prefer_huge_pages();
     long sizes[] = { 1000, 10000, 100000, 1000000 };
     int nsizes = 4;
     long mem_keys = -1;

@@ -20,5 +20,11 @@ char *rl_strdup(const char *s);
 char *rl_vasprintf(size_t *len, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Bytes currently allocated through this module, process wide. */
 size_t rl_mem_used(void);
+/* Asks the kernel for transparent huge pages for the heap from now on (see
+ * mem.c), unless REDLUA_HUGE_PAGES=0. Process wide, and it changes two of
+ * glibc's malloc settings (M_TOP_PAD, M_MMAP_THRESHOLD): for programs that
+ * own their process (redlua-test, redlua, the benchmarks), called first
+ * thing in main. A no-op for blocks that do not come from glibc's heap. */
+void rl_mem_prefer_huge_pages(void);
 
 #endif

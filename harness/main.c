@@ -1344,6 +1344,7 @@ static int run(const opts *o, strlist *files, int status)
 
 int main(int argc, char **argv)
 {
+    rl_mem_prefer_huge_pages();
     opts o;
     memset(&o, 0, sizeof(o));
     o.engine = rl_emu_engine();

@@ -577,6 +577,7 @@ static int cmd_run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    rl_mem_prefer_huge_pages();
     if (argc < 2) return usage_error("no command given (bundle, map-error or run)", NULL);
     const char *c = argv[1];
     if (strcmp(c, "-h") == 0 || strcmp(c, "--help") == 0 || strcmp(c, "help") == 0) {
