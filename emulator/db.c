@@ -72,6 +72,35 @@ rl_dbentry *rl_db_find_raw(const rl_db *db, const char *key, size_t len)
     return l ? RL_ILINK_ITEM(l, rl_dbentry, link) : NULL;
 }
 
+void rl_db_warm_begin(const rl_db *db, rl_db_warm *w, const char *key, size_t len)
+{
+    w->e = NULL;
+    w->hash = rl_index_hash(key, len);
+    if (db->index.slots) __builtin_prefetch(&db->index.slots[w->hash & db->index.mask]);
+}
+
+void rl_db_warm_entry(const rl_db *db, rl_db_warm *w)
+{
+    const rl_index *ix = &db->index;
+    if (!ix->slots) return;
+    /* The first slot with the hash: its entry is the key's but for a
+     * collision of hashes, which costs nothing worse than a wasted line. */
+    for (size_t i = w->hash & ix->mask;; i = (i + 1) & ix->mask) {
+        const rl_islot *s = &ix->slots[i];
+        if (!s->link) return;
+        if (s->hash != w->hash) continue;
+        w->e = RL_ILINK_ITEM(s->link, rl_dbentry, link);
+        __builtin_prefetch(w->e);
+        __builtin_prefetch((const char *)w->e + 64);
+        return;
+    }
+}
+
+void rl_db_warm_value(const rl_db_warm *w)
+{
+    if (w->e) __builtin_prefetch(w->e->val);
+}
+
 rl_dbentry *rl_db_find(rl_emu *emu, rl_db *db, const char *key, size_t len)
 {
     rl_dbentry *e = db->last_found;

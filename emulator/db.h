@@ -38,6 +38,20 @@ static inline rl_dbentry *rl_db_next(const rl_dbentry *e)
 /* The entry of key, expired or not (Redis's dictFind on the keyspace). */
 rl_dbentry *rl_db_find_raw(const rl_db *db, const char *key, size_t len);
 
+/* Brings a key's lines toward the cache a step at a time, so that a caller
+ * with other work to do (a script's KEYS, before it runs) overlaps the
+ * misses of a cold key with it: begin asks for the key's slot; entry, some
+ * work later, reads the slot and asks for the entry; value, later still,
+ * asks for the entry's object. Only hints: nothing is compared, nothing
+ * changes, and a key that is not there costs a slot's line. */
+typedef struct rl_db_warm {
+    uint32_t hash;
+    const rl_dbentry *e;
+} rl_db_warm;
+void rl_db_warm_begin(const rl_db *db, rl_db_warm *w, const char *key, size_t len);
+void rl_db_warm_entry(const rl_db *db, rl_db_warm *w);
+void rl_db_warm_value(const rl_db_warm *w);
+
 void rl_db_init(rl_db *db, int id);
 /* Frees every key of db. */
 void rl_db_empty(rl_db *db);

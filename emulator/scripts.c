@@ -23,6 +23,7 @@
 
 #include "cluster.h"
 #include "commands.h"
+#include "db.h"
 #include "coverage.h"
 #include "errors.h"
 #include "functions.h"
@@ -634,16 +635,26 @@ void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *nam
     /* An EVAL script's record is found by its SHA1 (name); a function's is
      * its library's, given. */
     run.cov = keys_as_arguments ? (c->emu->coverage_on ? fn_cov : NULL) : rl_cov_find(c->emu, name);
+    /* The declared keys' lines, asked for while the script's arguments are
+     * set up (rl_db_warm). */
+    rl_db_warm warm[4];
+    int nwarm = numkeys < 4 ? (int)numkeys : 4;
+    rl_db *db = rl_client_db(c);
+    for (int i = 0; i < nwarm; i++)
+        rl_db_warm_begin(db, &warm[i], c->argv[3 + i].ptr, c->argv[3 + i].len);
     rl_cluster_script_begin(&run, c->argv + 3, numkeys, script_flags);
 
     rl_lua_env_begin_run(env, &run);
     if (keys_as_arguments) {
         push_string_array(L, c->argv + 3, numkeys);
+        for (int i = 0; i < nwarm; i++) rl_db_warm_entry(db, &warm[i]);
         push_string_array(L, c->argv + 3 + numkeys, c->argc - 3 - numkeys);
     } else {
         set_reused_array(L, &s->keys, c->argv + 3, numkeys, "KEYS");
+        for (int i = 0; i < nwarm; i++) rl_db_warm_entry(db, &warm[i]);
         set_reused_array(L, &s->args, c->argv + 3 + numkeys, c->argc - 3 - numkeys, "ARGV");
     }
+    for (int i = 0; i < nwarm; i++) rl_db_warm_value(&warm[i]);
     int nargs = keys_as_arguments ? 2 : 0;
     int err = rl_lua_env_pcall(env, nargs, 1, -(nargs + 2));
     /* A script that caught SCRIPT KILL's error in a coroutine and returned

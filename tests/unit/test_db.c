@@ -179,6 +179,48 @@ static void db_empty_should_free_every_key(void **state)
     assert_int_equal(rl_mem_used(), 0);
 }
 
+/* rl_db_warm only reads: on an empty database it finds nothing, on a full
+ * one it finds the entry of the key it was given (or, for a missing key,
+ * nothing, or another key of the same slot run whose hash collides; never
+ * a key of another hash), and the keyspace is as it was. */
+static void db_warm_should_find_the_entry_and_change_nothing(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_db *db = &emu->db[0];
+    rl_db_warm w;
+    rl_db_warm_begin(db, &w, "k", 1);
+    rl_db_warm_entry(db, &w);
+    rl_db_warm_value(&w);
+    assert_null(w.e);
+    char key[16];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(key, sizeof(key), "key:%d", i);
+        put(emu, db, key, "value");
+    }
+    for (int i = 0; i < 5000; i++) {
+        snprintf(key, sizeof(key), "key:%d", i);
+        rl_db_warm_begin(db, &w, key, strlen(key));
+        rl_db_warm_entry(db, &w);
+        rl_db_warm_value(&w);
+        assert_ptr_equal(w.e, rl_db_find_raw(db, key, strlen(key)));
+    }
+    int found = 0;
+    for (int i = 0; i < 5000; i++) {
+        snprintf(key, sizeof(key), "nokey:%d", i);
+        rl_db_warm_begin(db, &w, key, strlen(key));
+        rl_db_warm_entry(db, &w);
+        if (w.e) {
+            found++;
+            assert_int_equal(w.e->link.hash, w.hash);
+        }
+    }
+    assert_true(found < 50);
+    assert_int_equal(rl_db_size(db), 5000);
+    rl_emu_free(emu);
+    assert_int_equal(rl_mem_used(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -189,6 +231,7 @@ int main(void)
         cmocka_unit_test(db_should_expire_actively_when_the_clock_moves),
         cmocka_unit_test(db_should_judge_expiry_at_script_start_while_a_script_runs),
         cmocka_unit_test(db_empty_should_free_every_key),
+        cmocka_unit_test(db_warm_should_find_the_entry_and_change_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
