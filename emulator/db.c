@@ -75,8 +75,10 @@ rl_dbentry *rl_db_find_raw(const rl_db *db, const char *key, size_t len)
 void rl_db_warm_begin(const rl_db *db, rl_db_warm *w, const char *key, size_t len)
 {
     w->e = NULL;
+    w->hash = 0;
+    if (!db->index.slots) return; /* nothing to find, nor to hash for */
     w->hash = rl_index_hash(key, len);
-    if (db->index.slots) __builtin_prefetch(&db->index.slots[w->hash & db->index.mask]);
+    __builtin_prefetch(&db->index.slots[w->hash & db->index.mask]);
 }
 
 void rl_db_warm_entry(const rl_db *db, rl_db_warm *w)

@@ -52,6 +52,12 @@ void rl_engine_prepare(lua_State *L)
     (void)L;
 }
 
+void rl_engine_function_made(lua_State *L, rl_engine_runs *runs)
+{
+    (void)L;
+    (void)runs;
+}
+
 int rl_engine_run_begin(lua_State *L, rl_engine_runs *runs, int idx, int timed, int *tail_line)
 {
     (void)L;

@@ -31,9 +31,11 @@
  * A fork's child starts the profiler again (its timer stays behind).
  * Line events and a count of 1 (coverage, metrics, a stopped run) must see
  * every line or instruction: the compiler goes off and its code is dropped.
- * A timed run keeps its call hook (stack overflows, lua_engine.h), and any
- * hook call aborts the recording of a trace: loops that call Lua functions
- * (or C functions, redis.call included) stay interpreted under a limit.
+ * A timed run of a function that can reach other Lua functions keeps a call
+ * hook (stack overflows, lua_engine.h), and any hook call aborts the
+ * recording of a trace: its loops that call functions (redis.call included)
+ * stay interpreted under a limit. Other functions run without it
+ * (rl_engine_run_begin), and their loops of C calls compile.
  * The timer counts the process's CPU time (ITIMER_PROF) and its signal
  * handler is installed with SA_RESTART; redlua's own reads and writes
  * retry on EINTR. Once the profiler has run, SIGPROF is ignored rather
@@ -140,9 +142,12 @@ lua_State *rl_engine_new_state(lua_Alloc alloc, void *ud, uint64_t seed)
     return L;
 }
 
-/* Builds scan(f), which answers 0 when f makes no tail call, the line of its
- * tail calls when they are all in f itself (not in a nested function) and
- * on one line, and -1 otherwise. The two opcodes are not hard-coded (their
+/* Builds scan(f), whose answer is (tail + 1) * 2 + calls. tail is 0 when f
+ * makes no tail call, the line of its tail calls when they are all in f
+ * itself (not in a nested function) and on one line, and -1 otherwise.
+ * calls is 1 when f can reach a Lua function other than itself (it has
+ * nested functions, or upvalues, which may hold some), the only way a run
+ * can recurse without end (rl_engine_run_begin). The two opcodes are not hard-coded (their
  * numbers differ between LuaJIT 2.1 releases): they are the ones
  * "return f()" and "return f(...)" compile to and "f()" and "f(...)" do not.
  * Should that not single out one opcode each, scan answers -1, which only
@@ -194,9 +199,14 @@ static const char scanner_source[] =
     "    k = k - 1\n"
     "  end\n"
     "end\n"
-    "return function(f)\n"
+    "local function answer(f)\n"
     "  if nested(f) then return -1 end\n"
     "  return own(f)\n"
+    "end\n"
+    "return function(f)\n"
+    "  local info = funcinfo(f)\n"
+    "  local calls = (info.children or info.upvalues > 0) and 1 or 0\n"
+    "  return (answer(f) + 1) * 2 + calls\n"
     "end\n";
 
 /* Builds lines(f) for line coverage: a flat array line1, final1, line2,
@@ -308,23 +318,27 @@ void rl_engine_prepare(lua_State *L)
     luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_OFF);
 }
 
-/* What the scanner says of the Lua function at idx (0, a line, or -1),
- * cached per function, and for the function run last in runs: a test suite
- * runs the same script over and over, and the registry lookups cost about
- * 430 instructions a run. */
+/* What the scanner says of the Lua function at idx (its tail calls: 0, a
+ * line, or -1; and in runs->calls whether it can reach other Lua
+ * functions), cached per function, and for the function run last in runs:
+ * a test suite runs the same script over and over, and the registry
+ * lookups cost about 430 instructions a run. */
 static int tail_calls(lua_State *L, rl_engine_runs *runs, int idx)
 {
     if (idx < 0 && idx > LUA_REGISTRYINDEX) idx = lua_gettop(L) + idx + 1;
     const void *fn = lua_topointer(L, idx);
     if (fn && fn == runs->fn) return runs->tail;
-    if (!lua_isfunction(L, idx) || lua_iscfunction(L, idx)) return 0;
+    if (!lua_isfunction(L, idx) || lua_iscfunction(L, idx)) {
+        runs->calls = 1;
+        return 0;
+    }
     lua_pushlightuserdata(L, &scanned_key);
     lua_rawget(L, LUA_REGISTRYINDEX);
     lua_pushvalue(L, idx);
     lua_rawget(L, -2);
-    int answer = -1;
+    int code = 1; /* tail -1, calls 1: the hooks that need no scan */
     if (lua_isnumber(L, -1)) {
-        answer = (int)lua_tointeger(L, -1);
+        code = (int)lua_tointeger(L, -1);
         lua_pop(L, 1);
     } else {
         lua_pop(L, 1);
@@ -332,14 +346,15 @@ static int tail_calls(lua_State *L, rl_engine_runs *runs, int idx)
         lua_rawget(L, LUA_REGISTRYINDEX);
         if (lua_isfunction(L, -1)) {
             lua_pushvalue(L, idx);
-            if (lua_pcall(L, 1, 1, 0) == 0 && lua_isnumber(L, -1))
-                answer = (int)lua_tointeger(L, -1);
+            if (lua_pcall(L, 1, 1, 0) == 0 && lua_isnumber(L, -1)) code = (int)lua_tointeger(L, -1);
         }
         lua_pop(L, 1);
         lua_pushvalue(L, idx);
-        lua_pushinteger(L, answer);
+        lua_pushinteger(L, code);
         lua_rawset(L, -3);
     }
+    int answer = code / 2 - 1;
+    runs->calls = code % 2;
     lua_pop(L, 1);
     lua_pushlightuserdata(L, &last_fn_key);
     lua_pushvalue(L, idx);
@@ -371,9 +386,15 @@ int rl_engine_run_begin(lua_State *L, rl_engine_runs *runs, int idx, int timed, 
     int t = tail_calls(L, runs, idx);
     *tail_line = t > 0 ? t : 0;
     if (t < 0) return LUA_MASKCALL | LUA_MASKLINE;
-    if (timed) return LUA_MASKCALL;
+    if (timed) return runs->calls ? LUA_MASKCALL : 0;
     jit_on(L, runs);
     return 0;
+}
+
+void rl_engine_function_made(lua_State *L, rl_engine_runs *runs)
+{
+    if ((runs->mask & LUA_MASKCOUNT) && !(runs->mask & LUA_MASKCALL))
+        rl_engine_sethook(L, runs, runs->hook, runs->mask | LUA_MASKCALL, runs->count);
 }
 
 /* The profiler's interval and mode: a check at every change of line in

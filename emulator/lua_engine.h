@@ -58,6 +58,7 @@ void rl_engine_prepare(lua_State *L);
 typedef struct rl_engine_runs {
     const void *fn; /* the Lua function run last, or NULL */
     int tail;       /* its tail calls: 0, their line, or -1 (engine_luajit.c) */
+    int calls;      /* it can reach other Lua functions (engine_luajit.c) */
     lua_Hook hook;  /* the hook, its events and count, as set last */
     int mask;
     int count;
@@ -73,12 +74,20 @@ typedef struct rl_engine_runs {
  * tail call dropped the caller's frame (0: none known).
  * PUC Lua needs nothing. LuaJIT (engine_luajit.c): when every tail call of
  * the function is its own and on one line, that line; otherwise line events,
- * which record the last line run. A timed run also needs call events
- * (without any call or line hook LuaJIT's interpreter ends a Lua stack
- * overflow as "error in error handling", with no message handler and no
- * line). A run without a time limit and without line events needs no hook;
- * LuaJIT turns its trace compiler on for it. */
+ * which record the last line run. A timed run of a function that can reach
+ * other Lua functions (nested ones, or through its upvalues) also needs call
+ * events: without any call or line hook LuaJIT's interpreter ends a Lua
+ * stack overflow as "error in error handling", with no message handler and
+ * no line, and only a Lua function can recurse without end. A script
+ * without either (most) gets no call hook unless it makes a function with
+ * loadstring or load (rl_engine_function_made). A run without a time limit
+ * and without line events needs no hook; LuaJIT turns its trace compiler on
+ * for it. */
 int rl_engine_run_begin(lua_State *L, rl_engine_runs *runs, int idx, int timed, int *tail_line);
+/* Called when a run made a new Lua function (loadstring, load): on LuaJIT,
+ * a timed run without call events gets them from now on (see
+ * rl_engine_run_begin). */
+void rl_engine_function_made(lua_State *L, rl_engine_runs *runs);
 
 /* Every hook of a state is set through here: lua_sethook(L, hook, mask,
  * count) when that differs from the hook L has, remembered in runs. On

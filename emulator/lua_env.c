@@ -691,7 +691,11 @@ int rl_lua_env_load_text(lua_State *L, const char *p, size_t len, const char *ch
 /* The result of loadstring / load: the function, or nil and the message. */
 static int load_result(lua_State *L, int status)
 {
-    if (status == 0) return 1;
+    if (status == 0) {
+        rl_lua_env *env = rl_lua_env_get(L);
+        if (env) rl_engine_function_made(L, &env->engine);
+        return 1;
+    }
     lua_pushnil(L);
     lua_insert(L, -2);
     return 2;

@@ -354,6 +354,13 @@ static void recursion_should_end_in_stack_overflow(void **state)
                   "-ERR user_script:1: stack overflow script: 2c347ae0c7feaa40c62d8208d59e954e"
                   "e9ff79ff, on @user_script:1.\r\n",
                   "EVAL", "local function f() return 1 + f() end return f()", "0");
+    /* A script without functions of its own that makes one (LuaJIT then
+     * turns its call hook on: rl_engine_function_made). Redis's reply. */
+    rl_assert_cmd(emu,
+                  "-ERR [string \"local function g() g() end g()\"]:1: stack overflow script: "
+                  "d37cbe9de63ea1db798816130822235765a34024, on local function g() g() end "
+                  "g():1.\r\n",
+                  "EVAL", "loadstring('local function g() g() end g()')()", "0");
     rl_assert_cmd(emu, ":7999\r\n", "EVAL",
                   "local t = {} for i=1,7999 do t[i]=i end return select('#', unpack(t))", "0");
     rl_assert_cmd(emu,

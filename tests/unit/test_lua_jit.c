@@ -90,6 +90,32 @@ static void hot_code_should_be_compiled_under_the_time_limit(void **state)
     rl_test_free_emu(emu);
 }
 
+/* A script that makes no Lua function of its own runs without LuaJIT's
+ * call hook (engine_luajit.c: nothing in it can recurse without end), and a
+ * hook call would abort the recording of every trace through a call: its
+ * loops of C calls compile. One with a nested function keeps the hook. */
+static void loops_of_calls_should_compile_without_nested_functions(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_assert_cmd(emu, ":20000\r\n", "EVAL",
+                  "for i = 1, 20000 do redis.call('INCR', KEYS[1]) end "
+                  "return redis.call('GET', KEYS[1]) + 0",
+                  "1", "n");
+    int plain = rl_scripting_traces(emu);
+    rl_test_free_emu(emu);
+    emu = rl_emu_new();
+    rl_assert_cmd(emu, ":20000\r\n", "EVAL",
+                  "local function get(k) return redis.call('GET', k) end "
+                  "for i = 1, 20000 do redis.call('INCR', KEYS[1]) end return get(KEYS[1]) + 0",
+                  "1", "n");
+    int nested = rl_scripting_traces(emu);
+    rl_test_free_emu(emu);
+    if (is_luajit()) assert_true(plain > 0);
+    else assert_int_equal(plain, 0);
+    assert_int_equal(nested, 0);
+}
+
 /* A stopped run raises again at every instruction, so a pcall inside a
  * compiled loop cannot swallow the stop: once stopped, the compiler is off
  * (a count of 1 must see every instruction). */
@@ -183,6 +209,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(runaway_loops_should_stop_at_the_time_limit),
         cmocka_unit_test(hot_code_should_be_compiled_under_the_time_limit),
+        cmocka_unit_test(loops_of_calls_should_compile_without_nested_functions),
         cmocka_unit_test(stop_should_not_be_swallowed_by_a_compiled_pcall_loop),
         cmocka_unit_test(function_load_should_stop_a_compiled_loop),
         cmocka_unit_test(two_emulators_should_both_stop_loops),
