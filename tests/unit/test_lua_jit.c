@@ -94,23 +94,25 @@ static void hot_code_should_be_compiled_under_the_time_limit(void **state)
  * call hook (engine_luajit.c: nothing in it can recurse without end), and a
  * hook call would abort the recording of every trace through a call: its
  * loops of C calls compile. One with a nested function keeps the hook. */
+/* The traces a fresh emulator holds after script (20,000 INCRs of n, then
+ * n's value: 20000). */
+static int traces_after(const char *script)
+{
+    rl_emu *emu = rl_emu_new();
+    rl_assert_cmd(emu, ":20000\r\n", "EVAL", script, "1", "n");
+    int traces = rl_scripting_traces(emu);
+    rl_test_free_emu(emu);
+    return traces;
+}
+
 static void loops_of_calls_should_compile_without_nested_functions(void **state)
 {
     (void)state;
-    rl_emu *emu = rl_emu_new();
-    rl_assert_cmd(emu, ":20000\r\n", "EVAL",
-                  "for i = 1, 20000 do redis.call('INCR', KEYS[1]) end "
-                  "return redis.call('GET', KEYS[1]) + 0",
-                  "1", "n");
-    int plain = rl_scripting_traces(emu);
-    rl_test_free_emu(emu);
-    emu = rl_emu_new();
-    rl_assert_cmd(emu, ":20000\r\n", "EVAL",
-                  "local function get(k) return redis.call('GET', k) end "
-                  "for i = 1, 20000 do redis.call('INCR', KEYS[1]) end return get(KEYS[1]) + 0",
-                  "1", "n");
-    int nested = rl_scripting_traces(emu);
-    rl_test_free_emu(emu);
+    int plain = traces_after("for i = 1, 20000 do redis.call('INCR', KEYS[1]) end "
+                             "return redis.call('GET', KEYS[1]) + 0");
+    int nested = traces_after("local function get(k) return redis.call('GET', k) end "
+                              "for i = 1, 20000 do redis.call('INCR', KEYS[1]) end "
+                              "return get(KEYS[1]) + 0");
     if (is_luajit()) assert_true(plain > 0);
     else assert_int_equal(plain, 0);
     assert_int_equal(nested, 0);
