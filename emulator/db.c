@@ -78,24 +78,20 @@ void rl_db_warm_begin(const rl_db *db, rl_db_warm *w, const char *key, size_t le
     w->hash = 0;
     if (!db->index.slots) return; /* nothing to find, nor to hash for */
     w->hash = rl_index_hash(key, len);
-    __builtin_prefetch(&db->index.slots[w->hash & db->index.mask]);
+    rl_index_prefetch(&db->index, w->hash);
 }
 
 void rl_db_warm_entry(const rl_db *db, rl_db_warm *w)
 {
-    const rl_index *ix = &db->index;
-    if (!ix->slots) return;
+    if (!db->index.slots) return;
     /* The first slot with the hash: its entry is the key's but for a
      * collision of hashes, which costs nothing worse than a wasted line. */
-    for (size_t i = w->hash & ix->mask;; i = (i + 1) & ix->mask) {
-        const rl_islot *s = &ix->slots[i];
-        if (!s->link) return;
-        if (s->hash != w->hash) continue;
-        w->e = RL_ILINK_ITEM(s->link, rl_dbentry, link);
-        __builtin_prefetch(w->e);
-        __builtin_prefetch((const char *)w->e + 64);
-        return;
-    }
+    size_t i = w->hash & db->index.mask;
+    const rl_ilink *l = rl_index_probe(&db->index, w->hash, &i);
+    if (!l) return;
+    w->e = RL_ILINK_ITEM(l, rl_dbentry, link);
+    __builtin_prefetch(w->e);
+    __builtin_prefetch((const char *)w->e + 64);
 }
 
 void rl_db_warm_value(const rl_db_warm *w)

@@ -147,11 +147,11 @@ lua_State *rl_engine_new_state(lua_Alloc alloc, void *ud, uint64_t seed)
  * itself (not in a nested function) and on one line, and -1 otherwise.
  * calls is 1 when f can reach a Lua function other than itself (it has
  * nested functions, or upvalues, which may hold some), the only way a run
- * can recurse without end (rl_engine_run_begin). The two opcodes are not hard-coded (their
- * numbers differ between LuaJIT 2.1 releases): they are the ones
- * "return f()" and "return f(...)" compile to and "f()" and "f(...)" do not.
- * Should that not single out one opcode each, scan answers -1, which only
- * costs speed. */
+ * can recurse without end (rl_engine_run_begin). The two opcodes are not
+ * hard-coded (their numbers differ between LuaJIT 2.1 releases): they are
+ * the ones "return f()" and "return f(...)" compile to and "f()" and
+ * "f(...)" do not. Should that not single out one opcode each, scan answers
+ * -1, which only costs speed. */
 static const char scanner_source[] =
     "local funcbc, funck, funcinfo, loadstring, type = ...\n"
     "local function ops(src)\n"

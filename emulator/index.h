@@ -77,20 +77,38 @@ void rl_index_add(rl_index *ix, rl_ilink *l, const char *key, size_t len);
 /* Takes l out of the index and the list. */
 void rl_index_remove(rl_index *ix, rl_ilink *l);
 
+/* The probe for hash h (slots not NULL): from slot *i (h & mask to start)
+ * on, the link of the first slot whose hash is h, *i left at it; NULL at
+ * the empty slot that ends the run. Only the slots are read, never an
+ * item. */
+static inline rl_ilink *rl_index_probe(const rl_index *ix, uint32_t h, size_t *i)
+{
+    for (;; *i = (*i + 1) & ix->mask) {
+        const rl_islot *s = &ix->slots[*i];
+        if (!s->link) return NULL;
+        if (s->hash == h) return s->link;
+    }
+}
+
+/* Asks for the line of the slot where the probe for hash h starts. */
+static inline void rl_index_prefetch(const rl_index *ix, uint32_t h)
+{
+    if (ix->slots) __builtin_prefetch(&ix->slots[h & ix->mask]);
+}
+
 /* The link of the item whose key (as keyof gives it) is key, or NULL. */
 static inline rl_ilink *rl_index_find(const rl_index *ix, const char *key, size_t len,
                                       rl_index_key_fn *keyof)
 {
     if (!ix->slots) return NULL;
     uint32_t h = rl_index_hash(key, len);
-    for (size_t i = h & ix->mask;; i = (i + 1) & ix->mask) {
-        const rl_islot *s = &ix->slots[i];
-        if (!s->link) return NULL;
-        if (s->hash != h) continue;
+    size_t i = h & ix->mask;
+    for (rl_ilink *l; (l = rl_index_probe(ix, h, &i)) != NULL; i = (i + 1) & ix->mask) {
         size_t klen;
-        const char *k = keyof(s->link, &klen);
-        if (klen == len && rl_uthash_keycmp(k, key, len) == 0) return s->link;
+        const char *k = keyof(l, &klen);
+        if (klen == len && rl_uthash_keycmp(k, key, len) == 0) return l;
     }
+    return NULL;
 }
 
 /* The item before l in the list, NULL for the first. */

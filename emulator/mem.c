@@ -86,7 +86,7 @@ void *rl_malloc(size_t size)
 void *rl_calloc(size_t nmemb, size_t size)
 {
     if (size && nmemb > ((size_t)-1) / size) oom((size_t)-1);
-    size_t total = (nmemb ? nmemb : 1) * (size ? size : 1);
+    size_t n = nmemb ? nmemb : 1, each = size ? size : 1, total = n * each;
     void *p;
     if (total <= CALLOC_BY_MALLOC) {
         p = malloc(total);
@@ -94,7 +94,7 @@ void *rl_calloc(size_t nmemb, size_t size)
         __asm__("" : "+r"(p));
         if (p) memset(p, 0, total);
     } else {
-        p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+        p = calloc(n, each);
     }
     if (!p) oom(total);
     note_block(p);
