@@ -96,7 +96,11 @@ void rl_db_warm_entry(const rl_db *db, rl_db_warm *w)
 
 void rl_db_warm_value(const rl_db_warm *w)
 {
-    if (w->e) __builtin_prefetch(w->e->val);
+    if (!w->e) return;
+    /* The object and, for the types kept inline (rl_obj_new_inline), the
+     * first fields of its value. */
+    __builtin_prefetch(w->e->val);
+    __builtin_prefetch((const char *)w->e->val + 64);
 }
 
 rl_dbentry *rl_db_find(rl_emu *emu, rl_db *db, const char *key, size_t len)

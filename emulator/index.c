@@ -50,8 +50,13 @@ static void resize(rl_index *ix, size_t want)
 
 void rl_index_add(rl_index *ix, rl_ilink *l, const char *key, size_t len)
 {
+    rl_index_add_hashed(ix, l, rl_index_hash(key, len));
+}
+
+void rl_index_add_hashed(rl_index *ix, rl_ilink *l, uint32_t h)
+{
     if (!ix->slots || (ix->count + 1) * 2 > ix->mask + 1) resize(ix, ix->count + 1);
-    l->hash = rl_index_hash(key, len);
+    l->hash = h;
     place(ix->slots, ix->mask, l->hash, l);
     ix->count++;
     l->seq = ix->next_seq++;

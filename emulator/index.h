@@ -74,6 +74,8 @@ static inline uint32_t rl_index_hash(const char *key, size_t len)
 
 /* Adds the item of link l (not in the index) under key, last in the list. */
 void rl_index_add(rl_index *ix, rl_ilink *l, const char *key, size_t len);
+/* The same, for a key whose rl_index_hash is h. */
+void rl_index_add_hashed(rl_index *ix, rl_ilink *l, uint32_t h);
 /* Takes l out of the index and the list. */
 void rl_index_remove(rl_index *ix, rl_ilink *l);
 
@@ -96,12 +98,20 @@ static inline void rl_index_prefetch(const rl_index *ix, uint32_t h)
     if (ix->slots) __builtin_prefetch(&ix->slots[h & ix->mask]);
 }
 
-/* The link of the item whose key (as keyof gives it) is key, or NULL. */
-static inline rl_ilink *rl_index_find(const rl_index *ix, const char *key, size_t len,
-                                      rl_index_key_fn *keyof)
+/* Asks for the lines that adding an item with hash h will write: its slot
+ * and the list's last item (the new one is linked after it). */
+static inline void rl_index_prefetch_add(const rl_index *ix, uint32_t h)
+{
+    rl_index_prefetch(ix, h);
+    if (ix->last) __builtin_prefetch(ix->last, 1);
+}
+
+/* The link of the item whose key (as keyof gives it) is key, whose
+ * rl_index_hash is h; or NULL. */
+static inline rl_ilink *rl_index_find_hashed(const rl_index *ix, const char *key, size_t len,
+                                             uint32_t h, rl_index_key_fn *keyof)
 {
     if (!ix->slots) return NULL;
-    uint32_t h = rl_index_hash(key, len);
     size_t i = h & ix->mask;
     for (rl_ilink *l; (l = rl_index_probe(ix, h, &i)) != NULL; i = (i + 1) & ix->mask) {
         size_t klen;
@@ -109,6 +119,14 @@ static inline rl_ilink *rl_index_find(const rl_index *ix, const char *key, size_
         if (klen == len && rl_uthash_keycmp(k, key, len) == 0) return l;
     }
     return NULL;
+}
+
+/* The link of the item whose key (as keyof gives it) is key, or NULL. */
+static inline rl_ilink *rl_index_find(const rl_index *ix, const char *key, size_t len,
+                                      rl_index_key_fn *keyof)
+{
+    if (!ix->slots) return NULL;
+    return rl_index_find_hashed(ix, key, len, rl_index_hash(key, len), keyof);
 }
 
 /* The item before l in the list, NULL for the first. */

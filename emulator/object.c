@@ -84,12 +84,37 @@ void rl_str_resize(rl_str *s, size_t len)
 static struct {
     rl_obj_free_fn *free_fn;
     rl_obj_dup_fn *dup_fn;
+    rl_obj_free_fn *clear_fn; /* for a value inside its object's block */
 } type_ops[RL_TYPE_STREAM + 1];
 
 void rl_obj_register_type(rl_type type, rl_obj_free_fn *free_fn, rl_obj_dup_fn *dup_fn)
 {
     type_ops[type].free_fn = free_fn;
     type_ops[type].dup_fn = dup_fn;
+}
+
+void rl_obj_register_clear(rl_type type, rl_obj_free_fn *clear_fn)
+{
+    type_ops[type].clear_fn = clear_fn;
+}
+
+/* The value of an inline object starts at the first 16-byte boundary after
+ * the object header (which is 16 bytes on LP64). */
+#define INLINE_OFFSET ((sizeof(rl_obj) + 15) & ~(size_t)15)
+
+static int is_inline(const rl_obj *o)
+{
+    return o->ptr == (const char *)o + INLINE_OFFSET;
+}
+
+rl_obj *rl_obj_new_inline(rl_type type, const void *value, size_t size)
+{
+    if (!type_ops[type].clear_fn) abort(); /* registered before the first */
+    rl_obj *o = rl_malloc(INLINE_OFFSET + size);
+    o->type = type;
+    o->ptr = (char *)o + INLINE_OFFSET;
+    memcpy(o->ptr, value, size);
+    return o;
 }
 
 rl_obj *rl_obj_new(rl_type type, void *ptr)
@@ -131,7 +156,9 @@ void rl_obj_free(rl_obj *o)
         rl_str *s = o->ptr;
         if (s == (rl_str *)(o + 1)) str_free_buf(s);
         else rl_str_free(s);
-    } else if (type_ops[o->type].free_fn) {
+    } else if (is_inline(o) && type_ops[o->type].clear_fn) {
+        type_ops[o->type].clear_fn(o->ptr);
+    } else if (!is_inline(o) && type_ops[o->type].free_fn) {
         type_ops[o->type].free_fn(o->ptr);
     } else {
         abort(); /* a type without registered ops can never be created */

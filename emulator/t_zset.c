@@ -124,13 +124,16 @@ struct zb_inner {
     unsigned long count[ZB_FAN + 1]; /* elements under each child */
 };
 
+/* Movable (nothing points into it): a key's sorted set lives in its
+ * object's block (rl_obj_new_inline), the fields a command reads first on
+ * the object's cache line. */
 struct rl_zset {
     void *root; /* a zb_leaf when height is 0, else a zb_inner; NULL when empty */
     int height;
+    int listpack;
     zb_leaf *head, *tail; /* the first and last leaves (NULL when empty) */
     unsigned long length;
     rl_index index; /* member -> node (index.h), in insertion or rank order */
-    int listpack;
     /* ZSCAN resume hint: scan_node is the first node whose seq is at least
      * scan_cursor (kept right when that node is deleted); 0 means none. */
     uint64_t scan_cursor;
@@ -603,13 +606,19 @@ static void free_subtree(void *h, int depth)
     rl_free(h);
 }
 
-static void zset_free(void *ptr)
+/* Frees what z owns, not z (an object's inline value). */
+static void zset_clear(void *ptr)
 {
     rl_zset *z = ptr;
-    if (!z) return;
     rl_index_free(&z->index);
     if (z->root) free_subtree(z->root, z->height);
-    rl_free(z);
+}
+
+static void zset_free(void *ptr)
+{
+    if (!ptr) return;
+    zset_clear(ptr);
+    rl_free(ptr);
 }
 
 /* The first and last elements; NULL when empty. */
@@ -773,13 +782,21 @@ static double stored_score(const rl_zset *z, double score)
     return (z->listpack && score == 0) ? 0.0 : score;
 }
 
-/* Inserts a member known to be absent; returns its node. */
-static zs_node *zset_insert(rl_zset *z, double score, const char *ele, size_t len)
+/* Inserts a member known to be absent, whose rl_index_hash is h; returns
+ * its node. */
+static zs_node *zset_insert_hashed(rl_zset *z, double score, const char *ele, size_t len,
+                                   uint32_t h)
 {
     zs_node *n = node_alloc(stored_score(z, score), ele, len);
     tree_insert(z, n);
-    rl_index_add(&z->index, &n->link, ele, len);
+    rl_index_add_hashed(&z->index, &n->link, h);
     return n;
+}
+
+/* Inserts a member known to be absent; returns its node. */
+static zs_node *zset_insert(rl_zset *z, double score, const char *ele, size_t len)
+{
+    return zset_insert_hashed(z, score, ele, len, rl_index_hash(ele, len));
 }
 
 /* Sorts the member index for the emulator's order seed; the ZSCAN resume
@@ -875,7 +892,14 @@ static int zset_add(rl_zset *z, double score, const char *ele, size_t len, int i
         *out = ZADD_OUT_NAN;
         return 0;
     }
-    zs_node *n = zset_find(z, ele, len);
+    /* The member's slot, the tree's root and the list's last node are
+     * independent lines, on a cold set each a miss: asked for together,
+     * they arrive while the first is waited for. */
+    uint32_t h = rl_index_hash(ele, len);
+    rl_index_prefetch_add(&z->index, h);
+    if (z->root) prefetch_node(z->root);
+    rl_ilink *l = rl_index_find_hashed(&z->index, ele, len, h, node_key);
+    zs_node *n = l ? RL_ILINK_ITEM(l, zs_node, link) : NULL;
     if (n) {
         if (in & ZADD_IN_NX) {
             *out |= ZADD_OUT_NOP;
@@ -906,7 +930,7 @@ static int zset_add(rl_zset *z, double score, const char *ele, size_t len, int i
     }
     if (z->listpack && (z->length + 1 > ZSET_MAX_LISTPACK_ENTRIES || len > ZSET_MAX_LISTPACK_VALUE))
         zset_to_skiplist(z);
-    zset_insert(z, score, ele, len);
+    zset_insert_hashed(z, score, ele, len, h);
     if (newscore) *newscore = score;
     *out |= ZADD_OUT_ADDED;
     return 1;
@@ -1078,18 +1102,24 @@ static pthread_once_t zset_type_once = PTHREAD_ONCE_INIT;
 static void zset_register_type(void)
 {
     rl_obj_register_type(RL_TYPE_ZSET, zset_free, zset_dup);
+    rl_obj_register_clear(RL_TYPE_ZSET, zset_clear);
 }
 
-/* Wraps z (taken) in an object, registering the type first. */
-static rl_obj *zset_obj_new(rl_zset *z)
+/* Moves *zp (taken) into a new object, registering the type first; *zp is
+ * then the object's value. */
+static rl_obj *zset_obj_new(rl_zset **zp)
 {
     pthread_once(&zset_type_once, zset_register_type);
-    return rl_obj_new(RL_TYPE_ZSET, z);
+    rl_obj *o = rl_obj_new_inline(RL_TYPE_ZSET, *zp, sizeof(**zp));
+    rl_free(*zp);
+    *zp = o->ptr;
+    return o;
 }
 
 rl_obj *rl_zset_obj_new(void)
 {
-    return zset_obj_new(zset_new(1));
+    rl_zset *z = zset_new(1);
+    return zset_obj_new(&z);
 }
 
 unsigned long rl_zset_length(const rl_zset *z)
@@ -1301,7 +1331,7 @@ static void zadd_generic(rl_client *c, int flags)
     if (!z) {
         if (xx) goto reply;
         z = zset_new(c->argv[scoreidx + 1].len <= ZSET_MAX_LISTPACK_VALUE);
-        rl_db_add(rl_client_db(c), key->ptr, key->len, zset_obj_new(z));
+        rl_db_add(rl_client_db(c), key->ptr, key->len, zset_obj_new(&z));
     }
     for (int j = 0; j < elements; j++) {
         const rl_arg *ele = &c->argv[scoreidx + 1 + j * 2];
@@ -1506,7 +1536,8 @@ static void sink_finish(range_sink *s)
         return;
     }
     if (s->count) {
-        rl_db_set(c->emu, rl_client_db(c), s->dstkey->ptr, s->dstkey->len, zset_obj_new(s->dst), 0);
+        rl_db_set(c->emu, rl_client_db(c), s->dstkey->ptr, s->dstkey->len, zset_obj_new(&s->dst),
+                  0);
         rl_add_reply_long_long(c, s->count);
     } else {
         zset_free(s->dst);
@@ -2350,7 +2381,7 @@ static void setop_generic(rl_client *c, const rl_arg *dstkey, int numkeys_idx, i
                     if (x->len > maxlen) maxlen = x->len;
             zset_to_listpack_if_fits(dst, maxlen);
             long long n = (long long)dst->length;
-            rl_db_set(c->emu, rl_client_db(c), dstkey->ptr, dstkey->len, zset_obj_new(dst), 0);
+            rl_db_set(c->emu, rl_client_db(c), dstkey->ptr, dstkey->len, zset_obj_new(&dst), 0);
             rl_add_reply_long_long(c, n);
         } else {
             zset_free(dst);
