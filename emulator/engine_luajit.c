@@ -312,6 +312,16 @@ int rl_engine_array_capacity(int n)
     return n;
 }
 
+int rl_engine_array_shape(lua_State *L, int idx, int cap, int from)
+{
+    /* LuaJIT's tables are not mirrored: the caller walks. */
+    (void)L;
+    (void)idx;
+    (void)cap;
+    (void)from;
+    return -1;
+}
+
 void rl_engine_prepare(lua_State *L)
 {
     build_scanner(L);

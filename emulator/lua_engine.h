@@ -42,6 +42,12 @@ void rl_engine_new_array(lua_State *L, int n);
 /* What rl_engine_new_array(L, n) gives tables of the same layout for: two
  * counts with the same capacity make tables whose array parts match. */
 int rl_engine_array_capacity(int n);
+/* Whether the table at idx still has the shape rl_engine_new_array gave a
+ * table of capacity cap: no metatable, an array part of exactly cap slots,
+ * of which from+1..cap hold nil, and no hash part. 1 or 0; -1 when this
+ * engine cannot tell without walking the table (the caller then walks it
+ * with lua_next). */
+int rl_engine_array_shape(lua_State *L, int idx, int cap, int from);
 
 /* Called once the standard libraries (base, table, string, math) are open
  * and before the sandbox is sealed: the place for engine-specific settings

@@ -475,9 +475,10 @@ static void push_string_array(lua_State *L, const rl_arg *v, long long n)
  * run (the globals and every table reachable from them are read-only, and
  * scripts have no registry or upvalue that outlives them), so the table
  * only needs to look new: no metatable, no key other than 1..n_old (the
- * previous run's), which is checked by walking it, and the array part a
- * new table of n elements would have (rl_engine_array_capacity), on which
- * the # of a table with holes depends. A script that left a key or a
+ * previous run's), and the array part a new table of n elements would have
+ * (rl_engine_array_capacity), on which the # of a table with holes
+ * depends. PUC Lua's build reads that shape off the table itself
+ * (rl_engine_array_shape: no hash part at all); LuaJIT's walks the table. A script that left a key or a
  * metatable gets the table dropped and a new one made. Functions get KEYS
  * and ARGV as arguments, which a library can keep: they never reuse. */
 static void set_reused_array(lua_State *L, reused_array *a, const rl_arg *v, long long n,
@@ -487,9 +488,11 @@ static void set_reused_array(lua_State *L, reused_array *a, const rl_arg *v, lon
     if (a->ref != LUA_NOREF) {
         lua_rawgeti(L, LUA_REGISTRYINDEX, a->ref);
         int t = lua_gettop(L);
-        int clean = lua_istable(L, t) && !lua_getmetatable(L, t) &&
-            a->capacity == rl_engine_array_capacity(want);
-        if (clean) {
+        int clean = lua_istable(L, t) && a->capacity == rl_engine_array_capacity(want);
+        int shape = clean ? rl_engine_array_shape(L, t, a->capacity, a->n) : 0;
+        if (shape >= 0) clean = shape;
+        else clean = !lua_getmetatable(L, t);
+        if (shape < 0 && clean) {
             lua_pushnil(L);
             while (lua_next(L, t)) {
                 lua_pop(L, 1);

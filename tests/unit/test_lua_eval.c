@@ -8,6 +8,9 @@
 
 #include <time.h>
 
+#include <lauxlib.h>
+
+#include "lua_engine.h"
 #include "server.h"
 
 /* --- Replies recorded from redis-server ------------------------------------- */
@@ -84,7 +87,63 @@ static void eval_should_give_each_script_keys_and_argv_as_new(void **state)
     rl_assert_cmd(emu, ":5\r\n", "EVAL", "KEYS[3] = nil return #KEYS", "5", "a", "b", "c", "d",
                   "e");
     rl_assert_cmd(emu, ":3\r\n", "EVAL", "KEYS[1] = nil return #KEYS", "3", "a", "b", "c");
+    /* A value in the array part's spare slot (three keys, four slots), a
+     * hash part left empty again, the array part shrunk by a rehash. */
+    rl_assert_cmd(emu, ":4\r\n", "EVAL", "KEYS[4] = 'd' return #KEYS", "3", "a", "b", "c");
+    rl_assert_cmd(emu, "*2\r\n:3\r\n$3\r\nnil\r\n", "EVAL", "return {#KEYS, type(KEYS[4])}", "3",
+                  "a", "b", "c");
+    rl_assert_cmd(emu, ":3\r\n", "EVAL", "KEYS.x = 1 KEYS.x = nil return #KEYS", "3", "a", "b",
+                  "c");
+    rl_assert_cmd(emu, ":3\r\n", "EVAL",
+                  "local n = 0 for k in pairs(KEYS) do n = n + 1 end return n", "3", "a", "b", "c");
+    rl_assert_cmd(emu, ":1\r\n", "EVAL",
+                  "KEYS[1] = nil KEYS[2] = nil KEYS[3] = nil KEYS.x = 1 KEYS.y = 2 return 1", "4",
+                  "a", "b", "c", "d");
+    rl_assert_cmd(emu, "*3\r\n:4\r\n$3\r\nnil\r\n$3\r\nnil\r\n", "EVAL",
+                  "return {#KEYS, type(KEYS.x), type(KEYS.y)}", "4", "a", "b", "c", "d");
     rl_test_free_emu(emu);
+}
+
+/* What the reuse above asks of the engine: PUC Lua's build reads a table's
+ * shape off the table (and must, or every run pays a walk of KEYS and
+ * ARGV); LuaJIT's says it cannot tell. */
+static void engine_should_tell_a_new_arrays_shape(void **state)
+{
+    (void)state;
+    lua_State *L = luaL_newstate();
+    int cap = rl_engine_array_capacity(3);
+    rl_engine_new_array(L, 3);
+    if (strcmp(rl_emu_engine(), "luajit") == 0) {
+        assert_int_equal(rl_engine_array_shape(L, -1, cap, 0), -1);
+        lua_close(L);
+        return;
+    }
+    assert_int_equal(cap, 4);
+    assert_int_equal(rl_engine_array_shape(L, -1, cap, 0), 1);
+    for (int i = 1; i <= 3; i++) {
+        lua_pushliteral(L, "v");
+        lua_rawseti(L, -2, i);
+    }
+    assert_int_equal(rl_engine_array_shape(L, -1, cap, 3), 1);
+    assert_int_equal(rl_engine_array_shape(L, -1, cap + 1, 3), 0); /* another capacity */
+    lua_pushliteral(L, "d");
+    lua_rawseti(L, -2, 4);
+    assert_int_equal(rl_engine_array_shape(L, -1, cap, 3), 0); /* slot 4 taken */
+    assert_int_equal(rl_engine_array_shape(L, -1, cap, 4), 1);
+    lua_pushnil(L);
+    lua_rawseti(L, -2, 4);
+    assert_int_equal(rl_engine_array_shape(L, -1, cap, 3), 1);
+    lua_pushinteger(L, 1);
+    lua_setfield(L, -2, "x");
+    lua_pushnil(L);
+    lua_setfield(L, -2, "x");
+    assert_int_equal(rl_engine_array_shape(L, -1, cap, 3), 0); /* a hash part, if empty */
+    rl_engine_new_array(L, 0);
+    assert_int_equal(rl_engine_array_shape(L, -1, 0, 0), 1);
+    lua_newtable(L);
+    lua_setmetatable(L, -2);
+    assert_int_equal(rl_engine_array_shape(L, -1, 0, 0), 0); /* a metatable */
+    lua_close(L);
 }
 
 /* tonumber is Lua 5.1.5's, rewritten (lua_libs.c) to convert once and to
@@ -931,6 +990,7 @@ int main(void)
         cmocka_unit_test(eval_should_reply_with_the_first_result_converted),
         cmocka_unit_test(eval_should_set_fresh_keys_and_argv_globals),
         cmocka_unit_test(eval_should_give_each_script_keys_and_argv_as_new),
+        cmocka_unit_test(engine_should_tell_a_new_arrays_shape),
         cmocka_unit_test(tonumber_should_behave_as_in_redis),
         cmocka_unit_test(eval_should_check_arguments_in_redis_order),
         cmocka_unit_test(evalsha_should_find_cached_scripts_case_insensitively),
