@@ -78,8 +78,17 @@ typedef struct mirror_table {
     int sizearray;
 } mirror_table;
 
+/* Lua 5.1.5's TString: a header, then the bytes (getstr). */
+typedef struct {
+    void *next;
+    unsigned char tt, marked, reserved;
+    unsigned int hash;
+    size_t len;
+} mirror_tstring;
+
 static pthread_once_t shape_once = PTHREAD_ONCE_INIT;
 static const void *dummy_node; /* NULL: the mirror does not match */
+static size_t str_offset;      /* where a string's bytes start in its TString */
 
 static const mirror_table *table_at(lua_State *L, int idx)
 {
@@ -117,7 +126,22 @@ static void calibrate(void)
         lua_createtable(L, 0, 0);
         ok = table_at(L, -1)->node == dummy;
     }
-    if (ok) dummy_node = dummy;
+    /* The string in a's first slot: its header's length, and its bytes
+     * where lua_tolstring finds them. */
+    size_t off = 0;
+    if (ok) {
+        const mirror_tstring *ts = a->array[0].value.p;
+        lua_rawgeti(L, 2, 1);
+        size_t len;
+        const char *bytes = lua_tolstring(L, -1, &len);
+        off = (size_t)(bytes - (const char *)ts);
+        ok = ts && ts->tt == LUA_TSTRING && ts->len == 1 && len == 1 &&
+            off >= sizeof(mirror_tstring) && off <= 2 * sizeof(mirror_tstring);
+    }
+    if (ok) {
+        str_offset = off;
+        dummy_node = dummy;
+    }
     lua_close(L);
 }
 
@@ -130,6 +154,22 @@ int rl_engine_array_shape(lua_State *L, int idx, int cap, int from)
     for (int i = from; i < cap; i++)
         if (t->array[i].tt != LUA_TNIL) return 0;
     return 1;
+}
+
+int rl_engine_array_holds(lua_State *L, int idx, int j, const char *p, size_t len)
+{
+    if (!dummy_node) return 0;
+    const mirror_table *t = table_at(L, idx);
+    if (j < 1 || j > t->sizearray || t->array[j - 1].tt != LUA_TSTRING) return 0;
+    const mirror_tstring *ts = t->array[j - 1].value.p;
+    return ts->len == len && memcmp((const char *)ts + str_offset, p, len) == 0;
+}
+
+int rl_engine_table_has_hash(lua_State *L, int idx)
+{
+    pthread_once(&shape_once, calibrate);
+    if (!dummy_node) return -1;
+    return table_at(L, idx)->node != dummy_node;
 }
 
 void rl_engine_prepare(lua_State *L)

@@ -322,6 +322,23 @@ int rl_engine_array_shape(lua_State *L, int idx, int cap, int from)
     return -1;
 }
 
+int rl_engine_array_holds(lua_State *L, int idx, int j, const char *p, size_t len)
+{
+    (void)L;
+    (void)idx;
+    (void)j;
+    (void)p;
+    (void)len;
+    return 0;
+}
+
+int rl_engine_table_has_hash(lua_State *L, int idx)
+{
+    (void)L;
+    (void)idx;
+    return -1;
+}
+
 void rl_engine_prepare(lua_State *L)
 {
     build_scanner(L);

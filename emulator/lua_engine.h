@@ -48,6 +48,13 @@ int rl_engine_array_capacity(int n);
  * engine cannot tell without walking the table (the caller then walks it
  * with lua_next). */
 int rl_engine_array_shape(lua_State *L, int idx, int cap, int from);
+/* 1 when slot j of the array part of the table at idx holds the string
+ * (p, len); 0 when it does not, or when this engine cannot tell cheaply.
+ * Only after rl_engine_array_shape said 1 of that table. */
+int rl_engine_array_holds(lua_State *L, int idx, int j, const char *p, size_t len);
+/* 1 when the table at idx has a hash part (which string keys need), 0 when
+ * it has none, -1 when this engine cannot tell. */
+int rl_engine_table_has_hash(lua_State *L, int idx);
 
 /* Called once the standard libraries (base, table, string, math) are open
  * and before the sandbox is sealed: the place for engine-specific settings

@@ -300,12 +300,15 @@ static rl_reply *to_reply(lua_State *L, int sresp, int cresp);
 /* At most this many entries of a table are looked at for a string key. */
 #define PLAIN_ARRAY_SCAN 8
 
-/* 1 when the table on top has at most PLAIN_ARRAY_SCAN entries and none
- * with a string key: then none of table_to_reply's fields can be there,
- * and the lookups of their seven names (each an interning of the name)
- * can be skipped. lua_next is raw, as the rawgets are. */
+/* 1 when the table on top has no hash part (asked of the engine), or at
+ * most PLAIN_ARRAY_SCAN entries and none with a string key: then none of
+ * table_to_reply's fields can be there, and the lookups of their seven
+ * names (each an interning of the name) can be skipped. lua_next is raw,
+ * as the rawgets are. */
 static int plain_small_array(lua_State *L)
 {
+    /* No hash part, no string key, whatever the size (PUC Lua can tell). */
+    if (rl_engine_table_has_hash(L, -1) == 0) return 1;
     int n = 0;
     lua_pushnil(L);
     while (lua_next(L, -2)) {

@@ -505,7 +505,13 @@ static void set_reused_array(lua_State *L, reused_array *a, const rl_arg *v, lon
             }
         }
         if (clean) {
+            /* A slot that already holds the string (a script's constant
+             * arguments) is left as it is: interning it again is most of
+             * the cost of an argument. */
             for (int j = 0; j < want; j++) {
+                if (shape == 1 && j < a->n &&
+                    rl_engine_array_holds(L, t, j + 1, v[j].ptr, v[j].len))
+                    continue;
                 lua_pushlstring(L, v[j].ptr, v[j].len);
                 lua_rawseti(L, t, j + 1);
             }

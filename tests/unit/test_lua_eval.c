@@ -101,6 +101,15 @@ static void eval_should_give_each_script_keys_and_argv_as_new(void **state)
                   "a", "b", "c", "d");
     rl_assert_cmd(emu, "*3\r\n:4\r\n$3\r\nnil\r\n$3\r\nnil\r\n", "EVAL",
                   "return {#KEYS, type(KEYS.x), type(KEYS.y)}", "4", "a", "b", "c", "d");
+    /* Values a script replaced, where the next run's are the same as the
+     * last run's (a slot still holding its string is not set again). */
+    rl_assert_cmd(emu, ":1\r\n", "EVAL", "ARGV[1] = 'changed' ARGV[2] = 7 return 1", "0", "p", "q",
+                  "r");
+    rl_assert_cmd(emu, "*3\r\n$1\r\np\r\n$1\r\nq\r\n$1\r\nr\r\n", "EVAL",
+                  "return {ARGV[1], ARGV[2], ARGV[3]}", "0", "p", "q", "r");
+    rl_assert_cmd(emu, ":1\r\n", "EVAL", "ARGV[3] = 'p' return 1", "0", "p", "q", "r");
+    rl_assert_cmd(emu, "*3\r\n$1\r\np\r\n$1\r\nq\r\n$1\r\nr\r\n", "EVAL",
+                  "return {ARGV[1], ARGV[2], ARGV[3]}", "0", "p", "q", "r");
     rl_test_free_emu(emu);
 }
 
@@ -115,6 +124,10 @@ static void engine_should_tell_a_new_arrays_shape(void **state)
     rl_engine_new_array(L, 3);
     if (strcmp(rl_emu_engine(), "luajit") == 0) {
         assert_int_equal(rl_engine_array_shape(L, -1, cap, 0), -1);
+        assert_int_equal(rl_engine_table_has_hash(L, -1), -1);
+        lua_pushliteral(L, "v");
+        lua_rawseti(L, -2, 1);
+        assert_int_equal(rl_engine_array_holds(L, -1, 1, "v", 1), 0);
         lua_close(L);
         return;
     }
@@ -138,6 +151,22 @@ static void engine_should_tell_a_new_arrays_shape(void **state)
     lua_pushnil(L);
     lua_setfield(L, -2, "x");
     assert_int_equal(rl_engine_array_shape(L, -1, cap, 3), 0); /* a hash part, if empty */
+    assert_int_equal(rl_engine_table_has_hash(L, -1), 1);
+    lua_pop(L, 1);
+    /* Which strings the array part holds. */
+    rl_engine_new_array(L, 2);
+    assert_int_equal(rl_engine_table_has_hash(L, -1), 0);
+    lua_pushliteral(L, "value");
+    lua_rawseti(L, -2, 1);
+    lua_pushnumber(L, 5);
+    lua_rawseti(L, -2, 2);
+    assert_int_equal(rl_engine_array_shape(L, -1, 2, 2), 1);
+    assert_int_equal(rl_engine_array_holds(L, -1, 1, "value", 5), 1);
+    assert_int_equal(rl_engine_array_holds(L, -1, 1, "valuf", 5), 0);
+    assert_int_equal(rl_engine_array_holds(L, -1, 1, "valu", 4), 0);
+    assert_int_equal(rl_engine_array_holds(L, -1, 2, "5", 1), 0);     /* a number */
+    assert_int_equal(rl_engine_array_holds(L, -1, 3, "value", 5), 0); /* past the array */
+    assert_int_equal(rl_engine_array_holds(L, -1, 0, "value", 5), 0);
     rl_engine_new_array(L, 0);
     assert_int_equal(rl_engine_array_shape(L, -1, 0, 0), 1);
     lua_newtable(L);
