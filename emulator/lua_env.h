@@ -59,7 +59,8 @@ typedef struct rl_lua_run {
     int allow_oom;            /* allow-oom: deny-oom commands run even over maxmemory */
     int oom_at_start;         /* used memory was over maxmemory when the run began */
     int write_dirty;          /* a write command passed the checks (Redis's SCRIPT_WRITE_DIRTY) */
-    uint64_t start_ns;        /* monotonic clock at start */
+    uint64_t start_ns;        /* run_clock_ns at start (lua_env.c) */
+    int precise_clock;        /* run_clock_ns reads CLOCK_MONOTONIC, not the coarse one */
     int64_t timeout_ms;       /* 0 = no limit */
     int stop;                 /* RL_RUN_STOP_*: why the run is being stopped, 0 while it goes on */
     int kill;                 /* RL_RUN_STOP_KILLED / _SHUTDOWN: asked for by another client */
