@@ -133,6 +133,14 @@ struct rl_zset {
     int listpack;
     zb_leaf *head, *tail; /* the first and last leaves (NULL when empty) */
     unsigned long length;
+    /* The lowest score, read from the first leaf once min_known is set, so
+     * that a score range below it (a sliding window's trim with nothing to
+     * trim) is answered without that leaf. Cleared by anything that
+     * changes the first leaf's first item: a stale value that is too high
+     * would answer wrongly (an insertion below it); one too low (after a
+     * removal) would only send searches down the tree. */
+    double min_score;
+    int min_known;
     rl_index index; /* member -> node (index.h), in insertion or rank order */
     /* ZSCAN resume hint: scan_node is the first node whose seq is at least
      * scan_cursor (kept right when that node is deleted); 0 means none. */
@@ -441,6 +449,7 @@ static void tree_insert(rl_zset *z, zs_node *n)
         if (item_cmp(&l->e[mid], 1, &k) < 0) lo = mid + 1;
         else hi = mid;
     }
+    if (lo == 0 && l == z->head) z->min_known = 0;
     memmove(&l->e[lo + 1], &l->e[lo], (size_t)(l->h.n - lo) * sizeof(zb_item));
     item_set_node(&l->e[lo], n);
     l->h.n++;
@@ -558,6 +567,7 @@ static void tree_remove(rl_zset *z, zs_node *n)
 {
     zb_leaf *l = n->leaf;
     int i = leaf_pos(n);
+    if (i == 0 && l == z->head) z->min_known = 0;
     memmove(&l->e[i], &l->e[i + 1], (size_t)(l->h.n - i - 1) * sizeof(zb_item));
     l->h.n--;
     count_add(&l->h, -1);
@@ -973,7 +983,15 @@ static zs_node *zset_first_in_range(const rl_zset *z, const zs_range *r)
 {
     const zb_leaf *l;
     int i;
-    if (range_empty(r) || !zset_seek_at(z, below_min, r, &l, &i)) return NULL;
+    if (range_empty(r) || !z->head) return NULL;
+    rl_zset *w = (rl_zset *)(uintptr_t)z; /* the cache only */
+    if (!w->min_known) {
+        w->min_score = z->head->e[0].score;
+        w->min_known = 1;
+    } else if (!value_lte_max(z->min_score, r)) {
+        return NULL; /* every score is above the range */
+    }
+    if (!zset_seek_at(z, below_min, r, &l, &i)) return NULL;
     return value_lte_max(l->e[i].score, r) ? l->e[i].u.node : NULL;
 }
 

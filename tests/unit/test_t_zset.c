@@ -902,6 +902,20 @@ static void check_tree_against_model(rl_emu *emu, const tree_elem *model, int n)
     r = rl_emu_callv(emu, "zcount", "t", lo, hi, (const char *)NULL);
     assert_int_equal(r->integer, last - first + 1 > 0 ? last - first + 1 : 0);
     rl_reply_free(r);
+    /* Just below and at the lowest score, twice: the second answers come
+     * from the lowest score the set remembers. */
+    int at_min = 0;
+    while (at_min < k && sorted[at_min].score == sorted[0].score) at_min++;
+    for (int rep = 0; k > 0 && rep < 2; rep++) {
+        snprintf(lo, sizeof lo, "(%d", sorted[0].score);
+        r = rl_emu_callv(emu, "zcount", "t", "-inf", lo, (const char *)NULL);
+        assert_int_equal(r->integer, 0);
+        rl_reply_free(r);
+        snprintf(hi, sizeof hi, "%d", sorted[0].score);
+        r = rl_emu_callv(emu, "zcount", "t", "-inf", hi, (const char *)NULL);
+        assert_int_equal(r->integer, at_min);
+        rl_reply_free(r);
+    }
 }
 
 /* The order structure (t_zset.c, a B+tree with counts) through splits,
@@ -1112,6 +1126,50 @@ static void copy_should_keep_the_encoding(void **state)
     rl_test_free_emu(emu);
 }
 
+/* A score range below every score is answered from the lowest score the
+ * set remembers (t_zset.c, min_score): each change to the first member has
+ * to be seen. Small sets and one large enough to have many leaves; the
+ * replies are redis-server 7.0.15's to the same commands. */
+static void score_ranges_should_follow_the_lowest_score(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    rl_assert_cmd(emu, ":1\r\n", "ZADD", "k", "5", "a");
+    rl_assert_cmd(emu, "*0\r\n", "ZRANGEBYSCORE", "k", "-inf", "4");
+    rl_assert_cmd(emu, ":0\r\n", "ZCOUNT", "k", "-inf", "4");
+    rl_assert_cmd(emu, ":1\r\n", "ZADD", "k", "3", "b");
+    rl_assert_cmd(emu, "*1\r\n$1\r\nb\r\n", "ZRANGEBYSCORE", "k", "-inf", "4");
+    rl_assert_cmd(emu, ":1\r\n", "ZREM", "k", "b");
+    rl_assert_cmd(emu, ":0\r\n", "ZCOUNT", "k", "-inf", "4");
+    rl_assert_cmd(emu, ":0\r\n", "ZADD", "k", "1", "a");
+    rl_assert_cmd(emu, ":1\r\n", "ZCOUNT", "k", "-inf", "(2");
+    rl_assert_cmd(emu, ":0\r\n", "ZCOUNT", "k", "-inf", "(1");
+    rl_assert_cmd(emu, ":1\r\n", "ZREMRANGEBYSCORE", "k", "-inf", "1");
+    rl_assert_cmd(emu, ":0\r\n", "EXISTS", "k");
+    rl_assert_cmd(emu, ":1\r\n", "ZADD", "k", "9", "a");
+    rl_assert_cmd(emu, ":0\r\n", "ZCOUNT", "k", "-inf", "8");
+    char m[16], sc[16];
+    for (int i = 100; i < 400; i++) {
+        snprintf(m, sizeof m, "m%d", i);
+        snprintf(sc, sizeof sc, "%d", i);
+        rl_assert_cmd(emu, ":1\r\n", "ZADD", "big", sc, m);
+    }
+    rl_assert_cmd(emu, ":0\r\n", "ZREMRANGEBYSCORE", "big", "-inf", "(100");
+    rl_assert_cmd(emu, ":1\r\n", "ZCOUNT", "big", "-inf", "100");
+    rl_assert_cmd(emu, ":1\r\n", "ZADD", "big", "40", "x");
+    rl_assert_cmd(emu, "*1\r\n$1\r\nx\r\n", "ZRANGEBYSCORE", "big", "-inf", "50");
+    rl_assert_cmd(emu, ":1\r\n", "ZREMRANGEBYRANK", "big", "0", "0");
+    rl_assert_cmd(emu, "*0\r\n", "ZRANGEBYSCORE", "big", "-inf", "50");
+    rl_assert_cmd(emu, "$2\r\n50\r\n", "ZINCRBY", "big", "-100", "m150");
+    rl_assert_cmd(emu, "*1\r\n$4\r\nm150\r\n", "ZRANGEBYSCORE", "big", "-inf", "50");
+    rl_assert_cmd(emu, ":2\r\n", "ZREMRANGEBYSCORE", "big", "-inf", "100");
+    rl_assert_cmd(emu, ":1\r\n", "ZCOUNT", "big", "-inf", "101");
+    rl_assert_cmd(emu, ":10\r\n", "ZREMRANGEBYSCORE", "big", "-inf", "110");
+    rl_assert_cmd(emu, ":0\r\n", "ZCOUNT", "big", "-inf", "110");
+    rl_assert_cmd(emu, ":1\r\n", "ZCOUNT", "big", "-inf", "111");
+    rl_test_free_emu(emu);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1138,6 +1196,7 @@ int main(void)
         cmocka_unit_test(copy_should_keep_the_encoding),
         cmocka_unit_test(zset_tree_should_keep_order_through_splits_and_merges),
         cmocka_unit_test(zset_tree_should_order_members_by_their_bytes),
+        cmocka_unit_test(score_ranges_should_follow_the_lowest_score),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
