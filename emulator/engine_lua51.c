@@ -145,10 +145,16 @@ static void calibrate(void)
     lua_close(L);
 }
 
-int rl_engine_array_shape(lua_State *L, int idx, int cap, int from)
+/* 1 when the mirror matches the library (calibrated on first use). */
+static int mirrored(void)
 {
     pthread_once(&shape_once, calibrate);
-    if (!dummy_node) return -1;
+    return dummy_node != NULL;
+}
+
+int rl_engine_array_shape(lua_State *L, int idx, int cap, int from)
+{
+    if (!mirrored()) return -1;
     const mirror_table *t = table_at(L, idx);
     if (t->metatable || t->sizearray != cap || t->node != dummy_node) return 0;
     for (int i = from; i < cap; i++)
@@ -158,7 +164,7 @@ int rl_engine_array_shape(lua_State *L, int idx, int cap, int from)
 
 int rl_engine_array_holds(lua_State *L, int idx, int j, const char *p, size_t len)
 {
-    if (!dummy_node) return 0;
+    if (!mirrored()) return 0;
     const mirror_table *t = table_at(L, idx);
     if (j < 1 || j > t->sizearray || t->array[j - 1].tt != LUA_TSTRING) return 0;
     const mirror_tstring *ts = t->array[j - 1].value.p;
@@ -167,8 +173,7 @@ int rl_engine_array_holds(lua_State *L, int idx, int j, const char *p, size_t le
 
 int rl_engine_table_has_hash(lua_State *L, int idx)
 {
-    pthread_once(&shape_once, calibrate);
-    if (!dummy_node) return -1;
+    if (!mirrored()) return -1;
     return table_at(L, idx)->node != dummy_node;
 }
 

@@ -156,12 +156,10 @@ void rl_obj_free(rl_obj *o)
         rl_str *s = o->ptr;
         if (s == (rl_str *)(o + 1)) str_free_buf(s);
         else rl_str_free(s);
-    } else if (is_inline(o) && type_ops[o->type].clear_fn) {
-        type_ops[o->type].clear_fn(o->ptr);
-    } else if (!is_inline(o) && type_ops[o->type].free_fn) {
-        type_ops[o->type].free_fn(o->ptr);
     } else {
-        abort(); /* a type without registered ops can never be created */
+        rl_obj_free_fn *fn = is_inline(o) ? type_ops[o->type].clear_fn : type_ops[o->type].free_fn;
+        if (!fn) abort(); /* a type without registered ops can never be created */
+        fn(o->ptr);
     }
     rl_free(o);
 }

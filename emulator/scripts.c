@@ -478,8 +478,9 @@ static void push_string_array(lua_State *L, const rl_arg *v, long long n)
  * previous run's), and the array part a new table of n elements would have
  * (rl_engine_array_capacity), on which the # of a table with holes
  * depends. PUC Lua's build reads that shape off the table itself
- * (rl_engine_array_shape: no hash part at all); LuaJIT's walks the table. A script that left a key or a
- * metatable gets the table dropped and a new one made. Functions get KEYS
+ * (rl_engine_array_shape: no hash part at all); LuaJIT's walks the table.
+ * A script that left a key or a metatable gets the table dropped and a new
+ * one made. Functions get KEYS
  * and ARGV as arguments, which a library can keep: they never reuse. */
 static void set_reused_array(lua_State *L, reused_array *a, const rl_arg *v, long long n,
                              const char *global)

@@ -593,11 +593,17 @@ static zs_node *node_alloc(double score, const char *ele, size_t len)
     return n;
 }
 
-static rl_zset *zset_new(int listpack)
+static void zset_init(rl_zset *z, int listpack)
 {
-    rl_zset *z = rl_calloc(1, sizeof(*z));
+    memset(z, 0, sizeof(*z));
     rl_index_init(&z->index);
     z->listpack = listpack;
+}
+
+static rl_zset *zset_new(int listpack)
+{
+    rl_zset *z = rl_malloc(sizeof(*z));
+    zset_init(z, listpack);
     return z;
 }
 
@@ -768,6 +774,13 @@ static const char *node_key(const rl_ilink *l, size_t *len)
     return node_ele(n);
 }
 
+/* The node of a member whose rl_index_hash is h, or NULL. */
+static zs_node *zset_find_hashed(const rl_zset *z, const char *ele, size_t len, uint32_t h)
+{
+    rl_ilink *l = rl_index_find_hashed(&z->index, ele, len, h, node_key);
+    return l ? RL_ILINK_ITEM(l, zs_node, link) : NULL;
+}
+
 static zs_node *zset_find(const rl_zset *z, const char *ele, size_t len)
 {
     rl_ilink *l = rl_index_find(&z->index, ele, len, node_key);
@@ -908,8 +921,7 @@ static int zset_add(rl_zset *z, double score, const char *ele, size_t len, int i
     uint32_t h = rl_index_hash(ele, len);
     rl_index_prefetch_add(&z->index, h);
     if (z->root) prefetch_node(z->root);
-    rl_ilink *l = rl_index_find_hashed(&z->index, ele, len, h, node_key);
-    zs_node *n = l ? RL_ILINK_ITEM(l, zs_node, link) : NULL;
+    zs_node *n = zset_find_hashed(z, ele, len, h);
     if (n) {
         if (in & ZADD_IN_NX) {
             *out |= ZADD_OUT_NOP;
@@ -1134,10 +1146,21 @@ static rl_obj *zset_obj_new(rl_zset **zp)
     return o;
 }
 
+/* A new, empty set made in its object's block; *zp is set to it. */
+static rl_obj *zset_obj_make(int listpack, rl_zset **zp)
+{
+    pthread_once(&zset_type_once, zset_register_type);
+    rl_zset empty;
+    zset_init(&empty, listpack);
+    rl_obj *o = rl_obj_new_inline(RL_TYPE_ZSET, &empty, sizeof(empty));
+    *zp = o->ptr;
+    return o;
+}
+
 rl_obj *rl_zset_obj_new(void)
 {
-    rl_zset *z = zset_new(1);
-    return zset_obj_new(&z);
+    rl_zset *z;
+    return zset_obj_make(1, &z);
 }
 
 unsigned long rl_zset_length(const rl_zset *z)
@@ -1348,8 +1371,8 @@ static void zadd_generic(rl_client *c, int flags)
     double score = 0;
     if (!z) {
         if (xx) goto reply;
-        z = zset_new(c->argv[scoreidx + 1].len <= ZSET_MAX_LISTPACK_VALUE);
-        rl_db_add(rl_client_db(c), key->ptr, key->len, zset_obj_new(&z));
+        rl_obj *o = zset_obj_make(c->argv[scoreidx + 1].len <= ZSET_MAX_LISTPACK_VALUE, &z);
+        rl_db_add(rl_client_db(c), key->ptr, key->len, o);
     }
     for (int j = 0; j < elements; j++) {
         const rl_arg *ele = &c->argv[scoreidx + 1 + j * 2];
