@@ -57,6 +57,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/syscall.h>
 
 #include <lauxlib.h>
@@ -312,31 +313,169 @@ int rl_engine_array_capacity(int n)
     return n;
 }
 
+/* LuaJIT 2.1's GCtab and GCstr (lj_obj.h) of a GC64 build, mirrored to
+ * read what the C API does not give: a table's shape, for scripts.c's
+ * reuse of KEYS and ARGV (a walk with lua_next, lua_type and lua_settop
+ * otherwise, about 6% of a two-command script's time by perf), and a
+ * string's bytes in place. A GC64 value is 64 bits: nil is all ones, and
+ * a string is its GCstr pointer under a 17-bit tag (itype, the top bits
+ * shifted down with the sign, LJ_TSTR = ~4). The array part holds keys
+ * 0..asize-1 (slot 0 is t[0]); hmask is 0 exactly when the table has no
+ * hash part (node is then the state's nilnode). The mirror is checked once
+ * (calibrate) in a state of its own, which also records the array part a
+ * table made by rl_engine_new_array and filled with 1..n has, for each n
+ * up to MIRROR_MAX_N; if anything differs (a 32-bit reference build, a
+ * changed layout), the readers say they cannot tell and the caller walks. */
+#define MIRROR_MAX_N 64
+#define MIRROR_TSTR 0xFFFFFFFBu /* ~4u */
+#define MIRROR_TTAB 11u         /* (uint8_t)~LJ_TTAB, a table's gct */
+
+typedef struct mirror_gctab {
+    const void *nextgc;
+    uint8_t marked, gct, nomm;
+    int8_t colo;
+    const int64_t *array;
+    const void *gclist;
+    const void *metatable;
+    const void *node;
+    uint32_t asize, hmask;
+    const void *freetop;
+} mirror_gctab;
+
+static pthread_once_t shape_once = PTHREAD_ONCE_INIT;
+static int mirror_ok;
+static size_t str_offset;                      /* where a string's bytes start */
+static size_t str_len_offset;                  /* its MSize length, in the header */
+static uint32_t fresh_asize[MIRROR_MAX_N + 1]; /* per count, a new array's asize */
+
+static const mirror_gctab *table_at(lua_State *L, int idx)
+{
+    return (const mirror_gctab *)lua_topointer(L, idx);
+}
+
+/* The string slot v holds, or NULL. */
+static const char *slot_string(int64_t v)
+{
+    if ((uint32_t)(v >> 47) != MIRROR_TSTR) return NULL;
+    return (const char *)(uintptr_t)((uint64_t)v & (((uint64_t)1 << 47) - 1));
+}
+
+/* The header's 32-bit word at off, for the two strings pushed at -2 and -1
+ * (their lengths differ): the offset of the length is the one word that
+ * holds both lengths. */
+static int find_len_offset(lua_State *L, size_t header, size_t *at)
+{
+    size_t la, lb;
+    const char *a = lua_tolstring(L, -2, &la), *b = lua_tolstring(L, -1, &lb);
+    int found = 0;
+    for (size_t off = 8; off + 4 <= header; off += 4) {
+        uint32_t wa, wb;
+        memcpy(&wa, a - header + off, 4);
+        memcpy(&wb, b - header + off, 4);
+        if (wa == la && wb == lb) {
+            *at = off;
+            found++;
+        }
+    }
+    return found == 1;
+}
+
+static void calibrate(void)
+{
+    if (sizeof(void *) != 8 || sizeof(mirror_gctab) != 64) return;
+    lua_State *L = luaL_newstate();
+    if (!L) return;
+    lua_newtable(L);
+    const mirror_gctab *e = table_at(L, 1);
+    lua_createtable(L, 4, 0); /* keys 0..4 */
+    const mirror_gctab *a = table_at(L, 2);
+    int ok = e->gct == MIRROR_TTAB && a->gct == MIRROR_TTAB && !e->metatable && !a->metatable &&
+        e->asize == 0 && e->hmask == 0 && a->asize == 5 && a->hmask == 0 && a->node == e->node;
+    if (ok) {
+        lua_pushliteral(L, "x");
+        lua_rawseti(L, 2, 1);
+        ok = slot_string(a->array[1]) != NULL && a->array[0] == -1 && a->array[2] == -1 &&
+            a->array[4] == -1;
+    }
+    if (ok) {
+        lua_pushliteral(L, "v");
+        lua_setfield(L, 2, "k"); /* a hash part */
+        ok = a->hmask != 0 && a->node != e->node;
+    }
+    if (ok) {
+        lua_pushvalue(L, 1);
+        lua_setmetatable(L, 2);
+        ok = a->metatable == e;
+    }
+    /* The string in a's slot 1: its bytes where lua_tolstring finds them,
+     * its length in its header. */
+    size_t off = 0, len_off = 0;
+    if (ok) {
+        const char *ts = slot_string(a->array[1]);
+        lua_rawgeti(L, 2, 1);
+        size_t len;
+        const char *bytes = lua_tolstring(L, -1, &len);
+        off = (size_t)(bytes - ts);
+        ok = ts[9] == 4 /* (uint8_t)~LJ_TSTR, a string's gct */ && len == 1 && off >= 16 &&
+            off <= 64;
+        lua_pushliteral(L, "a string of thirty-seven bytes, or so");
+        ok = ok && find_len_offset(L, off, &len_off);
+    }
+    /* What a new array of each count looks like once filled. */
+    for (int n = 0; ok && n <= MIRROR_MAX_N; n++) {
+        rl_engine_new_array(L, n);
+        for (int i = 1; i <= n; i++) {
+            lua_pushliteral(L, "v");
+            lua_rawseti(L, -2, i);
+        }
+        const mirror_gctab *t = table_at(L, -1);
+        ok = t->hmask == 0 && !t->metatable && t->asize <= 2 * (uint32_t)n + 2;
+        fresh_asize[n] = t->asize;
+        lua_pop(L, 1);
+    }
+    if (ok) {
+        str_offset = off;
+        str_len_offset = len_off;
+        mirror_ok = 1;
+    }
+    lua_close(L);
+}
+
+/* 1 when the mirror matches the library (calibrated on first use). */
+static int mirrored(void)
+{
+    pthread_once(&shape_once, calibrate);
+    return mirror_ok;
+}
+
 int rl_engine_array_shape(lua_State *L, int idx, int cap, int from)
 {
-    /* LuaJIT's tables are not mirrored: the caller walks. */
-    (void)L;
-    (void)idx;
-    (void)cap;
-    (void)from;
-    return -1;
+    if (cap < 0 || cap > MIRROR_MAX_N || !mirrored()) return -1;
+    const mirror_gctab *t = table_at(L, idx);
+    if (t->metatable || t->hmask != 0 || t->asize != fresh_asize[cap]) return 0;
+    /* Slot 0 (t[0]) and every slot past from hold nil, as in a new one. */
+    if (t->asize > 0 && t->array[0] != -1) return 0;
+    for (uint32_t i = (uint32_t)from + 1; i < t->asize; i++)
+        if (t->array[i] != -1) return 0;
+    return 1;
 }
 
 int rl_engine_array_holds(lua_State *L, int idx, int j, const char *p, size_t len)
 {
-    (void)L;
-    (void)idx;
-    (void)j;
-    (void)p;
-    (void)len;
-    return 0;
+    if (!mirrored()) return 0;
+    const mirror_gctab *t = table_at(L, idx);
+    if (j < 1 || (uint32_t)j >= t->asize) return 0;
+    const char *ts = slot_string(t->array[j]);
+    if (!ts) return 0;
+    uint32_t have;
+    memcpy(&have, ts + str_len_offset, sizeof(have));
+    return have == len && memcmp(ts + str_offset, p, len) == 0;
 }
 
 int rl_engine_table_has_hash(lua_State *L, int idx)
 {
-    (void)L;
-    (void)idx;
-    return -1;
+    if (!mirrored()) return -1;
+    return table_at(L, idx)->hmask != 0;
 }
 
 void rl_engine_prepare(lua_State *L)

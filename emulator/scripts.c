@@ -477,9 +477,9 @@ static void push_string_array(lua_State *L, const rl_arg *v, long long n)
  * only needs to look new: no metatable, no key other than 1..n_old (the
  * previous run's), and the array part a new table of n elements would have
  * (rl_engine_array_capacity), on which the # of a table with holes
- * depends. PUC Lua's build reads that shape off the table itself
- * (rl_engine_array_shape: no hash part at all); LuaJIT's walks the table.
- * A script that left a key or a metatable gets the table dropped and a new
+ * depends. Both engines read that shape off the table itself through a
+ * mirror of its layout (rl_engine_array_shape: no hash part at all); where
+ * the mirror does not match the library, the table is walked. A script that left a key or a metatable gets the table dropped and a new
  * one made. Functions get KEYS
  * and ARGV as arguments, which a library can keep: they never reuse. */
 static void set_reused_array(lua_State *L, reused_array *a, const rl_arg *v, long long n,
