@@ -4,12 +4,22 @@
  * (redlua-bench-emu, redlua-bench-emu-luajit). A benchmark, never a test:
  * it asserts nothing about time.
  *
- *   redlua-bench-emu [--smoke] [--runs N] [--ms MS] [--only NAME] [--count N] BENCH_DIR
+ *   redlua-bench-emu [--smoke] [--runs N] [--ms MS] [--scripts N] [--only NAME]
+ *                    [--count N] BENCH_DIR
  *
  * For each workload, a fresh emulator; a warm-up of about MS milliseconds
  * (default 300) that also sizes a run to about MS milliseconds; then N runs
- * (default 5) of that many scripts, and the median run kept. Output, one line
- * per workload, for bench/run to read:
+ * (default 5) of that many scripts, and the median run kept.
+ *
+ * --scripts N is the server's way (bench/run): every run, a first uncounted
+ * one as the warm-up, starts with FLUSHALL and runs exactly N scripts, as
+ * bench/run's redis-benchmark runs do, so that both sides of a ratio do the
+ * same work from the same state. It matters for the workloads that build
+ * state (rate_limit's and queue_move's sorted sets grow with every script:
+ * a run that went on from the runs before it would be measured on larger
+ * sets than the server's).
+ *
+ * Output, one line per workload, for bench/run to read:
  *
  *   emu ENGINE WORKLOAD SCRIPTS_PER_S CALLS_PER_S
  *
@@ -161,6 +171,18 @@ static void randomize(workload *w)
     }
 }
 
+/* FLUSHALL, as bench/run sends the server before each of its runs; 0 or -1. */
+static int flush_all(rl_emu *emu)
+{
+    const char *argv[1] = { "FLUSHALL" };
+    size_t lens[1] = { 8 };
+    rl_reply *r = rl_emu_call(emu, 1, argv, lens);
+    int ok = r->type == RL_REPLY_STATUS;
+    if (!ok) fprintf(stderr, "redlua-bench-emu: FLUSHALL failed\n");
+    rl_reply_free(r);
+    return ok ? 0 : -1;
+}
+
 /* Runs n scripts; returns the seconds taken, or -1 after a script error. */
 static double run(rl_emu *emu, workload *w, long n)
 {
@@ -190,7 +212,7 @@ int main(int argc, char **argv)
     int runs = 5;
     double run_ms = 300;
     const char *dir = NULL, *only = NULL;
-    long count = 0;
+    long count = 0, scripts = -1;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--smoke") == 0) {
             runs = 1;
@@ -199,6 +221,8 @@ int main(int argc, char **argv)
             runs = atoi(argv[++i]);
         } else if (strcmp(argv[i], "--ms") == 0 && i + 1 < argc) {
             run_ms = atof(argv[++i]);
+        } else if (strcmp(argv[i], "--scripts") == 0 && i + 1 < argc) {
+            scripts = atol(argv[++i]);
         } else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc) {
             count = atol(argv[++i]);
         } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
@@ -210,10 +234,10 @@ int main(int argc, char **argv)
             break;
         }
     }
-    if (!dir || runs < 1 || runs > 99 || run_ms <= 0) {
+    if (!dir || runs < 1 || runs > 99 || run_ms <= 0 || scripts == 0 || scripts < -1) {
         fprintf(stderr,
-                "usage: redlua-bench-emu [--smoke] [--runs N] [--ms MS] [--only NAME] [--count N] "
-                "BENCH_DIR\n");
+                "usage: redlua-bench-emu [--smoke] [--runs N] [--ms MS] [--scripts N] "
+                "[--only NAME] [--count N] BENCH_DIR\n");
         return 2;
     }
     static workload ws[MAX_WORKLOADS];
@@ -246,21 +270,31 @@ int main(int argc, char **argv)
             rl_emu_free(emu);
             continue;
         }
-        /* Warm-up, doubling until a batch takes a tenth of a run. */
-        long n = 16;
-        double took = 0;
-        while (status == 0) {
-            took = run(emu, w, n);
-            if (took < 0) status = 1;
-            else if (took * 1000 >= run_ms / 10) break;
-            else n *= 2;
-        }
         double rates[99];
-        long per_run = status ? 0 : (long)(n * (run_ms / 1000) / took) + 1;
-        for (int r = 0; r < runs && status == 0; r++) {
-            took = run(emu, w, per_run);
-            if (took < 0) status = 1;
-            else rates[r] = (double)per_run / took;
+        double took = 0;
+        long per_run = scripts;
+        if (scripts > 0) {
+            /* The server's way: each run from an empty keyspace, the first
+             * one uncounted. */
+            for (int r = -1; r < runs && status == 0; r++) {
+                if (flush_all(emu) != 0 || (took = run(emu, w, per_run)) < 0) status = 1;
+                else if (r >= 0) rates[r] = (double)per_run / took;
+            }
+        } else {
+            /* Warm-up, doubling until a batch takes a tenth of a run. */
+            long n = 16;
+            while (status == 0) {
+                took = run(emu, w, n);
+                if (took < 0) status = 1;
+                else if (took * 1000 >= run_ms / 10) break;
+                else n *= 2;
+            }
+            per_run = status ? 0 : (long)(n * (run_ms / 1000) / took) + 1;
+            for (int r = 0; r < runs && status == 0; r++) {
+                took = run(emu, w, per_run);
+                if (took < 0) status = 1;
+                else rates[r] = (double)per_run / took;
+            }
         }
         if (status == 0) {
             qsort(rates, (size_t)runs, sizeof(rates[0]), cmp_double);
