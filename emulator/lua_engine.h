@@ -72,6 +72,7 @@ typedef struct rl_engine_runs {
     const void *fn; /* the Lua function run last, or NULL */
     int tail;       /* its tail calls: 0, their line, or -1 (engine_luajit.c) */
     int calls;      /* it can reach other Lua functions (engine_luajit.c) */
+    int tables;     /* it makes tables (TNEW, TDUP; engine_luajit.c) */
     lua_Hook hook;  /* the hook, its events and count, as set last */
     int mask;
     int count;
@@ -97,6 +98,21 @@ typedef struct rl_engine_runs {
  * and without line events needs no hook; LuaJIT turns its trace compiler on
  * for it. */
 int rl_engine_run_begin(lua_State *L, rl_engine_runs *runs, int idx, int timed, int *tail_line);
+/* Called once a script's run has begun (rl_engine_run_begin, then its
+ * hooks set), its main chunk at the top of the stack: replaces it there
+ * with the chunk's entry when the engine runs the chunk faster through one.
+ * LuaJIT (engine_luajit.c) starts traces at hot loops and at hot calls of
+ * fixed-argument functions, never at a vararg function's entry, and a main
+ * chunk is vararg: a script without a loop stays interpreted, run after run.
+ * Its entry is a fixed-argument function of its own that tail-calls the
+ * chunk ("return f()"), so that LuaJIT compiles the two as one trace; the
+ * tail call leaves no frame (error levels, positions and tracebacks are
+ * the chunk's alone). Used only for runs the compiler may run and with no
+ * call or line events, which would see the extra call. Made on first use
+ * and kept in *entry_ref (a registry reference, LUA_NOREF before);
+ * rl_engine_entry_free drops it. PUC Lua does nothing. */
+void rl_engine_enter(lua_State *L, const rl_engine_runs *runs, int *entry_ref);
+void rl_engine_entry_free(lua_State *L, int *entry_ref);
 /* Called when a run made a new Lua function (loadstring, load): on LuaJIT,
  * a timed run without call events gets them from now on (see
  * rl_engine_run_begin). */

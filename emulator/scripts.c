@@ -54,7 +54,8 @@ const rl_script_flag rl_script_flags[] = {
 typedef struct script_entry {
     char sha[RL_SHA1_HEX_SIZE]; /* lowercase; the hash key */
     int flags;
-    int ref; /* the compiled function, a reference in the Lua registry */
+    int ref;       /* the compiled function, a reference in the Lua registry */
+    int entry_ref; /* its entry (rl_engine_enter), LUA_NOREF until made */
     UT_hash_handle hh;
 } script_entry;
 
@@ -144,7 +145,11 @@ void rl_scripting_reset(rl_emu *emu, int keep_env)
          * registry (besides the engine's caches, which are weak-keyed by
          * function and go with them). */
         script_entry *e, *tmp;
-        HASH_ITER(hh, s->scripts, e, tmp) luaL_unref(L, LUA_REGISTRYINDEX, e->ref);
+        HASH_ITER(hh, s->scripts, e, tmp)
+        {
+            luaL_unref(L, LUA_REGISTRYINDEX, e->ref);
+            rl_engine_entry_free(L, &e->entry_ref);
+        }
         /* The scrub gives KEYS and ARGV new tables. */
         drop_reused(L, &s->keys);
         drop_reused(L, &s->args);
@@ -425,6 +430,7 @@ static script_entry *create_function(rl_scripting *s, rl_client *c, const rl_arg
     /* Redis names it f_<sha> in the registry; nothing a script can reach
      * sees the registry, and an integer reference is cheaper to fetch. */
     e->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    e->entry_ref = LUA_NOREF;
     HASH_ADD_STR(s->scripts, sha, e);
     return e;
 }
@@ -625,7 +631,7 @@ uint64_t *rl_script_rand48(rl_emu *emu)
 
 void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *name, int readonly,
                    long long numkeys, int keys_as_arguments, int allow_oom, int script_flags,
-                   struct rl_cov_chunk *fn_cov)
+                   struct rl_cov_chunk *fn_cov, int *entry_ref)
 {
     rl_scripting *s = get_scripting(c->emu);
     lua_State *L = env->L;
@@ -655,6 +661,7 @@ void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *nam
     rl_cluster_script_begin(&run, c->argv + 3, numkeys, script_flags);
 
     rl_lua_env_begin_run(env, &run);
+    if (entry_ref) rl_engine_enter(L, &env->engine, entry_ref);
     if (keys_as_arguments) {
         push_string_array(L, c->argv + 3, numkeys);
         for (int i = 0; i < nwarm; i++) rl_db_warm_entry(db, &warm[i]);
@@ -744,7 +751,8 @@ static void eval_generic(rl_client *c, int evalsha, int ro)
 
     int readonly = ro || (!compat && (e->flags & RL_SCRIPT_FLAG_NO_WRITES));
     int allow_oom = !compat && (e->flags & RL_SCRIPT_FLAG_ALLOW_OOM);
-    rl_script_run(c, s->env, s->client, sha, readonly, numkeys, 0, allow_oom, e->flags, NULL);
+    rl_script_run(c, s->env, s->client, sha, readonly, numkeys, 0, allow_oom, e->flags, NULL,
+                  &e->entry_ref);
 }
 
 /* scriptFlagsToCmdFlags: a script that declares flags replaces the

@@ -60,10 +60,11 @@ void rl_script_reset_last(rl_emu *emu);
  * even when used memory was over maxmemory at the start. script_flags are
  * the script's RL_SCRIPT_FLAG_* (the cluster checks read them). fn_cov is
  * a function's coverage record (its library's), NULL for EVAL scripts,
- * whose record is found by name. */
+ * whose record is found by name. entry_ref is an EVAL script's entry
+ * (rl_engine_enter), NULL for functions. */
 void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *name, int readonly,
                    long long numkeys, int keys_as_arguments, int allow_oom, int script_flags,
-                   struct rl_cov_chunk *fn_cov);
+                   struct rl_cov_chunk *fn_cov, int *entry_ref);
 
 /* SCRIPT KILL (is_eval) and FUNCTION KILL: Redis's scriptKill. */
 void rl_script_kill(rl_client *c, int is_eval);

@@ -105,6 +105,40 @@ static int traces_after(const char *script)
     return traces;
 }
 
+/* A script without a loop is a vararg main chunk, where LuaJIT starts no
+ * trace: run through its entry (rl_engine_enter) it compiles once hot, and
+ * errors still name the script's own line. */
+static void loopless_scripts_should_compile_through_their_entry(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    const char *get_set = "local old = redis.call('GET', KEYS[1]) "
+                          "redis.call('SET', KEYS[1], ARGV[1]) return old";
+    rl_assert_cmd(emu, "$-1\r\n", "EVAL", get_set, "1", "k", "v0");
+    for (int i = 1; i < 300; i++) {
+        char want[64], v[16], prev[16];
+        snprintf(prev, sizeof(prev), "v%d", i - 1);
+        snprintf(want, sizeof(want), "$%zu\r\n%s\r\n", strlen(prev), prev);
+        snprintf(v, sizeof(v), "v%d", i);
+        rl_assert_resp_len(rl_emu_callv(emu, "EVAL", get_set, "1", "k", v, (const char *)NULL),
+                           want, strlen(want));
+    }
+    int traces = rl_scripting_traces(emu);
+    if (is_luajit()) assert_true(traces > 0);
+    else assert_int_equal(traces, 0);
+    /* A hot script's error: its own line, as on the first run. */
+    const char *fails = "local v = redis.call('GET', KEYS[1])\n"
+                        "return redis.call('INCR', KEYS[1])";
+    for (int i = 0; i < 300; i++) {
+        rl_reply *r = rl_emu_callv(emu, "EVAL", fails, "1", "k", (const char *)NULL);
+        assert_int_equal(r->type, RL_REPLY_ERROR);
+        assert_non_null(strstr(r->str, "ERR value is not an integer or out of range script: "));
+        assert_non_null(strstr(r->str, ", on @user_script:2."));
+        rl_reply_free(r);
+    }
+    rl_test_free_emu(emu);
+}
+
 static void loops_of_calls_should_compile_without_nested_functions(void **state)
 {
     (void)state;
@@ -211,6 +245,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(runaway_loops_should_stop_at_the_time_limit),
         cmocka_unit_test(hot_code_should_be_compiled_under_the_time_limit),
+        cmocka_unit_test(loopless_scripts_should_compile_through_their_entry),
         cmocka_unit_test(loops_of_calls_should_compile_without_nested_functions),
         cmocka_unit_test(stop_should_not_be_swallowed_by_a_compiled_pcall_loop),
         cmocka_unit_test(function_load_should_stop_a_compiled_loop),
