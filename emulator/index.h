@@ -130,9 +130,8 @@ static inline rl_ilink *rl_index_find(const rl_index *ix, const char *key, size_
 }
 
 /* The item before l in the list, NULL for the first. */
-static inline rl_ilink *rl_index_prev(const rl_index *ix, const rl_ilink *l)
+static inline rl_ilink *rl_index_prev(const rl_ilink *l)
 {
-    (void)ix;
     return l->prev;
 }
 

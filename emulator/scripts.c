@@ -23,8 +23,8 @@
 
 #include "cluster.h"
 #include "commands.h"
-#include "db.h"
 #include "coverage.h"
+#include "db.h"
 #include "errors.h"
 #include "functions.h"
 #include "lua_engine.h"
@@ -485,9 +485,10 @@ static void push_string_array(lua_State *L, const rl_arg *v, long long n)
  * (rl_engine_array_capacity), on which the # of a table with holes
  * depends. Both engines read that shape off the table itself through a
  * mirror of its layout (rl_engine_array_shape: no hash part at all); where
- * the mirror does not match the library, the table is walked. A script that left a key or a metatable gets the table dropped and a new
- * one made. Functions get KEYS
- * and ARGV as arguments, which a library can keep: they never reuse. */
+ * the mirror does not match the library, the table is walked. A script
+ * that left a key or a metatable gets the table dropped and a new one
+ * made. Functions get KEYS and ARGV as arguments, which a library can
+ * keep: they never reuse. */
 static void set_reused_array(lua_State *L, reused_array *a, const rl_arg *v, long long n,
                              const char *global)
 {

@@ -313,7 +313,7 @@ void rl_cmd_scan(rl_client *c)
      * then costs O(keys) instead of O(keys^2). */
     rl_dbentry *e = rl_db_first(db), *hint = db->scan_hint;
     if (hint && rl_db_entry_pos(db, hint) <= cursor) {
-        const rl_ilink *prev = rl_index_prev(&db->index, &hint->link);
+        const rl_ilink *prev = rl_index_prev(&hint->link);
         if (!prev || rl_index_pos(&db->index, prev) < cursor) e = hint;
     }
     while (e && rl_db_entry_pos(db, e) < cursor) e = rl_db_next(e);

@@ -743,9 +743,8 @@ static int zset_seek_last_at(const rl_zset *z, zb_pred before, const void *ctx,
 }
 
 /* The 1-based rank of node n. */
-static unsigned long zset_node_rank(const rl_zset *z, const zs_node *n)
+static unsigned long zset_node_rank(const zs_node *n)
 {
-    (void)z;
     unsigned long rank = (unsigned long)leaf_pos(n) + 1;
     const zb_head *h = &n->leaf->h;
     for (const zb_inner *p = h->parent; p; h = &p->h, p = p->h.parent)
@@ -1188,7 +1187,7 @@ long rl_zset_rank(const rl_zset *z, const char *ele, size_t len, int reverse)
 {
     zs_node *n = zset_find(z, ele, len);
     if (!n) return -1;
-    unsigned long r = zset_node_rank(z, n);
+    unsigned long r = zset_node_rank(n);
     return reverse ? (long)(z->length - r) : (long)(r - 1);
 }
 
@@ -1503,7 +1502,7 @@ void rl_cmd_zcount(rl_client *c)
     zs_node *first = z ? zset_first_in_range(z, &r) : NULL;
     if (first) {
         zs_node *last = zset_last_in_range(z, &r);
-        count = zset_node_rank(z, last) - zset_node_rank(z, first) + 1;
+        count = zset_node_rank(last) - zset_node_rank(first) + 1;
     }
     rl_add_reply_long_long(c, (long long)count);
 }
@@ -1523,9 +1522,9 @@ void rl_cmd_zlexcount(rl_client *c)
         for (zs_node *x = first; x && lex_lte_max(x, &r); x = znext(x)) count++;
     } else if (first) {
         /* Redis's arithmetic, unsigned, whatever the members' scores. */
-        count = z->length - (zset_node_rank(z, first) - 1);
+        count = z->length - (zset_node_rank(first) - 1);
         zs_node *last = zset_last_in_lex_range(z, &r);
-        if (last) count -= z->length - zset_node_rank(z, last);
+        if (last) count -= z->length - zset_node_rank(last);
     }
     rl_add_reply_long_long(c, (long long)count);
 }
