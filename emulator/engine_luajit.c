@@ -143,7 +143,7 @@ lua_State *rl_engine_new_state(lua_Alloc alloc, void *ud, uint64_t seed)
     return L;
 }
 
-/* Builds scan(f), whose answer is ((tail + 1) * 2 + calls) * 2 + tables. tail is 0 when f
+/* Builds scan(f), whose answer is (tail + 1) * 2 + calls. tail is 0 when f
  * makes no tail call, the line of its tail calls when they are all in f
  * itself (not in a nested function) and on one line, and -1 otherwise.
  * calls is 1 when f can reach a Lua function other than itself (it has
@@ -151,14 +151,8 @@ lua_State *rl_engine_new_state(lua_Alloc alloc, void *ud, uint64_t seed)
  * can recurse without end (rl_engine_run_begin). The two opcodes are not
  * hard-coded (their numbers differ between LuaJIT 2.1 releases): they are
  * the ones "return f()" and "return f(...)" compile to and "f()" and
- * "f(...)" do not. tables is 1 when f itself makes a table (TNEW, TDUP,
- * found the same way), which keeps it from its entry (rl_engine_enter):
- * recording a trace that adds keys to a table it made patches the size
- * operand of the TNEW or the template of the TDUP for good
- * (rec_idx_bump), and a table made at another size can walk its keys in
- * another pairs() order, so the order would change once the script
- * compiled. Should that not single out one opcode each, scan answers 3
- * (tail -1, calls 1, tables 1), which only costs speed. */
+ * "f(...)" do not. Should that not single out one opcode each, scan
+ * answers 1 (tail -1, calls 1), which only costs speed. */
 static const char scanner_source[] =
     "local funcbc, funck, funcinfo, loadstring, type = ...\n"
     "local function ops(src)\n"
@@ -182,9 +176,7 @@ static const char scanner_source[] =
     "end\n"
     "local callt = only(ops('local f return f()'), ops('local f f()'))\n"
     "local callmt = only(ops('local f return f(...)'), ops('local f f(...)'))\n"
-    "local tnew = only(ops('local t = {}'), ops('local t'))\n"
-    "local tdup = only(ops('local t = {1}'), ops('local t'))\n"
-    "if not callt or not callmt or not tnew or not tdup then return function() return 3 end end\n"
+    "if not callt or not callmt then return function() return 1 end end\n"
     "local function own(f)\n"
     "  local line, pc = 0, 0\n"
     "  while true do\n"
@@ -212,19 +204,10 @@ static const char scanner_source[] =
     "  if nested(f) then return -1 end\n"
     "  return own(f)\n"
     "end\n"
-    "local function tables(f)\n"
-    "  local pc = 0\n"
-    "  while true do\n"
-    "    local ins = funcbc(f, pc)\n"
-    "    if not ins then return 0 end\n"
-    "    if ins % 256 == tnew or ins % 256 == tdup then return 1 end\n"
-    "    pc = pc + 1\n"
-    "  end\n"
-    "end\n"
     "return function(f)\n"
     "  local info = funcinfo(f)\n"
     "  local calls = (info.children or info.upvalues > 0) and 1 or 0\n"
-    "  return ((answer(f) + 1) * 2 + calls) * 2 + tables(f)\n"
+    "  return (answer(f) + 1) * 2 + calls\n"
     "end\n";
 
 /* Builds lines(f) for line coverage: a flat array line1, final1, line2,
@@ -512,14 +495,14 @@ static int tail_calls(lua_State *L, rl_engine_runs *runs, int idx)
     const void *fn = lua_topointer(L, idx);
     if (fn && fn == runs->fn) return runs->tail;
     if (!lua_isfunction(L, idx) || lua_iscfunction(L, idx)) {
-        runs->calls = runs->tables = 1;
+        runs->calls = 1;
         return 0;
     }
     lua_pushlightuserdata(L, &scanned_key);
     lua_rawget(L, LUA_REGISTRYINDEX);
     lua_pushvalue(L, idx);
     lua_rawget(L, -2);
-    int code = 3; /* tail -1, calls 1, tables 1: the hooks that need no scan */
+    int code = 1; /* tail -1, calls 1: the hooks that need no scan */
     if (lua_isnumber(L, -1)) {
         code = (int)lua_tointeger(L, -1);
         lua_pop(L, 1);
@@ -536,8 +519,6 @@ static int tail_calls(lua_State *L, rl_engine_runs *runs, int idx)
         lua_pushinteger(L, code);
         lua_rawset(L, -3);
     }
-    runs->tables = code % 2;
-    code /= 2;
     int answer = code / 2 - 1;
     runs->calls = code % 2;
     lua_pop(L, 1);
@@ -583,7 +564,7 @@ static const char entry_source[] = "local f = ... return function() return f() e
 
 void rl_engine_enter(lua_State *L, const rl_engine_runs *runs, int *entry_ref)
 {
-    if (!runs->jit || runs->calls || runs->tables || (runs->mask & (LUA_MASKCALL | LUA_MASKLINE)) ||
+    if (!runs->jit || runs->calls || (runs->mask & (LUA_MASKCALL | LUA_MASKLINE)) ||
         runs->count == 1)
         return;
     if (*entry_ref == LUA_NOREF) {

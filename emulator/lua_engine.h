@@ -72,7 +72,6 @@ typedef struct rl_engine_runs {
     const void *fn; /* the Lua function run last, or NULL */
     int tail;       /* its tail calls: 0, their line, or -1 (engine_luajit.c) */
     int calls;      /* it can reach other Lua functions (engine_luajit.c) */
-    int tables;     /* it makes tables (TNEW, TDUP; engine_luajit.c) */
     lua_Hook hook;  /* the hook, its events and count, as set last */
     int mask;
     int count;

@@ -12,6 +12,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#include "reply.h"
 #include "server.h"
 
 static int is_luajit(void)
@@ -139,6 +144,75 @@ static void loopless_scripts_should_compile_through_their_entry(void **state)
     rl_test_free_emu(emu);
 }
 
+/* Scripts that make tables compile through their entry too, and a table
+ * made the same way walks its keys in the same order once the script is
+ * compiled as while it was interpreted: the trace compiler does not resize
+ * a constructor (see the next test). Both constructors: {} (TNEW) and a
+ * template (TDUP); cjson.encode walks the table with lua_next. */
+static void table_making_scripts_should_compile_and_keep_their_order(void **state)
+{
+    (void)state;
+    static const char *const scripts[] = {
+        "local t = {} t.alpha = ARGV[1] t.beta = 2 t.gamma = KEYS[1] t.delta = 4 t.eps = 5 "
+        "t.zeta = 6 t.eta = 7 t.theta = 8 t.iota = 9 return cjson.encode(t)",
+        "local t = {first = 1, second = 2} t.alpha = ARGV[1] t.beta = 2 t.gamma = KEYS[1] "
+        "t.delta = 4 t.eps = 5 t.zeta = 6 t.eta = 7 return cjson.encode(t)",
+        "return {tonumber(ARGV[1]), 2, KEYS[1]}",
+    };
+    for (size_t k = 0; k < sizeof(scripts) / sizeof(scripts[0]); k++) {
+        rl_emu *emu = rl_emu_new();
+        rl_reply *first =
+            rl_emu_callv(emu, "EVAL", scripts[k], "1", "key", "7", (const char *)NULL);
+        assert_int_not_equal(first->type, RL_REPLY_ERROR);
+        size_t len = 0;
+        char *want = rl_reply_to_resp(first, 2, &len);
+        assert_non_null(want);
+        rl_reply_free(first);
+        for (int i = 0; i < 300; i++) {
+            rl_assert_resp_len(
+                rl_emu_callv(emu, "EVAL", scripts[k], "1", "key", "7", (const char *)NULL), want,
+                len);
+        }
+        rl_free(want);
+        if (is_luajit()) assert_true(rl_scripting_traces(emu) > 0);
+        else assert_int_equal(rl_scripting_traces(emu), 0);
+        rl_test_free_emu(emu);
+    }
+}
+
+/* The premise of the test above, checked on the LuaJIT redlua is linked
+ * with: built with LUAJIT_ENABLE_TABLE_BUMP, LuaJIT's recorder would patch
+ * the size operand of a TNEW that a trace adds keys to (rec_idx_bump,
+ * lj_record.c), and tables made after it would be made at another size,
+ * which can change their pairs() order once a script compiles. Debian's
+ * build leaves that option off: a function's bytecode is the same after a
+ * hot loop compiled it. PUC Lua has no trace compiler. */
+static void compiled_constructors_should_keep_their_bytecode(void **state)
+{
+    (void)state;
+    if (!is_luajit()) return;
+    static const char chunk[] =
+        "local funcbc, traceinfo = require('jit.util').funcbc, require('jit.util').traceinfo\n"
+        "local function make(x) local t = {} t.a = x t.b = x t.c = x t.d = x t.e = x return t end\n"
+        "local function code(f)\n"
+        "  local out, pc = {}, 0\n"
+        "  while funcbc(f, pc) do out[#out + 1] = funcbc(f, pc) pc = pc + 1 end\n"
+        "  return table.concat(out, ',')\n"
+        "end\n"
+        "local before, keep = code(make), {}\n"
+        "for i = 1, 1000 do keep[i % 8] = make(i) end\n"
+        "return traceinfo(1) ~= nil, before == code(make), keep[0].e\n";
+    lua_State *L = luaL_newstate();
+    assert_non_null(L);
+    luaL_openlibs(L);
+    if (luaL_loadstring(L, chunk) != 0 || lua_pcall(L, 0, 3, 0) != 0)
+        fail_msg("%s", lua_tostring(L, -1));
+    assert_true(lua_toboolean(L, 1)); /* the loop compiled, make inlined */
+    assert_true(lua_toboolean(L, 2)); /* and make's TNEW is as it was */
+    assert_int_equal(lua_tointeger(L, 3), 1000);
+    lua_close(L);
+}
+
 static void loops_of_calls_should_compile_without_nested_functions(void **state)
 {
     (void)state;
@@ -246,6 +320,8 @@ int main(void)
         cmocka_unit_test(runaway_loops_should_stop_at_the_time_limit),
         cmocka_unit_test(hot_code_should_be_compiled_under_the_time_limit),
         cmocka_unit_test(loopless_scripts_should_compile_through_their_entry),
+        cmocka_unit_test(table_making_scripts_should_compile_and_keep_their_order),
+        cmocka_unit_test(compiled_constructors_should_keep_their_bytecode),
         cmocka_unit_test(loops_of_calls_should_compile_without_nested_functions),
         cmocka_unit_test(stop_should_not_be_swallowed_by_a_compiled_pcall_loop),
         cmocka_unit_test(function_load_should_stop_a_compiled_loop),
