@@ -148,35 +148,10 @@ lua_State *rl_engine_new_state(lua_Alloc alloc, void *ud, uint64_t seed)
  * itself (not in a nested function) and on one line, and -1 otherwise.
  * calls is 1 when f can reach a Lua function other than itself (it has
  * nested functions, or upvalues, which may hold some), the only way a run
- * can recurse without end (rl_engine_run_begin). The two opcodes are not
- * hard-coded (their numbers differ between LuaJIT 2.1 releases): they are
- * the ones "return f()" and "return f(...)" compile to and "f()" and
- * "f(...)" do not. Should that not single out one opcode each, scan
- * answers 1 (tail -1, calls 1), which only costs speed. */
+ * can recurse without end (rl_engine_run_begin). callt and callmt are the
+ * opcodes of the two tail calls (scanner_opcodes). */
 static const char scanner_source[] =
-    "local funcbc, funck, funcinfo, loadstring, type = ...\n"
-    "local function ops(src)\n"
-    "  local f, set, pc = loadstring(src), {}, 0\n"
-    "  while true do\n"
-    "    local ins = funcbc(f, pc)\n"
-    "    if not ins then return set end\n"
-    "    set[ins % 256] = true\n"
-    "    pc = pc + 1\n"
-    "  end\n"
-    "end\n"
-    "local function only(a, b)\n"
-    "  local op\n"
-    "  for k in pairs(a) do\n"
-    "    if not b[k] then\n"
-    "      if op then return nil end\n"
-    "      op = k\n"
-    "    end\n"
-    "  end\n"
-    "  return op\n"
-    "end\n"
-    "local callt = only(ops('local f return f()'), ops('local f f()'))\n"
-    "local callmt = only(ops('local f return f(...)'), ops('local f f(...)'))\n"
-    "if not callt or not callmt then return function() return 1 end end\n"
+    "local funcbc, funck, funcinfo, type, callt, callmt = ...\n"
     "local function own(f)\n"
     "  local line, pc = 0, 0\n"
     "  while true do\n"
@@ -209,6 +184,75 @@ static const char scanner_source[] =
     "  local calls = (info.children or info.upvalues > 0) and 1 or 0\n"
     "  return (answer(f) + 1) * 2 + calls\n"
     "end\n";
+
+/* Finds the opcodes of the tail calls, which differ between LuaJIT 2.1
+ * releases: the ones "return f()" and "return f(...)" compile to and "f()"
+ * and "f(...)" do not. Answers them, or nothing when that does not single
+ * out one opcode each. */
+static const char opcodes_source[] =
+    "local funcbc = require('jit.util').funcbc\n"
+    "local function ops(src)\n"
+    "  local f, set, pc = loadstring(src), {}, 0\n"
+    "  while true do\n"
+    "    local ins = funcbc(f, pc)\n"
+    "    if not ins then return set end\n"
+    "    set[ins % 256] = true\n"
+    "    pc = pc + 1\n"
+    "  end\n"
+    "end\n"
+    "local function only(a, b)\n"
+    "  local op\n"
+    "  for k in pairs(a) do\n"
+    "    if not b[k] then\n"
+    "      if op then return nil end\n"
+    "      op = k\n"
+    "    end\n"
+    "  end\n"
+    "  return op\n"
+    "end\n"
+    "local callt = only(ops('local f return f()'), ops('local f f()'))\n"
+    "local callmt = only(ops('local f return f(...)'), ops('local f f(...)'))\n"
+    "if callt and callmt then return callt, callmt end\n";
+
+/* The scanner as stripped bytecode, and the two opcodes, made once per
+ * process in a state of its own (scanner_prepare): every state loads the
+ * same bytes (a fresh state per test case would otherwise parse the source
+ * and compile the samples each time, about 240,000 instructions), and the
+ * samples leave no strings in the states scripts run in. scanner_size is 0
+ * when they could not be made: then there is no scanner, and every function
+ * gets the line hook. */
+#define SCANNER_MAX 4096
+static pthread_once_t scanner_once = PTHREAD_ONCE_INIT;
+static char scanner_code[SCANNER_MAX];
+static size_t scanner_size;
+static int scanner_callt, scanner_callmt;
+
+static void scanner_prepare(void)
+{
+    lua_State *L = luaL_newstate();
+    if (!L) return;
+    luaL_openlibs(L);
+    if (luaL_loadbuffer(L, opcodes_source, sizeof(opcodes_source) - 1, "=redlua_opcodes") == 0 &&
+        lua_pcall(L, 0, 2, 0) == 0 && lua_isnumber(L, -2) && lua_isnumber(L, -1)) {
+        int callt = (int)lua_tointeger(L, -2), callmt = (int)lua_tointeger(L, -1);
+        lua_settop(L, 0);
+        lua_getglobal(L, "string");
+        lua_getfield(L, -1, "dump");
+        if (luaL_loadbuffer(L, scanner_source, sizeof(scanner_source) - 1, "=redlua_scan") == 0) {
+            lua_pushboolean(L, 1); /* stripped */
+            size_t len;
+            const char *code;
+            if (lua_pcall(L, 2, 1, 0) == 0 && (code = lua_tolstring(L, -1, &len)) != NULL &&
+                len <= SCANNER_MAX) {
+                memcpy(scanner_code, code, len);
+                scanner_callt = callt;
+                scanner_callmt = callmt;
+                scanner_size = len;
+            }
+        }
+    }
+    lua_close(L);
+}
 
 /* Builds lines(f) for line coverage: a flat array line1, final1, line2,
  * final2... over the instructions of f and of the functions nested in it
@@ -268,23 +312,25 @@ static int push_jit_util(lua_State *L)
     return lua_isfunction(L, -1) && lua_pcall(L, 0, 1, 0) == 0 && lua_istable(L, -1);
 }
 
-/* Stores the scanner under scan_key (nothing when jit.util cannot be had:
- * then every function gets the line hook). luaopen_jit also turns the
- * compiler on; rl_engine_prepare turns it off right after (rl_engine_runs.jit
- * starts at 0). */
+/* Stores the scanner under scan_key (nothing when jit.util or the
+ * scanner's bytecode cannot be had: then every function gets the line
+ * hook). luaopen_jit also turns the compiler on; rl_engine_prepare turns it
+ * off right after (rl_engine_runs.jit starts at 0). */
 static void build_scanner(lua_State *L)
 {
     int top = lua_gettop(L);
     lua_pushcfunction(L, luaopen_jit);
     lua_call(L, 0, 0);
-    if (push_jit_util(L) &&
-        luaL_loadbuffer(L, scanner_source, sizeof(scanner_source) - 1, "=redlua_scan") == 0) {
+    pthread_once(&scanner_once, scanner_prepare);
+    if (scanner_size > 0 && push_jit_util(L) &&
+        luaL_loadbuffer(L, scanner_code, scanner_size, "=redlua_scan") == 0) {
         lua_getfield(L, -2, "funcbc");
         lua_getfield(L, -3, "funck");
         lua_getfield(L, -4, "funcinfo");
-        lua_getglobal(L, "loadstring");
         lua_getglobal(L, "type");
-        if (lua_pcall(L, 5, 1, 0) == 0 && lua_isfunction(L, -1)) {
+        lua_pushinteger(L, scanner_callt);
+        lua_pushinteger(L, scanner_callmt);
+        if (lua_pcall(L, 6, 1, 0) == 0 && lua_isfunction(L, -1)) {
             lua_pushlightuserdata(L, &scan_key);
             lua_insert(L, -2);
             lua_rawset(L, LUA_REGISTRYINDEX);
@@ -567,7 +613,13 @@ void rl_engine_enter(lua_State *L, const rl_engine_runs *runs, int *entry_ref)
     if (!runs->jit || runs->calls || (runs->mask & (LUA_MASKCALL | LUA_MASKLINE)) ||
         runs->count == 1)
         return;
+    /* A script run once (a test case's, in a state of its own) would pay
+     * the entry's compile for nothing: the first run only marks it seen. */
     if (*entry_ref == LUA_NOREF) {
+        *entry_ref = LUA_REFNIL;
+        return;
+    }
+    if (*entry_ref == LUA_REFNIL) {
         if (luaL_loadbuffer(L, entry_source, sizeof(entry_source) - 1, "=redlua_entry") != 0) {
             lua_pop(L, 1);
             return;
@@ -585,7 +637,7 @@ void rl_engine_enter(lua_State *L, const rl_engine_runs *runs, int *entry_ref)
 
 void rl_engine_entry_free(lua_State *L, int *entry_ref)
 {
-    luaL_unref(L, LUA_REGISTRYINDEX, *entry_ref);
+    if (*entry_ref >= 0) luaL_unref(L, LUA_REGISTRYINDEX, *entry_ref);
     *entry_ref = LUA_NOREF;
 }
 

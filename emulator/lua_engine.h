@@ -107,8 +107,10 @@ int rl_engine_run_begin(lua_State *L, rl_engine_runs *runs, int idx, int timed, 
  * chunk ("return f()"), so that LuaJIT compiles the two as one trace; the
  * tail call leaves no frame (error levels, positions and tracebacks are
  * the chunk's alone). Used only for runs the compiler may run and with no
- * call or line events, which would see the extra call. Made on first use
- * and kept in *entry_ref (a registry reference, LUA_NOREF before);
+ * call or line events, which would see the extra call. Made on the
+ * script's second such run (a script run once, as a test case's often is,
+ * is not worth the entry's compile) and kept in *entry_ref: LUA_NOREF
+ * before the first, LUA_REFNIL after it, then a registry reference;
  * rl_engine_entry_free drops it. PUC Lua does nothing. */
 void rl_engine_enter(lua_State *L, const rl_engine_runs *runs, int *entry_ref);
 void rl_engine_entry_free(lua_State *L, int *entry_ref);

@@ -1443,15 +1443,18 @@ static rl_lua_env *env_new(rl_emu *emu, uint64_t *rand48, int functions)
 
     lua_pushlightuserdata(L, env);
     set_registry(L, &env_key);
-    lua_newtable(L); /* the read-only set, weak keys */
+    /* Made at the size the sandbox fills them to (36 read-only tables,
+     * 12 proxies), so that they do not grow a key at a time: each growth
+     * rehashed the table, most of the proxies' cost. */
+    lua_createtable(L, 0, 64); /* the read-only set, weak keys */
     lua_newtable(L);
     lua_pushstring(L, "k");
     lua_setfield(L, -2, "__mode");
     lua_setmetatable(L, -2);
     set_registry(L, &readonly_key);
-    lua_newtable(L);
+    lua_createtable(L, 0, 16);
     set_registry(L, &proxy_key);
-    lua_newtable(L);
+    lua_createtable(L, 0, 16);
     set_registry(L, &real_key);
 
     open_lib(L, "", luaopen_base);
