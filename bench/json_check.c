@@ -52,7 +52,9 @@ int main(int argc, char **argv)
                 rc = fail("no positive scripts_per_s for", systems[k]);
     }
     const cJSON *fr = cJSON_GetObjectItemCaseSensitive(root, "fixture_runner");
-    if (!rc && !(positive(fr, "redlua_cases_per_s") && positive(fr, "redis_cases_per_s")))
+    if (!rc &&
+        !(positive(fr, "redlua_cases_per_s") && positive(fr, "redlua_luajit_cases_per_s") &&
+          positive(fr, "redis_cases_per_s")))
         rc = fail("fixture_runner lacks its rates", NULL);
     const cJSON *targets = cJSON_GetObjectItemCaseSensitive(root, "targets");
     if (!rc && (!cJSON_IsArray(targets) || cJSON_GetArraySize(targets) < 5))
