@@ -149,7 +149,7 @@ lua_State *rl_engine_new_state(lua_Alloc alloc, void *ud, uint64_t seed)
  * calls is 1 when f can reach a Lua function other than itself (it has
  * nested functions, or upvalues, which may hold some), the only way a run
  * can recurse without end (rl_engine_run_begin). callt and callmt are the
- * opcodes of the two tail calls (scanner_opcodes). */
+ * opcodes of the two tail calls (opcodes_source, run once by scanner_prepare). */
 static const char scanner_source[] =
     "local funcbc, funck, funcinfo, type, callt, callmt = ...\n"
     "local function own(f)\n"
@@ -263,7 +263,7 @@ static void scanner_prepare(void)
  * docs/redlua-test.md, "Coverage"): LOOP, a marker for the trace compiler
  * that PUC Lua has no counterpart for ("repeat", "while true do"), and the
  * nil loads a function starts with, which PUC Lua omits (registers start
- * nil there). Opcodes are found by compiling samples, as the scanner does:
+ * nil there). Opcodes are found by compiling samples, as scanner_prepare does:
  * RET0 ends an empty chunk, KPRI nil is "local a", KNIL "local a, b",
  * LOOP starts "repeat until x". */
 static const char lines_source[] =
