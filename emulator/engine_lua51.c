@@ -188,8 +188,10 @@ void rl_engine_function_made(lua_State *L, rl_engine_runs *runs)
     (void)runs;
 }
 
-int rl_engine_run_begin(lua_State *L, rl_engine_runs *runs, int idx, int timed, int *tail_line)
+int rl_engine_run_begin(lua_State *L, rl_engine_runs *runs, int idx, int timed, int hint,
+                        int *tail_line)
 {
+    (void)hint;
     (void)L;
     (void)runs;
     (void)idx;
@@ -223,6 +225,23 @@ void rl_engine_count_event(lua_State *L, rl_engine_runs *runs)
 }
 
 void rl_engine_close(lua_State *L, rl_engine_runs *runs)
+{
+    (void)L;
+    (void)runs;
+}
+
+int rl_engine_scan_source(const char *key, const char *src, size_t len, const char *chunkname,
+                          int (*load)(lua_State *, const char *, size_t, const char *))
+{
+    (void)key;
+    (void)src;
+    (void)len;
+    (void)chunkname;
+    (void)load;
+    return 0;
+}
+
+void rl_engine_before_restore(lua_State *L, rl_engine_runs *runs)
 {
     (void)L;
     (void)runs;

@@ -216,7 +216,7 @@ static const char opcodes_source[] =
 
 /* The scanner as stripped bytecode, and the two opcodes, made once per
  * process in a state of its own (scanner_prepare): every state loads the
- * same bytes (a fresh state per test case would otherwise parse the source
+ * same bytes (a new state per test case would otherwise parse the source
  * and compile the samples each time, about 240,000 instructions), and the
  * samples leave no strings in the states scripts run in. scanner_size is 0
  * when they could not be made: then there is no scanner, and every function
@@ -345,6 +345,56 @@ static void build_scanner(lua_State *L)
     lua_setfield(L, -2, "__mode");
     lua_setmetatable(L, -2);
     lua_rawset(L, LUA_REGISTRYINDEX);
+}
+
+/* rl_engine_scan_source's answers by key, per thread. Direct-mapped: a
+ * slot holds the last key that hashed to it. */
+#define SCAN_CACHE_SLOTS 256
+#define SCAN_KEY_MAX 64
+
+typedef struct scan_slot {
+    char key[SCAN_KEY_MAX + 1]; /* "" when unused */
+    int hint;
+} scan_slot;
+
+static _Thread_local scan_slot scan_cache[SCAN_CACHE_SLOTS];
+
+/* The slot for key, or NULL when it is too long to keep. */
+static scan_slot *scan_slot_for(const char *key)
+{
+    size_t len = strlen(key);
+    if (len == 0 || len > SCAN_KEY_MAX) return NULL;
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)key[i]) * 16777619u;
+    return &scan_cache[h % SCAN_CACHE_SLOTS];
+}
+
+static int scan(lua_State *L, int idx);
+
+int rl_engine_scan_source(const char *key, const char *src, size_t len, const char *chunkname,
+                          int (*load)(lua_State *, const char *, size_t, const char *))
+{
+    scan_slot *slot = scan_slot_for(key);
+    if (slot && strcmp(slot->key, key) == 0) return slot->hint;
+    int hint = 0;
+    lua_State *L = luaL_newstate();
+    if (!L) return 0;
+    lua_pushcfunction(L, luaopen_base);
+    lua_call(L, 0, 0);
+    build_scanner(L);
+    lua_pushlightuserdata(L, &scan_key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    int have_scanner = lua_isfunction(L, -1);
+    lua_pop(L, 1);
+    /* Without a scanner the state would answer "line hook" for every
+     * function: no hint, as the script's state answers the same. */
+    if (have_scanner && load(L, src, len, chunkname) == 0) hint = scan(L, lua_gettop(L)) + 1;
+    lua_close(L);
+    if (slot && hint > 0) {
+        strcpy(slot->key, key);
+        slot->hint = hint;
+    }
+    return hint;
 }
 
 void rl_engine_new_array(lua_State *L, int n)
@@ -530,20 +580,10 @@ void rl_engine_prepare(lua_State *L)
     luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_OFF);
 }
 
-/* What the scanner says of the Lua function at idx (its tail calls: 0, a
- * line, or -1; and in runs->calls whether it can reach other Lua
- * functions), cached per function, and for the function run last in runs:
- * a test suite runs the same script over and over, and the registry
- * lookups cost about 430 instructions a run. */
-static int tail_calls(lua_State *L, rl_engine_runs *runs, int idx)
+/* The scanner's answer for the function at idx, which has none cached in
+ * this state: (tail + 1) * 2 + calls (scanner_source). */
+static int scan(lua_State *L, int idx)
 {
-    if (idx < 0 && idx > LUA_REGISTRYINDEX) idx = lua_gettop(L) + idx + 1;
-    const void *fn = lua_topointer(L, idx);
-    if (fn && fn == runs->fn) return runs->tail;
-    if (!lua_isfunction(L, idx) || lua_iscfunction(L, idx)) {
-        runs->calls = 1;
-        return 0;
-    }
     lua_pushlightuserdata(L, &scanned_key);
     lua_rawget(L, LUA_REGISTRYINDEX);
     lua_pushvalue(L, idx);
@@ -565,9 +605,28 @@ static int tail_calls(lua_State *L, rl_engine_runs *runs, int idx)
         lua_pushinteger(L, code);
         lua_rawset(L, -3);
     }
+    lua_pop(L, 1);
+    return code;
+}
+
+/* What the scanner says of the Lua function at idx (its tail calls: 0, a
+ * line, or -1; and in runs->calls whether it can reach other Lua
+ * functions): hint - 1 when hint is given, else a scan in L, cached per
+ * function; and for the function run last in runs: a test suite runs the
+ * same script over and over, and the registry lookups cost about 430
+ * instructions a run. */
+static int tail_calls(lua_State *L, rl_engine_runs *runs, int idx, int hint)
+{
+    if (idx < 0 && idx > LUA_REGISTRYINDEX) idx = lua_gettop(L) + idx + 1;
+    const void *fn = lua_topointer(L, idx);
+    if (fn && fn == runs->fn) return runs->tail;
+    if (!lua_isfunction(L, idx) || lua_iscfunction(L, idx)) {
+        runs->calls = 1;
+        return 0;
+    }
+    int code = hint > 0 ? hint - 1 : scan(L, idx);
     int answer = code / 2 - 1;
     runs->calls = code % 2;
-    lua_pop(L, 1);
     lua_pushlightuserdata(L, &last_fn_key);
     lua_pushvalue(L, idx);
     lua_rawset(L, LUA_REGISTRYINDEX);
@@ -593,9 +652,10 @@ static void jit_on(lua_State *L, rl_engine_runs *runs)
     runs->jit = 1;
 }
 
-int rl_engine_run_begin(lua_State *L, rl_engine_runs *runs, int idx, int timed, int *tail_line)
+int rl_engine_run_begin(lua_State *L, rl_engine_runs *runs, int idx, int timed, int hint,
+                        int *tail_line)
 {
-    int t = tail_calls(L, runs, idx);
+    int t = tail_calls(L, runs, idx, hint);
     *tail_line = t > 0 ? t : 0;
     if (t < 0) return LUA_MASKCALL | LUA_MASKLINE;
     if (timed) return runs->calls ? LUA_MASKCALL : 0;
@@ -738,6 +798,12 @@ void rl_engine_close(lua_State *L, rl_engine_runs *runs)
     luaJIT_profile_stop(L);
     __atomic_store_n(&prof_L, NULL, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&prof_lock);
+}
+
+void rl_engine_before_restore(lua_State *L, rl_engine_runs *runs)
+{
+    rl_engine_close(L, runs);
+    luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_FLUSH);
 }
 
 /* Counts the traces by jit.util.traceinfo, which answers nil past the last

@@ -735,7 +735,7 @@ static void fcall_generic(rl_client *c, int ro)
     rl_lua_env_push_error_handler(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, fn->ref);
     rl_script_run(c, f->env, f->client, fn->name, ro || no_writes, numkeys, 1,
-                  (fn->flags & RL_SCRIPT_FLAG_ALLOW_OOM) != 0, fn->flags, fn->cov, NULL);
+                  (fn->flags & RL_SCRIPT_FLAG_ALLOW_OOM) != 0, fn->flags, fn->cov, NULL, 0);
 }
 
 void rl_cmd_fcall(rl_client *c)

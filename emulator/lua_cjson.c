@@ -22,8 +22,9 @@
  * holds as upvalue, so it lasts as long as the Lua state (until SCRIPT FLUSH)
  * and cjson.new() makes an independent copy with the defaults. As in
  * lua-cjson, the userdata also owns the encoder's output buffer and the
- * decoder's string buffer (rl_malloc memory freed by its __gc), so neither
- * takes a Lua stack slot: the depth at which a deep structure runs out of
+ * decoder's string buffer (blocks of the state's pool that do not count as
+ * Lua heap, rl_lua_env_side_realloc, freed by its __gc), so neither takes a
+ * Lua stack slot: the depth at which a deep structure runs out of
  * stack ("excessive nesting (7998)") is then the same as in Redis, and an
  * error raised halfway leaves the memory with its owner. Where the
  * original converts a huge array index to int with a plain C cast, the value
@@ -165,12 +166,13 @@ typedef struct encoder {
     cjson_config *cfg;
 } encoder;
 
-static char *out_reserve(cjson_config *cfg, size_t n)
+static char *out_reserve(encoder *e, size_t n)
 {
+    cjson_config *cfg = e->cfg;
     if (cfg->outcap - cfg->outlen < n) {
         size_t cap = cfg->outcap ? cfg->outcap : 256;
         while (cap - cfg->outlen < n) cap *= 2;
-        cfg->out = rl_realloc(cfg->out, cap);
+        cfg->out = rl_lua_env_side_realloc(e->L, cfg->out, cfg->outcap, cap);
         cfg->outcap = cap;
     }
     return cfg->out + cfg->outlen;
@@ -178,13 +180,13 @@ static char *out_reserve(cjson_config *cfg, size_t n)
 
 static void out_add(encoder *e, const char *s, size_t n)
 {
-    memcpy(out_reserve(e->cfg, n), s, n);
+    memcpy(out_reserve(e, n), s, n);
     e->cfg->outlen += n;
 }
 
 static void out_addc(encoder *e, char c)
 {
-    *out_reserve(e->cfg, 1) = c;
+    *out_reserve(e, 1) = c;
     e->cfg->outlen++;
 }
 
@@ -361,7 +363,7 @@ static int cjson_encode(lua_State *L)
     /* Without encode_keep_buffer the buffer goes after each call (after a
      * failed one, at the next call or with the configuration). */
     if (!e.cfg->encode_keep_buffer) {
-        rl_free(e.cfg->out);
+        rl_lua_env_side_realloc(L, e.cfg->out, e.cfg->outcap, 0);
         e.cfg->out = NULL;
         e.cfg->outcap = 0;
     }
@@ -720,7 +722,7 @@ static int cjson_decode(lua_State *L)
     if (len >= 2 && (!d.data[0] || !d.data[1])) luaL_error(L, RL_ERR_CJSON_UTF16);
     /* Decoded strings are never longer than the input. */
     if (d.cfg->tmpcap < len + 1) {
-        d.cfg->tmp = rl_realloc(d.cfg->tmp, len + 1);
+        d.cfg->tmp = rl_lua_env_side_realloc(L, d.cfg->tmp, d.cfg->tmpcap, len + 1);
         d.cfg->tmpcap = len + 1;
     }
     d.tmp = d.cfg->tmp;
@@ -753,9 +755,10 @@ static const luaL_Reg cjson_funcs[] = {
 static int config_gc(lua_State *L)
 {
     cjson_config *cfg = lua_touserdata(L, 1);
-    rl_free(cfg->out);
-    rl_free(cfg->tmp);
+    rl_lua_env_side_realloc(L, cfg->out, cfg->outcap, 0);
+    rl_lua_env_side_realloc(L, cfg->tmp, cfg->tmpcap, 0);
     cfg->out = cfg->tmp = NULL;
+    cfg->outcap = cfg->tmpcap = 0;
     return 0;
 }
 
@@ -772,9 +775,6 @@ static void config_defaults(cjson_config *cfg)
     cfg->encode_keep_buffer = 1;
     cfg->decode_invalid_numbers = 1;
 }
-
-/* The configuration of the global cjson module (rl_cjson_reset). */
-static char global_config_key;
 
 /* Pushes a new module table with its own configuration. */
 static int cjson_new(lua_State *L)
@@ -806,25 +806,7 @@ static int cjson_new(lua_State *L)
 int rl_open_cjson(lua_State *L)
 {
     cjson_new(L);
-    lua_pushlightuserdata(L, &global_config_key);
-    lua_getfield(L, -2, "encode");
-    lua_getupvalue(L, -1, 1);
-    lua_remove(L, -2);
-    lua_rawset(L, LUA_REGISTRYINDEX);
     lua_pushvalue(L, -1);
     lua_setglobal(L, "cjson");
     return 1;
-}
-
-void rl_cjson_reset(lua_State *L)
-{
-    lua_pushlightuserdata(L, &global_config_key);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-    cjson_config *cfg = lua_touserdata(L, -1);
-    lua_pop(L, 1);
-    if (cfg == NULL) return;
-    rl_free(cfg->out);
-    rl_free(cfg->tmp);
-    memset(cfg, 0, sizeof(*cfg));
-    config_defaults(cfg);
 }

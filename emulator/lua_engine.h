@@ -95,8 +95,20 @@ typedef struct rl_engine_runs {
  * without either (most) gets no call hook unless it makes a function with
  * loadstring or load (rl_engine_function_made). A run without a time limit
  * and without line events needs no hook; LuaJIT turns its trace compiler on
- * for it. */
-int rl_engine_run_begin(lua_State *L, rl_engine_runs *runs, int idx, int timed, int *tail_line);
+ * for it. hint is rl_engine_scan_source's answer for the function, or 0:
+ * LuaJIT then scans the function in L. */
+int rl_engine_run_begin(lua_State *L, rl_engine_runs *runs, int idx, int timed, int hint,
+                        int *tail_line);
+/* What rl_engine_run_begin needs to know of a script's main chunk, found
+ * from its source, for its hint: 0 when there is nothing to find (PUC Lua)
+ * or it cannot be found. LuaJIT compiles the source in a state of its own,
+ * with load (the script state's compiler, so the bytecode is the same) and
+ * scans it there: the state scripts run in is then left as if no scan had
+ * run, whatever the thread scanned before. The answer is kept per key (the
+ * script's SHA1) for the thread, as a test suite compiles the same scripts
+ * in case after case. */
+int rl_engine_scan_source(const char *key, const char *src, size_t len, const char *chunkname,
+                          int (*load)(lua_State *, const char *, size_t, const char *));
 /* Called once a script's run has begun (rl_engine_run_begin, then its
  * hooks set), its main chunk at the top of the stack: replaces it there
  * with the chunk's entry when the engine runs the chunk faster through one.
@@ -149,6 +161,11 @@ static inline void rl_engine_set_if_changed(lua_State *L, rl_engine_runs *runs, 
 void rl_engine_count_event(lua_State *L, rl_engine_runs *runs);
 /* Called before lua_close(L): LuaJIT gives the profiler up. */
 void rl_engine_close(lua_State *L, rl_engine_runs *runs);
+/* Called before L's heap is put back as it was when the state was new
+ * (rl_lua_env_restore): LuaJIT gives the profiler up, whose running the
+ * restored state would know nothing of, and frees its machine code, which
+ * lives outside the heap. */
+void rl_engine_before_restore(lua_State *L, rl_engine_runs *runs);
 /* How many traces LuaJIT's compiler holds for L now (0 on PUC Lua): lets
  * tests check that hot code was compiled under a time limit. */
 int rl_engine_traces(lua_State *L);

@@ -77,6 +77,7 @@ static void *env_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     if (nsize == 0) {
         rl_lua_pool_free(&env->pool, ptr, osize);
         emu->lua_heap_bytes -= osize;
+        env->heap_bytes -= osize;
         return NULL;
     }
     if (nsize > osize && env->mem_enforce && !env->mem_grace && emu->lua_memory_limit > 0 &&
@@ -84,6 +85,7 @@ static void *env_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         return NULL;
     void *p = rl_lua_pool_realloc(&env->pool, ptr, osize, nsize);
     emu->lua_heap_bytes = emu->lua_heap_bytes - osize + nsize;
+    env->heap_bytes = env->heap_bytes - osize + nsize;
     if (emu->metrics && emu->lua_heap_bytes > emu->metrics->m.lua_heap_peak)
         emu->metrics->m.lua_heap_peak = emu->lua_heap_bytes;
     return p;
@@ -99,6 +101,16 @@ int rl_lua_env_pcall(rl_lua_env *env, int nargs, int nresults, int errfunc)
      * script hit the limit again before a cycle ran. */
     if (rc == LUA_ERRMEM) lua_gc(env->L, LUA_GCCOLLECT, 0);
     return rc;
+}
+
+void *rl_lua_env_side_realloc(lua_State *L, void *ptr, size_t osize, size_t nsize)
+{
+    rl_lua_env *env = rl_lua_env_get(L);
+    if (nsize == 0) {
+        rl_lua_pool_free(&env->pool, ptr, ptr ? osize : 0);
+        return NULL;
+    }
+    return rl_lua_pool_realloc(&env->pool, ptr, ptr ? osize : 0, nsize);
 }
 
 /* The allocator's pointer is the environment (env_new): cheaper than the
@@ -1298,15 +1310,6 @@ void rl_lua_env_begin_run(rl_lua_env *env, rl_lua_run *run)
     run->since_check = 0;
     run->busy_ms = env->emu->busy_cb ? env->emu->busy_threshold_ms : 0;
     env->emu->script_start_ms = env->emu->clock_ms;
-    /* A scrubbed environment still holds the garbage of the scripts it ran
-     * before (rl_lua_env_scrub): under a memory limit below the default,
-     * which a script could come close to, the run starts from a collected
-     * heap, as it would in a new environment. */
-    int64_t limit = env->emu->lua_memory_limit;
-    if (env->collect_pending && limit > 0 && limit < RL_DEFAULT_LUA_MEMORY_LIMIT) {
-        lua_gc(env->L, LUA_GCCOLLECT, 0);
-        env->collect_pending = 0;
-    }
     /* Metrics count every instruction, which needs LuaJIT's interpreter as
      * a time limit does (engine_luajit.c); so does the busy threshold, which
      * needs the count hook as the time limit does, and coverage's line hook. */
@@ -1320,7 +1323,8 @@ void rl_lua_env_begin_run(rl_lua_env *env, rl_lua_run *run)
     }
     /* The engine may run Lua code here (LuaJIT's tail-call scanner), before
      * env->run is set: a hook left from the last run ignores it. */
-    mask |= rl_engine_run_begin(env->L, &env->engine, -1, counted || run->cov, &run->last_line);
+    mask |= rl_engine_run_begin(env->L, &env->engine, -1, counted || run->cov, run->scan_hint,
+                                &run->last_line);
     env->run = run;
     /* The hook stays installed between runs (rl_lua_env_end_run), where it
      * does nothing (env->run is NULL); rl_engine_sethook sets it only when
@@ -1521,6 +1525,12 @@ static rl_lua_env *env_new(rl_emu *emu, uint64_t *rand48, int functions)
     lua_pop(L, 1);
 
     seal_globals(L);
+    /* The EVAL environment is restored rather than remade between test
+     * cases (rl_emu_reset); the functions VM is made anew, when used. */
+    if (!functions && rl_lua_pool_snapshot(&env->pool)) {
+        env->snap.heap_bytes = env->heap_bytes;
+        env->snap.engine = env->engine;
+    }
     return env;
 }
 
@@ -1534,35 +1544,14 @@ rl_lua_env *rl_lua_env_new_functions(rl_emu *emu, uint64_t *rand48)
     return env_new(emu, rand48, 1);
 }
 
-/* The collector's settings of a new state (luaconf.h). */
-#ifndef LUAI_GCPAUSE
-#define LUAI_GCPAUSE 200
-#endif
-#ifndef LUAI_GCMUL
-#define LUAI_GCMUL 200
-#endif
-
-int rl_lua_env_scrub(rl_lua_env *env)
+int rl_lua_env_restore(rl_lua_env *env)
 {
-    lua_State *L = env->L;
-    if (env->run != NULL || env->mem_enforce || env->mem_grace) return 0;
-    lua_settop(L, 0);
-    /* KEYS and ARGV are replaced, never removed: removing them could let the
-     * globals table's layout (and so the order pairs(_G) walks it in) differ
-     * from an environment whose first script has just set them. */
-    if (env->chunk_source == (const char *)RL_LUA_CHUNK_SOURCE) {
-        lua_newtable(L);
-        rl_lua_env_set_global(L, "KEYS");
-        lua_newtable(L);
-        rl_lua_env_set_global(L, "ARGV");
-    }
-    rl_cjson_reset(L);
-    /* collectgarbage("stop"), ("setpause") and ("setstepmul") are allowed in
-     * scripts; a new state has the collector running at luaconf.h's pace. */
-    lua_gc(L, LUA_GCRESTART, 0);
-    lua_gc(L, LUA_GCSETPAUSE, LUAI_GCPAUSE);
-    lua_gc(L, LUA_GCSETSTEPMUL, LUAI_GCMUL);
-    env->collect_pending = 1;
+    if (!env->pool.snap || env->run != NULL || env->mem_enforce || env->mem_grace) return 0;
+    rl_engine_before_restore(env->L, &env->engine);
+    rl_lua_pool_restore(&env->pool);
+    env->emu->lua_heap_bytes = env->emu->lua_heap_bytes - env->heap_bytes + env->snap.heap_bytes;
+    env->heap_bytes = env->snap.heap_bytes;
+    env->engine = env->snap.engine;
     env->gc_count = 0;
     env->gc_heap_mark = 0;
     return 1;

@@ -2,7 +2,8 @@
  * by SCRIPT FLUSH), set up as Redis 7.0 sets up its EVAL VM.
  *
  * - Memory: small blocks come from a pool of slabs (lua_pool.h), larger
- *   ones from rl_realloc/rl_free.
+ *   ones from rl_malloc, listed by the pool, which can put them all back as
+ *   they were (rl_lua_env_restore).
  * - Libraries: base (with coroutine), table, string and math; no io, os,
  *   package or debug. Only the globals on Redis's allow list survive (so
  *   print, dofile, loadfile are absent), minus getfenv, setfenv and newproxy,
@@ -68,6 +69,7 @@ typedef struct rl_lua_run {
     const char *name;         /* the script's SHA1 or the function's name */
     int64_t busy_ms;          /* the busy threshold when a busy callback is set, else 0 */
     int last_line;            /* last line run, where the engine needs it (lua_engine.h) */
+    int scan_hint;            /* rl_engine_scan_source's answer for the chunk, or 0 */
     uint32_t since_check;     /* metrics: instructions since the time limit's last check */
     struct rl_cov_chunk *cov; /* line coverage record of the script (coverage.h), or NULL */
     rl_lua_text log;          /* redis.log lines, '\n'-separated */
@@ -93,12 +95,16 @@ typedef struct rl_lua_env {
     const char *chunk_source; /* RL_LUA_CHUNK_SOURCE or RL_LUA_FUNCTION_CHUNK_SOURCE */
     int mem_enforce;          /* > 0 inside rl_lua_env_pcall: the Lua memory limit applies */
     int mem_grace;            /* > 0: the limit is lifted (rl_lua_env_mem_grace) */
-    int collect_pending;      /* scrubbed, garbage not collected yet (rl_lua_env_scrub) */
     uint64_t order_seed;      /* the emulator's order seed when the state was made */
     int gc_count;             /* runs since the last GC step was considered (scripts.c) */
     size_t gc_heap_mark;      /* the heap after the last full collection (scripts.c) */
     rl_engine_runs engine;    /* the engine's memory between runs (lua_engine.h) */
-    rl_lua_pool pool;         /* the state's small blocks (lua_pool.h) */
+    rl_lua_pool pool;         /* the state's blocks (lua_pool.h) */
+    size_t heap_bytes;        /* what the state holds (its part of lua_heap_bytes) */
+    struct {                  /* at the pool's snapshot (rl_lua_env_restore) */
+        size_t heap_bytes;
+        rl_engine_runs engine;
+    } snap;
 } rl_lua_env;
 
 /* Builds a fresh environment. rand48 must outlive it. Never returns NULL
@@ -110,18 +116,26 @@ rl_lua_env *rl_lua_env_new(rl_emu *emu, uint64_t *rand48);
 rl_lua_env *rl_lua_env_new_functions(rl_emu *emu, uint64_t *rand48);
 void rl_lua_env_free(rl_lua_env *env);
 
-/* Makes an environment whose scripts have run behave as a new one
- * (rl_emu_reset): the KEYS and ARGV globals hold empty tables, the cjson
- * module has its default settings and the collector runs at its default
- * pace. Scripts cannot change anything else a script could see (the
- * globals and every table reachable from them are read-only); the caller
- * removes what it stored in the registry (the compiled scripts) first. The garbage the previous scripts
- * left is collected by the collector's usual steps, or in full before the
- * next run when a Lua memory limit below the default is set (so a script
- * near its limit has the room it would have in a new environment). What
- * differs from a new environment is the heap's size (collectgarbage
- * ("count"), gcinfo()). Returns 0, doing nothing, while a script runs. */
-int rl_lua_env_scrub(rl_lua_env *env);
+/* Makes an environment whose scripts have run the one rl_lua_env_new made,
+ * byte for byte (rl_emu_reset): its Lua state's every block, taken from
+ * its pool (lua_pool.h), is put back as it was when the state was new and
+ * what was allocated since is freed. Every pointer to the state's objects
+ * made since, and every registry reference, is void: the caller forgets
+ * them (the compiled scripts). Even collectgarbage("count"), the collector's
+ * pace, LuaJIT's string ids (the pairs() order) and the addresses
+ * tostring() shows are a new state's. The engine drops what lives outside
+ * the heap first (rl_engine_before_restore). Returns 0, doing nothing,
+ * while a script runs, and for an environment without a snapshot (the
+ * functions VM, or any in the valgrind build, lua_pool.h): the caller then
+ * makes a new one. */
+int rl_lua_env_restore(rl_lua_env *env);
+
+/* Memory that C code keeps in the state's objects (cjson's buffers): a
+ * block of the state's pool, so that rl_lua_env_restore takes it back with
+ * the object that held it, but not Lua heap (lua_heap_bytes, the Lua
+ * memory limit), as lua-cjson's are malloc's in Redis. osize is the block's
+ * size (ignored for NULL); nsize 0 frees it and answers NULL. */
+void *rl_lua_env_side_realloc(lua_State *L, void *ptr, size_t osize, size_t nsize);
 
 /* The environment a state belongs to. */
 rl_lua_env *rl_lua_env_get(lua_State *L);

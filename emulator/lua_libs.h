@@ -31,11 +31,6 @@ int rl_open_bit(lua_State *L);
  * digits without strtod (rl_small_int2d). */
 int rl_lua_tonumber(lua_State *L);
 
-/* Puts the global cjson module's settings (encode_max_depth and the others
- * a script may change) back to their defaults and drops its buffers, as a
- * new module has them (rl_lua_env_scrub). */
-void rl_cjson_reset(lua_State *L);
-
 /* A byte buffer for encoders that push and pop Lua values while they write
  * (so a luaL_Buffer, which keeps its pieces on the stack, cannot be used).
  * The bytes live in a full userdata kept at a fixed stack slot; growing it

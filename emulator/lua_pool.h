@@ -9,8 +9,15 @@
  * and each class has a free list. Blocks are carved from slabs taken from
  * rl_malloc; a freed block goes back to its class's list, and slabs are
  * only returned, all at once, by rl_lua_pool_release (rl_lua_env_free).
- * Larger blocks go to rl_realloc/rl_free as before. A block moving to
- * another class is copied (the smaller of both sizes).
+ * Larger blocks come from rl_malloc with a header that links them in a
+ * list of the pool's. A block moving to another class is copied (the
+ * smaller of both sizes).
+ *
+ * Snapshots: the pool can copy all it holds and later put it back
+ * (rl_lua_pool_snapshot, rl_lua_pool_restore), which turns a Lua state
+ * that scripts have run in back into the state as it was, byte for byte:
+ * rl_emu_reset's way to give each test case a new Lua environment
+ * (lua_env.c rl_lua_env_restore).
  *
  * The slabs and the large blocks count in rl_mem_used() like any
  * allocation; *held (the emulator's lua_heap_held) is their total, so the
@@ -59,16 +66,48 @@
 #define RL_POOL_VG(x) ((void)0)
 #endif
 
+/* The header in front of a large block: the pool lists them all, so that a
+ * snapshot can find them and a restore can free the ones made since. */
+typedef struct rl_lua_pool_big {
+    struct rl_lua_pool_big *next, *prev;
+    size_t size;   /* the bytes after the header */
+    size_t pinned; /* PINNED_*: the block is in the pool's snapshot (lua_pool.c) */
+} rl_lua_pool_big;
+
+#define RL_LUA_POOL_BIG_HDR sizeof(rl_lua_pool_big)
+
+struct rl_lua_pool_snap;
+
 typedef struct rl_lua_pool {
     void *free[RL_LUA_POOL_CLASSES]; /* per class, blocks linked by their first word */
     unsigned char *bump, *end;       /* the part of the newest slab not carved yet */
     void *slabs;                     /* every slab, linked by its first word */
+    rl_lua_pool_big *big;            /* every large block */
     size_t *held;                    /* bytes of slabs and large blocks, emulator-wide */
+    struct rl_lua_pool_snap *snap;   /* rl_lua_pool_snapshot's copy, or NULL */
 } rl_lua_pool;
 
 void rl_lua_pool_init(rl_lua_pool *pool, size_t *held);
-/* Frees every slab; the blocks in them must be dead (after lua_close). */
+/* Frees every slab, every large block and the snapshot; the blocks must be
+ * dead (after lua_close). */
 void rl_lua_pool_release(rl_lua_pool *pool);
+/* Copies every block the pool holds now (the slabs whole, the large
+ * blocks' bytes), so that rl_lua_pool_restore can put them all back, at
+ * the same addresses: a Lua state whose every byte comes from the pool is
+ * then the state it was at the snapshot. From then on a large block in the
+ * snapshot is never freed, only marked, until the restore or the release.
+ * Returns 0, taking none, in the valgrind build (memcheck would have to be
+ * told which blocks each restore brings back to life). */
+int rl_lua_pool_snapshot(rl_lua_pool *pool);
+/* Puts every block of the snapshot back as it was (its bytes, the free
+ * lists) and frees what was taken since (slabs, large blocks): every
+ * pointer into the pool made since is dangling. The snapshot stays, for the
+ * next restore. */
+void rl_lua_pool_restore(rl_lua_pool *pool);
+/* A large block (nsize > RL_LUA_POOL_MAX, or any size when bypassed), and
+ * the freeing of one: the slow paths of the two functions below. */
+void *rl_lua_pool_big_alloc(rl_lua_pool *pool, size_t nsize);
+void rl_lua_pool_big_free(rl_lua_pool *pool, void *ptr);
 /* Carves a block of class cls from the newest slab, taking a new one when
  * it is used up. */
 void *rl_lua_pool_carve(rl_lua_pool *pool, size_t cls);
@@ -125,8 +164,7 @@ static inline void rl_lua_pool_free(rl_lua_pool *pool, void *ptr, size_t size)
     if (rl_lua_pool_small(size)) {
         rl_lua_pool_free_small(pool, ptr, size);
     } else if (ptr) {
-        *pool->held -= size;
-        rl_free(ptr);
+        rl_lua_pool_big_free(pool, ptr);
     }
 }
 

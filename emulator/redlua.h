@@ -22,11 +22,11 @@ void rl_emu_free(rl_emu *emu);
 /* Puts emu back in the state rl_emu_new gives (empty keyspace, no
  * scripts or functions, default clock, limits, seeds and settings, no
  * extra clients, metrics and coverage off), faster than freeing it and
- * making a new one: the EVAL Lua environment is kept, scrubbed, unless
- * metrics or coverage were on or the engine is LuaJIT (docs/performance.md,
- * "Fixture runner").
- * Scripts see a new environment; only the Lua heap's size, which
- * collectgarbage("count") shows, may differ. Not while a command runs. */
+ * making a new one: the EVAL Lua environment is kept, its heap put back
+ * byte for byte as it was new, unless metrics or coverage were on, or in
+ * the valgrind build (docs/performance.md, "Fixture runner"). Scripts see
+ * a new environment, down to collectgarbage("count") and, on LuaJIT, the
+ * pairs() order. Not while a command runs. */
 void rl_emu_reset(rl_emu *emu);
 
 /* Runs one command as the built-in client would send it. argv[i] holds

@@ -56,6 +56,7 @@ typedef struct script_entry {
     int flags;
     int ref;       /* the compiled function, a reference in the Lua registry */
     int entry_ref; /* its entry (rl_engine_enter), LUA_NOREF until made */
+    int scan_hint; /* rl_engine_scan_source's answer */
     UT_hash_handle hh;
 } script_entry;
 
@@ -97,12 +98,6 @@ static void forget_reused(reused_array *a)
     a->n = a->capacity = 0;
 }
 
-static void drop_reused(lua_State *L, reused_array *a)
-{
-    luaL_unref(L, LUA_REGISTRYINDEX, a->ref);
-    forget_reused(a);
-}
-
 static rl_scripting *get_scripting(rl_emu *emu)
 {
     if (!emu->scripting) {
@@ -137,33 +132,20 @@ void rl_scripting_reset(rl_emu *emu, int keep_env)
     rl_scripting *s = emu->scripting;
     if (!s) return;
     rl_functions_free(emu);
-    lua_State *L = s->env->L;
-    /* Not on LuaJIT: a kept state made --check-determinism's seed-0 pairs()
-     * order vary between runs (cli_determinism_pairs_luajit). */
-    if (keep_env && !rl_engine_hash_seeded && emu->busy_run == NULL && s->env->run == NULL) {
-        /* The compiled scripts are the only thing a run leaves in the
-         * registry (besides the engine's caches, which are weak-keyed by
-         * function and go with them). */
-        script_entry *e, *tmp;
-        HASH_ITER(hh, s->scripts, e, tmp)
-        {
-            luaL_unref(L, LUA_REGISTRYINDEX, e->ref);
-            rl_engine_entry_free(L, &e->entry_ref);
-        }
-        /* The scrub gives KEYS and ARGV new tables. */
-        drop_reused(L, &s->keys);
-        drop_reused(L, &s->args);
-        if (rl_lua_env_scrub(s->env)) {
-            free_scripts(s);
-            rl_client_free(s->client);
-            s->client = rl_client_new(emu);
-            s->client->flags = RL_CLIENT_SCRIPT | RL_CLIENT_DENY_BLOCKING;
-            s->rand48 = RL_RAND48_INITIAL;
-            rl_free(s->last_traceback);
-            rl_free(s->last_log);
-            s->last_traceback = s->last_log = NULL;
-            return;
-        }
+    /* The restore voids every registry reference: the compiled scripts and
+     * the KEYS and ARGV tables are forgotten, not unreferenced. */
+    if (keep_env && emu->busy_run == NULL && rl_lua_env_restore(s->env)) {
+        free_scripts(s);
+        forget_reused(&s->keys);
+        forget_reused(&s->args);
+        rl_client_free(s->client);
+        s->client = rl_client_new(emu);
+        s->client->flags = RL_CLIENT_SCRIPT | RL_CLIENT_DENY_BLOCKING;
+        s->rand48 = RL_RAND48_INITIAL;
+        rl_free(s->last_traceback);
+        rl_free(s->last_log);
+        s->last_traceback = s->last_log = NULL;
+        return;
     }
     rl_scripting_free(emu);
 }
@@ -425,6 +407,8 @@ static script_entry *create_function(rl_scripting *s, rl_client *c, const rl_arg
     }
     rl_cov_register(c->emu, sha, body->ptr, body->len, L);
     e = rl_calloc(1, sizeof(*e));
+    e->scan_hint = rl_engine_scan_source(sha, body->ptr + shebang_len, body->len - shebang_len,
+                                         RL_LUA_CHUNK_SOURCE, rl_lua_env_load_source);
     memcpy(e->sha, sha, sizeof(sha));
     e->flags = flags;
     /* Redis names it f_<sha> in the registry; nothing a script can reach
@@ -632,7 +616,7 @@ uint64_t *rl_script_rand48(rl_emu *emu)
 
 void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *name, int readonly,
                    long long numkeys, int keys_as_arguments, int allow_oom, int script_flags,
-                   struct rl_cov_chunk *fn_cov, int *entry_ref)
+                   struct rl_cov_chunk *fn_cov, int *entry_ref, int scan_hint)
 {
     rl_scripting *s = get_scripting(c->emu);
     lua_State *L = env->L;
@@ -649,6 +633,7 @@ void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *nam
     run.timeout_ms = c->emu->script_timeout_ms;
     run.is_function = keys_as_arguments;
     run.name = name;
+    run.scan_hint = scan_hint;
     /* An EVAL script's record is found by its SHA1 (name); a function's is
      * its library's, given. */
     run.cov = keys_as_arguments ? (c->emu->coverage_on ? fn_cov : NULL) : rl_cov_find(c->emu, name);
@@ -753,7 +738,7 @@ static void eval_generic(rl_client *c, int evalsha, int ro)
     int readonly = ro || (!compat && (e->flags & RL_SCRIPT_FLAG_NO_WRITES));
     int allow_oom = !compat && (e->flags & RL_SCRIPT_FLAG_ALLOW_OOM);
     rl_script_run(c, s->env, s->client, sha, readonly, numkeys, 0, allow_oom, e->flags, NULL,
-                  &e->entry_ref);
+                  &e->entry_ref, e->scan_hint);
 }
 
 /* scriptFlagsToCmdFlags: a script that declares flags replaces the

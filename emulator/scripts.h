@@ -64,7 +64,7 @@ void rl_script_reset_last(rl_emu *emu);
  * (rl_engine_enter), NULL for functions. */
 void rl_script_run(rl_client *c, rl_lua_env *env, rl_client *sc, const char *name, int readonly,
                    long long numkeys, int keys_as_arguments, int allow_oom, int script_flags,
-                   struct rl_cov_chunk *fn_cov, int *entry_ref);
+                   struct rl_cov_chunk *fn_cov, int *entry_ref, int scan_hint);
 
 /* SCRIPT KILL (is_eval) and FUNCTION KILL: Redis's scriptKill. */
 void rl_script_kill(rl_client *c, int is_eval);

@@ -144,7 +144,8 @@ struct rl_emu {
      * not grow past lua_memory_limit bytes while a script runs (0 = none);
      * lua_heap_bytes is what they hold now, counted by their allocator;
      * lua_heap_held is what their allocator holds from rl_malloc for them
-     * (its pool's slabs and the large blocks, lua_pool.h), at least as much.
+     * (its pool's slabs and the large blocks, lua_pool.h, with blocks C code
+     * keeps in Lua objects, rl_lua_env_side_realloc), at least as much.
      * maxmemory (0 = none) is Redis's setting with the noeviction policy,
      * judged against rl_emu_used_memory. */
     int64_t lua_memory_limit;
@@ -202,8 +203,9 @@ rl_reply *rl_client_call(rl_client *c, int argc, const rl_arg *argv);
 /* Hooks implemented by scripts.c. */
 void rl_scripting_free(rl_emu *emu);
 /* rl_emu_reset's part: forgets every script and the functions, and keeps
- * the EVAL Lua environment, scrubbed (rl_lua_env_scrub), when keep_env is
- * set and it can be; otherwise frees it all as rl_scripting_free does. */
+ * the EVAL Lua environment, restored as it was new (rl_lua_env_restore),
+ * when keep_env is set and it can be; otherwise frees it all as
+ * rl_scripting_free does. */
 void rl_scripting_reset(rl_emu *emu, int keep_env);
 /* rl_emu_set_order_seed's part: on an engine whose hashing is seeded, drops
  * a kept EVAL environment made under another seed while it holds no script
