@@ -241,7 +241,19 @@ int rl_engine_scan_source(const char *key, const char *src, size_t len, const ch
     return 0;
 }
 
+void rl_engine_before_snapshot(lua_State *L, rl_engine_runs *runs)
+{
+    (void)L;
+    (void)runs;
+}
+
 void rl_engine_before_restore(lua_State *L, rl_engine_runs *runs)
+{
+    (void)L;
+    (void)runs;
+}
+
+void rl_engine_after_restore(lua_State *L, rl_engine_runs *runs)
 {
     (void)L;
     (void)runs;

@@ -800,10 +800,37 @@ void rl_engine_close(lua_State *L, rl_engine_runs *runs)
     pthread_mutex_unlock(&prof_lock);
 }
 
+/* A test case per restored state: the profiler is started (two
+ * sigactions and a setitimer) and stopped (as many) once per state, not
+ * once per case. The snapshot holds the compiler's profiling mode ("l"),
+ * so a restored state still compiles traces with the profiler's checks. */
+void rl_engine_before_snapshot(lua_State *L, rl_engine_runs *runs)
+{
+    runs->snap_prof = take_profiler(L, runs);
+}
+
 void rl_engine_before_restore(lua_State *L, rl_engine_runs *runs)
 {
-    rl_engine_close(L, runs);
+    if (!runs->snap_prof) rl_engine_close(L, runs);
     luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_FLUSH);
+}
+
+static void no_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)L;
+    (void)ar;
+}
+
+/* A tick (profile_trigger in lj_profile.c) sets the profile hook bit in
+ * the state's hook mask and rewrites the dispatch table; one that came
+ * while the copy was put back can leave both half old, half new. Setting
+ * an instruction hook and taking it away again rewrites the whole table
+ * from the mask, whatever it holds. */
+void rl_engine_after_restore(lua_State *L, rl_engine_runs *runs)
+{
+    if (!runs->snap_prof) return;
+    lua_sethook(L, no_hook, LUA_MASKCOUNT, 1000000);
+    lua_sethook(L, runs->hook, runs->mask, runs->count);
 }
 
 /* Counts the traces by jit.util.traceinfo, which answers nil past the last

@@ -75,8 +75,9 @@ typedef struct rl_engine_runs {
     lua_Hook hook;  /* the hook, its events and count, as set last */
     int mask;
     int count;
-    int jit;  /* LuaJIT: the trace compiler is on */
-    int tick; /* LuaJIT: the profiler's tick moved the count hook to 1 */
+    int jit;       /* LuaJIT: the trace compiler is on */
+    int tick;      /* LuaJIT: the profiler's tick moved the count hook to 1 */
+    int snap_prof; /* LuaJIT: the state held the profiler at its snapshot */
 } rl_engine_runs;
 
 /* Called as a script run starts, the Lua function at idx about to run;
@@ -161,11 +162,18 @@ static inline void rl_engine_set_if_changed(lua_State *L, rl_engine_runs *runs, 
 void rl_engine_count_event(lua_State *L, rl_engine_runs *runs);
 /* Called before lua_close(L): LuaJIT gives the profiler up. */
 void rl_engine_close(lua_State *L, rl_engine_runs *runs);
+/* Called before L's heap is copied for rl_lua_env_restore (see there):
+ * LuaJIT takes the profiler (as a timed run would), so that the copy has
+ * it; a restore then leaves it running. */
+void rl_engine_before_snapshot(lua_State *L, rl_engine_runs *runs);
 /* Called before L's heap is put back as it was when the state was new
- * (rl_lua_env_restore): LuaJIT gives the profiler up, whose running the
- * restored state would know nothing of, and frees its machine code, which
- * lives outside the heap. */
+ * (rl_lua_env_restore): LuaJIT frees its machine code, which lives outside
+ * the heap, and gives the profiler up if the copy was made without it
+ * (the restored state would not know it runs). */
 void rl_engine_before_restore(lua_State *L, rl_engine_runs *runs);
+/* Called after it: LuaJIT rewrites its dispatch table, which a tick of
+ * the profiler may have written to while the copy was put back. */
+void rl_engine_after_restore(lua_State *L, rl_engine_runs *runs);
 /* How many traces LuaJIT's compiler holds for L now (0 on PUC Lua): lets
  * tests check that hot code was compiled under a time limit. */
 int rl_engine_traces(lua_State *L);

@@ -1429,6 +1429,9 @@ static void fix_std_libraries(lua_State *L)
 /* The EVAL VM, or (functions) the VM of FUNCTION / FCALL: no
  * __redis__err__handler global, no EVAL-only redis.* functions, chunks named
  * "@user_function". */
+/* References the registry has room for from the start (env_new). */
+#define REGISTRY_ROOM 16
+
 static rl_lua_env *env_new(rl_emu *emu, uint64_t *rand48, int functions)
 {
     rl_lua_env *env = rl_calloc(1, sizeof(*env));
@@ -1525,9 +1528,20 @@ static rl_lua_env *env_new(rl_emu *emu, uint64_t *rand48, int functions)
     lua_pop(L, 1);
 
     seal_globals(L);
+    /* The registry's array part made room for the references a test case
+     * takes (its scripts, KEYS and ARGV): in a restored state the first of
+     * them would otherwise grow it, rehashing the registry, in every case. */
+    int refs[REGISTRY_ROOM];
+    for (int i = 0; i < REGISTRY_ROOM; i++) {
+        lua_pushboolean(L, 1);
+        refs[i] = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    for (int i = REGISTRY_ROOM - 1; i >= 0; i--) luaL_unref(L, LUA_REGISTRYINDEX, refs[i]);
     /* The EVAL environment is restored rather than remade between test
      * cases (rl_emu_reset); the functions VM is made anew, when used. */
-    if (!functions && rl_lua_pool_snapshot(&env->pool)) {
+    if (!functions && RL_LUA_POOL_SNAPSHOTS) {
+        rl_engine_before_snapshot(L, &env->engine);
+        rl_lua_pool_snapshot(&env->pool);
         env->snap.heap_bytes = env->heap_bytes;
         env->snap.engine = env->engine;
     }
@@ -1549,9 +1563,10 @@ int rl_lua_env_restore(rl_lua_env *env)
     if (!env->pool.snap || env->run != NULL || env->mem_enforce || env->mem_grace) return 0;
     rl_engine_before_restore(env->L, &env->engine);
     rl_lua_pool_restore(&env->pool);
+    env->engine = env->snap.engine;
+    rl_engine_after_restore(env->L, &env->engine);
     env->emu->lua_heap_bytes = env->emu->lua_heap_bytes - env->heap_bytes + env->snap.heap_bytes;
     env->heap_bytes = env->snap.heap_bytes;
-    env->engine = env->snap.engine;
     env->gc_count = 0;
     env->gc_heap_mark = 0;
     return 1;

@@ -55,6 +55,14 @@
 #endif
 #endif
 
+/* 1 when rl_lua_pool_snapshot takes snapshots (all but the valgrind
+ * build). */
+#if defined(RL_VALGRIND) && RL_VALGRIND && !defined(RL_LUA_POOL_BYPASS)
+#define RL_LUA_POOL_SNAPSHOTS 0
+#else
+#define RL_LUA_POOL_SNAPSHOTS 1
+#endif
+
 #define RL_LUA_POOL_STEP 16
 #define RL_LUA_POOL_MAX 512
 #define RL_LUA_POOL_CLASSES (RL_LUA_POOL_MAX / RL_LUA_POOL_STEP)

@@ -95,6 +95,27 @@ static void hot_code_should_be_compiled_under_the_time_limit(void **state)
     rl_test_free_emu(emu);
 }
 
+/* rl_emu_reset puts the Lua state back from a copy of its heap taken when
+ * it was new (lua_env.c rl_lua_env_restore), the profiler running: after
+ * each of many resets, hot code compiles again, the machine code dropped
+ * at the reset gives no wrong answer, and runaway loops, compiled, are
+ * still stopped in time. */
+static void resets_should_keep_the_time_limit_over_compiled_code(void **state)
+{
+    (void)state;
+    rl_emu *emu = rl_emu_new();
+    for (int round = 0; round < 4; round++) {
+        rl_emu_set_script_timeout_ms(emu, 100);
+        rl_assert_cmd(emu, HOT_LOOP_REPLY, "EVAL", hot_loop, "0");
+        if (is_luajit()) assert_true(rl_scripting_traces(emu) > 0);
+        assert_stopped(emu, runaway[round % 3]);
+        assert_stopped(emu, runaway[3 + round]);
+        rl_emu_reset(emu);
+        assert_int_equal(rl_scripting_traces(emu), 0);
+    }
+    rl_test_free_emu(emu);
+}
+
 /* A script that makes no Lua function of its own runs without LuaJIT's
  * call hook (engine_luajit.c: nothing in it can recurse without end), and a
  * hook call would abort the recording of every trace through a call: its
@@ -319,6 +340,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(runaway_loops_should_stop_at_the_time_limit),
         cmocka_unit_test(hot_code_should_be_compiled_under_the_time_limit),
+        cmocka_unit_test(resets_should_keep_the_time_limit_over_compiled_code),
         cmocka_unit_test(loopless_scripts_should_compile_through_their_entry),
         cmocka_unit_test(table_making_scripts_should_compile_and_keep_their_order),
         cmocka_unit_test(compiled_constructors_should_keep_their_bytecode),
