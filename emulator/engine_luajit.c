@@ -376,6 +376,10 @@ int rl_engine_scan_source(const char *key, const char *src, size_t len, const ch
 {
     scan_slot *slot = scan_slot_for(key);
     if (slot && strcmp(slot->key, key) == 0) return slot->hint;
+    /* Without a scanner the script's state answers "line hook" for every
+     * function: no hint, and no state made to find that out. */
+    pthread_once(&scanner_once, scanner_prepare);
+    if (scanner_size == 0) return 0;
     int hint = 0;
     lua_State *L = luaL_newstate();
     if (!L) return 0;
@@ -386,8 +390,6 @@ int rl_engine_scan_source(const char *key, const char *src, size_t len, const ch
     lua_rawget(L, LUA_REGISTRYINDEX);
     int have_scanner = lua_isfunction(L, -1);
     lua_pop(L, 1);
-    /* Without a scanner the state would answer "line hook" for every
-     * function: no hint, as the script's state answers the same. */
     if (have_scanner && load(L, src, len, chunkname) == 0) hint = scan(L, lua_gettop(L)) + 1;
     lua_close(L);
     if (slot && hint > 0) {

@@ -1426,12 +1426,12 @@ static void fix_std_libraries(lua_State *L)
     fix_library(L, LUA_COLIBNAME, coroutine_fields, NULL, NULL);
 }
 
-/* The EVAL VM, or (functions) the VM of FUNCTION / FCALL: no
- * __redis__err__handler global, no EVAL-only redis.* functions, chunks named
- * "@user_function". */
 /* References the registry has room for from the start (env_new). */
 #define REGISTRY_ROOM 16
 
+/* The EVAL VM, or (functions) the VM of FUNCTION / FCALL: no
+ * __redis__err__handler global, no EVAL-only redis.* functions, chunks named
+ * "@user_function". */
 static rl_lua_env *env_new(rl_emu *emu, uint64_t *rand48, int functions)
 {
     rl_lua_env *env = rl_calloc(1, sizeof(*env));

@@ -59,17 +59,8 @@ static size_t slab_used(const rl_lua_pool *pool, const unsigned char *slab)
     return (slab == pool->slabs ? (size_t)(pool->bump - slab) : SLAB_SIZE) - SLAB_HDR;
 }
 
-int rl_lua_pool_snapshot(rl_lua_pool *pool)
+void rl_lua_pool_snapshot(rl_lua_pool *pool)
 {
-#if !RL_LUA_POOL_SNAPSHOTS
-    (void)pool;
-    return 0;
-#else
-    if (pool->snap) {
-        rl_free(pool->snap->big);
-        rl_free(pool->snap->bytes);
-        rl_free(pool->snap);
-    }
     size_t nbytes = 0, nbig = 0;
     for (unsigned char *slab = pool->slabs; slab; slab = *(void **)slab)
         nbytes += slab_used(pool, slab);
@@ -96,8 +87,6 @@ int rl_lua_pool_snapshot(rl_lua_pool *pool)
         at += h->size;
     }
     pool->snap = snap;
-    return 1;
-#endif
 }
 
 static void big_unlink(rl_lua_pool *pool, rl_lua_pool_big *h)

@@ -55,8 +55,9 @@
 #endif
 #endif
 
-/* 1 when rl_lua_pool_snapshot takes snapshots (all but the valgrind
- * build). */
+/* 1 where rl_lua_pool_snapshot may be used: all but the valgrind build, as
+ * memcheck would have to be told which blocks each restore brings back to
+ * life. */
 #if defined(RL_VALGRIND) && RL_VALGRIND && !defined(RL_LUA_POOL_BYPASS)
 #define RL_LUA_POOL_SNAPSHOTS 0
 #else
@@ -104,9 +105,8 @@ void rl_lua_pool_release(rl_lua_pool *pool);
  * the same addresses: a Lua state whose every byte comes from the pool is
  * then the state it was at the snapshot. From then on a large block in the
  * snapshot is never freed, only marked, until the restore or the release.
- * Returns 0, taking none, in the valgrind build (memcheck would have to be
- * told which blocks each restore brings back to life). */
-int rl_lua_pool_snapshot(rl_lua_pool *pool);
+ * Once per pool, and only where RL_LUA_POOL_SNAPSHOTS is 1. */
+void rl_lua_pool_snapshot(rl_lua_pool *pool);
 /* Puts every block of the snapshot back as it was (its bytes, the free
  * lists) and frees what was taken since (slabs, large blocks): every
  * pointer into the pool made since is dangling. The snapshot stays, for the

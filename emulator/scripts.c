@@ -98,6 +98,21 @@ static void forget_reused(reused_array *a)
     a->n = a->capacity = 0;
 }
 
+static void clear_last(rl_scripting *s)
+{
+    rl_free(s->last_traceback);
+    rl_free(s->last_log);
+    s->last_traceback = s->last_log = NULL;
+}
+
+/* The fake client the scripts' commands run on. */
+static rl_client *new_script_client(rl_emu *emu)
+{
+    rl_client *c = rl_client_new(emu);
+    c->flags = RL_CLIENT_SCRIPT | RL_CLIENT_DENY_BLOCKING;
+    return c;
+}
+
 static rl_scripting *get_scripting(rl_emu *emu)
 {
     if (!emu->scripting) {
@@ -106,8 +121,7 @@ static rl_scripting *get_scripting(rl_emu *emu)
         s->env = rl_lua_env_new(emu, &s->rand48);
         forget_reused(&s->keys);
         forget_reused(&s->args);
-        s->client = rl_client_new(emu);
-        s->client->flags = RL_CLIENT_SCRIPT | RL_CLIENT_DENY_BLOCKING;
+        s->client = new_script_client(emu);
         emu->scripting = s;
     }
     return emu->scripting;
@@ -139,12 +153,9 @@ void rl_scripting_reset(rl_emu *emu, int keep_env)
         forget_reused(&s->keys);
         forget_reused(&s->args);
         rl_client_free(s->client);
-        s->client = rl_client_new(emu);
-        s->client->flags = RL_CLIENT_SCRIPT | RL_CLIENT_DENY_BLOCKING;
+        s->client = new_script_client(emu);
         s->rand48 = RL_RAND48_INITIAL;
-        rl_free(s->last_traceback);
-        rl_free(s->last_log);
-        s->last_traceback = s->last_log = NULL;
+        clear_last(s);
         return;
     }
     rl_scripting_free(emu);
@@ -595,13 +606,6 @@ static void reply_script_error(rl_client *c, lua_State *L, const char *sha)
         if (is_crlf(out.buf[i])) out.buf[i] = ' ';
     rl_add_reply_error_len(c, out.buf + 1, out.len - 1);
     rl_lua_text_free(&out);
-}
-
-static void clear_last(rl_scripting *s)
-{
-    rl_free(s->last_traceback);
-    rl_free(s->last_log);
-    s->last_traceback = s->last_log = NULL;
 }
 
 void rl_script_reset_last(rl_emu *emu)
