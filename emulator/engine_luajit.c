@@ -143,21 +143,25 @@ lua_State *rl_engine_new_state(lua_Alloc alloc, void *ud, uint64_t seed)
     return L;
 }
 
-/* Builds scan(f), whose answer is (tail + 1) * 2 + calls. tail is 0 when f
- * makes no tail call, the line of its tail calls when they are all in f
- * itself (not in a nested function) and on one line, and -1 otherwise.
- * calls is 1 when f can reach a Lua function other than itself (it has
- * nested functions, or upvalues, which may hold some), the only way a run
- * can recurse without end (rl_engine_run_begin). callt and callmt are the
- * opcodes of the two tail calls (opcodes_source, run once by scanner_prepare). */
+/* Builds scan(f), whose answer is ((tail + 1) * 2 + calls) * 2 + gets.
+ * tail is 0 when f makes no tail call, the line of its tail calls when they
+ * are all in f itself (not in a nested function) and on one line, and -1
+ * otherwise. calls is 1 when f can reach a Lua function other than itself
+ * (it has nested functions, or upvalues, which may hold some), the only way
+ * a run can recurse without end (rl_engine_run_begin). gets is 1 when f's
+ * own code reads a global (rl_engine_enter). callt, callmt and gget are
+ * the opcodes of the two tail calls and of a global's read
+ * (opcodes_source, run once by scanner_prepare). */
 static const char scanner_source[] =
-    "local funcbc, funck, funcinfo, type, callt, callmt = ...\n"
+    "local funcbc, funck, funcinfo, type, callt, callmt, gget = ...\n"
+    "local gets\n"
     "local function own(f)\n"
     "  local line, pc = 0, 0\n"
     "  while true do\n"
     "    local ins = funcbc(f, pc)\n"
     "    if not ins then return line end\n"
     "    local op = ins % 256\n"
+    "    if op == gget then gets = 1 end\n"
     "    if op == callt or op == callmt then\n"
     "      local l = funcinfo(f, pc).currentline\n"
     "      if line ~= 0 and l ~= line then return -1 end\n"
@@ -182,13 +186,17 @@ static const char scanner_source[] =
     "return function(f)\n"
     "  local info = funcinfo(f)\n"
     "  local calls = (info.children or info.upvalues > 0) and 1 or 0\n"
-    "  return (answer(f) + 1) * 2 + calls\n"
+    "  gets = 0\n"
+    "  local tail = answer(f)\n"
+    "  if tail < 0 then gets = 1 end\n"
+    "  return ((tail + 1) * 2 + calls) * 2 + gets\n"
     "end\n";
 
 /* Finds the opcodes of the tail calls, which differ between LuaJIT 2.1
  * releases: the ones "return f()" and "return f(...)" compile to and "f()"
- * and "f(...)" do not. Answers them, or nothing when that does not single
- * out one opcode each. */
+ * and "f(...)" do not; and a global's read, the one "return x" compiles to
+ * and "return 1" does not. Answers them, or nothing when that does not
+ * single out one opcode each. */
 static const char opcodes_source[] =
     "local funcbc = require('jit.util').funcbc\n"
     "local function ops(src)\n"
@@ -212,7 +220,8 @@ static const char opcodes_source[] =
     "end\n"
     "local callt = only(ops('local f return f()'), ops('local f f()'))\n"
     "local callmt = only(ops('local f return f(...)'), ops('local f f(...)'))\n"
-    "if callt and callmt then return callt, callmt end\n";
+    "local gget = only(ops('return x'), ops('return 1'))\n"
+    "if callt and callmt and gget then return callt, callmt, gget end\n";
 
 /* The scanner as stripped bytecode, and the two opcodes, made once per
  * process in a state of its own (scanner_prepare): every state loads the
@@ -225,7 +234,7 @@ static const char opcodes_source[] =
 static pthread_once_t scanner_once = PTHREAD_ONCE_INIT;
 static char scanner_code[SCANNER_MAX];
 static size_t scanner_size;
-static int scanner_callt, scanner_callmt;
+static int scanner_callt, scanner_callmt, scanner_gget;
 
 static void scanner_prepare(void)
 {
@@ -233,8 +242,10 @@ static void scanner_prepare(void)
     if (!L) return;
     luaL_openlibs(L);
     if (luaL_loadbuffer(L, opcodes_source, sizeof(opcodes_source) - 1, "=redlua_opcodes") == 0 &&
-        lua_pcall(L, 0, 2, 0) == 0 && lua_isnumber(L, -2) && lua_isnumber(L, -1)) {
-        int callt = (int)lua_tointeger(L, -2), callmt = (int)lua_tointeger(L, -1);
+        lua_pcall(L, 0, 3, 0) == 0 && lua_isnumber(L, -3) && lua_isnumber(L, -2) &&
+        lua_isnumber(L, -1)) {
+        int callt = (int)lua_tointeger(L, -3), callmt = (int)lua_tointeger(L, -2);
+        int gget = (int)lua_tointeger(L, -1);
         lua_settop(L, 0);
         lua_getglobal(L, "string");
         lua_getfield(L, -1, "dump");
@@ -247,6 +258,7 @@ static void scanner_prepare(void)
                 memcpy(scanner_code, code, len);
                 scanner_callt = callt;
                 scanner_callmt = callmt;
+                scanner_gget = gget;
                 scanner_size = len;
             }
         }
@@ -312,25 +324,57 @@ static int push_jit_util(lua_State *L)
     return lua_isfunction(L, -1) && lua_pcall(L, 0, 1, 0) == 0 && lua_istable(L, -1);
 }
 
+/* type(), in C: the state's own globals may be behind the sandbox when the
+ * scanner or the lines lister is built. */
+static int c_type(lua_State *L)
+{
+    lua_pushstring(L, luaL_typename(L, 1));
+    return 1;
+}
+
+/* Opens the jit library, which sets the compiler's flags and parameters
+ * (jit_init: without it the compiler never runs) and turns it on;
+ * rl_engine_prepare turns it off right after (rl_engine_runs.jit starts at
+ * 0). Its tables, jit and jit.opt, are dropped: scripts never see them (not
+ * a global of Redis's), and a test case's restore would copy them back
+ * every time. jit.util, which the scanner and the lines lister read, stays
+ * as its loader in _PRELOAD (push_jit_util). */
+static void open_jit(lua_State *L)
+{
+    lua_pushcfunction(L, luaopen_jit);
+    lua_call(L, 0, 0);
+    lua_pushnil(L);
+    lua_setfield(L, LUA_GLOBALSINDEX, LUA_JITLIBNAME);
+    lua_getfield(L, LUA_REGISTRYINDEX, "_LOADED");
+    if (lua_istable(L, -1)) {
+        lua_pushnil(L);
+        lua_setfield(L, -2, LUA_JITLIBNAME);
+        lua_pushnil(L);
+        lua_setfield(L, -2, LUA_JITLIBNAME ".opt");
+    }
+    lua_pop(L, 1);
+}
+
 /* Stores the scanner under scan_key (nothing when jit.util or the
  * scanner's bytecode cannot be had: then every function gets the line
- * hook). luaopen_jit also turns the compiler on; rl_engine_prepare turns it
- * off right after (rl_engine_runs.jit starts at 0). */
+ * hook), and the table of its answers under scanned_key. Built by the
+ * first scan a state needs (scan): the EVAL state's scripts come with
+ * their answers (rl_engine_scan_source), so it never builds one and never
+ * holds its strings and tables. */
 static void build_scanner(lua_State *L)
 {
     int top = lua_gettop(L);
-    lua_pushcfunction(L, luaopen_jit);
-    lua_call(L, 0, 0);
     pthread_once(&scanner_once, scanner_prepare);
     if (scanner_size > 0 && push_jit_util(L) &&
         luaL_loadbuffer(L, scanner_code, scanner_size, "=redlua_scan") == 0) {
         lua_getfield(L, -2, "funcbc");
         lua_getfield(L, -3, "funck");
         lua_getfield(L, -4, "funcinfo");
-        lua_getglobal(L, "type");
+        lua_pushcfunction(L, c_type);
         lua_pushinteger(L, scanner_callt);
         lua_pushinteger(L, scanner_callmt);
-        if (lua_pcall(L, 6, 1, 0) == 0 && lua_isfunction(L, -1)) {
+        lua_pushinteger(L, scanner_gget);
+        if (lua_pcall(L, 7, 1, 0) == 0 && lua_isfunction(L, -1)) {
             lua_pushlightuserdata(L, &scan_key);
             lua_insert(L, -2);
             lua_rawset(L, LUA_REGISTRYINDEX);
@@ -383,8 +427,7 @@ int rl_engine_scan_source(const char *key, const char *src, size_t len, const ch
     int hint = 0;
     lua_State *L = luaL_newstate();
     if (!L) return 0;
-    lua_pushcfunction(L, luaopen_base);
-    lua_call(L, 0, 0);
+    open_jit(L);
     build_scanner(L);
     lua_pushlightuserdata(L, &scan_key);
     lua_rawget(L, LUA_REGISTRYINDEX);
@@ -539,10 +582,14 @@ static void calibrate(void)
     lua_close(L);
 }
 
-/* 1 when the mirror matches the library (calibrated on first use). */
+/* 1 when the mirror matches the library (calibrated on first use; the
+ * flag read first spares a run pthread_once's call, twice per script). */
 static int mirrored(void)
 {
+    static int calibrated;
+    if (__atomic_load_n(&calibrated, __ATOMIC_ACQUIRE)) return mirror_ok;
     pthread_once(&shape_once, calibrate);
+    __atomic_store_n(&calibrated, 1, __ATOMIC_RELEASE);
     return mirror_ok;
 }
 
@@ -578,19 +625,25 @@ int rl_engine_table_has_hash(lua_State *L, int idx)
 
 void rl_engine_prepare(lua_State *L)
 {
-    build_scanner(L);
+    open_jit(L);
     luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_OFF);
 }
 
 /* The scanner's answer for the function at idx, which has none cached in
- * this state: (tail + 1) * 2 + calls (scanner_source). */
+ * this state: ((tail + 1) * 2 + calls) * 2 + gets (scanner_source). */
 static int scan(lua_State *L, int idx)
 {
     lua_pushlightuserdata(L, &scanned_key);
     lua_rawget(L, LUA_REGISTRYINDEX);
+    if (!lua_istable(L, -1)) {
+        lua_pop(L, 1);
+        build_scanner(L);
+        lua_pushlightuserdata(L, &scanned_key);
+        lua_rawget(L, LUA_REGISTRYINDEX);
+    }
     lua_pushvalue(L, idx);
     lua_rawget(L, -2);
-    int code = 1; /* tail -1, calls 1: the hooks that need no scan */
+    int code = 3; /* tail -1, calls 1, gets 1: the hooks that need no scan */
     if (lua_isnumber(L, -1)) {
         code = (int)lua_tointeger(L, -1);
         lua_pop(L, 1);
@@ -611,24 +664,35 @@ static int scan(lua_State *L, int idx)
     return code;
 }
 
+/* Reads a scanner's answer (scanner_source) into runs; returns tail. */
+static int take_answer(rl_engine_runs *runs, int code)
+{
+    runs->gets = code % 2;
+    runs->calls = code / 2 % 2;
+    return code / 4 - 1;
+}
+
 /* What the scanner says of the Lua function at idx (its tail calls: 0, a
- * line, or -1; and in runs->calls whether it can reach other Lua
- * functions): hint - 1 when hint is given, else a scan in L, cached per
- * function; and for the function run last in runs: a test suite runs the
- * same script over and over, and the registry lookups cost about 430
- * instructions a run. */
+ * line, or -1; in runs->calls whether it can reach other Lua functions; in
+ * runs->gets whether it reads globals): hint - 1 when hint is given, else a
+ * scan in L, cached per function; and for the function run last in runs:
+ * a test suite runs the same script over and over, and the registry
+ * lookups cost about 430 instructions a run. */
 static int tail_calls(lua_State *L, rl_engine_runs *runs, int idx, int hint)
 {
+    if (hint > 0) {
+        runs->fn = NULL; /* runs->calls and runs->gets are the hint's now */
+        return take_answer(runs, hint - 1);
+    }
     if (idx < 0 && idx > LUA_REGISTRYINDEX) idx = lua_gettop(L) + idx + 1;
     const void *fn = lua_topointer(L, idx);
     if (fn && fn == runs->fn) return runs->tail;
     if (!lua_isfunction(L, idx) || lua_iscfunction(L, idx)) {
         runs->calls = 1;
+        runs->gets = 1;
         return 0;
     }
-    int code = hint > 0 ? hint - 1 : scan(L, idx);
-    int answer = code / 2 - 1;
-    runs->calls = code % 2;
+    int answer = take_answer(runs, scan(L, idx));
     lua_pushlightuserdata(L, &last_fn_key);
     lua_pushvalue(L, idx);
     lua_rawset(L, LUA_REGISTRYINDEX);
@@ -672,7 +736,7 @@ static const char entry_source[] = "local f = ... return function() return f() e
 
 void rl_engine_enter(lua_State *L, const rl_engine_runs *runs, int *entry_ref)
 {
-    if (!runs->jit || runs->calls || (runs->mask & (LUA_MASKCALL | LUA_MASKLINE)) ||
+    if (!runs->jit || runs->calls || !runs->gets || (runs->mask & (LUA_MASKCALL | LUA_MASKLINE)) ||
         runs->count == 1)
         return;
     /* A script run once (a test case's, in a state of its own) would pay
@@ -854,19 +918,13 @@ int rl_engine_traces(lua_State *L)
     return n;
 }
 
-/* loadstring and type for the lines lister, in C: the state's own globals
- * are behind the sandbox by the time it is built. */
+/* loadstring for the lines lister, in C: the state's own globals are
+ * behind the sandbox by the time it is built. */
 static int lines_loadstring(lua_State *L)
 {
     size_t len;
     const char *src = luaL_checklstring(L, 1, &len);
     if (luaL_loadbuffer(L, src, len, "=redlua_sample") != 0) lua_pushnil(L);
-    return 1;
-}
-
-static int lines_type(lua_State *L)
-{
-    lua_pushstring(L, luaL_typename(L, 1));
     return 1;
 }
 
@@ -886,7 +944,7 @@ static void build_lines(lua_State *L)
         lua_getfield(L, -3, "funck");
         lua_getfield(L, -4, "funcinfo");
         lua_pushcfunction(L, lines_loadstring);
-        lua_pushcfunction(L, lines_type);
+        lua_pushcfunction(L, c_type);
         if (lua_pcall(L, 5, 1, 0) == 0 && lua_isfunction(L, -1)) {
             lua_pushlightuserdata(L, &lines_key);
             lua_insert(L, -2);

@@ -72,6 +72,7 @@ typedef struct rl_engine_runs {
     const void *fn; /* the Lua function run last, or NULL */
     int tail;       /* its tail calls: 0, their line, or -1 (engine_luajit.c) */
     int calls;      /* it can reach other Lua functions (engine_luajit.c) */
+    int gets;       /* it reads globals (engine_luajit.c) */
     lua_Hook hook;  /* the hook, its events and count, as set last */
     int mask;
     int count;
@@ -120,7 +121,10 @@ int rl_engine_scan_source(const char *key, const char *src, size_t len, const ch
  * chunk ("return f()"), so that LuaJIT compiles the two as one trace; the
  * tail call leaves no frame (error levels, positions and tracebacks are
  * the chunk's alone). Used only for runs the compiler may run and with no
- * call or line events, which would see the extra call. Made on the
+ * call or line events, which would see the extra call, and for chunks that
+ * read globals: one that reads none works on its constants alone, and the
+ * extra call costs it more than compiling saves (LuaJIT's "return 1", 2,864
+ * instructions a script without the entry, 3,056 with). Made on the
  * script's second such run (a script run once, as a test case's often is,
  * is not worth the entry's compile) and kept in *entry_ref: LUA_NOREF
  * before the first, LUA_REFNIL after it, then a registry reference;

@@ -1540,6 +1540,7 @@ static rl_lua_env *env_new(rl_emu *emu, uint64_t *rand48, int functions)
     /* The EVAL environment is restored rather than remade between test
      * cases (rl_emu_reset); the functions VM is made anew, when used. */
     if (!functions && RL_LUA_POOL_SNAPSHOTS) {
+        lua_gc(L, LUA_GCCOLLECT, 0);
         rl_engine_before_snapshot(L, &env->engine);
         rl_lua_pool_snapshot(&env->pool);
         env->snap.heap_bytes = env->heap_bytes;

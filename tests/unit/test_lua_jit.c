@@ -16,6 +16,7 @@
 #include <lua.h>
 #include <lualib.h>
 
+#include "lua_engine.h"
 #include "reply.h"
 #include "server.h"
 
@@ -163,6 +164,43 @@ static void loopless_scripts_should_compile_through_their_entry(void **state)
         rl_reply_free(r);
     }
     rl_test_free_emu(emu);
+}
+
+static int load_chunk(lua_State *L, const char *src, size_t len, const char *name)
+{
+    return luaL_loadbuffer(L, src, len, name);
+}
+
+/* What rl_engine_enter does with src's chunk, run a first time without
+ * hooks, the compiler on: 1 when it marked the chunk for an entry (made on
+ * its next run), 0 when it left it as it is. */
+static int takes_entry(const char *key, const char *src)
+{
+    lua_State *L = luaL_newstate();
+    rl_engine_prepare(L);
+    int hint = rl_engine_scan_source(key, src, strlen(src), "=t", load_chunk);
+    assert_int_equal(luaL_loadbuffer(L, src, strlen(src), "=t"), 0);
+    rl_engine_runs runs;
+    memset(&runs, 0, sizeof(runs));
+    int tail;
+    assert_int_equal(rl_engine_run_begin(L, &runs, -1, 0, hint, &tail), 0);
+    int ref = LUA_NOREF;
+    rl_engine_enter(L, &runs, &ref);
+    lua_close(L);
+    return ref != LUA_NOREF;
+}
+
+/* A chunk that reads no global works on its constants alone: an entry's
+ * extra call would cost it more than compiling saves, so it gets none
+ * (LuaJIT; PUC Lua gives no chunk an entry). */
+static void scripts_without_globals_should_skip_their_entry(void **state)
+{
+    (void)state;
+    assert_int_equal(takes_entry("k1", "local a = 1 return a + 2"), 0);
+    assert_int_equal(takes_entry("k2", "return 1"), 0);
+    assert_int_equal(takes_entry("k3", "local a = tonumber('1') return a + 2"), is_luajit());
+    assert_int_equal(takes_entry("k4", "return ARGV[1]"), is_luajit());
+    assert_int_equal(takes_entry("k5", "local t = KEYS x = 1 return t"), is_luajit());
 }
 
 /* Scripts that make tables compile through their entry too, and a table
@@ -342,6 +380,7 @@ int main(void)
         cmocka_unit_test(hot_code_should_be_compiled_under_the_time_limit),
         cmocka_unit_test(resets_should_keep_the_time_limit_over_compiled_code),
         cmocka_unit_test(loopless_scripts_should_compile_through_their_entry),
+        cmocka_unit_test(scripts_without_globals_should_skip_their_entry),
         cmocka_unit_test(table_making_scripts_should_compile_and_keep_their_order),
         cmocka_unit_test(compiled_constructors_should_keep_their_bytecode),
         cmocka_unit_test(loops_of_calls_should_compile_without_nested_functions),
