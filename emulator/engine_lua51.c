@@ -230,15 +230,13 @@ void rl_engine_close(lua_State *L, rl_engine_runs *runs)
     (void)runs;
 }
 
-int rl_engine_scan_source(const char *key, const char *src, size_t len, const char *chunkname,
-                          int (*load)(lua_State *, const char *, size_t, const char *))
+int rl_engine_load_script(lua_State *L, const char *key, const char *src, size_t len,
+                          const char *chunkname,
+                          int (*load)(lua_State *, const char *, size_t, const char *), int *hint)
 {
     (void)key;
-    (void)src;
-    (void)len;
-    (void)chunkname;
-    (void)load;
-    return 0;
+    *hint = 0;
+    return load(L, src, len, chunkname);
 }
 
 void rl_engine_before_snapshot(lua_State *L, rl_engine_runs *runs)

@@ -57,6 +57,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 
@@ -359,7 +360,7 @@ static void open_jit(lua_State *L)
  * scanner's bytecode cannot be had: then every function gets the line
  * hook), and the table of its answers under scanned_key. Built by the
  * first scan a state needs (scan): the EVAL state's scripts come with
- * their answers (rl_engine_scan_source), so it never builds one and never
+ * their answers (rl_engine_load_script), so it never builds one and never
  * holds its strings and tables. */
 static void build_scanner(lua_State *L)
 {
@@ -391,55 +392,169 @@ static void build_scanner(lua_State *L)
     lua_rawset(L, LUA_REGISTRYINDEX);
 }
 
-/* rl_engine_scan_source's answers by key, per thread. Direct-mapped: a
- * slot holds the last key that hashed to it. */
-#define SCAN_CACHE_SLOTS 256
-#define SCAN_KEY_MAX 64
+/* rl_engine_load_script's scripts by key, per thread: the scanner's answer
+ * and the chunk's bytecode. Direct-mapped: a slot holds the last key that
+ * hashed to it. A chunk's bytecode over SCRIPT_CODE_MAX is not kept (the
+ * script is then compiled from its source every time). */
+#define SCRIPT_CACHE_SLOTS 256
+#define SCRIPT_KEY_MAX 64
+#define SCRIPT_NAME_MAX 32
+#define SCRIPT_CODE_MAX (64 * 1024)
 
-typedef struct scan_slot {
-    char key[SCAN_KEY_MAX + 1]; /* "" when unused */
+typedef struct script_slot {
+    char key[SCRIPT_KEY_MAX + 1];   /* "" when unused */
+    char name[SCRIPT_NAME_MAX + 1]; /* the chunkname it was compiled with */
     int hint;
-} scan_slot;
+    char *code; /* malloc'd: the emulator's memory accounting is not for this */
+    size_t code_len;
+} script_slot;
 
-static _Thread_local scan_slot scan_cache[SCAN_CACHE_SLOTS];
+static _Thread_local script_slot script_cache[SCRIPT_CACHE_SLOTS];
 
-/* The slot for key, or NULL when it is too long to keep. */
-static scan_slot *scan_slot_for(const char *key)
+/* A thread that kept bytecode frees it as it exits: the key's value is its
+ * cache, set when the thread keeps its first chunk. */
+static pthread_key_t script_cache_key;
+static pthread_once_t script_cache_once = PTHREAD_ONCE_INIT;
+
+static void script_cache_free(void *cache)
+{
+    script_slot *slots = cache;
+    for (int i = 0; i < SCRIPT_CACHE_SLOTS; i++) {
+        free(slots[i].code);
+        slots[i].code = NULL;
+        slots[i].key[0] = '\0';
+    }
+}
+
+static void script_cache_key_make(void)
+{
+    pthread_key_create(&script_cache_key, script_cache_free);
+}
+
+static void script_cache_watch(void)
+{
+    pthread_once(&script_cache_once, script_cache_key_make);
+    if (!pthread_getspecific(script_cache_key)) pthread_setspecific(script_cache_key, script_cache);
+}
+
+/* The slot for key, or NULL when key or chunkname is too long to keep. */
+static script_slot *script_slot_for(const char *key, const char *chunkname)
 {
     size_t len = strlen(key);
-    if (len == 0 || len > SCAN_KEY_MAX) return NULL;
+    if (len == 0 || len > SCRIPT_KEY_MAX || strlen(chunkname) > SCRIPT_NAME_MAX) return NULL;
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)key[i]) * 16777619u;
-    return &scan_cache[h % SCAN_CACHE_SLOTS];
+    return &script_cache[h % SCRIPT_CACHE_SLOTS];
+}
+
+typedef struct code_buf {
+    char *p;
+    size_t len, cap;
+    int over; /* past SCRIPT_CODE_MAX, or out of memory */
+} code_buf;
+
+static int code_write(lua_State *L, const void *p, size_t sz, void *ud)
+{
+    (void)L;
+    code_buf *b = ud;
+    if (b->over) return 1;
+    if (b->len + sz > SCRIPT_CODE_MAX) {
+        b->over = 1;
+        return 1;
+    }
+    if (b->len + sz > b->cap) {
+        size_t cap = b->cap ? b->cap : 1024;
+        while (cap < b->len + sz) cap *= 2;
+        char *np = realloc(b->p, cap);
+        if (!np) {
+            b->over = 1;
+            return 1;
+        }
+        b->p = np;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, p, sz);
+    b->len += sz;
+    return 0;
+}
+
+typedef struct code_reader {
+    const char *p;
+    size_t len;
+} code_reader;
+
+static const char *code_read(lua_State *L, void *ud, size_t *size)
+{
+    (void)L;
+    code_reader *r = ud;
+    *size = r->len;
+    r->len = 0;
+    return *size ? r->p : NULL;
 }
 
 static int scan(lua_State *L, int idx);
 
-int rl_engine_scan_source(const char *key, const char *src, size_t len, const char *chunkname,
-                          int (*load)(lua_State *, const char *, size_t, const char *))
+/* Compiles src in a state of its own: its hint (0: none) and, in *code,
+ * its bytecode with debug information (NULL when it cannot be had). */
+static int compile_apart(const char *src, size_t len, const char *chunkname,
+                         int (*load)(lua_State *, const char *, size_t, const char *),
+                         code_buf *code)
 {
-    scan_slot *slot = scan_slot_for(key);
-    if (slot && strcmp(slot->key, key) == 0) return slot->hint;
+    pthread_once(&scanner_once, scanner_prepare);
     /* Without a scanner the script's state answers "line hook" for every
      * function: no hint, and no state made to find that out. */
-    pthread_once(&scanner_once, scanner_prepare);
     if (scanner_size == 0) return 0;
-    int hint = 0;
     lua_State *L = luaL_newstate();
     if (!L) return 0;
+    int hint = 0;
     open_jit(L);
     build_scanner(L);
     lua_pushlightuserdata(L, &scan_key);
     lua_rawget(L, LUA_REGISTRYINDEX);
     int have_scanner = lua_isfunction(L, -1);
     lua_pop(L, 1);
-    if (have_scanner && load(L, src, len, chunkname) == 0) hint = scan(L, lua_gettop(L)) + 1;
-    lua_close(L);
-    if (slot && hint > 0) {
-        strcpy(slot->key, key);
-        slot->hint = hint;
+    if (have_scanner && load(L, src, len, chunkname) == 0) {
+        int fn = lua_gettop(L);
+        hint = scan(L, fn) + 1;
+        lua_settop(L, fn);
+        if (lua_dump(L, code_write, code) != 0 || code->over) code->len = 0;
     }
+    lua_close(L);
     return hint;
+}
+
+int rl_engine_load_script(lua_State *L, const char *key, const char *src, size_t len,
+                          const char *chunkname,
+                          int (*load)(lua_State *, const char *, size_t, const char *), int *hint)
+{
+    script_slot *slot = script_slot_for(key, chunkname);
+    if (!slot || strcmp(slot->key, key) != 0 || strcmp(slot->name, chunkname) != 0) {
+        code_buf code = { 0 };
+        int h = compile_apart(src, len, chunkname, load, &code);
+        if (slot && h > 0) {
+            script_cache_watch();
+            free(slot->code);
+            strcpy(slot->key, key);
+            strcpy(slot->name, chunkname);
+            slot->hint = h;
+            slot->code = code.len ? code.p : NULL;
+            slot->code_len = code.len;
+            if (!code.len) free(code.p);
+        } else {
+            free(code.p);
+        }
+        if (!slot || h == 0) {
+            *hint = h;
+            return load(L, src, len, chunkname);
+        }
+    }
+    *hint = slot->hint;
+    if (slot->code) {
+        code_reader r = { slot->code, slot->code_len };
+        if (lua_load(L, code_read, &r, chunkname) == 0) return 0;
+        lua_pop(L, 1);
+    }
+    return load(L, src, len, chunkname);
 }
 
 void rl_engine_new_array(lua_State *L, int n)

@@ -69,7 +69,7 @@ typedef struct rl_lua_run {
     const char *name;         /* the script's SHA1 or the function's name */
     int64_t busy_ms;          /* the busy threshold when a busy callback is set, else 0 */
     int last_line;            /* last line run, where the engine needs it (lua_engine.h) */
-    int scan_hint;            /* rl_engine_scan_source's answer for the chunk, or 0 */
+    int scan_hint;            /* rl_engine_load_script's answer for the chunk, or 0 */
     uint32_t since_check;     /* metrics: instructions since the time limit's last check */
     struct rl_cov_chunk *cov; /* line coverage record of the script (coverage.h), or NULL */
     rl_lua_text log;          /* redis.log lines, '\n'-separated */

@@ -56,7 +56,7 @@ typedef struct script_entry {
     int flags;
     int ref;       /* the compiled function, a reference in the Lua registry */
     int entry_ref; /* its entry (rl_engine_enter), LUA_NOREF until made */
-    int scan_hint; /* rl_engine_scan_source's answer */
+    int scan_hint; /* rl_engine_load_script's answer */
     UT_hash_handle hh;
 } script_entry;
 
@@ -409,8 +409,9 @@ static script_entry *create_function(rl_scripting *s, rl_client *c, const rl_arg
     if (rc != RL_OK) return NULL;
 
     lua_State *L = s->env->L;
-    if (rl_lua_env_load_source(L, body->ptr + shebang_len, body->len - shebang_len,
-                               RL_LUA_CHUNK_SOURCE)) {
+    int hint;
+    if (rl_engine_load_script(L, sha, body->ptr + shebang_len, body->len - shebang_len,
+                              RL_LUA_CHUNK_SOURCE, rl_lua_env_load_source, &hint)) {
         const char *msg = lua_tostring(L, -1);
         reply_error_format(c, RL_ERRF_SCRIPT_COMPILE, msg ? msg : "");
         lua_pop(L, 1);
@@ -418,8 +419,7 @@ static script_entry *create_function(rl_scripting *s, rl_client *c, const rl_arg
     }
     rl_cov_register(c->emu, sha, body->ptr, body->len, L);
     e = rl_calloc(1, sizeof(*e));
-    e->scan_hint = rl_engine_scan_source(sha, body->ptr + shebang_len, body->len - shebang_len,
-                                         RL_LUA_CHUNK_SOURCE, rl_lua_env_load_source);
+    e->scan_hint = hint;
     memcpy(e->sha, sha, sizeof(sha));
     e->flags = flags;
     /* Redis names it f_<sha> in the registry; nothing a script can reach

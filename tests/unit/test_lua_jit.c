@@ -6,6 +6,7 @@
 #define _DEFAULT_SOURCE
 #include "test_common.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -178,8 +179,8 @@ static int takes_entry(const char *key, const char *src)
 {
     lua_State *L = luaL_newstate();
     rl_engine_prepare(L);
-    int hint = rl_engine_scan_source(key, src, strlen(src), "=t", load_chunk);
-    assert_int_equal(luaL_loadbuffer(L, src, strlen(src), "=t"), 0);
+    int hint;
+    assert_int_equal(rl_engine_load_script(L, key, src, strlen(src), "=t", load_chunk, &hint), 0);
     rl_engine_runs runs;
     memset(&runs, 0, sizeof(runs));
     int tail;
@@ -201,6 +202,76 @@ static void scripts_without_globals_should_skip_their_entry(void **state)
     assert_int_equal(takes_entry("k3", "local a = tonumber('1') return a + 2"), is_luajit());
     assert_int_equal(takes_entry("k4", "return ARGV[1]"), is_luajit());
     assert_int_equal(takes_entry("k5", "local t = KEYS x = 1 return t"), is_luajit());
+}
+
+/* A script's first compile in a thread and its later ones give the state
+ * the same strings in the same order (rl_engine_load_script keeps LuaJIT's
+ * bytecode per thread): a table's pairs() order in a new emulator does not
+ * depend on whether the thread had compiled the script before. A chunk
+ * whose bytecode is too large to keep is compiled from its source, the
+ * same way every time. */
+static void scripts_should_walk_tables_alike_whatever_the_thread_compiled(void **state)
+{
+    (void)state;
+    const char *walk = "local t, seen = {}, {} -- test_lua_jit: walk alike\n"
+                       "for i = 1, 24 do t['key' .. i] = i end\n"
+                       "for k in pairs(t) do seen[#seen + 1] = k end\n"
+                       "return table.concat(seen, ',')";
+    char first[512];
+    size_t first_len = 0;
+    for (int i = 0; i < 3; i++) {
+        rl_emu *emu = rl_emu_new();
+        rl_reply *r = rl_emu_callv(emu, "EVAL", walk, "0", (const char *)NULL);
+        assert_int_equal(r->type, RL_REPLY_BULK);
+        assert_true(r->len < sizeof(first));
+        if (i == 0) {
+            memcpy(first, r->str, r->len);
+            first_len = r->len;
+        } else {
+            assert_int_equal(r->len, first_len);
+            assert_memory_equal(r->str, first, r->len);
+        }
+        rl_reply_free(r);
+        rl_test_free_emu(emu);
+    }
+
+    size_t big = 70 * 1024;
+    char *src = malloc(big + 64);
+    assert_non_null(src);
+    int n = snprintf(src, 64, "local s = '");
+    memset(src + n, 'x', big);
+    snprintf(src + n + big, 64, "' return #s");
+    rl_emu *emu = rl_emu_new();
+    for (int i = 0; i < 2; i++) rl_assert_cmd(emu, ":71680\r\n", "EVAL", src, "0");
+    rl_test_free_emu(emu);
+    free(src);
+}
+
+static void *compile_in_thread(void *arg)
+{
+    rl_emu *emu = rl_emu_new();
+    rl_reply *r = rl_emu_callv(emu, "EVAL", (const char *)arg, "0", (const char *)NULL);
+    int ok = r->type == RL_REPLY_INTEGER && r->integer == 42;
+    rl_reply_free(r);
+    rl_emu_free(emu);
+    return ok ? arg : NULL;
+}
+
+/* A thread keeps its own compiled scripts and frees them as it exits
+ * (valgrind's leak check, in the valgrind build, sees any it left). */
+static void threads_should_compile_scripts_of_their_own(void **state)
+{
+    (void)state;
+    char script[] = "local answer = 6 * 7 -- test_lua_jit: threads\nreturn answer";
+    for (int i = 0; i < 2; i++) {
+        pthread_t t;
+        void *res = NULL;
+        assert_int_equal(pthread_create(&t, NULL, compile_in_thread, script), 0);
+        assert_int_equal(pthread_join(t, &res), 0);
+        assert_ptr_equal(res, script);
+    }
+    assert_ptr_equal(compile_in_thread(script), script);
+    assert_int_equal(rl_mem_used(), 0);
 }
 
 /* Scripts that make tables compile through their entry too, and a table
@@ -381,6 +452,8 @@ int main(void)
         cmocka_unit_test(resets_should_keep_the_time_limit_over_compiled_code),
         cmocka_unit_test(loopless_scripts_should_compile_through_their_entry),
         cmocka_unit_test(scripts_without_globals_should_skip_their_entry),
+        cmocka_unit_test(scripts_should_walk_tables_alike_whatever_the_thread_compiled),
+        cmocka_unit_test(threads_should_compile_scripts_of_their_own),
         cmocka_unit_test(table_making_scripts_should_compile_and_keep_their_order),
         cmocka_unit_test(compiled_constructors_should_keep_their_bytecode),
         cmocka_unit_test(loops_of_calls_should_compile_without_nested_functions),
