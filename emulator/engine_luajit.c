@@ -224,7 +224,7 @@ static const char opcodes_source[] =
     "local gget = only(ops('return x'), ops('return 1'))\n"
     "if callt and callmt and gget then return callt, callmt, gget end\n";
 
-/* The scanner as stripped bytecode, and the two opcodes, made once per
+/* The scanner as stripped bytecode, and the three opcodes, made once per
  * process in a state of its own (scanner_prepare): every state loads the
  * same bytes (a new state per test case would otherwise parse the source
  * and compile the samples each time, about 240,000 instructions), and the
