@@ -207,12 +207,6 @@ void rl_engine_enter(lua_State *L, const rl_engine_runs *runs, int *entry_ref)
     (void)entry_ref;
 }
 
-void rl_engine_entry_free(lua_State *L, int *entry_ref)
-{
-    (void)L;
-    (void)entry_ref;
-}
-
 void rl_engine_sethook(lua_State *L, rl_engine_runs *runs, lua_Hook hook, int mask, int count)
 {
     rl_engine_set_if_changed(L, runs, hook, mask, count);

@@ -495,7 +495,7 @@ static const char *code_read(lua_State *L, void *ud, size_t *size)
 static int scan(lua_State *L, int idx);
 
 /* Compiles src in a state of its own: its hint (0: none) and, in *code,
- * its bytecode with debug information (NULL when it cannot be had). */
+ * its bytecode with debug information (empty when it cannot be had). */
 static int compile_apart(const char *src, size_t len, const char *chunkname,
                          int (*load)(lua_State *, const char *, size_t, const char *),
                          code_buf *code)
@@ -531,22 +531,22 @@ int rl_engine_load_script(lua_State *L, const char *key, const char *src, size_t
     if (!slot || strcmp(slot->key, key) != 0 || strcmp(slot->name, chunkname) != 0) {
         code_buf code = { 0 };
         int h = compile_apart(src, len, chunkname, load, &code);
-        if (slot && h > 0) {
-            script_cache_watch();
-            free(slot->code);
-            strcpy(slot->key, key);
-            strcpy(slot->name, chunkname);
-            slot->hint = h;
-            slot->code = code.len ? code.p : NULL;
-            slot->code_len = code.len;
-            if (!code.len) free(code.p);
-        } else {
+        if (!code.len) {
             free(code.p);
+            code.p = NULL;
         }
         if (!slot || h == 0) {
+            free(code.p);
             *hint = h;
             return load(L, src, len, chunkname);
         }
+        script_cache_watch();
+        free(slot->code);
+        strcpy(slot->key, key);
+        strcpy(slot->name, chunkname);
+        slot->hint = h;
+        slot->code = code.p;
+        slot->code_len = code.len;
     }
     *hint = slot->hint;
     if (slot->code) {
@@ -874,12 +874,6 @@ void rl_engine_enter(lua_State *L, const rl_engine_runs *runs, int *entry_ref)
     }
     lua_rawgeti(L, LUA_REGISTRYINDEX, *entry_ref);
     lua_replace(L, -2);
-}
-
-void rl_engine_entry_free(lua_State *L, int *entry_ref)
-{
-    if (*entry_ref >= 0) luaL_unref(L, LUA_REGISTRYINDEX, *entry_ref);
-    *entry_ref = LUA_NOREF;
 }
 
 void rl_engine_function_made(lua_State *L, rl_engine_runs *runs)

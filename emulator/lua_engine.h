@@ -134,10 +134,10 @@ int rl_engine_load_script(lua_State *L, const char *key, const char *src, size_t
  * instructions a script without the entry, 3,056 with). Made on the
  * script's second such run (a script run once, as a test case's often is,
  * is not worth the entry's compile) and kept in *entry_ref: LUA_NOREF
- * before the first, LUA_REFNIL after it, then a registry reference;
- * rl_engine_entry_free drops it. PUC Lua does nothing. */
+ * before the first, LUA_REFNIL after it, then a registry reference, which
+ * goes with the state (or its restore) as the script's own does. PUC Lua
+ * does nothing. */
 void rl_engine_enter(lua_State *L, const rl_engine_runs *runs, int *entry_ref);
-void rl_engine_entry_free(lua_State *L, int *entry_ref);
 /* Called when a run made a new Lua function (loadstring, load): on LuaJIT,
  * a timed run without call events gets them from now on (see
  * rl_engine_run_begin). */
